@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: MIT
+# Detects the CUDA toolkit (default /usr/local/cuda). NTEX_WITH_CUDA defaults to ON when nvcc and
+# cuDNN are found; the CUDA backend itself is built by plugin/ when the option is ON.
+if(NOT DEFINED CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+  set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+endif()
+include(CheckLanguage)
+check_language(CUDA)
+set(_ntex_cuda_default OFF)
+if(CMAKE_CUDA_COMPILER)
+  find_package(CUDAToolkit QUIET)
+  find_path(NTEX_CUDNN_INCLUDE_DIR cudnn.h HINTS ${CUDAToolkit_INCLUDE_DIRS} /usr/local/cuda/include /usr/include)
+  find_library(NTEX_CUDNN_LIBRARY cudnn HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/local/cuda/lib64 /usr/lib/x86_64-linux-gnu)
+  if(CUDAToolkit_FOUND AND NTEX_CUDNN_INCLUDE_DIR AND NTEX_CUDNN_LIBRARY)
+    set(_ntex_cuda_default ON)
+  endif()
+endif()
+option(NTEX_WITH_CUDA "Build the CUDA/cuDNN backend" ${_ntex_cuda_default})
+if(NTEX_WITH_CUDA)
+  message(STATUS "ntex: CUDA ${CUDAToolkit_VERSION} with cuDNN (${NTEX_CUDNN_LIBRARY}) found")
+else()
+  message(STATUS "ntex: CUDA backend off (no usable CUDA toolkit + cuDNN found)")
+endif()

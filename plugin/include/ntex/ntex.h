@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/* ntex.h: the public C API of the ntex neural procedural texture plugin (C99 and C++). */
+#ifndef NTEX_H_
+#define NTEX_H_ 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define NTEX_API __declspec(dllimport)
+#elif defined(__GNUC__)
+#define NTEX_API __attribute__((visibility("default")))
+#else
+#define NTEX_API
+#endif
+
+/* Bumped whenever a struct or entry point changes; checked by ntexCreateContext. */
+#define NTEX_HEADER_VERSION 1
+
+/* Typed opaque handles (Vulkan/OpenXR style). */
+typedef struct NtexContext_T* NtexContext;
+typedef struct NtexModel_T* NtexModel;
+typedef struct NtexGenerator_T* NtexGenerator;
+
+/* 0 is success, > 0 a status, < 0 an error. */
+typedef enum NtexResult {
+    NTEX_SUCCESS = 0,
+    NTEX_NOT_READY = 1,
+    NTEX_ERROR_INVALID_ARGUMENT = -1,   /* NULL pointer, wrong sType, bad size or value */
+    NTEX_ERROR_FILE_NOT_FOUND = -2,     /* a model file or preset could not be opened */
+    NTEX_ERROR_INVALID_MODEL = -3,      /* corrupt or inconsistent model files */
+    NTEX_ERROR_OUT_OF_MEMORY = -4,
+    NTEX_ERROR_UNSUPPORTED = -5,        /* backend or feature not available here */
+    NTEX_ERROR_BACKEND = -6,            /* oneDNN / CUDA / Vulkan reported a failure */
+    NTEX_ERROR_VERSION_MISMATCH = -7,   /* headerVersion differs from the library's */
+    NTEX_ERROR_IO = -8,                 /* writing a file failed */
+    NTEX_ERROR_UNKNOWN = -100
+} NtexResult;
+
+typedef enum NtexStructureType {
+    NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO = 1,
+    NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO = 2,
+    NTEX_STRUCTURE_TYPE_MODEL_INFO = 3,
+    NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO = 4,
+    NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS = 5,
+    NTEX_STRUCTURE_TYPE_HOST_IMAGE = 6
+} NtexStructureType;
+
+typedef enum NtexBackend {
+    NTEX_BACKEND_AUTO = 0,  /* the fastest available: CUDA where usable, else CPU */
+    NTEX_BACKEND_CPU = 1,   /* oneDNN; always available; the reference */
+    NTEX_BACKEND_CUDA = 2
+} NtexBackend;
+
+typedef enum NtexLogLevel {
+    NTEX_LOG_LEVEL_DEBUG = 0,
+    NTEX_LOG_LEVEL_INFO = 1,
+    NTEX_LOG_LEVEL_WARNING = 2,
+    NTEX_LOG_LEVEL_ERROR = 3
+} NtexLogLevel;
+
+/* Texel formats for host images. */
+typedef enum NtexHostFormat {
+    NTEX_HOST_FORMAT_R8G8B8A8 = 0,   /* 4 x uint8, values as stored (albedo: sRGB-encoded), alpha 255 */
+    NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT = 1  /* 4 x float32 in [0, 1], alpha 1 */
+} NtexHostFormat;
+
+/* Host log callback; may be called from any thread that calls into ntex. */
+typedef void (*PFN_ntexLogCallback)(NtexLogLevel level, const char* message, void* userData);
+
+typedef struct NtexContextCreateInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO */
+    const void* pNext;            /* NULL */
+    uint32_t headerVersion;       /* NTEX_HEADER_VERSION */
+    NtexBackend backend;
+    uint32_t threadCount;         /* CPU threads for generation; 0 = all cores */
+    PFN_ntexLogCallback pfnLog;   /* optional */
+    void* pLogUserData;
+} NtexContextCreateInfo;
+
+typedef struct NtexModelLoadInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO */
+    const void* pNext;
+    const char* pPath;            /* the model's .json; weights are the file its "weights" key names, beside it */
+} NtexModelLoadInfo;
+
+#define NTEX_MAX_NAME_SIZE 64u
+#define NTEX_MAX_MAPS 8u
+
+typedef struct NtexModelInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_MODEL_INFO */
+    void* pNext;
+    char name[NTEX_MAX_NAME_SIZE];
+    uint32_t zDim;                /* length of the latent code z */
+    uint32_t wDim;                /* length of the style vector w */
+    uint32_t cellSize;            /* output sizes are multiples of this (pixels) */
+    uint32_t mapCount;            /* number of material maps (albedo, ...) */
+    char mapNames[NTEX_MAX_MAPS][NTEX_MAX_NAME_SIZE];
+    uint64_t parameterCount;
+} NtexModelInfo;
+
+typedef struct NtexGeneratorCreateInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO */
+    const void* pNext;
+    NtexModel model;              /* must outlive the generator */
+    uint32_t width;               /* pixels; a multiple of cellSize, 1..8192 */
+    uint32_t height;
+} NtexGeneratorCreateInfo;
+
+typedef struct NtexGeneratorParams {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS */
+    const void* pNext;
+    uint32_t seed;                /* drives the hashed noise (and z when pZ is NULL) */
+    const float* pZ;              /* zDim floats, or NULL for z = ntexLatentFromSeed(seed) */
+    uint32_t zCount;              /* length of pZ; must equal zDim when pZ is set */
+    float truncationPsi;          /* w = w_avg + psi (w - w_avg); 1 = none, 0 = the mean style */
+} NtexGeneratorParams;
+
+typedef struct NtexHostImage {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_HOST_IMAGE */
+    const void* pNext;
+    NtexHostFormat format;
+    void* pData;                  /* width x height texels, rows rowPitch bytes apart (e.g. a mapped staging buffer) */
+    size_t rowPitch;              /* bytes, >= width * texel size */
+    size_t size;                  /* bytes available at pData, >= rowPitch * height */
+} NtexHostImage;
+
+/* --- results and errors ------------------------------------------------------------------ */
+
+/* A static string naming the result ("NTEX_ERROR_INVALID_MODEL"). Thread-safe. */
+NTEX_API const char* ntexResultToString(NtexResult result);
+/* The message of the last error on the calling thread ("" if none). Valid until the next ntex call on this thread. */
+NTEX_API const char* ntexGetLastErrorMessage(void);
+
+/* --- context ------------------------------------------------------------------------------ */
+
+/* Creates a context. Errors: INVALID_ARGUMENT, VERSION_MISMATCH, UNSUPPORTED (backend).
+ * Thread-safety: any thread; the context may be shared by threads that each use their own generators. */
+NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, NtexContext* pContext);
+/* Destroys a context; accepts NULL. All models and generators created from it must be destroyed first. */
+NTEX_API void ntexDestroyContext(NtexContext context);
+/* The backend in use after AUTO was resolved. */
+NTEX_API NtexBackend ntexGetContextBackend(NtexContext context);
+
+/* --- model -------------------------------------------------------------------------------- */
+
+/* Loads and validates a model (JSON + safetensors): every tensor's name, dtype and shape, finite
+ * weights, known ops. Errors: FILE_NOT_FOUND, INVALID_MODEL (message names file, field and cause).
+ * Thread-safety: any thread. A loaded model is immutable and may be shared by generators on any thread. */
+NTEX_API NtexResult ntexLoadModel(NtexContext context, const NtexModelLoadInfo* pLoadInfo, NtexModel* pModel);
+NTEX_API void ntexDestroyModel(NtexModel model);
+NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo);
+/* Fills pZ[0..zCount) with the latent code z for a seed (hash noise, see docs/model_format.md). */
+NTEX_API NtexResult ntexLatentFromSeed(NtexModel model, uint32_t seed, float* pZ, uint32_t zCount);
+
+/* --- generator ---------------------------------------------------------------------------- */
+
+/* Creates a generator: buffers and the execution plan for one output size, built once here.
+ * Errors: INVALID_ARGUMENT (size 0, not a multiple of cellSize, above 8192), OUT_OF_MEMORY.
+ * Thread-safety: a generator is used by one thread at a time (external synchronization). */
+NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGeneratorCreateInfo* pCreateInfo,
+                                        NtexGenerator* pGenerator);
+NTEX_API void ntexDestroyGenerator(NtexGenerator generator);
+/* Sets seed, z and psi. The mapping network reruns only when z or psi change. Errors: INVALID_ARGUMENT (NaN z, wrong count). */
+NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGeneratorParams* pParams);
+/* Runs the generator synchronously on the calling thread. */
+NTEX_API NtexResult ntexGenerate(NtexGenerator generator);
+/* Copies map `mapIndex` of the last generation into a host image (e.g. a mapped Vulkan staging buffer). */
+NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, const NtexHostImage* pImage);
+
+/* One PFN_ typedef per entry point, for hosts that load ntex dynamically. */
+typedef const char* (*PFN_ntexResultToString)(NtexResult);
+typedef const char* (*PFN_ntexGetLastErrorMessage)(void);
+typedef NtexResult (*PFN_ntexCreateContext)(const NtexContextCreateInfo*, NtexContext*);
+typedef void (*PFN_ntexDestroyContext)(NtexContext);
+typedef NtexBackend (*PFN_ntexGetContextBackend)(NtexContext);
+typedef NtexResult (*PFN_ntexLoadModel)(NtexContext, const NtexModelLoadInfo*, NtexModel*);
+typedef void (*PFN_ntexDestroyModel)(NtexModel);
+typedef NtexResult (*PFN_ntexGetModelInfo)(NtexModel, NtexModelInfo*);
+typedef NtexResult (*PFN_ntexLatentFromSeed)(NtexModel, uint32_t, float*, uint32_t);
+typedef NtexResult (*PFN_ntexCreateGenerator)(NtexContext, const NtexGeneratorCreateInfo*, NtexGenerator*);
+typedef void (*PFN_ntexDestroyGenerator)(NtexGenerator);
+typedef NtexResult (*PFN_ntexSetGeneratorParams)(NtexGenerator, const NtexGeneratorParams*);
+typedef NtexResult (*PFN_ntexGenerate)(NtexGenerator);
+typedef NtexResult (*PFN_ntexReadMap)(NtexGenerator, uint32_t, const NtexHostImage*);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NTEX_H_ */
