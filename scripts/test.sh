@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
+# GNU OpenMP spin-waits by default; on a busy 2-core machine that makes oneDNN ~8x slower
+# (docs/benchmarks.md). Passive waiting costs nothing measurable on an idle machine.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 cmake --preset default
 cmake --build --preset default
 ctest --preset default "$@"

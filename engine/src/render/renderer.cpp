@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+// renderer.cpp: frame orchestration, swapchain rebuilds, offscreen capture.
+#include "engine/renderer.h"
+
+#include "engine/error.h"
+#include "engine/frame.h"
+#include "engine/overlay.h"
+#include "engine/png_writer.h"
+#include "engine/swapchain.h"
+#include "engine/texture.h"
+#include "engine/window.h"
+
+#include <cstdio>
+
+namespace engine {
+
+Renderer::Renderer(const RendererCreateInfo& info) : m_headless(info.headless), m_offscreen_extent(info.size) {
+    if (info.size.width == 0 || info.size.height == 0) throw Error("engine: render size must be non-zero");
+    ContextCreateInfo ci;
+    ci.validation = info.validation;
+    ci.device_index = info.device_index;
+    ci.validation_stats = info.validation_stats;
+    if (!m_headless) {
+        m_window = std::make_unique<Window>(info.title, static_cast<int>(info.size.width),
+                                            static_cast<int>(info.size.height));
+        ci.instance_extensions = m_window->required_instance_extensions();
+        ci.create_surface = [w = m_window.get()](VkInstance instance) { return w->create_surface(instance); };
+    }
+    m_ctx = std::make_unique<Context>(ci);
+    m_frames = std::make_unique<FrameRing>(*m_ctx);
+
+    VkFormat color_format = kOffscreenFormat;
+    if (m_headless) {
+        ImageDesc d;
+        d.extent = info.size;
+        d.format = kOffscreenFormat;
+        d.usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+        m_color = Image(*m_ctx, d);
+        create_depth(info.size);
+        // Readback: host-visible; cached when available (the host reads every byte).
+        const VkDeviceSize bytes = VkDeviceSize{info.size.width} * info.size.height * 4;
+        m_readback = Buffer(*m_ctx, bytes, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                            VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+    } else {
+        m_window->wait_while_minimized();
+        m_swapchain = std::make_unique<Swapchain>(*m_ctx, m_window->framebuffer_size());
+        color_format = m_swapchain->format();
+        create_depth(m_swapchain->extent());
+    }
+    m_texture = std::make_unique<Texture>(*m_ctx, info.texture_size, kFramesInFlight);
+    m_scene = std::make_unique<SceneRenderer>(*m_ctx, color_format);
+    m_scene->set_texture(*m_texture);
+    m_overlay = std::make_unique<Overlay>(*m_ctx, color_format, m_window.get());
+    m_last_begin = std::chrono::steady_clock::now();
+}
+
+Renderer::~Renderer() {
+    // Members go in reverse order; every one of them may still be in use by the device.
+    if (m_ctx) vkDeviceWaitIdle(m_ctx->device());
+}
+
+void Renderer::create_depth(VkExtent2D extent) {
+    ImageDesc d;
+    d.extent = extent;
+    d.format = SceneRenderer::kDepthFormat;
+    d.usage = VK_IMAGE_USAGE_DEPTH_STENCIL_ATTACHMENT_BIT;
+    d.aspect = VK_IMAGE_ASPECT_DEPTH_BIT;
+    m_depth = Image(*m_ctx, d);
+}
+
+VkExtent2D Renderer::target_extent() const { return m_headless ? m_offscreen_extent : m_swapchain->extent(); }
+
+uint32_t Renderer::frame_slot() const { return m_frames->index(); }
+
+void Renderer::rebuild_swapchain() {
+    m_window->wait_while_minimized();
+    if (m_window->should_close()) return;
+    // The old images, views, framebuffers and depth buffer may be in use by frames in flight.
+    m_frames->wait_all();
+    m_overlay->release_framebuffers();
+    m_swapchain->recreate(m_window->framebuffer_size());
+    create_depth(m_swapchain->extent());
+    m_needs_rebuild = false;
+}
+
+bool Renderer::begin_frame() {
+    if (m_in_frame) throw Error("engine: begin_frame called twice");
+    const auto now = std::chrono::steady_clock::now();
+    m_frame_seconds = std::chrono::duration<float>(now - m_last_begin).count();
+    m_last_begin = now;
+
+    if (!m_headless) {
+        const MouseInput in = m_window->poll();
+        if (m_window->should_close()) return false;
+        if (!m_overlay->wants_mouse()) {
+            m_camera.rotate(in.drag_dx, in.drag_dy);
+            m_camera.zoom(in.scroll);
+        }
+        if (m_window->take_resized()) m_needs_rebuild = true;
+        if (m_needs_rebuild) rebuild_swapchain();
+        if (m_window->should_close()) return false;
+    }
+
+    FrameData& frame = m_frames->begin();
+    m_in_frame = true;
+    if (!m_headless) {
+        for (;;) {
+            const SwapchainStatus s = m_swapchain->acquire(frame.image_available, &m_image_index);
+            if (s == SwapchainStatus::kOutOfDate) {   // nothing acquired: rebuild and retry
+                rebuild_swapchain();
+                if (m_window->should_close()) return false;
+                continue;
+            }
+            if (s == SwapchainStatus::kSuboptimal) m_needs_rebuild = true;   // usable; rebuild after present
+            break;
+        }
+    }
+    m_overlay->new_frame(target_extent(), m_frame_seconds);
+    return true;
+}
+
+void Renderer::upload_texture() {
+    if (!m_in_frame) throw Error("engine: upload_texture outside begin_frame/end_frame");
+    m_texture->record_upload(m_frames->current().cmd, m_frames->index());
+}
+
+void Renderer::resize_texture(VkExtent2D size) {
+    // Frames in flight sample the old image through their descriptor sets: let them finish.
+    m_frames->wait_all();
+    m_texture.reset();
+    m_texture = std::make_unique<Texture>(*m_ctx, size, kFramesInFlight);
+    m_scene->set_texture(*m_texture);
+}
+
+void Renderer::end_frame(bool capture) {
+    if (!m_in_frame) throw Error("engine: end_frame without begin_frame");
+    m_in_frame = false;
+    FrameData& frame = m_frames->current();
+    const VkCommandBuffer cmd = frame.cmd;
+    const VkExtent2D extent = target_extent();
+    const VkImage target = m_headless ? m_color.handle() : m_swapchain->image(m_image_index);
+    const VkImageView target_view = m_headless ? m_color.view() : m_swapchain->view(m_image_index);
+
+    if (!m_texture->has_content()) {
+        const float grey[4] = {0.5f, 0.5f, 0.5f, 1.0f};
+        m_texture->record_clear(cmd, grey);
+    }
+
+    // Contents are discarded (UNDEFINED): the scene clears. In window mode the acquire
+    // semaphore is waited at COLOR_ATTACHMENT_OUTPUT, which this barrier's first scope
+    // includes; headless, the previous frame's capture copy may still read the image.
+    transition_image(cmd, target, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                     VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                     VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT | VK_PIPELINE_STAGE_2_COPY_BIT, 0,
+                     VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                     VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT);
+    // One depth buffer for both frames in flight: order after the previous frame's tests.
+    transition_image(cmd, m_depth.handle(), VK_IMAGE_ASPECT_DEPTH_BIT, VK_IMAGE_LAYOUT_UNDEFINED,
+                     VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+                     VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+                     VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+                     VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+                     VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT | VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT);
+
+    m_scene->record(cmd, m_frames->index(), target_view, m_depth.view(), extent, m_camera, m_settings);
+    m_overlay->record(cmd, target_view, extent);
+
+    if (!m_headless) {
+        transition_image(cmd, target, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                         VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                         VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_2_NONE, 0);
+        VkSemaphore finished = m_swapchain->render_finished(m_image_index);
+        m_frames->submit(frame.image_available, finished);
+        const SwapchainStatus s = m_swapchain->present(m_image_index);
+        if (s != SwapchainStatus::kOk) m_needs_rebuild = true;   // rebuilt at the next begin_frame
+        return;
+    }
+
+    if (capture) {
+        transition_image(cmd, target, VK_IMAGE_ASPECT_COLOR_BIT, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
+                         VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
+                         VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_2_COPY_BIT,
+                         VK_ACCESS_2_TRANSFER_READ_BIT);
+        VkBufferImageCopy region{};
+        region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+        region.imageExtent = {extent.width, extent.height, 1};
+        vkCmdCopyImageToBuffer(cmd, target, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m_readback.handle(), 1, &region);
+        // Make the copy's writes visible to host reads after the timeline wait.
+        VkBufferMemoryBarrier2 b{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER_2};
+        b.srcStageMask = VK_PIPELINE_STAGE_2_COPY_BIT;
+        b.srcAccessMask = VK_ACCESS_2_TRANSFER_WRITE_BIT;
+        b.dstStageMask = VK_PIPELINE_STAGE_2_HOST_BIT;
+        b.dstAccessMask = VK_ACCESS_2_HOST_READ_BIT;
+        b.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+        b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+        b.buffer = m_readback.handle();
+        b.size = VK_WHOLE_SIZE;
+        VkDependencyInfo dep{VK_STRUCTURE_TYPE_DEPENDENCY_INFO};
+        dep.bufferMemoryBarrierCount = 1;
+        dep.pBufferMemoryBarriers = &b;
+        vkCmdPipelineBarrier2(cmd, &dep);
+    }
+    m_frames->submit(VK_NULL_HANDLE, VK_NULL_HANDLE);
+    m_captured = m_captured || capture;
+}
+
+std::string Renderer::save_capture(const std::string& path) {
+    if (!m_headless || !m_captured) throw Error("engine: save_capture needs a headless frame ended with capture");
+    m_frames->wait_all();
+    m_readback.invalidate();
+    return write_png_atomic(path, static_cast<const uint8_t*>(m_readback.mapped()), m_offscreen_extent.width,
+                            m_offscreen_extent.height, size_t{m_offscreen_extent.width} * 4);
+}
+
+}  // namespace engine

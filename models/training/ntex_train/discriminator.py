@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: MIT
+"""discriminator.py: a small residual-free conv discriminator for 64x64 texture crops."""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class EqualConv(nn.Module):
+    def __init__(self, cin, cout, k):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(cout, cin, k, k))
+        self.bias = nn.Parameter(torch.zeros(cout))
+        self.scale = 1.0 / math.sqrt(cin * k * k)
+        self.pad = k // 2
+
+    def forward(self, x):
+        return F.conv2d(x, self.weight * self.scale, self.bias, padding=self.pad)
+
+
+class Discriminator(nn.Module):
+    """64 -> 32 -> 16 -> 8 -> 4 with 3x3 convs, lrelu and 2x2 average pooling, minibatch stddev, linear head."""
+
+    def __init__(self, channels=(32, 64, 96, 128), mbstd_group=4):
+        super().__init__()
+        cs = (3,) + tuple(channels)
+        self.convs = nn.ModuleList(EqualConv(cs[i], cs[i + 1], 3) for i in range(len(channels)))
+        self.final = EqualConv(cs[-1] + 1, cs[-1], 3)
+        self.head = nn.Parameter(torch.randn(1, cs[-1] * 16))
+        self.head_bias = nn.Parameter(torch.zeros(1))
+        self.mbstd_group = mbstd_group
+
+    def forward(self, x):
+        for conv in self.convs:
+            x = F.avg_pool2d(F.leaky_relu(conv(x), 0.2), 2)
+        b, c, h, w = x.shape
+        g = min(self.mbstd_group, b)
+        if b % g == 0:
+            y = x.reshape(g, -1, c, h, w)
+            y = (y.var(dim=0, unbiased=False) + 1e-8).sqrt().mean(dim=(1, 2, 3))  # [b / g]
+            y = y.reshape(-1, 1, 1, 1).repeat(g, 1, h, w)
+        else:
+            y = x.new_zeros(b, 1, h, w)
+        x = F.leaky_relu(self.final(torch.cat([x, y], 1)), 0.2)
+        return F.linear(x.flatten(1), self.head / math.sqrt(self.head.shape[1]), self.head_bias)

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: MIT
+// CpuPlan: builds oneDNN primitives and buffers once; run() only executes.
+#include "backends/cpu/cpu_plan.h"
+
+#include "backends/cpu/circular.h"
+#include "core/parallel.h"
+#include "core/error.h"
+#include "runtime/hash_noise.h"
+#include "runtime/style.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cmath>
+#include <cstring>
+
+#include <unistd.h>
+
+namespace ntex::cpu {
+
+namespace {
+
+using dnnl::memory;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+memory::desc nhwc(int c, int h, int w) { return memory::desc({1, c, h, w}, dt::f32, tag::nhwc); }
+
+}  // namespace
+
+CpuPlan::CpuPlan(std::shared_ptr<const LoadedModel> model, int width, int height, int threads)
+    : m_model(std::move(model)), m_width(width), m_height(height), m_threads(threads),
+      m_engine(dnnl::engine::kind::cpu, 0), m_stream(m_engine) {
+    // Primitive creation reads the OpenMP thread count to partition work, so it runs under the same setting.
+    OmpThreads guard(m_threads);
+    build();
+}
+
+int CpuPlan::threads_for(double flops) const noexcept {
+    // Below ~1 ms of single-core work a second thread's wake-up (and, on a busy machine, its
+    // wait for a time slice) costs more than it saves.
+    return flops < kSerialFlops ? 1 : m_threads;
+}
+
+float* CpuPlan::alloc(std::size_t count) {
+    m_arena.push_back(std::make_unique<AlignedBuffer>(count));
+    return m_arena.back()->data();
+}
+
+void CpuPlan::build() {
+    const ModelDescription& d = m_model->description();
+    m_grid_w = m_width / d.cell_size;
+    m_grid_h = m_height / d.cell_size;
+
+    // Pass 1: sizes of the shared buffers (ping-pong activations, padded input, resample output).
+    std::size_t max_dense = 0, max_padded = 0, max_resampled = 0;
+    {
+        std::size_t c = 0, h = static_cast<std::size_t>(m_grid_h), w = static_cast<std::size_t>(m_grid_w);
+        for (const SynthesisOp& op : d.ops) {
+            switch (op.kind) {
+                case OpKind::NoiseInput: c = static_cast<std::size_t>(op.channels); break;
+                case OpKind::Upsample:
+                    max_padded = std::max(max_padded, c * (h + 2) * (w + 2));
+                    max_resampled = std::max(max_resampled, c * (2 * h + 4) * (2 * w + 4));
+                    h *= 2;
+                    w *= 2;
+                    max_dense = std::max(max_dense, c * h * w);
+                    break;
+                case OpKind::ModConv: {
+                    std::size_t halo = static_cast<std::size_t>(op.kernel / 2);
+                    if (halo > 0) max_padded = std::max(max_padded, c * (h + 2 * halo) * (w + 2 * halo));
+                    c = static_cast<std::size_t>(op.out);
+                    max_dense = std::max(max_dense, c * h * w);
+                    break;
+                }
+                case OpKind::Output: break;
+            }
+        }
+    }
+    // Refuse plans that cannot fit in physical memory: the buffers are touched at allocation, and
+    // on Linux overcommit would otherwise end in the OOM killer taking down the host application.
+    {
+        std::size_t noise = 0;
+        std::size_t hh = static_cast<std::size_t>(m_grid_h), ww = static_cast<std::size_t>(m_grid_w);
+        for (const SynthesisOp& op : d.ops) {
+            if (op.kind == OpKind::Upsample) hh *= 2, ww *= 2;
+            if (op.kind == OpKind::ModConv && op.noise) noise += hh * ww;
+        }
+        const double bytes = 4.0 * static_cast<double>(2 * max_dense + max_padded + max_resampled + noise);
+        const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+        if (physical > 0 && bytes > 0.75 * physical) {
+            fail(NTEX_ERROR_OUT_OF_MEMORY, "a ", m_width, "x", m_height, " generator needs about ", static_cast<long long>(bytes / 1048576.0),
+                 " MiB of buffers, more than 3/4 of this machine's ", static_cast<long long>(physical / 1048576.0), " MiB");
+        }
+    }
+    float* dense[2] = {alloc(max_dense), alloc(max_dense)};
+    float* padded = max_padded ? alloc(max_padded) : nullptr;
+    float* resampled = max_resampled ? alloc(max_resampled) : nullptr;
+
+    // Pass 2: steps. The current tensor is `cur` (dense NHWC) and/or the shared `padded` buffer
+    // holding it with a `cur_halo`-wide wrap-around halo (-1: no padded copy). Producers write the
+    // padded form directly when the next op wants it, which saves a pass and a parallel region.
+    float* cur = nullptr;
+    int cur_halo = -1;
+    int which = 0;
+    int c = 0, h = m_grid_h, w = m_grid_w;
+    // The halo op j wants around its input: conv K/2, upsample 1; -1 = dense input.
+    auto wanted_halo = [&](std::size_t j) -> int {
+        if (j >= d.ops.size()) return -1;
+        if (d.ops[j].kind == OpKind::ModConv) return d.ops[j].kernel / 2 > 0 ? d.ops[j].kernel / 2 : -1;
+        if (d.ops[j].kind == OpKind::Upsample) return 1;
+        return -1;
+    };
+    auto ensure_padded = [&](std::size_t i, int halo) {
+        if (cur_halo == halo) return;
+        Step pad(StepKind::Pad);
+        pad.src = cur, pad.dst = padded, pad.c = c, pad.h = h, pad.w = w, pad.halo = halo;
+        pad.label = cat("op ", i, ": circular pad ", halo, " (", w, "x", h, "x", c, ")");
+        m_steps.push_back(std::move(pad));
+        cur_halo = halo;
+    };
+    for (std::size_t i = 0; i < d.ops.size(); ++i) {
+        const SynthesisOp& op = d.ops[i];
+        switch (op.kind) {
+            case OpKind::NoiseInput: {
+                c = op.channels;
+                m_input_channels = c;
+                m_input = alloc(static_cast<std::size_t>(c) * static_cast<std::size_t>(h) * static_cast<std::size_t>(w));
+                cur = m_input;
+                cur_halo = -1;
+                break;
+            }
+            case OpKind::Upsample: {
+                ensure_padded(i, 1);
+                Step rs(StepKind::Resample);
+                memory::desc src_md = nhwc(c, h + 2, w + 2);
+                memory::desc dst_md = nhwc(c, 2 * h + 4, 2 * w + 4);
+                dnnl::resampling_forward::desc rd(dnnl::prop_kind::forward_inference, dnnl::algorithm::resampling_linear,
+                                                  src_md, dst_md);
+                // Small primitives are created single-threaded so oneDNN runs them without a
+                // parallel region where it honours the creation thread count (kSerialFlops).
+                OmpThreads serial(threads_for(static_cast<double>(c) * (2 * h + 4) * (2 * w + 4) * 8.0));
+                dnnl::resampling_forward::primitive_desc pd(rd, m_engine);
+                rs.primitive = dnnl::resampling_forward(pd);
+                rs.args = {{DNNL_ARG_SRC, memory(src_md, m_engine, padded)}, {DNNL_ARG_DST, memory(dst_md, m_engine, resampled)}};
+                rs.label = cat("op ", i, " upsample ", w, "x", h, "x", c, ": oneDNN resampling_linear (", pd.impl_info_str(), ")");
+                m_steps.push_back(std::move(rs));
+
+                // The resampled image has a 2-pixel border; its inner 1-pixel ring already equals
+                // the wrap-around halo (bilinear of a periodic signal is periodic, with the same
+                // weights), so a following 3x3 conv gets its padded input by a crop at offset 1.
+                const int next_halo = wanted_halo(i + 1) == 1 ? 1 : 0;
+                Step crop(StepKind::Crop);
+                float* dst = next_halo ? padded : dense[which];
+                if (!next_halo) which ^= 1;
+                crop.src = resampled, crop.dst = dst, crop.c = c, crop.h = 2 * h + 2 * next_halo, crop.w = 2 * w + 2 * next_halo;
+                crop.halo = 2 - next_halo;
+                crop.src_w = 2 * w + 4;
+                crop.label = cat("op ", i, " upsample: crop ", 2 - next_halo, next_halo ? " (keeps a 1-pixel halo)" : "");
+                m_steps.push_back(std::move(crop));
+                h *= 2;
+                w *= 2;
+                cur = next_halo ? nullptr : dst;
+                cur_halo = next_halo ? 1 : -1;
+                break;
+            }
+            case OpKind::ModConv: {
+                const int halo = op.kernel / 2;
+                const float* conv_src = cur;
+                if (halo > 0) {
+                    ensure_padded(i, halo);
+                    conv_src = padded;
+                }
+                float* dst = dense[which];
+                which ^= 1;
+                // The output op right after the conv folds into its post-ops (or the noise loop).
+                const bool fuse_output = i + 1 < d.ops.size() && d.ops[i + 1].kind == OpKind::Output;
+                dnnl::post_ops po;
+                if (!op.noise) {
+                    if (op.activation == Activation::LRelu) po.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, kLReluSlope, 0.0f);
+                    if (op.activation == Activation::Tanh) po.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
+                    if (fuse_output) {
+                        const SynthesisOp& out = d.ops[i + 1];
+                        po.append_eltwise(1.0f, dnnl::algorithm::eltwise_linear, out.scale, out.shift);
+                        po.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, 0.0f, 1.0f);
+                    }
+                }
+                dnnl::primitive_attr attr;
+                attr.set_post_ops(po);
+                memory::desc src_md = nhwc(c, h + 2 * halo, w + 2 * halo);
+                memory::desc dst_md = nhwc(op.out, h, w);
+                memory::desc user_w_md({op.out, op.in, op.kernel, op.kernel}, dt::f32, tag::oihw);
+                memory::desc any_w_md({op.out, op.in, op.kernel, op.kernel}, dt::f32, tag::any);
+                memory::desc bias_md({op.out}, dt::f32, tag::x);
+                dnnl::convolution_forward::desc cd(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                                   src_md, any_w_md, bias_md, dst_md, {1, 1}, {0, 0}, {0, 0});
+                const double flops = 2.0 * op.out * op.in * op.kernel * op.kernel * static_cast<double>(h) * w;
+                OmpThreads serial(threads_for(flops));
+                dnnl::convolution_forward::primitive_desc pd(cd, attr, m_engine);
+
+                Step conv(StepKind::Conv);
+                conv.op_index = i;
+                m_arena.push_back(std::make_unique<AlignedBuffer>(static_cast<std::size_t>(op.out) * static_cast<std::size_t>(op.in) *
+                                                                  static_cast<std::size_t>(op.kernel * op.kernel)));
+                conv.user_weights = m_arena.back().get();
+                conv.user_weights_mem = memory(user_w_md, m_engine, conv.user_weights->data());
+                conv.needs_reorder = pd.weights_desc() != user_w_md;
+                if (conv.needs_reorder) {
+                    conv.weights_mem = memory(pd.weights_desc(), m_engine);
+                    conv.reorder = dnnl::reorder(conv.user_weights_mem, conv.weights_mem);
+                } else {
+                    conv.weights_mem = conv.user_weights_mem;
+                }
+                const std::vector<float>& bias = m_model->tensor(op.bias);
+                float* bias_buf = alloc(bias.size());
+                std::copy(bias.begin(), bias.end(), bias_buf);
+                conv.primitive = dnnl::convolution_forward(pd);
+                conv.args = {{DNNL_ARG_SRC, memory(pd.src_desc(), m_engine, const_cast<float*>(conv_src))},
+                             {DNNL_ARG_WEIGHTS, conv.weights_mem},
+                             {DNNL_ARG_BIAS, memory(bias_md, m_engine, bias_buf)},
+                             {DNNL_ARG_DST, memory(pd.dst_desc(), m_engine, dst)}};
+                if (pd.src_desc() != src_md || pd.dst_desc() != dst_md) {
+                    fail(NTEX_ERROR_BACKEND, "oneDNN chose a non-NHWC activation layout for op ", i);
+                }
+                conv.label = cat("op ", i, " modconv ", op.in, "->", op.out, " k", op.kernel, " ", w, "x", h, ": oneDNN ",
+                                 threads_for(flops) == 1 ? "(1 thread) " : "", pd.impl_info_str(),
+                                 conv.needs_reorder ? " (weights reordered)" : "",
+                                 op.noise ? "" : cat(" post-ops: ", activation_name(op.activation), fuse_output ? "+output" : ""));
+                m_steps.push_back(std::move(conv));
+                cur = dst;
+                cur_halo = -1;
+
+                if (op.noise) {
+                    m_noise_maps.push_back(NoiseMap{i, w, h, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h))});
+                    Step post(StepKind::Post);
+                    post.data = dst;
+                    post.c = op.out;
+                    post.h = h;
+                    post.w = w;
+                    post.pixels = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+                    post.noise = m_noise_maps.back().values.data();
+                    post.noise_strength = &m_model->tensor(op.noise_strength);
+                    post.activation = op.activation;
+                    if (fuse_output) {
+                        post.output_op = true;
+                        post.scale = d.ops[i + 1].scale;
+                        post.shift = d.ops[i + 1].shift;
+                    }
+                    // Write straight into the next op's padded input when it wants one.
+                    const int next_halo = wanted_halo(fuse_output ? i + 2 : i + 1);
+                    if (next_halo > 0) {
+                        post.dst = padded;
+                        post.halo = next_halo;
+                        cur = nullptr;
+                        cur_halo = next_halo;
+                    }
+                    post.label = cat("op ", i, " noise + ", activation_name(op.activation), fuse_output ? " + output" : "",
+                                     next_halo > 0 ? cat(" -> circular pad ", next_halo) : std::string());
+                    m_steps.push_back(std::move(post));
+                }
+                if (fuse_output) {
+                    ++i;  // consumed
+                }
+                c = op.out;
+                break;
+            }
+            case OpKind::Output: {
+                // Standalone output op (not right after a conv): in place on a buffer we own.
+                float* dst = cur;
+                if (cur == m_input) {
+                    dst = dense[which];
+                    which ^= 1;
+                    std::memcpy(dst, cur, static_cast<std::size_t>(c) * static_cast<std::size_t>(h) * static_cast<std::size_t>(w) * sizeof(float));
+                }
+                Step post(StepKind::Post);
+                post.data = dst;
+                post.c = c;
+                post.h = h;
+                post.w = w;
+                post.pixels = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+                post.output_op = true;
+                post.scale = op.scale;
+                post.shift = op.shift;
+                post.label = cat("op ", i, " output");
+                m_steps.push_back(std::move(post));
+                cur = dst;
+                cur_halo = -1;
+                break;
+            }
+        }
+    }
+    if (cur == nullptr) {
+        fail(NTEX_ERROR_INVALID_MODEL, d.file, ": synthesis.ops: the last op leaves no dense result");
+    }
+    m_output = cur;
+    m_output_channels = c;
+}
+
+void CpuPlan::set_style(const std::vector<float>& w) {
+    // Weights are small (at most a few hundred KB): one thread, so no parallel region per reorder.
+    OmpThreads guard(1);
+    for (Step& s : m_steps) {
+        if (s.kind != StepKind::Conv) continue;
+        std::vector<float> mw = modulated_weights(*m_model, s.op_index, w);
+        std::copy(mw.begin(), mw.end(), s.user_weights->data());
+        if (s.needs_reorder) {
+            s.reorder.execute(m_stream, s.user_weights_mem, s.weights_mem);
+        }
+    }
+    m_stream.wait();
+}
+
+void CpuPlan::set_seed(uint32_t seed) {
+    OmpThreads guard(m_threads);
+    const int c = m_input_channels;
+    const int gw = m_grid_w;
+    const int gh = m_grid_h;
+    float* input = m_input;
+#pragma omp parallel for schedule(static) if (worth_parallel(static_cast<std::size_t>(gh) * static_cast<std::size_t>(gw) * static_cast<std::size_t>(c) * 8))
+    for (int i = 0; i < gh; ++i) {
+        for (int j = 0; j < gw; ++j) {
+            float* px = input + (static_cast<std::size_t>(i) * static_cast<std::size_t>(gw) + static_cast<std::size_t>(j)) * static_cast<std::size_t>(c);
+            for (int ch = 0; ch < c; ++ch) px[ch] = gauss(seed, static_cast<uint32_t>(ch), j, i);
+        }
+    }
+    for (NoiseMap& n : m_noise_maps) {
+        fill_noise_map(n.values.data(), seed, kStreamNoiseBase + static_cast<uint32_t>(n.op_index), n.w, n.h);
+    }
+}
+
+namespace {
+
+inline int wrap(int v, int n) noexcept {
+    int r = v % n;
+    return r < 0 ? r + n : r;
+}
+
+// y = act(y + strength * n[pixel]) [then clamp(y * scale + shift, 0, 1)], read from `data`
+// (dense h x w x c) and written to `out`: in place, or into a buffer with a `halo`-wide
+// wrap-around border for the next op. One parallel region: rows, then the halo rows.
+template <Activation A, bool Output>
+void post_loop(const float* data, float* out, int h, int w, std::size_t c, int halo, const float* noise, float strength,
+               float scale, float shift) {
+    const std::size_t pw = static_cast<std::size_t>(w + 2 * halo);
+    const std::size_t row_floats = pw * c;
+#pragma omp parallel if (worth_parallel(static_cast<std::size_t>(h) * static_cast<std::size_t>(w) * c))
+    {
+#pragma omp for schedule(static)
+        for (int y = 0; y < h; ++y) {
+            const float* in_row = data + static_cast<std::size_t>(y) * static_cast<std::size_t>(w) * c;
+            float* padded_row = out + static_cast<std::size_t>(y + halo) * row_floats;
+            float* out_row = padded_row + static_cast<std::size_t>(halo) * c;
+            const float* noise_row = noise ? noise + static_cast<std::size_t>(y) * static_cast<std::size_t>(w) : nullptr;
+            for (int x = 0; x < w; ++x) {
+                const float nv = noise_row ? strength * noise_row[x] : 0.0f;
+                const float* px = in_row + static_cast<std::size_t>(x) * c;
+                float* po = out_row + static_cast<std::size_t>(x) * c;
+                for (std::size_t k = 0; k < c; ++k) {
+                    float v = px[k] + nv;
+                    if constexpr (A == Activation::LRelu) v = v >= 0.0f ? v : kLReluSlope * v;
+                    if constexpr (A == Activation::Tanh) v = std::tanh(v);
+                    if constexpr (Output) v = std::clamp(v * scale + shift, 0.0f, 1.0f);
+                    po[k] = v;
+                }
+            }
+            for (int x = 0; x < halo; ++x) {
+                std::memcpy(padded_row + static_cast<std::size_t>(x) * c,
+                            out_row + static_cast<std::size_t>(wrap(x - halo, w)) * c, c * sizeof(float));
+                std::memcpy(padded_row + static_cast<std::size_t>(halo + w + x) * c,
+                            out_row + static_cast<std::size_t>(wrap(x, w)) * c, c * sizeof(float));
+            }
+        }
+        if (halo > 0) {
+            // Implicit barrier above: every interior row (with its side halo) is complete.
+#pragma omp for schedule(static)
+            for (int r = 0; r < 2 * halo; ++r) {
+                const int dst_row = r < halo ? r : h + r;
+                const int src_row = halo + wrap(dst_row - halo, h);
+                std::memcpy(out + static_cast<std::size_t>(dst_row) * row_floats, out + static_cast<std::size_t>(src_row) * row_floats,
+                            row_floats * sizeof(float));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void CpuPlan::run() {
+    OmpThreads guard(m_threads);
+    for (std::size_t index = 0; index < m_steps.size(); ++index) {
+        Step& s = m_steps[index];
+        const auto start = m_profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+        switch (s.kind) {
+            case StepKind::Pad: circular_pad_nhwc(s.src, s.dst, s.c, s.h, s.w, s.halo); break;
+            case StepKind::Crop: crop_nhwc(s.src, s.src_w, s.dst, s.c, s.h, s.w, s.halo); break;
+            case StepKind::Resample:
+            case StepKind::Conv: s.primitive.execute(m_stream, s.args); break;
+            case StepKind::Post: {
+                const float strength = s.noise_strength ? (*s.noise_strength)[0] : 0.0f;
+                const std::size_t c = static_cast<std::size_t>(s.c);
+                auto run_post = [&](auto act_tag) {
+                    constexpr Activation A = decltype(act_tag)::value;
+                    float* out = s.dst != nullptr ? s.dst : s.data;
+                    if (s.output_op) post_loop<A, true>(s.data, out, s.h, s.w, c, s.halo, s.noise, strength, s.scale, s.shift);
+                    else post_loop<A, false>(s.data, out, s.h, s.w, c, s.halo, s.noise, strength, s.scale, s.shift);
+                };
+                switch (s.activation) {
+                    case Activation::Linear: run_post(std::integral_constant<Activation, Activation::Linear>{}); break;
+                    case Activation::LRelu: run_post(std::integral_constant<Activation, Activation::LRelu>{}); break;
+                    case Activation::Tanh: run_post(std::integral_constant<Activation, Activation::Tanh>{}); break;
+                }
+                break;
+            }
+        }
+        if (m_profiling) {
+            m_stream.wait();
+            m_step_ms[index] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        }
+    }
+    m_stream.wait();
+    if (m_profiling) ++m_profiled_runs;
+}
+
+std::string CpuPlan::profile_report() const {
+    std::string s;
+    double total = 0;
+    for (std::size_t i = 0; i < m_steps.size(); ++i) {
+        double ms = m_profiled_runs ? m_step_ms[i] / m_profiled_runs : 0.0;
+        total += ms;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%9.3f ms  ", ms);
+        s += buf + m_steps[i].label + "\n";
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%9.3f ms  total (%d runs)\n", total, m_profiled_runs);
+    return s + buf;
+}
+
+std::string CpuPlan::describe() const {
+    std::string s;
+    for (const Step& step : m_steps) s += step.label + "\n";
+    return s;
+}
+
+}  // namespace ntex::cpu

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// CpuPlan: the oneDNN execution plan for one model and one output size, built once.
+// Activations are NHWC; each conv reads a halo-padded copy (circular padding) and runs with
+// padding 0; upsample = circular pad 1 -> oneDNN linear resampling x2 -> crop 2.
+#pragma once
+
+#include "core/aligned_buffer.h"
+#include "model/model.h"
+#include "runtime/backend.h"
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ntex::cpu {
+
+class CpuPlan final : public GeneratorBackend {
+public:
+    CpuPlan(std::shared_ptr<const LoadedModel> model, int width, int height, int threads);
+
+    void set_style(const std::vector<float>& w) override;
+    void set_seed(uint32_t seed) override;
+    void run() override;
+    const float* output() const noexcept override { return m_output; }
+    int output_channels() const noexcept override { return m_output_channels; }
+
+    // For tests and logs: a line per step.
+    std::string describe() const override;
+    // Per-step wall-clock timing (for `ntex profile`); off by default.
+    void set_profiling(bool enabled) override { m_profiling = enabled; m_step_ms.assign(m_steps.size(), 0.0); m_profiled_runs = 0; }
+    // A line per step: mean milliseconds over the profiled runs, then the step's label.
+    std::string profile_report() const override;
+
+private:
+    enum class StepKind { Pad, Resample, Crop, Conv, Post };
+
+    struct Step {
+        explicit Step(StepKind k) : kind(k) {}
+        StepKind kind;
+        // Pad / Crop
+        const float* src = nullptr;
+        float* dst = nullptr;
+        int c = 0, h = 0, w = 0, halo = 0, src_w = 0;
+        // Resample / Conv
+        dnnl::primitive primitive;
+        std::unordered_map<int, dnnl::memory> args;
+        // Conv: weight modulation
+        std::size_t op_index = 0;
+        AlignedBuffer* user_weights = nullptr;
+        dnnl::memory user_weights_mem;
+        dnnl::memory weights_mem;
+        bool needs_reorder = false;
+        dnnl::reorder reorder;
+        // Post: y = act(y + strength * n) [then clamp(y * scale + shift, 0, 1)]
+        float* data = nullptr;
+        std::size_t pixels = 0;
+        const float* noise = nullptr;
+        const std::vector<float>* noise_strength = nullptr;
+        Activation activation = Activation::Linear;
+        bool output_op = false;
+        float scale = 1.0f, shift = 0.0f;
+        std::string label;
+    };
+
+    struct NoiseMap {
+        std::size_t op_index;
+        int w, h;
+        AlignedBuffer values;
+    };
+
+    // Primitives below this many FLOPs are created (and so run) single-threaded.
+    static constexpr double kSerialFlops = 40e6;
+    int threads_for(double flops) const noexcept;
+    float* alloc(std::size_t count);
+    void build();
+
+    std::shared_ptr<const LoadedModel> m_model;
+    int m_width;
+    int m_height;
+    int m_threads;
+    dnnl::engine m_engine;
+    dnnl::stream m_stream;
+    std::vector<std::unique_ptr<AlignedBuffer>> m_arena;
+    float* m_input = nullptr;
+    int m_grid_w = 0, m_grid_h = 0, m_input_channels = 0;
+    std::vector<NoiseMap> m_noise_maps;
+    std::vector<Step> m_steps;
+    float* m_output = nullptr;
+    bool m_profiling = false;
+    std::vector<double> m_step_ms;
+    int m_profiled_runs = 0;
+    int m_output_channels = 0;
+};
+
+}  // namespace ntex::cpu

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// ntex::Error: the C++ exception used inside the library; carries the C API result code.
+#pragma once
+
+#include <ntex/ntex.h>
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace ntex {
+
+class Error : public std::runtime_error {
+public:
+    Error(NtexResult result, const std::string& message) : std::runtime_error(message), m_result(result) {}
+    NtexResult result() const noexcept { return m_result; }
+
+private:
+    NtexResult m_result;
+};
+
+// Concatenates anything streamable; keeps error sites short (GCC 12 has no <format>).
+template <typename... Args>
+std::string cat(Args&&... args) {
+    std::ostringstream out;
+    (out << ... << std::forward<Args>(args));
+    return out.str();
+}
+
+template <typename... Args>
+[[noreturn]] void fail(NtexResult result, Args&&... args) {
+    throw Error(result, cat(std::forward<Args>(args)...));
+}
+
+}  // namespace ntex

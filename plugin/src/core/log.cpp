@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+// Logger implementation.
+#include "core/log.h"
+
+namespace ntex {
+
+void Logger::log(NtexLogLevel level, const std::string& message) const noexcept {
+    if (m_callback == nullptr) {
+        return;
+    }
+    // The callback is host C code; nothing may escape from here into our callers.
+    try {
+        m_callback(level, message.c_str(), m_user_data);
+    } catch (...) {
+    }
+}
+
+}  // namespace ntex

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+// Model JSON parser: every field is checked, every message names the file and the field.
+#include "model/model_description.h"
+
+#include "core/error.h"
+#include "model/file_io.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+namespace ntex {
+
+namespace {
+
+using nlohmann::json;
+
+// A JSON value plus its path, so every error can say where it happened.
+class Field {
+public:
+    Field(const json& value, std::string path, const std::string& file) : m_value(value), m_path(std::move(path)), m_file(file) {}
+
+    [[noreturn]] void error(const std::string& what) const {
+        fail(NTEX_ERROR_INVALID_MODEL, m_file, ": ", m_path.empty() ? "(root)" : m_path, ": ", what);
+    }
+    const json& value() const { return m_value; }
+    const std::string& path() const { return m_path; }
+
+    bool has(const char* key) const { return m_value.is_object() && m_value.contains(key); }
+    Field at(const char* key) const {
+        if (!m_value.is_object()) {
+            error("expected an object");
+        }
+        if (!m_value.contains(key)) {
+            Field(m_value, child(key), m_file).error("missing");
+        }
+        return Field(m_value[key], child(key), m_file);
+    }
+    Field item(std::size_t i) const { return Field(m_value[i], cat(m_path, "[", i, "]"), m_file); }
+
+    const json& object() const {
+        if (!m_value.is_object()) error("expected an object");
+        return m_value;
+    }
+    const json& array() const {
+        if (!m_value.is_array()) error("expected an array");
+        return m_value;
+    }
+    std::string string() const {
+        if (!m_value.is_string()) error("expected a string");
+        return m_value.get<std::string>();
+    }
+    std::string nonempty_string() const {
+        std::string s = string();
+        if (s.empty()) error("must not be empty");
+        return s;
+    }
+    bool boolean() const {
+        if (!m_value.is_boolean()) error("expected true or false");
+        return m_value.get<bool>();
+    }
+    double number() const {
+        if (!m_value.is_number()) error("expected a number");
+        return m_value.get<double>();
+    }
+    int64_t integer(int64_t min, int64_t max) const {
+        if (!m_value.is_number_integer()) error("expected an integer");
+        int64_t v = m_value.get<int64_t>();
+        if (v < min || v > max) error(cat("value ", v, " out of range [", min, ", ", max, "]"));
+        return v;
+    }
+
+private:
+    std::string child(const char* key) const { return m_path.empty() ? std::string(key) : cat(m_path, ".", key); }
+
+    const json& m_value;
+    std::string m_path;
+    const std::string& m_file;
+};
+
+constexpr int64_t kMaxChannels = 4096;
+
+Activation parse_activation(const Field& f) {
+    std::string s = f.string();
+    if (s == "lrelu") return Activation::LRelu;
+    if (s == "linear") return Activation::Linear;
+    if (s == "tanh") return Activation::Tanh;
+    f.error(cat("unknown activation '", s, "'"));
+}
+
+void parse_latent(const Field& latent, ModelDescription& d) {
+    latent.object();
+    d.z_dim = static_cast<int>(latent.at("z_dim").integer(1, 65536));
+    d.w_dim = static_cast<int>(latent.at("w_dim").integer(1, 65536));
+    d.noise_channels = static_cast<int>(latent.at("noise_channels").integer(1, kMaxChannels));
+    d.cell_size = static_cast<int>(latent.at("cell_size").integer(1, 8192));
+}
+
+void parse_mapping(const Field& mapping, ModelDescription& d) {
+    mapping.object();
+    d.normalize_z = mapping.at("normalize_z").boolean();
+    Field layers = mapping.at("layers");
+    layers.array();
+    int prev = d.z_dim;
+    for (std::size_t i = 0; i < layers.value().size(); ++i) {
+        Field l = layers.item(i);
+        l.object();
+        MappingLayer layer;
+        layer.weight = l.at("weight").nonempty_string();
+        layer.bias = l.at("bias").nonempty_string();
+        layer.in = static_cast<int>(l.at("in").integer(1, 65536));
+        layer.out = static_cast<int>(l.at("out").integer(1, 65536));
+        layer.activation = parse_activation(l.at("activation"));
+        if (layer.in != prev) {
+            l.at("in").error(cat("is ", layer.in, " but the previous layer (or z_dim) gives ", prev));
+        }
+        prev = layer.out;
+        d.mapping_layers.push_back(layer);
+    }
+    if (prev != d.w_dim) {
+        layers.error(cat("the last layer gives ", prev, " values but latent.w_dim is ", d.w_dim));
+    }
+    d.w_avg = mapping.at("w_avg").nonempty_string();
+}
+
+void parse_ops(const Field& ops, ModelDescription& d) {
+    ops.array();
+    if (ops.value().empty()) {
+        ops.error("must not be empty");
+    }
+    int channels = 0;
+    int scale = 1;
+    bool seen_output = false;
+    for (std::size_t i = 0; i < ops.value().size(); ++i) {
+        Field f = ops.item(i);
+        f.object();
+        SynthesisOp op;
+        std::string kind = f.at("op").string();
+        if (seen_output) {
+            f.at("op").error("no op may follow 'output'");
+        }
+        if (kind == "noise_input") {
+            if (i != 0) f.at("op").error("'noise_input' must be the first op");
+            op.kind = OpKind::NoiseInput;
+            op.channels = static_cast<int>(f.at("channels").integer(1, kMaxChannels));
+            if (op.channels != d.noise_channels) {
+                f.at("channels").error(cat("is ", op.channels, " but latent.noise_channels is ", d.noise_channels));
+            }
+            channels = op.channels;
+        } else if (i == 0) {
+            f.at("op").error(cat("the first op must be 'noise_input', not '", kind, "'"));
+        } else if (kind == "upsample") {
+            op.kind = OpKind::Upsample;
+            op.factor = static_cast<int>(f.at("factor").integer(2, 2));
+            std::string mode = f.at("mode").string();
+            if (mode != "bilinear") f.at("mode").error(cat("unknown mode '", mode, "' (only 'bilinear')"));
+            scale *= op.factor;
+        } else if (kind == "modconv") {
+            op.kind = OpKind::ModConv;
+            op.in = static_cast<int>(f.at("in").integer(1, kMaxChannels));
+            op.out = static_cast<int>(f.at("out").integer(1, kMaxChannels));
+            op.kernel = static_cast<int>(f.at("kernel").integer(1, 15));
+            if (op.kernel % 2 == 0) f.at("kernel").error(cat("must be odd, got ", op.kernel));
+            op.demodulate = f.at("demodulate").boolean();
+            op.activation = parse_activation(f.at("activation"));
+            op.noise = f.at("noise").boolean();
+            op.weight = f.at("weight").nonempty_string();
+            op.bias = f.at("bias").nonempty_string();
+            op.affine_weight = f.at("affine_weight").nonempty_string();
+            op.affine_bias = f.at("affine_bias").nonempty_string();
+            if (op.noise) {
+                op.noise_strength = f.at("noise_strength").nonempty_string();
+            } else if (f.has("noise_strength") && !f.at("noise_strength").value().is_null()) {
+                f.at("noise_strength").string();
+            }
+            if (op.in != channels) {
+                f.at("in").error(cat("is ", op.in, " but the previous op produces ", channels, " channels"));
+            }
+            channels = op.out;
+        } else if (kind == "output") {
+            op.kind = OpKind::Output;
+            op.scale = static_cast<float>(f.at("scale").number());
+            op.shift = static_cast<float>(f.at("shift").number());
+            seen_output = true;
+        } else {
+            f.at("op").error(cat("unknown op '", kind, "'"));
+        }
+        d.ops.push_back(op);
+    }
+    if (scale != d.cell_size) {
+        ops.error(cat("the upsample factors multiply to ", scale, " but latent.cell_size is ", d.cell_size));
+    }
+    d.final_channels = channels;
+}
+
+void parse_outputs(const Field& outputs, ModelDescription& d) {
+    outputs.array();
+    if (outputs.value().empty()) outputs.error("must name at least one map");
+    if (outputs.value().size() > 8) outputs.error("at most 8 maps are supported");
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < outputs.value().size(); ++i) {
+        Field f = outputs.item(i);
+        f.object();
+        OutputMap m;
+        m.name = f.at("name").nonempty_string();
+        if (m.name.size() >= 64) f.at("name").error("longer than 63 characters");
+        if (!names.insert(m.name).second) f.at("name").error(cat("duplicate map name '", m.name, "'"));
+        Field ch = f.at("channels");
+        ch.array();
+        if (ch.value().empty() || ch.value().size() > 4) ch.error("must list 1 to 4 channels");
+        for (std::size_t c = 0; c < ch.value().size(); ++c) {
+            m.channels.push_back(static_cast<int>(ch.item(c).integer(0, d.final_channels - 1)));
+        }
+        m.semantics = f.at("semantics").nonempty_string();
+        Field range = f.at("range");
+        range.array();
+        if (range.value().size() != 2) range.error("expected [min, max]");
+        m.range_min = static_cast<float>(range.item(0).number());
+        m.range_max = static_cast<float>(range.item(1).number());
+        if (!(m.range_min < m.range_max)) range.error("min must be below max");
+        m.color_space = f.at("color_space").nonempty_string();
+        if (m.color_space != "srgb" && m.color_space != "linear") {
+            f.at("color_space").error(cat("unknown color space '", m.color_space, "' (srgb or linear)"));
+        }
+        d.outputs.push_back(m);
+    }
+}
+
+void parse_tensors(const Field& tensors, ModelDescription& d) {
+    tensors.object();
+    for (auto it = tensors.value().begin(); it != tensors.value().end(); ++it) {
+        Field t(it.value(), cat(tensors.path(), ".", it.key()), d.file);
+        t.object();
+        std::string dtype = t.at("dtype").string();
+        if (dtype != "F32") t.at("dtype").error(cat("unsupported dtype '", dtype, "' (only F32)"));
+        Field shape = t.at("shape");
+        shape.array();
+        std::vector<int64_t> dims;
+        for (std::size_t i = 0; i < shape.value().size(); ++i) {
+            dims.push_back(shape.item(i).integer(1, 1 << 24));
+        }
+        d.tensors[it.key()] = dims;
+    }
+}
+
+// Every tensor an op names must be declared in "tensors" with the shape the op implies.
+void check_tensor_shapes(const ModelDescription& d, const Field& root) {
+    auto expect = [&](const std::string& name, std::vector<int64_t> shape, const std::string& field) {
+        auto it = d.tensors.find(name);
+        if (it == d.tensors.end()) {
+            Field(root.value(), field, d.file).error(cat("tensor '", name, "' is not declared in 'tensors'"));
+        }
+        if (it->second != shape) {
+            std::string want = "[", got = "[";
+            for (auto v : shape) want += cat(want.size() > 1 ? ", " : "", v);
+            for (auto v : it->second) got += cat(got.size() > 1 ? ", " : "", v);
+            Field(root.value(), cat("tensors.", name, ".shape"), d.file)
+                .error(cat("is ", got, "] but ", field, " needs ", want, "]"));
+        }
+    };
+    for (std::size_t i = 0; i < d.mapping_layers.size(); ++i) {
+        const auto& l = d.mapping_layers[i];
+        std::string p = cat("mapping.layers[", i, "]");
+        expect(l.weight, {l.out, l.in}, p + ".weight");
+        expect(l.bias, {l.out}, p + ".bias");
+    }
+    expect(d.w_avg, {d.w_dim}, "mapping.w_avg");
+    for (std::size_t i = 0; i < d.ops.size(); ++i) {
+        const auto& op = d.ops[i];
+        if (op.kind != OpKind::ModConv) continue;
+        std::string p = cat("synthesis.ops[", i, "]");
+        expect(op.weight, {op.out, op.in, op.kernel, op.kernel}, p + ".weight");
+        expect(op.bias, {op.out}, p + ".bias");
+        expect(op.affine_weight, {op.in, d.w_dim}, p + ".affine_weight");
+        expect(op.affine_bias, {op.in}, p + ".affine_bias");
+        if (op.noise) expect(op.noise_strength, {1}, p + ".noise_strength");
+    }
+}
+
+}  // namespace
+
+const char* activation_name(Activation a) noexcept {
+    switch (a) {
+        case Activation::Linear: return "linear";
+        case Activation::LRelu: return "lrelu";
+        case Activation::Tanh: return "tanh";
+    }
+    return "?";
+}
+
+ModelDescription parse_model_description(const json& root_json, const std::string& file) {
+    ModelDescription d;
+    d.file = file;
+    Field root(root_json, "", d.file);
+    root.object();
+    std::string format = root.at("format").string();
+    if (format != "ntex-model") root.at("format").error(cat("is '", format, "', expected 'ntex-model'"));
+    root.at("format_version").integer(1, 1);
+    d.name = root.at("name").nonempty_string();
+    // Descriptive keys: checked for type when present; they do not change the math.
+    if (root.has("version")) {
+        const json& v = root.at("version").value();
+        if (v.is_string()) d.version = v.get<std::string>();
+        else if (v.is_number_integer()) d.version = std::to_string(v.get<int64_t>());
+        else root.at("version").error("expected a string or an integer");
+    }
+    if (root.has("description")) d.description = root.at("description").string();
+    parse_latent(root.at("latent"), d);
+    parse_mapping(root.at("mapping"), d);
+    Field synthesis = root.at("synthesis");
+    synthesis.object();
+    parse_ops(synthesis.at("ops"), d);
+    parse_outputs(root.at("outputs"), d);
+    d.weights = root.at("weights").nonempty_string();
+    if (d.weights.find('/') != std::string::npos || d.weights.find('\\') != std::string::npos) {
+        root.at("weights").error("must be a file name beside the JSON, not a path");
+    }
+    parse_tensors(root.at("tensors"), d);
+    if (root.has("parameters")) d.parameters = static_cast<uint64_t>(root.at("parameters").integer(0, INT64_MAX));
+    if (root.has("flops_per_megapixel")) d.flops_per_megapixel = root.at("flops_per_megapixel").number();
+    if (root.has("training")) root.at("training").object();
+    check_tensor_shapes(d, root);
+    return d;
+}
+
+ModelDescription load_model_description(const std::filesystem::path& path) {
+    std::string text = read_file_text(path);
+    std::string file = path.filename().string();
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::exception& e) {
+        fail(NTEX_ERROR_INVALID_MODEL, file, ": not valid JSON: ", e.what());
+    }
+    return parse_model_description(root, file);
+}
+
+}  // namespace ntex

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// GeneratorBackend: what a backend's execution plan for one output size must provide.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ntex {
+
+class GeneratorBackend {
+public:
+    virtual ~GeneratorBackend() = default;
+    // The style vector changed: recompute modulated weights.
+    virtual void set_style(const std::vector<float>& w) = 0;
+    // The seed changed: recompute the input grid and the noise maps.
+    virtual void set_seed(uint32_t seed) = 0;
+    // Runs every op; the result stays readable through output() until the next run.
+    virtual void run() = 0;
+    // Final tensor, NHWC dense: output()[(y * width + x) * channels + c].
+    virtual const float* output() const noexcept = 0;
+    virtual int output_channels() const noexcept = 0;
+    // A line per step of the plan (for logs).
+    virtual std::string describe() const { return {}; }
+    // Optional per-step timing for diagnostics.
+    virtual void set_profiling(bool /*enabled*/) {}
+    virtual std::string profile_report() const { return {}; }
+};
+
+}  // namespace ntex

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// Mapping network and weight modulation; small, so plain loops (float32 like the reference).
+#include "runtime/style.h"
+
+#include <cmath>
+
+namespace ntex {
+
+float apply_activation(Activation a, float x) noexcept {
+    switch (a) {
+        case Activation::LRelu: return x >= 0.0f ? x : kLReluSlope * x;
+        case Activation::Tanh: return std::tanh(x);
+        case Activation::Linear: break;
+    }
+    return x;
+}
+
+std::vector<float> run_mapping(const LoadedModel& model, const float* z, float psi) {
+    const ModelDescription& d = model.description();
+    std::vector<float> h(z, z + d.z_dim);
+    if (d.normalize_z) {
+        float sum = 0.0f;
+        for (float v : h) sum += v * v;
+        float inv = 1.0f / std::sqrt(sum / static_cast<float>(d.z_dim) + 1e-8f);
+        for (float& v : h) v *= inv;
+    }
+    for (const MappingLayer& layer : d.mapping_layers) {
+        const std::vector<float>& weight = model.tensor(layer.weight);
+        const std::vector<float>& bias = model.tensor(layer.bias);
+        std::vector<float> next(static_cast<std::size_t>(layer.out));
+        for (int o = 0; o < layer.out; ++o) {
+            const float* row = weight.data() + static_cast<std::size_t>(o) * static_cast<std::size_t>(layer.in);
+            float acc = 0.0f;
+            for (int i = 0; i < layer.in; ++i) acc += row[i] * h[static_cast<std::size_t>(i)];
+            next[static_cast<std::size_t>(o)] = apply_activation(layer.activation, acc + bias[static_cast<std::size_t>(o)]);
+        }
+        h = std::move(next);
+    }
+    const std::vector<float>& w_avg = model.tensor(d.w_avg);
+    for (std::size_t k = 0; k < h.size(); ++k) {
+        h[k] = w_avg[k] + psi * (h[k] - w_avg[k]);
+    }
+    return h;
+}
+
+std::vector<float> modulated_weights(const LoadedModel& model, std::size_t op_index, const std::vector<float>& w) {
+    const ModelDescription& d = model.description();
+    const SynthesisOp& op = d.ops.at(op_index);
+    const std::vector<float>& a_w = model.tensor(op.affine_weight);
+    const std::vector<float>& a_b = model.tensor(op.affine_bias);
+    const std::vector<float>& weight = model.tensor(op.weight);
+    const std::size_t in = static_cast<std::size_t>(op.in);
+    const std::size_t out = static_cast<std::size_t>(op.out);
+    const std::size_t kk = static_cast<std::size_t>(op.kernel * op.kernel);
+    const std::size_t w_dim = static_cast<std::size_t>(d.w_dim);
+
+    std::vector<float> s(in);
+    for (std::size_t i = 0; i < in; ++i) {
+        float acc = 0.0f;
+        for (std::size_t k = 0; k < w_dim; ++k) acc += a_w[i * w_dim + k] * w[k];
+        s[i] = acc + a_b[i];
+    }
+    std::vector<float> result(weight.size());
+    for (std::size_t o = 0; o < out; ++o) {
+        float sum = 0.0f;
+        for (std::size_t i = 0; i < in; ++i) {
+            for (std::size_t k = 0; k < kk; ++k) {
+                std::size_t idx = (o * in + i) * kk + k;
+                float v = weight[idx] * s[i];
+                result[idx] = v;
+                sum += v * v;
+            }
+        }
+        if (op.demodulate) {
+            float scale = 1.0f / std::sqrt(sum + 1e-8f);
+            for (std::size_t idx = o * in * kk; idx < (o + 1) * in * kk; ++idx) result[idx] *= scale;
+        }
+    }
+    return result;
+}
+
+}  // namespace ntex

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+// The w-dependent parts of the generator: mapping network (z -> w) and modulated weights.
+#pragma once
+
+#include "model/model.h"
+
+#include <vector>
+
+namespace ntex {
+
+// w = w_avg + psi * (mapping(normalize(z)) - w_avg). z has z_dim values.
+std::vector<float> run_mapping(const LoadedModel& model, const float* z, float psi);
+
+// Modulated (and, if requested, demodulated) conv weights of op `op_index` for style vector w,
+// in plain OIHW order.
+std::vector<float> modulated_weights(const LoadedModel& model, std::size_t op_index, const std::vector<float>& w);
+
+float apply_activation(Activation a, float x) noexcept;
+
+}  // namespace ntex

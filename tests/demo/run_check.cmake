@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: MIT
+# Runs one command and checks its exit status and output (a CMake script, no Python needed).
+# Usage: cmake [-D...] -P run_check.cmake -- <command> [args...]
+#   EXPECT_RC      "zero" (default) or "nonzero"
+#   EXPECT_REGEX   regexes (separated by "|||") that stdout+stderr must each match
+#   FORBID_REGEX   a regex that stdout+stderr must not match
+#   ONE_LINE_STDERR  ON: stderr must be exactly one line
+#   REMOVE_FIRST   a file deleted before the run
+#   FORBID_FILE    a file that must not exist after the run
+#   EXPECT_FILE    a file that must exist after the run
+set(_cmd "")
+set(_after_dashes FALSE)
+math(EXPR _last "${CMAKE_ARGC} - 1")
+foreach(_i RANGE 0 ${_last})
+  if(_after_dashes)
+    list(APPEND _cmd "${CMAKE_ARGV${_i}}")
+  elseif("${CMAKE_ARGV${_i}}" STREQUAL "--")
+    set(_after_dashes TRUE)
+  endif()
+endforeach()
+if(NOT _cmd)
+  message(FATAL_ERROR "run_check: no command after --")
+endif()
+if(NOT DEFINED EXPECT_RC)
+  set(EXPECT_RC zero)
+endif()
+if(REMOVE_FIRST)
+  file(REMOVE "${REMOVE_FIRST}")
+endif()
+
+execute_process(COMMAND ${_cmd} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+message("command: ${_cmd}\nexit: ${_rc}\n--- stdout\n${_out}--- stderr\n${_err}---")
+set(_all "${_out}${_err}")
+
+set(_failures "")
+if(EXPECT_RC STREQUAL "zero" AND NOT _rc STREQUAL "0")
+  list(APPEND _failures "expected exit 0, got ${_rc}")
+elseif(EXPECT_RC STREQUAL "nonzero" AND (_rc STREQUAL "0" OR NOT _rc MATCHES "^[0-9]+$"))
+  list(APPEND _failures "expected a non-zero exit status, got '${_rc}'")
+endif()
+if(EXPECT_REGEX)
+  string(REPLACE "|||" ";" _regexes "${EXPECT_REGEX}")
+  foreach(_re IN LISTS _regexes)
+    if(NOT _all MATCHES "${_re}")
+      list(APPEND _failures "output does not match '${_re}'")
+    endif()
+  endforeach()
+endif()
+if(FORBID_REGEX AND _all MATCHES "${FORBID_REGEX}")
+  list(APPEND _failures "output matches forbidden '${FORBID_REGEX}'")
+endif()
+if(ONE_LINE_STDERR)
+  string(REGEX REPLACE "\n$" "" _trimmed "${_err}")
+  if(_trimmed STREQUAL "" OR _trimmed MATCHES "\n")
+    list(APPEND _failures "stderr is not exactly one line")
+  endif()
+endif()
+if(FORBID_FILE AND EXISTS "${FORBID_FILE}")
+  list(APPEND _failures "${FORBID_FILE} exists")
+endif()
+if(EXPECT_FILE AND NOT EXISTS "${EXPECT_FILE}")
+  list(APPEND _failures "${EXPECT_FILE} was not written")
+endif()
+if(_failures)
+  string(REPLACE ";" "\n  " _text "${_failures}")
+  message(FATAL_ERROR "FAILED:\n  ${_text}")
+endif()

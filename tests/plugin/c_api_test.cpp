@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+// C API misuse returns errors (never crashes), read-back formats, and the C++ wrapper.
+#include "test_support.h"
+
+#include <ntex/ntex.h>
+#include <ntex/ntex.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <thread>
+
+namespace ntex {
+namespace {
+
+// Out-of-range enum values come from a runtime int, as from a C caller.
+int g_bad_enum = 12345;
+
+class CApi : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_json = test::make_tiny_model().write(m_dir.path());
+        NtexContextCreateInfo info = context_info();
+        ASSERT_EQ(ntexCreateContext(&info, &m_context), NTEX_SUCCESS);
+        NtexModelLoadInfo load{};
+        load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+        std::string p = m_json.string();
+        load.pPath = p.c_str();
+        ASSERT_EQ(ntexLoadModel(m_context, &load, &m_model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    }
+    void TearDown() override {
+        ntexDestroyGenerator(m_generator);
+        ntexDestroyModel(m_model);
+        ntexDestroyContext(m_context);
+    }
+    static NtexContextCreateInfo context_info() {
+        NtexContextCreateInfo info{};
+        info.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
+        info.headerVersion = NTEX_HEADER_VERSION;
+        info.backend = NTEX_BACKEND_AUTO;
+        info.threadCount = 2;
+        return info;
+    }
+    NtexResult create_generator(uint32_t w, uint32_t h) {
+        NtexGeneratorCreateInfo info{};
+        info.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
+        info.model = m_model;
+        info.width = w;
+        info.height = h;
+        ntexDestroyGenerator(m_generator);
+        m_generator = nullptr;
+        return ntexCreateGenerator(m_context, &info, &m_generator);
+    }
+
+    test::TempDir m_dir;
+    std::filesystem::path m_json;
+    NtexContext m_context = nullptr;
+    NtexModel m_model = nullptr;
+    NtexGenerator m_generator = nullptr;
+};
+
+TEST_F(CApi, ResultStrings) {
+    EXPECT_STREQ(ntexResultToString(NTEX_SUCCESS), "NTEX_SUCCESS");
+    EXPECT_STREQ(ntexResultToString(NTEX_ERROR_INVALID_MODEL), "NTEX_ERROR_INVALID_MODEL");
+    EXPECT_STREQ(ntexResultToString(static_cast<NtexResult>(g_bad_enum)), "NTEX_RESULT_UNRECOGNIZED");
+}
+
+TEST_F(CApi, ContextMisuse) {
+    NtexContext c = nullptr;
+    EXPECT_EQ(ntexCreateContext(nullptr, &c), NTEX_ERROR_INVALID_ARGUMENT);
+    NtexContextCreateInfo info = context_info();
+    EXPECT_EQ(ntexCreateContext(&info, nullptr), NTEX_ERROR_INVALID_ARGUMENT);
+    info.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    EXPECT_EQ(ntexCreateContext(&info, &c), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("sType"), std::string::npos);
+    info = context_info();
+    info.headerVersion = 999;
+    EXPECT_EQ(ntexCreateContext(&info, &c), NTEX_ERROR_VERSION_MISMATCH);
+    info = context_info();
+    info.backend = NTEX_BACKEND_CUDA;
+    EXPECT_EQ(ntexCreateContext(&info, &c), NTEX_ERROR_UNSUPPORTED);
+    info.backend = static_cast<NtexBackend>(g_bad_enum);
+    EXPECT_EQ(ntexCreateContext(&info, &c), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(c, nullptr);
+    EXPECT_EQ(ntexGetContextBackend(m_context), NTEX_BACKEND_CPU);
+    EXPECT_EQ(ntexGetContextBackend(nullptr), NTEX_BACKEND_AUTO);
+}
+
+TEST_F(CApi, DestroyAcceptsNull) {
+    ntexDestroyContext(nullptr);
+    ntexDestroyModel(nullptr);
+    ntexDestroyGenerator(nullptr);
+}
+
+TEST_F(CApi, ModelMisuse) {
+    NtexModel m = nullptr;
+    NtexModelLoadInfo load{};
+    load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    EXPECT_EQ(ntexLoadModel(m_context, &load, &m), NTEX_ERROR_INVALID_ARGUMENT);  // NULL path
+    EXPECT_EQ(ntexLoadModel(nullptr, &load, &m), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(ntexLoadModel(m_context, nullptr, &m), NTEX_ERROR_INVALID_ARGUMENT);
+    load.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+    load.pPath = "x.json";
+    EXPECT_EQ(ntexLoadModel(m_context, &load, &m), NTEX_ERROR_INVALID_ARGUMENT);
+    NtexModelInfo info{};
+    EXPECT_EQ(ntexGetModelInfo(m_model, &info), NTEX_ERROR_INVALID_ARGUMENT);  // sType 0
+    EXPECT_EQ(ntexGetModelInfo(nullptr, &info), NTEX_ERROR_INVALID_ARGUMENT);
+    float z[8];
+    EXPECT_EQ(ntexLatentFromSeed(m_model, 1, z, 7), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(ntexLatentFromSeed(m_model, 1, nullptr, 8), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(ntexLatentFromSeed(m_model, 1, z, 8), NTEX_SUCCESS);
+}
+
+TEST_F(CApi, GeneratorSizes) {
+    EXPECT_EQ(create_generator(0, 16), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(create_generator(16, 0), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(create_generator(18, 16), NTEX_ERROR_INVALID_ARGUMENT);  // cell size 4
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("multiple"), std::string::npos);
+    EXPECT_EQ(create_generator(8196, 16), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(create_generator(16, 0xFFFFFFF0u), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(m_generator, nullptr);
+    EXPECT_EQ(create_generator(16, 8), NTEX_SUCCESS);
+    NtexGeneratorCreateInfo info{};
+    info.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
+    info.width = info.height = 16;
+    NtexGenerator g = nullptr;
+    EXPECT_EQ(ntexCreateGenerator(m_context, &info, &g), NTEX_ERROR_INVALID_ARGUMENT);  // NULL model
+    info.model = m_model;
+    info.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
+    EXPECT_EQ(ntexCreateGenerator(m_context, &info, &g), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(ntexCreateGenerator(nullptr, &info, &g), NTEX_ERROR_INVALID_ARGUMENT);
+}
+
+TEST_F(CApi, ParamsMisuse) {
+    ASSERT_EQ(create_generator(16, 16), NTEX_SUCCESS);
+    NtexGeneratorParams params{};
+    params.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
+    params.truncationPsi = 1.0f;
+    float z[8] = {0, 1, 2, 3, 4, 5, 6, NAN};
+    params.pZ = z;
+    params.zCount = 8;
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("z[7]"), std::string::npos);
+    z[7] = 0;
+    params.zCount = 3;
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    params.zCount = 8;
+    params.truncationPsi = NAN;
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    params.truncationPsi = 1.0f;
+    params.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, nullptr), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(ntexSetGeneratorParams(nullptr, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    params.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_SUCCESS);
+    EXPECT_EQ(ntexGenerate(nullptr), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(ntexGenerate(m_generator), NTEX_SUCCESS);
+}
+
+TEST_F(CApi, ReadMapFormatsAndMisuse) {
+    ASSERT_EQ(create_generator(16, 8), NTEX_SUCCESS);
+    std::vector<uint8_t> rgba(20 * 4 * 8, 0xAB);  // rowPitch 80 > 64: padding must stay untouched
+    NtexHostImage image{};
+    image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+    image.format = NTEX_HOST_FORMAT_R8G8B8A8;
+    image.pData = rgba.data();
+    image.rowPitch = 80;
+    image.size = rgba.size();
+    EXPECT_EQ(ntexReadMap(m_generator, 0, &image), NTEX_NOT_READY);
+    ASSERT_EQ(ntexGenerate(m_generator), NTEX_SUCCESS);
+    EXPECT_EQ(ntexReadMap(m_generator, 1, &image), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(ntexReadMap(m_generator, 0, nullptr), NTEX_ERROR_INVALID_ARGUMENT);
+    image.rowPitch = 60;
+    EXPECT_EQ(ntexReadMap(m_generator, 0, &image), NTEX_ERROR_INVALID_ARGUMENT);
+    image.rowPitch = 80;
+    image.size = 80 * 7;
+    EXPECT_EQ(ntexReadMap(m_generator, 0, &image), NTEX_ERROR_INVALID_ARGUMENT);
+    image.size = rgba.size();
+    image.format = static_cast<NtexHostFormat>(g_bad_enum);
+    EXPECT_EQ(ntexReadMap(m_generator, 0, &image), NTEX_ERROR_INVALID_ARGUMENT);
+    image.format = NTEX_HOST_FORMAT_R8G8B8A8;
+    image.pData = nullptr;
+    EXPECT_EQ(ntexReadMap(m_generator, 0, &image), NTEX_ERROR_INVALID_ARGUMENT);
+    image.pData = rgba.data();
+    ASSERT_EQ(ntexReadMap(m_generator, 0, &image), NTEX_SUCCESS);
+
+    std::vector<float> rgbaf(16 * 4 * 8);
+    NtexHostImage fimage = image;
+    fimage.format = NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT;
+    fimage.pData = rgbaf.data();
+    fimage.rowPitch = 16 * 16;
+    fimage.size = rgbaf.size() * sizeof(float);
+    ASSERT_EQ(ntexReadMap(m_generator, 0, &fimage), NTEX_SUCCESS);
+    for (int y = 0; y < 8; ++y) {
+        for (int x = 0; x < 16; ++x) {
+            for (int c = 0; c < 4; ++c) {
+                float f = rgbaf[static_cast<std::size_t>((y * 16 + x) * 4 + c)];
+                uint8_t b = rgba[static_cast<std::size_t>(y * 80 + x * 4 + c)];
+                if (c == 3) {
+                    EXPECT_EQ(f, 1.0f);
+                    EXPECT_EQ(b, 255);
+                } else {
+                    EXPECT_GE(f, 0.0f);
+                    EXPECT_LE(f, 1.0f);
+                    EXPECT_EQ(b, static_cast<uint8_t>(std::lround(f * 255.0f)));
+                }
+            }
+        }
+        for (int pad = 64; pad < 80; ++pad) EXPECT_EQ(rgba[static_cast<std::size_t>(y * 80 + pad)], 0xAB);
+    }
+}
+
+TEST_F(CApi, LogCallbackGetsErrors) {
+    std::vector<std::string> logged;
+    NtexContextCreateInfo info = context_info();
+    info.pfnLog = [](NtexLogLevel, const char* message, void* user) { static_cast<std::vector<std::string>*>(user)->push_back(message); };
+    info.pLogUserData = &logged;
+    NtexContext c = nullptr;
+    ASSERT_EQ(ntexCreateContext(&info, &c), NTEX_SUCCESS);
+    NtexModelLoadInfo load{};
+    load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    load.pPath = "/nonexistent/x.json";
+    NtexModel m = nullptr;
+    EXPECT_EQ(ntexLoadModel(c, &load, &m), NTEX_ERROR_FILE_NOT_FOUND);
+    ASSERT_FALSE(logged.empty());
+    EXPECT_NE(logged.back().find("NTEX_ERROR_FILE_NOT_FOUND"), std::string::npos);
+    EXPECT_NE(logged.back().find("/nonexistent/x.json"), std::string::npos);
+    ntexDestroyContext(c);
+}
+
+// One context shared by two threads, each with its own generator (the documented contract).
+TEST_F(CApi, GeneratorsOnTwoThreads) {
+    ntex::Context::Options options;
+    options.thread_count = 2;
+    ntex::Context context(options);
+    ntex::Model model(context, m_json.string());
+    auto frames = [&](uint32_t first_seed) {
+        ntex::Generator g(context, model, 32, 16);
+        std::vector<std::vector<uint8_t>> out;
+        for (uint32_t seed = first_seed; seed < first_seed + 4; ++seed) {
+            g.set_params(seed, 0.9f);
+            g.generate();
+            out.push_back(g.read_rgba8(0));
+        }
+        return out;
+    };
+    auto expected_a = frames(1);
+    auto expected_b = frames(100);
+    std::vector<std::vector<uint8_t>> a, b;
+    std::thread ta([&] { a = frames(1); });
+    std::thread tb([&] { b = frames(100); });
+    ta.join();
+    tb.join();
+    EXPECT_EQ(a, expected_a);
+    EXPECT_EQ(b, expected_b);
+    EXPECT_NE(a[0], b[0]);
+}
+
+TEST_F(CApi, CppWrapper) {
+    ntex::Context::Options options;
+    options.thread_count = 1;
+    ntex::Context context(options);
+    EXPECT_EQ(context.backend(), NTEX_BACKEND_CPU);
+    try {
+        ntex::Model bad(context, (m_dir / "missing.json").string());
+        FAIL() << "no exception";
+    } catch (const ntex::Exception& e) {
+        EXPECT_EQ(e.result(), NTEX_ERROR_FILE_NOT_FOUND);
+        EXPECT_NE(std::string(e.what()).find("missing.json"), std::string::npos);
+    }
+    ntex::Model model(context, m_json.string());
+    EXPECT_EQ(model.info().zDim, 8u);
+    EXPECT_EQ(model.latent_from_seed(3).size(), 8u);
+    ntex::Generator generator(context, model, 8, 8);
+    ntex::Generator moved = std::move(generator);
+    EXPECT_FALSE(generator.get());
+    moved.set_params(3, 0.7f);
+    moved.generate();
+    EXPECT_EQ(moved.read_rgba8(0).size(), 8u * 8u * 4u);
+    EXPECT_THROW(moved.set_params(3, 1.0f, std::vector<float>(5, 0.0f)), ntex::Exception);
+    EXPECT_THROW(ntex::Generator(context, model, 6, 8), ntex::Exception);
+}
+
+}  // namespace
+}  // namespace ntex

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+// Test helpers.
+#include "test_support.h"
+
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+#include <unistd.h>
+
+namespace ntex::test {
+
+TempDir::TempDir() {
+    static int counter = 0;
+    std::random_device rd;
+    m_path = std::filesystem::temp_directory_path() /
+             ("ntex_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd() % 100000));
+    std::filesystem::create_directories(m_path);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+}
+
+void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& bytes) {
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::vector<uint8_t> read_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::filesystem::path source_dir() { return std::filesystem::path(NTEX_SOURCE_DIR); }
+std::filesystem::path shipped_model_json() { return source_dir() / "models" / "albedo_v1.json"; }
+std::filesystem::path fixtures_dir() { return source_dir() / "tests" / "fixtures"; }
+
+std::filesystem::path TinyModel::write(const std::filesystem::path& dir, const std::string& name) const {
+    nlohmann::json d = description;
+    d["weights"] = name + ".safetensors";
+    std::ofstream(dir / (name + ".json")) << d.dump(2);
+    write_bytes(dir / (name + ".safetensors"), serialize_safetensors(tensors));
+    return dir / (name + ".json");
+}
+
+SafetensorsWriteTensor* TinyModel::find(const std::string& name) {
+    for (auto& t : tensors) {
+        if (t.name == name) return &t;
+    }
+    return nullptr;
+}
+
+TinyModel make_tiny_model(const TinyModelOptions& options) {
+    using nlohmann::json;
+    std::mt19937 rng(options.seed);
+    TinyModel m;
+    json tensors = json::object();
+    auto add = [&](const std::string& name, std::vector<int64_t> shape, float scale, float offset = 0.0f) {
+        std::normal_distribution<float> dist(0.0f, 1.0f);
+        std::size_t n = 1;
+        for (auto d : shape) n *= static_cast<std::size_t>(d);
+        std::vector<float> v(n);
+        for (auto& x : v) x = offset + scale * dist(rng);
+        tensors[name] = {{"shape", shape}, {"dtype", "F32"}};
+        m.tensors.push_back({name, shape, v});
+    };
+    const int z_dim = 8, w_dim = 6, noise_c = 4;
+    json layers = json::array();
+    int prev = z_dim;
+    for (int l = 0; l < 2; ++l) {
+        std::string p = "mapping.l" + std::to_string(l);
+        add(p + ".weight", {w_dim, prev}, 1.0f / std::sqrt(static_cast<float>(prev)));
+        add(p + ".bias", {w_dim}, 0.1f);
+        layers.push_back({{"weight", p + ".weight"}, {"bias", p + ".bias"}, {"in", prev}, {"out", w_dim}, {"activation", "lrelu"}});
+        prev = w_dim;
+    }
+    add("mapping.w_avg", {w_dim}, 0.3f);
+
+    json ops = json::array();
+    ops.push_back({{"op", "noise_input"}, {"channels", noise_c}});
+    int conv_index = 0;
+    auto conv = [&](int in, int out, int k, bool demod, const std::string& act, bool noise) {
+        std::string p = "synthesis.conv" + std::to_string(conv_index++);
+        add(p + ".weight", {out, in, k, k}, 1.0f / std::sqrt(static_cast<float>(in * k * k)));
+        add(p + ".bias", {out}, 0.1f);
+        add(p + ".affine.weight", {in, w_dim}, 1.0f / std::sqrt(static_cast<float>(w_dim)));
+        add(p + ".affine.bias", {in}, 0.1f, 1.0f);
+        json op = {{"op", "modconv"},        {"in", in},          {"out", out},
+                   {"kernel", k},            {"demodulate", demod}, {"activation", act},
+                   {"noise", noise},         {"weight", p + ".weight"}, {"bias", p + ".bias"},
+                   {"affine_weight", p + ".affine.weight"}, {"affine_bias", p + ".affine.bias"}};
+        if (noise) {
+            add(p + ".noise_strength", {1}, 0.05f, 0.2f);
+            op["noise_strength"] = p + ".noise_strength";
+        }
+        ops.push_back(op);
+    };
+    conv(noise_c, 8, 3, true, "lrelu", true);
+    ops.push_back({{"op", "upsample"}, {"factor", 2}, {"mode", "bilinear"}});
+    conv(8, 8, 3, true, "lrelu", true);
+    conv(8, 6, 5, true, "lrelu", false);
+    ops.push_back({{"op", "upsample"}, {"factor", 2}, {"mode", "bilinear"}});
+    conv(6, 3, 1, false, options.tanh_last ? "tanh" : "linear", options.noise_before_output);
+    if (options.output_after_upsample) {
+        // Cell size must stay 4: replace the second upsample's place by moving it after the last conv.
+        ops.erase(ops.begin() + 5);
+        ops.push_back({{"op", "upsample"}, {"factor", 2}, {"mode", "bilinear"}});
+    }
+    ops.push_back({{"op", "output"}, {"scale", 0.5}, {"shift", 0.5}});
+
+    m.description = {
+        {"format", "ntex-model"},
+        {"format_version", 1},
+        {"name", "tiny"},
+        {"version", "0.0.1"},
+        {"description", "random test model"},
+        {"latent", {{"z_dim", z_dim}, {"w_dim", w_dim}, {"noise_channels", noise_c}, {"cell_size", 4}}},
+        {"mapping", {{"normalize_z", true}, {"layers", layers}, {"w_avg", "mapping.w_avg"}}},
+        {"synthesis", {{"ops", ops}}},
+        {"outputs", json::array({{{"name", "albedo"}, {"channels", {0, 1, 2}}, {"semantics", "rgb"}, {"range", {0, 1}}, {"color_space", "srgb"}}})},
+        {"weights", "tiny.safetensors"},
+        {"tensors", tensors},
+        {"parameters", 0},
+        {"flops_per_megapixel", 1.0},
+        {"training", json::object()},
+    };
+    return m;
+}
+
+}  // namespace ntex::test
