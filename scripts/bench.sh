@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds and runs ntex_bench (ntexGenerate at 256^2, 512^2, 1024^2), runs the PyTorch reference
-# at 256^2 with the same thread count, and prints both medians and their ratio, plus a markdown
-# row for docs/benchmarks.md.
+# Builds and runs ntex_bench (ntexGenerate at 128^2 .. 1024^2 and a 2048^3 oneDNN sgemm as this
+# machine's FP32 peak), runs the PyTorch reference at the same sizes and thread count, and prints
+# per size: both medians, torch/ntex, ntex GFLOP/s and its fraction of the sgemm rate; then the
+# peak RSS of a process generating 1024^2 (`ntex generate`), and markdown rows for docs/benchmarks.md.
 # Environment: NTEX_BENCH_THREADS (default 2), NTEX_BENCH_BUILD_DIR (default build-bench),
 # OMP_WAIT_POLICY (passed through to both; unset by default).
 set -euo pipefail
@@ -14,18 +15,22 @@ trap 'rm -rf "$out"' EXIT
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNTEX_BUILD_ENGINE=OFF \
   -DNTEX_BUILD_TESTS=ON -DNTEX_BUILD_BENCHMARKS=ON > "$out/configure.log"
-cmake --build "$build" -j2 --target ntex_bench
+cmake --build "$build" -j2 --target ntex_bench ntex_cli
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 NTEX_BENCH_THREADS=$threads "$build/tests/benchmarks/ntex_bench" \
   --benchmark_out="$out/ntex.json" --benchmark_out_format=json
 torch_log="$out/torch.txt"
-/usr/bin/python3 models/training/bench_torch.py --size 256 --threads "$threads" | tee "$torch_log"
+: > "$torch_log"
+for size in 128 256 512 1024; do
+  echo "size=$size" >> "$torch_log"
+  /usr/bin/python3 models/training/bench_torch.py --size "$size" --threads "$threads" | tee -a "$torch_log"
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-/usr/bin/python3 - "$out/ntex.json" "$torch_log" "$threads" "$load_before" "$load_after" <<'PY'
-import json, os, re, subprocess, sys, datetime
-bench, torch_log, threads, load_before, load_after = sys.argv[1:6]
+/usr/bin/python3 - "$out/ntex.json" "$torch_log" "$threads" "$load_before" "$load_after" "$build/plugin/ntex" "$out" <<'PY'
+import json, os, re, resource, subprocess, sys, datetime
+bench, torch_log, threads, load_before, load_after, cli, out = sys.argv[1:8]
 data = json.load(open(bench))
 med = {}
 for b in data["benchmarks"]:
@@ -33,12 +38,38 @@ for b in data["benchmarks"]:
         name = b["run_name"].split("/")[0] + "/" + b["run_name"].split("/")[1]
         scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6, "s": 1e3}[b.get("time_unit", "ms")]
         med[name] = b["real_time"] * scale
-torch_ms = None
+gflops = {}
+for b in data["benchmarks"]:
+    if b.get("aggregate_name") == "median" and "GFLOP/s" in b:
+        gflops[b["run_name"].split("/")[0]] = b["GFLOP/s"] * 1e-9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
+torch = {}
+size = None
 for line in open(torch_log):
-    m = re.match(r"torch_ms_median=([0-9.eE+-]+)", line.strip())
-    if m:
-        torch_ms = float(m.group(1))
+    line = line.strip()
+    if line.startswith("size="):
+        size = int(line[5:])
+    m = re.match(r"torch_ms_median=([0-9.eE+-]+)", line)
+    if m and size:
+        torch[size] = float(m.group(1))
+torch_ms = torch.get(256)
 ntex_ms = med.get("BM_Generate/256")
+model = json.load(open("models/albedo_v1.json"))
+flops_mp = float(model.get("flops_per_megapixel", 0))
+peak = gflops.get("BM_Sgemm")
+print(f"sgemm_peak_gflops={peak:.1f}" if peak else "sgemm_peak_gflops=n/a")
+per_size = {}
+for s in (128, 256, 512, 1024):
+    n = med.get(f"BM_Generate/{s}")
+    t = torch.get(s)
+    g = flops_mp * s * s / 1e6 / (n * 1e-3) / 1e9 if (n and flops_mp) else None
+    per_size[s] = (n, t, g)
+    print(f"size={s} ntex_ms={n:.2f} torch_ms={t:.2f} torch/ntex={t / n:.2f}x ntex_gflops={g:.1f} fraction_of_sgemm={g / peak:.2f}"
+          if (n and t and g and peak) else f"size={s} (missing numbers)")
+# Peak memory of a process that loads the model and generates one 1024^2 texture.
+subprocess.run([cli, "generate", "--model", "models/albedo_v1.json", "--seed", "1", "--size", "1024", "--threads", threads,
+                "--out", os.path.join(out, "peak.png")], check=True, capture_output=True)
+peak_rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+print(f"peak_rss_1024_mib={peak_rss_mib:.0f}  (whole process: model, oneDNN JIT code, plan buffers, PNG)")
 for k in sorted(med):
     print(f"ntex_ms_median[{k}]={med[k]:.3f}")
 print(f"ntex_ms_median={ntex_ms:.3f}" if ntex_ms else "ntex_ms_median=n/a")
@@ -57,4 +88,11 @@ print("markdown row for docs/benchmarks.md:")
 print(f"| {date} | {cpu}, {os.cpu_count()} cores | {threads} | {policy} | {f('BM_Generate/256')} | {f('BM_Generate/512')} | "
       f"{f('BM_Generate/1024')} | {f('BM_GenerateNewSeed/256')} | {torch_ms:.1f} | {ratio:.2f}x | {load_before} / {load_after} |"
       if torch_ms and ratio else "(torch number missing)")
+print("per-size row for docs/benchmarks.md:")
+cells = []
+for s in (128, 256, 512, 1024):
+    n, t, g = per_size[s]
+    cells.append(f"{n:.1f} / {t:.1f} = {t / n:.2f}x, {g:.0f} GF/s ({g / peak:.0%})" if (n and t and g and peak) else "n/a")
+print(f"| {date} | {cpu}, {os.cpu_count()} cores | {threads} | {policy} | {peak:.0f} | " + " | ".join(cells) +
+      f" | {peak_rss_mib:.0f} MiB | {load_before} / {load_after} |" if peak else "(sgemm number missing)")
 PY

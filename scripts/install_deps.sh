@@ -9,6 +9,7 @@ PACKAGES=(
   libglfw3-dev libimgui-dev libglm-dev libstb-dev
   libdnnl-dev nlohmann-json3-dev libcli11-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev
   xvfb xauth
   python3-torch python3-numpy python3-pil python3-tqdm python3-matplotlib
 )

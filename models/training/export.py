@@ -155,24 +155,22 @@ def contact_sheet(ref, path, size=256, n=4):
 
 
 def write_golden(ref, name, path):
+    """Golden fixture in the layout plugin/src/model/golden_fixture.h reads: per case i the tensors
+    case<i>.z [z_dim], case<i>.noise [C, gh, gw] (the input grid, to tell hash from network errors),
+    case<i>.w [w_dim] (the mapped style) and case<i>.output [3, H, W] in [0, 1]; metadata
+    case<i>.seed/.psi/.width/.height."""
     tensors, meta = {}, {"model": name, "count": str(len(GOLDEN_CASES))}
     for i, (seed, zsrc, psi, width, height) in enumerate(GOLDEN_CASES):
         z = hashnoise.z_from_seed(seed, ref.z_dim) if zsrc == "seed" else explicit_z(ref.z_dim)
         grid, _ = ref.noise(seed, height // ref.cell_size, width // ref.cell_size)
-        tensors[f"z_{i}"] = z.astype(np.float32)
-        tensors[f"noise_{i}"] = grid.numpy().astype(np.float32)
-        tensors[f"image_{i}"] = ref.generate(seed, width, height, z=z, psi=psi).numpy().astype(np.float32)
-        meta.update({f"seed_{i}": str(seed), f"psi_{i}": repr(float(psi)), f"width_{i}": str(width),
-                     f"height_{i}": str(height)})
-    # The same cases under the "<case>.<field>" names that plugin/src/model/golden_fixture.h reads,
-    # plus the mapped w so the C++ side can check its mapping network separately.
-    for i, (seed, _, psi, _, _) in enumerate(GOLDEN_CASES):
         with torch.no_grad():
-            w = ref.mapping(tensors[f"z_{i}"], psi).numpy().astype(np.float32)
-        tensors[f"case{i}.output"] = tensors[f"image_{i}"]
-        tensors[f"case{i}.z"] = tensors[f"z_{i}"]
+            w = ref.mapping(z.astype(np.float32), psi).numpy().astype(np.float32)
+        tensors[f"case{i}.z"] = z.astype(np.float32)
+        tensors[f"case{i}.noise"] = grid.numpy().astype(np.float32)
         tensors[f"case{i}.w"] = w
-        meta.update({f"case{i}.seed": str(seed), f"case{i}.psi": repr(float(psi))})
+        tensors[f"case{i}.output"] = ref.generate(seed, width, height, z=z, psi=psi).numpy().astype(np.float32)
+        meta.update({f"case{i}.seed": str(seed), f"case{i}.psi": repr(float(psi)), f"case{i}.width": str(width),
+                     f"case{i}.height": str(height)})
     safetensors_io.save(path, tensors, meta)
 
 

@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: MIT
-// ntex_bench: ntexGenerate at 256^2, 512^2 and 1024^2 on 2 threads (the public API, libntex.so).
+// ntex_bench: ntexGenerate at 128^2 .. 1024^2 on 2 threads (the public API, libntex.so), and this
+// machine's FP32 peak as a large oneDNN sgemm on the same threads (the denominator of the
+// achieved-fraction column in scripts/bench.sh).
 // Environment: NTEX_BENCH_MODEL (default: the shipped albedo_v1.json), NTEX_BENCH_THREADS (default 2).
 //   Generate        steady state: same seed, z and psi (synthesis only; mapping/noise cached)
 //   GenerateNewSeed a new seed every frame: z, mapping, weight modulation, noise maps and synthesis
 //   ReadMapRGBA8    quantising the albedo into a host RGBA8 image
+//   Sgemm           dnnl_sgemm N x N x N (reports GFLOP/s); the measured peak
 #include <ntex/ntex.hpp>
 
 #include <benchmark/benchmark.h>
+#include <oneapi/dnnl/dnnl.h>
+#include <omp.h>
+
+#include <vector>
 
 #include <cstdlib>
 #include <string>
@@ -77,9 +84,30 @@ void BM_ReadMapRGBA8(benchmark::State& state) {
     });
 }
 
+// C = A * B, all N x N row-major FP32: 2 N^3 FLOPs. oneDNN's sgemm uses the OpenMP thread count.
+void BM_Sgemm(benchmark::State& state) {
+    const auto n = static_cast<dnnl_dim_t>(state.range(0));
+    const int previous = omp_get_max_threads();
+    omp_set_num_threads(static_cast<int>(thread_count()));
+    std::vector<float> a(static_cast<std::size_t>(n * n), 1.0f), b(a.size(), 0.5f), c(a.size(), 0.0f);
+    dnnl_sgemm('N', 'N', n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);  // warm-up (JIT)
+    for (auto _ : state) {
+        if (dnnl_sgemm('N', 'N', n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n) != dnnl_success) {
+            state.SkipWithError("dnnl_sgemm failed");
+            break;
+        }
+        benchmark::DoNotOptimize(c.data());
+    }
+    omp_set_num_threads(previous);
+    state.counters["threads"] = static_cast<double>(thread_count());
+    state.counters["GFLOP/s"] = benchmark::Counter(2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n) * 1e-9,
+                                                   benchmark::Counter::kIsIterationInvariantRate);
+}
+
 }  // namespace
 
-BENCHMARK(BM_Generate)->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime()
+BENCHMARK(BM_Sgemm)->Arg(2048)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5)->ReportAggregatesOnly(true);
+BENCHMARK(BM_Generate)->Arg(128)->Arg(256)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime()
     ->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK(BM_GenerateNewSeed)->Arg(256)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5)->ReportAggregatesOnly(true);
 BENCHMARK(BM_ReadMapRGBA8)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime()->Repetitions(5)->ReportAggregatesOnly(true);

@@ -131,6 +131,18 @@ TEST_F(CApi, GeneratorSizes) {
     EXPECT_EQ(ntexCreateGenerator(nullptr, &info, &g), NTEX_ERROR_INVALID_ARGUMENT);
 }
 
+// Absurd sizes are refused by the size check before any plan or buffer exists; a negative size
+// from a C caller arrives as a huge uint32_t.
+TEST_F(CApi, AbsurdSizesGiveClearErrors) {
+    EXPECT_EQ(create_generator(1000000, 1000000), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_STREQ(ntexGetLastErrorMessage(), "width 1000000 out of range 1..8192");
+    EXPECT_EQ(create_generator(static_cast<uint32_t>(-256), 16), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_STREQ(ntexGetLastErrorMessage(), "width 4294967040 out of range 1..8192");
+    EXPECT_EQ(create_generator(16, 0), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_STREQ(ntexGetLastErrorMessage(), "height 0 out of range 1..8192");
+    EXPECT_EQ(m_generator, nullptr);
+}
+
 TEST_F(CApi, ParamsMisuse) {
     ASSERT_EQ(create_generator(16, 16), NTEX_SUCCESS);
     NtexGeneratorParams params{};

@@ -3,6 +3,7 @@
 // tiny random models (several op mixes and sizes); recomputation only when inputs change; tileability.
 #include "backends/cpu/circular.h"
 #include "backends/cpu/cpu_plan.h"
+#include "core/error.h"
 #include "naive_reference.h"
 #include "runtime/hash_noise.h"
 #include "runtime/style.h"
@@ -12,7 +13,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
+
+#include <unistd.h>
 
 namespace ntex {
 namespace {
@@ -223,6 +227,27 @@ TEST(Tileability, TinyModelSeamLooksLikeInterior) {
     double r = seam_ratio(gen.output(), 64, 64, gen.output_channels());
     EXPECT_LT(r, 1.3);
     EXPECT_GT(r, 0.7);
+}
+
+// A legal size whose plan cannot fit is refused before any buffer is allocated: the shipped model
+// at 8192^2 plans about 33 GB of buffers (64x its 1024^2 plan), above 3/4 of a <= 32 GiB machine.
+TEST(CpuPlanMemory, RefusesPlanBeyondPhysicalMemory) {
+    auto path = test::shipped_model_json();
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not present yet";
+    const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+    if (physical > 32.0 * 1024 * 1024 * 1024) GTEST_SKIP() << "more than 32 GiB of memory: the 8192^2 plan would fit";
+    auto model = LoadedModel::load(path);
+    const int size = 8192 / model->description().cell_size * model->description().cell_size;
+    GeneratorSettings s;
+    s.threads = 2;
+    try {
+        TextureGenerator gen(model, size, size, s);
+        FAIL() << "a " << size << "^2 generator was created";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.result(), NTEX_ERROR_OUT_OF_MEMORY);
+        EXPECT_NE(std::string(e.what()).find("MiB of buffers, more than 3/4 of this machine's"), std::string::npos) << e.what();
+        std::printf("[ info ] %s\n", e.what());
+    }
 }
 
 TEST(Tileability, ShippedModelSeamLooksLikeInterior) {

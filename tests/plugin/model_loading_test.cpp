@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Model loading through the C API: a valid tiny model, then every kind of bad input gives the
 // right NtexResult and a message naming the file and field.
+#include "core/error.h"
 #include "model/model.h"
 #include "model/safetensors.h"
 #include "test_support.h"
@@ -149,6 +150,68 @@ TEST_F(ModelLoading, OverlappingOffsets) {
     write_raw(m_dir / "tiny.safetensors",
               R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12);
     expect_error(json, NTEX_ERROR_INVALID_MODEL, {"tiny.safetensors", "overlapping", "'a'", "'b'"});
+}
+
+// Headers that claim absurd sizes are rejected from the header alone: nothing is allocated for them.
+TEST_F(ModelLoading, HeaderLengthTwoToThe62) {
+    auto json = test::make_tiny_model().write(m_dir.path());
+    auto bytes = test::read_bytes(m_dir / "tiny.safetensors");
+    uint64_t huge = uint64_t{1} << 62;
+    std::memcpy(bytes.data(), &huge, 8);
+    test::write_bytes(m_dir / "tiny.safetensors", bytes);
+    expect_error(json, NTEX_ERROR_INVALID_MODEL, {"tiny.safetensors: header length 4611686018427387904 exceeds the file"});
+}
+
+TEST_F(ModelLoading, TensorShapeClaimingTwoToThe62Bytes) {
+    auto json = test::make_tiny_model().write(m_dir.path());
+    // 2^31 x 2^29 F32 elements = 2^62 bytes.
+    write_raw(m_dir / "tiny.safetensors", R"({"x": {"dtype": "F32", "shape": [2147483648, 536870912], "data_offsets": [0, 8]}})", 8);
+    expect_error(json, NTEX_ERROR_INVALID_MODEL, {"tiny.safetensors: tensor 'x': shape is too large"});
+}
+
+TEST_F(ModelLoading, DataOffsetsTwoToThe62) {
+    auto json = test::make_tiny_model().write(m_dir.path());
+    write_raw(m_dir / "tiny.safetensors", R"({"x": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4611686018427387904]}})", 8);
+    expect_error(json, NTEX_ERROR_INVALID_MODEL, {"tiny.safetensors: tensor 'x': data_offsets [0, 4611686018427387904] out of range"});
+}
+
+TEST_F(ModelLoading, NegativeShape) {
+    auto json = test::make_tiny_model().write(m_dir.path());
+    write_raw(m_dir / "tiny.safetensors", R"({"x": {"dtype": "F32", "shape": [-2], "data_offsets": [0, 8]}})", 8);
+    expect_error(json, NTEX_ERROR_INVALID_MODEL, {"tiny.safetensors: tensor 'x': shape entries must be non-negative integers"});
+}
+
+TEST_F(ModelLoading, EmptyWeightsFile) {
+    auto json = test::make_tiny_model().write(m_dir.path());
+    test::write_bytes(m_dir / "tiny.safetensors", {});
+    expect_error(json, NTEX_ERROR_INVALID_MODEL, {"tiny.safetensors: truncated file: 0 bytes"});
+}
+
+// The in-memory loader (what the fuzz target drives) gives the same messages as the file loader.
+TEST(ModelParse, InMemoryMatchesFileLoader) {
+    TempDir dir;
+    TinyModel tiny = test::make_tiny_model();
+    auto json_path = tiny.write(dir.path());
+    std::string text;
+    auto json_bytes = test::read_bytes(json_path);
+    text.assign(json_bytes.begin(), json_bytes.end());
+    auto weights = test::read_bytes(dir / "tiny.safetensors");
+    auto model = LoadedModel::parse(text, "tiny.json", weights);
+    EXPECT_EQ(model->parameter_count(), LoadedModel::load(json_path)->parameter_count());
+    weights.resize(weights.size() - 100);
+    try {
+        LoadedModel::parse(text, "tiny.json", weights);
+        FAIL() << "truncated weights accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.result(), NTEX_ERROR_INVALID_MODEL);
+        EXPECT_NE(std::string(e.what()).find("tiny.safetensors: tensor '"), std::string::npos) << e.what();
+    }
+    try {
+        LoadedModel::parse("{", "tiny.json", weights);
+        FAIL() << "bad JSON accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("tiny.json: not valid JSON"), std::string::npos) << e.what();
+    }
 }
 
 TEST_F(ModelLoading, WrongDtype) {

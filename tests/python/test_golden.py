@@ -23,29 +23,29 @@ class GoldenTest(unittest.TestCase):
         self.assertEqual(meta["model"], "albedo_v1")
         n = int(meta["count"])
         self.assertEqual(n, 3)
-        cases = [(int(meta[f"seed_{i}"]), float(meta[f"psi_{i}"]), int(meta[f"width_{i}"]), int(meta[f"height_{i}"]))
+        cases = [(int(meta[f"case{i}.seed"]), float(meta[f"case{i}.psi"]), int(meta[f"case{i}.width"]), int(meta[f"case{i}.height"]))
                  for i in range(n)]
         self.assertEqual(cases, [(1, 1.0, 64, 64), (7, 0.7, 64, 64), (12345, 1.0, 96, 48)])
         for i, (seed, psi, w, h) in enumerate(cases):
-            self.assertEqual(t[f"z_{i}"].shape, (64,))
-            self.assertEqual(t[f"noise_{i}"].shape, (16, h // 16, w // 16))
-            self.assertEqual(t[f"image_{i}"].shape, (3, h, w))
+            self.assertEqual(t[f"case{i}.z"].shape, (64,))
+            self.assertEqual(t[f"case{i}.noise"].shape, (16, h // 16, w // 16))
+            self.assertEqual(t[f"case{i}.output"].shape, (3, h, w))
             self.assertTrue(all(t[k].dtype == np.float32 for k in t))
-            img = t[f"image_{i}"]
+            img = t[f"case{i}.output"]
             self.assertGreaterEqual(float(img.min()), 0.0)
             self.assertLessEqual(float(img.max()), 1.0)
-            np.testing.assert_array_equal(t[f"noise_{i}"], hashnoise.noise_grid(seed, 16, h // 16, w // 16))
-        np.testing.assert_array_equal(t["z_0"], hashnoise.z_from_seed(1, 64))
-        np.testing.assert_array_equal(t["z_2"], hashnoise.z_from_seed(12345, 64))
-        self.assertGreater(float(np.abs(t["z_1"] - hashnoise.z_from_seed(7, 64)).max()), 0.1)
+            np.testing.assert_array_equal(t[f"case{i}.noise"], hashnoise.noise_grid(seed, 16, h // 16, w // 16))
+        np.testing.assert_array_equal(t["case0.z"], hashnoise.z_from_seed(1, 64))
+        np.testing.assert_array_equal(t["case2.z"], hashnoise.z_from_seed(12345, 64))
+        self.assertGreater(float(np.abs(t["case1.z"] - hashnoise.z_from_seed(7, 64)).max()), 0.1)
 
     def test_reference_reproduces_fixture(self):
         t, meta = safetensors_io.load(GOLDEN)
         ref = ReferenceModel(MODEL)
         for i in range(int(meta["count"])):
-            img = ref.generate(int(meta[f"seed_{i}"]), int(meta[f"width_{i}"]), int(meta[f"height_{i}"]),
-                               z=t[f"z_{i}"], psi=float(meta[f"psi_{i}"])).numpy()
-            err = float(np.abs(img - t[f"image_{i}"]).max())
+            img = ref.generate(int(meta[f"case{i}.seed"]), int(meta[f"case{i}.width"]), int(meta[f"case{i}.height"]),
+                               z=t[f"case{i}.z"], psi=float(meta[f"case{i}.psi"])).numpy()
+            err = float(np.abs(img - t[f"case{i}.output"]).max())
             self.assertLess(err, 1e-5, msg=f"case {i}: max abs error {err}")
 
     def test_model_json_keys(self):

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include <omp.h>
 
@@ -14,6 +15,23 @@ namespace ntex {
 constexpr std::size_t kParallelMinElements = std::size_t{1} << 16;
 
 inline bool worth_parallel(std::size_t elements) noexcept { return elements >= kParallelMinElements; }
+
+// True when a loop over `elements` should open a parallel region: big enough, and more than one
+// thread allowed. Never open a region that would run with one thread: libgomp allocates (and
+// frees) a fresh team for every one-thread region (it caches only multi-thread teams), which
+// would break the allocation-free frame (tests/plugin/alloc_count_test.cpp).
+inline bool use_parallel(std::size_t elements) noexcept { return worth_parallel(elements) && omp_get_max_threads() > 1; }
+
+// body(i) for i in [0, n): an OpenMP static-schedule loop when `parallel`, else a plain loop.
+template <typename Body>
+void parallel_for(int64_t n, bool parallel, Body&& body) {
+    if (parallel) {
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < n; ++i) body(i);
+    } else {
+        for (int64_t i = 0; i < n; ++i) body(i);
+    }
+}
 
 class OmpThreads {
 public:

@@ -27,6 +27,14 @@ std::shared_ptr<const LoadedModel> LoadedModel::load(const std::filesystem::path
     return from_parts(std::move(description), weights);
 }
 
+std::shared_ptr<const LoadedModel> LoadedModel::parse(std::string_view json_text, const std::string& json_label,
+                                                      std::vector<uint8_t> weights_bytes) {
+    ModelDescription description = parse_model_description_text(json_text, json_label);
+    const std::string weights_label = description.weights;
+    SafetensorsFile weights = SafetensorsFile::parse(std::move(weights_bytes), weights_label);
+    return from_parts(std::move(description), weights);
+}
+
 std::shared_ptr<const LoadedModel> LoadedModel::from_parts(ModelDescription description, const SafetensorsFile& weights) {
     auto model = std::shared_ptr<LoadedModel>(new LoadedModel());
     const std::string& file = weights.label();

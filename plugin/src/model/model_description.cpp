@@ -323,16 +323,18 @@ ModelDescription parse_model_description(const json& root_json, const std::strin
     return d;
 }
 
-ModelDescription load_model_description(const std::filesystem::path& path) {
-    std::string text = read_file_text(path);
-    std::string file = path.filename().string();
+ModelDescription parse_model_description_text(std::string_view text, const std::string& file) {
     json root;
     try {
-        root = json::parse(text);
+        root = json::parse(text.begin(), text.end());
     } catch (const json::exception& e) {
         fail(NTEX_ERROR_INVALID_MODEL, file, ": not valid JSON: ", e.what());
     }
     return parse_model_description(root, file);
+}
+
+ModelDescription load_model_description(const std::filesystem::path& path) {
+    return parse_model_description_text(read_file_text(path), path.filename().string());
 }
 
 }  // namespace ntex

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -77,6 +78,9 @@ struct ModelDescription {
 
 // Validates every key of the spec; throws Error(INVALID_MODEL) with "<file>: <field>: <cause>".
 ModelDescription parse_model_description(const nlohmann::json& root, const std::string& file);
+// Parses JSON text (any bytes); INVALID_MODEL for bad JSON or a bad description. `file` names the
+// source in messages.
+ModelDescription parse_model_description_text(std::string_view text, const std::string& file);
 // Reads and parses; FILE_NOT_FOUND when missing, INVALID_MODEL for bad JSON.
 ModelDescription load_model_description(const std::filesystem::path& path);
 

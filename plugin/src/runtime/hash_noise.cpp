@@ -16,22 +16,25 @@ float gauss(uint32_t seed, uint32_t stream, int32_t x, int32_t y) noexcept {
     return static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2));
 }
 
+void latent_from_seed(uint32_t seed, float* out, int count) noexcept {
+    for (int k = 0; k < count; ++k) {
+        out[k] = gauss(seed, kStreamLatent, k, 0);
+    }
+}
+
 std::vector<float> latent_from_seed(uint32_t seed, int count) {
     std::vector<float> z(static_cast<std::size_t>(count));
-    for (int k = 0; k < count; ++k) {
-        z[static_cast<std::size_t>(k)] = gauss(seed, kStreamLatent, k, 0);
-    }
+    latent_from_seed(seed, z.data(), count);
     return z;
 }
 
 void fill_noise_map(float* out, uint32_t seed, uint32_t stream, int width, int height) {
-#pragma omp parallel for schedule(static) if (worth_parallel(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 8))
-    for (int i = 0; i < height; ++i) {
+    parallel_for(height, use_parallel(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 8), [&](int64_t i) {
         float* row = out + static_cast<std::ptrdiff_t>(i) * width;
         for (int j = 0; j < width; ++j) {
-            row[j] = gauss(seed, stream, j, i);
+            row[j] = gauss(seed, stream, j, static_cast<int32_t>(i));
         }
-    }
+    });
 }
 
 }  // namespace ntex

@@ -32,6 +32,8 @@ float gauss(uint32_t seed, uint32_t stream, int32_t x, int32_t y) noexcept;
 
 // z for a seed: count values.
 std::vector<float> latent_from_seed(uint32_t seed, int count);
+// The same into out[0..count) (no allocation; used per frame).
+void latent_from_seed(uint32_t seed, float* out, int count) noexcept;
 
 // Fills out[i * width + j] = gauss(seed, stream, j, i) for a height x width map.
 void fill_noise_map(float* out, uint32_t seed, uint32_t stream, int width, int height);

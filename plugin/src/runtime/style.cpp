@@ -2,6 +2,7 @@
 // Mapping network and weight modulation; small, so plain loops (float32 like the reference).
 #include "runtime/style.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace ntex {
@@ -15,35 +16,50 @@ float apply_activation(Activation a, float x) noexcept {
     return x;
 }
 
-std::vector<float> run_mapping(const LoadedModel& model, const float* z, float psi) {
+std::size_t mapping_scratch_size(const ModelDescription& d) noexcept {
+    std::size_t n = static_cast<std::size_t>(std::max(d.z_dim, d.w_dim));
+    for (const MappingLayer& layer : d.mapping_layers) n = std::max(n, static_cast<std::size_t>(layer.out));
+    return n;
+}
+
+void run_mapping_into(const LoadedModel& model, const float* z, float psi, float* out, float* scratch) {
     const ModelDescription& d = model.description();
-    std::vector<float> h(z, z + d.z_dim);
+    const std::size_t stride = mapping_scratch_size(d);
+    float* h = scratch;
+    float* next = scratch + stride;
+    std::copy(z, z + d.z_dim, h);
     if (d.normalize_z) {
         float sum = 0.0f;
-        for (float v : h) sum += v * v;
+        for (int k = 0; k < d.z_dim; ++k) sum += h[k] * h[k];
         float inv = 1.0f / std::sqrt(sum / static_cast<float>(d.z_dim) + 1e-8f);
-        for (float& v : h) v *= inv;
+        for (int k = 0; k < d.z_dim; ++k) h[k] *= inv;
     }
     for (const MappingLayer& layer : d.mapping_layers) {
         const std::vector<float>& weight = model.tensor(layer.weight);
         const std::vector<float>& bias = model.tensor(layer.bias);
-        std::vector<float> next(static_cast<std::size_t>(layer.out));
         for (int o = 0; o < layer.out; ++o) {
             const float* row = weight.data() + static_cast<std::size_t>(o) * static_cast<std::size_t>(layer.in);
             float acc = 0.0f;
-            for (int i = 0; i < layer.in; ++i) acc += row[i] * h[static_cast<std::size_t>(i)];
-            next[static_cast<std::size_t>(o)] = apply_activation(layer.activation, acc + bias[static_cast<std::size_t>(o)]);
+            for (int i = 0; i < layer.in; ++i) acc += row[i] * h[i];
+            next[o] = apply_activation(layer.activation, acc + bias[static_cast<std::size_t>(o)]);
         }
-        h = std::move(next);
+        std::swap(h, next);
     }
     const std::vector<float>& w_avg = model.tensor(d.w_avg);
-    for (std::size_t k = 0; k < h.size(); ++k) {
-        h[k] = w_avg[k] + psi * (h[k] - w_avg[k]);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(d.w_dim); ++k) {
+        out[k] = w_avg[k] + psi * (h[k] - w_avg[k]);
     }
-    return h;
 }
 
-std::vector<float> modulated_weights(const LoadedModel& model, std::size_t op_index, const std::vector<float>& w) {
+std::vector<float> run_mapping(const LoadedModel& model, const float* z, float psi) {
+    const ModelDescription& d = model.description();
+    std::vector<float> scratch(2 * mapping_scratch_size(d));
+    std::vector<float> w(static_cast<std::size_t>(d.w_dim));
+    run_mapping_into(model, z, psi, w.data(), scratch.data());
+    return w;
+}
+
+void modulated_weights_into(const LoadedModel& model, std::size_t op_index, const float* w, float* result, float* s) {
     const ModelDescription& d = model.description();
     const SynthesisOp& op = d.ops.at(op_index);
     const std::vector<float>& a_w = model.tensor(op.affine_weight);
@@ -54,13 +70,11 @@ std::vector<float> modulated_weights(const LoadedModel& model, std::size_t op_in
     const std::size_t kk = static_cast<std::size_t>(op.kernel * op.kernel);
     const std::size_t w_dim = static_cast<std::size_t>(d.w_dim);
 
-    std::vector<float> s(in);
     for (std::size_t i = 0; i < in; ++i) {
         float acc = 0.0f;
         for (std::size_t k = 0; k < w_dim; ++k) acc += a_w[i * w_dim + k] * w[k];
         s[i] = acc + a_b[i];
     }
-    std::vector<float> result(weight.size());
     for (std::size_t o = 0; o < out; ++o) {
         float sum = 0.0f;
         for (std::size_t i = 0; i < in; ++i) {
@@ -76,6 +90,13 @@ std::vector<float> modulated_weights(const LoadedModel& model, std::size_t op_in
             for (std::size_t idx = o * in * kk; idx < (o + 1) * in * kk; ++idx) result[idx] *= scale;
         }
     }
+}
+
+std::vector<float> modulated_weights(const LoadedModel& model, std::size_t op_index, const std::vector<float>& w) {
+    const SynthesisOp& op = model.description().ops.at(op_index);
+    std::vector<float> s(static_cast<std::size_t>(op.in));
+    std::vector<float> result(model.tensor(op.weight).size());
+    modulated_weights_into(model, op_index, w.data(), result.data(), s.data());
     return result;
 }
 

@@ -17,4 +17,11 @@ std::vector<float> modulated_weights(const LoadedModel& model, std::size_t op_in
 
 float apply_activation(Activation a, float x) noexcept;
 
+// Allocation-free forms used per frame. run_mapping_into writes w_dim values to `out`; `scratch`
+// holds 2 * mapping_scratch_size(model) floats. modulated_weights_into writes the op's OIHW
+// weights to `out`; `scratch` holds op.in floats.
+std::size_t mapping_scratch_size(const ModelDescription& d) noexcept;
+void run_mapping_into(const LoadedModel& model, const float* z, float psi, float* out, float* scratch);
+void modulated_weights_into(const LoadedModel& model, std::size_t op_index, const float* w, float* out, float* scratch);
+
 }  // namespace ntex

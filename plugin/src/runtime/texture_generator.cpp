@@ -34,7 +34,12 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
     : m_model(std::move(model)), m_width(width), m_height(height), m_threads(std::max(1, settings.threads)) {
     validate_size(m_model->description(), width, height);
     m_backend = std::make_unique<cpu::CpuPlan>(m_model, width, height, m_threads);
-    m_z = latent_from_seed(0, m_model->description().z_dim);
+    // Every per-frame buffer is sized here, so set_params/generate never allocate.
+    const ModelDescription& d = m_model->description();
+    m_z = latent_from_seed(0, d.z_dim);
+    m_new_z.resize(m_z.size());
+    m_w.resize(static_cast<std::size_t>(d.w_dim));
+    m_mapping_scratch.resize(2 * mapping_scratch_size(d));
 }
 
 void TextureGenerator::set_params(uint32_t seed, const float* z, float psi) {
@@ -42,19 +47,18 @@ void TextureGenerator::set_params(uint32_t seed, const float* z, float psi) {
     if (!std::isfinite(psi)) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "truncationPsi is not finite");
     }
-    std::vector<float> new_z;
     if (z != nullptr) {
         for (int k = 0; k < z_dim; ++k) {
             if (!std::isfinite(z[k])) {
                 fail(NTEX_ERROR_INVALID_ARGUMENT, "z[", k, "] is not finite");
             }
         }
-        new_z.assign(z, z + z_dim);
+        std::copy(z, z + z_dim, m_new_z.begin());
     } else {
-        new_z = latent_from_seed(seed, z_dim);
+        latent_from_seed(seed, m_new_z.data(), z_dim);
     }
-    if (new_z != m_z || psi != m_psi) {
-        m_z = std::move(new_z);
+    if (m_new_z != m_z || psi != m_psi) {
+        std::swap(m_z, m_new_z);
         m_psi = psi;
         m_style_dirty = true;
     }
@@ -66,7 +70,7 @@ void TextureGenerator::set_params(uint32_t seed, const float* z, float psi) {
 
 void TextureGenerator::generate() {
     if (m_style_dirty) {
-        m_w = run_mapping(*m_model, m_z.data(), m_psi);
+        run_mapping_into(*m_model, m_z.data(), m_psi, m_w.data(), m_mapping_scratch.data());
         m_backend->set_style(m_w);
         ++m_mapping_runs;
         m_style_dirty = false;
@@ -111,9 +115,8 @@ void TextureGenerator::read_map(uint32_t index, NtexHostFormat format, void* dat
     const float lo = map.range_min;
     const float inv = 1.0f / (map.range_max - map.range_min);
     auto* dst_bytes = static_cast<uint8_t*>(data);
-OmpThreads guard(m_threads);
-#pragma omp parallel for schedule(static) if (worth_parallel(w * h * 4))
-    for (int64_t y = 0; y < static_cast<int64_t>(h); ++y) {
+    OmpThreads guard(m_threads);
+    parallel_for(static_cast<int64_t>(h), use_parallel(w * h * 4), [&](int64_t y) {
         const float* row = src + static_cast<std::size_t>(y) * w * static_cast<std::size_t>(channels);
         uint8_t* out = dst_bytes + static_cast<std::size_t>(y) * row_pitch;
         for (std::size_t x = 0; x < w; ++x) {
@@ -131,7 +134,7 @@ OmpThreads guard(m_threads);
                 std::memcpy(out + x * 16, f, sizeof f);
             }
         }
-    }
+    });
 }
 
 }  // namespace ntex

@@ -54,8 +54,10 @@ private:
 
     uint32_t m_seed = 0;
     std::vector<float> m_z;
+    std::vector<float> m_new_z;            // set_params' candidate z (swapped with m_z on change)
     float m_psi = 1.0f;
     std::vector<float> m_w;
+    std::vector<float> m_mapping_scratch;  // run_mapping_into's two ping-pong rows
     bool m_style_dirty = true;
     bool m_seed_dirty = true;
     bool m_has_result = false;

@@ -19,8 +19,8 @@ void circular_pad_nhwc(const float* src, float* dst, int c, int h, int w, int ha
     const int pw = w + 2 * halo;
     const int ph = h + 2 * halo;
     const std::size_t cs = static_cast<std::size_t>(c);
-#pragma omp parallel for schedule(static) if (ntex::worth_parallel(cs * static_cast<std::size_t>(pw) * static_cast<std::size_t>(ph)))
-    for (int yy = 0; yy < ph; ++yy) {
+    ntex::parallel_for(ph, ntex::use_parallel(cs * static_cast<std::size_t>(pw) * static_cast<std::size_t>(ph)), [&](int64_t row) {
+        const int yy = static_cast<int>(row);
         const float* srow = src + static_cast<std::size_t>(wrap(yy - halo, h)) * static_cast<std::size_t>(w) * cs;
         float* drow = dst + static_cast<std::size_t>(yy) * static_cast<std::size_t>(pw) * cs;
         std::memcpy(drow + static_cast<std::size_t>(halo) * cs, srow, static_cast<std::size_t>(w) * cs * sizeof(float));
@@ -30,18 +30,17 @@ void circular_pad_nhwc(const float* src, float* dst, int c, int h, int w, int ha
             std::memcpy(drow + static_cast<std::size_t>(halo + w + x) * cs, srow + static_cast<std::size_t>(wrap(x, w)) * cs,
                         cs * sizeof(float));
         }
-    }
+    });
 }
 
 void crop_nhwc(const float* src, int src_w, float* dst, int c, int h, int w, int offset) {
     const std::size_t cs = static_cast<std::size_t>(c);
-#pragma omp parallel for schedule(static) if (ntex::worth_parallel(cs * static_cast<std::size_t>(w) * static_cast<std::size_t>(h)))
-    for (int y = 0; y < h; ++y) {
+    ntex::parallel_for(h, ntex::use_parallel(cs * static_cast<std::size_t>(w) * static_cast<std::size_t>(h)), [&](int64_t y) {
         const float* srow = src + (static_cast<std::size_t>(y + offset) * static_cast<std::size_t>(src_w) +
                                    static_cast<std::size_t>(offset)) * cs;
         std::memcpy(dst + static_cast<std::size_t>(y) * static_cast<std::size_t>(w) * cs, srow,
                     static_cast<std::size_t>(w) * cs * sizeof(float));
-    }
+    });
 }
 
 }  // namespace ntex::cpu

@@ -47,6 +47,39 @@ float* CpuPlan::alloc(std::size_t count) {
     return m_arena.back()->data();
 }
 
+void CpuPlan::add_scratchpad(const memory::desc& scratchpad_md, std::unordered_map<int, memory>& args) {
+    const std::size_t bytes = scratchpad_md.get_size();
+    if (bytes == 0) return;
+    m_scratchpad_bytes = std::max(m_scratchpad_bytes, bytes);
+    memory mem(scratchpad_md, m_engine, DNNL_MEMORY_NONE);
+    m_scratchpad_mems.push_back(mem);
+    args.emplace(DNNL_ARG_SCRATCHPAD, mem);
+}
+
+void CpuPlan::flatten(const std::unordered_map<int, memory>& args, std::vector<dnnl_exec_arg_t>& out) {
+    out.clear();
+    for (const auto& [arg, mem] : args) out.push_back(dnnl_exec_arg_t{arg, mem.get()});
+}
+
+void CpuPlan::execute(const dnnl::primitive& primitive, const std::vector<dnnl_exec_arg_t>& args) {
+    // The C entry point with the argument array built at plan time: dnnl::primitive::execute
+    // would convert its std::unordered_map into a fresh std::vector on every call.
+    const dnnl_status_t status = dnnl_primitive_execute(primitive.get(), m_stream.get(), static_cast<int>(args.size()), args.data());
+    if (status != dnnl_success) {
+        fail(NTEX_ERROR_BACKEND, "oneDNN: primitive execution failed (status ", static_cast<int>(status), ")");
+    }
+}
+
+std::size_t CpuPlan::planned_bytes() const noexcept {
+    std::size_t bytes = m_scratchpad_bytes;
+    for (const auto& b : m_arena) bytes += b->size() * sizeof(float);
+    for (const auto& n : m_noise_maps) bytes += n.values.size() * sizeof(float);
+    for (const Step& s : m_steps) {
+        if (s.kind == StepKind::Conv && s.needs_reorder) bytes += s.weights_mem.get_desc().get_size();
+    }
+    return bytes;
+}
+
 void CpuPlan::build() {
     const ModelDescription& d = m_model->description();
     m_grid_w = m_width / d.cell_size;
@@ -140,9 +173,12 @@ void CpuPlan::build() {
                 // Small primitives are created single-threaded so oneDNN runs them without a
                 // parallel region where it honours the creation thread count (kSerialFlops).
                 OmpThreads serial(threads_for(static_cast<double>(c) * (2 * h + 4) * (2 * w + 4) * 8.0));
-                dnnl::resampling_forward::primitive_desc pd(rd, m_engine);
+                dnnl::primitive_attr rs_attr;
+                rs_attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+                dnnl::resampling_forward::primitive_desc pd(rd, rs_attr, m_engine);
                 rs.primitive = dnnl::resampling_forward(pd);
                 rs.args = {{DNNL_ARG_SRC, memory(src_md, m_engine, padded)}, {DNNL_ARG_DST, memory(dst_md, m_engine, resampled)}};
+                add_scratchpad(pd.scratchpad_desc(), rs.args);
                 rs.label = cat("op ", i, " upsample ", w, "x", h, "x", c, ": oneDNN resampling_linear (", pd.impl_info_str(), ")");
                 m_steps.push_back(std::move(rs));
 
@@ -187,6 +223,7 @@ void CpuPlan::build() {
                 }
                 dnnl::primitive_attr attr;
                 attr.set_post_ops(po);
+                attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
                 memory::desc src_md = nhwc(c, h + 2 * halo, w + 2 * halo);
                 memory::desc dst_md = nhwc(op.out, h, w);
                 memory::desc user_w_md({op.out, op.in, op.kernel, op.kernel}, dt::f32, tag::oihw);
@@ -207,7 +244,15 @@ void CpuPlan::build() {
                 conv.needs_reorder = pd.weights_desc() != user_w_md;
                 if (conv.needs_reorder) {
                     conv.weights_mem = memory(pd.weights_desc(), m_engine);
-                    conv.reorder = dnnl::reorder(conv.user_weights_mem, conv.weights_mem);
+                    dnnl::primitive_attr reorder_attr;
+                    reorder_attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+                    dnnl::reorder::primitive_desc reorder_pd(conv.user_weights_mem, conv.weights_mem, reorder_attr);
+                    conv.reorder = dnnl::reorder(reorder_pd);
+                    std::unordered_map<int, memory> reorder_args = {{DNNL_ARG_FROM, conv.user_weights_mem}, {DNNL_ARG_TO, conv.weights_mem}};
+                    add_scratchpad(reorder_pd.scratchpad_desc(), reorder_args);
+                    flatten(reorder_args, conv.reorder_args);
+                    // The memory objects are kept alive by the step (user_weights_mem, weights_mem)
+                    // and m_scratchpad_mems.
                 } else {
                     conv.weights_mem = conv.user_weights_mem;
                 }
@@ -219,6 +264,7 @@ void CpuPlan::build() {
                              {DNNL_ARG_WEIGHTS, conv.weights_mem},
                              {DNNL_ARG_BIAS, memory(bias_md, m_engine, bias_buf)},
                              {DNNL_ARG_DST, memory(pd.dst_desc(), m_engine, dst)}};
+                add_scratchpad(pd.scratchpad_desc(), conv.args);
                 if (pd.src_desc() != src_md || pd.dst_desc() != dst_md) {
                     fail(NTEX_ERROR_BACKEND, "oneDNN chose a non-NHWC activation layout for op ", i);
                 }
@@ -294,6 +340,17 @@ void CpuPlan::build() {
     }
     m_output = cur;
     m_output_channels = c;
+
+    if (m_scratchpad_bytes > 0) {
+        m_scratchpad = AlignedBuffer((m_scratchpad_bytes + sizeof(float) - 1) / sizeof(float));
+        for (memory& mem : m_scratchpad_mems) mem.set_data_handle(m_scratchpad.data());
+    }
+    for (Step& step : m_steps) {
+        if (step.kind == StepKind::Conv || step.kind == StepKind::Resample) flatten(step.args, step.exec_args);
+    }
+    std::size_t max_in = 0;
+    for (const SynthesisOp& op : d.ops) max_in = std::max(max_in, static_cast<std::size_t>(op.in));
+    m_modulation_scratch.resize(max_in);
 }
 
 void CpuPlan::set_style(const std::vector<float>& w) {
@@ -301,10 +358,9 @@ void CpuPlan::set_style(const std::vector<float>& w) {
     OmpThreads guard(1);
     for (Step& s : m_steps) {
         if (s.kind != StepKind::Conv) continue;
-        std::vector<float> mw = modulated_weights(*m_model, s.op_index, w);
-        std::copy(mw.begin(), mw.end(), s.user_weights->data());
+        modulated_weights_into(*m_model, s.op_index, w.data(), s.user_weights->data(), m_modulation_scratch.data());
         if (s.needs_reorder) {
-            s.reorder.execute(m_stream, s.user_weights_mem, s.weights_mem);
+            execute(s.reorder, s.reorder_args);
         }
     }
     m_stream.wait();
@@ -316,13 +372,13 @@ void CpuPlan::set_seed(uint32_t seed) {
     const int gw = m_grid_w;
     const int gh = m_grid_h;
     float* input = m_input;
-#pragma omp parallel for schedule(static) if (worth_parallel(static_cast<std::size_t>(gh) * static_cast<std::size_t>(gw) * static_cast<std::size_t>(c) * 8))
-    for (int i = 0; i < gh; ++i) {
+    parallel_for(gh, use_parallel(static_cast<std::size_t>(gh) * static_cast<std::size_t>(gw) * static_cast<std::size_t>(c) * 8), [&](int64_t row) {
+        const int i = static_cast<int>(row);
         for (int j = 0; j < gw; ++j) {
             float* px = input + (static_cast<std::size_t>(i) * static_cast<std::size_t>(gw) + static_cast<std::size_t>(j)) * static_cast<std::size_t>(c);
             for (int ch = 0; ch < c; ++ch) px[ch] = gauss(seed, static_cast<uint32_t>(ch), j, i);
         }
-    }
+    });
     for (NoiseMap& n : m_noise_maps) {
         fill_noise_map(n.values.data(), seed, kStreamNoiseBase + static_cast<uint32_t>(n.op_index), n.w, n.h);
     }
@@ -338,12 +394,13 @@ inline int wrap(int v, int n) noexcept {
 // y = act(y + strength * n[pixel]) [then clamp(y * scale + shift, 0, 1)], read from `data`
 // (dense h x w x c) and written to `out`: in place, or into a buffer with a `halo`-wide
 // wrap-around border for the next op. One parallel region: rows, then the halo rows.
+// The loops are orphaned `omp for`s: inside post_loop's parallel region they share the work, called
+// directly (small tensors, one thread) they run serially without opening a region at all.
 template <Activation A, bool Output>
-void post_loop(const float* data, float* out, int h, int w, std::size_t c, int halo, const float* noise, float strength,
-               float scale, float shift) {
+void post_loop_body(const float* data, float* out, int h, int w, std::size_t c, int halo, const float* noise, float strength,
+                    float scale, float shift) {
     const std::size_t pw = static_cast<std::size_t>(w + 2 * halo);
     const std::size_t row_floats = pw * c;
-#pragma omp parallel if (worth_parallel(static_cast<std::size_t>(h) * static_cast<std::size_t>(w) * c))
     {
 #pragma omp for schedule(static)
         for (int y = 0; y < h; ++y) {
@@ -383,6 +440,17 @@ void post_loop(const float* data, float* out, int h, int w, std::size_t c, int h
     }
 }
 
+template <Activation A, bool Output>
+void post_loop(const float* data, float* out, int h, int w, std::size_t c, int halo, const float* noise, float strength,
+               float scale, float shift) {
+    if (use_parallel(static_cast<std::size_t>(h) * static_cast<std::size_t>(w) * c)) {
+#pragma omp parallel
+        post_loop_body<A, Output>(data, out, h, w, c, halo, noise, strength, scale, shift);
+    } else {
+        post_loop_body<A, Output>(data, out, h, w, c, halo, noise, strength, scale, shift);
+    }
+}
+
 }  // namespace
 
 void CpuPlan::run() {
@@ -394,7 +462,7 @@ void CpuPlan::run() {
             case StepKind::Pad: circular_pad_nhwc(s.src, s.dst, s.c, s.h, s.w, s.halo); break;
             case StepKind::Crop: crop_nhwc(s.src, s.src_w, s.dst, s.c, s.h, s.w, s.halo); break;
             case StepKind::Resample:
-            case StepKind::Conv: s.primitive.execute(m_stream, s.args); break;
+            case StepKind::Conv: execute(s.primitive, s.exec_args); break;
             case StepKind::Post: {
                 const float strength = s.noise_strength ? (*s.noise_strength)[0] : 0.0f;
                 const std::size_t c = static_cast<std::size_t>(s.c);
@@ -431,8 +499,10 @@ std::string CpuPlan::profile_report() const {
         std::snprintf(buf, sizeof buf, "%9.3f ms  ", ms);
         s += buf + m_steps[i].label + "\n";
     }
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%9.3f ms  total (%d runs)\n", total, m_profiled_runs);
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%9.3f ms  total (%d runs)\n%9.1f MiB planned buffers (activations, noise, weights, scratchpad %.1f MiB)\n",
+                  total, m_profiled_runs, static_cast<double>(planned_bytes()) / 1048576.0,
+                  static_cast<double>(m_scratchpad_bytes) / 1048576.0);
     return s + buf;
 }
 

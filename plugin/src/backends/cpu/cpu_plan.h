@@ -33,6 +33,8 @@ public:
     void set_profiling(bool enabled) override { m_profiling = enabled; m_step_ms.assign(m_steps.size(), 0.0); m_profiled_runs = 0; }
     // A line per step: mean milliseconds over the profiled runs, then the step's label.
     std::string profile_report() const override;
+    // Bytes this plan holds for activations, noise maps, weights and the scratchpad (all planned at build).
+    std::size_t planned_bytes() const noexcept;
 
 private:
     enum class StepKind { Pad, Resample, Crop, Conv, Post };
@@ -46,7 +48,8 @@ private:
         int c = 0, h = 0, w = 0, halo = 0, src_w = 0;
         // Resample / Conv
         dnnl::primitive primitive;
-        std::unordered_map<int, dnnl::memory> args;
+        std::unordered_map<int, dnnl::memory> args;   // owns the memory objects
+        std::vector<dnnl_exec_arg_t> exec_args;       // the same, flattened once for the C API (no per-frame map)
         // Conv: weight modulation
         std::size_t op_index = 0;
         AlignedBuffer* user_weights = nullptr;
@@ -54,6 +57,7 @@ private:
         dnnl::memory weights_mem;
         bool needs_reorder = false;
         dnnl::reorder reorder;
+        std::vector<dnnl_exec_arg_t> reorder_args;
         // Post: y = act(y + strength * n) [then clamp(y * scale + shift, 0, 1)]
         float* data = nullptr;
         std::size_t pixels = 0;
@@ -76,6 +80,11 @@ private:
     int threads_for(double flops) const noexcept;
     float* alloc(std::size_t count);
     void build();
+    // Adds a user-mode scratchpad argument for a primitive whose descriptor asks for one; the
+    // memory is bound to the shared planned buffer once every primitive is created.
+    void add_scratchpad(const dnnl::memory::desc& scratchpad_md, std::unordered_map<int, dnnl::memory>& args);
+    static void flatten(const std::unordered_map<int, dnnl::memory>& args, std::vector<dnnl_exec_arg_t>& out);
+    void execute(const dnnl::primitive& primitive, const std::vector<dnnl_exec_arg_t>& args);
 
     std::shared_ptr<const LoadedModel> m_model;
     int m_width;
@@ -93,6 +102,13 @@ private:
     std::vector<double> m_step_ms;
     int m_profiled_runs = 0;
     int m_output_channels = 0;
+    // oneDNN scratchpads in user mode: one buffer sized for the largest, shared by every primitive
+    // of this plan (they run one after another). Library mode would keep a thread-local global
+    // buffer, wrong when a plan built on one thread runs on another.
+    std::vector<dnnl::memory> m_scratchpad_mems;
+    std::size_t m_scratchpad_bytes = 0;
+    AlignedBuffer m_scratchpad;
+    std::vector<float> m_modulation_scratch;   // modulated_weights_into's style row
 };
 
 }  // namespace ntex::cpu
