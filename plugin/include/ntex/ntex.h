@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct or entry point changes; checked by ntexCreateContext. */
-#define NTEX_HEADER_VERSION 1
+#define NTEX_HEADER_VERSION 2
 
 /* Typed opaque handles (Vulkan/OpenXR style). */
 typedef struct NtexContext_T* NtexContext;
@@ -56,6 +56,23 @@ typedef enum NtexBackend {
     NTEX_BACKEND_CUDA = 2
 } NtexBackend;
 
+/* How the borders of a generated region behave (docs/model_format.md, "Tiling modes"). */
+typedef enum NtexTilingMode {
+    NTEX_TILING_MODE_TILEABLE = 0,  /* circular padding everywhere: the output tiles exactly (toroidal) */
+    NTEX_TILING_MODE_INFINITE = 1   /* a window onto an endless plane at (originX, originY): adjacent
+                                       regions generated separately agree on their shared border */
+} NtexTilingMode;
+
+/* What a model output map means. Values are stable. */
+typedef enum NtexMapSemantic {
+    NTEX_MAP_SEMANTIC_OTHER = 0,
+    NTEX_MAP_SEMANTIC_ALBEDO = 1,     /* RGB, sRGB-encoded, [0, 1] */
+    NTEX_MAP_SEMANTIC_NORMAL = 2,     /* tangent-space unit normal, OpenGL convention (+X right, +Y up, +Z out);
+                                         stored encoded as n * 0.5 + 0.5 in [0, 1] */
+    NTEX_MAP_SEMANTIC_ROUGHNESS = 3,  /* perceptual roughness (GGX alpha = r^2), linear, [0, 1] */
+    NTEX_MAP_SEMANTIC_HEIGHT = 4      /* linear, [0, 1]; 1 = highest; depth scale in NtexModelInfo */
+} NtexMapSemantic;
+
 typedef enum NtexLogLevel {
     NTEX_LOG_LEVEL_DEBUG = 0,
     NTEX_LOG_LEVEL_INFO = 1,
@@ -66,8 +83,13 @@ typedef enum NtexLogLevel {
 /* Texel formats for host images. */
 typedef enum NtexHostFormat {
     NTEX_HOST_FORMAT_R8G8B8A8 = 0,   /* 4 x uint8, values as stored (albedo: sRGB-encoded), alpha 255 */
-    NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT = 1  /* 4 x float32 in [0, 1], alpha 1 */
+    NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT = 1, /* 4 x float32 in [0, 1], alpha 1 */
+    NTEX_HOST_FORMAT_R8_UNORM = 2,            /* 1 x uint8: the map's first channel (roughness, height) */
+    NTEX_HOST_FORMAT_R16_UNORM = 3,           /* 1 x uint16: the first channel, 0..65535 (16-bit height) */
+    NTEX_HOST_FORMAT_R32_SFLOAT = 4           /* 1 x float32: the first channel, [0, 1] */
 } NtexHostFormat;
+/* One-channel maps written to 4-channel formats repeat the value in R, G and B. Encoded values
+ * (albedo sRGB, normal n * 0.5 + 0.5) are written as stored: no colour-space conversion. */
 
 /* Host log callback; may be called from any thread that calls into ntex. */
 typedef void (*PFN_ntexLogCallback)(NtexLogLevel level, const char* message, void* userData);
@@ -90,6 +112,7 @@ typedef struct NtexModelLoadInfo {
 
 #define NTEX_MAX_NAME_SIZE 64u
 #define NTEX_MAX_MAPS 8u
+#define NTEX_MAX_DIRECTIONS 16u
 
 typedef struct NtexModelInfo {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_MODEL_INFO */
@@ -100,7 +123,13 @@ typedef struct NtexModelInfo {
     uint32_t cellSize;            /* output sizes are multiples of this (pixels) */
     uint32_t mapCount;            /* number of material maps (albedo, ...) */
     char mapNames[NTEX_MAX_MAPS][NTEX_MAX_NAME_SIZE];
+    NtexMapSemantic mapSemantics[NTEX_MAX_MAPS];
+    uint32_t mapChannels[NTEX_MAX_MAPS];  /* 3 for albedo and normal, 1 for roughness and height */
     uint64_t parameterCount;
+    uint32_t haloPixels;          /* infinite mode: receptive-field radius rounded up to cellSize (pixels) */
+    float heightScale;            /* height map: texels of depth per unit of height (the normal map's strength) */
+    uint32_t directionCount;      /* latent directions (GANSpace PCA of w), at most NTEX_MAX_DIRECTIONS */
+    char directionLabels[NTEX_MAX_DIRECTIONS][NTEX_MAX_NAME_SIZE];
 } NtexModelInfo;
 
 typedef struct NtexGeneratorCreateInfo {
@@ -109,6 +138,7 @@ typedef struct NtexGeneratorCreateInfo {
     NtexModel model;              /* must outlive the generator */
     uint32_t width;               /* pixels; a multiple of cellSize, 1..8192 */
     uint32_t height;
+    NtexTilingMode tilingMode;    /* TILEABLE (0) or INFINITE */
 } NtexGeneratorCreateInfo;
 
 typedef struct NtexGeneratorParams {
@@ -118,6 +148,12 @@ typedef struct NtexGeneratorParams {
     const float* pZ;              /* zDim floats, or NULL for z = ntexLatentFromSeed(seed) */
     uint32_t zCount;              /* length of pZ; must equal zDim when pZ is set */
     float truncationPsi;          /* w = w_avg + psi (w - w_avg); 1 = none, 0 = the mean style */
+    const float* pDirectionOffsets; /* directionCount offsets along the model's latent directions, in units of
+                                       each direction's standard deviation (typ. -3..3): w += sum a_i sigma_i v_i
+                                       after truncation (Haerkoenen et al. 2020, GANSpace); NULL = none */
+    uint32_t directionCount;      /* 0..the model's directionCount */
+    int32_t originX;              /* INFINITE mode: the region's top-left corner on the endless plane, in pixels, */
+    int32_t originY;              /* a multiple of cellSize. Must be 0 in TILEABLE mode. */
 } NtexGeneratorParams;
 
 typedef struct NtexHostImage {
@@ -167,10 +203,25 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
 NTEX_API void ntexDestroyGenerator(NtexGenerator generator);
 /* Sets seed, z and psi. The mapping network reruns only when z or psi change. Errors: INVALID_ARGUMENT (NaN z, wrong count). */
 NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGeneratorParams* pParams);
-/* Runs the generator synchronously on the calling thread. */
+/* Runs the generator synchronously on the calling thread with the current parameters. */
 NTEX_API NtexResult ntexGenerate(NtexGenerator generator);
-/* Copies map `mapIndex` of the last generation into a host image (e.g. a mapped Vulkan staging buffer). */
+/* Queues a generation with the current parameters on the generator's worker thread and returns at once
+ * (the renderer never waits for the network). A request that is queued but not yet started is replaced
+ * by the newer one; a running generation finishes. Completed results become readable atomically: readers
+ * always see one whole result. Errors of the worker are reported by the next ntexGetResultId. */
+NTEX_API NtexResult ntexGenerateAsync(NtexGenerator generator);
+/* The id (1, 2, ...) of the newest complete result that ntexReadMap returns; 0 before the first.
+ * Returns NOT_READY while a queued or running generation exists, SUCCESS when idle. Never blocks. */
+NTEX_API NtexResult ntexGetResultId(NtexGenerator generator, uint64_t* pResultId);
+/* Blocks until no generation is queued or running (e.g. before destroying or when baking). */
+NTEX_API NtexResult ntexWaitIdle(NtexGenerator generator);
+/* Copies map `mapIndex` of the newest complete result into a host image (e.g. a mapped Vulkan staging
+ * buffer). Safe while an asynchronous generation runs. */
 NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, const NtexHostImage* pImage);
+/* Copies several maps, all from the same complete result (no mixing of two results), into pImages[i]
+ * for pMapIndices[i], i < count. pResultId (optional) receives that result's id. */
+NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const uint32_t* pMapIndices,
+                                 const NtexHostImage* pImages, uint64_t* pResultId);
 
 /* One PFN_ typedef per entry point, for hosts that load ntex dynamically. */
 typedef const char* (*PFN_ntexResultToString)(NtexResult);
@@ -186,7 +237,11 @@ typedef NtexResult (*PFN_ntexCreateGenerator)(NtexContext, const NtexGeneratorCr
 typedef void (*PFN_ntexDestroyGenerator)(NtexGenerator);
 typedef NtexResult (*PFN_ntexSetGeneratorParams)(NtexGenerator, const NtexGeneratorParams*);
 typedef NtexResult (*PFN_ntexGenerate)(NtexGenerator);
+typedef NtexResult (*PFN_ntexGenerateAsync)(NtexGenerator);
+typedef NtexResult (*PFN_ntexGetResultId)(NtexGenerator, uint64_t*);
+typedef NtexResult (*PFN_ntexWaitIdle)(NtexGenerator);
 typedef NtexResult (*PFN_ntexReadMap)(NtexGenerator, uint32_t, const NtexHostImage*);
+typedef NtexResult (*PFN_ntexReadMaps)(NtexGenerator, uint32_t, const uint32_t*, const NtexHostImage*, uint64_t*);
 
 #ifdef __cplusplus
 }

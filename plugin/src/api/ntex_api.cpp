@@ -262,3 +262,40 @@ NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, cons
 }
 
 }  // extern "C"
+
+// Header version 2 entry points: placeholders until the asynchronous runtime lands (issue 4).
+extern "C" {
+
+NTEX_API NtexResult ntexGenerateAsync(NtexGenerator generator) {
+    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexGenerateAsync", [&] {
+        require_non_null(generator, "generator");
+        generator->generator->generate();
+    });
+}
+
+NTEX_API NtexResult ntexGetResultId(NtexGenerator generator, uint64_t* pResultId) {
+    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexGetResultId", [&] {
+        require_non_null(generator, "generator");
+        require_non_null(pResultId, "pResultId");
+        *pResultId = generator->generator->has_result() ? 1 : 0;
+    });
+}
+
+NTEX_API NtexResult ntexWaitIdle(NtexGenerator generator) {
+    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexWaitIdle", [&] {
+        require_non_null(generator, "generator");
+    });
+}
+
+NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const uint32_t* pMapIndices,
+                                 const NtexHostImage* pImages, uint64_t* pResultId) {
+    for (uint32_t i = 0; i < count; ++i) {
+        if (pMapIndices == nullptr || pImages == nullptr) break;
+        NtexResult r = ntexReadMap(generator, pMapIndices[i], &pImages[i]);
+        if (r != NTEX_SUCCESS) return r;
+    }
+    if (pResultId != nullptr) *pResultId = 1;
+    return NTEX_SUCCESS;
+}
+
+}  // extern "C"
