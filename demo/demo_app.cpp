@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
-// demo_app.cpp: generate the material with ntex into the engine's staging buffer, upload,
-// draw; regenerate only when a parameter changed or while animating.
+// demo_app.cpp: the frame loop. Generation is asynchronous (ntexGenerateAsync when a parameter
+// changed, or every frame while animating); each frame polls for a new result and, only then,
+// reads all of its maps into the engine's staging buffers and uploads them. The render loop
+// never waits for the network (headless runs wait once, before the captured frame).
 #include "demo_app.h"
 
+#include "material_files.h"
+
+#include "infinite_ground.h"
 #include "latent_path.h"
 #include "material_generator.h"
 
+#include <engine/material.h>
 #include <engine/overlay.h>
 #include <engine/renderer.h>
 #include <engine/texture.h>
@@ -13,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 
 namespace demo {
 namespace {
@@ -21,12 +28,27 @@ void show_latent(const std::vector<float>& z, engine::MaterialControls& c) {
     for (uint32_t i = 0; i < c.z_count; ++i) c.z[i] = z[i];
 }
 
+// Reads every map of the newest result straight into this frame's staging buffers, then
+// records their uploads (copy + mips).
+void upload_result(MaterialGenerator& generator, const MaterialModel& model, engine::Renderer& renderer) {
+    std::vector<MapTarget> targets;
+    for (uint32_t m = 0; m < kMapCount; ++m) {
+        if (!model.has(static_cast<Map>(m))) continue;
+        engine::Texture& tex = renderer.material().map(static_cast<engine::MapKind>(m));
+        targets.push_back({static_cast<Map>(m), tex.staging_data(renderer.frame_slot()), tex.row_pitch(),
+                           tex.staging_size()});
+    }
+    generator.read(targets);
+    for (const MapTarget& t : targets) renderer.upload_map(static_cast<engine::MapKind>(t.map));
+}
+
 }  // namespace
 
 int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& validation_stats) {
     // The model first: a missing or corrupt model fails before any window or file appears.
-    MaterialGenerator generator(o.model, o.size);
-    const NtexModelInfo& model = generator.info();
+    MaterialModel model(o.model);
+    const NtexModelInfo& mi = model.info();
+    auto generator = std::make_unique<MaterialGenerator>(model, o.size, o.size, NTEX_TILING_MODE_TILEABLE);
 
     engine::RendererCreateInfo ri;
     ri.headless = o.headless;
@@ -38,30 +60,88 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     ri.texture_size = {o.size, o.size};
     engine::Renderer renderer(ri);
     if (o.validation) std::printf("validation: %s enabled\n", validation_stats->layer_description.c_str());
-    std::printf("ntex_demo: renderer on %s, generator %s, model %s (z %u, %llu parameters)\n",
-                renderer.context().device_name().c_str(), generator.backend_name(), model.name, model.zDim,
-                static_cast<unsigned long long>(model.parameterCount));
+    std::printf("ntex_demo: renderer on %s, generator %s, model %s (z %u, %llu parameters, maps: %s, %u directions)\n",
+                renderer.context().device_name().c_str(), model.backend_name(), mi.name, mi.zDim,
+                static_cast<unsigned long long>(mi.parameterCount), model.map_list().c_str(), mi.directionCount);
     std::fflush(stdout);
+
+    engine::SceneSettings& settings = renderer.settings();
+    settings.normal_map = model.has(Map::kNormal);
+    settings.height_texels = model.has(Map::kHeight) ? mi.heightScale : 0.0f;
+    settings.flat_normals = o.flat_normals;
+    settings.height_depth = o.height_depth;
+    renderer.camera().target += glm::vec3(o.target_x, 0.0f, o.target_z);
 
     engine::MaterialControls controls;
     controls.seed = o.seed;
-    controls.z_count = std::min(model.zDim, engine::MaterialControls::kMaxZSliders);
+    controls.z_count = std::min(model.info().zDim, engine::MaterialControls::kMaxZSliders);
     controls.animate = o.animate;
     controls.resolution = static_cast<int>(o.size);
-    std::vector<float> z = generator.latent_from_seed(controls.seed);
+    const uint32_t direction_count = std::min(mi.directionCount, engine::MaterialControls::kMaxDirections);
+    for (uint32_t i = 0; i < direction_count; ++i) {
+        controls.direction_labels.emplace_back(mi.directionLabels[i]);
+        if (i < o.directions.size()) controls.directions[i] = o.directions[i];
+    }
+    controls.infinite_ground = o.infinite_ground;
+    std::vector<float> z = model.latent_from_seed(controls.seed);
+    // Applies loaded parameters to the controls (and z) the overlay edits.
+    const auto apply_params = [&](const GenerationParams& p) {
+        controls.seed = p.seed;
+        controls.psi = p.psi;
+        z = p.z;
+        for (uint32_t i = 0; i < direction_count && i < p.directions.size(); ++i) controls.directions[i] = p.directions[i];
+        show_latent(z, controls);
+    };
+    if (!o.preset.empty()) {
+        apply_params(load_preset(model, o.preset));   // errors end the demo with one line (main)
+        std::printf("ntex_demo: loaded preset %s\n", o.preset.c_str());
+    }
     show_latent(z, controls);
 
     engine::OverlayInfo info;
     info.device = renderer.context().device_name();
-    info.model = model.name;
-    info.backend = generator.backend_name();
+    info.model = mi.name;
+    info.backend = model.backend_name();
+    info.maps = model.map_list();
+    info.has_normal_map = settings.normal_map;
+    info.has_height_map = settings.height_texels > 0.0f;
+
+    const auto params = [&] {
+        GenerationParams p;
+        p.seed = controls.seed;
+        p.z = z;
+        p.psi = controls.psi;
+        p.directions.assign(controls.directions.begin(), controls.directions.begin() + direction_count);
+        return p;
+    };
+
+    std::unique_ptr<InfiniteGround> ground;
+    const auto enable_ground = [&] {
+        try {
+            const glm::vec3 t = renderer.camera().target;
+            ground = std::make_unique<InfiniteGround>(model, renderer, params(), t.x, t.z, renderer.headless());
+            settings.infinite_ground = true;
+            std::printf("ntex_demo: infinite ground: %ux%u texels, %u x %u chunks, %.1f ms per chunk\n",
+                        InfiniteGround::kImageSize, InfiniteGround::kImageSize, InfiniteGround::kChunks,
+                        InfiniteGround::kChunks, static_cast<double>(ground->chunk_ms()));
+        } catch (const NtexFailure& e) {
+            ground.reset();
+            settings.infinite_ground = false;
+            controls.infinite_ground = false;
+            info.ground_status = "tiled ground: infinite mode unavailable";
+            std::printf("ntex_demo: infinite ground unavailable (%s); using the tiled ground\n", e.what());
+        }
+        std::fflush(stdout);
+    };
+    if (controls.infinite_ground) enable_ground();
 
     const int frame_limit = o.frames.value_or(o.headless ? 3 : 0);   // 0: until the window closes
     double animation_phase = 0.0;   // in seeds travelled since the animation's base seed
     uint32_t animation_base = controls.seed;
     bool dirty = true;
+    uint32_t pending_size = 0;   // a new generation resolution, applied next frame
     double frame_ms_sum = 0.0, generation_ms_sum = 0.0;
-    int generations = 0, frames = 0;
+    int results = 0, requests = 0, frames = 0;
 
     while (frame_limit == 0 || frames < frame_limit) {
         if (!renderer.begin_frame()) break;
@@ -73,59 +153,121 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
             info.fps = info.frame_ms > 0.0f ? 1000.0f / info.frame_ms : 0.0f;
         }
 
-        const engine::OverlayActions a = renderer.overlay().draw_panel(controls, renderer.settings(), info);
-        if (a.resolution_changed) {
-            const auto size = static_cast<uint32_t>(controls.resolution);
-            generator.resize(size);
-            renderer.resize_texture({size, size});
+        if (pending_size != 0) {
+            generator.reset();   // waits for its running generation
+            generator = std::make_unique<MaterialGenerator>(model, pending_size, pending_size, NTEX_TILING_MODE_TILEABLE);
+            renderer.resize_texture({pending_size, pending_size});
+            pending_size = 0;
             dirty = true;
         }
+        // A finished result first, so the overlay describes what this frame shows.
+        ++frames;
+        const bool last = frame_limit != 0 && frames == frame_limit;
+        // Headless: the captured frame shows the newest request's result (reproducible PNGs).
+        if (renderer.headless() && last && generator->busy()) generator->wait_idle();
+        if (generator->poll()) {
+            upload_result(*generator, model, renderer);
+            info.generation_ms = static_cast<float>(generator->last_latency_ms());
+            info.result_id = generator->result_id();
+            info.frames_since_result = 0;
+            generation_ms_sum += generator->last_latency_ms();
+            ++results;
+        } else {
+            ++info.frames_since_result;
+        }
+        info.generating = generator->busy();
+
+        const engine::OverlayActions a = renderer.overlay().draw_panel(controls, settings, info);
+        bool user_change = false;
+        // Applied at the start of the next frame: this frame's command buffer may already
+        // reference the current textures (an upload).
+        if (a.resolution_changed) pending_size = static_cast<uint32_t>(controls.resolution);
         if (a.seed_changed) {
-            z = generator.latent_from_seed(controls.seed);
+            z = model.latent_from_seed(controls.seed);
             show_latent(z, controls);
             animation_base = controls.seed;
             animation_phase = 0.0;
-            dirty = true;
+            user_change = true;
         }
         if (a.latent_changed) {
             for (uint32_t i = 0; i < controls.z_count; ++i) z[i] = controls.z[i];
-            dirty = true;
+            user_change = true;
         }
-        if (a.psi_changed) dirty = true;
+        if (a.psi_changed || a.directions_changed) user_change = true;
+        // Files: errors are shown in the overlay and never end the demo or touch existing files.
+        if (a.save_preset || a.load_preset || a.bake) {
+            try {
+                if (a.save_preset) {
+                    save_preset(model, params(), controls.preset_path.data());
+                    info.file_status = std::string("saved ") + controls.preset_path.data();
+                }
+                if (a.load_preset) {
+                    apply_params(load_preset(model, controls.preset_path.data()));
+                    animation_base = controls.seed;
+                    user_change = true;
+                    info.file_status = std::string("loaded ") + controls.preset_path.data();
+                }
+                if (a.bake) {
+                    const auto files = bake_material(model, params(), static_cast<uint32_t>(controls.bake_size), controls.bake_path.data());
+                    info.file_status = "baked " + std::to_string(files.size() - 1) + " maps to " + controls.bake_path.data() + "_*.png";
+                }
+            } catch (const std::exception& e) {
+                info.file_status = std::string("error: ") + e.what();
+            }
+            std::printf("ntex_demo: %s\n", info.file_status.c_str());
+        }
+        if (a.ground_changed) {
+            if (controls.infinite_ground) {
+                enable_ground();
+            } else {
+                ground.reset();
+                settings.infinite_ground = false;
+                info.ground_status.clear();
+            }
+        }
         if (controls.animate) {
             animation_phase += static_cast<double>(dt) * controls.speed;
             const auto step = static_cast<uint32_t>(std::floor(animation_phase));
             const auto t = static_cast<float>(animation_phase - std::floor(animation_phase));
-            z = slerp(generator.latent_from_seed(animation_base + step),
-                      generator.latent_from_seed(animation_base + step + 1), t);
+            z = slerp(model.latent_from_seed(animation_base + step), model.latent_from_seed(animation_base + step + 1), t);
             show_latent(z, controls);
             dirty = true;
         }
+        dirty = dirty || user_change;
+        // The ground follows explicit edits only: regenerating 64 chunks for every animation
+        // step would leave it a patchwork.
+        if (user_change && ground) ground->set_params(params());
 
         if (dirty) {
-            engine::Texture& tex = renderer.texture();
-            const double ms = generator.generate(controls.seed, z, controls.psi,
-                                                 tex.staging_data(renderer.frame_slot()), tex.row_pitch(),
-                                                 tex.staging_size());
-            renderer.upload_texture();
-            info.generation_ms = static_cast<float>(ms);
-            generation_ms_sum += ms;
-            ++generations;
+            generator->request(params());   // supersedes a request that has not started yet
+            ++requests;
             dirty = false;
         }
-
-        ++frames;
-        const bool last = frame_limit != 0 && frames == frame_limit;
+        if (ground) {
+            const glm::vec3 t = renderer.camera().target;
+            ground->update(renderer, t.x, t.z);
+            settings.ground_window_centre = {ground->centre_x(), ground->centre_z()};
+            info.ground_status = ground->status();
+        }
         renderer.end_frame(renderer.headless() && last);
     }
 
+    if (!o.save_preset.empty()) {
+        save_preset(model, params(), o.save_preset);
+        std::printf("ntex_demo: saved preset %s\n", o.save_preset.c_str());
+    }
+    if (!o.bake.empty()) {
+        for (const std::string& f : bake_material(model, params(), o.bake_size, o.bake)) std::printf("ntex_demo: baked %s\n", f.c_str());
+    }
     if (o.headless) {
         const std::string path = renderer.save_capture(o.out);
         std::printf("ntex_demo: wrote %s\n", path.c_str());
     }
-    std::printf("ntex_demo: %d frames, %.2f ms/frame average, %d generations at %ux%u, %.2f ms/generation average\n",
-                frames, frames > 1 ? frame_ms_sum / (frames - 1) : 0.0, generations, generator.size(),
-                generator.size(), generations > 0 ? generation_ms_sum / generations : 0.0);
+    std::printf("ntex_demo: %d frames, %.2f ms/frame average, %d generations at %ux%u (%d requests), "
+                "%.2f ms/generation average (request to result)\n",
+                frames, frames > 1 ? frame_ms_sum / (frames - 1) : 0.0, results, generator->width(),
+                generator->height(), requests, results > 0 ? generation_ms_sum / results : 0.0);
+    if (ground) std::printf("ntex_demo: %s\n", ground->status().c_str());
     return 0;
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// material_generator.cpp: the demo's only use of ntex: load, generate, read back into staging.
+// material_generator.cpp: the demo's only use of ntex: load, generate asynchronously, read
+// every map of one result into host memory (the engine's mapped staging buffers).
 #include "material_generator.h"
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
 
 namespace demo {
@@ -19,9 +20,37 @@ void log_to_stderr(NtexLogLevel level, const char* message, void*) {
     if (level == NTEX_LOG_LEVEL_WARNING) std::fprintf(stderr, "ntex: warning: %s\n", message);
 }
 
+const char* map_name(Map m) {
+    switch (m) {
+        case Map::kAlbedo: return "albedo";
+        case Map::kNormal: return "normal";
+        case Map::kRoughness: return "roughness";
+        case Map::kHeight: return "height";
+    }
+    return "?";
+}
+
 }  // namespace
 
-MaterialGenerator::MaterialGenerator(const std::string& model_path, uint32_t size) {
+NtexHostFormat host_format(Map map) {
+    switch (map) {
+        case Map::kAlbedo:
+        case Map::kNormal: return NTEX_HOST_FORMAT_R8G8B8A8;
+        case Map::kRoughness: return NTEX_HOST_FORMAT_R8_UNORM;
+        case Map::kHeight: return NTEX_HOST_FORMAT_R16_UNORM;
+    }
+    return NTEX_HOST_FORMAT_R8G8B8A8;
+}
+
+size_t host_texel_size(Map map) {
+    switch (host_format(map)) {
+        case NTEX_HOST_FORMAT_R8_UNORM: return 1;
+        case NTEX_HOST_FORMAT_R16_UNORM: return 2;
+        default: return 4;
+    }
+}
+
+MaterialModel::MaterialModel(const std::string& model_path) {
     try {
         NtexContextCreateInfo ci{};
         ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
@@ -38,22 +67,32 @@ MaterialGenerator::MaterialGenerator(const std::string& model_path, uint32_t siz
         m_info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
         check(ntexGetModelInfo(m_model, &m_info));
         if (m_info.mapCount == 0) throw NtexFailure("model " + model_path + " has no output maps");
-        resize(size);
+        for (uint32_t i = 0; i < m_info.mapCount && i < NTEX_MAX_MAPS; ++i) {
+            int slot = -1;
+            switch (m_info.mapSemantics[i]) {
+                case NTEX_MAP_SEMANTIC_ALBEDO: slot = 0; break;
+                case NTEX_MAP_SEMANTIC_NORMAL: slot = 1; break;
+                case NTEX_MAP_SEMANTIC_ROUGHNESS: slot = 2; break;
+                case NTEX_MAP_SEMANTIC_HEIGHT: slot = 3; break;
+                default: break;
+            }
+            if (slot >= 0 && m_map_index[static_cast<size_t>(slot)] < 0)
+                m_map_index[static_cast<size_t>(slot)] = static_cast<int>(i);
+        }
+        if (m_map_index[0] < 0) m_map_index[0] = 0;   // no semantics: map 0 is the albedo (v1 models)
     } catch (...) {
-        ntexDestroyGenerator(m_generator);
         ntexDestroyModel(m_model);
         ntexDestroyContext(m_context);
         throw;
     }
 }
 
-MaterialGenerator::~MaterialGenerator() {
-    ntexDestroyGenerator(m_generator);
+MaterialModel::~MaterialModel() {
     ntexDestroyModel(m_model);
     ntexDestroyContext(m_context);
 }
 
-const char* MaterialGenerator::backend_name() const {
+const char* MaterialModel::backend_name() const {
     switch (ntexGetContextBackend(m_context)) {
         case NTEX_BACKEND_CPU: return "ntex CPU";
         case NTEX_BACKEND_CUDA: return "ntex CUDA";
@@ -61,43 +100,105 @@ const char* MaterialGenerator::backend_name() const {
     }
 }
 
-std::vector<float> MaterialGenerator::latent_from_seed(uint32_t seed) const {
+std::string MaterialModel::map_list() const {
+    std::string s;
+    for (uint32_t m = 0; m < kMapCount; ++m)
+        if (has(static_cast<Map>(m))) s += std::string(s.empty() ? "" : " ") + map_name(static_cast<Map>(m));
+    return s;
+}
+
+std::vector<float> MaterialModel::latent_from_seed(uint32_t seed) const {
     std::vector<float> z(m_info.zDim);
     check(ntexLatentFromSeed(m_model, seed, z.data(), m_info.zDim));
     return z;
 }
 
-void MaterialGenerator::resize(uint32_t size) {
-    ntexDestroyGenerator(m_generator);
-    m_generator = nullptr;
+MaterialGenerator::MaterialGenerator(const MaterialModel& model, uint32_t width, uint32_t height, NtexTilingMode mode)
+    : m_model(model), m_width(width), m_height(height) {
     NtexGeneratorCreateInfo gi{};
     gi.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
-    gi.model = m_model;
-    gi.width = size;
-    gi.height = size;
-    check(ntexCreateGenerator(m_context, &gi, &m_generator));
-    m_size = size;
+    gi.model = model.model();
+    gi.width = width;
+    gi.height = height;
+    gi.tilingMode = mode;
+    check(ntexCreateGenerator(model.context(), &gi, &m_generator));
 }
 
-double MaterialGenerator::generate(uint32_t seed, const std::vector<float>& z, float psi, void* dst,
-                                   size_t row_pitch, size_t bytes) {
-    const auto start = std::chrono::steady_clock::now();
-    NtexGeneratorParams p{};
-    p.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
-    p.seed = seed;
-    p.pZ = z.data();
-    p.zCount = static_cast<uint32_t>(z.size());
-    p.truncationPsi = psi;
-    check(ntexSetGeneratorParams(m_generator, &p));
-    check(ntexGenerate(m_generator));
-    NtexHostImage image{};
-    image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
-    image.format = NTEX_HOST_FORMAT_R8G8B8A8;
-    image.pData = dst;
-    image.rowPitch = row_pitch;
-    image.size = bytes;
-    check(ntexReadMap(m_generator, 0, &image));   // map 0: albedo
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+MaterialGenerator::~MaterialGenerator() {
+    if (m_generator) ntexWaitIdle(m_generator);   // shutdown: let a running generation finish
+    ntexDestroyGenerator(m_generator);
 }
+
+void MaterialGenerator::set_params(const GenerationParams& p) {
+    NtexGeneratorParams gp{};
+    gp.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
+    gp.seed = p.seed;
+    gp.pZ = p.z.empty() ? nullptr : p.z.data();
+    gp.zCount = static_cast<uint32_t>(p.z.size());
+    gp.truncationPsi = p.psi;
+    const uint32_t directions = std::min<uint32_t>(static_cast<uint32_t>(p.directions.size()), m_model.info().directionCount);
+    gp.pDirectionOffsets = directions > 0 ? p.directions.data() : nullptr;
+    gp.directionCount = directions;
+    gp.originX = p.origin_x;
+    gp.originY = p.origin_y;
+    check(ntexSetGeneratorParams(m_generator, &gp));
+}
+
+void MaterialGenerator::request(const GenerationParams& params) {
+    set_params(params);
+    check(ntexGenerateAsync(m_generator));
+    const auto now = std::chrono::steady_clock::now();
+    if (!m_pending) m_first_unserved = now;
+    m_last_request = now;
+    m_pending = true;
+}
+
+bool MaterialGenerator::poll() {
+    uint64_t id = 0;
+    const NtexResult status = ntexGetResultId(m_generator, &id);
+    check(status);   // reports a failed asynchronous generation
+    const bool idle = status == NTEX_SUCCESS;
+    const bool fresh = id != m_result_id || (m_pending && idle);
+    if (!fresh || id == 0) return false;
+    const auto now = std::chrono::steady_clock::now();
+    m_latency_ms = std::chrono::duration<double, std::milli>(now - m_first_unserved).count();
+    m_result_id = id;
+    // Still busy: a newer request is queued or running; time it from its submission.
+    m_pending = !idle;
+    m_first_unserved = m_last_request;
+    return true;
+}
+
+void MaterialGenerator::read(std::span<const MapTarget> targets) {
+    std::vector<uint32_t> indices;
+    std::vector<NtexHostImage> images;
+    for (const MapTarget& t : targets) {
+        const int index = m_model.map_index(t.map);
+        if (index < 0) continue;
+        NtexHostImage image{};
+        image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+        image.format = host_format(t.map);
+        image.pData = t.data;
+        image.rowPitch = t.row_pitch;
+        image.size = t.size;
+        indices.push_back(static_cast<uint32_t>(index));
+        images.push_back(image);
+    }
+    uint64_t id = 0;
+    check(ntexReadMaps(m_generator, static_cast<uint32_t>(indices.size()), indices.data(), images.data(), &id));
+}
+
+void MaterialGenerator::generate_now(const GenerationParams& params) {
+    set_params(params);
+    const auto start = std::chrono::steady_clock::now();
+    check(ntexGenerate(m_generator));
+    m_latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    uint64_t id = 0;
+    check(ntexGetResultId(m_generator, &id));
+    m_result_id = id;
+    m_pending = false;
+}
+
+void MaterialGenerator::wait_idle() { check(ntexWaitIdle(m_generator)); }
 
 }  // namespace demo

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
-// material_generator.h: RAII over the public ntex C API (context, model, generator) for the demo.
+// material_generator.h: RAII over the public ntex C API for the demo: the model (context +
+// model + which output map is which) and asynchronous generators that read every map of one
+// result at once.
 #pragma once
 
 #include <ntex/ntex.h>
 
+#include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,32 +23,97 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-class MaterialGenerator {
+// The engine's material slots, in engine::MapKind order.
+enum class Map : uint32_t { kAlbedo = 0, kNormal = 1, kRoughness = 2, kHeight = 3 };
+constexpr uint32_t kMapCount = 4;
+
+// How the demo reads a map: the host format matching the engine texture's format.
+NtexHostFormat host_format(Map map);
+size_t host_texel_size(Map map);
+
+class MaterialModel {
 public:
-    // Loads the model (JSON + safetensors beside it) and creates a size x size generator.
-    MaterialGenerator(const std::string& model_path, uint32_t size);
-    ~MaterialGenerator();
-    MaterialGenerator(const MaterialGenerator&) = delete;
-    MaterialGenerator& operator=(const MaterialGenerator&) = delete;
+    // Loads the model (JSON + safetensors beside it). Throws NtexFailure.
+    explicit MaterialModel(const std::string& model_path);
+    ~MaterialModel();
+    MaterialModel(const MaterialModel&) = delete;
+    MaterialModel& operator=(const MaterialModel&) = delete;
 
     const NtexModelInfo& info() const { return m_info; }
-    uint32_t size() const { return m_size; }
+    NtexContext context() const { return m_context; }
+    NtexModel model() const { return m_model; }
     const char* backend_name() const;
+    // The model's output index for `map`, or -1 when the model lacks it. A model whose maps
+    // carry no semantics (header version 1 files) has its map 0 taken as the albedo.
+    int map_index(Map map) const { return m_map_index[static_cast<uint32_t>(map)]; }
+    bool has(Map map) const { return map_index(map) >= 0; }
+    std::string map_list() const;   // "albedo normal roughness height"
 
     std::vector<float> latent_from_seed(uint32_t seed) const;
-    // Recreates the generator for a new output size (its plan is built per size).
-    void resize(uint32_t size);
-    // ntexSetGeneratorParams -> ntexGenerate -> ntexReadMap(0, RGBA8) into `dst`
-    // (size() rows of row_pitch bytes). Returns the wall time in milliseconds.
-    double generate(uint32_t seed, const std::vector<float>& z, float psi, void* dst, size_t row_pitch,
-                    size_t bytes);
 
 private:
     NtexContext m_context = nullptr;
     NtexModel m_model = nullptr;
-    NtexGenerator m_generator = nullptr;
     NtexModelInfo m_info{};
-    uint32_t m_size = 0;
+    std::array<int, kMapCount> m_map_index{-1, -1, -1, -1};
+};
+
+// What a generation uses.
+struct GenerationParams {
+    uint32_t seed = 1;
+    std::vector<float> z;             // zDim floats
+    float psi = 1.0f;
+    std::vector<float> directions;    // offsets (sigma) along the model's latent directions
+    int32_t origin_x = 0;             // INFINITE mode only
+    int32_t origin_y = 0;
+};
+
+// Where one map of a result goes: width x height texels, rows row_pitch bytes apart.
+struct MapTarget {
+    Map map;
+    void* data;
+    size_t row_pitch;
+    size_t size;
+};
+
+class MaterialGenerator {
+public:
+    MaterialGenerator(const MaterialModel& model, uint32_t width, uint32_t height, NtexTilingMode mode);
+    ~MaterialGenerator();   // waits for a running generation (shutdown)
+    MaterialGenerator(const MaterialGenerator&) = delete;
+    MaterialGenerator& operator=(const MaterialGenerator&) = delete;
+
+    uint32_t width() const { return m_width; }
+    uint32_t height() const { return m_height; }
+
+    // ntexSetGeneratorParams + ntexGenerateAsync: returns at once; supersedes a queued request.
+    void request(const GenerationParams& params);
+    // Never blocks. True when a result newer than the last one read is complete: its id
+    // changed, or the generator went idle after a request (every request is then served).
+    bool poll();
+    bool busy() const { return m_pending; }
+    // Milliseconds from the oldest request not yet served to the result that poll() reported.
+    double last_latency_ms() const { return m_latency_ms; }
+    uint64_t result_id() const { return m_result_id; }
+    // ntexReadMaps: every map of `targets` from the same, newest complete result.
+    void read(std::span<const MapTarget> targets);
+    // Setup and headless capture only: ntexSetGeneratorParams + ntexGenerate on this thread.
+    void generate_now(const GenerationParams& params);
+    // Blocks until the worker is idle (headless capture, shutdown).
+    void wait_idle();
+    // The ntex handle, for the preset and bake helpers (material_files.h).
+    NtexGenerator handle() const { return m_generator; }
+
+private:
+    void set_params(const GenerationParams& params);
+
+    const MaterialModel& m_model;
+    NtexGenerator m_generator = nullptr;
+    uint32_t m_width = 0, m_height = 0;
+    bool m_pending = false;
+    uint64_t m_result_id = 0;
+    std::chrono::steady_clock::time_point m_first_unserved{}, m_last_request{};
+    double m_latency_ms = 0.0;
 };
 
 }  // namespace demo

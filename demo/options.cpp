@@ -41,6 +41,27 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--width", o.width, "Window/offscreen width")->capture_default_str()->check(CLI::Range(16, 8192));
     app.add_option("--height", o.height, "Window/offscreen height")->capture_default_str()->check(CLI::Range(16, 8192));
     app.add_flag("--animate", o.animate, "Move the latent smoothly from seed to seed");
+    std::string ground = "tiled";
+    app.add_option("--ground", ground, "Ground plane: 'tiled' (the material repeated) or 'infinite' (ntex INFINITE mode)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"tiled", "infinite"}));
+    app.add_option("--target-x", o.target_x, "Move the camera target along world x (metres)")
+        ->check(CLI::Range(-100000.0f, 100000.0f));
+    app.add_option("--target-z", o.target_z, "Move the camera target along world z (metres)")
+        ->check(CLI::Range(-100000.0f, 100000.0f));
+    app.add_flag("--flat-normals", o.flat_normals, "Shade without the normal map (and without the albedo bump)");
+    app.add_option("--height-depth", o.height_depth, "Parallax depth scale (0: off)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0f, 8.0f));
+    app.add_option("--directions", o.directions, "Latent direction offsets in sigma, comma-separated (-3..3)")
+        ->delimiter(',')
+        ->check(CLI::Range(-3.0f, 3.0f));
+    app.add_option("--preset", o.preset, "Start from this preset (JSON written by Save preset / ntexSavePreset)");
+    app.add_option("--save-preset", o.save_preset, "Write the material's parameters as a preset when the demo ends");
+    app.add_option("--bake", o.bake, "Bake the material when the demo ends: <BASE>_<map>.png + <BASE>.preset.json");
+    app.add_option("--bake-size", o.bake_size, "Bake resolution (a multiple of 16)")
+        ->capture_default_str()
+        ->check(CLI::Range(16u, 4096u));
 
     try {
         app.parse(argc, argv);
@@ -57,6 +78,7 @@ ParseResult parse_options(int argc, char** argv) {
         return {std::nullopt, 2};
     }
     if (frames_opt->count() > 0) o.frames = frames;
+    o.infinite_ground = ground == "infinite";
     return {o, 0};
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace demo {
 
@@ -20,6 +21,16 @@ struct Options {
     uint32_t width = 1280;
     uint32_t height = 720;
     bool animate = false;
+    bool infinite_ground = false;    // --ground infinite|tiled
+    float target_x = 0.0f;           // camera target offset on the ground (metres), headless panning
+    float target_z = 0.0f;
+    bool flat_normals = false;       // ignore the normal map (comparison renders)
+    float height_depth = 1.0f;       // parallax depth scale
+    std::vector<float> directions;   // latent direction offsets (sigma)
+    std::string preset;              // load at start
+    std::string save_preset;         // write at the end
+    std::string bake;                // bake base path, at the end
+    uint32_t bake_size = 1024;
 };
 
 // Parses argv. Returns the options, or an exit code: 0 after --help, 2 after a bad value

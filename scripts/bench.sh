@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Builds and runs ntex_bench (ntexGenerate at 128^2 .. 1024^2 and a 2048^3 oneDNN sgemm as this
 # machine's FP32 peak), runs the PyTorch reference at the same sizes and thread count, and prints
-# per size: both medians, torch/ntex, ntex GFLOP/s and its fraction of the sgemm rate; then the
-# peak RSS of a process generating 1024^2 (`ntex generate`), and markdown rows for docs/benchmarks.md.
+# per size: both medians, torch/ntex, ntex GFLOP/s and its fraction of the sgemm rate (whole generation),
+# and the convolutions alone (`ntex profile`: the sum of the conv steps' median times, same threads) with
+# their fraction of the sgemm rate; then the peak RSS of a process generating 1024^2 (`ntex generate`),
+# and markdown rows for docs/benchmarks.md.
 # Environment: NTEX_BENCH_THREADS (default 2), NTEX_BENCH_BUILD_DIR (default build-bench),
 # OMP_WAIT_POLICY (passed through to both; unset by default).
 set -euo pipefail
@@ -25,6 +27,12 @@ torch_log="$out/torch.txt"
 for size in 128 256 512 1024; do
   echo "size=$size" >> "$torch_log"
   /usr/bin/python3 models/training/bench_torch.py --size "$size" --threads "$threads" | tee -a "$torch_log"
+done
+# Per-layer profile at each size: the "convolutions:" line gives the conv-only time and GFLOP/s.
+for size in 128 256 512 1024; do
+  runs=$(( size >= 1024 ? 10 : 20 ))
+  "$build/plugin/ntex" profile --model models/albedo_v1.json --size "$size" --threads "$threads" --runs "$runs" \
+    > "$out/profile_$size.txt"
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -58,6 +66,15 @@ flops_mp = float(model.get("flops_per_megapixel", 0))
 peak = gflops.get("BM_Sgemm")
 print(f"sgemm_peak_gflops={peak:.1f}" if peak else "sgemm_peak_gflops=n/a")
 per_size = {}
+conv = {}
+for s in (128, 256, 512, 1024):
+    try:
+        text = open(os.path.join(out, f"profile_{s}.txt")).read()
+    except OSError:
+        continue
+    m = re.search(r"^convolutions: \d+ steps, ([0-9.]+) ms .*?, ([0-9.]+) GFLOP, ([0-9.]+) GFLOP/s", text, re.M)
+    if m:
+        conv[s] = (float(m.group(1)), float(m.group(3)))
 for s in (128, 256, 512, 1024):
     n = med.get(f"BM_Generate/{s}")
     t = torch.get(s)
@@ -65,6 +82,11 @@ for s in (128, 256, 512, 1024):
     per_size[s] = (n, t, g)
     print(f"size={s} ntex_ms={n:.2f} torch_ms={t:.2f} torch/ntex={t / n:.2f}x ntex_gflops={g:.1f} fraction_of_sgemm={g / peak:.2f}"
           if (n and t and g and peak) else f"size={s} (missing numbers)")
+    if s in conv and peak:
+        cms, cg = conv[s]
+        print(f"size={s} conv_only_ms={cms:.2f} conv_gflops={cg:.1f} conv_fraction_of_sgemm={cg / peak:.2f}  (ntex profile, sum of conv step medians)")
+    else:
+        print(f"size={s} conv_only: missing numbers")
 # Peak memory of a process that loads the model and generates one 1024^2 texture.
 subprocess.run([cli, "generate", "--model", "models/albedo_v1.json", "--seed", "1", "--size", "1024", "--threads", threads,
                 "--out", os.path.join(out, "peak.png")], check=True, capture_output=True)
@@ -93,6 +115,15 @@ cells = []
 for s in (128, 256, 512, 1024):
     n, t, g = per_size[s]
     cells.append(f"{n:.1f} / {t:.1f} = {t / n:.2f}x, {g:.0f} GF/s ({g / peak:.0%})" if (n and t and g and peak) else "n/a")
+print(f"| {date} | {cpu}, {os.cpu_count()} cores | {threads} | {policy} | {peak:.0f} | " + " | ".join(cells) +
+      f" | {peak_rss_mib:.0f} MiB | {load_before} / {load_after} |" if peak else "(sgemm number missing)")
+print("per-size row with convolutions only, for docs/benchmarks.md:")
+cells = []
+for s in (128, 256, 512, 1024):
+    n, t, g = per_size[s]
+    c = conv.get(s)
+    cells.append(f"{n:.1f} / {t:.1f} = {t / n:.2f}x; whole {g:.0f} GF/s ({g / peak:.0%}); conv {c[1]:.0f} GF/s ({c[1] / peak:.0%})"
+                 if (n and t and g and peak and c) else "n/a")
 print(f"| {date} | {cpu}, {os.cpu_count()} cores | {threads} | {policy} | {peak:.0f} | " + " | ".join(cells) +
       f" | {peak_rss_mib:.0f} MiB | {load_before} / {load_after} |" if peak else "(sgemm number missing)")
 PY

@@ -3,7 +3,7 @@
 #ifndef NTEX_COMMON_GLSL
 #define NTEX_COMMON_GLSL
 
-// std140; must match engine::SceneUniforms (static_assert'ed size 272 bytes).
+// std140; must match engine::SceneUniforms (static_assert'ed size 320 bytes).
 layout(set = 0, binding = 0, std140) uniform SceneUniforms {
     mat4 view_proj;
     mat4 inv_view_proj;
@@ -13,17 +13,26 @@ layout(set = 0, binding = 0, std140) uniform SceneUniforms {
     vec4 sky_zenith;     // rgb: linear sky colour overhead, w: exposure
     vec4 sky_horizon;    // rgb: linear sky colour at the horizon
     vec4 ground_color;   // rgb: linear colour of the lower hemisphere (ambient only)
-    vec4 params;         // x: tiling scale, y: roughness, z: metallic, w: ambient strength
+    vec4 params;         // x: tiling scale, y: roughness bias, z: metallic, w: ambient strength
     vec4 occluders[2];   // bounding spheres of the sphere and the cube (xyz centre, w radius)
+    vec4 maps;           // x: normal-map strength (0: flat), y: parallax depth in texels per unit height
+                         // (0: off), z: albedo-luminance bump (models without a normal map), w: unused
+    vec4 ground;         // x: 1 = infinite ground, y: its UV per metre (texels per metre / image size),
+                         // zw: the generated window's centre (world x, z)
+    vec4 ground_fade;    // x: window half-size in metres (stale chunks beyond it fade out), yzw: unused
 } u;
 
-layout(set = 0, binding = 1) uniform sampler2D albedo_tex;
+// Set 1: one material (the objects', or the infinite ground's); engine::MaterialTextures.
+layout(set = 1, binding = 0) uniform sampler2D albedo_tex;      // R8G8B8A8_SRGB: decodes to linear
+layout(set = 1, binding = 1) uniform sampler2D normal_tex;      // R8G8B8A8_UNORM: n * 0.5 + 0.5, OpenGL (+Y up)
+layout(set = 1, binding = 2) uniform sampler2D roughness_tex;   // R8_UNORM: perceptual roughness
+layout(set = 1, binding = 3) uniform sampler2D height_tex;      // R16_UNORM: [0, 1], 1 = highest
 
 // Must match engine::DrawPushConstants (80 bytes).
 layout(push_constant, std430) uniform DrawPushConstants {
     mat4 model;          // uniform scale only: mat3(model) transforms normals
     vec4 material;       // x: per-object UV scale, y: roughness offset, z: object id (0 ground, 1 + occluder index),
-                         // w: bump strength (relief derived from the albedo's luminance)
+                         // w: 1 = UV from world xz (the infinite ground), else the mesh's UV
 } pc;
 
 const float kPi = 3.14159265358979;

@@ -12,6 +12,10 @@ layout(location = 3) in vec2 in_uv;
 
 layout(location = 0) out vec4 out_color;
 
+// Pipeline variants (engine::SceneRenderer): the driver removes the paths a variant does not use.
+layout(constant_id = 0) const int kNormalMode = 1;      // 0: geometric normal, 1: albedo bump, 2: normal map
+layout(constant_id = 1) const bool kParallax = false;   // parallax occlusion mapping from the height map
+
 float d_ggx(float n_dot_h, float alpha) {
     float a2 = alpha * alpha;
     float d = n_dot_h * n_dot_h * (a2 - 1.0) + 1.0;
@@ -32,19 +36,54 @@ vec3 f_schlick(vec3 f0, float cos_theta) {
 
 float luminance(vec3 c) { return dot(c, vec3(0.2126, 0.7152, 0.0722)); }
 
-// The model gives albedo only: derive a little relief from its luminance (central differences
-// one texel apart, along the tangent frame) so the lit surfaces are not flat.
-vec3 bumped_normal(vec3 n, float strength) {
-    vec3 t = in_tangent.xyz - n * dot(n, in_tangent.xyz);
-    if (strength <= 0.0 || dot(t, t) < 1e-8) return n;
-    t = normalize(t);
-    vec3 b = in_tangent.w * cross(n, t);
+// The tangent frame at this fragment: t along +u, b along +v (rows downward in the image).
+void tangent_frame(vec3 n, out vec3 t, out vec3 b) {
+    t = in_tangent.xyz - n * dot(n, in_tangent.xyz);
+    t = dot(t, t) < 1e-8 ? normalize(cross(n, abs(n.y) < 0.9 ? vec3(0, 1, 0) : vec3(1, 0, 0))) : normalize(t);
+    b = in_tangent.w * cross(n, t);
+}
+
+// Models without a normal map: a little relief from the albedo's luminance (central
+// differences one texel apart along the tangent frame) so lit surfaces are not flat.
+vec3 bumped_normal(vec3 n, vec3 t, vec3 b, vec2 uv, float strength) {
+    if (strength <= 0.0) return n;
     vec2 texel = 1.0 / vec2(textureSize(albedo_tex, 0));
-    float dhdu = luminance(texture(albedo_tex, in_uv + vec2(texel.x, 0.0)).rgb) -
-                 luminance(texture(albedo_tex, in_uv - vec2(texel.x, 0.0)).rgb);
-    float dhdv = luminance(texture(albedo_tex, in_uv + vec2(0.0, texel.y)).rgb) -
-                 luminance(texture(albedo_tex, in_uv - vec2(0.0, texel.y)).rgb);
+    float dhdu = luminance(texture(albedo_tex, uv + vec2(texel.x, 0.0)).rgb) -
+                 luminance(texture(albedo_tex, uv - vec2(texel.x, 0.0)).rgb);
+    float dhdv = luminance(texture(albedo_tex, uv + vec2(0.0, texel.y)).rgb) -
+                 luminance(texture(albedo_tex, uv - vec2(0.0, texel.y)).rgb);
     return normalize(n - strength * (dhdu * t + dhdv * b));
+}
+
+// Tangent-space normal map, OpenGL convention: +X along +u, +Y up in the image, i.e. along -v.
+vec3 mapped_normal(vec3 n, vec3 t, vec3 b, vec2 uv, float strength) {
+    vec3 m = texture(normal_tex, uv).xyz * 2.0 - 1.0;
+    m.xy *= strength;
+    return normalize(t * m.x - b * m.y + n * max(m.z, 1e-3));
+}
+
+// Parallax occlusion mapping (steep parallax, then a linear step between the last two layers):
+// march the view ray down through the height field (depth = 1 - height) in tangent space.
+// `depth_uv`: the depth of height 0 below height 1, in UV units. Gradients come from the
+// unshifted UV so mip selection stays stable across the march.
+vec2 parallax_uv(vec2 uv, vec3 v_ts, float depth_uv, vec2 duv_dx, vec2 duv_dy) {
+    float steps = mix(16.0, 6.0, clamp(v_ts.z, 0.0, 1.0));   // more layers at grazing angles
+    float layer = 1.0 / steps;
+    // Per layer: the ray moves away from the eye (-v) by depth_uv * layer in depth.
+    vec2 delta = -v_ts.xy / max(v_ts.z, 0.25) * depth_uv * layer;
+    vec2 cur = uv;
+    float ray = 0.0;
+    float depth = 1.0 - textureGrad(height_tex, cur, duv_dx, duv_dy).r;
+    for (int i = 0; i < 16 && ray < depth; ++i) {
+        cur += delta;
+        ray += layer;
+        depth = 1.0 - textureGrad(height_tex, cur, duv_dx, duv_dy).r;
+    }
+    vec2 prev = cur - delta;
+    float after = depth - ray;
+    float before = (1.0 - textureGrad(height_tex, prev, duv_dx, duv_dy).r) - (ray - layer);
+    float w = after / min(after - before, -1e-5);
+    return mix(cur, prev, clamp(w, 0.0, 1.0));
 }
 
 // Soft shadow of a sphere along a ray (the penumbra widens with the distance to the occluder),
@@ -67,16 +106,45 @@ float sphere_occlusion(vec3 p, vec3 n, vec4 sphere) {
 }
 
 void main() {
-    // The sRGB image view decodes the generated (sRGB-encoded) albedo to linear.
-    vec3 albedo = texture(albedo_tex, in_uv).rgb;
-    float roughness = clamp(u.params.y + pc.material.y, 0.05, 1.0);
-    float metallic = u.params.z;
-    float alpha = roughness * roughness;
-
     vec3 n = normalize(in_normal);
     vec3 v = normalize(u.camera_pos.xyz - in_world_pos);
-    if (dot(n, v) < 0.0) n = -n;   // seen from behind (e.g. the plane from below)
-    n = bumped_normal(n, pc.material.w);
+    // Seen from behind (the plane from below). Not dot(n, v) < 0: at silhouettes the
+    // interpolated normal of a front face may point slightly away, and flipping it darkens edges.
+    if (!gl_FrontFacing) n = -n;
+    vec3 t, b;
+    tangent_frame(n, t, b);
+
+    vec2 uv = in_uv;
+    vec2 duv_dx = dFdx(in_uv), duv_dy = dFdy(in_uv);
+    // Parallax only where a texel covers less than a few pixels: farther away the offset is
+    // sub-pixel, and skipping the march there saves most of its cost (the distant ground).
+    float size = float(textureSize(height_tex, 0).x);
+    vec2 footprint = max(abs(duv_dx), abs(duv_dy)) * size;   // texels per pixel
+    float parallax_fade = 1.0 - smoothstep(2.0, 6.0, max(footprint.x, footprint.y));
+    if (kParallax && parallax_fade > 0.0) {
+        // heightScale texels of depth per unit height, over the image size: UV units.
+        float depth_uv = u.maps.y / size * parallax_fade;
+        vec3 v_ts = vec3(dot(v, t), dot(v, b), dot(v, n));
+        uv = parallax_uv(uv, v_ts, depth_uv, duv_dx, duv_dy);
+    }
+
+    // The sRGB image view decodes the generated (sRGB-encoded) albedo to linear.
+    // Implicit derivatives: lavapipe samples much faster per quad than with explicit gradients
+    // per pixel; parallax shifts are smooth enough inside a quad for the mip choice.
+    vec3 albedo = texture(albedo_tex, uv).rgb;
+    float roughness = clamp(texture(roughness_tex, uv).r + u.params.y + pc.material.y, 0.05, 1.0);
+    float metallic = u.params.z;
+    float alpha = roughness * roughness;   // perceptual roughness -> GGX alpha
+
+    if (kNormalMode == 2) {
+        n = mapped_normal(n, t, b, uv, u.maps.x);
+    } else if (kNormalMode == 1) {
+        n = bumped_normal(n, t, b, uv, u.maps.z);
+    }
+    // Near silhouettes a perturbed normal can face away from the eye (black speckles): bend it
+    // back until it faces the eye a little.
+    float facing = dot(n, v);
+    if (facing < 0.05) n = normalize(n + v * (0.05 - facing));
     vec3 l = normalize(u.light_dir.xyz);
     vec3 h = normalize(v + l);
     float n_dot_v = max(dot(n, v), 1e-4);
@@ -110,6 +178,14 @@ void main() {
     // horizon without a visible edge.
     vec3 radiance = direct + u.params.w * visibility * ambient;
     float fog = 1.0 - exp(-0.045 * length(u.camera_pos.xyz - in_world_pos));
-    radiance = mix(radiance, sky_radiance(-v), fog * fog);
+    fog *= fog;
+    if (pc.material.w > 0.5) {
+        // Infinite ground: beyond the generated window the slots hold stale chunks; fade them
+        // out completely before the window's edge (Chebyshev distance from its centre).
+        vec2 d = abs(in_world_pos.xz - u.ground.zw);
+        float r = max(d.x, d.y);
+        fog = max(fog, smoothstep(0.6 * u.ground_fade.x, 0.95 * u.ground_fade.x, r));
+    }
+    radiance = mix(radiance, sky_radiance(-v), fog);
     out_color = vec4(tone_map(radiance), 1.0);
 }

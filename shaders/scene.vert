@@ -19,6 +19,9 @@ void main() {
     out_world_pos = world.xyz;
     out_normal = mat3(pc.model) * in_normal;
     out_tangent = vec4(mat3(pc.model) * in_tangent.xyz, in_tangent.w);
-    out_uv = in_uv * pc.material.x * u.params.x;
+    // Infinite ground: texel p = world xz * texels per metre, sampled (REPEAT) at p / size, i.e.
+    // texel p mod size: the image is a toroidal window onto the endless plane. The plane's
+    // tangent frame (+u along +x, +v along +z) matches.
+    out_uv = pc.material.w > 0.5 ? world.xz * u.ground.y : in_uv * pc.material.x * u.params.x;
     gl_Position = u.view_proj * world;
 }

@@ -22,7 +22,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from ntex_train import hashnoise, safetensors_io  # noqa: E402
+from ntex_train import hashnoise, material, safetensors_io  # noqa: E402
 from ntex_train.model import Generator, count_parameters, flops_per_megapixel  # noqa: E402
 from ntex_train.reference import ReferenceModel  # noqa: E402
 
@@ -87,6 +87,44 @@ def dataset_provenance(ckpt_args):
     return {"packages": DEFAULT_PACKAGES}
 
 
+MATERIAL_OUTPUTS = [
+    {"name": "albedo", "semantics": "albedo", "channels": [0, 1, 2], "range": [0, 1], "color_space": "srgb"},
+    {"name": "normal", "semantics": "normal", "derived_from": "height", "convention": "opengl",
+     "encoding": "n*0.5+0.5", "range": [0, 1], "color_space": "linear"},
+    {"name": "roughness", "semantics": "roughness", "channels": [material.ROUGHNESS], "range": [0, 1],
+     "color_space": "linear"},
+    {"name": "height", "semantics": "height", "channels": [material.HEIGHT], "range": [0, 1],
+     "color_space": "linear"},
+]
+
+
+def fit_height_scale(data):
+    """The normal map's strength: fitted to the training textures that have both a height and a
+    normal map (material.fit_height_scale). Returns (scale, median per-texture correlation, count)."""
+    with np.load(os.path.join(data, "train.npz")) as d:
+        both = np.where(d["has_normal"] & d["has_height"])[0]
+        scale, corr = material.fit_height_scale(d["height"][both], d["normal"][both])
+    return scale, corr, int(len(both))
+
+
+def latent_directions(G, count=8, samples=20000, seed=0):
+    """GANSpace (Haerkoenen et al. 2020, Sec. 2): PCA of w = mapping(z) over many random z. Returns
+    (unit directions [count, w_dim], standard deviation along each, explained variance fraction)."""
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        w = G.map(torch.randn(samples, G.z_dim, generator=gen)).double()
+    w = w - w.mean(0, keepdim=True)
+    cov = w.t() @ w / (samples - 1)
+    evals, evecs = torch.linalg.eigh(cov)
+    order = torch.argsort(evals, descending=True)[:count]
+    dirs = evecs[:, order].t().contiguous()
+    # Fix each sign so the largest component is positive (eigenvectors are defined up to sign).
+    sign = torch.sign(dirs.gather(1, dirs.abs().argmax(1, keepdim=True)))
+    dirs = dirs * sign
+    return (dirs.float().numpy(), evals[order].sqrt().float().numpy(),
+            (evals[order] / evals.sum()).float().numpy())
+
+
 def build_json(G, tensors, name, ckpt, ckpt_path):
     latent, mapping, synthesis = G.describe()
     args = ckpt.get("args", {})
@@ -121,13 +159,14 @@ def build_json(G, tensors, name, ckpt, ckpt_path):
         "format_version": 1,
         "name": name,
         "version": "1.0.0",
-        "description": "Tileable albedo texture generator (StyleGAN2-style modulated convs, circular padding); "
-                       "output size = 16 x noise grid, any size.",
+        "description": ("Tileable PBR material generator: albedo, tangent-space normal (derived from height), "
+                        "roughness, height" if G.out_channels == material.RAW_CHANNELS else "Tileable albedo texture generator")
+                       + " (StyleGAN2-style modulated convs, circular padding); output size = 16 x noise grid, any size.",
         "latent": latent,
         "mapping": mapping,
         "synthesis": synthesis,
-        "outputs": [{"name": "albedo", "channels": [0, 1, 2], "semantics": "rgb", "range": [0, 1],
-                     "color_space": "srgb"}],
+        "outputs": MATERIAL_OUTPUTS if G.out_channels == material.RAW_CHANNELS else
+                   [{"name": "albedo", "channels": [0, 1, 2], "semantics": "rgb", "range": [0, 1], "color_space": "srgb"}],
         "weights": f"{name}.safetensors",
         "tensors": {k: {"shape": list(v.shape), "dtype": "F32"} for k, v in tensors.items()},
         "parameters": count_parameters(tensors),
@@ -146,12 +185,114 @@ def contact_sheet(ref, path, size=256, n=4):
     sheet = np.full((n * size + 2 * size, n * size, 3), 255, np.uint8)
     for i in range(n * n):
         r, c = divmod(i, n)
-        sheet[r * size:(r + 1) * size, c * size:(c + 1) * size] = to_uint8(ref.generate(i, size, size))
+        sheet[r * size:(r + 1) * size, c * size:(c + 1) * size] = to_uint8(ref.generate(i, size, size)[:3])
     for j in range(min(2, n // 2)):
-        tile = to_uint8(ref.generate(j, size, size))
+        tile = to_uint8(ref.generate(j, size, size)[:3])
         tiled = np.tile(tile, (2, 2, 1))
         sheet[n * size:n * size + 2 * size, j * 2 * size:(j + 1) * 2 * size] = tiled
     Image.fromarray(sheet).save(path)
+
+
+def directions_sheet(G, desc, path, seeds=(0, 3), size=128, steps=(-3, -1.5, 0, 1.5, 3)):
+    """Rows: each latent direction (per seed); columns: offsets in sigma. Albedo | height halves."""
+    from PIL import Image
+    from ntex_train.hashnoise import z_from_seed
+    dirs, sigma, _ = latent_directions(G, count=len(desc["directions"]))
+    rows = []
+    with torch.no_grad():
+        for di, d in enumerate(desc["directions"]):
+            for s in seeds:
+                z = torch.from_numpy(z_from_seed(s, G.z_dim))[None]
+                g, n = G.hash_noise(s, size // 16, size // 16)
+                w0 = G.map(z)
+                row = []
+                for a in steps:
+                    w = w0 + a * float(sigma[di]) * torch.from_numpy(dirs[di])[None]
+                    x = G.synthesis(w, g, n)[0]
+                    row.append(np.concatenate([to_uint8(x[:3]), to_uint8(x[3:4].expand(3, -1, -1))], 1))
+                rows.append(np.concatenate(row, 1))
+    Image.fromarray(np.concatenate(rows, 0)).save(path)
+
+
+def material_card(path, desc, name):
+    tr = desc["training"]
+    convs = [o for o in desc["synthesis"]["ops"] if o["op"] == "modconv"]
+    pk = ", ".join(f"{p['name']} {p['version']}" for p in tr["data"]["packages"])
+    eval_md = os.path.join(os.path.dirname(path), f"{name}_eval", "eval.md")
+    table = open(eval_md).read().strip() if os.path.exists(eval_md) else "(run models/training/evaluate.py)"
+    dirs = "\n".join(f"| {i} | {d['label']} | {d['sigma']:.3f} | {100 * d['explained_variance']:.1f}% |"
+                      for i, d in enumerate(desc["directions"]))
+    fit = tr.get("height_scale_fit") or {}
+    text = f"""# {name}: model card
+
+Tileable PBR material generator for the ntex runtime: albedo (sRGB), tangent-space normal (OpenGL
+convention, derived from height), roughness and height, at any size that is a multiple of 16, in
+tileable or infinite mode. Files: `{name}.json` (architecture, maps, directions, provenance),
+`{name}.safetensors` (effective F32 weights), `{name}_eval/` (evaluation: table, plots, contact
+sheets), `{name}_directions.png` (latent directions). Format: `docs/model_format.md`.
+
+![albedo](./{name}_eval/contact_albedo.png)
+
+## Maps
+| map | channels | range | colour space | source |
+|-----|----------|-------|--------------|--------|
+| albedo | 3 | [0, 1] | sRGB | network channels 0-2 |
+| normal | 3 | n * 0.5 + 0.5 | linear, OpenGL (+Y up) | wrap-around central differences of height, strength {desc['height_scale']} |
+| roughness | 1 | [0, 1] | linear (perceptual, GGX alpha = r^2) | network channel 4 (trained on 1 - gloss) |
+| height | 1 | [0, 1] | linear | network channel 3 |
+
+The normal strength `height_scale` = {desc['height_scale']} texels of depth per unit of height was fitted
+to the data set's own normal maps ({fit.get('textures', '?')} training textures with both maps; median per-texture
+correlation between their normals and the height gradients {fit.get('median_correlation', '?')}).
+
+## Architecture
+- Latent z: {desc['latent']['z_dim']} floats, mapping MLP ({len(desc['mapping']['layers'])} layers) to w ({desc['latent']['w_dim']}),
+  truncation psi around w_avg.
+- Synthesis: a {desc['latent']['noise_channels']}-channel hash-noise grid (one cell per {desc['latent']['cell_size']} px), {len(convs)}
+  modulated convolutions (StyleGAN2 demodulation, circular padding, per-stage hashed noise), bilinear
+  x2 upsamples (wrap-around), a 1x1 tanh projection to 5 channels, `x * 0.5 + 0.5` clamped.
+- **Parameters: {desc['parameters']:,}. FLOPs: {desc['flops_per_megapixel'] / 1e9:.1f} GFLOP per megapixel** (convs; the
+  mapping and modulation run once per style): small enough to regenerate a 256^2 material every frame
+  on the CPU backend (docs/benchmarks.md).
+
+## Latent directions (GANSpace: PCA of w over 20,000 samples, Haerkoenen et al. 2020)
+Labels were chosen by looking at `{name}_directions.png` (rows: direction x seeds 0 and 3; columns:
+-3, -1.5, 0, 1.5, 3 sigma; albedo | height).
+
+| # | label | sigma | variance explained |
+|---|-------|-------|--------------------|
+{dirs}
+
+## Quality (held-out split)
+{table}
+
+![SWD per level](./{name}_eval/swd_levels.png)
+![training curves](./{name}_eval/training_curves.png)
+
+## Training
+- Data: {pk} ({tr['data']['license']}); {tr['data'].get('train_crops')} training crops of 256x256 from
+  {tr['data'].get('train_textures')} textures, {tr['data'].get('heldout_textures')} textures held out. Height from the
+  `_norm` alpha or `_bump` maps, roughness = 1 - `_gloss`; where a texture lacks a map the
+  discriminator sees it masked (zeroed, with a mask plane, and fakes get the same masks), so no
+  map is invented.
+- Warm start from albedo_v1 (output widened from 3 to 5 channels), then GAN training: non-saturating
+  logistic loss, lazy R1 (gamma {tr.get('r1_gamma')}), Adam lr {tr.get('lr')}, batch {tr['batch']}, 64x64 crops with flips and
+  rotations; EMA generator exported.
+- Steps: {tr['steps']:,} ({tr['images_seen']:,} images), {tr['train_seconds'] / 3600:.2f} h of step time on 2 CPU cores
+  (after albedo_v1's 7,800 steps).
+
+## License
+Weights derived from GPL-2+ game textures ({pk}); treat the model and its outputs as derived works of
+GPL-2+ data. Code: MIT.
+
+## Limitations
+- CPU-only training of a few hours: colours and small-scale structure are learned; large structures
+  (bricks, panels) remain weak, because the model only saw 64x64 crops.
+- Height is relative (per texture normalisation in the source data); `height_scale` is one global value.
+- Game albedo bakes lighting and grime; so does this model.
+"""
+    with open(path, "w") as f:
+        f.write(text)
 
 
 def write_golden(ref, name, path):
@@ -273,6 +414,13 @@ def main(argv=None):
     ap.add_argument("--fixtures-dir", default=os.path.join(REPO, "tests", "fixtures"))
     ap.add_argument("--no-samples", action="store_true", help="skip the contact sheet")
     ap.add_argument("--no-fixtures", action="store_true", help="skip the golden fixtures and hash vectors")
+    ap.add_argument("--height-scale", type=float, default=None,
+                    help="normal-map strength (default: fitted to the training normal maps)")
+    ap.add_argument("--direction-labels", type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
+                    default=[f"direction {i}" for i in range(8)],
+                    help="comma-separated labels of the top latent directions (their count = how many are stored)")
+    ap.add_argument("--directions-sheet", action="store_true",
+                    help="write <name>_directions.png: each direction at -3..3 sigma, to choose labels")
     ap.add_argument("--no-swd", action="store_true",
                     help="skip the SWD evaluation on the held-out crops (skipped anyway without the data set)")
     args = ap.parse_args(argv)
@@ -280,14 +428,40 @@ def main(argv=None):
     torch.set_num_threads(2)
     ckpt_path = args.checkpoint or find_checkpoint(args.name)
     ckpt = torch.load(ckpt_path, map_location="cpu")
-    G = Generator()
+    last = max(int(k.split(".")[1]) for k in ckpt["G_ema"] if k.startswith("convs.") and k.count(".") == 2)
+    out_channels = ckpt["G_ema"][f"convs.{last}.weight"].shape[0]
+    G = Generator(out_channels=out_channels)
     G.load_state_dict(ckpt["G_ema"])
     G.eval()
     tensors = G.export_tensors()
+    is_material = out_channels == material.RAW_CHANNELS
+    data = os.path.dirname(ckpt.get("args", {}).get("data") or os.path.join(data_dir(), "dataset", "train.npz"))
+    extra = {}
+    if is_material:
+        if args.height_scale is not None:
+            extra["height_scale"] = args.height_scale
+            fit = None
+        else:
+            scale, corr, count = fit_height_scale(data)
+            extra["height_scale"] = round(scale, 4)
+            fit = {"textures": count, "median_correlation": round(corr, 3)}
+        dirs, sigma, explained = latent_directions(G, count=len(args.direction_labels))
+        extra["directions"] = []
+        for i, label in enumerate(args.direction_labels):
+            tensors[f"directions.{i}"] = dirs[i]
+            extra["directions"].append({"label": label, "tensor": f"directions.{i}", "sigma": round(float(sigma[i]), 6),
+                                        "explained_variance": round(float(explained[i]), 4)})
+        extra["height_scale_fit"] = fit
     for k, v in tensors.items():
         if not np.isfinite(v).all():
             raise SystemExit(f"export: tensor {k} has non-finite values")
     desc = build_json(G, tensors, args.name, ckpt, ckpt_path)
+    if is_material:
+        desc["height_scale"] = extra["height_scale"]
+        desc["directions"] = extra["directions"]
+        if extra["height_scale_fit"]:
+            desc["training"]["height_scale_fit"] = dict(extra["height_scale_fit"], method=(
+                "least squares n.xy/n.z ~ (-s gx, s gy) per texture with both maps, median over textures"))
 
     os.makedirs(args.out_dir, exist_ok=True)
     json_path = os.path.join(args.out_dir, f"{args.name}.json")
@@ -304,8 +478,11 @@ def main(argv=None):
           f"{desc['flops_per_megapixel'] / 1e9:.2f} GFLOP/MP", flush=True)
 
     ref = ReferenceModel(json_path)  # everything below uses the exported files
-    data = os.path.dirname(ckpt.get("args", {}).get("data") or os.path.join(data_dir(), "dataset", "train.npz"))
-    if not args.no_swd and os.path.exists(os.path.join(data, "heldout.npz")):
+    if is_material and args.directions_sheet:
+        p = os.path.join(args.out_dir, f"{args.name}_directions.png")
+        directions_sheet(G, desc, p)
+        print(f"[export] {p}", flush=True)
+    if not is_material and not args.no_swd and os.path.exists(os.path.join(data, "heldout.npz")):
         from eval_swd import evaluate
         res = evaluate(ref, data)
         desc["training"]["eval"] = {
@@ -321,7 +498,10 @@ def main(argv=None):
         p = os.path.join(args.out_dir, f"{args.name}_samples.png")
         contact_sheet(ref, p)
         print(f"[export] {p}", flush=True)
-    model_card(os.path.join(args.out_dir, f"{args.name}.md"), desc, ckpt, args.name)
+    if is_material:
+        material_card(os.path.join(args.out_dir, f"{args.name}.md"), desc, args.name)
+    else:
+        model_card(os.path.join(args.out_dir, f"{args.name}.md"), desc, ckpt, args.name)
     if not args.no_fixtures:
         os.makedirs(args.fixtures_dir, exist_ok=True)
         gp = os.path.join(args.fixtures_dir, f"{args.name}_golden.safetensors")

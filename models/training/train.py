@@ -1,6 +1,16 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""train.py: trains the ntex albedo generator (GAN, non-saturating loss, lazy R1, EMA) on 64x64 crops.
+"""train.py: trains the ntex generator (GAN, non-saturating loss, lazy R1, EMA) on 64x64 crops.
+
+--maps albedo trains albedo only (albedo_v1); --maps material trains albedo + height + roughness
+(material_v1; normals are derived from height, see ntex_train/material.py). A source texture that
+lacks a height or gloss map has that map masked: the discriminator sees the map zeroed plus a mask
+plane, and every fake is shown with the mask of a real sample, so a missing map carries no signal
+instead of invented data.
+
+Multi-process: `torchrun --nproc_per_node N train.py ...` trains with DistributedDataParallel
+(gloo on CPU, nccl on CUDA); --batch is the global batch, split over the processes; rank 0 writes
+checkpoints, logs and samples.
 
 Can be killed at any time: it checkpoints every --ckpt-every steps to $NTEX_DATA_DIR/runs/<name>/
 and copies the latest checkpoint to models/training/checkpoints/<name>_latest.pt; --resume continues
@@ -19,10 +29,13 @@ import time
 
 import numpy as np
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel as DDP
 from tqdm import tqdm
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ntex_train import material  # noqa: E402
 from ntex_train.discriminator import Discriminator  # noqa: E402
 from ntex_train.model import Generator  # noqa: E402
 
@@ -36,6 +49,11 @@ def data_dir():
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--name", default="albedo_v1")
+    ap.add_argument("--maps", choices=["albedo", "material"], default="albedo")
+    ap.add_argument("--init-from", default=None,
+                    help="warm start from another run's checkpoint (e.g. the albedo model for --maps material); "
+                         "output and input channels are widened")
+    ap.add_argument("--ddp-check", action="store_true", help="print a parameter checksum per rank at the end")
     ap.add_argument("--data", default=None, help="train.npz (default $NTEX_DATA_DIR/dataset/train.npz)")
     ap.add_argument("--run-dir", default=None, help="default $NTEX_DATA_DIR/runs/<name>")
     ap.add_argument("--latest-copy", default=None,
@@ -51,6 +69,9 @@ def parse_args(argv=None):
     ap.add_argument("--ckpt-every", type=int, default=200)
     ap.add_argument("--sample-every", type=int, default=500)
     ap.add_argument("--keep", type=int, default=3, help="checkpoints kept in the run dir")
+    ap.add_argument("--swd-every", type=int, default=1000,
+                    help="log the albedo SWD of G_ema vs held-out crops to swd.csv every N steps (0 = never)")
+    ap.add_argument("--swd-count", type=int, default=256, help="128 px images per set for the periodic SWD")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--resume", action="store_true")
@@ -60,11 +81,18 @@ def parse_args(argv=None):
 
 class CropSampler:
     """Random crop x crop windows of the 256 training crops with random flips and 90-degree rotations,
-    as float tensors in [-1, 1]."""
+    as float tensors in [-1, 1]: [B, 3, h, w] (albedo) or [B, 5, h, w] (albedo, height, roughness)
+    plus masks [B, 2] (has height, has roughness) for --maps material."""
 
-    def __init__(self, path, crop, rng):
+    def __init__(self, path, crop, rng, maps="albedo"):
         with np.load(path) as d:
             self.albedo = torch.from_numpy(d["albedo"])  # [N, 256, 256, 3] uint8
+            self.material = maps == "material"
+            if self.material:
+                # roughness = 1 - gloss (nexuiz _gloss maps are glossiness).
+                self.height = torch.from_numpy(d["height"])
+                self.rough = torch.from_numpy(255 - d["gloss"])
+                self.masks = torch.from_numpy(np.stack([d["has_height"], d["has_gloss"]], 1).astype(np.float32))
         self.crop, self.rng = crop, rng
 
     def __len__(self):
@@ -72,18 +100,59 @@ class CropSampler:
 
     def sample(self, batch):
         n, s = self.albedo.shape[0], self.albedo.shape[1]
-        out = []
+        out, masks = [], []
         for _ in range(batch):
             i = int(self.rng.integers(n))
             y, x = (int(v) for v in self.rng.integers(0, s - self.crop + 1, size=2))
-            c = self.albedo[i, y:y + self.crop, x:x + self.crop].permute(2, 0, 1)
-            k = int(self.rng.integers(4))
-            if k:
-                c = torch.rot90(c, k, dims=(1, 2))
+            win = (i, slice(y, y + self.crop), slice(x, x + self.crop))
+            c = self.albedo[win].permute(2, 0, 1)
+            if self.material:
+                c = torch.cat([c, self.height[win][None], self.rough[win][None]])
+                masks.append(self.masks[i])
+            c, _ = material.rotate90(c, int(self.rng.integers(4)))
             if self.rng.integers(2):
-                c = torch.flip(c, dims=(2,))
+                c, _ = material.flip_horizontal(c)
             out.append(c)
-        return torch.stack(out).float() / 127.5 - 1.0
+        x = torch.stack(out).float() / 127.5 - 1.0
+        return (x, torch.stack(masks)) if self.material else (x, None)
+
+
+def d_input(x, masks):
+    """Discriminator input: albedo unchanged; height/roughness zeroed where masked, plus the masks
+    as constant planes. x [B, 5, H, W] in [-1, 1], masks [B, 2] -> [B, 7, H, W]."""
+    if masks is None:
+        return x
+    m = masks[:, :, None, None]
+    planes = m.expand(-1, -1, x.shape[2], x.shape[3])
+    return torch.cat([x[:, :3], x[:, 3:5] * m, planes], 1)
+
+
+def widen_state(state, target):
+    """Copies a narrower model's state into `target`'s shapes: extra output rows of the final conv
+    are initialised randomly (N(0,1), equalized lr) with zero bias; extra input channels of the
+    discriminator's first conv start at zero, and the old ones are rescaled so the He constant of the
+    wider fan-in leaves their effective weights unchanged."""
+    own = target.state_dict()
+    out = {}
+    for k, v in state.items():
+        t = own[k]
+        if v.shape == t.shape:
+            out[k] = v
+            continue
+        w = t.clone()
+        if v.dim() == 4 and v.shape[1] == t.shape[1]:          # more output channels (G final conv)
+            w.normal_()
+            w[: v.shape[0]] = v
+        elif v.dim() == 4 and v.shape[0] == t.shape[0]:        # more input channels (D first conv)
+            w.zero_()
+            w[:, : v.shape[1]] = v * math.sqrt(t.shape[1] / v.shape[1])
+        elif v.dim() == 1:                                     # bias of the widened conv
+            w.zero_()
+            w[: v.shape[0]] = v
+        else:
+            raise ValueError(f"cannot widen {k} from {tuple(v.shape)} to {tuple(t.shape)}")
+        out[k] = w
+    return out
 
 
 def checkpoint_paths(run_dir):
@@ -123,10 +192,14 @@ def save_samples(G_ema, path, seeds, grid=8):
     with torch.no_grad():
         imgs = []
         for s in seeds:
-            z = torch.from_numpy(z_from_seed(s, G_ema.z_dim))[None]
+            dev = G_ema.w_avg.device
+            z = torch.from_numpy(z_from_seed(s, G_ema.z_dim))[None].to(dev)
             g, n = G_ema.hash_noise(s, grid, grid)
-            imgs.append(G_ema(z, g, n))
-        x = torch.cat(imgs)  # [S, 3, H, W]
+            imgs.append(G_ema(z, g.to(dev), {k: v.to(dev) for k, v in n.items()}).cpu())
+        x = torch.cat(imgs)  # [S, C, H, W]
+        if x.shape[1] == material.RAW_CHANNELS:
+            # albedo | height | roughness side by side
+            x = torch.cat([x[:, :3], x[:, 3:4].expand(-1, 3, -1, -1), x[:, 4:5].expand(-1, 3, -1, -1)], 3)
     cols = int(math.ceil(math.sqrt(len(seeds))))
     rows = int(math.ceil(len(seeds) / cols))
     h, w = x.shape[2:]
@@ -137,9 +210,64 @@ def save_samples(G_ema, path, seeds, grid=8):
     Image.fromarray(sheet).save(path)
 
 
+class PeriodicSwd:
+    """Albedo SWD x1e3 (ntex_train/swd.py, 128 px, levels 128..16) of G_ema against a fixed random
+    set of held-out crops, logged to <run>/swd.csv; a small-sample trend, not the evaluation
+    (models/training/evaluate.py uses >= 4096 crops)."""
+
+    def __init__(self, heldout_path, run_dir, count, seed=0):
+        rng = np.random.default_rng(seed)
+        with np.load(heldout_path) as d:
+            albedo = d["albedo"]
+        idx = rng.integers(0, len(albedo), count)
+        ys, xs = rng.integers(0, albedo.shape[1] - 128 + 1, (2, count))
+        self.real = np.stack([albedo[i, y:y + 128, x:x + 128] for i, y, x in zip(idx, ys, xs)])
+        self.count, self.seed = count, seed
+        self.path = os.path.join(run_dir, "swd.csv")
+
+    def __call__(self, G_ema, step):
+        from ntex_train.swd import swd
+        gen = torch.Generator().manual_seed(self.seed)
+        dev = G_ema.w_avg.device
+        fakes = []
+        with torch.no_grad():
+            for i in range(0, self.count, 32):
+                b = min(32, self.count - i)
+                grid = torch.randn(b, G_ema.noise_channels, 8, 8, generator=gen).to(dev)
+                noise = {k: torch.randn(b, 1, 128 // d, 128 // d, generator=gen).to(dev) for k, d in G_ema.noise_layers()}
+                x = G_ema(torch.randn(b, G_ema.z_dim, generator=gen).to(dev), grid, noise)[:, :3]
+                fakes.append((x.permute(0, 2, 3, 1).cpu().numpy() * 255.0 + 0.5).clip(0, 255).astype(np.uint8))
+        levels, mean = swd(self.real, np.concatenate(fakes), seed=self.seed)
+        new = not os.path.exists(self.path)
+        with open(self.path, "a") as f:
+            if new:
+                f.write("step,swd_albedo," + ",".join(f"level{i}" for i in range(len(levels))) + "\n")
+            f.write(f"{step},{mean:.3f}," + ",".join(f"{v:.3f}" for v in levels) + "\n")
+        return mean
+
+
+def setup_distributed():
+    """(rank, world, device) from torchrun's environment; (0, 1, cpu) without it."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return 0, 1, torch.device("cpu")
+    rank = int(os.environ["RANK"])
+    if torch.cuda.is_available():
+        local = int(os.environ.get("LOCAL_RANK", "0"))
+        torch.cuda.set_device(local)
+        dist.init_process_group("nccl")
+        return rank, world, torch.device("cuda", local)
+    dist.init_process_group("gloo")
+    return rank, world, torch.device("cpu")
+
+
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
+    rank, world, device = setup_distributed()
+    is_main = rank == 0
+    if args.batch % world:
+        raise SystemExit(f"train.py: --batch {args.batch} is not divisible by the {world} processes")
     run_dir = args.run_dir or os.path.join(data_dir(), "runs", args.name)
     os.makedirs(run_dir, exist_ok=True)
     latest_copy = args.latest_copy or os.path.join(HERE, "checkpoints", f"{args.name}_latest.pt")
@@ -147,12 +275,16 @@ def main(argv=None):
         latest_copy = None
     data = args.data or os.path.join(data_dir(), "dataset", "train.npz")
 
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
+    # Each process draws its own crops and latents; parameters stay identical through DDP.
+    seed = args.seed + 1000 * rank
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
 
-    G, D = Generator(), Discriminator()
+    mat = args.maps == "material"
+    G = Generator(out_channels=material.RAW_CHANNELS if mat else 3).to(device)
+    D = Discriminator(in_channels=7 if mat else 3).to(device)
     G_ema = copy.deepcopy(G).eval().requires_grad_(False)
     # Lazy R1: scale lr and betas of D by the interval ratio (StyleGAN2 convention).
     c = args.r1_every / (args.r1_every + 1)
@@ -160,77 +292,117 @@ def main(argv=None):
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
     step, elapsed = 0, 0.0
 
-    if args.resume:
-        ck = newest_checkpoint(run_dir, latest_copy)
-        if ck:
-            st = torch.load(ck, map_location="cpu")
-            G.load_state_dict(st["G"])
-            G_ema.load_state_dict(st["G_ema"])
-            D.load_state_dict(st["D"])
-            opt_g.load_state_dict(st["opt_g"])
-            opt_d.load_state_dict(st["opt_d"])
-            step, elapsed = st["step"], st.get("elapsed_s", 0.0)
+    ck = newest_checkpoint(run_dir, latest_copy) if args.resume else None
+    if ck:
+        st = torch.load(ck, map_location="cpu")
+        G.load_state_dict(st["G"])
+        G_ema.load_state_dict(st["G_ema"])
+        D.load_state_dict(st["D"])
+        opt_g.load_state_dict(st["opt_g"])
+        opt_d.load_state_dict(st["opt_d"])
+        step, elapsed = st["step"], st.get("elapsed_s", 0.0)
+        if world == 1 and st.get("world", 1) == 1:
             torch.set_rng_state(st["rng"]["torch"])
             np.random.set_state(st["rng"]["numpy"])
             random.setstate(st["rng"]["python"])
             rng.bit_generator.state = st["rng"]["sampler"]
-            print(f"[train] resumed from {ck} at step {step}", flush=True)
-        else:
-            print("[train] --resume: no checkpoint found, starting fresh", flush=True)
+        print(f"[train] resumed from {ck} at step {step}", flush=True)
+    elif args.init_from:
+        st = torch.load(args.init_from, map_location="cpu")
+        G.load_state_dict(widen_state(st["G"], G))
+        G_ema.load_state_dict(widen_state(st["G_ema"], G_ema))
+        D.load_state_dict(widen_state(st["D"], D))
+        print(f"[train] initialised from {args.init_from} (step {st['step']})", flush=True)
+    elif args.resume:
+        print("[train] --resume: no checkpoint found, starting fresh", flush=True)
+    G_ema.to(device)
 
-    sampler = CropSampler(data, args.crop, rng)
-    print(f"[train] {len(sampler)} training crops from {data}; run dir {run_dir}", flush=True)
+    # DDP wrappers for the main G and D steps; R1 (a double backward, which DDP does not support)
+    # runs on the bare module and averages its gradients by hand.
+    G_train, D_train = G, D
+    if world > 1:
+        G_train = DDP(G, broadcast_buffers=True)
+        D_train = DDP(D, broadcast_buffers=False)
+
+    def average_grads(module):
+        if world > 1:
+            for p in module.parameters():
+                if p.grad is not None:
+                    dist.all_reduce(p.grad)
+                    p.grad /= world
+
+    sampler = CropSampler(data, args.crop, rng, args.maps)
+    if is_main:
+        print(f"[train] {len(sampler)} training crops from {data}; run dir {run_dir}; maps {args.maps}; "
+              f"{world} process(es) on {device}", flush=True)
     grid = args.crop // G.cell_size
+    b = args.batch // world
     ema_beta = 0.5 ** (args.batch / max(args.ema_kimg * 1000.0, 1e-8))
 
-    log_path = os.path.join(run_dir, "log.csv")
-    new_log = not os.path.exists(log_path)
-    log_f = open(log_path, "a", newline="")
-    log = csv.writer(log_f)
-    if new_log:
-        log.writerow(["step", "images", "loss_d", "loss_g", "r1", "d_real", "d_fake", "s_per_step", "elapsed_s"])
+    log_f = log = None
+    if is_main:
+        log_path = os.path.join(run_dir, "log.csv")
+        new_log = not os.path.exists(log_path)
+        log_f = open(log_path, "a", newline="")
+        log = csv.writer(log_f)
+        if new_log:
+            log.writerow(["step", "images", "loss_d", "loss_g", "r1", "d_real", "d_fake", "s_per_step", "elapsed_s"])
 
     def state():
-        return {"step": step, "elapsed_s": elapsed, "args": vars(args),
+        return {"step": step, "elapsed_s": elapsed, "args": vars(args), "world": world,
                 "G": G.state_dict(), "G_ema": G_ema.state_dict(), "D": D.state_dict(),
                 "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
                 "rng": {"torch": torch.get_rng_state(), "numpy": np.random.get_state(),
                         "python": random.getstate(), "sampler": rng.bit_generator.state}}
 
     sample_seeds = list(range(16))
-    bar = tqdm(total=args.steps if args.steps < 10 ** 9 else None, initial=step, disable=args.no_progress,
-               unit="step", dynamic_ncols=True, mininterval=0.5 if sys.stderr.isatty() else 30.0)
+    heldout = os.path.join(os.path.dirname(data), "heldout.npz")
+    periodic_swd = (PeriodicSwd(heldout, run_dir, args.swd_count)
+                    if is_main and args.swd_every > 0 and os.path.exists(heldout) else None)
+    bar = tqdm(total=args.steps if args.steps < 10 ** 9 else None, initial=step,
+               disable=args.no_progress or not is_main, unit="step", dynamic_ncols=True,
+               mininterval=0.5 if sys.stderr.isatty() else 30.0)
     r1_val = 0.0
     while step < args.steps:
         t0 = time.time()
-        b = args.batch
-        # --- D step ---
+        # --- D step: real and fake in separate forwards; gradients sync on the second backward ---
         G.requires_grad_(False)
         D.requires_grad_(True)
-        real = sampler.sample(b)
+        real, masks = sampler.sample(b)
+        real = real.to(device)
+        masks = masks.to(device) if masks is not None else None
         with torch.no_grad():
-            g_in, n_in = G.random_noise(b, grid, grid)
-            fake = G(torch.randn(b, G.z_dim), g_in, n_in, raw=True)
-        d_real, d_fake = D(real), D(fake)
-        loss_d = F.softplus(d_fake).mean() + F.softplus(-d_real).mean()
+            g_in, n_in = G.random_noise(b, grid, grid, device)
+            fake = G(torch.randn(b, G.z_dim, device=device), g_in, n_in, raw=True)
         opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
+        if world > 1:
+            with D_train.no_sync():
+                d_real = D_train(d_input(real, masks))
+                F.softplus(-d_real).mean().backward()
+        else:
+            d_real = D_train(d_input(real, masks))
+            F.softplus(-d_real).mean().backward()
+        d_fake = D_train(d_input(fake, masks))
+        F.softplus(d_fake).mean().backward()
+        loss_d = F.softplus(d_fake.detach()).mean() + F.softplus(-d_real.detach()).mean()
         opt_d.step()
         if step % args.r1_every == 0:
-            real_r = real[: max(b // 2, 1)].detach().requires_grad_(True)
+            real_r = d_input(real[: max(b // 2, 1)], masks[: max(b // 2, 1)] if masks is not None else None)
+            real_r = real_r.detach().requires_grad_(True)
             out = D(real_r)
             grad, = torch.autograd.grad(out.sum(), real_r, create_graph=True)
             r1 = grad.square().sum(dim=(1, 2, 3)).mean()
             opt_d.zero_grad(set_to_none=True)
             (r1 * (args.r1_gamma / 2) * args.r1_every).backward()
+            average_grads(D)
             opt_d.step()
             r1_val = float(r1)
         # --- G step ---
         G.requires_grad_(True)
         D.requires_grad_(False)
-        g_in, n_in = G.random_noise(b, grid, grid)
-        fake = G(torch.randn(b, G.z_dim), g_in, n_in, raw=True, update_w_avg=True)
-        loss_g = F.softplus(-D(fake)).mean()
+        g_in, n_in = G.random_noise(b, grid, grid, device)
+        fake = G_train(torch.randn(b, G.z_dim, device=device), g_in, n_in, raw=True, update_w_avg=True)
+        loss_g = F.softplus(-D(d_input(fake, masks))).mean()
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
@@ -243,7 +415,9 @@ def main(argv=None):
         step += 1
         dt = time.time() - t0
         elapsed += dt
-        log.writerow([step, step * b, f"{loss_d.item():.4f}", f"{loss_g.item():.4f}", f"{r1_val:.4f}",
+        if not is_main:
+            continue
+        log.writerow([step, step * args.batch, f"{loss_d.item():.4f}", f"{loss_g.item():.4f}", f"{r1_val:.4f}",
                       f"{d_real.mean().item():.3f}", f"{d_fake.mean().item():.3f}", f"{dt:.3f}", f"{elapsed:.1f}"])
         bar.update(1)
         bar.set_postfix(d=f"{loss_d.item():.3f}", g=f"{loss_g.item():.3f}", r1=f"{r1_val:.3f}", s=f"{dt:.2f}",
@@ -257,10 +431,20 @@ def main(argv=None):
             p = save_checkpoint(state(), run_dir, step, latest_copy, args.keep)
             log_f.flush()
             tqdm.write(f"[train] step {step}: checkpoint {p}")
+        if periodic_swd is not None and step % args.swd_every == 0:
+            tqdm.write(f"[train] step {step}: albedo SWD x1e3 {periodic_swd(G_ema, step):.2f} ({args.swd_count} crops)")
         if step % args.sample_every == 0:
             save_samples(G_ema, os.path.join(run_dir, f"samples_{step:07d}.png"), sample_seeds)
     bar.close()
-    log_f.close()
+    if log_f:
+        log_f.close()
+    if args.ddp_check:
+        checksum = sum(float(p.detach().double().sum()) for p in G.parameters())
+        checksum += sum(float(p.detach().double().sum()) for p in D.parameters())
+        print(f"[train] rank {rank} parameter checksum {checksum:.10e}", flush=True)
+    if world > 1:
+        dist.barrier()
+        dist.destroy_process_group()
     return 0
 
 

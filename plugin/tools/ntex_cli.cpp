@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // `ntex`: command-line tool. info <model.json> | check-golden <model.json> <fixture> |
-// generate --model M --seed S --size W[xH] --psi P --out file.png | profile --model M
+// generate --model M --seed S --size W[xH] --psi P --out base.png [--tiling infinite --origin X,Y
+// --direction I=A] (one PNG per map: base_albedo.png, base_normal.png, ...) | profile --model M
 #include "core/error.h"
 #include "model/golden_fixture.h"
 #include "model/model.h"
 #include "runtime/texture_generator.h"
+#include "runtime/tiling.h"
 #include "tools/png_writer.h"
 
 #include <ntex/ntex.hpp>
@@ -12,6 +14,8 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <regex>
 #include <thread>
@@ -19,7 +23,18 @@
 namespace {
 
 constexpr double kGoldenTolerance = 1e-3;
-constexpr uint32_t kAlbedoMap = 0xFFFFFFFFu;  // --map not given
+constexpr uint32_t kAllMaps = 0xFFFFFFFFu;  // --map not given
+
+const char* semantic_name(ntex::MapSemantic s) {
+    switch (s) {
+        case ntex::MapSemantic::Albedo: return "albedo";
+        case ntex::MapSemantic::Normal: return "normal";
+        case ntex::MapSemantic::Roughness: return "roughness";
+        case ntex::MapSemantic::Height: return "height";
+        case ntex::MapSemantic::Other: break;
+    }
+    return "other";
+}
 
 int cmd_info(const std::string& path) {
     auto model = ntex::LoadedModel::load(path);
@@ -45,12 +60,24 @@ int cmd_info(const std::string& path) {
             case ntex::OpKind::Output: std::printf("  [%zu] output scale %g shift %g\n", i, op.scale, op.shift); break;
         }
     }
-    std::printf("outputs:\n");
+    std::printf("maps:\n");
     for (const ntex::OutputMap& m : d.outputs) {
-        std::string ch;
-        for (int c : m.channels) ch += (ch.empty() ? "" : ",") + std::to_string(c);
-        std::printf("  %s: channels [%s], %s, range [%g, %g], %s\n", m.name.c_str(), ch.c_str(), m.semantics.c_str(), m.range_min,
-                    m.range_max, m.color_space.c_str());
+        std::string source;
+        if (m.derived_from >= 0) {
+            source = "derived from " + d.outputs[static_cast<std::size_t>(m.derived_from)].name + " (central differences, OpenGL, n*0.5+0.5)";
+        } else {
+            for (int c : m.channels) source += (source.empty() ? "" : ",") + std::to_string(c);
+            source = "network channels [" + source + "]";
+        }
+        std::printf("  %-10s %-9s %d channel%s %s, range [%g, %g], %s\n", m.name.c_str(), semantic_name(m.semantic), m.channel_count(),
+                    m.channel_count() == 1 ? ", " : "s,", source.c_str(), m.range_min, m.range_max, m.color_space.c_str());
+    }
+    std::printf("halo:        %d pixels (infinite mode; receptive-field radius %d)\n", ntex::halo_pixels(d), ntex::receptive_field_radius(d));
+    std::printf("height scale: %g\n", static_cast<double>(d.height_scale));
+    std::printf("directions:  %zu\n", d.directions.size());
+    for (std::size_t i = 0; i < d.directions.size(); ++i) {
+        std::printf("  [%zu] %s (sigma %g, tensor %s)\n", i, d.directions[i].label.c_str(), static_cast<double>(d.directions[i].sigma),
+                    d.directions[i].tensor.c_str());
     }
     return 0;
 }
@@ -86,33 +113,97 @@ int cmd_profile(const std::string& model_path, int size, int threads, int runs) 
     return 0;
 }
 
-int cmd_generate(const std::string& model_path, uint32_t seed, const std::string& size, float psi, const std::string& out,
-                 uint32_t threads, uint32_t map) {
+struct GenerateOptions {
+    std::string model, size = "256", out, tiling = "tileable", origin = "0,0", preset;
+    uint32_t seed = 0, threads = 0, map = kAllMaps;
+    float psi = 1.0f;
+    std::vector<std::string> directions;   // "i=a"
+};
+
+// base.png + "height" -> base_height.png
+std::string map_path(const std::string& out, const std::string& map) {
+    std::filesystem::path p(out);
+    return (p.parent_path() / (p.stem().string() + "_" + map + p.extension().string())).string();
+}
+
+void write_map_png(const ntex::Generator& generator, uint32_t map, const NtexModelInfo& info, const std::string& path) {
+    const int w = static_cast<int>(generator.width()), h = static_cast<int>(generator.height());
+    if (info.mapSemantics[map] == NTEX_MAP_SEMANTIC_HEIGHT) {
+        // Height keeps 16 bits: 8-bit height steps show as terraces in a displacement.
+        std::vector<uint8_t> bytes = generator.read_map(map, NTEX_HOST_FORMAT_R16_UNORM);
+        std::vector<uint16_t> gray(bytes.size() / 2);
+        std::memcpy(gray.data(), bytes.data(), bytes.size());
+        ntex::write_png_gray16_atomic(path, w, h, gray);
+    } else if (info.mapChannels[map] == 1) {
+        ntex::write_png_gray8_atomic(path, w, h, generator.read_map(map, NTEX_HOST_FORMAT_R8_UNORM));
+    } else {
+        ntex::write_png_rgba8_atomic(path, w, h, generator.read_rgba8(map));
+    }
+}
+
+int cmd_generate(const GenerateOptions& o) {
     std::smatch m;
     std::regex re("^([0-9]+)(?:x([0-9]+))?$");
-    if (!std::regex_match(size, m, re)) {
-        ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--size '", size, "': expected W or WxH");
+    if (!std::regex_match(o.size, m, re)) {
+        ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--size '", o.size, "': expected W or WxH");
     }
     uint32_t w = static_cast<uint32_t>(std::stoul(m[1].str()));
     uint32_t h = m[2].matched ? static_cast<uint32_t>(std::stoul(m[2].str())) : w;
-    ntex::Context::Options options;
-    options.thread_count = threads;
-    ntex::Context context(options);
-    ntex::Model model(context, model_path);
-    ntex::Generator generator(context, model, w, h);
-    generator.set_params(seed, psi);
-    generator.generate();
-    if (map == kAlbedoMap) {
-        // Default: the map named "albedo", else the first.
-        NtexModelInfo info = model.info();
-        map = 0;
-        for (uint32_t i = 0; i < info.mapCount; ++i) {
-            if (std::string(info.mapNames[i]) == "albedo") map = i;
-        }
+    NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE;
+    if (o.tiling == "infinite") tiling = NTEX_TILING_MODE_INFINITE;
+    else if (o.tiling != "tileable") ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--tiling '", o.tiling, "': expected tileable or infinite");
+    ntex::Generator::Params params;
+    params.seed = o.seed;
+    params.truncation_psi = o.psi;
+    if (!std::regex_match(o.origin, m, std::regex("^(-?[0-9]+),(-?[0-9]+)$"))) {
+        ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--origin '", o.origin, "': expected X,Y");
     }
-    std::vector<uint8_t> rgba = generator.read_rgba8(map);
-    ntex::write_png_rgba8_atomic(out, static_cast<int>(w), static_cast<int>(h), rgba);
-    std::printf("wrote %s (%ux%u, seed %u, psi %g)\n", out.c_str(), w, h, seed, static_cast<double>(psi));
+    params.origin_x = static_cast<int32_t>(std::stol(m[1].str()));
+    params.origin_y = static_cast<int32_t>(std::stol(m[2].str()));
+
+    ntex::Context::Options options;
+    options.thread_count = o.threads;
+    ntex::Context context(options);
+    ntex::Model model(context, o.model);
+    const NtexModelInfo info = model.info();
+    for (const std::string& d : o.directions) {
+        if (!std::regex_match(d, m, std::regex("^([0-9]+)=(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)$"))) {
+            ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--direction '", d, "': expected INDEX=OFFSET (e.g. 0=1.5)");
+        }
+        const unsigned long i = std::stoul(m[1].str());
+        if (i >= info.directionCount) {
+            ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--direction '", d, "': the model has ", info.directionCount, " directions");
+        }
+        if (params.direction_offsets.size() <= i) params.direction_offsets.resize(i + 1, 0.0f);
+        params.direction_offsets[i] = std::stof(m[2].str());
+    }
+    ntex::Generator generator(context, model, w, h, tiling);
+    generator.set_params(params);
+    if (!o.preset.empty()) {
+        // The preset replaces seed, z, psi, directions and origin (same path as the runtime's hosts).
+        ntex::check(ntexLoadPreset(generator.get(), o.preset.c_str()));
+    }
+    generator.generate();
+    std::vector<std::pair<uint32_t, std::string>> outputs;
+    if (o.map != kAllMaps) {
+        if (o.map >= info.mapCount) ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--map ", o.map, ": the model has ", info.mapCount, " maps");
+        outputs.emplace_back(o.map, o.out);
+    } else if (info.mapCount == 1) {
+        outputs.emplace_back(0, o.out);   // a single-map model writes exactly --out
+    } else {
+        for (uint32_t i = 0; i < info.mapCount; ++i) outputs.emplace_back(i, map_path(o.out, info.mapNames[i]));
+    }
+    const std::filesystem::path out_dir = std::filesystem::path(o.out).parent_path();
+    if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
+    for (const auto& [map, path] : outputs) {
+        write_map_png(generator, map, info, path);
+            if (!o.preset.empty()) {
+            std::printf("wrote %s (%s, %ux%u, preset %s, %s)\n", path.c_str(), info.mapNames[map], w, h, o.preset.c_str(), o.tiling.c_str());
+            continue;
+        }
+        std::printf("wrote %s (%s, %ux%u, seed %u, psi %g, %s at %d,%d)\n", path.c_str(), info.mapNames[map], w, h, o.seed,
+                    static_cast<double>(o.psi), o.tiling.c_str(), params.origin_x, params.origin_y);
+    }
     return 0;
 }
 
@@ -133,17 +224,32 @@ int main(int argc, char** argv) {
     golden->add_option("fixture", golden_fixture, "fixture .safetensors")->required();
     golden->add_option("--threads", golden_threads, "CPU threads (0 = all)");
 
-    std::string gen_model, gen_size = "256", gen_out;
-    uint32_t gen_seed = 0, gen_threads = 0, gen_map = kAlbedoMap;
-    float gen_psi = 1.0f;
-    auto* gen = app.add_subcommand("generate", "generate a texture and write its albedo map (or --map) as PNG");
-    gen->add_option("--model", gen_model, "model .json")->required();
-    gen->add_option("--seed", gen_seed, "seed (drives z and the noise)");
-    gen->add_option("--size", gen_size, "W or WxH, multiples of the cell size");
-    gen->add_option("--psi", gen_psi, "truncation psi (1 = none)");
-    gen->add_option("--out", gen_out, "output .png")->required();
-    gen->add_option("--threads", gen_threads, "CPU threads (0 = all)");
-    gen->add_option("--map", gen_map, "map index (default: the map named albedo)");
+    GenerateOptions g;
+    auto* gen = app.add_subcommand("generate",
+                                   "generate a texture and write every map as PNG (base.png -> base_<map>.png; one-map models: --out itself)");
+    gen->add_option("--model", g.model, "model .json")->required();
+    gen->add_option("--seed", g.seed, "seed (drives z and the noise)");
+    gen->add_option("--size", g.size, "W or WxH, multiples of the cell size");
+    gen->add_option("--psi", g.psi, "truncation psi (1 = none)");
+    gen->add_option("--out", g.out, "output .png (base name when the model has several maps)")->required();
+    gen->add_option("--threads", g.threads, "CPU threads (0 = all)");
+    gen->add_option("--map", g.map, "write only this map index, to --out exactly");
+    gen->add_option("--tiling", g.tiling, "tileable (default) or infinite");
+    gen->add_option("--origin", g.origin, "X,Y: the region's corner on the infinite plane (multiples of the cell size)");
+    gen->add_option("--direction", g.directions, "INDEX=OFFSET: move along latent direction INDEX by OFFSET sigmas (repeatable)");
+
+    // bake: the artist's export: every map of a preset (or a seed) at any size, as PNG files with
+    // 16-bit height; the texels are exactly what the runtime generates for those parameters.
+    GenerateOptions b;
+    auto* bake = app.add_subcommand("bake", "write every map of a preset or seed to PNG (16-bit height) at any size");
+    bake->add_option("--model", b.model, "model .json")->required();
+    auto* bake_preset = bake->add_option("--preset", b.preset, "preset .json (ntexSavePreset / the demo's Save preset)");
+    bake->add_option("--seed", b.seed, "seed, when no preset is given")->excludes(bake_preset);
+    bake->add_option("--psi", b.psi, "truncation psi, when no preset is given")->excludes(bake_preset);
+    bake->add_option("--size", b.size, "W or WxH, multiples of the cell size");
+    bake->add_option("--out", b.out, "base .png: writes <base>_<map>.png per map")->required();
+    bake->add_option("--tiling", b.tiling, "tileable (default) or infinite");
+    bake->add_option("--threads", b.threads, "CPU threads (0 = all)");
 
     std::string prof_model;
     int prof_size = 256, prof_threads = 2, prof_runs = 20;
@@ -161,7 +267,8 @@ int main(int argc, char** argv) {
             return cmd_check_golden(golden_model, golden_fixture, threads);
         }
         if (*prof) return cmd_profile(prof_model, prof_size, std::max(1, prof_threads), std::max(1, prof_runs));
-        if (*gen) return cmd_generate(gen_model, gen_seed, gen_size, gen_psi, gen_out, gen_threads, gen_map);
+        if (*gen) return cmd_generate(g);
+        if (*bake) return cmd_generate(b);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ntex: error: %s\n", e.what());
         return 1;

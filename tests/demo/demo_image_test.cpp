@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // demo_image_test.cpp: checks the PNGs the headless demo wrote for seeds 1 and 2 (paths on the
 // command line): the textured objects are visible, and the two seeds give different materials.
+// `--differ A.png B.png ground|objects MIN` checks that two renders (e.g. normal-mapped vs
+// flat normals, two camera targets over the infinite ground) are textured there and differ by
+// a mean |difference| above MIN.
 #include <gtest/gtest.h>
 #include <stb_image.h>
 
@@ -10,11 +13,14 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace {
 
 std::string g_seed1_png;
 std::string g_seed2_png;
+std::string g_region;        // --differ mode
+double g_min_difference = 0;
 
 struct Png {
     int width = 0, height = 0;
@@ -109,15 +115,52 @@ TEST(DemoImage, ObjectsAreTexturedAndSeedsDiffer) {
     }
 }
 
+TEST(DemoImage, TwoRendersDifferInRegion) {
+    if (g_region.empty()) GTEST_SKIP() << "only with --differ";
+    const Png a = load(g_seed1_png), b = load(g_seed2_png);
+    ASSERT_TRUE(a.pixels) << "cannot read " << g_seed1_png;
+    ASSERT_TRUE(b.pixels) << "cannot read " << g_seed2_png;
+    ASSERT_EQ(a.width, b.width);
+    ASSERT_EQ(a.height, b.height);
+    ASSERT_EQ(a.width, 1280);
+    ASSERT_EQ(a.height, 720);
+    std::vector<Box> boxes;
+    if (g_region == "ground") boxes = {kGround, {"far ground", 400, 560, 1280, 640}};
+    else boxes = {kSphere, kCube};
+    for (const Box& box : boxes) {
+        for (const Png* p : {&a, &b}) {
+            const Stats s = stats(*p, box);
+            std::printf("%s: %s\n", box.name, describe(s).c_str());
+            EXPECT_GT(s.luma_stddev, 3.0) << box.name << " looks untextured: " << describe(s);
+        }
+        const double diff = mean_abs_difference(a, b, box);
+        std::printf("%s: mean |difference| %.2f (minimum %.2f)\n", box.name, diff, g_min_difference);
+        EXPECT_GT(diff, g_min_difference) << box.name << ": the two renders look the same";
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
+    if (argc == 6 && std::string(argv[1]) == "--differ") {
+        g_seed1_png = argv[2];
+        g_seed2_png = argv[3];
+        g_region = argv[4];
+        g_min_difference = std::atof(argv[5]);
+        if (g_region != "ground" && g_region != "objects") {
+            std::fprintf(stderr, "demo_image_test: region must be 'ground' or 'objects'\n");
+            return 2;
+        }
+        ::testing::GTEST_FLAG(filter) = "DemoImage.TwoRendersDifferInRegion";
+        return RUN_ALL_TESTS();
+    }
     if (argc != 3) {
-        std::fprintf(stderr, "usage: demo_image_test SEED1.png SEED2.png\n");
+        std::fprintf(stderr, "usage: demo_image_test SEED1.png SEED2.png | --differ A.png B.png ground|objects MIN\n");
         return 2;
     }
     g_seed1_png = argv[1];
     g_seed2_png = argv[2];
+    ::testing::GTEST_FLAG(filter) = "DemoImage.ObjectsAreTexturedAndSeedsDiffer";
     return RUN_ALL_TESTS();
 }

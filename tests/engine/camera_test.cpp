@@ -64,4 +64,19 @@ TEST(OrbitCamera, InputIsClamped) {
     EXPECT_LT(cam.distance, d);   // positive wheel zooms in
 }
 
+TEST(OrbitCamera, MoveKeepsHeightAndGoesWhereTheCameraLooks) {
+    engine::OrbitCamera c;
+    const glm::vec3 start = c.target;
+    c.move(0.0f, 1.0f, 0.1f);   // W for 0.1 s
+    const glm::vec3 moved = c.target - start;
+    EXPECT_FLOAT_EQ(moved.y, 0.0f);
+    const glm::vec3 look = c.target - c.eye();
+    EXPECT_GT(glm::dot(glm::vec2(moved.x, moved.z), glm::vec2(look.x, look.z)), 0.0f) << "W moves forward";
+    const glm::vec3 before = c.target;
+    c.move(1.0f, 0.0f, 0.1f);   // D: to the right, perpendicular to the view
+    const glm::vec3 right = c.target - before;
+    EXPECT_NEAR(glm::dot(glm::vec2(right.x, right.z), glm::vec2(look.x, look.z)), 0.0f, 1e-4f);
+    EXPECT_GT(glm::dot(right, glm::cross(look, glm::vec3(0, 1, 0))), 0.0f) << "D moves to the screen's right";
+}
+
 }  // namespace

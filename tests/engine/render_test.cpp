@@ -123,6 +123,73 @@ TEST_F(HeadlessRender, TestPatternThroughStagingMipsAndResizeWithZeroValidationM
     EXPECT_EQ(files, 1);
 }
 
+// Fills `bytes` of staging with a per-format pattern: stripes for colour maps, a ramp for
+// one-channel maps.
+void fill_pattern(void* data, size_t bytes, uint32_t texel_size, uint32_t width, uint32_t salt) {
+    auto* p = static_cast<uint8_t*>(data);
+    for (size_t i = 0; i < bytes / texel_size; ++i) {
+        const uint32_t x = static_cast<uint32_t>(i % width), y = static_cast<uint32_t>(i / width);
+        const auto v = static_cast<uint8_t>(((x / 4 + y / 4 + salt) % 2) != 0 ? 220 : 40);
+        for (uint32_t c = 0; c < texel_size; ++c) p[i * texel_size + c] = texel_size == 4 && c == 3 ? 255 : v;
+    }
+}
+
+TEST_F(HeadlessRender, MaterialMapsAndInfiniteGroundRegionsWithZeroValidationMessages) {
+    auto stats = std::make_shared<engine::ValidationStats>();
+    std::string png;
+    {
+        engine::RendererCreateInfo ci;
+        ci.headless = true;
+        ci.size = {320, 180};
+        ci.validation = true;
+        ci.validation_stats = stats;
+        ci.texture_size = {64, 64};
+        engine::Renderer r(ci);
+        ASSERT_TRUE(stats->layer_enabled);
+        constexpr uint32_t kChunk = 64, kGround = 256;
+        r.create_ground(kGround, kChunk * kChunk);
+        ASSERT_NE(r.ground(), nullptr);
+        r.settings().infinite_ground = true;
+        r.settings().normal_map = true;
+        r.settings().height_texels = 4.0f;
+        EXPECT_EQ(r.material().map(engine::MapKind::kAlbedo).format(), VK_FORMAT_R8G8B8A8_SRGB);
+        EXPECT_EQ(r.material().map(engine::MapKind::kNormal).format(), VK_FORMAT_R8G8B8A8_UNORM);
+        EXPECT_EQ(r.material().map(engine::MapKind::kRoughness).format(), VK_FORMAT_R8_UNORM);
+        EXPECT_EQ(r.material().map(engine::MapKind::kHeight).format(), VK_FORMAT_R16_UNORM);
+
+        for (uint32_t frame = 0; frame < 4; ++frame) {
+            ASSERT_TRUE(r.begin_frame());
+            for (uint32_t m = 0; m < engine::kMapKindCount; ++m) {
+                const auto kind = static_cast<engine::MapKind>(m);
+                engine::Texture& t = r.material().map(kind);
+                if (frame != 2 || kind == engine::MapKind::kAlbedo) {   // frame 2: only albedo changes
+                    fill_pattern(t.staging_data(r.frame_slot()), t.staging_size(), engine::Texture::texel_size(t.format()),
+                                 t.extent().width, frame);
+                    r.upload_map(kind);
+                }
+                // One chunk per frame into a different slot of the ground (the rest is kept).
+                engine::Texture& g = r.ground()->map(kind);
+                fill_pattern(g.staging_data(r.frame_slot()), g.staging_size(), engine::Texture::texel_size(g.format()),
+                             kChunk, frame + m);
+                const engine::TextureRegion region{0, kChunk * frame, kChunk * (frame % 2), kChunk, kChunk};
+                r.upload_ground_regions(kind, {&region, 1});
+            }
+            r.end_frame(frame == 3);
+        }
+        png = r.save_capture((m_dir / "maps.png").string());
+        EXPECT_EQ(r.ground()->map(engine::MapKind::kHeight).mip_levels(), 9u);
+        EXPECT_EQ(r.material().map(engine::MapKind::kRoughness).mip_levels(), 7u);
+    }
+    EXPECT_EQ(stats->errors.load(), 0u);
+    EXPECT_EQ(stats->warnings.load(), 0u);
+    int w = 0, h = 0, n = 0;
+    uint8_t* pixels = stbi_load(png.c_str(), &w, &h, &n, 4);
+    ASSERT_NE(pixels, nullptr) << png;
+    const Stats all = region_stats(pixels, w, 0, 0, w, h);
+    stbi_image_free(pixels);
+    EXPECT_GT(all.stddev, 10.0) << "image is (nearly) constant";
+}
+
 TEST(PngWriter, FailureLeavesNoFile) {
     const uint8_t rgba[4] = {1, 2, 3, 255};
     const fs::path missing = fs::temp_directory_path() / "ntex_no_such_dir_for_test" / "x.png";

@@ -298,6 +298,28 @@ TEST_F(AllocationFree, NewZAndPsiEveryFrame) {
         "new z and psi every frame");
 }
 
+// The asynchronous path: the worker thread (started during warm-up) generates into the
+// preallocated back buffer and swaps; requests, waits and reads allocate nothing either.
+TEST_F(AllocationFree, AsyncNewSeedEveryFrame) {
+    auto async_frame = [&](uint32_t seed) {
+        set_params(seed, nullptr, 0.8f);
+        ASSERT_EQ(ntexGenerateAsync(m_generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(ntexWaitIdle(m_generator), NTEX_SUCCESS);
+        uint64_t id = 0;
+        ASSERT_EQ(ntexGetResultId(m_generator, &id), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        NtexHostImage image{};
+        image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+        image.format = NTEX_HOST_FORMAT_R8G8B8A8;
+        image.pData = m_pixels.data();
+        image.rowPitch = 256 * 4;
+        image.size = m_pixels.size();
+        const uint32_t map = 0;
+        ASSERT_EQ(ntexReadMaps(m_generator, 1, &map, &image, &id), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    };
+    for (uint32_t i = 0; i < 2; ++i) async_frame(1 + i);
+    expect_allocation_free([&](int i) { async_frame(static_cast<uint32_t>(10 + i)); }, "async, new seed every frame");
+}
+
 // The counter itself works: a generator creation allocates (guards against a silently
 // non-interposed malloc making the tests above pass vacuously).
 TEST_F(AllocationFree, CounterSeesAllocations) {

@@ -223,6 +223,132 @@ TEST_F(CApi, ReadMapFormatsAndMisuse) {
     }
 }
 
+TEST_F(CApi, ModelInfoV2Fields) {
+    NtexModelInfo info{};
+    info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
+    ASSERT_EQ(ntexGetModelInfo(m_model, &info), NTEX_SUCCESS);
+    EXPECT_EQ(info.mapCount, 1u);
+    EXPECT_EQ(info.mapSemantics[0], NTEX_MAP_SEMANTIC_ALBEDO);   // legacy "rgb"
+    EXPECT_EQ(info.mapChannels[0], 3u);
+    EXPECT_EQ(info.haloPixels, 16u);   // tiny: radius 16 -> 16 (cell 4)
+    EXPECT_EQ(info.heightScale, 1.0f);
+    EXPECT_EQ(info.directionCount, 0u);
+
+    test::TinyModelOptions o;
+    o.material = true;
+    auto json = test::make_tiny_model(o).write(m_dir.path(), "material");
+    NtexModelLoadInfo load{};
+    load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    std::string p = json.string();
+    load.pPath = p.c_str();
+    NtexModel material = nullptr;
+    ASSERT_EQ(ntexLoadModel(m_context, &load, &material), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGetModelInfo(material, &info), NTEX_SUCCESS);
+    ASSERT_EQ(info.mapCount, 4u);
+    const NtexMapSemantic semantics[4] = {NTEX_MAP_SEMANTIC_ALBEDO, NTEX_MAP_SEMANTIC_NORMAL, NTEX_MAP_SEMANTIC_ROUGHNESS,
+                                          NTEX_MAP_SEMANTIC_HEIGHT};
+    const uint32_t channels[4] = {3, 3, 1, 1};
+    const char* names[4] = {"albedo", "normal", "roughness", "height"};
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_EQ(info.mapSemantics[i], semantics[i]);
+        EXPECT_EQ(info.mapChannels[i], channels[i]);
+        EXPECT_STREQ(info.mapNames[i], names[i]);
+    }
+    EXPECT_EQ(info.haloPixels, 20u);
+    EXPECT_EQ(info.heightScale, 3.0f);
+    EXPECT_EQ(info.directionCount, 2u);
+    EXPECT_STREQ(info.directionLabels[1], "direction 1");
+    ntexDestroyModel(material);
+}
+
+TEST_F(CApi, TilingAndDirectionMisuse) {
+    NtexGeneratorCreateInfo create{};
+    create.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
+    create.model = m_model;
+    create.width = create.height = 16;
+    create.tilingMode = static_cast<NtexTilingMode>(g_bad_enum);
+    NtexGenerator g = nullptr;
+    EXPECT_EQ(ntexCreateGenerator(m_context, &create, &g), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("tilingMode 12345"), std::string::npos);
+    EXPECT_EQ(g, nullptr);
+
+    ASSERT_EQ(create_generator(16, 16), NTEX_SUCCESS);   // TILEABLE
+    NtexGeneratorParams params{};
+    params.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
+    params.truncationPsi = 1.0f;
+    params.originX = 16;
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_STREQ(ntexGetLastErrorMessage(), "originX 16 must be 0 in NTEX_TILING_MODE_TILEABLE");
+    params.originX = 0;
+    params.originY = -4;
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    params.originY = 0;
+    float offsets[2] = {1.0f, NAN};
+    params.pDirectionOffsets = offsets;
+    params.directionCount = 1;   // the tiny model has no directions
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("directionCount 1 is above the model's 0"), std::string::npos);
+    params.directionCount = 0;
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_SUCCESS);
+
+    // A material model in INFINITE mode.
+    test::TinyModelOptions o;
+    o.material = true;
+    auto json = test::make_tiny_model(o).write(m_dir.path(), "material");
+    NtexModelLoadInfo load{};
+    load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    std::string p = json.string();
+    load.pPath = p.c_str();
+    NtexModel material = nullptr;
+    ASSERT_EQ(ntexLoadModel(m_context, &load, &material), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    create.model = material;
+    create.tilingMode = NTEX_TILING_MODE_INFINITE;
+    ASSERT_EQ(ntexCreateGenerator(m_context, &create, &g), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    params.originX = -16;
+    params.originY = 32;
+    params.directionCount = 2;
+    EXPECT_EQ(ntexSetGeneratorParams(g, &params), NTEX_ERROR_INVALID_ARGUMENT);   // NaN offset
+    EXPECT_STREQ(ntexGetLastErrorMessage(), "pDirectionOffsets[1] is not finite");
+    params.directionCount = 3;
+    EXPECT_EQ(ntexSetGeneratorParams(g, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    params.pDirectionOffsets = nullptr;
+    params.directionCount = 1;
+    EXPECT_EQ(ntexSetGeneratorParams(g, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    offsets[1] = -2.0f;
+    params.pDirectionOffsets = offsets;
+    params.directionCount = 2;
+    params.originX = 6;
+    EXPECT_EQ(ntexSetGeneratorParams(g, &params), NTEX_ERROR_INVALID_ARGUMENT);   // not a multiple of 4
+    params.originX = -16;
+    ASSERT_EQ(ntexSetGeneratorParams(g, &params), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGenerate(g), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    // Every format for every map; 1-channel formats are 1, 2 or 4 bytes per texel.
+    std::vector<uint8_t> buffer(16 * 16 * 16);
+    NtexHostImage image{};
+    image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+    image.pData = buffer.data();
+    image.size = buffer.size();
+    const std::pair<NtexHostFormat, std::size_t> formats[] = {{NTEX_HOST_FORMAT_R8G8B8A8, 4}, {NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT, 16},
+                                                              {NTEX_HOST_FORMAT_R8_UNORM, 1}, {NTEX_HOST_FORMAT_R16_UNORM, 2},
+                                                              {NTEX_HOST_FORMAT_R32_SFLOAT, 4}};
+    for (uint32_t map = 0; map < 4; ++map) {
+        for (auto [format, texel] : formats) {
+            image.format = format;
+            image.rowPitch = 16 * texel;
+            EXPECT_EQ(ntexReadMap(g, map, &image), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+            image.rowPitch = 16 * texel - 1;
+            EXPECT_EQ(ntexReadMap(g, map, &image), NTEX_ERROR_INVALID_ARGUMENT);
+            image.rowPitch = 16 * texel;
+            image.size = 16 * texel * 16 - 1;
+            EXPECT_EQ(ntexReadMap(g, map, &image), NTEX_ERROR_INVALID_ARGUMENT);
+            image.size = buffer.size();
+        }
+    }
+    EXPECT_EQ(ntexReadMap(g, 4, &image), NTEX_ERROR_INVALID_ARGUMENT);
+    ntexDestroyGenerator(g);
+    ntexDestroyModel(material);
+}
+
 TEST_F(CApi, LogCallbackGetsErrors) {
     std::vector<std::string> logged;
     NtexContextCreateInfo info = context_info();
@@ -292,6 +418,29 @@ TEST_F(CApi, CppWrapper) {
     EXPECT_EQ(moved.read_rgba8(0).size(), 8u * 8u * 4u);
     EXPECT_THROW(moved.set_params(3, 1.0f, std::vector<float>(5, 0.0f)), ntex::Exception);
     EXPECT_THROW(ntex::Generator(context, model, 6, 8), ntex::Exception);
+
+    // Header v2: tiling mode, full parameters, asynchronous generation, any host format.
+    ntex::Generator infinite(context, model, 16, 8, NTEX_TILING_MODE_INFINITE);
+    ntex::Generator::Params p;
+    p.seed = 4;
+    p.origin_x = -16;
+    p.origin_y = 8;
+    infinite.set_params(p);
+    bool idle = false;
+    EXPECT_EQ(infinite.result_id(&idle), 0u);
+    EXPECT_TRUE(idle);
+    infinite.generate_async();
+    infinite.wait_idle();
+    EXPECT_EQ(infinite.result_id(&idle), 1u);
+    EXPECT_TRUE(idle);
+    EXPECT_EQ(infinite.read_map(0, NTEX_HOST_FORMAT_R16_UNORM).size(), 16u * 8u * 2u);
+    EXPECT_EQ(infinite.read_map(0, NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT).size(), 16u * 8u * 16u);
+    p.origin_x = 2;
+    EXPECT_THROW(infinite.set_params(p), ntex::Exception);
+    p.origin_x = 0;
+    p.direction_offsets = {1.0f};   // the tiny model has no directions
+    EXPECT_THROW(infinite.set_params(p), ntex::Exception);
+    EXPECT_EQ(ntex::host_format_texel_size(NTEX_HOST_FORMAT_R8_UNORM), 1u);
 }
 
 }  // namespace

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
             gi.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
             gi.model = model;
             gi.width = gi.height = 4 * mi.cellSize;
+            gi.tilingMode = NTEX_TILING_MODE_INFINITE;
             NtexGenerator gen = NULL;
             CHECK(ntexCreateGenerator(context, &gi, &gen) == NTEX_SUCCESS);
             CHECK(ntexGenerate(gen) == NTEX_SUCCESS);
@@ -64,6 +65,13 @@ int main(int argc, char** argv) {
             image.size = pitch * gi.height;
             CHECK(ntexReadMap(gen, 0, &image) == NTEX_SUCCESS);
             CHECK(pixels[3] == 255);
+            /* Header v2: asynchronous generation and multi-map reads through the shared library. */
+            uint64_t id = 0;
+            CHECK(ntexGenerateAsync(gen) == NTEX_SUCCESS);
+            CHECK(ntexWaitIdle(gen) == NTEX_SUCCESS);
+            CHECK(ntexGetResultId(gen, &id) == NTEX_SUCCESS && id == 2);
+            uint32_t map = 0;
+            CHECK(ntexReadMaps(gen, 1, &map, &image, &id) == NTEX_SUCCESS && id == 2);
             free(pixels);
             ntexDestroyGenerator(gen);
             ntexDestroyModel(model);

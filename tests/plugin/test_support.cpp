@@ -2,6 +2,7 @@
 // Test helpers.
 #include "test_support.h"
 
+#include <cmath>
 #include <fstream>
 #include <random>
 #include <stdexcept>
@@ -103,7 +104,7 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
     conv(8, 8, 3, true, "lrelu", true);
     conv(8, 6, 5, true, "lrelu", false);
     ops.push_back({{"op", "upsample"}, {"factor", 2}, {"mode", "bilinear"}});
-    conv(6, 3, 1, false, options.tanh_last ? "tanh" : "linear", options.noise_before_output);
+    conv(6, options.material ? 5 : 3, 1, false, options.tanh_last ? "tanh" : "linear", options.noise_before_output);
     if (options.output_after_upsample) {
         // Cell size must stay 4: replace the second upsample's place by moving it after the last conv.
         ops.erase(ops.begin() + 5);
@@ -127,7 +128,88 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
         {"flops_per_megapixel", 1.0},
         {"training", json::object()},
     };
+    if (options.material) {
+        m.description["outputs"] = material_outputs();
+        m.description["height_scale"] = 3.0;
+        add_directions(m, 2, w_dim, options.seed + 100);
+    }
     return m;
+}
+
+nlohmann::json material_outputs() {
+    using nlohmann::json;
+    return json::array({
+        {{"name", "albedo"}, {"semantics", "albedo"}, {"channels", {0, 1, 2}}, {"range", {0, 1}}, {"color_space", "srgb"}},
+        {{"name", "normal"}, {"semantics", "normal"}, {"derived_from", "height"}, {"convention", "opengl"}, {"encoding", "n*0.5+0.5"},
+         {"range", {0, 1}}, {"color_space", "linear"}},
+        {{"name", "roughness"}, {"semantics", "roughness"}, {"channels", {4}}, {"range", {0, 1}}, {"color_space", "linear"}},
+        {{"name", "height"}, {"semantics", "height"}, {"channels", {3}}, {"range", {0, 1}}, {"color_space", "linear"}},
+    });
+}
+
+void add_directions(TinyModel& m, int count, int w_dim, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> dist(0.0f, 1.0f);
+    nlohmann::json list = nlohmann::json::array();
+    for (int i = 0; i < count; ++i) {
+        std::vector<float> v(static_cast<std::size_t>(w_dim));
+        double norm2 = 0.0;
+        for (auto& x : v) {
+            x = dist(rng);
+            norm2 += static_cast<double>(x) * x;
+        }
+        for (auto& x : v) x = static_cast<float>(x / std::sqrt(norm2));
+        const std::string name = "directions." + std::to_string(i);
+        m.tensors.push_back({name, {w_dim}, v});
+        m.description["tensors"][name] = {{"shape", {w_dim}}, {"dtype", "F32"}};
+        list.push_back({{"label", "direction " + std::to_string(i)}, {"tensor", name}, {"sigma", 1.7}});
+    }
+    m.description["directions"] = list;
+}
+
+TinyModel make_shipped_material_variant(uint32_t seed) {
+    using nlohmann::json;
+    TinyModel m;
+    std::ifstream in(shipped_model_json());
+    if (!in) throw std::runtime_error("cannot read " + shipped_model_json().string());
+    m.description = json::parse(in);
+    SafetensorsFile weights = SafetensorsFile::load(shipped_model_json().parent_path() / m.description["weights"].get<std::string>());
+    // The last modconv (1x1, -> 3 channels) gets 5 output rows.
+    json& ops = m.description["synthesis"]["ops"];
+    std::size_t last = 0;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        if (ops[i]["op"] == "modconv") last = i;
+    }
+    const std::string weight_name = ops[last]["weight"], bias_name = ops[last]["bias"];
+    const int in_channels = ops[last]["in"];
+    ops[last]["out"] = 5;
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> dist(0.0f, 1.0f);
+    for (const SafetensorsTensor& t : weights.tensors()) {
+        std::vector<float> v = weights.read_f32(t);
+        std::vector<int64_t> shape = t.shape;
+        if (t.name == weight_name || t.name == bias_name) {
+            // Rows 3 and 4 (height, roughness): random, at the scale of the existing rows.
+            const std::size_t row = t.name == weight_name ? static_cast<std::size_t>(in_channels) : 1;
+            double mean_sq = 0.0;
+            for (float x : v) mean_sq += static_cast<double>(x) * x;
+            const float scale = static_cast<float>(std::sqrt(mean_sq / static_cast<double>(v.size())));
+            for (std::size_t k = 0; k < 2 * row; ++k) v.push_back(scale * dist(rng));
+            shape[0] = 5;
+            m.description["tensors"][t.name]["shape"] = shape;
+        }
+        m.tensors.push_back({t.name, shape, v});
+    }
+    m.description["outputs"] = material_outputs();
+    m.description["height_scale"] = 3.0;
+    m.description["name"] = "albedo_v1_material_variant";
+    add_directions(m, 3, m.description["latent"]["w_dim"].get<int>(), seed + 1);
+    return m;
+}
+
+std::shared_ptr<const LoadedModel> load_in_memory(const TinyModel& model, const std::string& label) {
+    nlohmann::json d = model.description;
+    return LoadedModel::parse(d.dump(), label, serialize_safetensors(model.tensors));
 }
 
 }  // namespace ntex::test

@@ -34,6 +34,8 @@ struct TinyModelOptions {
     bool tanh_last = false;       // last conv uses tanh instead of linear
     bool noise_before_output = false;  // last conv injects noise (output op then runs in our own loop)
     bool output_after_upsample = false;  // the output op follows an upsample (standalone output step)
+    bool material = false;        // 5 output channels and material_v1's outputs (albedo, derived normal,
+                                  // roughness, height), height_scale 3 and 2 latent directions
 };
 
 // A small model in memory: description JSON and F32 tensors.
@@ -47,6 +49,19 @@ struct TinyModel {
 };
 
 TinyModel make_tiny_model(const TinyModelOptions& options = {});
+
+// material_v1's "outputs" block (docs/model_format.md): albedo [0,1,2], normal derived from
+// height, roughness [4], height [3].
+nlohmann::json material_outputs();
+// `count` random unit vectors of length w_dim as tensors "directions.<i>" plus the JSON list.
+void add_directions(TinyModel& model, int count, int w_dim, uint32_t seed);
+
+// albedo_v1 (shipped JSON + weights) turned into a 5-channel material model in memory: the last
+// 1x1 modconv gets two random extra output rows (height, roughness), the outputs block of
+// material_v1, height_scale 3 and 3 random latent directions. Throws if albedo_v1 is absent.
+TinyModel make_shipped_material_variant(uint32_t seed = 5);
+// Loads a TinyModel in memory (no files).
+std::shared_ptr<const LoadedModel> load_in_memory(const TinyModel& model, const std::string& label = "test.json");
 
 void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& bytes);
 std::vector<uint8_t> read_bytes(const std::filesystem::path& path);

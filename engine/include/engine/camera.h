@@ -23,8 +23,14 @@ public:
     // Left-drag: pixels moved; scroll: wheel steps (positive zooms in).
     void rotate(float dx_pixels, float dy_pixels);
     void zoom(float wheel_steps);
+    // Right-drag: moves the target over the ground (xz) by pixels, scaled with the distance.
+    void pan_pixels(float dx_pixels, float dy_pixels);
+    // WASD: axes in -1..1 (right, forward as seen from the eye) for `seconds`.
+    void move(float right, float forward, float seconds);
 
     glm::vec3 eye() const;
+    // Moves the target along the ground by metres to the right and forward.
+    void move_xz(float right, float forward);
     glm::mat4 view() const;
     // Right-handed view space, depth 0..1, y down in clip space (Vulkan).
     glm::mat4 projection(float aspect) const;

@@ -33,6 +33,15 @@ struct MaterialControls {
     bool animate = false;
     float speed = 0.25f;                   // seeds per second while animating
     int resolution = 256;                  // generation size (square), multiple of 16
+    // Latent directions (GANSpace): offsets in standard deviations along each of the model's.
+    static constexpr uint32_t kMaxDirections = 16;
+    std::array<float, kMaxDirections> directions{};
+    std::vector<std::string> direction_labels;   // one slider per label
+    bool infinite_ground = false;                // the toggle; the host may turn it off again
+    // Files: the preset path (Save / Load) and the bake base path and size.
+    std::array<char, 256> preset_path{"material.preset.json"};
+    std::array<char, 256> bake_path{"baked/material"};
+    int bake_size = 1024;
 };
 
 // What the overlay shows but does not edit.
@@ -40,7 +49,15 @@ struct OverlayInfo {
     std::string device;
     std::string model;
     std::string backend;
-    float generation_ms = 0.0f;   // last ntexGenerate + ntexReadMap
+    std::string maps;             // the model's maps ("albedo normal roughness height")
+    float generation_ms = 0.0f;   // request (ntexGenerateAsync) to a new result id, as the host saw it
+    unsigned long long result_id = 0;   // the id of the result on screen
+    int frames_since_result = 0;
+    bool generating = false;      // a request is queued or running
+    bool has_normal_map = false;  // show the normal-strength slider instead of the bump
+    bool has_height_map = false;  // show the parallax depth slider
+    std::string ground_status;    // "infinite: 64/64 chunks, 12.3 ms per chunk" or why it is tiled
+    std::string file_status;      // the last preset / bake result or error, one line
     float frame_ms = 0.0f;        // smoothed CPU frame time
     float fps = 0.0f;
 };
@@ -51,6 +68,11 @@ struct OverlayActions {
     bool latent_changed = false;     // a z slider moved
     bool psi_changed = false;
     bool resolution_changed = false;
+    bool directions_changed = false; // a direction slider moved or Reset was pressed
+    bool ground_changed = false;     // the infinite-ground toggle flipped
+    bool save_preset = false;        // Save preset pressed
+    bool load_preset = false;        // Load preset pressed
+    bool bake = false;               // Bake pressed
 };
 
 class Overlay {
@@ -65,6 +87,8 @@ public:
     OverlayActions draw_panel(MaterialControls& controls, SceneSettings& scene, const OverlayInfo& info);
     // True while the mouse is over a panel: the camera ignores drags and scrolls then.
     bool wants_mouse() const;
+    // True while a text field has focus: WASD then types instead of moving the camera.
+    bool wants_keyboard() const;
     // Renders the frame's UI into `target` (COLOR_ATTACHMENT_OPTIMAL before and after).
     void record(VkCommandBuffer cmd, VkImageView target, VkExtent2D extent);
     // Destroys cached framebuffers; call with no frame in flight when targets are recreated.

@@ -7,6 +7,7 @@
 #include "engine/camera.h"
 #include "engine/context.h"
 #include "engine/image.h"
+#include "engine/material.h"
 #include "engine/scene.h"
 
 #include <vulkan/vulkan.h>
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 namespace engine {
@@ -21,7 +23,6 @@ namespace engine {
 class FrameRing;
 class Overlay;
 class Swapchain;
-class Texture;
 class Window;
 
 struct RendererCreateInfo {
@@ -31,7 +32,7 @@ struct RendererCreateInfo {
     int device_index = -1;               // < 0: automatic choice
     std::string title = "ntex";
     std::shared_ptr<ValidationStats> validation_stats;   // required with validation
-    VkExtent2D texture_size{256, 256};   // initial generated texture size
+    VkExtent2D texture_size{256, 256};   // initial generated material size
 };
 
 class Renderer {
@@ -47,12 +48,18 @@ public:
     // (rebuilding the swapchain when the window changed) and starts the overlay frame.
     // Returns false when the window is closing (then call nothing else but the destructor).
     bool begin_frame();
-    // Records (into the current frame) the copy of texture().staging_data(frame_slot()) into
-    // the texture and its mip generation. Fill the staging memory first.
-    void upload_texture();
-    // Replaces the texture with one of a new size; waits for every frame in flight first.
-    // The new texture is grey until upload_texture() runs.
+    // Records (into the current frame) the copy of material().map(kind).staging_data(frame_slot())
+    // into that map and its mip generation. Fill the staging memory first.
+    void upload_map(MapKind kind);
+    void upload_texture() { upload_map(MapKind::kAlbedo); }
+    // Replaces the material's textures with ones of a new size; waits for every frame in flight
+    // first. Each map holds its neutral value until uploaded.
     void resize_texture(VkExtent2D size);
+    // Creates the infinite ground's material (square, `size` texels) whose staging slots hold
+    // `staging_texels` texels per map (packed chunks); waits for every frame in flight first.
+    void create_ground(uint32_t size, uint32_t staging_texels);
+    // Records the copy of packed regions of ground()->map(kind)'s current staging slot.
+    void upload_ground_regions(MapKind kind, std::span<const TextureRegion> regions);
     // Records the scene and the overlay, submits and presents. With `capture` (headless
     // only) the image is also copied for save_capture().
     void end_frame(bool capture = false);
@@ -60,7 +67,9 @@ public:
     std::string save_capture(const std::string& path);
 
     uint32_t frame_slot() const;
-    Texture& texture() { return *m_texture; }
+    MaterialTextures& material() { return *m_material; }
+    Texture& texture() { return m_material->map(MapKind::kAlbedo); }
+    MaterialTextures* ground() { return m_ground.get(); }   // null until create_ground
     Overlay& overlay() { return *m_overlay; }
     OrbitCamera& camera() { return m_camera; }
     SceneSettings& settings() { return m_settings; }
@@ -81,7 +90,8 @@ private:
     std::unique_ptr<Swapchain> m_swapchain;
     Image m_color;   // headless target
     Image m_depth;
-    std::unique_ptr<Texture> m_texture;
+    std::unique_ptr<MaterialTextures> m_material;
+    std::unique_ptr<MaterialTextures> m_ground;
     std::unique_ptr<SceneRenderer> m_scene;
     std::unique_ptr<Overlay> m_overlay;
     Buffer m_readback;

@@ -15,16 +15,25 @@
 namespace engine {
 
 class Context;
-class Texture;
+class MaterialTextures;
 
-// Shading constants (the model gives only albedo for now).
+// Shading settings: user controls plus what the material provides.
 struct SceneSettings {
     float tiling = 2.0f;            // UV repeats per object UV unit
-    float roughness = 0.55f;
+    float roughness_bias = 0.0f;    // added to the roughness map (a neutral 0.6 without one)
     float metallic = 0.0f;
     float exposure = 1.0f;
     float ambient = 0.7f;
-    float bump = 1.5f;              // relief from the albedo's luminance (0: flat)
+    float bump = 1.5f;              // without a normal map: relief from the albedo's luminance (0: flat)
+    bool normal_map = false;        // the material has a normal map (else the albedo bump is used)
+    bool flat_normals = false;      // ignore the normal map and the bump (comparison renders)
+    float normal_strength = 1.0f;   // scales the normal map's tangent-plane part
+    float height_texels = 0.0f;     // the model's heightScale; 0: no height map, no parallax
+    float height_depth = 1.0f;      // user scale of the parallax depth (0: off)
+    bool infinite_ground = false;   // draw the ground with the ground material in world-xz UVs
+    float ground_texels_per_metre = 32.0f;
+    float ground_image_size = 2048.0f;      // texels (square) of the ground material's images
+    glm::vec2 ground_window_centre{0.0f};   // world xz of the generated window's centre
     float light_intensity = 3.5f;
     float light_azimuth = 1.5f;     // radians around +y (0: from +z); from the right of the camera
     float light_elevation = 0.7f;   // radians above the horizon
@@ -39,8 +48,12 @@ public:
     SceneRenderer(const SceneRenderer&) = delete;
     SceneRenderer& operator=(const SceneRenderer&) = delete;
 
-    // Points every frame's descriptor set at `texture`. No frame in flight may use the sets.
-    void set_texture(const Texture& texture);
+    // Points the objects' material set (and the ground's unless infinite) at `material`. No
+    // frame in flight may use the set.
+    void set_material(const MaterialTextures& material);
+    // Points the infinite ground's material set at `ground` (drawn when settings.infinite_ground).
+    // No frame in flight may use the set.
+    void set_ground_material(const MaterialTextures& ground);
 
     // Records the whole scene into `color` (cleared) with `depth` (cleared). Both must be in
     // *_ATTACHMENT_OPTIMAL layout; `frame` selects the uniform buffer and descriptor set.
@@ -55,15 +68,20 @@ private:
     };
     void create_pipelines(VkFormat color_format);
     void upload_meshes();
+    void write_material_set(VkDescriptorSet set, const MaterialTextures& material);
 
     const Context& m_ctx;
-    VkDescriptorSetLayout m_set_layout = VK_NULL_HANDLE;
+    VkDescriptorSetLayout m_set_layout = VK_NULL_HANDLE;            // set 0: per-frame uniforms
+    VkDescriptorSetLayout m_material_layout = VK_NULL_HANDLE;       // set 1: the four maps
     VkDescriptorPool m_pool = VK_NULL_HANDLE;
     VkPipelineLayout m_layout = VK_NULL_HANDLE;
     VkPipeline m_sky = VK_NULL_HANDLE;
-    VkPipeline m_mesh = VK_NULL_HANDLE;
+    std::array<VkPipeline, 6> m_mesh{};   // [normal mode (flat, bump, map) * 2 + parallax]
     std::array<Buffer, kFramesInFlight> m_uniforms;
     std::array<VkDescriptorSet, kFramesInFlight> m_sets{};
+    VkDescriptorSet m_object_material = VK_NULL_HANDLE;
+    VkDescriptorSet m_ground_material = VK_NULL_HANDLE;
+    bool m_has_ground_material = false;
     std::vector<GpuMesh> m_meshes;   // plane, sphere, rounded cube
 };
 

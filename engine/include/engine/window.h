@@ -16,6 +16,10 @@ struct MouseInput {
     float drag_dx = 0.0f;   // pixels moved with the left button held since the last poll
     float drag_dy = 0.0f;
     float scroll = 0.0f;    // wheel steps since the last poll
+    float pan_dx = 0.0f;    // pixels moved with the right button held
+    float pan_dy = 0.0f;
+    float move_right = 0.0f;     // WASD held now: D - A
+    float move_forward = 0.0f;   // W - S
 };
 
 class Window {
@@ -49,6 +53,7 @@ private:
     GLFWwindow* m_window = nullptr;
     double m_last_x = 0.0, m_last_y = 0.0;
     bool m_dragging = false;
+    bool m_panning = false;
     float m_scroll = 0.0f;
     bool m_resized = false;
 };

@@ -72,6 +72,15 @@ MouseInput Window::poll() {
         in.drag_dy = static_cast<float>(y - m_last_y);
     }
     m_dragging = down;
+    const bool right = glfwGetMouseButton(m_window, GLFW_MOUSE_BUTTON_RIGHT) == GLFW_PRESS;
+    if (right && m_panning) {
+        in.pan_dx = static_cast<float>(x - m_last_x);
+        in.pan_dy = static_cast<float>(y - m_last_y);
+    }
+    m_panning = right;
+    const auto held = [this](int key) { return glfwGetKey(m_window, key) == GLFW_PRESS ? 1.0f : 0.0f; };
+    in.move_right = held(GLFW_KEY_D) - held(GLFW_KEY_A);
+    in.move_forward = held(GLFW_KEY_W) - held(GLFW_KEY_S);
     m_last_x = x;
     m_last_y = y;
     in.scroll = m_scroll;

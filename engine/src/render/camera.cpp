@@ -19,6 +19,25 @@ void OrbitCamera::zoom(float wheel_steps) {
     distance = std::clamp(distance * std::pow(0.9f, wheel_steps), kMinDistance, kMaxDistance);
 }
 
+void OrbitCamera::pan_pixels(float dx_pixels, float dy_pixels) {
+    // Drag the ground: moving the mouse right moves the target left.
+    const float metres_per_pixel = 0.0015f * distance;
+    move_xz(-dx_pixels * metres_per_pixel, dy_pixels * metres_per_pixel);
+}
+
+void OrbitCamera::move(float right, float forward, float seconds) {
+    const float metres = 1.5f * distance * std::clamp(seconds, 0.0f, 0.25f);   // ~10 m/s at the default distance
+    move_xz(right * metres, forward * metres);
+}
+
+void OrbitCamera::move_xz(float right, float forward) {
+    // The eye sits at +(sin yaw, cos yaw) from the target: forward is the opposite, right is
+    // forward x up.
+    const glm::vec3 f(-std::sin(yaw), 0.0f, -std::cos(yaw));
+    const glm::vec3 r(std::cos(yaw), 0.0f, -std::sin(yaw));
+    target += r * right + f * forward;
+}
+
 glm::vec3 OrbitCamera::eye() const {
     const float p = std::clamp(pitch, -kMaxPitch, kMaxPitch);
     const glm::vec3 offset(std::sin(yaw) * std::cos(p), std::sin(p), std::cos(yaw) * std::cos(p));

@@ -47,9 +47,9 @@ Renderer::Renderer(const RendererCreateInfo& info) : m_headless(info.headless), 
         color_format = m_swapchain->format();
         create_depth(m_swapchain->extent());
     }
-    m_texture = std::make_unique<Texture>(*m_ctx, info.texture_size, kFramesInFlight);
+    m_material = std::make_unique<MaterialTextures>(*m_ctx, info.texture_size, kFramesInFlight);
     m_scene = std::make_unique<SceneRenderer>(*m_ctx, color_format);
-    m_scene->set_texture(*m_texture);
+    m_scene->set_material(*m_material);
     m_overlay = std::make_unique<Overlay>(*m_ctx, color_format, m_window.get());
     m_last_begin = std::chrono::steady_clock::now();
 }
@@ -95,7 +95,9 @@ bool Renderer::begin_frame() {
         if (!m_overlay->wants_mouse()) {
             m_camera.rotate(in.drag_dx, in.drag_dy);
             m_camera.zoom(in.scroll);
+            m_camera.pan_pixels(in.pan_dx, in.pan_dy);
         }
+        if (!m_overlay->wants_keyboard()) m_camera.move(in.move_right, in.move_forward, m_frame_seconds);
         if (m_window->take_resized()) m_needs_rebuild = true;
         if (m_needs_rebuild) rebuild_swapchain();
         if (m_window->should_close()) return false;
@@ -119,17 +121,31 @@ bool Renderer::begin_frame() {
     return true;
 }
 
-void Renderer::upload_texture() {
-    if (!m_in_frame) throw Error("engine: upload_texture outside begin_frame/end_frame");
-    m_texture->record_upload(m_frames->current().cmd, m_frames->index());
+void Renderer::upload_map(MapKind kind) {
+    if (!m_in_frame) throw Error("engine: upload_map outside begin_frame/end_frame");
+    m_material->map(kind).record_upload(m_frames->current().cmd, m_frames->index());
 }
 
 void Renderer::resize_texture(VkExtent2D size) {
-    // Frames in flight sample the old image through their descriptor sets: let them finish.
+    // Frames in flight sample the old images through the material set: let them finish.
     m_frames->wait_all();
-    m_texture.reset();
-    m_texture = std::make_unique<Texture>(*m_ctx, size, kFramesInFlight);
-    m_scene->set_texture(*m_texture);
+    m_material.reset();
+    m_material = std::make_unique<MaterialTextures>(*m_ctx, size, kFramesInFlight);
+    m_scene->set_material(*m_material);
+}
+
+void Renderer::create_ground(uint32_t size, uint32_t staging_texels) {
+    m_frames->wait_all();
+    m_ground.reset();
+    m_ground = std::make_unique<MaterialTextures>(*m_ctx, VkExtent2D{size, size}, kFramesInFlight, staging_texels);
+    m_scene->set_ground_material(*m_ground);
+    m_settings.ground_image_size = static_cast<float>(size);
+}
+
+void Renderer::upload_ground_regions(MapKind kind, std::span<const TextureRegion> regions) {
+    if (!m_in_frame) throw Error("engine: upload_ground_regions outside begin_frame/end_frame");
+    if (!m_ground) throw Error("engine: upload_ground_regions before create_ground");
+    m_ground->map(kind).record_upload_regions(m_frames->current().cmd, m_frames->index(), regions);
 }
 
 void Renderer::end_frame(bool capture) {
@@ -141,10 +157,10 @@ void Renderer::end_frame(bool capture) {
     const VkImage target = m_headless ? m_color.handle() : m_swapchain->image(m_image_index);
     const VkImageView target_view = m_headless ? m_color.view() : m_swapchain->view(m_image_index);
 
-    if (!m_texture->has_content()) {
-        const float grey[4] = {0.5f, 0.5f, 0.5f, 1.0f};
-        m_texture->record_clear(cmd, grey);
-    }
+    // Maps never uploaded (a model without them, or before the first result) get their
+    // neutral values, so every descriptor points at a defined image.
+    m_material->record_default_clears(cmd);
+    if (m_ground) m_ground->record_default_clears(cmd);
 
     // Contents are discarded (UNDEFINED): the scene clears. In window mode the acquire
     // semaphore is waited at COLOR_ATTACHMENT_OUTPUT, which this barrier's first scope

@@ -7,17 +7,20 @@
 #include "engine/mesh.h"
 #include "engine/shader.h"
 #include "engine/shader_types.h"
+#include "engine/material.h"
 #include "engine/texture.h"
 
 #include <glm/gtc/matrix_transform.hpp>
 
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 
 namespace engine {
 namespace {
 
-constexpr float kGroundSize = 160.0f;   // its edge is hidden in the distance fog (scene.frag)
+constexpr float kGroundSize = 200.0f;   // follows the camera target; its edge is hidden in the distance fog
+constexpr float kGroundUvRepeat = kGroundSize * 0.5f;   // mesh UV units per plane (one per 2 m)
 
 constexpr float kSphereRadius = 0.85f;
 constexpr float kCubeHalf = 0.75f;
@@ -43,24 +46,33 @@ std::array<Placement, 3> placements() {
 
 SceneRenderer::SceneRenderer(const Context& ctx, VkFormat color_format) : m_ctx(ctx) {
     const VkDevice dev = ctx.device();
-    VkDescriptorSetLayoutBinding bindings[2]{};
-    bindings[0].binding = 0;
-    bindings[0].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
-    bindings[0].descriptorCount = 1;
-    bindings[0].stageFlags = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT;
-    bindings[1].binding = 1;
-    bindings[1].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-    bindings[1].descriptorCount = 1;
-    bindings[1].stageFlags = VK_SHADER_STAGE_FRAGMENT_BIT;
+    VkDescriptorSetLayoutBinding ubo{};
+    ubo.binding = 0;
+    ubo.descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+    ubo.descriptorCount = 1;
+    ubo.stageFlags = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT;
     VkDescriptorSetLayoutCreateInfo lci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
-    lci.bindingCount = 2;
-    lci.pBindings = bindings;
+    lci.bindingCount = 1;
+    lci.pBindings = &ubo;
     ENGINE_VK_CHECK(vkCreateDescriptorSetLayout(dev, &lci, nullptr, &m_set_layout));
 
+    std::array<VkDescriptorSetLayoutBinding, kMapKindCount> maps{};
+    for (uint32_t i = 0; i < kMapKindCount; ++i) {
+        maps[i].binding = i;
+        maps[i].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+        maps[i].descriptorCount = 1;
+        maps[i].stageFlags = VK_SHADER_STAGE_FRAGMENT_BIT;
+    }
+    lci.bindingCount = kMapKindCount;
+    lci.pBindings = maps.data();
+    ENGINE_VK_CHECK(vkCreateDescriptorSetLayout(dev, &lci, nullptr, &m_material_layout));
+
+    // Per frame: the uniform set. Materials: the objects' and the infinite ground's; they
+    // change only when textures are recreated (with no frame in flight), so one set each.
     VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kFramesInFlight},
-                                     {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, kFramesInFlight}};
+                                     {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2 * kMapKindCount}};
     VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pci.maxSets = kFramesInFlight;
+    pci.maxSets = kFramesInFlight + 2;
     pci.poolSizeCount = 2;
     pci.pPoolSizes = sizes;
     ENGINE_VK_CHECK(vkCreateDescriptorPool(dev, &pci, nullptr, &m_pool));
@@ -72,6 +84,13 @@ SceneRenderer::SceneRenderer(const Context& ctx, VkFormat color_format) : m_ctx(
     ai.descriptorSetCount = kFramesInFlight;
     ai.pSetLayouts = layouts.data();
     ENGINE_VK_CHECK(vkAllocateDescriptorSets(dev, &ai, m_sets.data()));
+    const VkDescriptorSetLayout material_layouts[2] = {m_material_layout, m_material_layout};
+    VkDescriptorSet material_sets[2]{};
+    ai.descriptorSetCount = 2;
+    ai.pSetLayouts = material_layouts;
+    ENGINE_VK_CHECK(vkAllocateDescriptorSets(dev, &ai, material_sets));
+    m_object_material = material_sets[0];
+    m_ground_material = material_sets[1];
 
     // One uniform buffer per frame in flight: the host rewrites it while the other frame runs.
     for (uint32_t i = 0; i < kFramesInFlight; ++i) {
@@ -89,8 +108,9 @@ SceneRenderer::SceneRenderer(const Context& ctx, VkFormat color_format) : m_ctx(
 
     VkPushConstantRange push{VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(DrawPushConstants)};
     VkPipelineLayoutCreateInfo plci{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
-    plci.setLayoutCount = 1;
-    plci.pSetLayouts = &m_set_layout;
+    const VkDescriptorSetLayout set_layouts[2] = {m_set_layout, m_material_layout};
+    plci.setLayoutCount = 2;
+    plci.pSetLayouts = set_layouts;
     plci.pushConstantRangeCount = 1;
     plci.pPushConstantRanges = &push;
     ENGINE_VK_CHECK(vkCreatePipelineLayout(dev, &plci, nullptr, &m_layout));
@@ -101,10 +121,12 @@ SceneRenderer::SceneRenderer(const Context& ctx, VkFormat color_format) : m_ctx(
 
 SceneRenderer::~SceneRenderer() {
     const VkDevice dev = m_ctx.device();
-    if (m_mesh) vkDestroyPipeline(dev, m_mesh, nullptr);
+    for (VkPipeline p : m_mesh)
+        if (p) vkDestroyPipeline(dev, p, nullptr);
     if (m_sky) vkDestroyPipeline(dev, m_sky, nullptr);
     if (m_layout) vkDestroyPipelineLayout(dev, m_layout, nullptr);
     if (m_pool) vkDestroyDescriptorPool(dev, m_pool, nullptr);
+    if (m_material_layout) vkDestroyDescriptorSetLayout(dev, m_material_layout, nullptr);
     if (m_set_layout) vkDestroyDescriptorSetLayout(dev, m_set_layout, nullptr);
 }
 
@@ -183,7 +205,24 @@ void SceneRenderer::create_pipelines(VkFormat color_format) {
     ds.depthTestEnable = VK_TRUE;
     ds.depthWriteEnable = VK_TRUE;
     ds.depthCompareOp = VK_COMPARE_OP_LESS;
-    ENGINE_VK_CHECK(vkCreateGraphicsPipelines(dev, VK_NULL_HANDLE, 1, &ci, nullptr, &m_mesh));
+    // One variant per shading path (specialization constants in scene.frag): the driver drops
+    // what a variant does not use. lavapipe runs both sides of a branch under a lane mask, so a
+    // uniform `if` alone would still pay for the parallax march and the unused normal path.
+    struct Spec {
+        int32_t normal_mode;   // 0 flat, 1 albedo bump, 2 normal map
+        VkBool32 parallax;
+    };
+    const VkSpecializationMapEntry entries[2] = {{0, offsetof(Spec, normal_mode), sizeof(int32_t)},
+                                                 {1, offsetof(Spec, parallax), sizeof(VkBool32)}};
+    for (uint32_t mode = 0; mode < 3; ++mode)
+        for (uint32_t parallax = 0; parallax < 2; ++parallax) {
+            const Spec spec{static_cast<int32_t>(mode), parallax};
+            VkSpecializationInfo si{2, entries, sizeof(spec), &spec};
+            stages[1].pSpecializationInfo = &si;
+            ENGINE_VK_CHECK(
+                vkCreateGraphicsPipelines(dev, VK_NULL_HANDLE, 1, &ci, nullptr, &m_mesh[mode * 2 + parallax]));
+        }
+    stages[1].pSpecializationInfo = nullptr;
 
     // Sky: drawn last at depth 1 where nothing else was drawn (the depth clear value is 1),
     // so covered pixels never run its shader. No depth write.
@@ -197,7 +236,7 @@ void SceneRenderer::create_pipelines(VkFormat color_format) {
 }
 
 void SceneRenderer::upload_meshes() {
-    const MeshData meshes[3] = {make_plane(kGroundSize, kGroundSize * 0.5f), make_uv_sphere(kSphereRadius, 64, 32),
+    const MeshData meshes[3] = {make_plane(kGroundSize, kGroundUvRepeat), make_uv_sphere(kSphereRadius, 64, 32),
                                 make_rounded_cube(kCubeHalf, 0.18f, 12)};
     for (const MeshData& m : meshes) {
         const VkDeviceSize vsize = m.vertices.size() * sizeof(Vertex);
@@ -223,17 +262,27 @@ void SceneRenderer::upload_meshes() {
     }
 }
 
-void SceneRenderer::set_texture(const Texture& texture) {
-    for (VkDescriptorSet set : m_sets) {
-        VkDescriptorImageInfo ii{texture.sampler(), texture.view(), VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
-        VkWriteDescriptorSet w{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-        w.dstSet = set;
-        w.dstBinding = 1;
-        w.descriptorCount = 1;
-        w.descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-        w.pImageInfo = &ii;
-        vkUpdateDescriptorSets(m_ctx.device(), 1, &w, 0, nullptr);
+void SceneRenderer::write_material_set(VkDescriptorSet set, const MaterialTextures& material) {
+    std::array<VkDescriptorImageInfo, kMapKindCount> images{};
+    std::array<VkWriteDescriptorSet, kMapKindCount> writes{};
+    for (uint32_t i = 0; i < kMapKindCount; ++i) {
+        const Texture& t = material.map(static_cast<MapKind>(i));
+        images[i] = {t.sampler(), t.view(), VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+        writes[i] = VkWriteDescriptorSet{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        writes[i].dstSet = set;
+        writes[i].dstBinding = i;
+        writes[i].descriptorCount = 1;
+        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+        writes[i].pImageInfo = &images[i];
     }
+    vkUpdateDescriptorSets(m_ctx.device(), kMapKindCount, writes.data(), 0, nullptr);
+}
+
+void SceneRenderer::set_material(const MaterialTextures& material) { write_material_set(m_object_material, material); }
+
+void SceneRenderer::set_ground_material(const MaterialTextures& ground) {
+    write_material_set(m_ground_material, ground);
+    m_has_ground_material = true;
 }
 
 void SceneRenderer::record(VkCommandBuffer cmd, uint32_t frame, VkImageView color, VkImageView depth,
@@ -251,7 +300,14 @@ void SceneRenderer::record(VkCommandBuffer cmd, uint32_t frame, VkImageView colo
     u.sky_zenith = glm::vec4(0.18f, 0.32f, 0.62f, s.exposure);
     u.sky_horizon = glm::vec4(0.62f, 0.70f, 0.80f, 0.0f);
     u.ground_color = glm::vec4(0.16f, 0.14f, 0.12f, 0.0f);
-    u.params = glm::vec4(s.tiling, s.roughness, s.metallic, s.ambient);
+    u.params = glm::vec4(s.tiling, s.roughness_bias, s.metallic, s.ambient);
+    const bool flat = s.flat_normals;
+    u.maps = glm::vec4(s.normal_map && !flat ? std::max(s.normal_strength, 1e-3f) : 0.0f,
+                       s.height_texels * s.height_depth, s.normal_map || flat ? 0.0f : s.bump, 0.0f);
+    const bool infinite = s.infinite_ground && m_has_ground_material;
+    u.ground = glm::vec4(infinite ? 1.0f : 0.0f, s.ground_texels_per_metre / s.ground_image_size,
+                         s.ground_window_centre.x, s.ground_window_centre.y);
+    u.ground_fade = glm::vec4(0.5f * s.ground_image_size / s.ground_texels_per_metre, 0.0f, 0.0f, 0.0f);
     // Shadow casters as spheres: exact for the sphere; for the cube a sphere between its
     // inscribed and circumscribed ones is a fair soft-shadow proxy.
     u.occluders[0] = glm::vec4(kSphereCentre, kSphereRadius);
@@ -283,11 +339,24 @@ void SceneRenderer::record(VkCommandBuffer cmd, uint32_t frame, VkImageView colo
     vkCmdSetScissor(cmd, 0, 1, &scissor);
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_layout, 0, 1, &m_sets[frame], 0, nullptr);
 
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_mesh);
+    const uint32_t normal_mode = flat ? 0u : s.normal_map ? 2u : s.bump > 0.0f ? 1u : 0u;
+    const uint32_t parallax = u.maps.y > 0.0f ? 1u : 0u;
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_mesh[normal_mode * 2 + parallax]);
     const auto where = placements();
     for (size_t i = 0; i < m_meshes.size(); ++i) {
         DrawPushConstants pc{where[i].model, where[i].material};
-        pc.material.w = s.bump;
+        const bool world_uv = i == 0 && infinite;   // the ground plane is mesh 0
+        if (i == 0) {
+            // The plane follows the camera target. Tiled, it moves by whole texture periods so
+            // the texture stays fixed in the world; infinite, its UVs come from world xz anyway.
+            const float period = kGroundSize / kGroundUvRepeat / (where[0].material.x * std::max(s.tiling, 1e-3f));
+            const glm::vec2 offset = world_uv ? glm::vec2(camera.target.x, camera.target.z)
+                                              : glm::round(glm::vec2(camera.target.x, camera.target.z) / period) * period;
+            pc.model = glm::translate(glm::mat4(1.0f), glm::vec3(offset.x, 0.0f, offset.y));
+        }
+        pc.material.w = world_uv ? 1.0f : 0.0f;
+        const VkDescriptorSet material = world_uv ? m_ground_material : m_object_material;
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_layout, 1, 1, &material, 0, nullptr);
         vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc),
                            &pc);
         const VkDeviceSize offset = 0;

@@ -99,6 +99,9 @@ Overlay::Overlay(const Context& ctx, VkFormat color_format, Window* window) : m_
     io.IniFilename = nullptr;   // never write imgui.ini into the working directory
     ImGui::StyleColorsDark();
     ImGui::GetStyle().WindowRounding = 4.0f;
+    // Compact rows: the panel (with up to 8 direction sliders) must fit a 720-pixel window.
+    ImGui::GetStyle().ItemSpacing.y = 2.0f;
+    ImGui::GetStyle().FramePadding.y = 1.0f;
     linearize_style(ImGui::GetStyle());
     if (window) {
         ImGui_ImplGlfw_InitForVulkan(window->native(), true);   // chains to the Window's callbacks
@@ -154,9 +157,11 @@ OverlayActions Overlay::draw_panel(MaterialControls& c, SceneSettings& scene, co
     ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize(ImVec2(340, 0), ImGuiCond_FirstUseEver);
     ImGui::Begin("ntex material");
+    ImGui::PushItemWidth(-118.0f);   // room for the longest label ("truncation psi")
     ImGui::Text("model: %s", info.model.c_str());
     ImGui::Text("generator: %s", info.backend.c_str());
     ImGui::Text("renderer: %s", info.device.c_str());
+    ImGui::Text("maps: %s", info.maps.c_str());
     ImGui::Separator();
 
     int seed = static_cast<int>(c.seed);
@@ -168,10 +173,14 @@ OverlayActions Overlay::draw_panel(MaterialControls& c, SceneSettings& scene, co
         c.seed = std::uniform_int_distribution<uint32_t>(0, 1000000)(m_rng);
         a.seed_changed = true;
     }
-    for (uint32_t i = 0; i < c.z_count; ++i) {
-        char label[16];
-        std::snprintf(label, sizeof(label), "z[%u]", i);
-        if (ImGui::SliderFloat(label, &c.z[i], -3.0f, 3.0f, "%.2f")) a.latent_changed = true;
+    // Collapsed by default: the panel must fit a 720-pixel-high window with the directions.
+    if (ImGui::TreeNode("latent z[0..7]")) {
+        for (uint32_t i = 0; i < c.z_count; ++i) {
+            char label[16];
+            std::snprintf(label, sizeof(label), "z[%u]", i);
+            if (ImGui::SliderFloat(label, &c.z[i], -3.0f, 3.0f, "%.2f")) a.latent_changed = true;
+        }
+        ImGui::TreePop();
     }
     if (ImGui::SliderFloat("truncation psi", &c.psi, 0.0f, 1.5f, "%.2f")) a.psi_changed = true;
     ImGui::Checkbox("animate", &c.animate);
@@ -192,21 +201,60 @@ OverlayActions Overlay::draw_panel(MaterialControls& c, SceneSettings& scene, co
     }
     if (!active) pending = c.resolution;
 
+    if (!c.direction_labels.empty()) {
+        ImGui::Separator();
+        ImGui::TextUnformatted("latent directions (sigma)");
+        const size_t n = std::min<size_t>(c.direction_labels.size(), MaterialControls::kMaxDirections);
+        for (size_t i = 0; i < n; ++i) {
+            ImGui::PushID(static_cast<int>(i));
+            if (ImGui::SliderFloat(c.direction_labels[i].c_str(), &c.directions[i], -3.0f, 3.0f, "%.2f"))
+                a.directions_changed = true;
+            ImGui::PopID();
+        }
+        if (ImGui::Button("Reset directions")) {
+            c.directions.fill(0.0f);
+            a.directions_changed = true;
+        }
+    }
+
     ImGui::Separator();
     ImGui::SliderFloat("tiling", &scene.tiling, 0.25f, 8.0f, "%.2f");
-    ImGui::SliderFloat("roughness", &scene.roughness, 0.05f, 1.0f, "%.2f");
+    ImGui::SliderFloat("roughness bias", &scene.roughness_bias, -0.5f, 0.5f, "%.2f");
     ImGui::SliderFloat("metallic", &scene.metallic, 0.0f, 1.0f, "%.2f");
-    ImGui::SliderFloat("bump", &scene.bump, 0.0f, 4.0f, "%.2f");
+    if (info.has_normal_map)
+        ImGui::SliderFloat("normal strength", &scene.normal_strength, 0.0f, 3.0f, "%.2f");
+    else
+        ImGui::SliderFloat("bump", &scene.bump, 0.0f, 4.0f, "%.2f");
+    ImGui::Checkbox("flat normals", &scene.flat_normals);
+    if (info.has_height_map) ImGui::SliderFloat("height depth", &scene.height_depth, 0.0f, 4.0f, "%.2f");
     ImGui::SliderFloat("exposure", &scene.exposure, 0.1f, 4.0f, "%.2f");
+    if (ImGui::Checkbox("infinite ground", &c.infinite_ground)) a.ground_changed = true;
+    if (!info.ground_status.empty()) ImGui::TextWrapped("%s", info.ground_status.c_str());
+    if (ImGui::CollapsingHeader("preset & bake")) {
+        ImGui::InputText("preset", c.preset_path.data(), c.preset_path.size());
+        if (ImGui::Button("Save preset")) a.save_preset = true;
+        ImGui::SameLine();
+        if (ImGui::Button("Load preset")) a.load_preset = true;
+        ImGui::InputText("bake to", c.bake_path.data(), c.bake_path.size());
+        ImGui::SliderInt("bake size", &c.bake_size, 256, 4096, "%d", ImGuiSliderFlags_AlwaysClamp);
+        c.bake_size = (c.bake_size + 8) / 16 * 16;
+        if (ImGui::Button("Bake maps (PNG)")) a.bake = true;
+        if (!info.file_status.empty()) ImGui::TextWrapped("%s", info.file_status.c_str());
+    }
     ImGui::Separator();
-    ImGui::Text("generation: %.1f ms (%d x %d)", static_cast<double>(info.generation_ms), c.resolution, c.resolution);
+    ImGui::Text("generation: %.1f ms (%d x %d)%s", static_cast<double>(info.generation_ms), c.resolution, c.resolution,
+                info.generating ? " ..." : "");
+    ImGui::Text("result #%llu, %d frames ago", info.result_id, info.frames_since_result);
     ImGui::Text("frame: %.1f ms  (%.1f FPS)", static_cast<double>(info.frame_ms), static_cast<double>(info.fps));
-    ImGui::TextDisabled("left-drag: orbit, wheel: zoom");
+    ImGui::TextDisabled("left-drag: orbit, wheel: zoom, right-drag/WASD: move");
+    ImGui::PopItemWidth();
     ImGui::End();
     return a;
 }
 
 bool Overlay::wants_mouse() const { return ImGui::GetIO().WantCaptureMouse; }
+
+bool Overlay::wants_keyboard() const { return ImGui::GetIO().WantCaptureKeyboard; }
 
 VkFramebuffer Overlay::framebuffer_for(VkImageView view, VkExtent2D extent) {
     if (extent.width != m_framebuffer_extent.width || extent.height != m_framebuffer_extent.height) {

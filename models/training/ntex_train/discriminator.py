@@ -22,9 +22,10 @@ class EqualConv(nn.Module):
 class Discriminator(nn.Module):
     """64 -> 32 -> 16 -> 8 -> 4 with 3x3 convs, lrelu and 2x2 average pooling, minibatch stddev, linear head."""
 
-    def __init__(self, channels=(32, 64, 96, 128), mbstd_group=4):
+    def __init__(self, channels=(32, 64, 96, 128), mbstd_group=4, in_channels=3):
+        """in_channels: 3 for albedo; 7 for a material (albedo 3, height, roughness, 2 mask planes)."""
         super().__init__()
-        cs = (3,) + tuple(channels)
+        cs = (in_channels,) + tuple(channels)
         self.convs = nn.ModuleList(EqualConv(cs[i], cs[i + 1], 3) for i in range(len(channels)))
         self.final = EqualConv(cs[-1] + 1, cs[-1], 3)
         self.head = nn.Parameter(torch.randn(1, cs[-1] * 16))

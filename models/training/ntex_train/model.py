@@ -86,8 +86,10 @@ class ModConv(nn.Module):
 
 class Generator(nn.Module):
     def __init__(self, z_dim=64, w_dim=128, noise_channels=16, cell_size=16, mapping_layers=2,
-                 mapping_lr_mul=0.01, w_avg_beta=0.995):
+                 mapping_lr_mul=0.01, w_avg_beta=0.995, out_channels=3):
+        """out_channels: 3 = albedo only (albedo_v1); 5 = albedo, height, roughness (material.py)."""
         super().__init__()
+        self.out_channels = out_channels
         self.z_dim, self.w_dim = z_dim, w_dim
         self.noise_channels, self.cell_size = noise_channels, cell_size
         self.w_avg_beta = w_avg_beta
@@ -106,7 +108,8 @@ class Generator(nn.Module):
                 self.convs[str(idx)] = ModConv(w_dim, a, b, 3, noise=(ci == 0))
                 self.ops.append({"op": "modconv", "index": idx})
         idx = len(self.ops)
-        self.convs[str(idx)] = ModConv(w_dim, STAGES[-1][2], 3, 1, demodulate=False, activation="tanh")
+        self.convs[str(idx)] = ModConv(w_dim, STAGES[-1][2], out_channels, 1, demodulate=False,
+                                          activation="tanh")
         self.ops.append({"op": "modconv", "index": idx})
         self.ops.append({"op": "output", "scale": 0.5, "shift": 0.5})
         assert noise_channels == STAGES[0][0]
@@ -209,8 +212,8 @@ class Generator(nn.Module):
 
 
 def count_parameters(tensors):
-    """Exported parameters, excluding the w_avg statistic."""
-    return int(sum(v.size for k, v in tensors.items() if k != "mapping.w_avg"))
+    """Exported parameters, excluding the w_avg statistic and the latent directions (analysis results)."""
+    return int(sum(v.size for k, v in tensors.items() if k != "mapping.w_avg" and not k.startswith("directions.")))
 
 
 def flops_per_megapixel(synthesis, cell_size):

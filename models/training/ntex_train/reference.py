@@ -45,9 +45,26 @@ class ReferenceModel:
             if name not in arrays or list(arrays[name].shape) != list(info["shape"]) or info["dtype"] != "F32":
                 raise ValueError(f"invalid model: tensor '{name}' missing or with the wrong shape/dtype")
         self.t = {k: torch.from_numpy(v.astype(np.float32)) for k, v in arrays.items()}
+        self._check_outputs()
         lat = d["latent"]
         self.z_dim, self.w_dim = lat["z_dim"], lat["w_dim"]
         self.noise_channels, self.cell_size = lat["noise_channels"], lat["cell_size"]
+
+    def _check_outputs(self):
+        """The `outputs` list: derived maps name a height map and need a positive `height_scale`."""
+        outs = self.desc.get("outputs") or []
+        names = {o["name"]: o for o in outs}
+        for o in outs:
+            src = o.get("derived_from")
+            if src is None:
+                continue
+            if o.get("semantics") != "normal":
+                raise ValueError(f"invalid model: map '{o['name']}' is derived but not a normal map")
+            if src not in names or names[src].get("semantics") != "height" or len(names[src]["channels"]) != 1:
+                raise ValueError(f"invalid model: map '{o['name']}' is derived from '{src}', not a 1-channel height map")
+            hs = self.desc.get("height_scale")
+            if not isinstance(hs, (int, float)) or not hs > 0:
+                raise ValueError("invalid model: a derived normal map needs a positive height_scale")
 
     # z -> w
     def mapping(self, z, psi=1.0):
@@ -113,3 +130,34 @@ class ReferenceModel:
             w = self.mapping(z, psi)
             grid, maps = self.noise(seed, height // self.cell_size, width // self.cell_size)
             return self.synthesis(self.modulated_weights(w), grid, maps)
+
+    def maps(self, image):
+        """The `outputs` maps of a synthesis result [C, H, W] (after the output op), in the JSON's
+        order: {name: [channels, H, W]} in the map's range normalised to [0, 1] ((v - lo) / (hi - lo)).
+        A derived normal (docs/model_format.md, "Material outputs") comes from its height map with
+        wrap-around central differences, n = normalize(-s gx, +s gy, 1) (OpenGL, rows top to bottom,
+        s = height_scale), encoded n * 0.5 + 0.5."""
+        outs = self.desc.get("outputs") or [{"name": "albedo", "channels": list(range(image.shape[0]))}]
+
+        def plain(o):
+            lo, hi = o.get("range", [0.0, 1.0])
+            return (image[o["channels"]] - lo) / (hi - lo)
+
+        by_name = {o["name"]: o for o in outs}
+        result = {}
+        for o in outs:
+            if o.get("derived_from") is None:
+                result[o["name"]] = plain(o)
+                continue
+            h = plain(by_name[o["derived_from"]])[0]
+            s = float(self.desc["height_scale"])
+            gx = (torch.roll(h, -1, dims=1) - torch.roll(h, 1, dims=1)) * 0.5
+            gy = (torch.roll(h, -1, dims=0) - torch.roll(h, 1, dims=0)) * 0.5
+            n = torch.stack([-s * gx, s * gy, torch.ones_like(h)])
+            n = n / torch.sqrt(n.square().sum(dim=0, keepdim=True))
+            result[o["name"]] = n * 0.5 + 0.5
+        return result
+
+    def generate_maps(self, seed, width, height, z=None, psi=1.0):
+        """Every map of `outputs` for a seed: {name: [C, height, width] float32} (see maps())."""
+        return self.maps(self.generate(seed, width, height, z, psi))

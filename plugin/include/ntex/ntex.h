@@ -47,7 +47,11 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_MODEL_INFO = 3,
     NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO = 4,
     NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS = 5,
-    NTEX_STRUCTURE_TYPE_HOST_IMAGE = 6
+    NTEX_STRUCTURE_TYPE_HOST_IMAGE = 6,
+    /* ntex_vulkan.h */
+    NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO = 100,
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO = 101,
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES = 102
 } NtexStructureType;
 
 typedef enum NtexBackend {
@@ -223,6 +227,18 @@ NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, cons
 NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const uint32_t* pMapIndices,
                                  const NtexHostImage* pImages, uint64_t* pResultId);
 
+/* --- presets ------------------------------------------------------------------------------ */
+
+/* Saves the generator's current parameters (seed, z if explicit, psi, direction offsets by label,
+ * origin) as JSON (docs/embedding.md, "Presets"). Written atomically (temp file + rename): a failed
+ * or interrupted save leaves an existing file untouched. Errors: INVALID_ARGUMENT, IO. */
+NTEX_API NtexResult ntexSavePreset(NtexGenerator generator, const char* pPath);
+/* Loads a preset and applies it as ntexSetGeneratorParams would. The preset must name this
+ * generator's model (by name) and only its directions' labels; on any error the generator's
+ * parameters are unchanged. Errors: FILE_NOT_FOUND, INVALID_ARGUMENT (malformed preset: the message
+ * names the file and field; other model; unknown direction label). */
+NTEX_API NtexResult ntexLoadPreset(NtexGenerator generator, const char* pPath);
+
 /* One PFN_ typedef per entry point, for hosts that load ntex dynamically. */
 typedef const char* (*PFN_ntexResultToString)(NtexResult);
 typedef const char* (*PFN_ntexGetLastErrorMessage)(void);
@@ -241,6 +257,8 @@ typedef NtexResult (*PFN_ntexGenerateAsync)(NtexGenerator);
 typedef NtexResult (*PFN_ntexGetResultId)(NtexGenerator, uint64_t*);
 typedef NtexResult (*PFN_ntexWaitIdle)(NtexGenerator);
 typedef NtexResult (*PFN_ntexReadMap)(NtexGenerator, uint32_t, const NtexHostImage*);
+typedef NtexResult (*PFN_ntexSavePreset)(NtexGenerator, const char*);
+typedef NtexResult (*PFN_ntexLoadPreset)(NtexGenerator, const char*);
 typedef NtexResult (*PFN_ntexReadMaps)(NtexGenerator, uint32_t, const uint32_t*, const NtexHostImage*, uint64_t*);
 
 #ifdef __cplusplus

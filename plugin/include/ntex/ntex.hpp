@@ -7,6 +7,7 @@
 #include <ntex/ntex.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -117,16 +118,43 @@ private:
     Owner m_handle;
 };
 
+// Bytes per texel of a host format (0 for an unknown value).
+inline std::size_t host_format_texel_size(NtexHostFormat format) noexcept {
+    switch (format) {
+        case NTEX_HOST_FORMAT_R8G8B8A8: return 4;
+        case NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT: return 16;
+        case NTEX_HOST_FORMAT_R8_UNORM: return 1;
+        case NTEX_HOST_FORMAT_R16_UNORM: return 2;
+        case NTEX_HOST_FORMAT_R32_SFLOAT: return 4;
+    }
+    return 0;
+}
+
+// A generator: one output size and tiling mode. Used by one thread at a time, except that the
+// read_* functions may run while an asynchronous generation (generate_async) is in flight.
 class Generator {
 public:
+    // Everything ntexSetGeneratorParams takes (ntex.h, NtexGeneratorParams).
+    struct Params {
+        uint32_t seed = 0;
+        float truncation_psi = 1.0f;
+        std::vector<float> z;                  // empty: z from the seed; else zDim values
+        std::vector<float> direction_offsets;  // at most the model's directionCount, in sigmas
+        int32_t origin_x = 0;                  // INFINITE mode only (multiples of cellSize)
+        int32_t origin_y = 0;
+    };
+
     Generator() = default;
-    // The model must outlive the generator.
-    Generator(const Context& context, const Model& model, uint32_t width, uint32_t height) {
+    // The model must outlive the generator. Throws INVALID_ARGUMENT (size, tiling mode) or
+    // OUT_OF_MEMORY (the planned buffers exceed the budget).
+    Generator(const Context& context, const Model& model, uint32_t width, uint32_t height,
+              NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE) {
         NtexGeneratorCreateInfo info{};
         info.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
         info.model = model.get();
         info.width = width;
         info.height = height;
+        info.tilingMode = tiling;
         NtexGenerator handle = nullptr;
         check(ntexCreateGenerator(context.get(), &info, &handle));
         m_handle = Owner(handle);
@@ -139,16 +167,42 @@ public:
 
     // z empty: z from the seed.
     void set_params(uint32_t seed, float psi = 1.0f, const std::vector<float>& z = {}) {
+        Params p;
+        p.seed = seed;
+        p.truncation_psi = psi;
+        p.z = z;
+        set_params(p);
+    }
+    // Throws INVALID_ARGUMENT for NaN values, wrong counts, or an origin the tiling mode refuses.
+    void set_params(const Params& p) {
         NtexGeneratorParams params{};
         params.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
-        params.seed = seed;
-        params.pZ = z.empty() ? nullptr : z.data();
-        params.zCount = static_cast<uint32_t>(z.size());
-        params.truncationPsi = psi;
+        params.seed = p.seed;
+        params.pZ = p.z.empty() ? nullptr : p.z.data();
+        params.zCount = static_cast<uint32_t>(p.z.size());
+        params.truncationPsi = p.truncation_psi;
+        params.pDirectionOffsets = p.direction_offsets.empty() ? nullptr : p.direction_offsets.data();
+        params.directionCount = static_cast<uint32_t>(p.direction_offsets.size());
+        params.originX = p.origin_x;
+        params.originY = p.origin_y;
         check(ntexSetGeneratorParams(m_handle.get(), &params));
     }
+    // Synchronous: waits for any asynchronous generation, then generates on this thread.
     void generate() { check(ntexGenerate(m_handle.get())); }
+    // Queues a generation on the worker thread; a queued request not yet started is replaced.
+    void generate_async() { check(ntexGenerateAsync(m_handle.get())); }
+    // The newest complete result's id (0 before the first); `idle` (optional) receives whether no
+    // generation is queued or running. Rethrows a failed asynchronous generation's error. Never blocks.
+    uint64_t result_id(bool* idle = nullptr) const {
+        uint64_t id = 0;
+        const NtexResult r = check(ntexGetResultId(m_handle.get(), &id));
+        if (idle != nullptr) *idle = r == NTEX_SUCCESS;
+        return id;
+    }
+    void wait_idle() { check(ntexWaitIdle(m_handle.get())); }
 
+    // One map of the newest complete result into a host image; nothing is written before the first
+    // result (NTEX_NOT_READY is returned by ntexReadMap, not thrown).
     void read_map(uint32_t map_index, NtexHostFormat format, void* data, std::size_t row_pitch, std::size_t size) const {
         NtexHostImage image{};
         image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
@@ -158,12 +212,22 @@ public:
         image.size = size;
         check(ntexReadMap(m_handle.get(), map_index, &image));
     }
-    // Tightly packed RGBA8 copy of a map.
-    std::vector<uint8_t> read_rgba8(uint32_t map_index) const {
-        std::vector<uint8_t> pixels(static_cast<std::size_t>(m_width) * m_height * 4);
-        read_map(map_index, NTEX_HOST_FORMAT_R8G8B8A8, pixels.data(), static_cast<std::size_t>(m_width) * 4, pixels.size());
-        return pixels;
+    // Several maps from one complete result (never mixed); returns its id, or 0 (NTEX_NOT_READY,
+    // nothing written) before the first result. Safe while generate_async's work runs.
+    uint64_t read_maps(uint32_t count, const uint32_t* map_indices, const NtexHostImage* images) const {
+        uint64_t id = 0;
+        check(ntexReadMaps(m_handle.get(), count, map_indices, images, &id));
+        return id;
     }
+    // Tightly packed copy of a map in any host format.
+    std::vector<uint8_t> read_map(uint32_t map_index, NtexHostFormat format) const {
+        const std::size_t pitch = static_cast<std::size_t>(m_width) * host_format_texel_size(format);
+        std::vector<uint8_t> bytes(pitch * m_height);
+        read_map(map_index, format, bytes.data(), pitch, bytes.size());
+        return bytes;
+    }
+    // Tightly packed RGBA8 copy of a map.
+    std::vector<uint8_t> read_rgba8(uint32_t map_index) const { return read_map(map_index, NTEX_HOST_FORMAT_R8G8B8A8); }
 
 private:
     using Owner = detail::UniqueHandle<NtexGenerator, ntexDestroyGenerator>;

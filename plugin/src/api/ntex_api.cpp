@@ -2,9 +2,11 @@
 // The C boundary: validates arguments and turns every exception into an NtexResult, keeps the
 // message for ntexGetLastErrorMessage and sends it to the host's log callback. Nothing throws
 // across extern "C".
+#include "api/guard.h"
 #include "api/handles.h"
 #include "core/error.h"
 #include "runtime/hash_noise.h"
+#include "runtime/tiling.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -20,7 +22,11 @@ namespace {
 
 thread_local std::string t_last_error;
 
-void set_last_error(const ntex::Logger* logger, const char* function, NtexResult result, const char* message) noexcept {
+}  // namespace
+
+namespace ntex::api {
+
+void set_last_error(const Logger* logger, const char* function, NtexResult result, const char* message) noexcept {
     try {
         t_last_error = message;
         if (logger != nullptr) {
@@ -32,13 +38,10 @@ void set_last_error(const ntex::Logger* logger, const char* function, NtexResult
     }
 }
 
-// Runs body; maps exceptions to result codes. The only place exceptions become codes.
-template <typename Body>
-NtexResult guarded(const ntex::Logger* logger, const char* function, Body&& body) noexcept {
+NtexResult translate_exception(const Logger* logger, const char* function) noexcept {
     try {
-        body();
-        return NTEX_SUCCESS;
-    } catch (const ntex::Error& e) {
+        throw;
+    } catch (const Error& e) {
         set_last_error(logger, function, e.result(), e.what());
         return e.result();
     } catch (const dnnl::error& e) {
@@ -56,30 +59,32 @@ NtexResult guarded(const ntex::Logger* logger, const char* function, Body&& body
     }
 }
 
+GeneratorShape generator_shape(NtexGenerator generator) {
+    const TextureGenerator& g = generator->generator->generator();
+    GeneratorShape shape;
+    shape.width = static_cast<uint32_t>(g.width());
+    shape.height = static_cast<uint32_t>(g.height());
+    for (const OutputMap& m : g.model().description().outputs) shape.semantics.push_back(static_cast<NtexMapSemantic>(m.semantic));
+    return shape;
+}
+
+}  // namespace ntex::api
+
+namespace {
+
+// The two fields every extension struct begins with.
+struct NtexStructureHeader {
+    NtexStructureType sType;
+    const void* pNext;
+};
+
 using ntex::fail;
+using ntex::api::guarded;
+using ntex::api::logger_of;
+using ntex::api::raw_enum;
+using ntex::api::require_non_null;
+using ntex::api::require_stype;
 
-// Enum fields come from C callers and may hold any int; reading them through the enum type would
-// be undefined for out-of-range values, so they are inspected as their raw integer.
-template <typename E>
-int raw_enum(const E& value) noexcept {
-    static_assert(sizeof(E) == sizeof(int), "C enums are int-sized here");
-    int raw = 0;
-    std::memcpy(&raw, &value, sizeof raw);
-    return raw;
-}
-
-template <typename T>
-void require_non_null(const T* p, const char* name) {
-    if (p == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, name, " is NULL");
-}
-
-void require_stype(const NtexStructureType& actual, NtexStructureType expected, const char* name) {
-    if (raw_enum(actual) != static_cast<int>(expected)) {
-        fail(NTEX_ERROR_INVALID_ARGUMENT, name, "->sType is ", raw_enum(actual), ", expected ", static_cast<int>(expected));
-    }
-}
-
-const ntex::Logger* logger_of(NtexContext c) noexcept { return c ? &c->logger : nullptr; }
 
 void copy_name(char (&dst)[NTEX_MAX_NAME_SIZE], const std::string& src) noexcept {
     std::size_t n = std::min<std::size_t>(src.size(), NTEX_MAX_NAME_SIZE - 1);
@@ -137,6 +142,16 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         auto context = std::make_unique<NtexContext_T>();
         context->logger = host_logger;
         context->backend = backend;
+        // Extension structs: walk pNext (Vulkan style); unknown sTypes are an error, not ignored.
+        for (auto* next = static_cast<const NtexStructureHeader*>(pCreateInfo->pNext); next != nullptr;
+             next = static_cast<const NtexStructureHeader*>(next->pNext)) {
+            if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO) {
+                context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*reinterpret_cast<const NtexVulkanDeviceInfo*>(next));
+                context->logger.info("ntex: Vulkan device " + context->vulkan->describe());
+            } else {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", raw_enum(next->sType));
+            }
+        }
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());
         context->logger.info(ntex::cat("ntex: CPU backend (oneDNN ", dnnl::version()->major, ".", dnnl::version()->minor, ".",
                                        dnnl::version()->patch, "), ", context->threads, " threads"));
@@ -185,8 +200,16 @@ NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo) {
         pInfo->wDim = static_cast<uint32_t>(d.w_dim);
         pInfo->cellSize = static_cast<uint32_t>(d.cell_size);
         pInfo->mapCount = static_cast<uint32_t>(d.outputs.size());
-        for (std::size_t i = 0; i < d.outputs.size() && i < NTEX_MAX_MAPS; ++i) copy_name(pInfo->mapNames[i], d.outputs[i].name);
+        for (std::size_t i = 0; i < d.outputs.size() && i < NTEX_MAX_MAPS; ++i) {
+            copy_name(pInfo->mapNames[i], d.outputs[i].name);
+            pInfo->mapSemantics[i] = static_cast<NtexMapSemantic>(d.outputs[i].semantic);
+            pInfo->mapChannels[i] = static_cast<uint32_t>(d.outputs[i].channel_count());
+        }
         pInfo->parameterCount = model->model->parameter_count();
+        pInfo->haloPixels = static_cast<uint32_t>(ntex::halo_pixels(d));
+        pInfo->heightScale = d.height_scale;
+        pInfo->directionCount = static_cast<uint32_t>(d.directions.size());
+        for (std::size_t i = 0; i < d.directions.size() && i < NTEX_MAX_DIRECTIONS; ++i) copy_name(pInfo->directionLabels[i], d.directions[i].label);
     });
 }
 
@@ -212,15 +235,24 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         require_stype(pCreateInfo->sType, NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO, "pCreateInfo");
         require_non_null(pCreateInfo->model, "pCreateInfo->model");
         ntex::TextureGenerator::validate_size(pCreateInfo->model->model->description(), pCreateInfo->width, pCreateInfo->height);
+        const int tiling = raw_enum(pCreateInfo->tilingMode);
+        if (tiling != NTEX_TILING_MODE_TILEABLE && tiling != NTEX_TILING_MODE_INFINITE) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->tilingMode ", tiling, " is not a known NtexTilingMode");
+        }
         auto generator = std::make_unique<NtexGenerator_T>();
         generator->context = context;
         ntex::GeneratorSettings settings;
         settings.threads = context->threads;
-        generator->generator = std::make_unique<ntex::TextureGenerator>(pCreateInfo->model->model, static_cast<int>(pCreateInfo->width),
-                                                                        static_cast<int>(pCreateInfo->height), settings);
-        context->logger.info(ntex::cat("ntex: generator ", pCreateInfo->width, "x", pCreateInfo->height, " on the CPU backend, ",
-                                       context->threads, " threads"));
-        context->logger.debug("ntex: plan:\n" + generator->generator->backend().describe());
+        settings.tiling = static_cast<NtexTilingMode>(tiling);
+        generator->generator = std::make_unique<ntex::AsyncGenerator>(pCreateInfo->model->model, static_cast<int>(pCreateInfo->width),
+                                                                      static_cast<int>(pCreateInfo->height), settings);
+        ntex::TextureGenerator& g = generator->generator->generator();
+        context->logger.info(ntex::cat("ntex: generator ", pCreateInfo->width, "x", pCreateInfo->height,
+                                       tiling == NTEX_TILING_MODE_INFINITE ? ntex::cat(" infinite (halo ", g.halo(), ")") : std::string(" tileable"),
+                                       " on the CPU backend, ", context->threads, " threads"));
+        context->logger.debug("ntex: plan:\n" + g.backend().describe());
+        generator->z.assign(static_cast<std::size_t>(g.model().description().z_dim), 0.0f);
+        generator->offsets.assign(g.model().description().directions.size(), 0.0f);
         *pGenerator = generator.release();
     });
 }
@@ -232,11 +264,29 @@ NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGe
         require_non_null(generator, "generator");
         require_non_null(pParams, "pParams");
         require_stype(pParams->sType, NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS, "pParams");
-        const uint32_t z_dim = static_cast<uint32_t>(generator->generator->model().description().z_dim);
+        const uint32_t z_dim = static_cast<uint32_t>(generator->generator->generator().model().description().z_dim);
         if (pParams->pZ != nullptr && pParams->zCount != z_dim) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pParams->zCount ", pParams->zCount, " differs from the model's zDim ", z_dim);
         }
-        generator->generator->set_params(pParams->seed, pParams->pZ, pParams->truncationPsi);
+        ntex::GeneratorParams p;
+        p.seed = pParams->seed;
+        p.z = pParams->pZ;
+        p.psi = pParams->truncationPsi;
+        p.direction_offsets = pParams->pDirectionOffsets;
+        p.direction_count = pParams->directionCount;
+        p.origin_x = pParams->originX;
+        p.origin_y = pParams->originY;
+        generator->generator->set_params(p);
+        // Recorded for ntexSavePreset; sizes were fixed at creation, so this never allocates.
+        generator->seed = p.seed;
+        generator->has_z = p.z != nullptr;
+        if (p.z != nullptr) std::copy(p.z, p.z + z_dim, generator->z.begin());
+        generator->psi = p.psi;
+        generator->direction_count = p.direction_count;
+        std::fill(generator->offsets.begin(), generator->offsets.end(), 0.0f);
+        if (p.direction_offsets != nullptr) std::copy(p.direction_offsets, p.direction_offsets + p.direction_count, generator->offsets.begin());
+        generator->origin_x = p.origin_x;
+        generator->origin_y = p.origin_y;
     });
 }
 
@@ -247,55 +297,80 @@ NTEX_API NtexResult ntexGenerate(NtexGenerator generator) {
     });
 }
 
-NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, const NtexHostImage* pImage) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexReadMap", [&] {
-        require_non_null(generator, "generator");
-        require_non_null(pImage, "pImage");
-        require_stype(pImage->sType, NTEX_STRUCTURE_TYPE_HOST_IMAGE, "pImage");
-        require_non_null(pImage->pData, "pImage->pData");
-        const int format = raw_enum(pImage->format);
-        if (format != NTEX_HOST_FORMAT_R8G8B8A8 && format != NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT) {
-            fail(NTEX_ERROR_INVALID_ARGUMENT, "pImage->format ", format, " is not a known NtexHostFormat");
-        }
-        generator->generator->read_map(mapIndex, pImage->format, pImage->pData, pImage->rowPitch, pImage->size);
-    });
-}
-
-}  // extern "C"
-
-// Header version 2 entry points: placeholders until the asynchronous runtime lands (issue 4).
-extern "C" {
-
 NTEX_API NtexResult ntexGenerateAsync(NtexGenerator generator) {
     return guarded(generator ? logger_of(generator->context) : nullptr, "ntexGenerateAsync", [&] {
         require_non_null(generator, "generator");
-        generator->generator->generate();
+        generator->generator->generate_async();
     });
 }
 
 NTEX_API NtexResult ntexGetResultId(NtexGenerator generator, uint64_t* pResultId) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexGetResultId", [&] {
+    // NOT_READY is the usual answer while a generation runs (polled every frame): a status, not
+    // logged as an error.
+    bool busy = false;
+    NtexResult result = guarded(generator ? logger_of(generator->context) : nullptr, "ntexGetResultId", [&] {
         require_non_null(generator, "generator");
         require_non_null(pResultId, "pResultId");
-        *pResultId = generator->generator->has_result() ? 1 : 0;
+        busy = generator->generator->poll(pResultId);
     });
+    return result == NTEX_SUCCESS && busy ? NTEX_NOT_READY : result;
 }
 
 NTEX_API NtexResult ntexWaitIdle(NtexGenerator generator) {
     return guarded(generator ? logger_of(generator->context) : nullptr, "ntexWaitIdle", [&] {
         require_non_null(generator, "generator");
+        generator->generator->wait_idle();
     });
 }
 
-NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const uint32_t* pMapIndices,
-                                 const NtexHostImage* pImages, uint64_t* pResultId) {
-    for (uint32_t i = 0; i < count; ++i) {
-        if (pMapIndices == nullptr || pImages == nullptr) break;
-        NtexResult r = ntexReadMap(generator, pMapIndices[i], &pImages[i]);
-        if (r != NTEX_SUCCESS) return r;
+}  // extern "C"
+
+namespace {
+// `index` < 0: the single image of ntexReadMap ("pImage"), else pImages[index].
+ntex::HostImageView host_image_view(const NtexHostImage* image, int index) {
+    auto name = [&] { return index < 0 ? std::string("pImage") : ntex::cat("pImages[", index, "]"); };
+    if (image == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, name(), " is NULL");
+    if (raw_enum(image->sType) != NTEX_STRUCTURE_TYPE_HOST_IMAGE) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, name(), "->sType is ", raw_enum(image->sType), ", expected ",
+             static_cast<int>(NTEX_STRUCTURE_TYPE_HOST_IMAGE));
     }
-    if (pResultId != nullptr) *pResultId = 1;
-    return NTEX_SUCCESS;
+    const int format = raw_enum(image->format);
+    if (ntex::host_format_texel_size(format) == 0) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, name(), "->format ", format, " is not a known NtexHostFormat");
+    }
+    if (image->pData == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, name(), "->pData is NULL");
+    ntex::HostImageView v;
+    v.format = static_cast<NtexHostFormat>(format);
+    v.data = image->pData;
+    v.row_pitch = image->rowPitch;
+    v.size = image->size;
+    return v;
+}
+}  // namespace
+
+extern "C" {
+
+NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, const NtexHostImage* pImage) {
+    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexReadMap", [&] {
+        require_non_null(generator, "generator");
+        const ntex::HostImageView view = host_image_view(pImage, -1);
+        generator->generator->read_maps(1, &mapIndex, &view, nullptr);
+    });
+}
+
+NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const uint32_t* pMapIndices, const NtexHostImage* pImages,
+                                 uint64_t* pResultId) {
+    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexReadMaps", [&] {
+        require_non_null(generator, "generator");
+        if (count > NTEX_MAX_MAPS) fail(NTEX_ERROR_INVALID_ARGUMENT, "count ", count, " is above NTEX_MAX_MAPS (", NTEX_MAX_MAPS, ")");
+        if (count > 0) {
+            require_non_null(pMapIndices, "pMapIndices");
+            require_non_null(pImages, "pImages");
+        }
+        ntex::HostImageView views[NTEX_MAX_MAPS];
+        for (uint32_t i = 0; i < count; ++i) views[i] = host_image_view(&pImages[i], static_cast<int>(i));
+        generator->generator->read_maps(count, pMapIndices, views, pResultId);
+    });
 }
 
 }  // extern "C"

@@ -59,6 +59,16 @@ std::shared_ptr<const LoadedModel> LoadedModel::from_parts(ModelDescription desc
         }
         model->m_tensors.emplace(name, std::move(values));
     }
+    // Latent directions are unit vectors (their scale is sigma); a non-unit one is an exporter bug.
+    for (std::size_t i = 0; i < description.directions.size(); ++i) {
+        const std::vector<float>& v = model->m_tensors.at(description.directions[i].tensor);
+        double norm2 = 0.0;
+        for (float x : v) norm2 += static_cast<double>(x) * x;
+        if (std::fabs(std::sqrt(norm2) - 1.0) > 1e-3) {
+            fail(NTEX_ERROR_INVALID_MODEL, description.file, ": directions[", i, "].tensor: '", description.directions[i].tensor,
+                 "' has norm ", std::sqrt(norm2), ", expected a unit vector");
+        }
+    }
     model->m_description = std::move(description);
     return model;
 }

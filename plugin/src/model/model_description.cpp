@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <set>
 
 namespace ntex {
@@ -193,11 +194,20 @@ void parse_ops(const Field& ops, ModelDescription& d) {
     d.final_channels = channels;
 }
 
+MapSemantic parse_semantic(const std::string& s) {
+    if (s == "albedo" || s == "rgb") return MapSemantic::Albedo;  // "rgb": format v1's name (albedo_v1)
+    if (s == "normal") return MapSemantic::Normal;
+    if (s == "roughness") return MapSemantic::Roughness;
+    if (s == "height") return MapSemantic::Height;
+    return MapSemantic::Other;
+}
+
 void parse_outputs(const Field& outputs, ModelDescription& d) {
     outputs.array();
     if (outputs.value().empty()) outputs.error("must name at least one map");
-    if (outputs.value().size() > 8) outputs.error("at most 8 maps are supported");
+    if (outputs.value().size() > kMaxMaps) outputs.error("at most 8 maps are supported");
     std::set<std::string> names;
+    std::vector<std::string> derived_names(outputs.value().size());
     for (std::size_t i = 0; i < outputs.value().size(); ++i) {
         Field f = outputs.item(i);
         f.object();
@@ -205,24 +215,87 @@ void parse_outputs(const Field& outputs, ModelDescription& d) {
         m.name = f.at("name").nonempty_string();
         if (m.name.size() >= 64) f.at("name").error("longer than 63 characters");
         if (!names.insert(m.name).second) f.at("name").error(cat("duplicate map name '", m.name, "'"));
-        Field ch = f.at("channels");
-        ch.array();
-        if (ch.value().empty() || ch.value().size() > 4) ch.error("must list 1 to 4 channels");
-        for (std::size_t c = 0; c < ch.value().size(); ++c) {
-            m.channels.push_back(static_cast<int>(ch.item(c).integer(0, d.final_channels - 1)));
-        }
         m.semantics = f.at("semantics").nonempty_string();
+        m.semantic = parse_semantic(m.semantics);
+        if (f.has("derived_from")) {
+            // A derived normal map: computed by the runtime from a height map, no network channels.
+            derived_names[i] = f.at("derived_from").nonempty_string();
+            if (m.semantic != MapSemantic::Normal) f.at("semantics").error(cat("is '", m.semantics, "' but only 'normal' maps can be derived"));
+            if (f.has("channels")) f.at("channels").error("a derived map has no channels");
+            std::string convention = f.at("convention").string();
+            if (convention != "opengl") f.at("convention").error(cat("unknown convention '", convention, "' (only 'opengl')"));
+            std::string encoding = f.at("encoding").string();
+            if (encoding != "n*0.5+0.5") f.at("encoding").error(cat("unknown encoding '", encoding, "' (only 'n*0.5+0.5')"));
+        } else {
+            Field ch = f.at("channels");
+            ch.array();
+            if (ch.value().empty() || ch.value().size() > 4) ch.error("must list 1 to 4 channels");
+            for (std::size_t c = 0; c < ch.value().size(); ++c) {
+                m.channels.push_back(static_cast<int>(ch.item(c).integer(0, d.final_channels - 1)));
+            }
+            if (m.semantic == MapSemantic::Height && m.channels.size() != 1) ch.error("a height map has exactly 1 channel");
+            if (m.semantic == MapSemantic::Roughness && m.channels.size() != 1) ch.error("a roughness map has exactly 1 channel");
+            if ((m.semantic == MapSemantic::Albedo || m.semantic == MapSemantic::Normal) && m.channels.size() != 3) {
+                ch.error(cat("an ", m.semantics, " map has exactly 3 channels"));
+            }
+        }
         Field range = f.at("range");
         range.array();
         if (range.value().size() != 2) range.error("expected [min, max]");
         m.range_min = static_cast<float>(range.item(0).number());
         m.range_max = static_cast<float>(range.item(1).number());
-        if (!(m.range_min < m.range_max)) range.error("min must be below max");
+        if (!(m.range_min < m.range_max) || !std::isfinite(m.range_min) || !std::isfinite(m.range_max)) {
+            range.error("min must be below max (both finite)");
+        }
         m.color_space = f.at("color_space").nonempty_string();
         if (m.color_space != "srgb" && m.color_space != "linear") {
             f.at("color_space").error(cat("unknown color space '", m.color_space, "' (srgb or linear)"));
         }
         d.outputs.push_back(m);
+    }
+    for (std::size_t i = 0; i < d.outputs.size(); ++i) {
+        if (derived_names[i].empty()) continue;
+        Field f = outputs.item(i).at("derived_from");
+        for (std::size_t j = 0; j < d.outputs.size(); ++j) {
+            if (d.outputs[j].name == derived_names[i]) d.outputs[i].derived_from = static_cast<int>(j);
+        }
+        const int source = d.outputs[i].derived_from;
+        if (source < 0) f.error(cat("names no map ('", derived_names[i], "')"));
+        if (d.outputs[static_cast<std::size_t>(source)].semantic != MapSemantic::Height) {
+            f.error(cat("map '", derived_names[i], "' is not a height map (semantics 'height')"));
+        }
+    }
+}
+
+void parse_height_scale(const Field& root, ModelDescription& d) {
+    bool derives = false;
+    for (const OutputMap& m : d.outputs) derives = derives || m.derived_from >= 0;
+    if (!root.has("height_scale")) {
+        if (derives) root.at("height_scale");  // "missing": a derived normal needs it
+        return;
+    }
+    Field f = root.at("height_scale");
+    const double v = f.number();
+    if (!std::isfinite(v) || !(v > 0.0) || v > 1e6) f.error(cat("must be finite and in (0, 1e6], got ", v));
+    d.height_scale = static_cast<float>(v);
+}
+
+void parse_directions(const Field& directions, ModelDescription& d) {
+    directions.array();
+    if (directions.value().size() > kMaxDirections) {
+        directions.error(cat("at most ", kMaxDirections, " directions are supported, got ", directions.value().size()));
+    }
+    for (std::size_t i = 0; i < directions.value().size(); ++i) {
+        Field f = directions.item(i);
+        f.object();
+        LatentDirection dir;
+        dir.label = f.at("label").nonempty_string();
+        if (dir.label.size() >= 64) f.at("label").error("longer than 63 characters");
+        dir.tensor = f.at("tensor").nonempty_string();
+        const double sigma = f.at("sigma").number();
+        if (!std::isfinite(sigma) || !(sigma > 0.0) || sigma > 1e6) f.at("sigma").error(cat("must be finite and in (0, 1e6], got ", sigma));
+        dir.sigma = static_cast<float>(sigma);
+        d.directions.push_back(dir);
     }
 }
 
@@ -275,6 +348,9 @@ void check_tensor_shapes(const ModelDescription& d, const Field& root) {
         expect(op.affine_bias, {op.in}, p + ".affine_bias");
         if (op.noise) expect(op.noise_strength, {1}, p + ".noise_strength");
     }
+    for (std::size_t i = 0; i < d.directions.size(); ++i) {
+        expect(d.directions[i].tensor, {d.w_dim}, cat("directions[", i, "].tensor"));
+    }
 }
 
 }  // namespace
@@ -311,6 +387,8 @@ ModelDescription parse_model_description(const json& root_json, const std::strin
     synthesis.object();
     parse_ops(synthesis.at("ops"), d);
     parse_outputs(root.at("outputs"), d);
+    parse_height_scale(root, d);
+    if (root.has("directions")) parse_directions(root.at("directions"), d);
     d.weights = root.at("weights").nonempty_string();
     if (d.weights.find('/') != std::string::npos || d.weights.find('\\') != std::string::npos) {
         root.at("weights").error("must be a file name beside the JSON, not a path");

@@ -46,14 +46,33 @@ struct SynthesisOp {
     float shift = 0.0f;
 };
 
+// What a map means; the values equal NtexMapSemantic's.
+enum class MapSemantic { Other = 0, Albedo = 1, Normal = 2, Roughness = 3, Height = 4 };
+
 struct OutputMap {
     std::string name;
-    std::vector<int> channels;
-    std::string semantics;
+    std::vector<int> channels;   // channels of the final tensor; empty for a derived map
+    std::string semantics;       // as written ("rgb" is the legacy name of "albedo")
+    MapSemantic semantic = MapSemantic::Other;
     float range_min = 0.0f;
     float range_max = 1.0f;
     std::string color_space;
+    // A normal map derived from a height map (docs/model_format.md, "Derived normal maps"):
+    // the index of that map in `outputs`, else -1.
+    int derived_from = -1;
+    // Channels this map has in the material tensor: channels.size(), or 3 for a derived normal.
+    int channel_count() const noexcept { return derived_from >= 0 ? 3 : static_cast<int>(channels.size()); }
 };
+
+// A latent direction (GANSpace): w += offset * sigma * tensor, after truncation.
+struct LatentDirection {
+    std::string label;           // at most 63 characters
+    std::string tensor;          // [w_dim] F32 unit vector
+    float sigma = 1.0f;          // > 0: the standard deviation of w along the direction
+};
+
+constexpr std::size_t kMaxMaps = 8;
+constexpr std::size_t kMaxDirections = 16;
 
 struct ModelDescription {
     std::string file;          // the JSON's file name, for messages
@@ -69,6 +88,8 @@ struct ModelDescription {
     std::string w_avg;
     std::vector<SynthesisOp> ops;
     std::vector<OutputMap> outputs;
+    float height_scale = 1.0f;  // texels of depth per unit of height (derived normals' strength)
+    std::vector<LatentDirection> directions;
     std::string weights;       // safetensors file name, relative to the JSON
     std::map<std::string, std::vector<int64_t>> tensors;
     uint64_t parameters = 0;

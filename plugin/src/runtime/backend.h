@@ -13,8 +13,11 @@ public:
     virtual ~GeneratorBackend() = default;
     // The style vector changed: recompute modulated weights.
     virtual void set_style(const std::vector<float>& w) = 0;
-    // The seed changed: recompute the input grid and the noise maps.
-    virtual void set_seed(uint32_t seed) = 0;
+    // The seed or the region's origin changed: recompute the input grid and the noise maps.
+    // (origin_x, origin_y): the plane coordinates of the plan's top-left output pixel, multiples of
+    // the cell size; every noise value is hashed by its absolute coordinate at its op's
+    // resolution (docs/model_format.md, "Tiling modes"). (0, 0) is the tileable noise.
+    virtual void set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) = 0;
     // Runs every op; the result stays readable through output() until the next run.
     virtual void run() = 0;
     // Final tensor, NHWC dense: output()[(y * width + x) * channels + c].

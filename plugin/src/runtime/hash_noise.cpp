@@ -28,11 +28,11 @@ std::vector<float> latent_from_seed(uint32_t seed, int count) {
     return z;
 }
 
-void fill_noise_map(float* out, uint32_t seed, uint32_t stream, int width, int height) {
+void fill_noise_map(float* out, uint32_t seed, uint32_t stream, int width, int height, int32_t x0, int32_t y0) {
     parallel_for(height, use_parallel(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 8), [&](int64_t i) {
         float* row = out + static_cast<std::ptrdiff_t>(i) * width;
         for (int j = 0; j < width; ++j) {
-            row[j] = gauss(seed, stream, j, static_cast<int32_t>(i));
+            row[j] = gauss(seed, stream, x0 + j, y0 + static_cast<int32_t>(i));
         }
     });
 }

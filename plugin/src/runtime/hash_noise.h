@@ -35,7 +35,8 @@ std::vector<float> latent_from_seed(uint32_t seed, int count);
 // The same into out[0..count) (no allocation; used per frame).
 void latent_from_seed(uint32_t seed, float* out, int count) noexcept;
 
-// Fills out[i * width + j] = gauss(seed, stream, j, i) for a height x width map.
-void fill_noise_map(float* out, uint32_t seed, uint32_t stream, int width, int height);
+// Fills out[i * width + j] = gauss(seed, stream, x0 + j, y0 + i) for a height x width map
+// (coordinates wrap as int32 -> uint32, two's complement).
+void fill_noise_map(float* out, uint32_t seed, uint32_t stream, int width, int height, int32_t x0 = 0, int32_t y0 = 0);
 
 }  // namespace ntex

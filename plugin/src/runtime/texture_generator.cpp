@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// TextureGenerator: parameter bookkeeping and map read-back.
+// TextureGenerator: parameter bookkeeping, tiling modes, the material tensor.
 #include "runtime/texture_generator.h"
 
 #include "backends/cpu/cpu_plan.h"
@@ -7,16 +7,25 @@
 #include "core/parallel.h"
 #include "runtime/hash_noise.h"
 #include "runtime/style.h"
+#include "runtime/tiling.h"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <limits>
 
 namespace ntex {
 
 namespace {
 constexpr int64_t kMaxSize = 8192;
+
+std::string gigabytes(std::size_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(bytes) / 1073741824.0);
+    return buf;
 }
+}  // namespace
 
 void TextureGenerator::validate_size(const ModelDescription& d, int64_t width, int64_t height) {
     for (auto [name, v] : {std::pair{"width", width}, std::pair{"height", height}}) {
@@ -29,54 +38,145 @@ void TextureGenerator::validate_size(const ModelDescription& d, int64_t width, i
     }
 }
 
+std::size_t TextureGenerator::planned_bytes(const ModelDescription& d, int width, int height, NtexTilingMode tiling) noexcept {
+    const int halo = tiling == NTEX_TILING_MODE_INFINITE ? halo_pixels(d) : 0;
+    std::size_t material_channels = 0;
+    for (const OutputMap& m : d.outputs) material_channels += static_cast<std::size_t>(m.channel_count());
+    return cpu::CpuPlan::estimate_buffer_bytes(d, width + 2 * halo, height + 2 * halo) +
+           2 * sizeof(float) * material_channels * static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+}
+
 TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int width, int height,
                                    const GeneratorSettings& settings)
-    : m_model(std::move(model)), m_width(width), m_height(height), m_threads(std::max(1, settings.threads)) {
-    validate_size(m_model->description(), width, height);
-    m_backend = std::make_unique<cpu::CpuPlan>(m_model, width, height, m_threads);
-    // Every per-frame buffer is sized here, so set_params/generate never allocate.
+    : m_model(std::move(model)), m_width(width), m_height(height), m_threads(std::max(1, settings.threads)),
+      m_tiling(settings.tiling) {
     const ModelDescription& d = m_model->description();
+    validate_size(d, width, height);
+    if (m_tiling != NTEX_TILING_MODE_TILEABLE && m_tiling != NTEX_TILING_MODE_INFINITE) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "tilingMode ", static_cast<int>(m_tiling), " is not a known NtexTilingMode");
+    }
+    m_halo = m_tiling == NTEX_TILING_MODE_INFINITE ? halo_pixels(d) : 0;
+    // Checked before any allocation: a too-large request fails fast with the numbers.
+    const std::size_t bytes = planned_bytes(d, width, height, m_tiling);
+    if (bytes > settings.memory_budget) {
+        fail(NTEX_ERROR_OUT_OF_MEMORY, "a ", width, "x", height, m_halo ? cat(" infinite-mode (", plan_width(), "x", plan_height(), " padded)") : "",
+             " generator needs ", gigabytes(bytes), " (", bytes, " bytes) of buffers, above the memory budget of ",
+             gigabytes(settings.memory_budget), " (", settings.memory_budget, " bytes)");
+    }
+    m_layout = make_material_layout(d);
+    m_backend = std::make_unique<cpu::CpuPlan>(m_model, plan_width(), plan_height(), m_threads);
+    // Every per-frame buffer is sized here, so set_params/generate never allocate.
     m_z = latent_from_seed(0, d.z_dim);
     m_new_z.resize(m_z.size());
+    m_offsets.assign(d.directions.size(), 0.0f);
+    m_w_truncated.resize(static_cast<std::size_t>(d.w_dim));
     m_w.resize(static_cast<std::size_t>(d.w_dim));
     m_mapping_scratch.resize(2 * mapping_scratch_size(d));
 }
 
-void TextureGenerator::set_params(uint32_t seed, const float* z, float psi) {
-    const int z_dim = m_model->description().z_dim;
-    if (!std::isfinite(psi)) {
+void TextureGenerator::validate(const GeneratorParams& p) const {
+    const ModelDescription& d = m_model->description();
+    if (!std::isfinite(p.psi)) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "truncationPsi is not finite");
     }
-    if (z != nullptr) {
-        for (int k = 0; k < z_dim; ++k) {
-            if (!std::isfinite(z[k])) {
-                fail(NTEX_ERROR_INVALID_ARGUMENT, "z[", k, "] is not finite");
-            }
+    if (p.z != nullptr) {
+        for (int k = 0; k < d.z_dim; ++k) {
+            if (!std::isfinite(p.z[k])) fail(NTEX_ERROR_INVALID_ARGUMENT, "z[", k, "] is not finite");
         }
-        std::copy(z, z + z_dim, m_new_z.begin());
+    }
+    if (p.direction_count > d.directions.size()) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "directionCount ", p.direction_count, " is above the model's ", d.directions.size(),
+             " latent directions");
+    }
+    if (p.direction_count > 0 && p.direction_offsets == nullptr) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "pDirectionOffsets is NULL but directionCount is ", p.direction_count);
+    }
+    for (uint32_t i = 0; i < p.direction_count; ++i) {
+        if (!std::isfinite(p.direction_offsets[i])) fail(NTEX_ERROR_INVALID_ARGUMENT, "pDirectionOffsets[", i, "] is not finite");
+    }
+    for (auto [name, v] : {std::pair{"originX", p.origin_x}, std::pair{"originY", p.origin_y}}) {
+        if (m_tiling == NTEX_TILING_MODE_TILEABLE && v != 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, " ", v, " must be 0 in NTEX_TILING_MODE_TILEABLE");
+        }
+        if (v % d.cell_size != 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, " ", v, " is not a multiple of the model's cell size ", d.cell_size);
+        }
+    }
+    // The padded region's plane coordinates must stay in int32 (the noise hashes them).
+    const int64_t lo = std::numeric_limits<int32_t>::min();
+    const int64_t hi = std::numeric_limits<int32_t>::max();
+    if (int64_t{p.origin_x} - m_halo < lo || int64_t{p.origin_x} + m_width + m_halo > hi) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "originX ", p.origin_x, ": the region (with its ", m_halo, "-pixel halo) leaves the int32 plane");
+    }
+    if (int64_t{p.origin_y} - m_halo < lo || int64_t{p.origin_y} + m_height + m_halo > hi) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "originY ", p.origin_y, ": the region (with its ", m_halo, "-pixel halo) leaves the int32 plane");
+    }
+}
+
+void TextureGenerator::set_params(const GeneratorParams& p) {
+    validate(p);
+    const int z_dim = m_model->description().z_dim;
+    if (p.z != nullptr) {
+        std::copy(p.z, p.z + z_dim, m_new_z.begin());
     } else {
-        latent_from_seed(seed, m_new_z.data(), z_dim);
+        latent_from_seed(p.seed, m_new_z.data(), z_dim);
     }
-    if (m_new_z != m_z || psi != m_psi) {
+    if (m_new_z != m_z || p.psi != m_psi) {
         std::swap(m_z, m_new_z);
-        m_psi = psi;
-        m_style_dirty = true;
+        m_psi = p.psi;
+        m_mapping_dirty = true;
     }
-    if (seed != m_seed) {
-        m_seed = seed;
+    for (std::size_t i = 0; i < m_offsets.size(); ++i) {
+        const float a = i < p.direction_count ? p.direction_offsets[i] : 0.0f;
+        if (a != m_offsets[i]) {
+            m_offsets[i] = a;
+            m_offsets_dirty = true;
+        }
+    }
+    if (p.seed != m_seed || p.origin_x != m_origin_x || p.origin_y != m_origin_y) {
+        m_seed = p.seed;
+        m_origin_x = p.origin_x;
+        m_origin_y = p.origin_y;
         m_seed_dirty = true;
     }
 }
 
+void TextureGenerator::set_params(uint32_t seed, const float* z, float psi) {
+    GeneratorParams p;
+    p.seed = seed;
+    p.z = z;
+    p.psi = psi;
+    p.direction_offsets = m_offsets.data();
+    p.direction_count = static_cast<uint32_t>(m_offsets.size());
+    p.origin_x = m_origin_x;
+    p.origin_y = m_origin_y;
+    set_params(p);
+}
+
 void TextureGenerator::generate() {
-    if (m_style_dirty) {
-        run_mapping_into(*m_model, m_z.data(), m_psi, m_w.data(), m_mapping_scratch.data());
-        m_backend->set_style(m_w);
+    const ModelDescription& d = m_model->description();
+    if (m_mapping_dirty) {
+        run_mapping_into(*m_model, m_z.data(), m_psi, m_w_truncated.data(), m_mapping_scratch.data());
         ++m_mapping_runs;
-        m_style_dirty = false;
+        m_mapping_dirty = false;
+        m_offsets_dirty = true;
+    }
+    if (m_offsets_dirty) {
+        // w = truncate(w) + sum_i a_i sigma_i v_i (GANSpace edits after truncation).
+        std::copy(m_w_truncated.begin(), m_w_truncated.end(), m_w.begin());
+        for (std::size_t i = 0; i < m_offsets.size(); ++i) {
+            if (m_offsets[i] == 0.0f) continue;
+            const float a = m_offsets[i] * d.directions[i].sigma;
+            const std::vector<float>& v = m_model->tensor(d.directions[i].tensor);
+            for (std::size_t k = 0; k < m_w.size(); ++k) m_w[k] += a * v[k];
+        }
+        m_backend->set_style(m_w);
+        ++m_style_updates;
+        m_offsets_dirty = false;
     }
     if (m_seed_dirty) {
-        m_backend->set_seed(m_seed);
+        // The plan covers the region plus its halo: its top-left pixel sits at origin - halo.
+        m_backend->set_seed(m_seed, m_origin_x - m_halo, m_origin_y - m_halo);
         ++m_seed_updates;
         m_seed_dirty = false;
     }
@@ -85,56 +185,25 @@ void TextureGenerator::generate() {
     m_has_result = true;
 }
 
-void TextureGenerator::read_map(uint32_t index, NtexHostFormat format, void* data, std::size_t row_pitch,
-                                std::size_t size) const {
-    const ModelDescription& d = m_model->description();
-    if (index >= d.outputs.size()) {
-        fail(NTEX_ERROR_INVALID_ARGUMENT, "map index ", index, " out of range (the model has ", d.outputs.size(), " maps)");
-    }
-    if (!m_has_result) {
-        fail(NTEX_NOT_READY, "no generated result yet: call ntexGenerate first");
-    }
-    std::size_t texel = format == NTEX_HOST_FORMAT_R8G8B8A8 ? 4 : 16;
-    std::size_t w = static_cast<std::size_t>(m_width);
-    std::size_t h = static_cast<std::size_t>(m_height);
-    if (row_pitch < w * texel) {
-        fail(NTEX_ERROR_INVALID_ARGUMENT, "rowPitch ", row_pitch, " is below width x texel size (", w * texel, ")");
-    }
-    if (size < row_pitch * h) {
-        fail(NTEX_ERROR_INVALID_ARGUMENT, "size ", size, " is below rowPitch x height (", row_pitch * h, ")");
-    }
-    const OutputMap& map = d.outputs[index];
-    const int channels = m_backend->output_channels();
-    const float* src = m_backend->output();
-    // One source channel per RGB component; a 1-channel map is replicated to grey.
-    int ch[3];
-    for (int k = 0; k < 3; ++k) {
-        ch[k] = map.channels[std::min<std::size_t>(static_cast<std::size_t>(k), map.channels.size() - 1)];
-    }
-    const bool has_alpha = map.channels.size() == 4;
-    const float lo = map.range_min;
-    const float inv = 1.0f / (map.range_max - map.range_min);
-    auto* dst_bytes = static_cast<uint8_t*>(data);
+void TextureGenerator::build_material(float* material) const {
+    if (!m_has_result) fail(NTEX_NOT_READY, "no generated result yet: call ntexGenerate first");
     OmpThreads guard(m_threads);
-    parallel_for(static_cast<int64_t>(h), use_parallel(w * h * 4), [&](int64_t y) {
-        const float* row = src + static_cast<std::size_t>(y) * w * static_cast<std::size_t>(channels);
-        uint8_t* out = dst_bytes + static_cast<std::size_t>(y) * row_pitch;
-        for (std::size_t x = 0; x < w; ++x) {
-            const float* px = row + x * static_cast<std::size_t>(channels);
-            float v[4] = {px[ch[0]], px[ch[1]], px[ch[2]], has_alpha ? px[map.channels[3]] : map.range_max};
-            if (format == NTEX_HOST_FORMAT_R8G8B8A8) {
-                for (int k = 0; k < 4; ++k) {
-                    float n = std::clamp((v[k] - lo) * inv, 0.0f, 1.0f);
-                    // n >= 0, so adding 0.5 and truncating is round-half-away-from-zero, like lround.
-                    out[x * 4 + static_cast<std::size_t>(k)] = static_cast<uint8_t>(n * 255.0f + 0.5f);
-                }
-            } else {
-                float f[4];
-                for (int k = 0; k < 4; ++k) f[k] = (v[k] - lo) * inv;
-                std::memcpy(out + x * 16, f, sizeof f);
-            }
-        }
-    });
+    build_material_tensor(m_model->description(), m_layout, m_backend->output(), plan_width(), plan_height(), m_backend->output_channels(),
+                          m_halo, m_halo, m_width, m_height, material);
+}
+
+std::vector<float> TextureGenerator::material() const {
+    std::vector<float> m(static_cast<std::size_t>(m_width) * static_cast<std::size_t>(m_height) * static_cast<std::size_t>(m_layout.channels));
+    build_material(m.data());
+    return m;
+}
+
+void TextureGenerator::read_map(uint32_t index, NtexHostFormat format, void* data, std::size_t row_pitch, std::size_t size) const {
+    check_host_image(index, m_model->description().outputs.size(), static_cast<int>(format), data, row_pitch, size, m_width, m_height);
+    if (!m_has_result) fail(NTEX_NOT_READY, "no generated result yet: call ntexGenerate first");
+    std::vector<float> m = material();
+    OmpThreads guard(m_threads);
+    write_map(m.data(), m_layout, m_width, m_height, index, format, data, row_pitch);
 }
 
 }  // namespace ntex

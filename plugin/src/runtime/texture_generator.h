@@ -1,67 +1,115 @@
 // SPDX-License-Identifier: MIT
-// TextureGenerator: one output size, one backend plan; tracks which inputs changed so the
-// mapping network and weight modulation rerun only when z/psi change, noise only when the seed does.
+// TextureGenerator: one output size, one tiling mode, one backend plan; tracks which inputs
+// changed so the mapping network reruns only when z/psi change, weight modulation when w changes
+// (z, psi or direction offsets), noise only when the seed or the origin does.
 #pragma once
 
 #include "model/model.h"
 #include "runtime/backend.h"
+#include "runtime/material.h"
 
 #include <ntex/ntex.h>
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
 namespace ntex {
 
+// Default cap on the buffers one generator plans (activations, noise, two material tensors).
+constexpr std::size_t kDefaultMemoryBudget = std::size_t{4} << 30;
+
 struct GeneratorSettings {
     int threads = 1;   // CPU threads (already resolved, >= 1)
+    NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE;
+    std::size_t memory_budget = kDefaultMemoryBudget;  // bytes; refused above (OUT_OF_MEMORY)
+};
+
+// One generation's parameters (views; copied by set_params).
+struct GeneratorParams {
+    uint32_t seed = 0;
+    const float* z = nullptr;              // z_dim floats, or nullptr: z = latent_from_seed(seed)
+    float psi = 1.0f;
+    const float* direction_offsets = nullptr;  // direction_count floats (nullptr only when 0)
+    uint32_t direction_count = 0;
+    int32_t origin_x = 0;                  // INFINITE mode; multiples of cell_size; 0 in TILEABLE
+    int32_t origin_y = 0;
 };
 
 class TextureGenerator {
 public:
-    // Throws INVALID_ARGUMENT for a bad size. Builds the backend plan once.
+    // Throws INVALID_ARGUMENT for a bad size, OUT_OF_MEMORY when the planned buffers exceed
+    // settings.memory_budget (before allocating anything). Builds the backend plan once.
     TextureGenerator(std::shared_ptr<const LoadedModel> model, int width, int height, const GeneratorSettings& settings);
 
-    // z == nullptr: z = latent_from_seed(seed). Throws INVALID_ARGUMENT for non-finite z or psi.
+    // Throws INVALID_ARGUMENT (naming the field) for non-finite z/psi/offsets, more offsets than the
+    // model's directions, or an origin that is not a multiple of cell_size, not 0 in TILEABLE mode,
+    // or whose padded region leaves int32. Reads only immutable state: callable from any thread.
+    void validate(const GeneratorParams& p) const;
+    // Validates, then records; no allocation.
+    void set_params(const GeneratorParams& p);
+    // z == nullptr: z = latent_from_seed(seed). Offsets and origin are left as they are.
     void set_params(uint32_t seed, const float* z, float psi);
+    // Runs the plan: output() then holds the raw final tensor (padded region in INFINITE mode).
     void generate();
     bool has_result() const noexcept { return m_has_result; }
+    // The material tensor of the last generate() (width x height x material_layout().channels).
+    void build_material(float* material) const;
+    std::vector<float> material() const;   // allocating form, for tools and tests
 
-    // Copies output map `index` into a host image; see NtexHostImage.
+    // Copies output map `index` of the last generation into a host image (allocates; for tools).
     void read_map(uint32_t index, NtexHostFormat format, void* data, std::size_t row_pitch, std::size_t size) const;
 
     int width() const noexcept { return m_width; }
     int height() const noexcept { return m_height; }
+    int halo() const noexcept { return m_halo; }     // INFINITE: pixels added on each side; else 0
+    int plan_width() const noexcept { return m_width + 2 * m_halo; }
+    int plan_height() const noexcept { return m_height + 2 * m_halo; }
+    NtexTilingMode tiling() const noexcept { return m_tiling; }
+    const MaterialLayout& material_layout() const noexcept { return m_layout; }
     const LoadedModel& model() const noexcept { return *m_model; }
-    // Final tensor (NHWC) of the last generation.
+    std::shared_ptr<const LoadedModel> model_ptr() const noexcept { return m_model; }
+    // Final tensor (NHWC, plan_width x plan_height) of the last generation.
     const float* output() const noexcept { return m_backend->output(); }
     int output_channels() const noexcept { return m_backend->output_channels(); }
     const std::vector<float>& style() const noexcept { return m_w; }
     GeneratorBackend& backend() noexcept { return *m_backend; }
 
-    // Counters for tests: how often the mapping / noise recomputation ran.
+    // Counters for tests: how often the mapping network, the modulation (w changed) and the
+    // noise recomputation ran.
     int mapping_runs() const noexcept { return m_mapping_runs; }
+    int style_updates() const noexcept { return m_style_updates; }
     int seed_updates() const noexcept { return m_seed_updates; }
 
     static void validate_size(const ModelDescription& d, int64_t width, int64_t height);
+    // Bytes a generator of this size and mode plans (backend buffers + 2 material tensors).
+    static std::size_t planned_bytes(const ModelDescription& d, int width, int height, NtexTilingMode tiling) noexcept;
 
 private:
     std::shared_ptr<const LoadedModel> m_model;
     int m_width;
     int m_height;
     int m_threads;
+    NtexTilingMode m_tiling;
+    int m_halo = 0;
+    MaterialLayout m_layout;
     std::unique_ptr<GeneratorBackend> m_backend;
 
     uint32_t m_seed = 0;
+    int32_t m_origin_x = 0, m_origin_y = 0;
     std::vector<float> m_z;
     std::vector<float> m_new_z;            // set_params' candidate z (swapped with m_z on change)
     float m_psi = 1.0f;
-    std::vector<float> m_w;
+    std::vector<float> m_offsets;          // one per model direction (missing ones are 0)
+    std::vector<float> m_w_truncated;      // mapping output after truncation
+    std::vector<float> m_w;                // + direction offsets: what the modulation uses
     std::vector<float> m_mapping_scratch;  // run_mapping_into's two ping-pong rows
-    bool m_style_dirty = true;
+    bool m_mapping_dirty = true;
+    bool m_offsets_dirty = true;
     bool m_seed_dirty = true;
     bool m_has_result = false;
     int m_mapping_runs = 0;
+    int m_style_updates = 0;
     int m_seed_updates = 0;
 };
 

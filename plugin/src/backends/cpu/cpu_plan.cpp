@@ -26,7 +26,47 @@ using dt = dnnl::memory::data_type;
 
 memory::desc nhwc(int c, int h, int w) { return memory::desc({1, c, h, w}, dt::f32, tag::nhwc); }
 
+struct BufferSizes {
+    std::size_t max_dense = 0, max_padded = 0, max_resampled = 0, input = 0, noise = 0;
+};
+
+// Floats of the shared buffers build() allocates for a width x height plan.
+BufferSizes buffer_sizes(const ModelDescription& d, int width, int height) noexcept {
+    BufferSizes b;
+    std::size_t c = 0, h = static_cast<std::size_t>(height / d.cell_size), w = static_cast<std::size_t>(width / d.cell_size);
+    for (const SynthesisOp& op : d.ops) {
+        switch (op.kind) {
+            case OpKind::NoiseInput:
+                c = static_cast<std::size_t>(op.channels);
+                b.input = c * h * w;
+                break;
+            case OpKind::Upsample:
+                b.max_padded = std::max(b.max_padded, c * (h + 2) * (w + 2));
+                b.max_resampled = std::max(b.max_resampled, c * (2 * h + 4) * (2 * w + 4));
+                h *= 2;
+                w *= 2;
+                b.max_dense = std::max(b.max_dense, c * h * w);
+                break;
+            case OpKind::ModConv: {
+                std::size_t halo = static_cast<std::size_t>(op.kernel / 2);
+                if (halo > 0) b.max_padded = std::max(b.max_padded, c * (h + 2 * halo) * (w + 2 * halo));
+                c = static_cast<std::size_t>(op.out);
+                b.max_dense = std::max(b.max_dense, c * h * w);
+                if (op.noise) b.noise += h * w;
+                break;
+            }
+            case OpKind::Output: break;
+        }
+    }
+    return b;
+}
+
 }  // namespace
+
+std::size_t CpuPlan::estimate_buffer_bytes(const ModelDescription& d, int width, int height) noexcept {
+    const BufferSizes b = buffer_sizes(d, width, height);
+    return sizeof(float) * (2 * b.max_dense + b.max_padded + b.max_resampled + b.input + b.noise);
+}
 
 CpuPlan::CpuPlan(std::shared_ptr<const LoadedModel> model, int width, int height, int threads)
     : m_model(std::move(model)), m_width(width), m_height(height), m_threads(threads),
@@ -86,40 +126,13 @@ void CpuPlan::build() {
     m_grid_h = m_height / d.cell_size;
 
     // Pass 1: sizes of the shared buffers (ping-pong activations, padded input, resample output).
-    std::size_t max_dense = 0, max_padded = 0, max_resampled = 0;
-    {
-        std::size_t c = 0, h = static_cast<std::size_t>(m_grid_h), w = static_cast<std::size_t>(m_grid_w);
-        for (const SynthesisOp& op : d.ops) {
-            switch (op.kind) {
-                case OpKind::NoiseInput: c = static_cast<std::size_t>(op.channels); break;
-                case OpKind::Upsample:
-                    max_padded = std::max(max_padded, c * (h + 2) * (w + 2));
-                    max_resampled = std::max(max_resampled, c * (2 * h + 4) * (2 * w + 4));
-                    h *= 2;
-                    w *= 2;
-                    max_dense = std::max(max_dense, c * h * w);
-                    break;
-                case OpKind::ModConv: {
-                    std::size_t halo = static_cast<std::size_t>(op.kernel / 2);
-                    if (halo > 0) max_padded = std::max(max_padded, c * (h + 2 * halo) * (w + 2 * halo));
-                    c = static_cast<std::size_t>(op.out);
-                    max_dense = std::max(max_dense, c * h * w);
-                    break;
-                }
-                case OpKind::Output: break;
-            }
-        }
-    }
+    const BufferSizes sizes = buffer_sizes(d, m_width, m_height);
+    const std::size_t max_dense = sizes.max_dense, max_padded = sizes.max_padded, max_resampled = sizes.max_resampled;
     // Refuse plans that cannot fit in physical memory: the buffers are touched at allocation, and
     // on Linux overcommit would otherwise end in the OOM killer taking down the host application.
+    // (TextureGenerator applies its own, usually smaller, budget before this.)
     {
-        std::size_t noise = 0;
-        std::size_t hh = static_cast<std::size_t>(m_grid_h), ww = static_cast<std::size_t>(m_grid_w);
-        for (const SynthesisOp& op : d.ops) {
-            if (op.kind == OpKind::Upsample) hh *= 2, ww *= 2;
-            if (op.kind == OpKind::ModConv && op.noise) noise += hh * ww;
-        }
-        const double bytes = 4.0 * static_cast<double>(2 * max_dense + max_padded + max_resampled + noise);
+        const double bytes = static_cast<double>(estimate_buffer_bytes(d, m_width, m_height));
         const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
         if (physical > 0 && bytes > 0.75 * physical) {
             fail(NTEX_ERROR_OUT_OF_MEMORY, "a ", m_width, "x", m_height, " generator needs about ", static_cast<long long>(bytes / 1048576.0),
@@ -237,6 +250,7 @@ void CpuPlan::build() {
 
                 Step conv(StepKind::Conv);
                 conv.op_index = i;
+                conv.flops = flops;
                 m_arena.push_back(std::make_unique<AlignedBuffer>(static_cast<std::size_t>(op.out) * static_cast<std::size_t>(op.in) *
                                                                   static_cast<std::size_t>(op.kernel * op.kernel)));
                 conv.user_weights = m_arena.back().get();
@@ -366,21 +380,29 @@ void CpuPlan::set_style(const std::vector<float>& w) {
     m_stream.wait();
 }
 
-void CpuPlan::set_seed(uint32_t seed) {
+void CpuPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
     OmpThreads guard(m_threads);
+    const ModelDescription& d = m_model->description();
     const int c = m_input_channels;
     const int gw = m_grid_w;
     const int gh = m_grid_h;
+    // Absolute cell coordinates: the origin is a multiple of the cell size (checked by the caller).
+    const int32_t cx0 = origin_x / d.cell_size;
+    const int32_t cy0 = origin_y / d.cell_size;
     float* input = m_input;
     parallel_for(gh, use_parallel(static_cast<std::size_t>(gh) * static_cast<std::size_t>(gw) * static_cast<std::size_t>(c) * 8), [&](int64_t row) {
         const int i = static_cast<int>(row);
         for (int j = 0; j < gw; ++j) {
             float* px = input + (static_cast<std::size_t>(i) * static_cast<std::size_t>(gw) + static_cast<std::size_t>(j)) * static_cast<std::size_t>(c);
-            for (int ch = 0; ch < c; ++ch) px[ch] = gauss(seed, static_cast<uint32_t>(ch), j, i);
+            for (int ch = 0; ch < c; ++ch) px[ch] = gauss(seed, static_cast<uint32_t>(ch), cx0 + j, cy0 + i);
         }
     });
     for (NoiseMap& n : m_noise_maps) {
-        fill_noise_map(n.values.data(), seed, kStreamNoiseBase + static_cast<uint32_t>(n.op_index), n.w, n.h);
+        // The map's resolution divides the output's: pixel x of the map covers `div` output pixels.
+        const int32_t div_x = m_width / n.w;
+        const int32_t div_y = m_height / n.h;
+        fill_noise_map(n.values.data(), seed, kStreamNoiseBase + static_cast<uint32_t>(n.op_index), n.w, n.h, origin_x / div_x,
+                       origin_y / div_y);
     }
 }
 
@@ -482,7 +504,7 @@ void CpuPlan::run() {
         }
         if (m_profiling) {
             m_stream.wait();
-            m_step_ms[index] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            m_step_samples[index].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         }
     }
     m_stream.wait();
@@ -490,19 +512,50 @@ void CpuPlan::run() {
 }
 
 std::string CpuPlan::profile_report() const {
-    std::string s;
-    double total = 0;
+    // Medians, not means: on a shared machine single runs can wait a whole scheduler slice.
+    auto median = [](std::vector<double> v) {
+        if (v.empty()) return 0.0;
+        const std::size_t mid = v.size() / 2;
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+        double m = v[mid];
+        if (v.size() % 2 == 0) m = 0.5 * (m + *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)));
+        return m;
+    };
+    std::vector<double> ms(m_steps.size(), 0.0);
+    double total = 0, conv_ms = 0, conv_flops = 0;
+    int convs = 0;
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
-        double ms = m_profiled_runs ? m_step_ms[i] / m_profiled_runs : 0.0;
-        total += ms;
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%9.3f ms  ", ms);
-        s += buf + m_steps[i].label + "\n";
+        ms[i] = i < m_step_samples.size() ? median(m_step_samples[i]) : 0.0;
+        total += ms[i];
+        if (m_steps[i].kind == StepKind::Conv) {
+            conv_ms += ms[i];
+            conv_flops += m_steps[i].flops;
+            ++convs;
+        }
     }
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%9.3f ms  total (%d runs)\n%9.1f MiB planned buffers (activations, noise, weights, scratchpad %.1f MiB)\n",
-                  total, m_profiled_runs, static_cast<double>(planned_bytes()) / 1048576.0,
-                  static_cast<double>(m_scratchpad_bytes) / 1048576.0);
+    auto gflops_per_s = [](double flops, double t_ms) { return t_ms > 0 ? flops / (t_ms * 1e6) : 0.0; };
+    auto percent = [total](double t_ms) { return total > 0 ? 100.0 * t_ms / total : 0.0; };
+    std::string s = cat("step  median ms     GFLOP  GFLOP/s  % total  op (median over ", m_profiled_runs, " runs)\n");
+    char buf[256];
+    for (std::size_t i = 0; i < m_steps.size(); ++i) {
+        const Step& step = m_steps[i];
+        if (step.flops > 0) {
+            std::snprintf(buf, sizeof buf, "%4zu %10.3f %9.4f %8.1f %7.1f%%  ", i, ms[i], step.flops * 1e-9,
+                          gflops_per_s(step.flops, ms[i]), percent(ms[i]));
+        } else {
+            std::snprintf(buf, sizeof buf, "%4zu %10.3f %9s %8s %7.1f%%  ", i, ms[i], "-", "-", percent(ms[i]));
+        }
+        s += buf + step.label + "\n";
+    }
+    // Fixed wording: scripts/bench.sh parses the "convolutions:" line.
+    std::snprintf(buf, sizeof buf,
+                  "total: %.3f ms (sum of step medians), %.4f GFLOP, %.1f GFLOP/s\n"
+                  "convolutions: %d steps, %.3f ms (%.1f%% of total), %.4f GFLOP, %.1f GFLOP/s\n",
+                  total, conv_flops * 1e-9, gflops_per_s(conv_flops, total), convs, conv_ms, percent(conv_ms),
+                  conv_flops * 1e-9, gflops_per_s(conv_flops, conv_ms));
+    s += buf;
+    std::snprintf(buf, sizeof buf, "%9.1f MiB planned buffers (activations, noise, weights, scratchpad %.1f MiB)\n",
+                  static_cast<double>(planned_bytes()) / 1048576.0, static_cast<double>(m_scratchpad_bytes) / 1048576.0);
     return s + buf;
 }
 

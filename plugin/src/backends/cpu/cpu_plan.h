@@ -22,19 +22,29 @@ public:
     CpuPlan(std::shared_ptr<const LoadedModel> model, int width, int height, int threads);
 
     void set_style(const std::vector<float>& w) override;
-    void set_seed(uint32_t seed) override;
+    void set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) override;
     void run() override;
     const float* output() const noexcept override { return m_output; }
     int output_channels() const noexcept override { return m_output_channels; }
 
     // For tests and logs: a line per step.
     std::string describe() const override;
-    // Per-step wall-clock timing (for `ntex profile`); off by default.
-    void set_profiling(bool enabled) override { m_profiling = enabled; m_step_ms.assign(m_steps.size(), 0.0); m_profiled_runs = 0; }
-    // A line per step: mean milliseconds over the profiled runs, then the step's label.
+    // Per-step wall-clock timing (for `ntex profile`); off by default. Each profiled run appends one
+    // sample per step (profiling only: allocates; never on in a host's frame loop).
+    void set_profiling(bool enabled) override {
+        m_profiling = enabled;
+        m_step_samples.assign(m_steps.size(), {});
+        m_profiled_runs = 0;
+    }
+    // A line per step: median ms over the profiled runs, GFLOP, GFLOP/s, % of the total, the step's
+    // label; then the total, the convolutions alone (ms, GFLOP/s) and the planned buffer bytes.
     std::string profile_report() const override;
     // Bytes this plan holds for activations, noise maps, weights and the scratchpad (all planned at build).
     std::size_t planned_bytes() const noexcept;
+    // Bytes of the activation, input and noise buffers a width x height plan would allocate,
+    // computed from the op list alone (before anything is allocated; weights and oneDNN's
+    // scratchpad, small next to these, are left out).
+    static std::size_t estimate_buffer_bytes(const ModelDescription& d, int width, int height) noexcept;
 
 private:
     enum class StepKind { Pad, Resample, Crop, Conv, Post };
@@ -66,6 +76,7 @@ private:
         Activation activation = Activation::Linear;
         bool output_op = false;
         float scale = 1.0f, shift = 0.0f;
+        double flops = 0;   // Conv: 2 * out * in * k * k * h * w (for the profile's GFLOP/s); 0 elsewhere
         std::string label;
     };
 
@@ -99,7 +110,7 @@ private:
     std::vector<Step> m_steps;
     float* m_output = nullptr;
     bool m_profiling = false;
-    std::vector<double> m_step_ms;
+    std::vector<std::vector<double>> m_step_samples;   // [step][profiled run] ms
     int m_profiled_runs = 0;
     int m_output_channels = 0;
     // oneDNN scratchpads in user mode: one buffer sized for the largest, shared by every primitive

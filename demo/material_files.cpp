@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// material_files.cpp: presets through the public API; the preset JSON is read back here only to
+// fill the overlay's controls after ntexLoadPreset has validated the file.
+#include "material_files.h"
+
+#include <engine/png_writer.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace demo {
+namespace {
+
+void check(NtexResult r, const std::string& what) {
+    if (r >= 0) return;
+    const char* message = ntexGetLastErrorMessage();
+    throw NtexFailure(what + ": " + (message && *message ? message : ntexResultToString(r)));
+}
+
+}  // namespace
+
+void save_preset(const MaterialModel& model, const GenerationParams& params, const std::string& path) {
+    // A small generator carries the parameters: presets hold parameters, not a size.
+    MaterialGenerator carrier(model, model.info().cellSize, model.info().cellSize, NTEX_TILING_MODE_TILEABLE);
+    carrier.generate_now(params);
+    check(ntexSavePreset(carrier.handle(), path.c_str()), "saving preset " + path);
+}
+
+GenerationParams load_preset(const MaterialModel& model, const std::string& path) {
+    MaterialGenerator carrier(model, model.info().cellSize, model.info().cellSize, NTEX_TILING_MODE_TILEABLE);
+    check(ntexLoadPreset(carrier.handle(), path.c_str()), "loading preset " + path);
+    // Valid for this model (ntexLoadPreset said so): translate it into the demo's parameters.
+    std::ifstream in(path);
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded()) throw NtexFailure("loading preset " + path + ": the file changed while loading");
+    GenerationParams p;
+    p.seed = j.at("seed").get<uint32_t>();
+    p.psi = j.at("truncation_psi").get<float>();
+    p.z = j.contains("z") && j["z"].is_array() ? j["z"].get<std::vector<float>>() : model.latent_from_seed(p.seed);
+    const NtexModelInfo& info = model.info();
+    p.directions.assign(info.directionCount, 0.0f);
+    if (j.contains("directions")) {
+        for (const auto& d : j["directions"]) {
+            for (uint32_t i = 0; i < info.directionCount; ++i) {
+                if (d.at("label").get<std::string>() == info.directionLabels[i]) p.directions[i] = d.at("offset").get<float>();
+            }
+        }
+    }
+    return p;
+}
+
+std::vector<std::string> bake_material(const MaterialModel& model, const GenerationParams& params, uint32_t size,
+                                       const std::string& base) {
+    std::vector<std::string> written;
+    const std::filesystem::path parent = std::filesystem::path(base).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    MaterialGenerator generator(model, size, size, NTEX_TILING_MODE_TILEABLE);
+    generator.generate_now(params);
+    std::vector<uint8_t> rgba(size_t(size) * size * 4);
+    const NtexModelInfo& info = model.info();
+    for (uint32_t m = 0; m < info.mapCount; ++m) {
+        NtexHostImage image{};
+        image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+        image.format = NTEX_HOST_FORMAT_R8G8B8A8;
+        image.pData = rgba.data();
+        image.rowPitch = size_t(size) * 4;
+        image.size = rgba.size();
+        check(ntexReadMap(generator.handle(), m, &image), std::string("reading map ") + info.mapNames[m]);
+        written.push_back(engine::write_png_atomic(base + "_" + info.mapNames[m] + ".png", rgba.data(), size, size, image.rowPitch));
+    }
+    const std::string preset = base + ".preset.json";
+    check(ntexSavePreset(generator.handle(), preset.c_str()), "saving preset " + preset);
+    written.push_back(std::filesystem::absolute(preset).string());
+    return written;
+}
+
+}  // namespace demo

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+// material_files.h: the artist's files: presets (ntexSavePreset / ntexLoadPreset, JSON written
+// atomically) and baking the current material to PNG files, one per map.
+#pragma once
+
+#include "material_generator.h"
+
+#include <string>
+#include <vector>
+
+namespace demo {
+
+// Saves `params` as an ntex preset. Throws NtexFailure (one line) on any error; an existing file
+// is never left half-written.
+void save_preset(const MaterialModel& model, const GenerationParams& params, const std::string& path);
+
+// Loads a preset written for `model` (validated by ntexLoadPreset: other model, malformed file,
+// unknown direction label are errors) and returns its parameters. Throws NtexFailure.
+GenerationParams load_preset(const MaterialModel& model, const std::string& path);
+
+// Generates `params` at size x size (tileable) and writes <base>_<map>.png (RGBA8) for every map
+// of the model plus <base>.preset.json, from which `ntex bake --preset` re-bakes at any size with
+// 16-bit height. Returns the files written. Throws NtexFailure or engine::Error.
+std::vector<std::string> bake_material(const MaterialModel& model, const GenerationParams& params, uint32_t size,
+                                       const std::string& base);
+
+}  // namespace demo

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* ntex_vulkan.h: embedding ntex in a host's Vulkan renderer: the host's device, and texture sets
+ * (one VkImage + VkImageView per material map, in a ring) that ntex fills by recording commands into
+ * the host's command buffers. Include after <vulkan/vulkan.h> is reachable; ntex never calls the
+ * Vulkan loader directly: every function comes from the host's vkGetInstanceProcAddr. */
+#ifndef NTEX_VULKAN_H_
+#define NTEX_VULKAN_H_ 1
+
+#include <ntex/ntex.h>
+#include <vulkan/vulkan.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Chain into NtexContextCreateInfo::pNext to give ntex the host's Vulkan device. ntex creates no
+ * queues and never submits work: it only records into command buffers the host passes in. */
+typedef struct NtexVulkanDeviceInfo {
+    NtexStructureType sType;                 /* NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO */
+    const void* pNext;                       /* NULL */
+    VkInstance instance;
+    VkPhysicalDevice physicalDevice;
+    VkDevice device;                         /* Vulkan >= 1.2 with the timelineSemaphore feature enabled */
+    uint32_t queueFamilyIndex;               /* the family (graphics: mips are blitted) whose queue runs the
+                                                command buffers passed to ntexCmdUpdateTextureSet */
+    PFN_vkGetInstanceProcAddr pfnGetInstanceProcAddr;   /* required */
+    PFN_vkGetDeviceProcAddr pfnGetDeviceProcAddr;       /* optional: NULL = looked up through the instance */
+} NtexVulkanDeviceInfo;
+
+typedef struct NtexTextureSet_T* NtexTextureSet;
+
+typedef struct NtexTextureSetCreateInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO */
+    const void* pNext;
+    NtexGenerator generator;      /* the source of the texels (its size and maps); must outlive the set */
+    uint32_t ringSize;            /* images per map, 2..4; 0 = 2 */
+    uint32_t mipLevels;           /* 0 = the full chain, 1 = none; clamped to the full chain */
+    uint32_t mapMask;             /* bit i selects the generator model's map i; 0 = every map */
+} NtexTextureSetCreateInfo;
+
+/* Image formats per map semantic: albedo VK_FORMAT_R8G8B8A8_SRGB, normal VK_FORMAT_R8G8B8A8_UNORM
+ * (n * 0.5 + 0.5), roughness VK_FORMAT_R8_UNORM, height VK_FORMAT_R16_UNORM, other maps
+ * VK_FORMAT_R8G8B8A8_UNORM. Images: 2D, OPTIMAL tiling, SAMPLED | TRANSFER_SRC | TRANSFER_DST,
+ * exclusive sharing. */
+typedef struct NtexTextureSetImages {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES */
+    void* pNext;
+    uint64_t resultId;            /* generator result the images hold; 0 = nothing recorded yet (do not sample) */
+    uint32_t slot;                /* ring slot of these images */
+    uint32_t mapCount;
+    uint32_t mapIndices[NTEX_MAX_MAPS];   /* model map index of images[i] */
+    VkImage images[NTEX_MAX_MAPS];
+    VkImageView views[NTEX_MAX_MAPS];     /* 2D views of every mip level */
+    VkFormat formats[NTEX_MAX_MAPS];
+    uint32_t width;
+    uint32_t height;
+    uint32_t mipLevels;
+    VkImageLayout layout;         /* VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL once the update executed */
+    VkSemaphore semaphore;        /* ntex's timeline semaphore */
+    uint64_t waitValue;           /* the images are complete when `semaphore` reaches this value */
+} NtexTextureSetImages;
+
+/* Creates the images (ringSize x maps, device-local, one allocation each), host-visible staging
+ * buffers (one per slot, persistently mapped) and a timeline semaphore on the context's Vulkan device.
+ * Errors: INVALID_ARGUMENT (no Vulkan device in the context, NULL or foreign generator, bad ringSize
+ * or mapMask), UNSUPPORTED (a map format cannot be sampled or copied on this device), BACKEND
+ * (a Vulkan call failed; the message names it and its VkResult), OUT_OF_MEMORY.
+ * Thread-safety: the set is used by one thread at a time, like its generator's host calls. */
+NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureSetCreateInfo* pCreateInfo,
+                                         NtexTextureSet* pSet);
+/* Destroys the set; accepts NULL. The host must make sure the GPU no longer uses its images or
+ * buffers (e.g. after waiting for its frame fences or vkDeviceWaitIdle). */
+NTEX_API void ntexDestroyTextureSet(NtexTextureSet set);
+
+/* Synchronization contract (docs/embedding.md):
+ * - If the generator has a complete result newer than the set's, converts it on the calling thread
+ *   into the next ring slot's staging buffer and records into `commandBuffer` (recording state, for a
+ *   queue of queueFamilyIndex): layout transitions, buffer-to-image copies, mip blits and a final
+ *   barrier to SHADER_READ_ONLY_OPTIMAL made visible to the fragment and compute shader stages.
+ *   Returns SUCCESS and *pSignalValue = v: the host MUST add (NtexTextureSetImages::semaphore, v) to
+ *   the signal semaphores of the vkQueueSubmit (VkTimelineSemaphoreSubmitInfo) that executes
+ *   `commandBuffer`; ntex waits on it (host side, never blocking: it skips a busy slot) before
+ *   overwriting that slot's staging buffer again.
+ * - Returns NOT_READY and records nothing when there is no newer result, or when the next slot's
+ *   previous upload has not finished executing yet (try again next frame).
+ * - Reads of a slot's images are ordered before its next overwrite by the recorded barriers when the
+ *   host samples them on the same queue; a host that samples on another queue must order that itself.
+ * Errors: INVALID_ARGUMENT (NULL set, VK_NULL_HANDLE command buffer), BACKEND. */
+NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer commandBuffer, uint64_t* pSignalValue);
+
+/* The images of the newest recorded update (what to sample this frame). Never blocks. */
+NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetImages* pImages);
+
+typedef NtexResult (*PFN_ntexCreateTextureSet)(NtexContext, const NtexTextureSetCreateInfo*, NtexTextureSet*);
+typedef void (*PFN_ntexDestroyTextureSet)(NtexTextureSet);
+typedef NtexResult (*PFN_ntexCmdUpdateTextureSet)(NtexTextureSet, VkCommandBuffer, uint64_t*);
+typedef NtexResult (*PFN_ntexGetTextureSetImages)(NtexTextureSet, NtexTextureSetImages*);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NTEX_VULKAN_H_ */

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+// texture_set.cpp: ring-buffered VkImages per map, uploaded through host-visible staging buffers.
+#include "interop/texture_set.h"
+
+#include "core/error.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+
+namespace ntex::interop {
+
+VkFormat format_for(NtexMapSemantic semantic) noexcept {
+    switch (semantic) {
+        case NTEX_MAP_SEMANTIC_ALBEDO: return VK_FORMAT_R8G8B8A8_SRGB;
+        case NTEX_MAP_SEMANTIC_NORMAL: return VK_FORMAT_R8G8B8A8_UNORM;
+        case NTEX_MAP_SEMANTIC_ROUGHNESS: return VK_FORMAT_R8_UNORM;
+        case NTEX_MAP_SEMANTIC_HEIGHT: return VK_FORMAT_R16_UNORM;
+        default: return VK_FORMAT_R8G8B8A8_UNORM;
+    }
+}
+
+NtexHostFormat host_format_for(NtexMapSemantic semantic) noexcept {
+    switch (semantic) {
+        case NTEX_MAP_SEMANTIC_ROUGHNESS: return NTEX_HOST_FORMAT_R8_UNORM;
+        case NTEX_MAP_SEMANTIC_HEIGHT: return NTEX_HOST_FORMAT_R16_UNORM;
+        default: return NTEX_HOST_FORMAT_R8G8B8A8;
+    }
+}
+
+uint32_t texel_bytes(VkFormat format) noexcept {
+    switch (format) {
+        case VK_FORMAT_R8_UNORM: return 1;
+        case VK_FORMAT_R16_UNORM: return 2;
+        default: return 4;
+    }
+}
+
+namespace {
+
+constexpr VkPipelineStageFlags kSamplingStages = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+
+VkImageMemoryBarrier image_barrier(VkImage image, VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
+                                   VkAccessFlags dst_access, uint32_t base_mip, uint32_t mip_count) {
+    VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+    b.srcAccessMask = src_access;
+    b.dstAccessMask = dst_access;
+    b.oldLayout = from;
+    b.newLayout = to;
+    b.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    b.image = image;
+    b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, base_mip, mip_count, 0, 1};
+    return b;
+}
+
+}  // namespace
+
+TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSource source, uint32_t ring_size, uint32_t mip_levels)
+    : m_device(std::move(device)), m_source(std::move(source)) {
+    if (ring_size < 2 || ring_size > 4) fail(NTEX_ERROR_INVALID_ARGUMENT, "ringSize ", ring_size, " is outside 2..4");
+    if (m_source.map_indices.empty()) fail(NTEX_ERROR_INVALID_ARGUMENT, "the texture set selects no map");
+    const uint32_t limit = m_device->properties().limits.maxImageDimension2D;
+    if (m_source.width > limit || m_source.height > limit) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "the generator's ", m_source.width, "x", m_source.height, " output exceeds the device's maxImageDimension2D ",
+             limit);
+    }
+    const auto& vk = m_device->vk();
+    const uint32_t full_chain = static_cast<uint32_t>(std::bit_width(std::max(m_source.width, m_source.height)));
+    m_mip_levels = mip_levels == 0 ? full_chain : std::min(mip_levels, full_chain);
+
+    VkDeviceSize offset = 0;
+    for (NtexMapSemantic semantic : m_source.semantics) {
+        const VkFormat format = format_for(semantic);
+        VkFormatProperties props{};
+        vk.vkGetPhysicalDeviceFormatProperties(m_device->physical_device(), format, &props);
+        const VkFormatFeatureFlags need = VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
+        if ((props.optimalTilingFeatures & need) != need) {
+            fail(NTEX_ERROR_UNSUPPORTED, "VkFormat ", static_cast<int>(format),
+                 " cannot be sampled and copied to with optimal tiling on this device");
+        }
+        const VkFormatFeatureFlags blit = VK_FORMAT_FEATURE_BLIT_SRC_BIT | VK_FORMAT_FEATURE_BLIT_DST_BIT |
+                                          VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
+        if ((props.optimalTilingFeatures & blit) != blit) m_mip_levels = 1;   // no linear blits: no mip chain
+        m_formats.push_back(format);
+        m_offsets.push_back(offset);
+        m_row_pitch.push_back(m_source.width * texel_bytes(format));
+        offset += VkDeviceSize(m_row_pitch.back()) * m_source.height;
+        offset = (offset + 15) & ~VkDeviceSize(15);   // copies need offsets aligned to 4 and the texel size
+    }
+    m_staging_size = offset;
+
+    try {
+        VkSemaphoreTypeCreateInfo type{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};
+        type.semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE;
+        type.initialValue = 0;
+        VkSemaphoreCreateInfo sci{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+        sci.pNext = &type;
+        check_vk(vk.vkCreateSemaphore(m_device->device(), &sci, nullptr, &m_semaphore), "vkCreateSemaphore(timeline)");
+        m_slots.resize(ring_size);
+        for (Slot& slot : m_slots) create_slot(slot);
+    } catch (...) {
+        destroy();
+        throw;
+    }
+}
+
+TextureSet::~TextureSet() { destroy(); }
+
+void TextureSet::create_slot(Slot& slot) {
+    const auto& vk = m_device->vk();
+    const VkDevice dev = m_device->device();
+
+    VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    bci.size = m_staging_size;
+    bci.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
+    bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    check_vk(vk.vkCreateBuffer(dev, &bci, nullptr, &slot.staging), "vkCreateBuffer(staging)");
+    VkMemoryRequirements req{};
+    vk.vkGetBufferMemoryRequirements(dev, slot.staging, &req);
+    VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    mai.allocationSize = req.size;
+    // Host-coherent: the writes made before vkQueueSubmit are visible to the copy without a flush.
+    mai.memoryTypeIndex = m_device->memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+    check_vk(vk.vkAllocateMemory(dev, &mai, nullptr, &slot.staging_memory), "vkAllocateMemory(staging)");
+    check_vk(vk.vkBindBufferMemory(dev, slot.staging, slot.staging_memory, 0), "vkBindBufferMemory");
+    check_vk(vk.vkMapMemory(dev, slot.staging_memory, 0, VK_WHOLE_SIZE, 0, &slot.mapped), "vkMapMemory");
+
+    slot.maps.resize(m_formats.size());
+    for (std::size_t i = 0; i < m_formats.size(); ++i) {
+        MapImage& m = slot.maps[i];
+        VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+        ici.imageType = VK_IMAGE_TYPE_2D;
+        ici.format = m_formats[i];
+        ici.extent = {m_source.width, m_source.height, 1};
+        ici.mipLevels = m_mip_levels;
+        ici.arrayLayers = 1;
+        ici.samples = VK_SAMPLE_COUNT_1_BIT;
+        ici.tiling = VK_IMAGE_TILING_OPTIMAL;
+        ici.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+        ici.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+        ici.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+        check_vk(vk.vkCreateImage(dev, &ici, nullptr, &m.image), "vkCreateImage");
+        vk.vkGetImageMemoryRequirements(dev, m.image, &req);
+        mai.allocationSize = req.size;
+        mai.memoryTypeIndex = m_device->memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+        check_vk(vk.vkAllocateMemory(dev, &mai, nullptr, &m.memory), "vkAllocateMemory(image)");
+        check_vk(vk.vkBindImageMemory(dev, m.image, m.memory, 0), "vkBindImageMemory");
+        VkImageViewCreateInfo vci{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+        vci.image = m.image;
+        vci.viewType = VK_IMAGE_VIEW_TYPE_2D;
+        vci.format = m_formats[i];
+        vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, m_mip_levels, 0, 1};
+        check_vk(vk.vkCreateImageView(dev, &vci, nullptr, &m.view), "vkCreateImageView");
+    }
+}
+
+void TextureSet::destroy() noexcept {
+    const auto& vk = m_device->vk();
+    const VkDevice dev = m_device->device();
+    for (Slot& slot : m_slots) {
+        for (MapImage& m : slot.maps) {
+            if (m.view) vk.vkDestroyImageView(dev, m.view, nullptr);
+            if (m.image) vk.vkDestroyImage(dev, m.image, nullptr);
+            if (m.memory) vk.vkFreeMemory(dev, m.memory, nullptr);
+        }
+        if (slot.staging) vk.vkDestroyBuffer(dev, slot.staging, nullptr);
+        if (slot.staging_memory) vk.vkFreeMemory(dev, slot.staging_memory, nullptr);   // unmaps implicitly
+    }
+    m_slots.clear();
+    if (m_semaphore) vk.vkDestroySemaphore(dev, m_semaphore, nullptr);
+    m_semaphore = VK_NULL_HANDLE;
+}
+
+bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value) {
+    const auto& vk = m_device->vk();
+    uint64_t newest = 0;
+    if (ntexGetResultId(m_source.generator, &newest) < 0) fail(NTEX_ERROR_BACKEND, "generator: ", ntexGetLastErrorMessage());
+    if (newest == 0 || newest == m_last_result) return false;
+
+    const std::size_t next = static_cast<std::size_t>(m_current + 1) % m_slots.size();
+    Slot& slot = m_slots[next];
+    uint64_t reached = 0;
+    check_vk(vk.vkGetSemaphoreCounterValue(m_device->device(), m_semaphore, &reached), "vkGetSemaphoreCounterValue");
+    if (reached < slot.pending_value) return false;   // its previous upload still executes: try next frame
+
+    // Every map from the same result (ntexReadMaps never mixes two results).
+    std::array<NtexHostImage, NTEX_MAX_MAPS> images{};
+    for (std::size_t i = 0; i < m_formats.size(); ++i) {
+        NtexHostImage& im = images[i];
+        im.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+        im.format = host_format_for(m_source.semantics[i]);
+        im.pData = static_cast<unsigned char*>(slot.mapped) + m_offsets[i];
+        im.rowPitch = m_row_pitch[i];
+        im.size = std::size_t(m_row_pitch[i]) * m_source.height;
+    }
+    uint64_t result_id = 0;
+    if (ntexReadMaps(m_source.generator, static_cast<uint32_t>(m_formats.size()), m_source.map_indices.data(), images.data(),
+                     &result_id) < 0) {
+        fail(NTEX_ERROR_BACKEND, "reading the generator's maps: ", ntexGetLastErrorMessage());
+    }
+    record_copies(cmd, slot);
+
+    slot.initialized = true;
+    slot.result_id = result_id;
+    slot.pending_value = m_next_value++;
+    m_current = static_cast<int>(next);
+    m_last_result = result_id;
+    *signal_value = slot.pending_value;
+    return true;
+}
+
+void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
+    const auto& vk = m_device->vk();
+    const int32_t w = static_cast<int32_t>(m_source.width);
+    const int32_t h = static_cast<int32_t>(m_source.height);
+    std::vector<VkImageMemoryBarrier> barriers;
+
+    // Previous reads of these images (earlier submissions on this queue) finish before the overwrite.
+    for (const MapImage& m : slot.maps) {
+        barriers.push_back(image_barrier(m.image, slot.initialized ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL : VK_IMAGE_LAYOUT_UNDEFINED,
+                                         VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0, VK_ACCESS_TRANSFER_WRITE_BIT, 0, m_mip_levels));
+    }
+    vk.vkCmdPipelineBarrier(cmd, slot.initialized ? kSamplingStages : VkPipelineStageFlags{VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT}, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                            0, 0, nullptr, 0, nullptr, static_cast<uint32_t>(barriers.size()), barriers.data());
+    for (std::size_t i = 0; i < slot.maps.size(); ++i) {
+        VkBufferImageCopy copy{};
+        copy.bufferOffset = m_offsets[i];
+        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+        copy.imageExtent = {m_source.width, m_source.height, 1};
+        vk.vkCmdCopyBufferToImage(cmd, slot.staging, slot.maps[i].image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
+    }
+    // Mip chain: level l-1 becomes a blit source, then is downsampled into level l.
+    for (uint32_t level = 1; level < m_mip_levels; ++level) {
+        barriers.clear();
+        for (const MapImage& m : slot.maps) {
+            barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                             VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, level - 1, 1));
+        }
+        vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr,
+                                static_cast<uint32_t>(barriers.size()), barriers.data());
+        for (const MapImage& m : slot.maps) {
+            VkImageBlit blit{};
+            blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, level - 1, 0, 1};
+            blit.srcOffsets[1] = {std::max(1, w >> (level - 1)), std::max(1, h >> (level - 1)), 1};
+            blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, level, 0, 1};
+            blit.dstOffsets[1] = {std::max(1, w >> level), std::max(1, h >> level), 1};
+            vk.vkCmdBlitImage(cmd, m.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit,
+                              VK_FILTER_LINEAR);
+        }
+    }
+    // Everything to SHADER_READ_ONLY_OPTIMAL: levels 0..n-2 are TRANSFER_SRC now, the last is TRANSFER_DST.
+    barriers.clear();
+    for (const MapImage& m : slot.maps) {
+        if (m_mip_levels > 1) {
+            barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                                             VK_ACCESS_TRANSFER_READ_BIT, VK_ACCESS_SHADER_READ_BIT, 0, m_mip_levels - 1));
+        }
+        barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
+                                         VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, m_mip_levels - 1, 1));
+    }
+    vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, kSamplingStages, 0, 0, nullptr, 0, nullptr,
+                            static_cast<uint32_t>(barriers.size()), barriers.data());
+}
+
+void TextureSet::images(NtexTextureSetImages* out) const {
+    void* next = out->pNext;
+    *out = NtexTextureSetImages{};
+    out->sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
+    out->pNext = next;
+    const std::size_t index = m_current < 0 ? 0 : static_cast<std::size_t>(m_current);
+    const Slot& slot = m_slots[index];
+    out->resultId = m_current < 0 ? 0 : slot.result_id;
+    out->slot = static_cast<uint32_t>(index);
+    out->mapCount = static_cast<uint32_t>(slot.maps.size());
+    for (std::size_t i = 0; i < slot.maps.size(); ++i) {
+        out->mapIndices[i] = m_source.map_indices[i];
+        out->images[i] = slot.maps[i].image;
+        out->views[i] = slot.maps[i].view;
+        out->formats[i] = m_formats[i];
+    }
+    out->width = m_source.width;
+    out->height = m_source.height;
+    out->mipLevels = m_mip_levels;
+    out->layout = m_current < 0 ? VK_IMAGE_LAYOUT_UNDEFINED : VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    out->semaphore = m_semaphore;
+    out->waitValue = slot.pending_value;
+}
+
+}  // namespace ntex::interop

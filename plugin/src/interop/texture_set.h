@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// TextureSet: a ring of sampled VkImages per material map on the host's device, filled from a
+// generator's newest complete result by commands recorded into the host's command buffer.
+//
+// Per slot: one device-local image per map (+ view) and one host-visible staging buffer. An update
+// converts the result into the staging buffer on the calling thread (ntexReadMaps), then records
+// UNDEFINED/SHADER_READ -> TRANSFER_DST, buffer-to-image copies, a blit chain for the mips and a
+// barrier to SHADER_READ_ONLY_OPTIMAL. The host signals our timeline semaphore with the submit that
+// runs those commands; a slot's staging buffer is rewritten only once that value is reached (checked
+// without waiting), so the CPU never races the GPU's copy.
+#pragma once
+
+#include "interop/vulkan_device.h"
+
+#include <memory>
+#include <vector>
+
+namespace ntex::interop {
+
+struct TextureSetSource {
+    NtexGenerator generator = nullptr;
+    uint32_t width = 0;
+    uint32_t height = 0;
+    std::vector<uint32_t> map_indices;          // model map index per image
+    std::vector<NtexMapSemantic> semantics;     // per image
+};
+
+// Vulkan format and ntex host format of a map semantic (see ntex_vulkan.h).
+VkFormat format_for(NtexMapSemantic semantic) noexcept;
+NtexHostFormat host_format_for(NtexMapSemantic semantic) noexcept;
+uint32_t texel_bytes(VkFormat format) noexcept;
+
+class TextureSet {
+public:
+    // ring_size 2..4; mip_levels 0 = full chain. Throws ntex::Error (see ntexCreateTextureSet).
+    TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSource source, uint32_t ring_size, uint32_t mip_levels);
+    ~TextureSet();
+    TextureSet(const TextureSet&) = delete;
+    TextureSet& operator=(const TextureSet&) = delete;
+
+    // True when commands were recorded (then *signal_value must be signalled by the host's submit).
+    bool record_update(VkCommandBuffer cmd, uint64_t* signal_value);
+    void images(NtexTextureSetImages* out) const;
+
+    uint32_t mip_levels() const noexcept { return m_mip_levels; }
+
+private:
+    struct MapImage {
+        VkImage image = VK_NULL_HANDLE;
+        VkDeviceMemory memory = VK_NULL_HANDLE;
+        VkImageView view = VK_NULL_HANDLE;
+    };
+    struct Slot {
+        std::vector<MapImage> maps;
+        VkBuffer staging = VK_NULL_HANDLE;
+        VkDeviceMemory staging_memory = VK_NULL_HANDLE;
+        void* mapped = nullptr;
+        uint64_t pending_value = 0;   // the semaphore value that marks this slot's last upload done
+        bool initialized = false;     // images have left VK_IMAGE_LAYOUT_UNDEFINED
+        uint64_t result_id = 0;
+    };
+
+    void create_slot(Slot& slot);
+    void destroy() noexcept;
+    void record_copies(VkCommandBuffer cmd, Slot& slot) const;
+
+    std::shared_ptr<const VulkanDevice> m_device;
+    TextureSetSource m_source;
+    std::vector<VkFormat> m_formats;
+    std::vector<VkDeviceSize> m_offsets;   // of each map inside a staging buffer
+    std::vector<uint32_t> m_row_pitch;
+    VkDeviceSize m_staging_size = 0;
+    uint32_t m_mip_levels = 1;
+    std::vector<Slot> m_slots;
+    VkSemaphore m_semaphore = VK_NULL_HANDLE;
+    uint64_t m_next_value = 1;
+    int m_current = -1;                    // slot of the newest recorded update
+    uint64_t m_last_result = 0;
+};
+
+}  // namespace ntex::interop

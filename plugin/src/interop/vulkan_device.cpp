@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// vulkan_device.cpp: loads ntex's Vulkan dispatch table from the host's loader entry points.
+#include "interop/vulkan_device.h"
+
+#include "core/error.h"
+
+#include <vector>
+
+namespace ntex::interop {
+
+const char* vk_result_name(VkResult result) noexcept {
+    switch (result) {
+        case VK_SUCCESS: return "VK_SUCCESS";
+        case VK_NOT_READY: return "VK_NOT_READY";
+        case VK_TIMEOUT: return "VK_TIMEOUT";
+        case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
+        case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+        case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
+        case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
+        case VK_ERROR_MEMORY_MAP_FAILED: return "VK_ERROR_MEMORY_MAP_FAILED";
+        case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
+        case VK_ERROR_FORMAT_NOT_SUPPORTED: return "VK_ERROR_FORMAT_NOT_SUPPORTED";
+        default: return "VkResult (other)";
+    }
+}
+
+void check_vk(VkResult result, const char* call) {
+    if (result == VK_SUCCESS) return;
+    const NtexResult code = (result == VK_ERROR_OUT_OF_HOST_MEMORY || result == VK_ERROR_OUT_OF_DEVICE_MEMORY)
+                                ? NTEX_ERROR_OUT_OF_MEMORY
+                                : NTEX_ERROR_BACKEND;
+    fail(code, call, " failed: ", vk_result_name(result), " (", static_cast<int>(result), ")");
+}
+
+VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info)
+    : m_instance(info.instance), m_physical_device(info.physicalDevice), m_device(info.device),
+      m_queue_family(info.queueFamilyIndex) {
+    if (info.instance == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::instance is VK_NULL_HANDLE");
+    if (info.physicalDevice == VK_NULL_HANDLE) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::physicalDevice is VK_NULL_HANDLE");
+    }
+    if (info.device == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::device is VK_NULL_HANDLE");
+    if (info.pfnGetInstanceProcAddr == nullptr) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::pfnGetInstanceProcAddr is NULL");
+    }
+#define NTEX_VK_LOAD_INSTANCE(name)                                                                          \
+    m_vk.name = reinterpret_cast<PFN_##name>(info.pfnGetInstanceProcAddr(info.instance, #name));             \
+    if (m_vk.name == nullptr) fail(NTEX_ERROR_UNSUPPORTED, "the Vulkan instance does not expose " #name);
+    NTEX_VK_INSTANCE_FUNCTIONS(NTEX_VK_LOAD_INSTANCE)
+#undef NTEX_VK_LOAD_INSTANCE
+    PFN_vkGetDeviceProcAddr get_device = info.pfnGetDeviceProcAddr ? info.pfnGetDeviceProcAddr : m_vk.vkGetDeviceProcAddr;
+#define NTEX_VK_LOAD_DEVICE(name)                                                                            \
+    m_vk.name = reinterpret_cast<PFN_##name>(get_device(info.device, #name));                                \
+    if (m_vk.name == nullptr) fail(NTEX_ERROR_UNSUPPORTED, "the Vulkan device does not expose " #name " (Vulkan 1.2 needed)");
+    NTEX_VK_DEVICE_FUNCTIONS(NTEX_VK_LOAD_DEVICE)
+#undef NTEX_VK_LOAD_DEVICE
+
+    m_vk.vkGetPhysicalDeviceProperties(m_physical_device, &m_properties);
+    if (m_properties.apiVersion < VK_API_VERSION_1_2) {
+        fail(NTEX_ERROR_UNSUPPORTED, "the Vulkan device '", m_properties.deviceName, "' implements Vulkan ",
+             VK_API_VERSION_MAJOR(m_properties.apiVersion), ".", VK_API_VERSION_MINOR(m_properties.apiVersion),
+             "; ntex needs 1.2 (timeline semaphores)");
+    }
+    m_vk.vkGetPhysicalDeviceMemoryProperties(m_physical_device, &m_memory);
+    uint32_t count = 0;
+    m_vk.vkGetPhysicalDeviceQueueFamilyProperties(m_physical_device, &count, nullptr);
+    std::vector<VkQueueFamilyProperties> families(count);
+    m_vk.vkGetPhysicalDeviceQueueFamilyProperties(m_physical_device, &count, families.data());
+    if (m_queue_family >= count) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::queueFamilyIndex ", m_queue_family, " is out of range (the device has ",
+             count, " queue families)");
+    }
+    if ((families[m_queue_family].queueFlags & VK_QUEUE_GRAPHICS_BIT) == 0) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "queue family ", m_queue_family,
+             " has no graphics capability; ntex blits mip levels and needs a graphics queue");
+    }
+}
+
+uint32_t VulkanDevice::memory_type(uint32_t type_bits, VkMemoryPropertyFlags flags) const {
+    for (uint32_t i = 0; i < m_memory.memoryTypeCount; ++i) {
+        if ((type_bits & (1u << i)) != 0 && (m_memory.memoryTypes[i].propertyFlags & flags) == flags) return i;
+    }
+    fail(NTEX_ERROR_UNSUPPORTED, "no Vulkan memory type with property flags 0x", std::hex, flags, " for type bits 0x", type_bits);
+}
+
+std::string VulkanDevice::describe() const {
+    return cat(m_properties.deviceName, " (Vulkan ", VK_API_VERSION_MAJOR(m_properties.apiVersion), ".",
+               VK_API_VERSION_MINOR(m_properties.apiVersion), "), queue family ", m_queue_family);
+}
+
+}  // namespace ntex::interop

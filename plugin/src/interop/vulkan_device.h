@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+// VulkanDevice: the host's Vulkan device as ntex sees it: handles plus a dispatch table of exactly
+// the functions ntex calls, loaded through the host's vkGetInstanceProcAddr / vkGetDeviceProcAddr
+// (so ntex works with any loader setup and never links libvulkan).
+#pragma once
+
+#ifndef VK_NO_PROTOTYPES
+#define VK_NO_PROTOTYPES
+#endif
+#include <ntex/ntex_vulkan.h>
+
+#include <cstdint>
+#include <string>
+
+namespace ntex::interop {
+
+// X-macro lists: one place names every function and whether it is instance- or device-level.
+#define NTEX_VK_INSTANCE_FUNCTIONS(X)            \
+    X(vkGetDeviceProcAddr)                       \
+    X(vkGetPhysicalDeviceProperties)             \
+    X(vkGetPhysicalDeviceMemoryProperties)       \
+    X(vkGetPhysicalDeviceFormatProperties)       \
+    X(vkGetPhysicalDeviceQueueFamilyProperties)
+
+#define NTEX_VK_DEVICE_FUNCTIONS(X) \
+    X(vkCreateBuffer)               \
+    X(vkDestroyBuffer)              \
+    X(vkGetBufferMemoryRequirements) \
+    X(vkBindBufferMemory)           \
+    X(vkCreateImage)                \
+    X(vkDestroyImage)               \
+    X(vkGetImageMemoryRequirements) \
+    X(vkBindImageMemory)            \
+    X(vkCreateImageView)            \
+    X(vkDestroyImageView)           \
+    X(vkAllocateMemory)             \
+    X(vkFreeMemory)                 \
+    X(vkMapMemory)                  \
+    X(vkUnmapMemory)                \
+    X(vkCreateSemaphore)            \
+    X(vkDestroySemaphore)           \
+    X(vkGetSemaphoreCounterValue)   \
+    X(vkWaitSemaphores)             \
+    X(vkCmdPipelineBarrier)         \
+    X(vkCmdCopyBufferToImage)       \
+    X(vkCmdBlitImage)
+
+struct VulkanFunctions {
+#define NTEX_VK_MEMBER(name) PFN_##name name = nullptr;
+    NTEX_VK_INSTANCE_FUNCTIONS(NTEX_VK_MEMBER)
+    NTEX_VK_DEVICE_FUNCTIONS(NTEX_VK_MEMBER)
+#undef NTEX_VK_MEMBER
+};
+
+class VulkanDevice {
+public:
+    // Validates the host's handles and loads the functions. Throws ntex::Error: INVALID_ARGUMENT
+    // (NULL handle or loader, queue family out of range or without graphics), UNSUPPORTED (Vulkan
+    // < 1.2, or a function the device does not expose).
+    explicit VulkanDevice(const NtexVulkanDeviceInfo& info);
+
+    VkPhysicalDevice physical_device() const noexcept { return m_physical_device; }
+    VkDevice device() const noexcept { return m_device; }
+    uint32_t queue_family() const noexcept { return m_queue_family; }
+    const VulkanFunctions& vk() const noexcept { return m_vk; }
+    const VkPhysicalDeviceProperties& properties() const noexcept { return m_properties; }
+
+    // A memory type index allowed by `type_bits` with all `flags`; throws UNSUPPORTED if none.
+    uint32_t memory_type(uint32_t type_bits, VkMemoryPropertyFlags flags) const;
+    std::string describe() const;
+
+private:
+    VkInstance m_instance;
+    VkPhysicalDevice m_physical_device;
+    VkDevice m_device;
+    uint32_t m_queue_family;
+    VulkanFunctions m_vk;
+    VkPhysicalDeviceProperties m_properties{};
+    VkPhysicalDeviceMemoryProperties m_memory{};
+};
+
+// Throws ntex::Error(BACKEND) naming the call and the VkResult when `result` is an error.
+void check_vk(VkResult result, const char* call);
+const char* vk_result_name(VkResult result) noexcept;
+
+}  // namespace ntex::interop

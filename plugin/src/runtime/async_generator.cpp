@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+// AsyncGenerator: worker thread, request superseding, double-buffered results.
+#include "runtime/async_generator.h"
+
+#include "core/error.h"
+#include "core/parallel.h"
+
+#include <algorithm>
+
+namespace ntex {
+
+void AsyncGenerator::ParamsRecord::assign(const GeneratorParams& p) {
+    seed = p.seed;
+    has_z = p.z != nullptr;
+    if (has_z) std::copy(p.z, p.z + z.size(), z.begin());
+    psi = p.psi;
+    direction_count = p.direction_count;
+    std::copy(p.direction_offsets, p.direction_offsets + p.direction_count, offsets.begin());
+    origin_x = p.origin_x;
+    origin_y = p.origin_y;
+}
+
+void AsyncGenerator::ParamsRecord::copy_from(const ParamsRecord& other) {
+    // Element copies into vectors of the same size: no allocation (operator= could reallocate).
+    seed = other.seed;
+    has_z = other.has_z;
+    std::copy(other.z.begin(), other.z.end(), z.begin());
+    psi = other.psi;
+    direction_count = other.direction_count;
+    std::copy(other.offsets.begin(), other.offsets.end(), offsets.begin());
+    origin_x = other.origin_x;
+    origin_y = other.origin_y;
+}
+
+GeneratorParams AsyncGenerator::ParamsRecord::view() const {
+    GeneratorParams p;
+    p.seed = seed;
+    p.z = has_z ? z.data() : nullptr;
+    p.psi = psi;
+    p.direction_offsets = offsets.data();
+    p.direction_count = direction_count;
+    p.origin_x = origin_x;
+    p.origin_y = origin_y;
+    return p;
+}
+
+AsyncGenerator::AsyncGenerator(std::shared_ptr<const LoadedModel> model, int width, int height, const GeneratorSettings& settings)
+    : m_threads(std::max(1, settings.threads)) {
+    m_generator = std::make_unique<TextureGenerator>(std::move(model), width, height, settings);
+    const ModelDescription& d = m_generator->model().description();
+    for (ParamsRecord* r : {&m_requested, &m_snapshot}) {
+        r->z.assign(static_cast<std::size_t>(d.z_dim), 0.0f);
+        r->offsets.assign(kMaxDirections, 0.0f);
+    }
+    const std::size_t floats = static_cast<std::size_t>(width) * static_cast<std::size_t>(height) *
+                               static_cast<std::size_t>(m_generator->material_layout().channels);
+    m_buffers[0] = AlignedBuffer(floats);
+    m_buffers[1] = AlignedBuffer(floats);
+    m_front = m_buffers[0].data();
+    m_back = m_buffers[1].data();
+}
+
+AsyncGenerator::~AsyncGenerator() {
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_worker.joinable()) m_worker.join();
+}
+
+void AsyncGenerator::set_params(const GeneratorParams& p) {
+    m_generator->validate(p);   // immutable state only: safe while a job runs
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_requested.assign(p);
+}
+
+void AsyncGenerator::run_job() {
+    if (m_inject_failure.exchange(false)) fail(NTEX_ERROR_BACKEND, "injected failure");
+    m_generator->set_params(m_snapshot.view());
+    m_generator->generate();
+    m_generator->build_material(m_back);
+    std::lock_guard<std::mutex> lock(m_result_mutex);
+    std::swap(m_front, m_back);
+    ++m_result_id;
+}
+
+void AsyncGenerator::generate() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_idle.wait(lock, [&] { return !m_pending && !m_running; });
+    m_snapshot.copy_from(m_requested);
+    m_running = true;
+    lock.unlock();
+    try {
+        run_job();
+    } catch (...) {
+        lock.lock();
+        m_running = false;
+        m_idle.notify_all();
+        throw;
+    }
+    lock.lock();
+    m_running = false;
+    m_idle.notify_all();
+}
+
+void AsyncGenerator::generate_async() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_worker.joinable()) {
+        m_worker = std::thread([this] { worker_loop(); });
+    }
+    m_pending = true;   // a request not yet started is simply superseded by this one
+    m_wake.notify_one();
+}
+
+void AsyncGenerator::worker_loop() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [&] { return m_stop || m_pending; });
+        if (m_stop) break;
+        m_pending = false;
+        m_running = true;
+        m_snapshot.copy_from(m_requested);
+        lock.unlock();
+        std::exception_ptr error;
+        try {
+            run_job();
+        } catch (...) {
+            error = std::current_exception();
+        }
+        lock.lock();
+        if (error) m_error = error;
+        m_running = false;
+        m_idle.notify_all();
+    }
+}
+
+bool AsyncGenerator::poll(uint64_t* result_id) {
+    bool busy = false;
+    std::exception_ptr error;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        busy = m_pending || m_running;
+        std::swap(error, m_error);
+    }
+    {
+        std::lock_guard<std::mutex> lock(m_result_mutex);
+        *result_id = m_result_id;
+    }
+    if (error) std::rethrow_exception(error);
+    return busy;
+}
+
+void AsyncGenerator::wait_idle() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_idle.wait(lock, [&] { return !m_pending && !m_running; });
+}
+
+uint64_t AsyncGenerator::completed_generations() const {
+    std::lock_guard<std::mutex> lock(m_result_mutex);
+    return m_result_id;
+}
+
+void AsyncGenerator::read_maps(uint32_t count, const uint32_t* map_indices, const HostImageView* images, uint64_t* result_id) {
+    const TextureGenerator& g = *m_generator;
+    const std::size_t maps = g.model().description().outputs.size();
+    for (uint32_t i = 0; i < count; ++i) {
+        const HostImageView& im = images[i];
+        check_host_image(map_indices[i], maps, static_cast<int>(im.format), im.data, im.row_pitch, im.size, g.width(), g.height());
+    }
+    std::lock_guard<std::mutex> lock(m_result_mutex);
+    if (m_result_id == 0) fail(NTEX_NOT_READY, "no generated result yet: call ntexGenerate or ntexGenerateAsync first");
+    OmpThreads guard(m_threads);
+    for (uint32_t i = 0; i < count; ++i) {
+        write_map(m_front, g.material_layout(), g.width(), g.height(), map_indices[i], images[i].format, images[i].data, images[i].row_pitch);
+    }
+    if (result_id != nullptr) *result_id = m_result_id;
+}
+
+}  // namespace ntex

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// The material tensor: every output map of a model, concatenated, and its host-format conversion.
+#pragma once
+
+#include "model/model_description.h"
+
+#include <ntex/ntex.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ntex {
+
+// Where each map lives in the material tensor (NHWC float, `channels` per pixel, maps in
+// `outputs` order): albedo_v1 -> 3 channels; material_v1 -> albedo 3, normal 3, roughness 1, height 1.
+struct MaterialLayout {
+    int channels = 0;
+    std::vector<int> offsets;   // first material channel of map i
+    std::vector<int> counts;    // channels of map i (OutputMap::channel_count)
+};
+
+MaterialLayout make_material_layout(const ModelDescription& d);
+
+// Tangent-space normals from a height map by central differences (docs/model_format.md,
+// "Derived normal maps"): reads heights h = (src[(Y * src_w + X) * src_channels + channel] - lo) * inv
+// at X = ox + x +- 1, Y = oy + y +- 1 (indices wrap modulo src_w / src_h), writes
+// n * 0.5 + 0.5 (3 floats) to dst[(y * w + x) * dst_stride ...] for rows row_begin..row_end of a
+// region w pixels wide.
+// scale = height_scale. Single-threaded per call: the caller splits rows (row_begin..row_end).
+void derive_normals(const float* src, int src_w, int src_h, int src_channels, int channel, float lo, float inv, int ox, int oy,
+                    int w, float scale, float* dst, std::size_t dst_stride, int row_begin, int row_end) noexcept;
+
+// Fills `material` (w x h x layout.channels) from the final tensor `raw` (raw_w x raw_h x
+// raw_channels) cropped at (ox, oy): each map's channels normalised by its range to [0, 1], derived
+// normals computed from the (uncropped) height. Parallel over rows with the caller's OpenMP setting.
+void build_material_tensor(const ModelDescription& d, const MaterialLayout& layout, const float* raw, int raw_w, int raw_h, int raw_channels,
+                    int ox, int oy, int w, int h, float* material);
+
+// Bytes per texel of a host format; 0 for an unknown value.
+std::size_t host_format_texel_size(int format) noexcept;
+
+// Throws INVALID_ARGUMENT unless map_index < maps, format is known, data is non-null,
+// row_pitch >= w * texel and size >= row_pitch * h. Names the offending field.
+void check_host_image(uint32_t map_index, std::size_t maps, int format, const void* data, std::size_t row_pitch, std::size_t size,
+                      int w, int h);
+
+// Converts map `map_index` of a w x h material into a host image (checked by check_host_image
+// first). 4-channel formats: a 1-channel map repeats in R, G and B; missing alpha is 1 (255).
+// 1-channel formats: the map's first channel. Integer formats clamp to [0, 1] and round
+// floor(v * 255 + 0.5) / floor(v * 65535 + 0.5). Bytes between rows are left untouched.
+void write_map(const float* material, const MaterialLayout& layout, int w, int h, uint32_t map_index, NtexHostFormat format,
+               void* data, std::size_t row_pitch);
+
+}  // namespace ntex

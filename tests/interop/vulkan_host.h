@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// VulkanHost: a minimal stand-in for an engine that embeds ntex: its own instance (validation layer
+// on, messages counted), device with timeline semaphores, one graphics queue and a command pool.
+#pragma once
+
+#include <vulkan/vulkan.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ntex_test {
+
+class VulkanHost {
+public:
+    VulkanHost();   // throws std::runtime_error naming the failing step
+    ~VulkanHost();
+    VulkanHost(const VulkanHost&) = delete;
+    VulkanHost& operator=(const VulkanHost&) = delete;
+
+    VkInstance instance = VK_NULL_HANDLE;
+    VkPhysicalDevice physical_device = VK_NULL_HANDLE;
+    VkDevice device = VK_NULL_HANDLE;
+    uint32_t queue_family = 0;
+    VkQueue queue = VK_NULL_HANDLE;
+    VkCommandPool pool = VK_NULL_HANDLE;
+    bool validation = false;
+    std::atomic<int> errors{0};
+    std::atomic<int> warnings{0};
+    std::string device_name;
+
+    // Records with `record`, submits, waits idle. When `record` returns a value v > 0 the submit
+    // also signals the timeline `semaphore` to v (what ntexCmdUpdateTextureSet asks of a host).
+    void submit(const std::function<uint64_t(VkCommandBuffer)>& record, VkSemaphore semaphore = VK_NULL_HANDLE);
+    // Copies mip `level` of a SHADER_READ_ONLY image into host memory (tightly packed rows).
+    std::vector<uint8_t> read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level);
+
+private:
+    VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;
+    uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const;
+};
+
+}  // namespace ntex_test
