@@ -219,7 +219,10 @@ def material_card(path, desc, name):
     convs = [o for o in desc["synthesis"]["ops"] if o["op"] == "modconv"]
     pk = ", ".join(f"{p['name']} {p['version']}" for p in tr["data"]["packages"])
     eval_md = os.path.join(os.path.dirname(path), f"{name}_eval", "eval.md")
-    table = open(eval_md).read().strip() if os.path.exists(eval_md) else "(run models/training/evaluate.py)"
+    table = "(run models/training/evaluate.py)"
+    if os.path.exists(eval_md):
+        with open(eval_md) as f:
+            table = "\n".join(l for l in f.read().strip().splitlines() if not l.startswith("# "))
     dirs = "\n".join(f"| {i} | {d['label']} | {d['sigma']:.3f} | {100 * d['explained_variance']:.1f}% |"
                       for i, d in enumerate(desc["directions"]))
     fit = tr.get("height_scale_fit") or {}
@@ -288,6 +291,8 @@ GPL-2+ data. Code: MIT.
 ## Limitations
 - CPU-only training of a few hours: colours and small-scale structure are learned; large structures
   (bricks, panels) remain weak, because the model only saw 64x64 crops.
+- Height and normal maps do not meet the SWD target yet (see Quality: as far from the floor as the
+  fBm baseline); albedo, roughness and diversity do.
 - Height is relative (per texture normalisation in the source data); `height_scale` is one global value.
 - Game albedo bakes lighting and grime; so does this model.
 """
