@@ -122,7 +122,7 @@ protected:
                 double m0 = 0, m1 = 0;
                 for (uint8_t v : level0) m0 += v;
                 for (uint8_t v : level1) m1 += v;
-                EXPECT_NEAR(m0 / level0.size(), m1 / level1.size(), 1.5) << "map " << i << " mip 1";
+                EXPECT_NEAR(m0 / static_cast<double>(level0.size()), m1 / static_cast<double>(level1.size()), 1.5) << "map " << i << " mip 1";
             }
         }
     }

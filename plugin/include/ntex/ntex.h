@@ -193,6 +193,13 @@ NTEX_API NtexBackend ntexGetContextBackend(NtexContext context);
  * Thread-safety: any thread. A loaded model is immutable and may be shared by generators on any thread. */
 NTEX_API NtexResult ntexLoadModel(NtexContext context, const NtexModelLoadInfo* pLoadInfo, NtexModel* pModel);
 NTEX_API void ntexDestroyModel(NtexModel model);
+/* Hot reload: re-reads the model's files (the path given to ntexLoadModel) and validates them fully.
+ * On any error the previous model keeps running unchanged and the error is returned (FILE_NOT_FOUND,
+ * INVALID_MODEL; also INVALID_MODEL when the new files change the maps, zDim or cellSize: load those
+ * as a new model). On success every generator of this model switches to the new weights at its next
+ * ntexGenerate / ntexGenerateAsync (waiting for a running generation, rebuilding its plan: that call
+ * allocates), keeping its parameters; result ids keep increasing. Thread-safety: any thread. */
+NTEX_API NtexResult ntexReloadModel(NtexModel model);
 NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo);
 /* Fills pZ[0..zCount) with the latent code z for a seed (hash noise, see docs/model_format.md). */
 NTEX_API NtexResult ntexLatentFromSeed(NtexModel model, uint32_t seed, float* pZ, uint32_t zCount);
@@ -247,6 +254,7 @@ typedef void (*PFN_ntexDestroyContext)(NtexContext);
 typedef NtexBackend (*PFN_ntexGetContextBackend)(NtexContext);
 typedef NtexResult (*PFN_ntexLoadModel)(NtexContext, const NtexModelLoadInfo*, NtexModel*);
 typedef void (*PFN_ntexDestroyModel)(NtexModel);
+typedef NtexResult (*PFN_ntexReloadModel)(NtexModel);
 typedef NtexResult (*PFN_ntexGetModelInfo)(NtexModel, NtexModelInfo*);
 typedef NtexResult (*PFN_ntexLatentFromSeed)(NtexModel, uint32_t, float*, uint32_t);
 typedef NtexResult (*PFN_ntexCreateGenerator)(NtexContext, const NtexGeneratorCreateInfo*, NtexGenerator*);

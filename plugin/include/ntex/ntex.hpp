@@ -112,6 +112,8 @@ public:
         check(ntexLatentFromSeed(m_handle.get(), seed, z.data(), static_cast<uint32_t>(z.size())));
         return z;
     }
+    // Hot reload (ntexReloadModel): throws and keeps the running model when the new files are bad.
+    void reload() { check(ntexReloadModel(m_handle.get())); }
 
 private:
     using Owner = detail::UniqueHandle<NtexModel, ntexDestroyModel>;
@@ -200,6 +202,9 @@ public:
         return id;
     }
     void wait_idle() { check(ntexWaitIdle(m_handle.get())); }
+    // Presets (ntexSavePreset / ntexLoadPreset): JSON, written atomically.
+    void save_preset(const std::string& path) const { check(ntexSavePreset(m_handle.get(), path.c_str())); }
+    void load_preset(const std::string& path) { check(ntexLoadPreset(m_handle.get(), path.c_str())); }
 
     // One map of the newest complete result into a host image; nothing is written before the first
     // result (NTEX_NOT_READY is returned by ntexReadMap, not thrown).

@@ -10,7 +10,10 @@
 
 #include <ntex/ntex.h>
 
+#include <atomic>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
 struct NtexContext_T {
@@ -24,10 +27,22 @@ struct NtexContext_T {
 struct NtexModel_T {
     NtexContext context = nullptr;
     std::shared_ptr<const ntex::LoadedModel> model;
+    // Hot reload (ntexReloadModel): the files' path, and a revision bumped by each successful
+    // reload. `model` is replaced under `mutex`; generators pick the new one up at their next
+    // generation (ntex::api::refresh_generator).
+    std::string path;
+    std::atomic<uint64_t> revision{0};
+    std::mutex mutex;
 };
 
 struct NtexGenerator_T {
     NtexContext context = nullptr;
+    NtexModel model = nullptr;            // the handle it was created from (hot reload)
+    uint64_t model_revision = 0;
+    int width = 0;
+    int height = 0;
+    NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE;
+    uint64_t result_id_base = 0;          // ids of results before the last reload: ids keep increasing
     std::unique_ptr<ntex::AsyncGenerator> generator;   // its destructor joins the worker thread
     // The last parameters accepted by ntexSetGeneratorParams, for ntexSavePreset. Vectors are sized
     // at creation (z_dim, model directions) so recording never allocates.
@@ -52,5 +67,9 @@ struct GeneratorShape {
     std::vector<NtexMapSemantic> semantics;   // per model map
 };
 GeneratorShape generator_shape(NtexGenerator generator);
+
+// After a successful ntexReloadModel: rebuilds the generator's plan on the new model (waiting for
+// a running generation first) and reapplies its parameters. No-op when up to date.
+void refresh_generator(NtexGenerator generator);
 
 }  // namespace ntex::api

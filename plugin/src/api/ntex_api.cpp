@@ -68,6 +68,42 @@ GeneratorShape generator_shape(NtexGenerator generator) {
     return shape;
 }
 
+void refresh_generator(NtexGenerator generator) {
+    NtexModel_T& handle = *generator->model;
+    const uint64_t revision = handle.revision.load();
+    if (revision == generator->model_revision) return;
+    std::shared_ptr<const LoadedModel> loaded;
+    {
+        std::lock_guard lock(handle.mutex);
+        loaded = handle.model;
+    }
+    generator->generator->wait_idle();
+    uint64_t last = 0;
+    generator->generator->poll(&last);
+    GeneratorSettings settings;
+    settings.threads = generator->context->threads;
+    settings.tiling = generator->tiling;
+    auto fresh = std::make_unique<AsyncGenerator>(loaded, generator->width, generator->height, settings);
+    // Reapply the parameters (the reload kept zDim and the maps; directions may differ in number).
+    const std::size_t directions = loaded->description().directions.size();
+    generator->offsets.resize(std::max(generator->offsets.size(), directions), 0.0f);
+    GeneratorParams p;
+    p.seed = generator->seed;
+    p.z = generator->has_z ? generator->z.data() : nullptr;
+    p.psi = generator->psi;
+    p.direction_count = std::min<uint32_t>(generator->direction_count, static_cast<uint32_t>(directions));
+    p.direction_offsets = p.direction_count > 0 ? generator->offsets.data() : nullptr;
+    p.origin_x = generator->origin_x;
+    p.origin_y = generator->origin_y;
+    fresh->set_params(p);
+    generator->generator = std::move(fresh);
+    generator->result_id_base += last;
+    generator->direction_count = p.direction_count;
+    generator->model_revision = revision;
+    generator->context->logger.info(cat("ntex: generator ", generator->width, "x", generator->height, " now runs the reloaded model '",
+                                        loaded->description().name, "'"));
+}
+
 }  // namespace ntex::api
 
 namespace {
@@ -176,6 +212,7 @@ NTEX_API NtexResult ntexLoadModel(NtexContext context, const NtexModelLoadInfo* 
         auto model = std::make_unique<NtexModel_T>();
         model->context = context;
         model->model = ntex::LoadedModel::load(pLoadInfo->pPath);
+        model->path = pLoadInfo->pPath;
         const auto& d = model->model->description();
         context->logger.info(ntex::cat("ntex: loaded model '", d.name, "' (", d.ops.size(), " ops, ",
                                        model->model->parameter_count(), " parameters)"));
@@ -185,11 +222,35 @@ NTEX_API NtexResult ntexLoadModel(NtexContext context, const NtexModelLoadInfo* 
 
 NTEX_API void ntexDestroyModel(NtexModel model) { delete model; }
 
+NTEX_API NtexResult ntexReloadModel(NtexModel model) {
+    return guarded(model ? logger_of(model->context) : nullptr, "ntexReloadModel", [&] {
+        require_non_null(model, "model");
+        // Everything is validated before anything changes: on any error the running model stays.
+        std::shared_ptr<const ntex::LoadedModel> fresh = ntex::LoadedModel::load(model->path);
+        std::lock_guard lock(model->mutex);
+        const ntex::ModelDescription& old_d = model->model->description();
+        const ntex::ModelDescription& new_d = fresh->description();
+        bool same_maps = old_d.outputs.size() == new_d.outputs.size();
+        for (std::size_t i = 0; same_maps && i < old_d.outputs.size(); ++i) {
+            same_maps = old_d.outputs[i].name == new_d.outputs[i].name && old_d.outputs[i].semantic == new_d.outputs[i].semantic &&
+                        old_d.outputs[i].channel_count() == new_d.outputs[i].channel_count();
+        }
+        if (!same_maps || old_d.z_dim != new_d.z_dim || old_d.cell_size != new_d.cell_size) {
+            fail(NTEX_ERROR_INVALID_MODEL, model->path, ": the new files change the maps, zDim or cellSize of model '", old_d.name,
+                 "'; load them as a new model (the previous model keeps running)");
+        }
+        model->model = std::move(fresh);
+        model->revision.fetch_add(1);
+        model->context->logger.info(ntex::cat("ntex: reloaded model '", new_d.name, "' from ", model->path));
+    });
+}
+
 NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo) {
     return guarded(model ? logger_of(model->context) : nullptr, "ntexGetModelInfo", [&] {
         require_non_null(model, "model");
         require_non_null(pInfo, "pInfo");
         require_stype(pInfo->sType, NTEX_STRUCTURE_TYPE_MODEL_INFO, "pInfo");
+        std::lock_guard lock(model->mutex);   // against a concurrent ntexReloadModel
         const ntex::ModelDescription& d = model->model->description();
         void* next = pInfo->pNext;
         std::memset(pInfo, 0, sizeof *pInfo);
@@ -217,7 +278,10 @@ NTEX_API NtexResult ntexLatentFromSeed(NtexModel model, uint32_t seed, float* pZ
     return guarded(model ? logger_of(model->context) : nullptr, "ntexLatentFromSeed", [&] {
         require_non_null(model, "model");
         require_non_null(pZ, "pZ");
-        const int z_dim = model->model->description().z_dim;
+        const int z_dim = [&] {
+            std::lock_guard lock(model->mutex);
+            return model->model->description().z_dim;
+        }();
         if (zCount != static_cast<uint32_t>(z_dim)) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "zCount ", zCount, " differs from the model's zDim ", z_dim);
         }
@@ -234,7 +298,10 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         *pGenerator = nullptr;
         require_stype(pCreateInfo->sType, NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO, "pCreateInfo");
         require_non_null(pCreateInfo->model, "pCreateInfo->model");
-        ntex::TextureGenerator::validate_size(pCreateInfo->model->model->description(), pCreateInfo->width, pCreateInfo->height);
+        {
+            std::lock_guard lock(pCreateInfo->model->mutex);
+            ntex::TextureGenerator::validate_size(pCreateInfo->model->model->description(), pCreateInfo->width, pCreateInfo->height);
+        }
         const int tiling = raw_enum(pCreateInfo->tilingMode);
         if (tiling != NTEX_TILING_MODE_TILEABLE && tiling != NTEX_TILING_MODE_INFINITE) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->tilingMode ", tiling, " is not a known NtexTilingMode");
@@ -244,13 +311,23 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         ntex::GeneratorSettings settings;
         settings.threads = context->threads;
         settings.tiling = static_cast<NtexTilingMode>(tiling);
-        generator->generator = std::make_unique<ntex::AsyncGenerator>(pCreateInfo->model->model, static_cast<int>(pCreateInfo->width),
+        std::shared_ptr<const ntex::LoadedModel> loaded;
+        {
+            std::lock_guard lock(pCreateInfo->model->mutex);
+            loaded = pCreateInfo->model->model;
+        }
+        generator->generator = std::make_unique<ntex::AsyncGenerator>(loaded, static_cast<int>(pCreateInfo->width),
                                                                       static_cast<int>(pCreateInfo->height), settings);
         ntex::TextureGenerator& g = generator->generator->generator();
         context->logger.info(ntex::cat("ntex: generator ", pCreateInfo->width, "x", pCreateInfo->height,
                                        tiling == NTEX_TILING_MODE_INFINITE ? ntex::cat(" infinite (halo ", g.halo(), ")") : std::string(" tileable"),
                                        " on the CPU backend, ", context->threads, " threads"));
         context->logger.debug("ntex: plan:\n" + g.backend().describe());
+        generator->model = pCreateInfo->model;
+        generator->model_revision = pCreateInfo->model->revision.load();
+        generator->width = static_cast<int>(pCreateInfo->width);
+        generator->height = static_cast<int>(pCreateInfo->height);
+        generator->tiling = static_cast<NtexTilingMode>(tiling);
         generator->z.assign(static_cast<std::size_t>(g.model().description().z_dim), 0.0f);
         generator->offsets.assign(g.model().description().directions.size(), 0.0f);
         *pGenerator = generator.release();
@@ -293,6 +370,7 @@ NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGe
 NTEX_API NtexResult ntexGenerate(NtexGenerator generator) {
     return guarded(generator ? logger_of(generator->context) : nullptr, "ntexGenerate", [&] {
         require_non_null(generator, "generator");
+        ntex::api::refresh_generator(generator);
         generator->generator->generate();
     });
 }
@@ -300,6 +378,7 @@ NTEX_API NtexResult ntexGenerate(NtexGenerator generator) {
 NTEX_API NtexResult ntexGenerateAsync(NtexGenerator generator) {
     return guarded(generator ? logger_of(generator->context) : nullptr, "ntexGenerateAsync", [&] {
         require_non_null(generator, "generator");
+        ntex::api::refresh_generator(generator);
         generator->generator->generate_async();
     });
 }
@@ -312,6 +391,7 @@ NTEX_API NtexResult ntexGetResultId(NtexGenerator generator, uint64_t* pResultId
         require_non_null(generator, "generator");
         require_non_null(pResultId, "pResultId");
         busy = generator->generator->poll(pResultId);
+        if (*pResultId != 0 || generator->result_id_base != 0) *pResultId += generator->result_id_base;
     });
     return result == NTEX_SUCCESS && busy ? NTEX_NOT_READY : result;
 }
@@ -370,6 +450,7 @@ NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const 
         ntex::HostImageView views[NTEX_MAX_MAPS];
         for (uint32_t i = 0; i < count; ++i) views[i] = host_image_view(&pImages[i], static_cast<int>(i));
         generator->generator->read_maps(count, pMapIndices, views, pResultId);
+        if (pResultId != nullptr) *pResultId += generator->result_id_base;
     });
 }
 
