@@ -158,6 +158,9 @@ typedef struct NtexGeneratorParams {
     uint32_t directionCount;      /* 0..the model's directionCount */
     int32_t originX;              /* INFINITE mode: the region's top-left corner on the endless plane, in pixels, */
     int32_t originY;              /* a multiple of cellSize. Must be 0 in TILEABLE mode. */
+    float animationTime;          /* latent animation, used when pZ is NULL: z = slerp(z(seed + k), z(seed + k + 1), f)
+                                     with k = floor(t), f = t - k, z(s) = ntexLatentFromSeed(s); 0 = z(seed).
+                                     The spatial noise stays that of `seed`. Finite, 0..16777216 (seeds). */
 } NtexGeneratorParams;
 
 typedef struct NtexHostImage {

@@ -54,6 +54,7 @@ struct NtexGenerator_T {
     uint32_t direction_count = 0;
     int32_t origin_x = 0;
     int32_t origin_y = 0;
+    std::vector<float> animated_z;        // z(animationTime), when animating without an explicit z
 };
 
 namespace ntex::api {

@@ -6,6 +6,7 @@
 #include "api/handles.h"
 #include "core/error.h"
 #include "runtime/hash_noise.h"
+#include "runtime/latent_animation.h"
 #include "runtime/tiling.h"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -345,9 +346,18 @@ NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGe
         if (pParams->pZ != nullptr && pParams->zCount != z_dim) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pParams->zCount ", pParams->zCount, " differs from the model's zDim ", z_dim);
         }
+        const float t = pParams->animationTime;
+        if (!std::isfinite(t) || t < 0.0f || t > 16777216.0f) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "pParams->animationTime ", t, " is not finite in 0..16777216");
+        }
         ntex::GeneratorParams p;
         p.seed = pParams->seed;
         p.z = pParams->pZ;
+        if (pParams->pZ == nullptr && t > 0.0f) {
+            generator->animated_z.resize(z_dim);
+            ntex::animated_latent(pParams->seed, t, static_cast<int>(z_dim), generator->animated_z.data());
+            p.z = generator->animated_z.data();
+        }
         p.psi = pParams->truncationPsi;
         p.direction_offsets = pParams->pDirectionOffsets;
         p.direction_count = pParams->directionCount;
