@@ -99,3 +99,45 @@ TEST(LatentAnimation, ThroughTheCApi) {
 }
 
 }  // namespace
+
+namespace {
+
+// Destroyed and made-up handles are errors, not crashes; destroying twice is harmless.
+TEST(Handles, DestroyedOrUnknownHandlesAreErrors) {
+    NtexContextCreateInfo ci{};
+    ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
+    ci.headerVersion = NTEX_HEADER_VERSION;
+    NtexContext context = nullptr;
+    ASSERT_EQ(ntexCreateContext(&ci, &context), NTEX_SUCCESS);
+    const std::string path = std::string(NTEX_SOURCE_DIR) + "/models/albedo_v1.json";
+    NtexModelLoadInfo li{};
+    li.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    li.pPath = path.c_str();
+    NtexModel model = nullptr;
+    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS);
+    NtexGeneratorCreateInfo gi{};
+    gi.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
+    gi.model = model;
+    gi.width = gi.height = 16;
+    NtexGenerator generator = nullptr;
+    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS);
+    ntexDestroyGenerator(generator);
+    EXPECT_EQ(ntexGenerate(generator), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("not a live ntex handle"), std::string::npos);
+    uint64_t id = 0;
+    EXPECT_EQ(ntexGetResultId(generator, &id), NTEX_ERROR_INVALID_ARGUMENT);
+    ntexDestroyGenerator(generator);   // twice: ignored
+    int not_a_handle = 0;
+    EXPECT_EQ(ntexGenerate(reinterpret_cast<NtexGenerator>(&not_a_handle)), NTEX_ERROR_INVALID_ARGUMENT);
+    ntexDestroyModel(model);
+    EXPECT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_ERROR_INVALID_ARGUMENT) << "gi.model was destroyed";
+    NtexModelInfo info{};
+    info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
+    EXPECT_EQ(ntexGetModelInfo(model, &info), NTEX_ERROR_INVALID_ARGUMENT);
+    ntexDestroyContext(context);
+    EXPECT_EQ(ntexLoadModel(context, &li, &model), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(ntexGetContextBackend(context), NTEX_BACKEND_AUTO);
+    ntexDestroyContext(context);   // twice: ignored
+}
+
+}  // namespace

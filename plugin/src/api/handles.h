@@ -2,6 +2,7 @@
 // What the C API's opaque handles point to.
 #pragma once
 
+#include "core/error.h"
 #include "core/log.h"
 #include "model/model.h"
 #include "interop/vulkan_device.h"
@@ -59,7 +60,25 @@ struct NtexGenerator_T {
 
 namespace ntex::api {
 
+// Live handles: every create registers its handle and every destroy removes it, so a destroyed or
+// made-up handle is reported as INVALID_ARGUMENT instead of being dereferenced. (A handle whose
+// memory was reused by a newer object of the same type cannot be told apart: as in Vulkan, using a
+// destroyed handle is still the host's bug; this only keeps it from crashing in the common case.)
+void register_handle(const void* handle);
+void unregister_handle(const void* handle) noexcept;
+bool is_live(const void* handle) noexcept;
+
 inline const Logger* logger_of(NtexContext c) noexcept { return c ? &c->logger : nullptr; }
+inline const Logger* logger_of_live(NtexContext c) noexcept { return c && is_live(c) ? &c->logger : nullptr; }
+template <typename Handle>
+const Logger* logger_of_live(Handle h) noexcept {
+    return h && is_live(h) ? logger_of_live(h->context) : nullptr;
+}
+template <typename Handle>
+void require_live(Handle h, const char* name) {
+    if (h == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, name, " is NULL");
+    if (!is_live(h)) fail(NTEX_ERROR_INVALID_ARGUMENT, name, " is not a live ntex handle (destroyed, or not created by ntex)");
+}
 
 // What a texture set needs to know about its generator.
 struct GeneratorShape {

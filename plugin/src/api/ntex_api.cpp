@@ -16,6 +16,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <unordered_set>
 
 #include <omp.h>
 
@@ -69,7 +70,34 @@ GeneratorShape generator_shape(NtexGenerator generator) {
     return shape;
 }
 
+namespace {
+std::mutex g_handles_mutex;
+std::unordered_set<const void*>& live_handles() {
+    // Deliberately never destroyed: hosts may destroy handles from their own static destructors.
+    static auto* handles = new std::unordered_set<const void*>();
+    return *handles;
+}
+}  // namespace
+
+void register_handle(const void* handle) {
+    std::lock_guard lock(g_handles_mutex);
+    live_handles().insert(handle);
+}
+
+void unregister_handle(const void* handle) noexcept {
+    std::lock_guard lock(g_handles_mutex);
+    live_handles().erase(handle);
+}
+
+bool is_live(const void* handle) noexcept {
+    std::lock_guard lock(g_handles_mutex);
+    return live_handles().count(handle) != 0;
+}
+
 void refresh_generator(NtexGenerator generator) {
+    // The model handle must outlive its generators; if a host destroyed it anyway the generator
+    // keeps its own reference to the weights and simply never reloads.
+    if (!is_live(generator->model)) return;
     NtexModel_T& handle = *generator->model;
     const uint64_t revision = handle.revision.load();
     if (revision == generator->model_revision) return;
@@ -192,19 +220,25 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());
         context->logger.info(ntex::cat("ntex: CPU backend (oneDNN ", dnnl::version()->major, ".", dnnl::version()->minor, ".",
                                        dnnl::version()->patch, "), ", context->threads, " threads"));
+        ntex::api::register_handle(context.get());
         *pContext = context.release();
     });
 }
 
-NTEX_API void ntexDestroyContext(NtexContext context) { delete context; }
+NTEX_API void ntexDestroyContext(NtexContext context) {
+    // NULL, already destroyed or unknown handles are ignored (never a double free).
+    if (context == nullptr || !ntex::api::is_live(context)) return;
+    ntex::api::unregister_handle(context);
+    delete context;
+}
 
 NTEX_API NtexBackend ntexGetContextBackend(NtexContext context) {
-    return context != nullptr ? context->backend : NTEX_BACKEND_AUTO;
+    return context != nullptr && ntex::api::is_live(context) ? context->backend : NTEX_BACKEND_AUTO;
 }
 
 NTEX_API NtexResult ntexLoadModel(NtexContext context, const NtexModelLoadInfo* pLoadInfo, NtexModel* pModel) {
-    return guarded(logger_of(context), "ntexLoadModel", [&] {
-        require_non_null(context, "context");
+    return guarded(ntex::api::logger_of_live(context), "ntexLoadModel", [&] {
+        ntex::api::require_live(context, "context");
         require_non_null(pLoadInfo, "pLoadInfo");
         require_non_null(pModel, "pModel");
         *pModel = nullptr;
@@ -217,15 +251,21 @@ NTEX_API NtexResult ntexLoadModel(NtexContext context, const NtexModelLoadInfo* 
         const auto& d = model->model->description();
         context->logger.info(ntex::cat("ntex: loaded model '", d.name, "' (", d.ops.size(), " ops, ",
                                        model->model->parameter_count(), " parameters)"));
+        ntex::api::register_handle(model.get());
         *pModel = model.release();
     });
 }
 
-NTEX_API void ntexDestroyModel(NtexModel model) { delete model; }
+NTEX_API void ntexDestroyModel(NtexModel model) {
+    // NULL, already destroyed or unknown handles are ignored (never a double free).
+    if (model == nullptr || !ntex::api::is_live(model)) return;
+    ntex::api::unregister_handle(model);
+    delete model;
+}
 
 NTEX_API NtexResult ntexReloadModel(NtexModel model) {
-    return guarded(model ? logger_of(model->context) : nullptr, "ntexReloadModel", [&] {
-        require_non_null(model, "model");
+    return guarded(ntex::api::logger_of_live(model), "ntexReloadModel", [&] {
+        ntex::api::require_live(model, "model");
         // Everything is validated before anything changes: on any error the running model stays.
         std::shared_ptr<const ntex::LoadedModel> fresh = ntex::LoadedModel::load(model->path);
         std::lock_guard lock(model->mutex);
@@ -247,8 +287,8 @@ NTEX_API NtexResult ntexReloadModel(NtexModel model) {
 }
 
 NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo) {
-    return guarded(model ? logger_of(model->context) : nullptr, "ntexGetModelInfo", [&] {
-        require_non_null(model, "model");
+    return guarded(ntex::api::logger_of_live(model), "ntexGetModelInfo", [&] {
+        ntex::api::require_live(model, "model");
         require_non_null(pInfo, "pInfo");
         require_stype(pInfo->sType, NTEX_STRUCTURE_TYPE_MODEL_INFO, "pInfo");
         std::lock_guard lock(model->mutex);   // against a concurrent ntexReloadModel
@@ -276,8 +316,8 @@ NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo) {
 }
 
 NTEX_API NtexResult ntexLatentFromSeed(NtexModel model, uint32_t seed, float* pZ, uint32_t zCount) {
-    return guarded(model ? logger_of(model->context) : nullptr, "ntexLatentFromSeed", [&] {
-        require_non_null(model, "model");
+    return guarded(ntex::api::logger_of_live(model), "ntexLatentFromSeed", [&] {
+        ntex::api::require_live(model, "model");
         require_non_null(pZ, "pZ");
         const int z_dim = [&] {
             std::lock_guard lock(model->mutex);
@@ -292,13 +332,13 @@ NTEX_API NtexResult ntexLatentFromSeed(NtexModel model, uint32_t seed, float* pZ
 }
 
 NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGeneratorCreateInfo* pCreateInfo, NtexGenerator* pGenerator) {
-    return guarded(logger_of(context), "ntexCreateGenerator", [&] {
-        require_non_null(context, "context");
+    return guarded(ntex::api::logger_of_live(context), "ntexCreateGenerator", [&] {
+        ntex::api::require_live(context, "context");
         require_non_null(pCreateInfo, "pCreateInfo");
         require_non_null(pGenerator, "pGenerator");
         *pGenerator = nullptr;
         require_stype(pCreateInfo->sType, NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO, "pCreateInfo");
-        require_non_null(pCreateInfo->model, "pCreateInfo->model");
+        ntex::api::require_live(pCreateInfo->model, "pCreateInfo->model");
         {
             std::lock_guard lock(pCreateInfo->model->mutex);
             ntex::TextureGenerator::validate_size(pCreateInfo->model->model->description(), pCreateInfo->width, pCreateInfo->height);
@@ -331,15 +371,21 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         generator->tiling = static_cast<NtexTilingMode>(tiling);
         generator->z.assign(static_cast<std::size_t>(g.model().description().z_dim), 0.0f);
         generator->offsets.assign(g.model().description().directions.size(), 0.0f);
+        ntex::api::register_handle(generator.get());
         *pGenerator = generator.release();
     });
 }
 
-NTEX_API void ntexDestroyGenerator(NtexGenerator generator) { delete generator; }
+NTEX_API void ntexDestroyGenerator(NtexGenerator generator) {
+    // NULL, already destroyed or unknown handles are ignored (never a double free).
+    if (generator == nullptr || !ntex::api::is_live(generator)) return;
+    ntex::api::unregister_handle(generator);
+    delete generator;
+}
 
 NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGeneratorParams* pParams) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexSetGeneratorParams", [&] {
-        require_non_null(generator, "generator");
+    return guarded(ntex::api::logger_of_live(generator), "ntexSetGeneratorParams", [&] {
+        ntex::api::require_live(generator, "generator");
         require_non_null(pParams, "pParams");
         require_stype(pParams->sType, NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS, "pParams");
         const uint32_t z_dim = static_cast<uint32_t>(generator->generator->generator().model().description().z_dim);
@@ -378,16 +424,16 @@ NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGe
 }
 
 NTEX_API NtexResult ntexGenerate(NtexGenerator generator) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexGenerate", [&] {
-        require_non_null(generator, "generator");
+    return guarded(ntex::api::logger_of_live(generator), "ntexGenerate", [&] {
+        ntex::api::require_live(generator, "generator");
         ntex::api::refresh_generator(generator);
         generator->generator->generate();
     });
 }
 
 NTEX_API NtexResult ntexGenerateAsync(NtexGenerator generator) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexGenerateAsync", [&] {
-        require_non_null(generator, "generator");
+    return guarded(ntex::api::logger_of_live(generator), "ntexGenerateAsync", [&] {
+        ntex::api::require_live(generator, "generator");
         ntex::api::refresh_generator(generator);
         generator->generator->generate_async();
     });
@@ -397,8 +443,8 @@ NTEX_API NtexResult ntexGetResultId(NtexGenerator generator, uint64_t* pResultId
     // NOT_READY is the usual answer while a generation runs (polled every frame): a status, not
     // logged as an error.
     bool busy = false;
-    NtexResult result = guarded(generator ? logger_of(generator->context) : nullptr, "ntexGetResultId", [&] {
-        require_non_null(generator, "generator");
+    NtexResult result = guarded(ntex::api::logger_of_live(generator), "ntexGetResultId", [&] {
+        ntex::api::require_live(generator, "generator");
         require_non_null(pResultId, "pResultId");
         busy = generator->generator->poll(pResultId);
         if (*pResultId != 0 || generator->result_id_base != 0) *pResultId += generator->result_id_base;
@@ -407,8 +453,8 @@ NTEX_API NtexResult ntexGetResultId(NtexGenerator generator, uint64_t* pResultId
 }
 
 NTEX_API NtexResult ntexWaitIdle(NtexGenerator generator) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexWaitIdle", [&] {
-        require_non_null(generator, "generator");
+    return guarded(ntex::api::logger_of_live(generator), "ntexWaitIdle", [&] {
+        ntex::api::require_live(generator, "generator");
         generator->generator->wait_idle();
     });
 }
@@ -441,8 +487,8 @@ ntex::HostImageView host_image_view(const NtexHostImage* image, int index) {
 extern "C" {
 
 NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, const NtexHostImage* pImage) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexReadMap", [&] {
-        require_non_null(generator, "generator");
+    return guarded(ntex::api::logger_of_live(generator), "ntexReadMap", [&] {
+        ntex::api::require_live(generator, "generator");
         const ntex::HostImageView view = host_image_view(pImage, -1);
         generator->generator->read_maps(1, &mapIndex, &view, nullptr);
     });
@@ -450,8 +496,8 @@ NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, cons
 
 NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const uint32_t* pMapIndices, const NtexHostImage* pImages,
                                  uint64_t* pResultId) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexReadMaps", [&] {
-        require_non_null(generator, "generator");
+    return guarded(ntex::api::logger_of_live(generator), "ntexReadMaps", [&] {
+        ntex::api::require_live(generator, "generator");
         if (count > NTEX_MAX_MAPS) fail(NTEX_ERROR_INVALID_ARGUMENT, "count ", count, " is above NTEX_MAX_MAPS (", NTEX_MAX_MAPS, ")");
         if (count > 0) {
             require_non_null(pMapIndices, "pMapIndices");

@@ -12,8 +12,8 @@ using ntex::api::require_non_null;
 extern "C" {
 
 NTEX_API NtexResult ntexSavePreset(NtexGenerator generator, const char* pPath) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexSavePreset", [&] {
-        require_non_null(generator, "generator");
+    return guarded(ntex::api::logger_of_live(generator), "ntexSavePreset", [&] {
+        ntex::api::require_live(generator, "generator");
         require_non_null(pPath, "pPath");
         const ntex::ModelDescription& d = generator->generator->generator().model().description();
         ntex::Preset preset;
@@ -31,8 +31,8 @@ NTEX_API NtexResult ntexSavePreset(NtexGenerator generator, const char* pPath) {
 }
 
 NTEX_API NtexResult ntexLoadPreset(NtexGenerator generator, const char* pPath) {
-    return guarded(generator ? logger_of(generator->context) : nullptr, "ntexLoadPreset", [&] {
-        require_non_null(generator, "generator");
+    return guarded(ntex::api::logger_of_live(generator), "ntexLoadPreset", [&] {
+        ntex::api::require_live(generator, "generator");
         require_non_null(pPath, "pPath");
         const ntex::ModelDescription& d = generator->generator->generator().model().description();
         const ntex::Preset preset = ntex::load_preset(pPath);

@@ -21,13 +21,13 @@ struct NtexTextureSet_T {
 extern "C" {
 
 NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureSetCreateInfo* pCreateInfo, NtexTextureSet* pSet) {
-    return guarded(logger_of(context), "ntexCreateTextureSet", [&] {
-        require_non_null(context, "context");
+    return guarded(ntex::api::logger_of_live(context), "ntexCreateTextureSet", [&] {
+        ntex::api::require_live(context, "context");
         require_non_null(pCreateInfo, "pCreateInfo");
         require_non_null(pSet, "pSet");
         *pSet = nullptr;
         require_stype(pCreateInfo->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO, "pCreateInfo");
-        require_non_null(pCreateInfo->generator, "pCreateInfo->generator");
+        ntex::api::require_live(pCreateInfo->generator, "pCreateInfo->generator");
         if (!context->vulkan) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "the context has no Vulkan device: chain an NtexVulkanDeviceInfo into "
                                               "NtexContextCreateInfo::pNext");
@@ -59,16 +59,22 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
         context->logger.info(ntex::cat("ntex: texture set ", shape.width, "x", shape.height, ", ", map_count, " map(s), ring of ", ring,
                                        ", ", set->set->mip_levels(), " mip level(s) on ", context->vulkan->describe()));
+        ntex::api::register_handle(set.get());
         *pSet = set.release();
     });
 }
 
-NTEX_API void ntexDestroyTextureSet(NtexTextureSet set) { delete set; }
+NTEX_API void ntexDestroyTextureSet(NtexTextureSet set) {
+    // NULL, already destroyed or unknown handles are ignored (never a double free).
+    if (set == nullptr || !ntex::api::is_live(set)) return;
+    ntex::api::unregister_handle(set);
+    delete set;
+}
 
 NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer commandBuffer, uint64_t* pSignalValue) {
     NtexResult status = NTEX_SUCCESS;
-    const NtexResult r = guarded(set ? logger_of(set->context) : nullptr, "ntexCmdUpdateTextureSet", [&] {
-        require_non_null(set, "set");
+    const NtexResult r = guarded(ntex::api::logger_of_live(set), "ntexCmdUpdateTextureSet", [&] {
+        ntex::api::require_live(set, "set");
         require_non_null(pSignalValue, "pSignalValue");
         if (commandBuffer == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "commandBuffer is VK_NULL_HANDLE");
         *pSignalValue = 0;
@@ -78,8 +84,8 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
 }
 
 NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetImages* pImages) {
-    return guarded(set ? logger_of(set->context) : nullptr, "ntexGetTextureSetImages", [&] {
-        require_non_null(set, "set");
+    return guarded(ntex::api::logger_of_live(set), "ntexGetTextureSetImages", [&] {
+        ntex::api::require_live(set, "set");
         require_non_null(pImages, "pImages");
         require_stype(pImages->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES, "pImages");
         set->set->images(pImages);
