@@ -23,9 +23,22 @@ using ntex_test::VulkanHost;
 
 std::string model_path(const char* name) { return std::string(NTEX_SOURCE_DIR) + "/models/" + name + ".json"; }
 
-uint32_t texel_bytes(VkFormat f) { return f == VK_FORMAT_R8_UNORM ? 1u : f == VK_FORMAT_R16_UNORM ? 2u : 4u; }
+uint32_t texel_bytes(VkFormat f) {
+    switch (f) {
+        case VK_FORMAT_R8_UNORM: return 1;
+        case VK_FORMAT_R16_UNORM: return 2;
+        case VK_FORMAT_R32G32B32A32_SFLOAT: return 16;
+        default: return 4;
+    }
+}
 NtexHostFormat host_format(VkFormat f) {
-    return f == VK_FORMAT_R8_UNORM ? NTEX_HOST_FORMAT_R8_UNORM : f == VK_FORMAT_R16_UNORM ? NTEX_HOST_FORMAT_R16_UNORM : NTEX_HOST_FORMAT_R8G8B8A8;
+    switch (f) {
+        case VK_FORMAT_R8_UNORM: return NTEX_HOST_FORMAT_R8_UNORM;
+        case VK_FORMAT_R16_UNORM: return NTEX_HOST_FORMAT_R16_UNORM;
+        case VK_FORMAT_R32_SFLOAT: return NTEX_HOST_FORMAT_R32_SFLOAT;
+        case VK_FORMAT_R32G32B32A32_SFLOAT: return NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT;
+        default: return NTEX_HOST_FORMAT_R8G8B8A8;
+    }
 }
 
 class TextureSetTest : public ::testing::TestWithParam<const char*> {
@@ -78,10 +91,11 @@ protected:
         ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     }
 
-    void create_set(uint32_t ring) {
+    void create_set(uint32_t ring, const VkFormat* formats = nullptr) {
         NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
         si.generator = generator;
         si.ringSize = ring;
+        si.pFormats = formats;
         ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     }
 
@@ -204,6 +218,31 @@ TEST_P(TextureSetTest, BusySlotIsSkippedUntilItsUploadExecuted) {
     vkFreeCommandBuffers(host->device, host->pool, 2, cmds);
     ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     expect_images_match_read_map();
+}
+
+TEST_P(TextureSetTest, HostChosenFormats) {
+    generate(5);
+    NtexModelInfo info{NTEX_STRUCTURE_TYPE_MODEL_INFO};
+    ASSERT_EQ(ntexGetModelInfo(model, &info), NTEX_SUCCESS);
+    std::vector<VkFormat> formats;
+    for (uint32_t i = 0; i < info.mapCount; ++i) {
+        formats.push_back(info.mapChannels[i] == 1 ? VK_FORMAT_R32_SFLOAT : VK_FORMAT_R32G32B32A32_SFLOAT);
+    }
+    create_set(2, formats.data());
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    for (uint32_t i = 0; i < images.mapCount; ++i) EXPECT_EQ(images.formats[i], formats[i]);
+    expect_images_match_read_map();
+    // A format ntex cannot write is refused.
+    ntexDestroyTextureSet(set);
+    set = nullptr;
+    std::vector<VkFormat> bad(formats.size(), VK_FORMAT_B8G8R8A8_UNORM);
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.generator = generator;
+    si.pFormats = bad.data();
+    EXPECT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("VkFormat"), std::string::npos);
 }
 
 TEST_P(TextureSetTest, MisuseReturnsErrors) {

@@ -36,9 +36,12 @@ typedef struct NtexTextureSetCreateInfo {
     uint32_t ringSize;            /* images per map, 2..4; 0 = 2 */
     uint32_t mipLevels;           /* 0 = the full chain, 1 = none; clamped to the full chain */
     uint32_t mapMask;             /* bit i selects the generator model's map i; 0 = every map */
+    const VkFormat* pFormats;     /* optional: one format per selected map (in map order), each one of
+                                     R8G8B8A8_SRGB, R8G8B8A8_UNORM, R8_UNORM, R16_UNORM, R32_SFLOAT,
+                                     R32G32B32A32_SFLOAT; NULL = the defaults below */
 } NtexTextureSetCreateInfo;
 
-/* Image formats per map semantic: albedo VK_FORMAT_R8G8B8A8_SRGB, normal VK_FORMAT_R8G8B8A8_UNORM
+/* Default image formats per map semantic: albedo VK_FORMAT_R8G8B8A8_SRGB, normal VK_FORMAT_R8G8B8A8_UNORM
  * (n * 0.5 + 0.5), roughness VK_FORMAT_R8_UNORM, height VK_FORMAT_R16_UNORM, other maps
  * VK_FORMAT_R8G8B8A8_UNORM. Images: 2D, OPTIMAL tiling, SAMPLED | TRANSFER_SRC | TRANSFER_DST,
  * exclusive sharing. */

@@ -53,6 +53,9 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
                 source.semantics.push_back(shape.semantics[i]);
             }
         }
+        if (pCreateInfo->pFormats != nullptr) {
+            source.formats.assign(pCreateInfo->pFormats, pCreateInfo->pFormats + source.map_indices.size());
+        }
         const uint32_t ring = pCreateInfo->ringSize == 0 ? 2u : pCreateInfo->ringSize;
         auto set = std::make_unique<NtexTextureSet_T>();
         set->context = context;

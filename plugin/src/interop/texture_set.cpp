@@ -28,10 +28,25 @@ NtexHostFormat host_format_for(NtexMapSemantic semantic) noexcept {
     }
 }
 
+NtexHostFormat host_format_for(VkFormat format) {
+    switch (format) {
+        case VK_FORMAT_R8G8B8A8_SRGB:
+        case VK_FORMAT_R8G8B8A8_UNORM: return NTEX_HOST_FORMAT_R8G8B8A8;
+        case VK_FORMAT_R8_UNORM: return NTEX_HOST_FORMAT_R8_UNORM;
+        case VK_FORMAT_R16_UNORM: return NTEX_HOST_FORMAT_R16_UNORM;
+        case VK_FORMAT_R32_SFLOAT: return NTEX_HOST_FORMAT_R32_SFLOAT;
+        case VK_FORMAT_R32G32B32A32_SFLOAT: return NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT;
+        default:
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "VkFormat ", static_cast<int>(format),
+                 " is not one ntex writes (R8G8B8A8_SRGB/UNORM, R8_UNORM, R16_UNORM, R32_SFLOAT, R32G32B32A32_SFLOAT)");
+    }
+}
+
 uint32_t texel_bytes(VkFormat format) noexcept {
     switch (format) {
         case VK_FORMAT_R8_UNORM: return 1;
         case VK_FORMAT_R16_UNORM: return 2;
+        case VK_FORMAT_R32G32B32A32_SFLOAT: return 16;
         default: return 4;
     }
 }
@@ -70,8 +85,9 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
     m_mip_levels = mip_levels == 0 ? full_chain : std::min(mip_levels, full_chain);
 
     VkDeviceSize offset = 0;
-    for (NtexMapSemantic semantic : m_source.semantics) {
-        const VkFormat format = format_for(semantic);
+    for (std::size_t i = 0; i < m_source.semantics.size(); ++i) {
+        const VkFormat format = m_source.formats.empty() ? format_for(m_source.semantics[i]) : m_source.formats[i];
+        m_host_formats.push_back(host_format_for(format));
         VkFormatProperties props{};
         vk.vkGetPhysicalDeviceFormatProperties(m_device->physical_device(), format, &props);
         const VkFormatFeatureFlags need = VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT | VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
@@ -189,7 +205,7 @@ bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value) {
     for (std::size_t i = 0; i < m_formats.size(); ++i) {
         NtexHostImage& im = images[i];
         im.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
-        im.format = host_format_for(m_source.semantics[i]);
+        im.format = m_host_formats[i];
         im.pData = static_cast<unsigned char*>(slot.mapped) + m_offsets[i];
         im.rowPitch = m_row_pitch[i];
         im.size = std::size_t(m_row_pitch[i]) * m_source.height;

@@ -23,11 +23,14 @@ struct TextureSetSource {
     uint32_t height = 0;
     std::vector<uint32_t> map_indices;          // model map index per image
     std::vector<NtexMapSemantic> semantics;     // per image
+    std::vector<VkFormat> formats;              // per image; empty = format_for(semantic)
 };
 
 // Vulkan format and ntex host format of a map semantic (see ntex_vulkan.h).
 VkFormat format_for(NtexMapSemantic semantic) noexcept;
 NtexHostFormat host_format_for(NtexMapSemantic semantic) noexcept;
+// The host format that fills a VkFormat; throws INVALID_ARGUMENT for a format ntex cannot write.
+NtexHostFormat host_format_for(VkFormat format);
 uint32_t texel_bytes(VkFormat format) noexcept;
 
 class TextureSet {
@@ -67,6 +70,7 @@ private:
     std::shared_ptr<const VulkanDevice> m_device;
     TextureSetSource m_source;
     std::vector<VkFormat> m_formats;
+    std::vector<NtexHostFormat> m_host_formats;
     std::vector<VkDeviceSize> m_offsets;   // of each map inside a staging buffer
     std::vector<uint32_t> m_row_pitch;
     VkDeviceSize m_staging_size = 0;
