@@ -216,28 +216,18 @@ class PeriodicSwd:
     (models/training/evaluate.py uses >= 4096 crops)."""
 
     def __init__(self, heldout_path, run_dir, count, seed=0):
-        rng = np.random.default_rng(seed)
+        from ntex_train.swd import random_crops
         with np.load(heldout_path) as d:
-            albedo = d["albedo"]
-        idx = rng.integers(0, len(albedo), count)
-        ys, xs = rng.integers(0, albedo.shape[1] - 128 + 1, (2, count))
-        self.real = np.stack([albedo[i, y:y + 128, x:x + 128] for i, y, x in zip(idx, ys, xs)])
+            self.real = random_crops(d["albedo"], count, 128, np.random.default_rng(seed))
         self.count, self.seed = count, seed
         self.path = os.path.join(run_dir, "swd.csv")
 
     def __call__(self, G_ema, step):
-        from ntex_train.swd import swd
-        gen = torch.Generator().manual_seed(self.seed)
-        dev = G_ema.w_avg.device
-        fakes = []
-        with torch.no_grad():
-            for i in range(0, self.count, 32):
-                b = min(32, self.count - i)
-                grid = torch.randn(b, G_ema.noise_channels, 8, 8, generator=gen).to(dev)
-                noise = {k: torch.randn(b, 1, 128 // d, 128 // d, generator=gen).to(dev) for k, d in G_ema.noise_layers()}
-                x = G_ema(torch.randn(b, G_ema.z_dim, generator=gen).to(dev), grid, noise)[:, :3]
-                fakes.append((x.permute(0, 2, 3, 1).cpu().numpy() * 255.0 + 0.5).clip(0, 255).astype(np.uint8))
-        levels, mean = swd(self.real, np.concatenate(fakes), seed=self.seed)
+        # Same sampling helper as evaluate.py / quick_swd_albedo (private torch.Generator: the
+        # training RNG streams are untouched); the per-level values are logged too.
+        from ntex_train.swd import generate_uint8, swd
+        fake = generate_uint8(G_ema, self.count, 128, self.seed)[..., :3]
+        levels, mean = swd(self.real, fake, seed=self.seed)
         new = not os.path.exists(self.path)
         with open(self.path, "a") as f:
             if new:
