@@ -19,5 +19,20 @@ option(NTEX_WITH_CUDA "Build the CUDA/cuDNN backend" ${_ntex_cuda_default})
 if(NTEX_WITH_CUDA)
   message(STATUS "ntex: CUDA ${CUDAToolkit_VERSION} with cuDNN (${NTEX_CUDNN_LIBRARY}) found")
 else()
-  message(STATUS "ntex: CUDA backend off (no usable CUDA toolkit + cuDNN found)")
+  message(STATUS "ntex: CUDA backend off (NTEX_WITH_CUDA=OFF, or no usable CUDA toolkit + cuDNN found)")
+endif()
+
+# The CUDA language and architectures, only when the backend is built (plugin/ adds the sources).
+# Architectures: Turing .. Hopper (H100 = 90); override with -DCMAKE_CUDA_ARCHITECTURES=90 for a
+# faster single-GPU build. cudart is linked statically and cuDNN is dlopen'ed at run time
+# (backends/cuda/cudnn_api.cpp), so libntex.so still loads on machines without an NVIDIA driver.
+if(NTEX_WITH_CUDA)
+  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+    set(CMAKE_CUDA_ARCHITECTURES "75;80;86;89;90")
+  endif()
+  enable_language(CUDA)
+  find_package(CUDAToolkit REQUIRED)
+  set(CMAKE_CUDA_STANDARD 17)   # CMake 3.25 knows no CUDA20 flags for nvcc; device code needs only C++17
+  set(CMAKE_CUDA_STANDARD_REQUIRED ON)
+  set(CMAKE_CUDA_EXTENSIONS OFF)
 endif()

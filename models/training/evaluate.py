@@ -202,6 +202,8 @@ def plot_curves(log_path, swd_path, path, floor=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     rows, swd_rows = read_csv(log_path), read_csv(swd_path)
+    # train.py --d-normals also logs height and normal to swd_maps.csv beside swd.csv.
+    map_rows = read_csv(os.path.join(os.path.dirname(swd_path), "swd_maps.csv"))
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
     ax = axes[0]
     if rows:
@@ -222,6 +224,8 @@ def plot_curves(log_path, swd_path, path, floor=None):
         step = [float(r["step"]) for r in swd_rows]
         for k in keys:
             ax.plot(step, [float(r[k]) for r in swd_rows], marker=".", label=k)
+        for k in [k for k in (map_rows[0] if map_rows else {}) if k.startswith("swd")]:
+            ax.plot([float(r["step"]) for r in map_rows], [float(r[k]) for r in map_rows], marker=".", label=k)
         if floor is not None:
             ax.axhline(floor, color="gray", ls="--", label=f"albedo floor (this eval, {floor:.1f})")
         ax.set_xlabel("step")

@@ -72,6 +72,10 @@ def parse_args(argv=None):
     ap.add_argument("--swd-every", type=int, default=1000,
                     help="log the albedo SWD of G_ema vs held-out crops to swd.csv every N steps (0 = never)")
     ap.add_argument("--swd-count", type=int, default=256, help="128 px images per set for the periodic SWD")
+    ap.add_argument("--d-normals", type=float, default=None, metavar="SCALE",
+                    help="--maps material: also show the discriminator the normal (x, y) derived from height "
+                         "with this height_scale, so it judges the height gradients a renderer shades with; "
+                         "0 = off (material_v1 steps 0-4000); default: the resumed checkpoint's value, else 0")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--resume", action="store_true")
@@ -117,14 +121,27 @@ class CropSampler:
         return (x, torch.stack(masks)) if self.material else (x, None)
 
 
-def d_input(x, masks):
+def d_channels(maps, normal_scale):
+    """Discriminator input channels for d_input."""
+    return 3 if maps != "material" else (9 if normal_scale > 0 else 7)
+
+
+def d_input(x, masks, normal_scale=0.0):
     """Discriminator input: albedo unchanged; height/roughness zeroed where masked, plus the masks
-    as constant planes. x [B, 5, H, W] in [-1, 1], masks [B, 2] -> [B, 7, H, W]."""
+    as constant planes. x [B, 5, H, W] in [-1, 1], masks [B, 2] -> [B, 7, H, W]. With normal_scale > 0
+    the normal's x and y (material.derive_normals of the height in [0, 1], wrap-around, so crops see
+    their own wrapped border in both real and fake alike), masked like height, follow: [B, 9, H, W].
+    The derivative puts the fine height structure, which the shaded normal map shows, on the same
+    footing as the albedo."""
     if masks is None:
         return x
     m = masks[:, :, None, None]
     planes = m.expand(-1, -1, x.shape[2], x.shape[3])
-    return torch.cat([x[:, :3], x[:, 3:5] * m, planes], 1)
+    parts = [x[:, :3], x[:, 3:5] * m, planes]
+    if normal_scale > 0:
+        h01 = x[:, material.HEIGHT:material.HEIGHT + 1] * 0.5 + 0.5
+        parts.append(material.derive_normals(h01, normal_scale)[:, :2] * m[:, :1])
+    return torch.cat(parts, 1)
 
 
 def widen_state(state, target):
@@ -215,24 +232,48 @@ class PeriodicSwd:
     set of held-out crops, logged to <run>/swd.csv; a small-sample trend, not the evaluation
     (models/training/evaluate.py uses >= 4096 crops)."""
 
-    def __init__(self, heldout_path, run_dir, count, seed=0):
+    def __init__(self, heldout_path, run_dir, count, seed=0, normal_scale=0.0):
         from ntex_train.swd import random_crops
         with np.load(heldout_path) as d:
             self.real = random_crops(d["albedo"], count, 128, np.random.default_rng(seed))
-        self.count, self.seed = count, seed
+            # Material runs with --d-normals also track height and normal (only textures that have them).
+            self.real_maps = {}
+            if normal_scale > 0:
+                for name, key in (("normal", "has_normal"), ("height", "has_height")):
+                    idx = np.where(d[key])[0]
+                    if len(idx):
+                        self.real_maps[name] = random_crops(d[name][idx], count, 128,
+                                                            np.random.default_rng(seed + 1))
+        self.count, self.seed, self.normal_scale = count, seed, normal_scale
         self.path = os.path.join(run_dir, "swd.csv")
+        self.maps_path = os.path.join(run_dir, "swd_maps.csv")
 
     def __call__(self, G_ema, step):
         # Same sampling helper as evaluate.py / quick_swd_albedo (private torch.Generator: the
         # training RNG streams are untouched); the per-level values are logged too.
         from ntex_train.swd import generate_uint8, swd
-        fake = generate_uint8(G_ema, self.count, 128, self.seed)[..., :3]
+        fake_all = generate_uint8(G_ema, self.count, 128, self.seed)
+        fake = fake_all[..., :3]
         levels, mean = swd(self.real, fake, seed=self.seed)
         new = not os.path.exists(self.path)
         with open(self.path, "a") as f:
             if new:
                 f.write("step,swd_albedo," + ",".join(f"level{i}" for i in range(len(levels))) + "\n")
             f.write(f"{step},{mean:.3f}," + ",".join(f"{v:.3f}" for v in levels) + "\n")
+        if self.real_maps and fake_all.shape[-1] == material.RAW_CHANNELS:
+            h = torch.from_numpy(fake_all[..., material.HEIGHT].astype(np.float32) / 255.0)[:, None]
+            n = material.encode_normals(material.derive_normals(h, self.normal_scale)).permute(0, 2, 3, 1)
+            fakes = {"height": np.repeat(fake_all[..., material.HEIGHT:material.HEIGHT + 1], 3, -1),
+                     "normal": (n.numpy() * 255.0 + 0.5).clip(0, 255).astype(np.uint8)}
+            row = {}
+            for name, real in self.real_maps.items():
+                r = real if real.ndim == 4 else np.repeat(real[..., None], 3, -1)
+                row[name] = swd(r, fakes[name], seed=self.seed)[1]
+            new = not os.path.exists(self.maps_path)
+            with open(self.maps_path, "a") as f:
+                if new:
+                    f.write("step," + ",".join(f"swd_{k}" for k in row) + "\n")
+                f.write(f"{step}," + ",".join(f"{v:.3f}" for v in row.values()) + "\n")
         return mean
 
 
@@ -273,8 +314,12 @@ def main(argv=None):
     rng = np.random.default_rng(seed)
 
     mat = args.maps == "material"
+    ck = newest_checkpoint(run_dir, latest_copy) if args.resume else None
+    st = torch.load(ck, map_location="cpu") if ck else None
+    if args.d_normals is None:
+        args.d_normals = float((st or {}).get("args", {}).get("d_normals") or 0.0)
     G = Generator(out_channels=material.RAW_CHANNELS if mat else 3).to(device)
-    D = Discriminator(in_channels=7 if mat else 3).to(device)
+    D = Discriminator(in_channels=d_channels(args.maps, args.d_normals)).to(device)
     G_ema = copy.deepcopy(G).eval().requires_grad_(False)
     # Lazy R1: scale lr and betas of D by the interval ratio (StyleGAN2 convention).
     c = args.r1_every / (args.r1_every + 1)
@@ -282,14 +327,19 @@ def main(argv=None):
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
     step, elapsed = 0, 0.0
 
-    ck = newest_checkpoint(run_dir, latest_copy) if args.resume else None
     if ck:
-        st = torch.load(ck, map_location="cpu")
         G.load_state_dict(st["G"])
         G_ema.load_state_dict(st["G_ema"])
-        D.load_state_dict(st["D"])
         opt_g.load_state_dict(st["opt_g"])
-        opt_d.load_state_dict(st["opt_d"])
+        if st["D"]["convs.0.weight"].shape == D.convs[0].weight.shape:
+            D.load_state_dict(st["D"])
+            opt_d.load_state_dict(st["opt_d"])
+        else:
+            # --d-normals switched on mid-run: widen D's input (new channels start at zero) and restart
+            # its optimizer, whose moments no longer match the first conv's shape.
+            D.load_state_dict(widen_state(st["D"], D))
+            print(f"[train] discriminator input widened to {D.convs[0].weight.shape[1]} channels; "
+                  "its optimizer restarts", flush=True)
         step, elapsed = st["step"], st.get("elapsed_s", 0.0)
         if world == 1 and st.get("world", 1) == 1:
             torch.set_rng_state(st["rng"]["torch"])
@@ -347,7 +397,8 @@ def main(argv=None):
 
     sample_seeds = list(range(16))
     heldout = os.path.join(os.path.dirname(data), "heldout.npz")
-    periodic_swd = (PeriodicSwd(heldout, run_dir, args.swd_count)
+    periodic_swd = (PeriodicSwd(heldout, run_dir, args.swd_count,
+                                normal_scale=args.d_normals if mat else 0.0)
                     if is_main and args.swd_every > 0 and os.path.exists(heldout) else None)
     bar = tqdm(total=args.steps if args.steps < 10 ** 9 else None, initial=step,
                disable=args.no_progress or not is_main, unit="step", dynamic_ncols=True,
@@ -367,17 +418,18 @@ def main(argv=None):
         opt_d.zero_grad(set_to_none=True)
         if world > 1:
             with D_train.no_sync():
-                d_real = D_train(d_input(real, masks))
+                d_real = D_train(d_input(real, masks, args.d_normals))
                 F.softplus(-d_real).mean().backward()
         else:
-            d_real = D_train(d_input(real, masks))
+            d_real = D_train(d_input(real, masks, args.d_normals))
             F.softplus(-d_real).mean().backward()
-        d_fake = D_train(d_input(fake, masks))
+        d_fake = D_train(d_input(fake, masks, args.d_normals))
         F.softplus(d_fake).mean().backward()
         loss_d = F.softplus(d_fake.detach()).mean() + F.softplus(-d_real.detach()).mean()
         opt_d.step()
         if step % args.r1_every == 0:
-            real_r = d_input(real[: max(b // 2, 1)], masks[: max(b // 2, 1)] if masks is not None else None)
+            real_r = d_input(real[: max(b // 2, 1)], masks[: max(b // 2, 1)] if masks is not None else None,
+                             args.d_normals)
             real_r = real_r.detach().requires_grad_(True)
             out = D(real_r)
             grad, = torch.autograd.grad(out.sum(), real_r, create_graph=True)
@@ -392,7 +444,7 @@ def main(argv=None):
         D.requires_grad_(False)
         g_in, n_in = G.random_noise(b, grid, grid, device)
         fake = G_train(torch.randn(b, G.z_dim, device=device), g_in, n_in, raw=True, update_w_avg=True)
-        loss_g = F.softplus(-D(d_input(fake, masks))).mean()
+        loss_g = F.softplus(-D(d_input(fake, masks, args.d_normals))).mean()
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()

@@ -2,6 +2,7 @@
 // `ntex`: command-line tool. info <model.json> | check-golden <model.json> <fixture> |
 // generate --model M --seed S --size W[xH] --psi P --out base.png [--tiling infinite --origin X,Y
 // --direction I=A] (one PNG per map: base_albedo.png, base_normal.png, ...) | profile --model M
+#include "backends/cuda/cuda_backend.h"
 #include "core/error.h"
 #include "model/golden_fixture.h"
 #include "model/model.h"
@@ -99,25 +100,61 @@ int cmd_check_golden(const std::string& model_path, const std::string& fixture_p
     return ok ? 0 : 1;
 }
 
-int cmd_profile(const std::string& model_path, int size, int threads, int runs) {
+NtexBackend parse_backend(const std::string& s) {
+    if (s == "auto") return NTEX_BACKEND_AUTO;
+    if (s == "cpu") return NTEX_BACKEND_CPU;
+    if (s == "cuda") return NTEX_BACKEND_CUDA;
+    ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--backend '", s, "': expected auto, cpu or cuda");
+}
+
+NtexPrecision parse_precision(const std::string& s) {
+    if (s.empty() || s == "default") return NTEX_PRECISION_DEFAULT;
+    if (s == "fp32") return NTEX_PRECISION_FP32;
+    if (s == "fp16") return NTEX_PRECISION_FP16;
+    ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--precision '", s, "': expected fp16 or fp32");
+}
+
+int cmd_profile(const std::string& model_path, int size, int threads, int runs, const std::string& backend_name,
+                const std::string& precision_name) {
     auto model = ntex::LoadedModel::load(model_path);
     ntex::GeneratorSettings settings;
     settings.threads = threads;
+    // The same resolution as ntexCreateContext (no Vulkan device here: CUDA device 0).
+    const NtexBackend requested = parse_backend(backend_name);
+    const NtexPrecision precision = parse_precision(precision_name);
+    std::string device = ntex::cat("CPU, ", threads, " threads");
+    if (requested != NTEX_BACKEND_CPU) {
+        const ntex::cuda::DeviceChoice choice = ntex::cuda::select_device(nullptr);
+        if (choice.ordinal >= 0) {
+            settings.backend = NTEX_BACKEND_CUDA;
+            settings.cuda_device = choice.ordinal;
+            settings.precision = precision == NTEX_PRECISION_FP32 ? ntex::cuda::Precision::Fp32 : ntex::cuda::Precision::Fp16;
+            device = ntex::cat(choice.name, " (CUDA device ", choice.ordinal, ")");
+        } else if (requested == NTEX_BACKEND_CUDA) {
+            ntex::fail(NTEX_ERROR_UNSUPPORTED, "backend CUDA is not usable: ", choice.reason);
+        } else {
+            std::fprintf(stderr, "ntex: CUDA backend not used (%s); profiling the CPU\n", choice.reason.c_str());
+        }
+    }
     ntex::TextureGenerator gen(model, size, size, settings);
     gen.set_params(1, nullptr, 1.0f);
     gen.generate();
     gen.backend().set_profiling(true);
     for (int i = 0; i < runs; ++i) gen.generate();
+    const bool cuda = settings.backend == NTEX_BACKEND_CUDA;
+    std::printf("backend: %s, device: %s, precision: %s\n", cuda ? "cuda" : "cpu", device.c_str(),
+                cuda ? ntex::cuda::precision_name(settings.precision) : "fp32");
     std::printf("%s %dx%d, %d threads, mean over %d runs:\n%s", model->description().name.c_str(), size, size, threads, runs,
                 gen.backend().profile_report().c_str());
     return 0;
 }
 
 struct GenerateOptions {
-    std::string model, size = "256", out, tiling = "tileable", origin = "0,0", preset;
+    std::string model, size = "256", out, tiling = "tileable", origin = "0,0", preset, backend = "auto", precision = "default";
     uint32_t seed = 0, threads = 0, map = kAllMaps;
     float psi = 1.0f;
     std::vector<std::string> directions;   // "i=a"
+    bool backend_explicit = false;         // --backend given: report a CUDA fallback on stderr
 };
 
 // base.png + "height" -> base_height.png
@@ -163,7 +200,17 @@ int cmd_generate(const GenerateOptions& o) {
 
     ntex::Context::Options options;
     options.thread_count = o.threads;
+    options.backend = parse_backend(o.backend);
+    const NtexPrecision precision = parse_precision(o.precision);
     ntex::Context context(options);
+    {
+        NtexBackendInfo backend_info{};
+        backend_info.sType = NTEX_STRUCTURE_TYPE_BACKEND_INFO;
+        ntex::check(ntexGetContextBackendInfo(context.get(), &backend_info));
+        if (backend_info.fallbackReason[0] != '\0' && options.backend == NTEX_BACKEND_AUTO && o.backend_explicit) {
+            std::fprintf(stderr, "ntex: CUDA backend not used (%s)\n", backend_info.fallbackReason);
+        }
+    }
     ntex::Model model(context, o.model);
     const NtexModelInfo info = model.info();
     for (const std::string& d : o.directions) {
@@ -177,7 +224,7 @@ int cmd_generate(const GenerateOptions& o) {
         if (params.direction_offsets.size() <= i) params.direction_offsets.resize(i + 1, 0.0f);
         params.direction_offsets[i] = std::stof(m[2].str());
     }
-    ntex::Generator generator(context, model, w, h, tiling);
+    ntex::Generator generator(context, model, w, h, tiling, precision);
     generator.set_params(params);
     if (!o.preset.empty()) {
         // The preset replaces seed, z, psi, directions and origin (same path as the runtime's hosts).
@@ -233,6 +280,8 @@ int main(int argc, char** argv) {
     gen->add_option("--psi", g.psi, "truncation psi (1 = none)");
     gen->add_option("--out", g.out, "output .png (base name when the model has several maps)")->required();
     gen->add_option("--threads", g.threads, "CPU threads (0 = all)");
+    auto* gen_backend = gen->add_option("--backend", g.backend, "auto (default: CUDA when usable), cpu or cuda");
+    gen->add_option("--precision", g.precision, "fp16 or fp32 (CUDA; default fp16 there, the CPU always computes fp32)");
     gen->add_option("--map", g.map, "write only this map index, to --out exactly");
     gen->add_option("--tiling", g.tiling, "tileable (default) or infinite");
     gen->add_option("--origin", g.origin, "X,Y: the region's corner on the infinite plane (multiples of the cell size)");
@@ -250,14 +299,20 @@ int main(int argc, char** argv) {
     bake->add_option("--out", b.out, "base .png: writes <base>_<map>.png per map")->required();
     bake->add_option("--tiling", b.tiling, "tileable (default) or infinite");
     bake->add_option("--threads", b.threads, "CPU threads (0 = all)");
+    auto* bake_backend = bake->add_option("--backend", b.backend, "auto (default: CUDA when usable), cpu or cuda");
+    bake->add_option("--precision", b.precision, "fp16 or fp32 (CUDA; default fp16 there, the CPU always computes fp32)");
 
     std::string prof_model;
     int prof_size = 256, prof_threads = 2, prof_runs = 20;
-    auto* prof = app.add_subcommand("profile", "time each step of the CPU plan");
+    auto* prof = app.add_subcommand("profile", "time each step of the plan (CPU or CUDA)");
     prof->add_option("--model", prof_model, "model .json")->required();
     prof->add_option("--size", prof_size, "square size");
     prof->add_option("--threads", prof_threads, "CPU threads");
     prof->add_option("--runs", prof_runs, "timed runs");
+    // Default cpu (not auto): scripts/bench.sh profiles the CPU plan and must keep doing so on GPU machines.
+    std::string prof_backend = "cpu", prof_precision = "default";
+    prof->add_option("--backend", prof_backend, "cpu (default), cuda, or auto (CUDA when usable)");
+    prof->add_option("--precision", prof_precision, "fp16 or fp32 (CUDA; default fp16)");
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -266,7 +321,9 @@ int main(int argc, char** argv) {
             int threads = golden_threads > 0 ? golden_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
             return cmd_check_golden(golden_model, golden_fixture, threads);
         }
-        if (*prof) return cmd_profile(prof_model, prof_size, std::max(1, prof_threads), std::max(1, prof_runs));
+        if (*prof) return cmd_profile(prof_model, prof_size, std::max(1, prof_threads), std::max(1, prof_runs), prof_backend, prof_precision);
+        g.backend_explicit = gen_backend->count() > 0;
+        b.backend_explicit = bake_backend->count() > 0;
         if (*gen) return cmd_generate(g);
         if (*bake) return cmd_generate(b);
     } catch (const std::exception& e) {

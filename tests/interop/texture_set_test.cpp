@@ -3,6 +3,7 @@
 // host's command buffer; the images must hold exactly the texels ntexReadMap returns, the mips must
 // be filtered copies, the ring must never overwrite a staging buffer the GPU still reads, misuse
 // must return errors, and the validation layer (with synchronization validation) must stay silent.
+#include "formats.h"
 #include "vulkan_host.h"
 
 #include <ntex/ntex_vulkan.h>
@@ -23,23 +24,8 @@ using ntex_test::VulkanHost;
 
 std::string model_path(const char* name) { return std::string(NTEX_SOURCE_DIR) + "/models/" + name + ".json"; }
 
-uint32_t texel_bytes(VkFormat f) {
-    switch (f) {
-        case VK_FORMAT_R8_UNORM: return 1;
-        case VK_FORMAT_R16_UNORM: return 2;
-        case VK_FORMAT_R32G32B32A32_SFLOAT: return 16;
-        default: return 4;
-    }
-}
-NtexHostFormat host_format(VkFormat f) {
-    switch (f) {
-        case VK_FORMAT_R8_UNORM: return NTEX_HOST_FORMAT_R8_UNORM;
-        case VK_FORMAT_R16_UNORM: return NTEX_HOST_FORMAT_R16_UNORM;
-        case VK_FORMAT_R32_SFLOAT: return NTEX_HOST_FORMAT_R32_SFLOAT;
-        case VK_FORMAT_R32G32B32A32_SFLOAT: return NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT;
-        default: return NTEX_HOST_FORMAT_R8G8B8A8;
-    }
-}
+using ntex_test::host_format;
+using ntex_test::texel_bytes;
 
 class TextureSetTest : public ::testing::TestWithParam<const char*> {
 protected:
@@ -293,6 +279,88 @@ TEST_P(TextureSetTest, MisuseReturnsErrors) {
     EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("queueFamilyIndex"), std::string::npos);
 }
 
+// The CPU backend keeps the staging path: no ready semaphore to wait for, SHADER_READ_ONLY images,
+// and the CUDA-only fields stay zero before and after an update.
+TEST_P(TextureSetTest, CpuPathHasNoReadySemaphore) {
+    generate(6);
+    create_set(3);
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    EXPECT_EQ(images.readySemaphore, VK_NULL_HANDLE);
+    EXPECT_EQ(images.readyValue, 0u);
+    EXPECT_EQ(images.readyStageMask, 0u);
+    EXPECT_NE(images.semaphore, VK_NULL_HANDLE);
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    EXPECT_EQ(images.readySemaphore, VK_NULL_HANDLE);
+    EXPECT_EQ(images.readyValue, 0u);
+    EXPECT_EQ(images.layout, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+    EXPECT_GT(images.waitValue, 0u);
+    expect_images_match_read_map();
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, TextureSetTest, ::testing::Values("albedo_v1", "material_v1"));
+
+// A context that asks for AUTO on a Vulkan device without the external-fd extensions: whatever AUTO
+// resolves to (CPU here; CUDA on an NVIDIA machine), the texture set uses host copies (the CUDA path
+// falls back with a logged reason) and behaves exactly like the CPU path.
+TEST(TextureSetFallback, AutoBackendWithoutExternalExtensionsUsesHostCopies) {
+    const std::string path = model_path("albedo_v1");
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "model albedo_v1 is not in models/";
+    VulkanHost host;   // no external-fd extensions enabled
+    ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
+    NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
+    vk.instance = host.instance;
+    vk.physicalDevice = host.physical_device;
+    vk.device = host.device;
+    vk.queueFamilyIndex = host.queue_family;
+    vk.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
+    NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
+    ci.pNext = &vk;
+    ci.headerVersion = NTEX_HEADER_VERSION;
+    ci.backend = NTEX_BACKEND_AUTO;
+    ci.threadCount = 2;
+    NtexContext context = nullptr;
+    ASSERT_EQ(ntexCreateContext(&ci, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
+    li.pPath = path.c_str();
+    NtexModel model = nullptr;
+    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+    gi.model = model;
+    gi.width = 32;
+    gi.height = 32;
+    NtexGenerator generator = nullptr;
+    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};
+    p.seed = 9;
+    p.truncationPsi = 1.0f;
+    ASSERT_EQ(ntexSetGeneratorParams(generator, &p), NTEX_SUCCESS);
+    ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.generator = generator;
+    NtexTextureSet set = nullptr;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    EXPECT_EQ(images.readySemaphore, VK_NULL_HANDLE);
+    uint64_t value = 0;
+    NtexResult result = NTEX_ERROR_UNKNOWN;
+    host.submit(
+        [&](VkCommandBuffer cmd) {
+            result = ntexCmdUpdateTextureSet(set, cmd, &value);
+            return value;
+        },
+        images.semaphore);
+    EXPECT_EQ(result, NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    EXPECT_EQ(images.layout, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+    EXPECT_EQ(images.readySemaphore, VK_NULL_HANDLE);
+    ntexDestroyTextureSet(set);
+    ntexDestroyGenerator(generator);
+    ntexDestroyModel(model);
+    ntexDestroyContext(context);
+    EXPECT_EQ(host.errors.load(), 0) << "validation errors";
+}
 
 }  // namespace

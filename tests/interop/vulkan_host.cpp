@@ -38,9 +38,20 @@ bool has_layer(const char* name) {
     return false;
 }
 
+bool has_device_extension(VkPhysicalDevice device, const char* name) {
+    uint32_t n = 0;
+    vkEnumerateDeviceExtensionProperties(device, nullptr, &n, nullptr);
+    std::vector<VkExtensionProperties> extensions(n);
+    vkEnumerateDeviceExtensionProperties(device, nullptr, &n, extensions.data());
+    for (const auto& e : extensions) {
+        if (std::strcmp(e.extensionName, name) == 0) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
-VulkanHost::VulkanHost() {
+VulkanHost::VulkanHost(bool want_external_fd) {
     validation = has_layer("VK_LAYER_KHRONOS_validation");
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
     app.pApplicationName = "ntex test host";
@@ -79,6 +90,24 @@ VulkanHost::VulkanHost() {
     std::vector<VkPhysicalDevice> devices(n);
     vkEnumeratePhysicalDevices(instance, &n, devices.data());
     physical_device = devices[0];
+    if (want_external_fd) {
+        // Both fd extensions beat the memory one alone; a discrete GPU (the CUDA device) beats the rest.
+        int best = 0;
+        for (uint32_t i = 0; i < n; ++i) {
+            const bool memory = has_device_extension(devices[i], VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME);
+            const bool semaphore = has_device_extension(devices[i], VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME);
+            if (!memory) continue;
+            VkPhysicalDeviceProperties p;
+            vkGetPhysicalDeviceProperties(devices[i], &p);
+            const int score = 1 + (semaphore ? 2 : 0) + (p.deviceType == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU ? 1 : 0);
+            if (score > best) {
+                best = score;
+                physical_device = devices[i];
+                external_memory_fd = true;
+                external_fd = semaphore;
+            }
+        }
+    }
     VkPhysicalDeviceProperties props;
     vkGetPhysicalDeviceProperties(physical_device, &props);
     device_name = props.deviceName;
@@ -106,6 +135,11 @@ VulkanHost::VulkanHost() {
     dci.pNext = &f12;
     dci.queueCreateInfoCount = 1;
     dci.pQueueCreateInfos = &qci;
+    const char* fd_extensions[] = {VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME};
+    if (external_memory_fd) {
+        dci.enabledExtensionCount = external_fd ? 2 : 1;
+        dci.ppEnabledExtensionNames = fd_extensions;
+    }
     check(vkCreateDevice(physical_device, &dci, nullptr, &device), "vkCreateDevice");
     vkGetDeviceQueue(device, queue_family, 0, &queue);
     VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
@@ -164,7 +198,8 @@ uint32_t VulkanHost::memory_type(uint32_t bits, VkMemoryPropertyFlags flags) con
     throw std::runtime_error("no suitable memory type");
 }
 
-std::vector<uint8_t> VulkanHost::read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level) {
+std::vector<uint8_t> VulkanHost::read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level,
+                                            VkImageLayout layout) {
     const uint32_t w = std::max(1u, width >> level), h = std::max(1u, height >> level);
     const VkDeviceSize size = VkDeviceSize(w) * h * texel_bytes;
     VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
@@ -184,8 +219,8 @@ std::vector<uint8_t> VulkanHost::read_image(VkImage image, uint32_t width, uint3
         VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
         b.srcAccessMask = VK_ACCESS_SHADER_READ_BIT;
         b.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-        b.oldLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
-        b.newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
+        b.oldLayout = layout;
+        b.newLayout = layout == VK_IMAGE_LAYOUT_GENERAL ? VK_IMAGE_LAYOUT_GENERAL : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
         b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
         b.image = image;
         b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, level, 1, 0, 1};
@@ -194,7 +229,7 @@ std::vector<uint8_t> VulkanHost::read_image(VkImage image, uint32_t width, uint3
         VkBufferImageCopy copy{};
         copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, level, 0, 1};
         copy.imageExtent = {w, h, 1};
-        vkCmdCopyImageToBuffer(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buffer, 1, &copy);
+        vkCmdCopyImageToBuffer(cmd, image, b.newLayout, buffer, 1, &copy);
         std::swap(b.oldLayout, b.newLayout);
         b.srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
         b.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // VulkanHost: a minimal stand-in for an engine that embeds ntex: its own instance (validation layer
 // on, messages counted), device with timeline semaphores, one graphics queue and a command pool.
+// With want_external_fd it picks a device offering VK_KHR_external_memory_fd and
+// VK_KHR_external_semaphore_fd (a discrete GPU first; else one with the memory extension) and enables
+// those it offers (the CUDA zero-copy path needs both).
 #pragma once
 
 #include <vulkan/vulkan.h>
@@ -15,7 +18,7 @@ namespace ntex_test {
 
 class VulkanHost {
 public:
-    VulkanHost();   // throws std::runtime_error naming the failing step
+    explicit VulkanHost(bool want_external_fd = false);   // throws std::runtime_error naming the failing step
     ~VulkanHost();
     VulkanHost(const VulkanHost&) = delete;
     VulkanHost& operator=(const VulkanHost&) = delete;
@@ -30,16 +33,20 @@ public:
     std::atomic<int> errors{0};
     std::atomic<int> warnings{0};
     std::string device_name;
+    bool external_fd = false;          // both fd extensions enabled on `device`
+    bool external_memory_fd = false;   // VK_KHR_external_memory_fd enabled
 
     // Records with `record`, submits, waits idle. When `record` returns a value v > 0 the submit
     // also signals the timeline `semaphore` to v (what ntexCmdUpdateTextureSet asks of a host).
     void submit(const std::function<uint64_t(VkCommandBuffer)>& record, VkSemaphore semaphore = VK_NULL_HANDLE);
-    // Copies mip `level` of a SHADER_READ_ONLY image into host memory (tightly packed rows).
-    std::vector<uint8_t> read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level);
+    // Copies mip `level` of an image in `layout` (SHADER_READ_ONLY_OPTIMAL, or GENERAL for the CUDA
+    // path) into host memory (tightly packed rows).
+    std::vector<uint8_t> read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level,
+                                    VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+    uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const;
 
 private:
     VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;
-    uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const;
 };
 
 }  // namespace ntex_test

@@ -105,6 +105,37 @@ class DiscriminatorInputTest(unittest.TestCase):
                 self.assertTrue(torch.all(d[b, 5 + j] == masks[b, j]))
         self.assertTrue(torch.equal(train.d_input(x[:, :3], None), x[:, :3]))  # albedo-only models: unchanged
 
+    def test_normal_channels_follow_height(self):
+        # --d-normals: channels 7, 8 are the derived normal's x, y (from height in [0, 1]), zeroed
+        # where height is masked, and they carry the generator's gradient.
+        import train
+        torch.manual_seed(1)
+        x = torch.rand(2, 5, 12, 12) * 2 - 1
+        x[0, 3] = smooth_height(12, 12, seed=2)[0] * 2 - 1
+        masks = torch.tensor([[1.0, 1.0], [0.0, 1.0]])
+        d = train.d_input(x, masks, normal_scale=3.0)
+        self.assertEqual(tuple(d.shape), (2, 9, 12, 12))
+        self.assertEqual(train.d_channels("material", 3.0), 9)
+        self.assertEqual(train.d_channels("material", 0.0), 7)
+        torch.testing.assert_close(d[:, :7], train.d_input(x, masks))
+        torch.testing.assert_close(d[0, 7:9], normals(x[0, 3:4] * 0.5 + 0.5, 3.0)[:2])
+        self.assertTrue(torch.all(d[1, 7:9] == 0))
+        x.requires_grad_(True)
+        train.d_input(x, masks, normal_scale=3.0)[:, 7:9].sum().backward()
+        self.assertGreater(float(x.grad[0, 3].abs().sum()), 0.0)
+
+    def test_resume_widens_the_discriminator(self):
+        # A 7-channel discriminator state loads into a 9-channel one: old weights kept (up to the He
+        # rescale), new input channels start at zero, so the widened D scores real crops as before.
+        import train
+        from ntex_train.discriminator import Discriminator
+        torch.manual_seed(2)
+        d7, d9 = Discriminator(in_channels=7), Discriminator(in_channels=9)
+        d9.load_state_dict(train.widen_state(d7.state_dict(), d9))
+        x = torch.rand(4, 5, 64, 64) * 2 - 1
+        masks = torch.ones(4, 2)
+        torch.testing.assert_close(d9(train.d_input(x, masks, 2.0)), d7(train.d_input(x, masks)), rtol=1e-4, atol=1e-4)
+
 
 class ReferenceMapsTest(unittest.TestCase):
     def test_reference_normal_matches_material(self):

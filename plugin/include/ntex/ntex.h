@@ -48,6 +48,8 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO = 4,
     NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS = 5,
     NTEX_STRUCTURE_TYPE_HOST_IMAGE = 6,
+    NTEX_STRUCTURE_TYPE_BACKEND_INFO = 7,
+    NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO = 8,
     /* ntex_vulkan.h */
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO = 100,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO = 101,
@@ -57,8 +59,16 @@ typedef enum NtexStructureType {
 typedef enum NtexBackend {
     NTEX_BACKEND_AUTO = 0,  /* the fastest available: CUDA where usable, else CPU */
     NTEX_BACKEND_CPU = 1,   /* oneDNN; always available; the reference */
-    NTEX_BACKEND_CUDA = 2
+    NTEX_BACKEND_CUDA = 2   /* cuDNN + CUDA kernels on an NVIDIA GPU; with a Vulkan device (ntex_vulkan.h), the
+                               CUDA device whose UUID equals the VkPhysicalDevice's deviceUUID */
 } NtexBackend;
+
+/* Arithmetic of a generator's network (NtexGeneratorPrecisionInfo). The CPU backend always computes in FP32. */
+typedef enum NtexPrecision {
+    NTEX_PRECISION_DEFAULT = 0,  /* CUDA: FP16; CPU: FP32 */
+    NTEX_PRECISION_FP32 = 1,     /* the exact mode: matches the CPU reference (NMSE < 1e-6) */
+    NTEX_PRECISION_FP16 = 2      /* the fast mode (CUDA): FP16 storage, FP32 accumulation (NMSE < 1e-4) */
+} NtexPrecision;
 
 /* How the borders of a generated region behave (docs/model_format.md, "Tiling modes"). */
 typedef enum NtexTilingMode {
@@ -107,6 +117,25 @@ typedef struct NtexContextCreateInfo {
     PFN_ntexLogCallback pfnLog;   /* optional */
     void* pLogUserData;
 } NtexContextCreateInfo;
+
+/* What ntexGetContextBackendInfo reports: the backend in use, its device, and why a requested or AUTO
+ * CUDA backend was not used (shown by hosts in their UI; also sent to the log callback). */
+typedef struct NtexBackendInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_BACKEND_INFO */
+    void* pNext;
+    NtexBackend backend;          /* CPU or CUDA (AUTO resolved) */
+    char deviceName[256];         /* "NVIDIA H100 80GB HBM3 (CUDA device 0)" or "CPU (oneDNN 2.6.3, 2 threads)" */
+    char fallbackReason[256];     /* "" when CUDA is in use or CPU was asked for; else one line saying why CUDA
+                                     is not used ("no CUDA device: ...", "no CUDA device matches the Vulkan
+                                     device's UUID ...", "this library was built without CUDA") */
+} NtexBackendInfo;
+
+/* Chain into NtexGeneratorCreateInfo::pNext to choose the precision; without it NTEX_PRECISION_DEFAULT. */
+typedef struct NtexGeneratorPrecisionInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO */
+    const void* pNext;
+    NtexPrecision precision;
+} NtexGeneratorPrecisionInfo;
 
 typedef struct NtexModelLoadInfo {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO */
@@ -181,13 +210,19 @@ NTEX_API const char* ntexGetLastErrorMessage(void);
 
 /* --- context ------------------------------------------------------------------------------ */
 
-/* Creates a context. Errors: INVALID_ARGUMENT, VERSION_MISMATCH, UNSUPPORTED (backend).
+/* Creates a context. Backend AUTO uses CUDA when this library was built with it and a usable NVIDIA GPU
+ * exists (with a chained NtexVulkanDeviceInfo: the one whose UUID matches the VkPhysicalDevice), else the
+ * CPU; the reason for a fallback is logged (warning) and kept for ntexGetContextBackendInfo. Backend CUDA
+ * without such a device fails with UNSUPPORTED and that reason.
+ * Errors: INVALID_ARGUMENT, VERSION_MISMATCH, UNSUPPORTED (backend).
  * Thread-safety: any thread; the context may be shared by threads that each use their own generators. */
 NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, NtexContext* pContext);
 /* Destroys a context; accepts NULL. All models and generators created from it must be destroyed first. */
 NTEX_API void ntexDestroyContext(NtexContext context);
 /* The backend in use after AUTO was resolved. */
 NTEX_API NtexBackend ntexGetContextBackend(NtexContext context);
+/* The backend in use, its device and the reason for a CPU fallback. Errors: INVALID_ARGUMENT. Thread-safety: any thread. */
+NTEX_API NtexResult ntexGetContextBackendInfo(NtexContext context, NtexBackendInfo* pInfo);
 
 /* --- model -------------------------------------------------------------------------------- */
 
@@ -255,6 +290,7 @@ typedef const char* (*PFN_ntexGetLastErrorMessage)(void);
 typedef NtexResult (*PFN_ntexCreateContext)(const NtexContextCreateInfo*, NtexContext*);
 typedef void (*PFN_ntexDestroyContext)(NtexContext);
 typedef NtexBackend (*PFN_ntexGetContextBackend)(NtexContext);
+typedef NtexResult (*PFN_ntexGetContextBackendInfo)(NtexContext, NtexBackendInfo*);
 typedef NtexResult (*PFN_ntexLoadModel)(NtexContext, const NtexModelLoadInfo*, NtexModel*);
 typedef void (*PFN_ntexDestroyModel)(NtexModel);
 typedef NtexResult (*PFN_ntexReloadModel)(NtexModel);

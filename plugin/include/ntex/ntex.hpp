@@ -149,10 +149,15 @@ public:
     Generator() = default;
     // The model must outlive the generator. Throws INVALID_ARGUMENT (size, tiling mode) or
     // OUT_OF_MEMORY (the planned buffers exceed the budget).
+    // precision: chained as NtexGeneratorPrecisionInfo when not NTEX_PRECISION_DEFAULT.
     Generator(const Context& context, const Model& model, uint32_t width, uint32_t height,
-              NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE) {
+              NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE, NtexPrecision precision = NTEX_PRECISION_DEFAULT) {
+        NtexGeneratorPrecisionInfo precision_info{};
+        precision_info.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO;
+        precision_info.precision = precision;
         NtexGeneratorCreateInfo info{};
         info.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
+        if (precision != NTEX_PRECISION_DEFAULT) info.pNext = &precision_info;
         info.model = model.get();
         info.width = width;
         info.height = height;

@@ -59,12 +59,22 @@ typedef struct NtexTextureSetImages {
     uint32_t height;
     uint32_t mipLevels;
     VkImageLayout layout;         /* VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL once the update executed */
-    VkSemaphore semaphore;        /* ntex's timeline semaphore */
+    VkSemaphore semaphore;        /* ntex's timeline semaphore (the host signals it, see ntexCmdUpdateTextureSet) */
     uint64_t waitValue;           /* the images are complete when `semaphore` reaches this value */
+    /* CUDA backend (zero-copy): CUDA writes the images and signals readySemaphore when done. The submit that
+     * samples these images MUST wait for readySemaphore >= readyValue at readyStageMask. VK_NULL_HANDLE on
+     * the CPU backend (the copies are in the host's own command buffer: nothing to wait for). */
+    VkSemaphore readySemaphore;
+    uint64_t readyValue;
+    VkPipelineStageFlags readyStageMask;  /* FRAGMENT_SHADER | COMPUTE_SHADER */
 } NtexTextureSetImages;
 
 /* Creates the images (ringSize x maps, device-local, one allocation each), host-visible staging
  * buffers (one per slot, persistently mapped) and a timeline semaphore on the context's Vulkan device.
+ * On the CUDA backend: exportable images with dedicated allocations (after checking external-memory
+ * support for each format), imported into CUDA, two timeline semaphores (release, ready) shared with CUDA,
+ * no staging buffers. If any export or import fails, the set falls back to the CPU path (host staging
+ * copies) and logs why (warning); ntexGetTextureSetImages then reports readySemaphore VK_NULL_HANDLE.
  * Errors: INVALID_ARGUMENT (no Vulkan device in the context, NULL or foreign generator, bad ringSize
  * or mapMask), UNSUPPORTED (a map format cannot be sampled or copied on this device), BACKEND
  * (a Vulkan call failed; the message names it and its VkResult), OUT_OF_MEMORY.
@@ -75,7 +85,7 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
  * buffers (e.g. after waiting for its frame fences or vkDeviceWaitIdle). */
 NTEX_API void ntexDestroyTextureSet(NtexTextureSet set);
 
-/* Synchronization contract (docs/embedding.md):
+/* Synchronization contract (docs/embedding.md), CPU backend:
  * - If the generator has a complete result newer than the set's, converts it on the calling thread
  *   into the next ring slot's staging buffer and records into `commandBuffer` (recording state, for a
  *   queue of queueFamilyIndex): layout transitions, buffer-to-image copies, mip blits and a final
@@ -88,6 +98,24 @@ NTEX_API void ntexDestroyTextureSet(NtexTextureSet set);
  *   previous upload has not finished executing yet (try again next frame).
  * - Reads of a slot's images are ordered before its next overwrite by the recorded barriers when the
  *   host samples them on the same queue; a host that samples on another queue must order that itself.
+ * CUDA backend (context backend CUDA and a Vulkan device with VK_KHR_external_memory_fd,
+ * VK_KHR_external_semaphore_fd and timelineSemaphore; the images are exported to CUDA and stay in
+ * VK_IMAGE_LAYOUT_GENERAL):
+ * - If the generator's parameters changed since the last update (or it never ran), enqueues on ntex's CUDA
+ *   stream: wait for the slot's previous release value, run the network (a replayed CUDA graph), write every
+ *   map and mip level through surface objects, signal readySemaphore. Records only a queue-family acquire
+ *   barrier into `commandBuffer`. Returns SUCCESS and *pSignalValue = the release value: the host MUST signal
+ *   (semaphore, *pSignalValue) with the submit that samples the slot (after its last read) and MUST wait for
+ *   (readySemaphore, readyValue) from ntexGetTextureSetImages in that same submit. The host never waits;
+ *   ntex never waits on the host: the only host wait is the host's own frames-in-flight fence.
+ * - Returns NOT_READY and records nothing when the parameters did not change, or while an
+ *   ntexGenerateAsync job of the same generator runs.
+ * - The first update only transitions the images to GENERAL (resultId stays 0: nothing to sample yet);
+ *   generation starts with the next call. On this path resultId counts the set's writes, waitValue is 0
+ *   and layout is always VK_IMAGE_LAYOUT_GENERAL.
+ * - Sample one set's images from one queue, and signal every returned value in order. Do not call
+ *   ntexGenerate on the generator between recording an update and submitting it (CUDA waits for that
+ *   submit's release value).
  * Errors: INVALID_ARGUMENT (NULL set, VK_NULL_HANDLE command buffer), BACKEND. */
 NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer commandBuffer, uint64_t* pSignalValue);
 

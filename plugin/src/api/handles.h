@@ -2,6 +2,7 @@
 // What the C API's opaque handles point to.
 #pragma once
 
+#include "backends/cuda/cuda_backend.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "model/model.h"
@@ -21,6 +22,9 @@ struct NtexContext_T {
     ntex::Logger logger;
     NtexBackend backend = NTEX_BACKEND_CPU;
     int threads = 1;
+    std::string device_name;         // ntexGetContextBackendInfo::deviceName
+    std::string fallback_reason;     // why CUDA is not used ("" when it is, or CPU was asked for)
+    int cuda_device = -1;            // backend CUDA: the device ordinal (cuda::select_device)
     // The host's Vulkan device when NtexVulkanDeviceInfo was chained (texture sets), else null.
     std::shared_ptr<const ntex::interop::VulkanDevice> vulkan;
 };
@@ -43,6 +47,7 @@ struct NtexGenerator_T {
     int width = 0;
     int height = 0;
     NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE;
+    ntex::cuda::Precision precision = ntex::cuda::Precision::Fp32;   // resolved (CUDA only; the CPU computes in FP32)
     uint64_t result_id_base = 0;          // ids of results before the last reload: ids keep increasing
     std::unique_ptr<ntex::AsyncGenerator> generator;   // its destructor joins the worker thread
     // The last parameters accepted by ntexSetGeneratorParams, for ntexSavePreset. Vectors are sized

@@ -4,6 +4,7 @@
 // across extern "C".
 #include "api/guard.h"
 #include "api/handles.h"
+#include "backends/cuda/cuda_backend.h"
 #include "core/error.h"
 #include "runtime/hash_noise.h"
 #include "runtime/latent_animation.h"
@@ -112,6 +113,9 @@ void refresh_generator(NtexGenerator generator) {
     GeneratorSettings settings;
     settings.threads = generator->context->threads;
     settings.tiling = generator->tiling;
+    settings.backend = generator->context->backend;
+    settings.cuda_device = generator->context->cuda_device;
+    settings.precision = generator->precision;
     auto fresh = std::make_unique<AsyncGenerator>(loaded, generator->width, generator->height, settings);
     // Reapply the parameters (the reload kept zDim and the maps; directions may differ in number).
     const std::size_t directions = loaded->description().directions.size();
@@ -151,6 +155,13 @@ using ntex::api::require_non_null;
 using ntex::api::require_stype;
 
 
+template <std::size_t N>
+void copy_text(char (&dst)[N], const std::string& src) noexcept {
+    const std::size_t n = std::min(src.size(), N - 1);
+    std::memcpy(dst, src.data(), n);
+    dst[n] = '\0';
+}
+
 void copy_name(char (&dst)[NTEX_MAX_NAME_SIZE], const std::string& src) noexcept {
     std::size_t n = std::min<std::size_t>(src.size(), NTEX_MAX_NAME_SIZE - 1);
     std::memcpy(dst, src.data(), n);
@@ -180,6 +191,46 @@ NTEX_API const char* ntexResultToString(NtexResult result) {
 
 NTEX_API const char* ntexGetLastErrorMessage(void) { return t_last_error.c_str(); }
 
+namespace {
+
+// AUTO/CPU/CUDA -> the backend in use (ntex.h, ntexCreateContext): CUDA when built with it and
+// select_device finds a device (the one whose UUID equals the chained Vulkan device's), else the CPU
+// with the reason logged as a warning; CUDA asked for but unusable fails with that reason.
+void resolve_backend(NtexContext_T& context, int requested) {
+    const std::string cpu_name = ntex::cat("CPU (oneDNN ", dnnl::version()->major, ".", dnnl::version()->minor, ".", dnnl::version()->patch,
+                                           ", ", context.threads, " threads)");
+    context.backend = NTEX_BACKEND_CPU;
+    context.device_name = cpu_name;
+    context.fallback_reason.clear();
+    if (requested == NTEX_BACKEND_CPU) {
+        context.logger.info("ntex: backend " + context.device_name);
+        return;
+    }
+    std::string reason;
+    if (!ntex::cuda::built_with_cuda()) {
+        reason = "this library was built without CUDA";
+    } else if (context.vulkan && !context.vulkan->has_device_uuid()) {
+        reason = "the Vulkan device reports no deviceUUID (vkGetPhysicalDeviceProperties2 missing), so no CUDA device can be matched to it";
+    } else {
+        const ntex::cuda::DeviceChoice choice = ntex::cuda::select_device(context.vulkan ? context.vulkan->device_uuid().data() : nullptr);
+        if (choice.ordinal >= 0) {
+            context.backend = NTEX_BACKEND_CUDA;
+            context.cuda_device = choice.ordinal;
+            context.device_name = ntex::cat(choice.name, " (CUDA device ", choice.ordinal, ")");
+            context.logger.info("ntex: backend " + context.device_name);
+            return;
+        }
+        reason = choice.reason;
+    }
+    if (requested == NTEX_BACKEND_CUDA) fail(NTEX_ERROR_UNSUPPORTED, "backend CUDA is not usable: ", reason);
+    context.fallback_reason = reason;
+    // Expected on every machine without an NVIDIA GPU: info, not a warning (ntexGetContextBackendInfo keeps it).
+    context.logger.info("ntex: CUDA backend not used (" + reason + "); falling back to " + cpu_name);
+    context.logger.info("ntex: backend " + context.device_name);
+}
+
+}  // namespace
+
 NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, NtexContext* pContext) {
     ntex::Logger host_logger;
     if (pCreateInfo != nullptr && raw_enum(pCreateInfo->sType) == NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO) {
@@ -195,10 +246,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
                  NTEX_HEADER_VERSION);
         }
         const int requested = raw_enum(pCreateInfo->backend);
-        NtexBackend backend = NTEX_BACKEND_CPU;
-        if (requested == NTEX_BACKEND_CUDA) {
-            fail(NTEX_ERROR_UNSUPPORTED, "the CUDA backend is not built into this library");
-        } else if (requested != NTEX_BACKEND_AUTO && requested != NTEX_BACKEND_CPU) {
+        if (requested != NTEX_BACKEND_AUTO && requested != NTEX_BACKEND_CPU && requested != NTEX_BACKEND_CUDA) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "unknown backend ", requested);
         }
         if (pCreateInfo->threadCount > 1024) {
@@ -206,7 +254,6 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         }
         auto context = std::make_unique<NtexContext_T>();
         context->logger = host_logger;
-        context->backend = backend;
         // Extension structs: walk pNext (Vulkan style); unknown sTypes are an error, not ignored.
         for (auto* next = static_cast<const NtexStructureHeader*>(pCreateInfo->pNext); next != nullptr;
              next = static_cast<const NtexStructureHeader*>(next->pNext)) {
@@ -218,8 +265,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
             }
         }
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());
-        context->logger.info(ntex::cat("ntex: CPU backend (oneDNN ", dnnl::version()->major, ".", dnnl::version()->minor, ".",
-                                       dnnl::version()->patch, "), ", context->threads, " threads"));
+        resolve_backend(*context, requested);
         ntex::api::register_handle(context.get());
         *pContext = context.release();
     });
@@ -234,6 +280,17 @@ NTEX_API void ntexDestroyContext(NtexContext context) {
 
 NTEX_API NtexBackend ntexGetContextBackend(NtexContext context) {
     return context != nullptr && ntex::api::is_live(context) ? context->backend : NTEX_BACKEND_AUTO;
+}
+
+NTEX_API NtexResult ntexGetContextBackendInfo(NtexContext context, NtexBackendInfo* pInfo) {
+    return guarded(ntex::api::logger_of_live(context), "ntexGetContextBackendInfo", [&] {
+        ntex::api::require_live(context, "context");
+        require_non_null(pInfo, "pInfo");
+        require_stype(pInfo->sType, NTEX_STRUCTURE_TYPE_BACKEND_INFO, "pInfo");
+        pInfo->backend = context->backend;
+        copy_text(pInfo->deviceName, context->device_name);
+        copy_text(pInfo->fallbackReason, context->fallback_reason);
+    });
 }
 
 NTEX_API NtexResult ntexLoadModel(NtexContext context, const NtexModelLoadInfo* pLoadInfo, NtexModel* pModel) {
@@ -347,11 +404,30 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         if (tiling != NTEX_TILING_MODE_TILEABLE && tiling != NTEX_TILING_MODE_INFINITE) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->tilingMode ", tiling, " is not a known NtexTilingMode");
         }
+        // Extension structs: NtexGeneratorPrecisionInfo; unknown sTypes are an error, not ignored.
+        int precision = NTEX_PRECISION_DEFAULT;
+        for (auto* next = static_cast<const NtexStructureHeader*>(pCreateInfo->pNext); next != nullptr;
+             next = static_cast<const NtexStructureHeader*>(next->pNext)) {
+            if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO) {
+                precision = raw_enum(reinterpret_cast<const NtexGeneratorPrecisionInfo*>(next)->precision);
+                if (precision != NTEX_PRECISION_DEFAULT && precision != NTEX_PRECISION_FP32 && precision != NTEX_PRECISION_FP16) {
+                    fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexGeneratorPrecisionInfo::precision ", precision, " is not a known NtexPrecision");
+                }
+            } else {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", raw_enum(next->sType));
+            }
+        }
         auto generator = std::make_unique<NtexGenerator_T>();
         generator->context = context;
+        // DEFAULT: FP16 on CUDA (the fast mode), FP32 on the CPU (its only mode: FP16 is accepted and computed in FP32).
+        generator->precision = context->backend == NTEX_BACKEND_CUDA && precision != NTEX_PRECISION_FP32 ? ntex::cuda::Precision::Fp16
+                                                                                                          : ntex::cuda::Precision::Fp32;
         ntex::GeneratorSettings settings;
         settings.threads = context->threads;
         settings.tiling = static_cast<NtexTilingMode>(tiling);
+        settings.backend = context->backend;
+        settings.cuda_device = context->cuda_device;
+        settings.precision = generator->precision;
         std::shared_ptr<const ntex::LoadedModel> loaded;
         {
             std::lock_guard lock(pCreateInfo->model->mutex);
@@ -362,7 +438,9 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         ntex::TextureGenerator& g = generator->generator->generator();
         context->logger.info(ntex::cat("ntex: generator ", pCreateInfo->width, "x", pCreateInfo->height,
                                        tiling == NTEX_TILING_MODE_INFINITE ? ntex::cat(" infinite (halo ", g.halo(), ")") : std::string(" tileable"),
-                                       " on the CPU backend, ", context->threads, " threads"));
+                                       context->backend == NTEX_BACKEND_CUDA
+                                           ? ntex::cat(" on ", context->device_name, ", ", ntex::cuda::precision_name(generator->precision))
+                                           : ntex::cat(" on the CPU backend, ", context->threads, " threads")));
         context->logger.debug("ntex: plan:\n" + g.backend().describe());
         generator->model = pCreateInfo->model;
         generator->model_revision = pCreateInfo->model->revision.load();

@@ -3,6 +3,9 @@
 #include "api/guard.h"
 #include "api/handles.h"
 #include "interop/texture_set.h"
+#if NTEX_WITH_CUDA
+#include "interop/cuda_texture_set.h"
+#endif
 
 #include <ntex/ntex_vulkan.h>
 
@@ -15,8 +18,38 @@ using ntex::api::require_stype;
 
 struct NtexTextureSet_T {
     NtexContext context = nullptr;
+    NtexGenerator generator = nullptr;
+    // Exactly one of the two: the CPU path (host staging copies) or the CUDA zero-copy path.
     std::unique_ptr<ntex::interop::TextureSet> set;
+#if NTEX_WITH_CUDA
+    std::unique_ptr<ntex::interop::CudaTextureSet> cuda;
+#endif
+    uint32_t mip_levels() const noexcept {
+#if NTEX_WITH_CUDA
+        if (cuda) return cuda->mip_levels();
+#endif
+        return set->mip_levels();
+    }
 };
+
+namespace {
+
+#if NTEX_WITH_CUDA
+// The CUDA zero-copy set, or null (with a one-line warning) when any check, export or import fails:
+// the CPU path then serves the set. Argument errors (INVALID_ARGUMENT) are not fallbacks.
+std::unique_ptr<ntex::interop::CudaTextureSet> try_cuda_set(NtexContext context, NtexGenerator generator,
+                                                            const ntex::interop::TextureSetSource& source, uint32_t ring, uint32_t mips) {
+    try {
+        return std::make_unique<ntex::interop::CudaTextureSet>(context->vulkan, source, *generator->generator, ring, mips);
+    } catch (const ntex::Error& e) {
+        if (e.result() == NTEX_ERROR_INVALID_ARGUMENT) throw;
+        context->logger.warning(ntex::cat("ntex: texture set falls back to host copies (CPU path): ", e.what()));
+    }
+    return nullptr;
+}
+#endif
+
+}  // namespace
 
 extern "C" {
 
@@ -59,9 +92,21 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         const uint32_t ring = pCreateInfo->ringSize == 0 ? 2u : pCreateInfo->ringSize;
         auto set = std::make_unique<NtexTextureSet_T>();
         set->context = context;
-        set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
+        set->generator = generator;
+#if NTEX_WITH_CUDA
+        if (context->backend == NTEX_BACKEND_CUDA) set->cuda = try_cuda_set(context, generator, source, ring, pCreateInfo->mipLevels);
+        if (!set->cuda)
+#endif
+        {
+            set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
+        }
+#if NTEX_WITH_CUDA
+        const char* path = set->cuda ? "zero-copy CUDA" : "host copies";
+#else
+        const char* path = "host copies";
+#endif
         context->logger.info(ntex::cat("ntex: texture set ", shape.width, "x", shape.height, ", ", map_count, " map(s), ring of ", ring,
-                                       ", ", set->set->mip_levels(), " mip level(s) on ", context->vulkan->describe()));
+                                       ", ", set->mip_levels(), " mip level(s), ", path, ", on ", context->vulkan->describe()));
         ntex::api::register_handle(set.get());
         *pSet = set.release();
     });
@@ -81,6 +126,15 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
         require_non_null(pSignalValue, "pSignalValue");
         if (commandBuffer == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "commandBuffer is VK_NULL_HANDLE");
         *pSignalValue = 0;
+#if NTEX_WITH_CUDA
+        if (set->cuda) {
+            // The generator must outlive the set; a hot reload replaces its AsyncGenerator (and plan).
+            ntex::api::require_live(set->generator, "the set's generator");
+            ntex::api::refresh_generator(set->generator);
+            if (!set->cuda->record_update(commandBuffer, *set->generator->generator, pSignalValue)) status = NTEX_NOT_READY;
+            return;
+        }
+#endif
         if (!set->set->record_update(commandBuffer, pSignalValue)) status = NTEX_NOT_READY;
     });
     return r != NTEX_SUCCESS ? r : status;
@@ -91,6 +145,12 @@ NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetIm
         ntex::api::require_live(set, "set");
         require_non_null(pImages, "pImages");
         require_stype(pImages->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES, "pImages");
+#if NTEX_WITH_CUDA
+        if (set->cuda) {
+            set->cuda->images(pImages);
+            return;
+        }
+#endif
         set->set->images(pImages);
     });
 }

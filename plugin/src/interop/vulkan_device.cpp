@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 
+#include <cstring>
 #include <vector>
 
 namespace ntex::interop {
@@ -20,6 +21,9 @@ const char* vk_result_name(VkResult result) noexcept {
         case VK_ERROR_MEMORY_MAP_FAILED: return "VK_ERROR_MEMORY_MAP_FAILED";
         case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
         case VK_ERROR_FORMAT_NOT_SUPPORTED: return "VK_ERROR_FORMAT_NOT_SUPPORTED";
+        case VK_ERROR_INVALID_EXTERNAL_HANDLE: return "VK_ERROR_INVALID_EXTERNAL_HANDLE";
+        case VK_ERROR_TOO_MANY_OBJECTS: return "VK_ERROR_TOO_MANY_OBJECTS";
+        case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
         default: return "VkResult (other)";
     }
 }
@@ -54,6 +58,15 @@ VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info)
     if (m_vk.name == nullptr) fail(NTEX_ERROR_UNSUPPORTED, "the Vulkan device does not expose " #name " (Vulkan 1.2 needed)");
     NTEX_VK_DEVICE_FUNCTIONS(NTEX_VK_LOAD_DEVICE)
 #undef NTEX_VK_LOAD_DEVICE
+    // Optional entry points: a device extension the host did not enable yields NULL here (the loader and
+    // the validation layer return NULL for functions of extensions that are not enabled).
+#define NTEX_VK_LOAD_OPTIONAL_INSTANCE(name) \
+    m_vk.name = reinterpret_cast<PFN_##name>(info.pfnGetInstanceProcAddr(info.instance, #name));
+    NTEX_VK_OPTIONAL_INSTANCE_FUNCTIONS(NTEX_VK_LOAD_OPTIONAL_INSTANCE)
+#undef NTEX_VK_LOAD_OPTIONAL_INSTANCE
+#define NTEX_VK_LOAD_OPTIONAL_DEVICE(name) m_vk.name = reinterpret_cast<PFN_##name>(get_device(info.device, #name));
+    NTEX_VK_OPTIONAL_DEVICE_FUNCTIONS(NTEX_VK_LOAD_OPTIONAL_DEVICE)
+#undef NTEX_VK_LOAD_OPTIONAL_DEVICE
 
     m_vk.vkGetPhysicalDeviceProperties(m_physical_device, &m_properties);
     if (m_properties.apiVersion < VK_API_VERSION_1_2) {
@@ -62,6 +75,14 @@ VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info)
              "; ntex needs 1.2 (timeline semaphores)");
     }
     m_vk.vkGetPhysicalDeviceMemoryProperties(m_physical_device, &m_memory);
+    if (m_vk.vkGetPhysicalDeviceProperties2 != nullptr) {
+        VkPhysicalDeviceIDProperties id{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
+        VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+        props2.pNext = &id;
+        m_vk.vkGetPhysicalDeviceProperties2(m_physical_device, &props2);
+        std::memcpy(m_uuid.data(), id.deviceUUID, VK_UUID_SIZE);
+        m_has_uuid = true;
+    }
     uint32_t count = 0;
     m_vk.vkGetPhysicalDeviceQueueFamilyProperties(m_physical_device, &count, nullptr);
     std::vector<VkQueueFamilyProperties> families(count);
@@ -74,6 +95,18 @@ VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info)
         fail(NTEX_ERROR_INVALID_ARGUMENT, "queue family ", m_queue_family,
              " has no graphics capability; ntex blits mip levels and needs a graphics queue");
     }
+}
+
+bool VulkanDevice::supports_extension(const char* name) const {
+    if (m_vk.vkEnumerateDeviceExtensionProperties == nullptr) return false;
+    uint32_t count = 0;
+    if (m_vk.vkEnumerateDeviceExtensionProperties(m_physical_device, nullptr, &count, nullptr) != VK_SUCCESS) return false;
+    std::vector<VkExtensionProperties> extensions(count);
+    if (m_vk.vkEnumerateDeviceExtensionProperties(m_physical_device, nullptr, &count, extensions.data()) < 0) return false;
+    for (const VkExtensionProperties& e : extensions) {
+        if (std::strcmp(e.extensionName, name) == 0) return true;
+    }
+    return false;
 }
 
 uint32_t VulkanDevice::memory_type(uint32_t type_bits, VkMemoryPropertyFlags flags) const {

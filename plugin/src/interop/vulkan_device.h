@@ -9,6 +9,7 @@
 #endif
 #include <ntex/ntex_vulkan.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -45,10 +46,26 @@ namespace ntex::interop {
     X(vkCmdCopyBufferToImage)       \
     X(vkCmdBlitImage)
 
+// Optional: loaded when exposed, left null otherwise (the CPU path never calls them). Vulkan 1.1 core
+// (properties2 for the device UUID, image format properties2 for external-memory support) and the
+// fd export entry points of VK_KHR_external_memory_fd / VK_KHR_external_semaphore_fd (CUDA path).
+#define NTEX_VK_OPTIONAL_INSTANCE_FUNCTIONS(X)     \
+    X(vkGetPhysicalDeviceProperties2)              \
+    X(vkGetPhysicalDeviceImageFormatProperties2)   \
+    X(vkGetPhysicalDeviceExternalSemaphoreProperties) \
+    X(vkEnumerateDeviceExtensionProperties)
+
+#define NTEX_VK_OPTIONAL_DEVICE_FUNCTIONS(X) \
+    X(vkGetMemoryFdKHR)                      \
+    X(vkGetSemaphoreFdKHR)                   \
+    X(vkSignalSemaphore)
+
 struct VulkanFunctions {
 #define NTEX_VK_MEMBER(name) PFN_##name name = nullptr;
     NTEX_VK_INSTANCE_FUNCTIONS(NTEX_VK_MEMBER)
     NTEX_VK_DEVICE_FUNCTIONS(NTEX_VK_MEMBER)
+    NTEX_VK_OPTIONAL_INSTANCE_FUNCTIONS(NTEX_VK_MEMBER)
+    NTEX_VK_OPTIONAL_DEVICE_FUNCTIONS(NTEX_VK_MEMBER)
 #undef NTEX_VK_MEMBER
 };
 
@@ -64,6 +81,13 @@ public:
     uint32_t queue_family() const noexcept { return m_queue_family; }
     const VulkanFunctions& vk() const noexcept { return m_vk; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return m_properties; }
+    // VkPhysicalDeviceIDProperties::deviceUUID (to pick the CUDA device with the same UUID); all zero
+    // when vkGetPhysicalDeviceProperties2 is not exposed.
+    const std::array<uint8_t, VK_UUID_SIZE>& device_uuid() const noexcept { return m_uuid; }
+    bool has_device_uuid() const noexcept { return m_has_uuid; }
+    // True when the physical device offers the extension (vkEnumerateDeviceExtensionProperties).
+    // Whether the host enabled it is seen through its entry points (vk().vkGetMemoryFdKHR etc.).
+    bool supports_extension(const char* name) const;
 
     // A memory type index allowed by `type_bits` with all `flags`; throws UNSUPPORTED if none.
     uint32_t memory_type(uint32_t type_bits, VkMemoryPropertyFlags flags) const;
@@ -77,6 +101,8 @@ private:
     VulkanFunctions m_vk;
     VkPhysicalDeviceProperties m_properties{};
     VkPhysicalDeviceMemoryProperties m_memory{};
+    std::array<uint8_t, VK_UUID_SIZE> m_uuid{};
+    bool m_has_uuid = false;
 };
 
 // Throws ntex::Error(BACKEND) naming the call and the VkResult when `result` is an error.

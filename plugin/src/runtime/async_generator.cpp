@@ -73,6 +73,40 @@ void AsyncGenerator::set_params(const GeneratorParams& p) {
     m_generator->validate(p);   // immutable state only: safe while a job runs
     std::lock_guard<std::mutex> lock(m_mutex);
     m_requested.assign(p);
+    ++m_params_revision;
+}
+
+uint64_t AsyncGenerator::params_revision() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_params_revision;
+}
+
+bool AsyncGenerator::try_with_idle_generator(const std::function<void(TextureGenerator&, uint64_t)>& fn) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    if (m_pending || m_running) return false;
+    // Marked running like a synchronous generate(): generate()/wait_idle() from another thread wait
+    // for us, and the worker cannot start (it only starts on m_pending, which generate_async sets
+    // and which we leave for it to see afterwards).
+    m_snapshot.copy_from(m_requested);
+    const uint64_t revision = m_params_revision;
+    m_running = true;
+    lock.unlock();
+    try {
+        if (m_inject_failure.exchange(false)) fail(NTEX_ERROR_BACKEND, "injected failure");
+        m_generator->set_params(m_snapshot.view());
+        fn(*m_generator, revision);
+    } catch (...) {
+        lock.lock();
+        m_running = false;
+        m_idle.notify_all();
+        m_wake.notify_one();
+        throw;
+    }
+    lock.lock();
+    m_running = false;
+    m_idle.notify_all();
+    m_wake.notify_one();   // a request made meanwhile may start now
+    return true;
 }
 
 void AsyncGenerator::run_job() {
@@ -97,11 +131,13 @@ void AsyncGenerator::generate() {
         lock.lock();
         m_running = false;
         m_idle.notify_all();
+        m_wake.notify_one();
         throw;
     }
     lock.lock();
     m_running = false;
     m_idle.notify_all();
+    m_wake.notify_one();
 }
 
 void AsyncGenerator::generate_async() {
@@ -116,7 +152,8 @@ void AsyncGenerator::generate_async() {
 void AsyncGenerator::worker_loop() {
     std::unique_lock<std::mutex> lock(m_mutex);
     for (;;) {
-        m_wake.wait(lock, [&] { return m_stop || m_pending; });
+        // Not while a caller-thread job (generate, try_with_idle_generator) holds the generator.
+        m_wake.wait(lock, [&] { return m_stop || (m_pending && !m_running); });
         if (m_stop) break;
         m_pending = false;
         m_running = true;

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -52,6 +53,15 @@ public:
     // NOT_READY before the first result. Holds the result lock while converting.
     void read_maps(uint32_t count, const uint32_t* map_indices, const HostImageView* images, uint64_t* result_id);
 
+    // Device path (zero-copy texture sets): when no generation is queued or running, marks the
+    // generator busy, applies the newest parameters to it (set_params, not run) and calls
+    // fn(generator, params_revision) on the calling thread, then marks it idle again; returns true.
+    // Returns false at once, without calling fn, while a generation is queued or running (never
+    // waits). params_revision counts set_params calls, so a caller can tell whether they changed.
+    bool try_with_idle_generator(const std::function<void(TextureGenerator&, uint64_t)>& fn);
+    // set_params calls so far (0 before the first).
+    uint64_t params_revision() const;
+
     // The wrapped generator: only while idle (tests, tools).
     TextureGenerator& generator() noexcept { return *m_generator; }
     // Generations completed (sync and async), for tests of superseding.
@@ -91,6 +101,7 @@ private:
     bool m_pending = false;
     bool m_running = false;
     bool m_stop = false;
+    uint64_t m_params_revision = 0;
     std::exception_ptr m_error;
     std::atomic<bool> m_inject_failure{false};
     std::thread m_worker;

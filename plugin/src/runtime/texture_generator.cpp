@@ -64,7 +64,15 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
              gigabytes(settings.memory_budget), " (", settings.memory_budget, " bytes)");
     }
     m_layout = make_material_layout(d);
-    m_backend = std::make_unique<cpu::CpuPlan>(m_model, plan_width(), plan_height(), m_threads);
+    if (settings.backend == NTEX_BACKEND_CUDA) {
+        m_backend = cuda::make_plan(m_model, plan_width(), plan_height(), settings.cuda_device, settings.precision);
+        m_backend_kind = NTEX_BACKEND_CUDA;
+        m_precision = settings.precision;
+    } else if (settings.backend == NTEX_BACKEND_CPU) {
+        m_backend = std::make_unique<cpu::CpuPlan>(m_model, plan_width(), plan_height(), m_threads);
+    } else {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "generator backend ", static_cast<int>(settings.backend), " must be CPU or CUDA (AUTO is resolved by the context)");
+    }
     // Every per-frame buffer is sized here, so set_params/generate never allocate.
     m_z = latent_from_seed(0, d.z_dim);
     m_new_z.resize(m_z.size());
@@ -153,7 +161,7 @@ void TextureGenerator::set_params(uint32_t seed, const float* z, float psi) {
     set_params(p);
 }
 
-void TextureGenerator::generate() {
+void TextureGenerator::prepare() {
     const ModelDescription& d = m_model->description();
     if (m_mapping_dirty) {
         run_mapping_into(*m_model, m_z.data(), m_psi, m_w_truncated.data(), m_mapping_scratch.data());
@@ -180,6 +188,10 @@ void TextureGenerator::generate() {
         ++m_seed_updates;
         m_seed_dirty = false;
     }
+}
+
+void TextureGenerator::generate() {
+    prepare();
     m_has_result = false;
     m_backend->run();
     m_has_result = true;

@@ -4,6 +4,7 @@
 // (z, psi or direction offsets), noise only when the seed or the origin does.
 #pragma once
 
+#include "backends/cuda/cuda_backend.h"
 #include "model/model.h"
 #include "runtime/backend.h"
 #include "runtime/material.h"
@@ -23,6 +24,9 @@ struct GeneratorSettings {
     int threads = 1;   // CPU threads (already resolved, >= 1)
     NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE;
     std::size_t memory_budget = kDefaultMemoryBudget;  // bytes; refused above (OUT_OF_MEMORY)
+    NtexBackend backend = NTEX_BACKEND_CPU;  // CPU or CUDA (AUTO is resolved by the context)
+    int cuda_device = 0;                     // CUDA: the device ordinal (cuda::select_device)
+    cuda::Precision precision = cuda::Precision::Fp32;   // CUDA only; the CPU always computes in FP32
 };
 
 // One generation's parameters (views; copied by set_params).
@@ -50,7 +54,11 @@ public:
     void set_params(const GeneratorParams& p);
     // z == nullptr: z = latent_from_seed(seed). Offsets and origin are left as they are.
     void set_params(uint32_t seed, const float* z, float psi);
-    // Runs the plan: output() then holds the raw final tensor (padded region in INFINITE mode).
+    // Pushes what changed since the last call to the backend without running it: the mapping
+    // network (z/psi changed), the style (modulated weights) and the seed/origin (noise). generate()
+    // calls it; the texture set's CUDA path calls it and then CudaPlan::enqueue() (no host wait).
+    void prepare();
+    // prepare(), then runs the plan: output() then holds the raw final tensor (padded region in INFINITE mode).
     void generate();
     bool has_result() const noexcept { return m_has_result; }
     // The material tensor of the last generate() (width x height x material_layout().channels).
@@ -74,6 +82,9 @@ public:
     int output_channels() const noexcept { return m_backend->output_channels(); }
     const std::vector<float>& style() const noexcept { return m_w; }
     GeneratorBackend& backend() noexcept { return *m_backend; }
+    // CPU or CUDA; with CUDA, backend() is a cuda::CudaPlan (dynamic_cast it for enqueue()/stream()).
+    NtexBackend backend_kind() const noexcept { return m_backend_kind; }
+    cuda::Precision precision() const noexcept { return m_precision; }
 
     // Counters for tests: how often the mapping network, the modulation (w changed) and the
     // noise recomputation ran.
@@ -94,6 +105,8 @@ private:
     int m_halo = 0;
     MaterialLayout m_layout;
     std::unique_ptr<GeneratorBackend> m_backend;
+    NtexBackend m_backend_kind = NTEX_BACKEND_CPU;
+    cuda::Precision m_precision = cuda::Precision::Fp32;
 
     uint32_t m_seed = 0;
     int32_t m_origin_x = 0, m_origin_y = 0;

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+// enqueue_write_surfaces: material maps from the final tensor straight into CUDA surfaces (imported
+// Vulkan images), with write_map's conversions (runtime/material.cpp), then 2x2 box-filtered mips.
+#include "backends/cuda/surface_write.h"
+
+#include "backends/cuda/cuda_check.h"
+#include "backends/cuda/device_math.cuh"
+#include "core/error.h"
+
+#include <algorithm>
+
+namespace ntex::cuda {
+
+namespace {
+
+constexpr int kBlock = 16;
+
+// What one map needs from the model description, flattened for the kernel.
+struct MapParams {
+    int n = 0;              // channels of the map (3 for a derived normal)
+    int raw_ch[4] = {};     // final-tensor channel of each map channel
+    float lo = 0.0f, inv = 1.0f;
+    int derived = 0;        // 1: normal from the height channel below
+    int height_ch = 0;
+    float height_scale = 1.0f;
+};
+
+__device__ __forceinline__ float unit(float v) { return fminf(fmaxf(v, 0.0f), 1.0f); }
+__device__ __forceinline__ unsigned char to_u8(float v) { return static_cast<unsigned char>(floorf(unit(v) * 255.0f + 0.5f)); }
+__device__ __forceinline__ unsigned short to_u16(float v) { return static_cast<unsigned short>(floorf(unit(v) * 65535.0f + 0.5f)); }
+
+// The map's (range-normalised, unclamped) channels at cropped pixel (x, y): material.cpp
+// build_material_tensor + derive_normals.
+__device__ void map_values(const MapParams& p, const float* raw, int raw_w, int raw_h, int rc, int sx, int sy, float v[4]) {
+    if (p.derived) {
+        auto height_at = [&](int x, int y) {
+            const std::size_t i = (static_cast<std::size_t>(d_wrap(y, raw_h)) * static_cast<std::size_t>(raw_w) + static_cast<std::size_t>(d_wrap(x, raw_w))) *
+                                      static_cast<std::size_t>(rc) + static_cast<std::size_t>(p.height_ch);
+            return (raw[i] - p.lo) * p.inv;
+        };
+        const float gx = 0.5f * (height_at(sx + 1, sy) - height_at(sx - 1, sy));
+        const float gy = 0.5f * (height_at(sx, sy + 1) - height_at(sx, sy - 1));
+        const float nx = -p.height_scale * gx, ny = p.height_scale * gy, nz = 1.0f;
+        const float inv_len = 1.0f / sqrtf(nx * nx + ny * ny + nz * nz);
+        v[0] = nx * inv_len * 0.5f + 0.5f;
+        v[1] = ny * inv_len * 0.5f + 0.5f;
+        v[2] = nz * inv_len * 0.5f + 0.5f;
+        v[3] = 0.0f;
+        return;
+    }
+    const float* px = raw + (static_cast<std::size_t>(sy) * static_cast<std::size_t>(raw_w) + static_cast<std::size_t>(sx)) * static_cast<std::size_t>(rc);
+    for (int k = 0; k < 4; ++k) v[k] = k < p.n ? (px[p.raw_ch[k]] - p.lo) * p.inv : 0.0f;
+}
+
+template <SurfaceFormat F>
+__global__ void write_level0(MapParams p, const float* raw, int raw_w, int raw_h, int rc, int ox, int oy, int w, int h, cudaSurfaceObject_t surf) {
+    const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    const int y = static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
+    if (x >= w || y >= h) return;
+    float v[4];
+    map_values(p, raw, raw_w, raw_h, rc, ox + x, oy + y, v);
+    // write_map: RGB take channel min(k, n - 1) (a 1-channel map repeats); alpha is channel 3 or 1.
+    const float r = v[0], g = v[min(1, p.n - 1)], b = v[min(2, p.n - 1)];
+    const bool has_alpha = p.n == 4;
+    if constexpr (F == SurfaceFormat::Rgba8Srgb || F == SurfaceFormat::Rgba8Unorm) {
+        surf2Dwrite(make_uchar4(to_u8(r), to_u8(g), to_u8(b), has_alpha ? to_u8(v[3]) : static_cast<unsigned char>(255)), surf, x * 4, y);
+    } else if constexpr (F == SurfaceFormat::R8Unorm) {
+        surf2Dwrite(to_u8(r), surf, x, y);
+    } else if constexpr (F == SurfaceFormat::R16Unorm) {
+        surf2Dwrite(to_u16(r), surf, x * 2, y);
+    } else if constexpr (F == SurfaceFormat::R32Float) {
+        surf2Dwrite(r, surf, x * 4, y);
+    } else {
+        surf2Dwrite(make_float4(r, g, b, has_alpha ? v[3] : 1.0f), surf, x * 16, y);
+    }
+}
+
+__device__ __forceinline__ float srgb_to_linear(float c) { return c <= 0.04045f ? c / 12.92f : powf((c + 0.055f) / 1.055f, 2.4f); }
+__device__ __forceinline__ float linear_to_srgb(float c) { return c <= 0.0031308f ? c * 12.92f : 1.055f * powf(c, 1.0f / 2.4f) - 0.055f; }
+
+// Level i from level i - 1 (sw x sh): the mean of the 2x2 footprint (edge texels repeat on odd sizes).
+template <SurfaceFormat F>
+__global__ void write_mip(cudaSurfaceObject_t src, int sw, int sh, cudaSurfaceObject_t dst, int w, int h) {
+    const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
+    const int y = static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
+    if (x >= w || y >= h) return;
+    const int xs[2] = {min(2 * x, sw - 1), min(2 * x + 1, sw - 1)};
+    const int ys[2] = {min(2 * y, sh - 1), min(2 * y + 1, sh - 1)};
+    if constexpr (F == SurfaceFormat::Rgba8Srgb || F == SurfaceFormat::Rgba8Unorm) {
+        float acc[4] = {0, 0, 0, 0};
+        for (int j = 0; j < 2; ++j) {
+            for (int i = 0; i < 2; ++i) {
+                const uchar4 t = surf2Dread<uchar4>(src, xs[i] * 4, ys[j]);
+                const float c[4] = {t.x / 255.0f, t.y / 255.0f, t.z / 255.0f, t.w / 255.0f};
+                for (int k = 0; k < 4; ++k) acc[k] += (F == SurfaceFormat::Rgba8Srgb && k < 3) ? srgb_to_linear(c[k]) : c[k];
+            }
+        }
+        float o[4];
+        for (int k = 0; k < 4; ++k) o[k] = (F == SurfaceFormat::Rgba8Srgb && k < 3) ? linear_to_srgb(0.25f * acc[k]) : 0.25f * acc[k];
+        surf2Dwrite(make_uchar4(to_u8(o[0]), to_u8(o[1]), to_u8(o[2]), to_u8(o[3])), dst, x * 4, y);
+    } else if constexpr (F == SurfaceFormat::R8Unorm) {
+        float acc = 0;
+        for (int j = 0; j < 2; ++j)
+            for (int i = 0; i < 2; ++i) acc += surf2Dread<unsigned char>(src, xs[i], ys[j]) / 255.0f;
+        surf2Dwrite(to_u8(0.25f * acc), dst, x, y);
+    } else if constexpr (F == SurfaceFormat::R16Unorm) {
+        float acc = 0;
+        for (int j = 0; j < 2; ++j)
+            for (int i = 0; i < 2; ++i) acc += surf2Dread<unsigned short>(src, xs[i] * 2, ys[j]) / 65535.0f;
+        surf2Dwrite(to_u16(0.25f * acc), dst, x * 2, y);
+    } else if constexpr (F == SurfaceFormat::R32Float) {
+        float acc = 0;
+        for (int j = 0; j < 2; ++j)
+            for (int i = 0; i < 2; ++i) acc += surf2Dread<float>(src, xs[i] * 4, ys[j]);
+        surf2Dwrite(0.25f * acc, dst, x * 4, y);
+    } else {
+        float4 acc = make_float4(0, 0, 0, 0);
+        for (int j = 0; j < 2; ++j) {
+            for (int i = 0; i < 2; ++i) {
+                const float4 t = surf2Dread<float4>(src, xs[i] * 16, ys[j]);
+                acc.x += t.x, acc.y += t.y, acc.z += t.z, acc.w += t.w;
+            }
+        }
+        surf2Dwrite(make_float4(0.25f * acc.x, 0.25f * acc.y, 0.25f * acc.z, 0.25f * acc.w), dst, x * 16, y);
+    }
+}
+
+dim3 grid_for(int w, int h) { return dim3(static_cast<unsigned>((w + kBlock - 1) / kBlock), static_cast<unsigned>((h + kBlock - 1) / kBlock)); }
+
+template <SurfaceFormat F>
+void write_target(const MapParams& p, const float* raw, int raw_w, int raw_h, int rc, int ox, int oy, int w, int h, const SurfaceTarget& t,
+                  cudaStream_t stream) {
+    const dim3 block(kBlock, kBlock);
+    write_level0<F><<<grid_for(w, h), block, 0, stream>>>(p, raw, raw_w, raw_h, rc, ox, oy, w, h, t.levels[0]);
+    NTEX_CUDA_CHECK_LAUNCH(write_level0);
+    for (uint32_t i = 1; i < t.mip_levels; ++i) {
+        const int sw = std::max(w >> (i - 1), 1), sh = std::max(h >> (i - 1), 1);
+        const int dw = std::max(w >> i, 1), dh = std::max(h >> i, 1);
+        write_mip<F><<<grid_for(dw, dh), block, 0, stream>>>(t.levels[i - 1], sw, sh, t.levels[i], dw, dh);
+        NTEX_CUDA_CHECK_LAUNCH(write_mip);
+    }
+}
+
+}  // namespace
+
+void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw_w, int raw_h, int raw_channels, int ox, int oy, int w,
+                            int h, const SurfaceTarget* targets, std::size_t count, cudaStream_t stream) {
+    for (std::size_t ti = 0; ti < count; ++ti) {
+        const SurfaceTarget& t = targets[ti];
+        if (t.map_index >= d.outputs.size()) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "surface target ", ti, ": map index ", t.map_index, " out of range (", d.outputs.size(), " maps)");
+        }
+        if (t.mip_levels < 1 || t.mip_levels > static_cast<uint32_t>(kMaxSurfaceMips)) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "surface target ", ti, ": mip_levels ", t.mip_levels, " out of range 1..", kMaxSurfaceMips);
+        }
+        const OutputMap& m = d.outputs[t.map_index];
+        MapParams p;
+        if (m.derived_from >= 0) {
+            const OutputMap& hm = d.outputs[static_cast<std::size_t>(m.derived_from)];
+            p.n = 3;
+            p.derived = 1;
+            p.height_ch = hm.channels[0];
+            p.lo = hm.range_min;
+            p.inv = 1.0f / (hm.range_max - hm.range_min);
+            p.height_scale = d.height_scale;
+        } else {
+            p.n = static_cast<int>(std::min<std::size_t>(m.channels.size(), 4));
+            for (int k = 0; k < p.n; ++k) p.raw_ch[k] = m.channels[static_cast<std::size_t>(k)];
+            p.lo = m.range_min;
+            p.inv = 1.0f / (m.range_max - m.range_min);
+        }
+        switch (t.format) {
+            case SurfaceFormat::Rgba8Srgb: write_target<SurfaceFormat::Rgba8Srgb>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::Rgba8Unorm: write_target<SurfaceFormat::Rgba8Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::R8Unorm: write_target<SurfaceFormat::R8Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::R16Unorm: write_target<SurfaceFormat::R16Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::R32Float: write_target<SurfaceFormat::R32Float>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::Rgba32Float: write_target<SurfaceFormat::Rgba32Float>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+        }
+    }
+}
+
+}  // namespace ntex::cuda

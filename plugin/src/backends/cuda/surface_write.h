@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// The last step of the zero-copy path: material maps from the final tensor on the device, written
+// straight into CUDA surface objects of imported Vulkan images, then their mip chains.
+#pragma once
+
+#include "model/model_description.h"
+
+#include <cuda_runtime_api.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ntex::cuda {
+
+// Texel layouts a surface can hold (the VkFormats ntex_vulkan.h allows).
+enum class SurfaceFormat {
+    Rgba8Srgb,    // VK_FORMAT_R8G8B8A8_SRGB: the albedo's sRGB-encoded values stored as bytes (no conversion)
+    Rgba8Unorm,   // VK_FORMAT_R8G8B8A8_UNORM
+    R8Unorm,      // VK_FORMAT_R8_UNORM
+    R16Unorm,     // VK_FORMAT_R16_UNORM
+    R32Float,     // VK_FORMAT_R32_SFLOAT
+    Rgba32Float   // VK_FORMAT_R32G32B32A32_SFLOAT
+};
+
+constexpr int kMaxSurfaceMips = 16;
+
+struct SurfaceTarget {
+    uint32_t map_index = 0;                  // model output map (ModelDescription::outputs)
+    SurfaceFormat format = SurfaceFormat::Rgba8Unorm;
+    uint32_t mip_levels = 1;                 // 1..kMaxSurfaceMips
+    cudaSurfaceObject_t levels[kMaxSurfaceMips] = {};   // level i: max(w >> i, 1) x max(h >> i, 1)
+};
+
+// Writes each target's map of the final tensor `raw` (device, NHWC FP32, raw_w x raw_h x raw_channels,
+// already through the output op) cropped at (ox, oy) to w x h into level 0, with exactly the conversion
+// of write_map (runtime/material.h): range-normalised to [0, 1], clamped, rounded floor(v * 255 + 0.5) /
+// floor(v * 65535 + 0.5); 1-channel maps repeat in RGB of 4-channel formats, alpha 1; derived normals
+// from the height map with wrap-around central differences over the uncropped tensor
+// (docs/model_format.md, "Derived normal maps"). Then level i from level i - 1 by a 2x2 box filter
+// (Rgba8Srgb averaged in linear light, as vkCmdBlitImage does). Enqueued on `stream`; no host wait.
+// Throws Error(BACKEND) naming the failed launch.
+void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw_w, int raw_h, int raw_channels, int ox, int oy,
+                            int w, int h, const SurfaceTarget* targets, std::size_t count, cudaStream_t stream);
+
+}  // namespace ntex::cuda

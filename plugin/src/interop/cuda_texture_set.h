@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// CudaTextureSet: the zero-copy texture set of the CUDA backend. Per slot and map one exportable
+// VkImage (dedicated allocation, full mip chain, kept in VK_IMAGE_LAYOUT_GENERAL) imported into CUDA
+// with a surface per mip level; two exported timeline semaphores imported into CUDA:
+//   release: the host signals it (with the submit that samples a slot, after its last read);
+//            CUDA waits on it before overwriting a slot;
+//   ready:   CUDA signals it when a slot is written; the host's sampling submit waits on it at
+//            FRAGMENT_SHADER | COMPUTE_SHADER.
+// An update never waits on the host: it enqueues network -> wait(release) -> surface writes ->
+// signal(ready) on the plan's CUDA stream and records a queue-family acquire barrier. Only compiled
+// with NTEX_WITH_CUDA; the constructor throws (and vulkan_api.cpp falls back to TextureSet) when any
+// check, export or import fails.
+#pragma once
+
+#include "interop/cuda_interop.h"
+#include "interop/external_vulkan.h"
+#include "interop/texture_set.h"
+
+#include <memory>
+#include <vector>
+
+namespace ntex {
+class AsyncGenerator;
+}
+
+namespace ntex::interop {
+
+class CudaTextureSet {
+public:
+    // `generator` must be idle or becomes so (waited for here, once) and must run on a CudaPlan.
+    // Throws ntex::Error: INVALID_ARGUMENT (bad ring size or format: no fallback), UNSUPPORTED /
+    // BACKEND / OUT_OF_MEMORY (a check, export or import failed: the caller falls back).
+    CudaTextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSource source, AsyncGenerator& generator, uint32_t ring_size,
+                   uint32_t mip_levels);
+    // Makes sure CUDA no longer touches the images (see the .cpp), then releases CUDA imports before
+    // the Vulkan objects they alias.
+    ~CudaTextureSet();
+    CudaTextureSet(const CudaTextureSet&) = delete;
+    CudaTextureSet& operator=(const CudaTextureSet&) = delete;
+
+    // True when commands were recorded; then *signal_value is the release value the host must signal.
+    // `generator` is the set's generator's current AsyncGenerator (a hot reload replaces it).
+    bool record_update(VkCommandBuffer cmd, AsyncGenerator& generator, uint64_t* signal_value);
+    void images(NtexTextureSetImages* out) const;
+    uint32_t mip_levels() const noexcept { return m_mip_levels; }
+
+private:
+    struct Slot {
+        std::vector<std::unique_ptr<ExternalImage>> images;      // per map
+        std::vector<std::unique_ptr<ImportedImage>> imports;     // per map, aliases images[i]
+        std::vector<cuda::SurfaceTarget> targets;               // per map
+        uint64_t release_wait = 0;   // release value after which no submit samples this slot any more
+        uint64_t ready_value = 0;    // ready value CUDA signals once this slot's newest write is done
+        uint64_t update_id = 0;      // NtexTextureSetImages::resultId of this slot (0 = never written)
+    };
+
+    void record_first_use(VkCommandBuffer cmd) const;
+    void record_acquire(VkCommandBuffer cmd, const Slot& slot) const;
+    void drain() noexcept;
+
+    std::shared_ptr<const VulkanDevice> m_device;
+    TextureSetSource m_source;
+    std::vector<VkFormat> m_formats;
+    uint32_t m_mip_levels = 1;
+    int m_ordinal = -1;
+    std::unique_ptr<ExternalTimeline> m_release;
+    std::unique_ptr<ExternalTimeline> m_ready;
+    std::unique_ptr<ImportedTimeline> m_cuda_release;
+    std::unique_ptr<ImportedTimeline> m_cuda_ready;
+    std::vector<Slot> m_slots;
+
+    bool m_initialized = false;       // the one-time UNDEFINED -> GENERAL transition was recorded
+    uint64_t m_next_release = 1;
+    uint64_t m_next_ready = 1;
+    uint64_t m_updates = 0;
+    int m_current = -1;               // slot of the newest write
+    const AsyncGenerator* m_last_generator = nullptr;   // parameters of the newest write
+    uint64_t m_last_revision = 0;
+};
+
+}  // namespace ntex::interop
