@@ -46,7 +46,7 @@ void upload_result(MaterialGenerator& generator, const MaterialModel& model, eng
 
 int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& validation_stats) {
     // The model first: a missing or corrupt model fails before any window or file appears.
-    MaterialModel model(o.model);
+    MaterialModel model(o.model, o.backend, o.precision);
     const NtexModelInfo& mi = model.info();
     auto generator = std::make_unique<MaterialGenerator>(model, o.size, o.size, NTEX_TILING_MODE_TILEABLE);
 
@@ -63,6 +63,8 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     std::printf("ntex_demo: renderer on %s, generator %s, model %s (z %u, %llu parameters, maps: %s, %u directions)\n",
                 renderer.context().device_name().c_str(), model.backend_name(), mi.name, mi.zDim,
                 static_cast<unsigned long long>(mi.parameterCount), model.map_list().c_str(), mi.directionCount);
+    std::printf("ntex_demo: generator backend %s%s%s\n", model.backend_description().c_str(),
+                model.backend_note().empty() ? "" : "; CUDA not used: ", model.backend_note().c_str());
     std::fflush(stdout);
 
     engine::SceneSettings& settings = renderer.settings();
@@ -101,7 +103,8 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     engine::OverlayInfo info;
     info.device = renderer.context().device_name();
     info.model = mi.name;
-    info.backend = model.backend_name();
+    info.backend = model.backend_description();
+    info.backend_note = model.backend_note();
     info.maps = model.map_list();
     info.has_normal_map = settings.normal_map;
     info.has_height_map = settings.height_texels > 0.0f;

@@ -50,12 +50,13 @@ size_t host_texel_size(Map map) {
     }
 }
 
-MaterialModel::MaterialModel(const std::string& model_path) {
+MaterialModel::MaterialModel(const std::string& model_path, NtexBackend backend, NtexPrecision precision)
+    : m_precision(precision) {
     try {
         NtexContextCreateInfo ci{};
         ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
         ci.headerVersion = NTEX_HEADER_VERSION;
-        ci.backend = NTEX_BACKEND_AUTO;
+        ci.backend = backend;
         ci.threadCount = 0;
         ci.pfnLog = log_to_stderr;
         check(ntexCreateContext(&ci, &m_context));
@@ -100,6 +101,24 @@ const char* MaterialModel::backend_name() const {
     }
 }
 
+namespace {
+NtexBackendInfo backend_info(NtexContext context) {
+    NtexBackendInfo info{};
+    info.sType = NTEX_STRUCTURE_TYPE_BACKEND_INFO;
+    check(ntexGetContextBackendInfo(context, &info));
+    return info;
+}
+}  // namespace
+
+std::string MaterialModel::backend_description() const {
+    const NtexBackendInfo info = backend_info(m_context);
+    std::string s = std::string(info.backend == NTEX_BACKEND_CUDA ? "CUDA: " : "") + info.deviceName;
+    if (info.backend == NTEX_BACKEND_CUDA) s += m_precision == NTEX_PRECISION_FP32 ? ", fp32" : ", fp16";
+    return s;
+}
+
+std::string MaterialModel::backend_note() const { return backend_info(m_context).fallbackReason; }
+
 std::string MaterialModel::map_list() const {
     std::string s;
     for (uint32_t m = 0; m < kMapCount; ++m)
@@ -121,6 +140,10 @@ MaterialGenerator::MaterialGenerator(const MaterialModel& model, uint32_t width,
     gi.width = width;
     gi.height = height;
     gi.tilingMode = mode;
+    NtexGeneratorPrecisionInfo pi{};
+    pi.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO;
+    pi.precision = model.precision();
+    if (pi.precision != NTEX_PRECISION_DEFAULT) gi.pNext = &pi;
     check(ntexCreateGenerator(model.context(), &gi, &m_generator));
 }
 

@@ -33,8 +33,11 @@ size_t host_texel_size(Map map);
 
 class MaterialModel {
 public:
-    // Loads the model (JSON + safetensors beside it). Throws NtexFailure.
-    explicit MaterialModel(const std::string& model_path);
+    // Loads the model (JSON + safetensors beside it) on `backend` (AUTO: CUDA where usable, else the
+    // CPU, with the reason kept for backend_note()); generators use `precision`. Throws NtexFailure
+    // (e.g. CUDA asked for but unusable: the one-line reason).
+    explicit MaterialModel(const std::string& model_path, NtexBackend backend = NTEX_BACKEND_AUTO,
+                           NtexPrecision precision = NTEX_PRECISION_DEFAULT);
     ~MaterialModel();
     MaterialModel(const MaterialModel&) = delete;
     MaterialModel& operator=(const MaterialModel&) = delete;
@@ -43,6 +46,11 @@ public:
     NtexContext context() const { return m_context; }
     NtexModel model() const { return m_model; }
     const char* backend_name() const;
+    // "CUDA: NVIDIA H100 ... (CUDA device 0), fp16" / "CPU (oneDNN 2.6.3, 2 threads)".
+    std::string backend_description() const;
+    // Why CUDA is not used ("" when it is, or the CPU was asked for).
+    std::string backend_note() const;
+    NtexPrecision precision() const { return m_precision; }
     // The model's output index for `map`, or -1 when the model lacks it. A model whose maps
     // carry no semantics (header version 1 files) has its map 0 taken as the albedo.
     int map_index(Map map) const { return m_map_index[static_cast<uint32_t>(map)]; }
@@ -55,6 +63,7 @@ private:
     NtexContext m_context = nullptr;
     NtexModel m_model = nullptr;
     NtexModelInfo m_info{};
+    NtexPrecision m_precision = NTEX_PRECISION_DEFAULT;
     std::array<int, kMapCount> m_map_index{-1, -1, -1, -1};
 };
 

@@ -63,6 +63,14 @@ ParseResult parse_options(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(16u, 4096u));
 
+    std::string backend = "auto", precision = "default";
+    app.add_option("--backend", backend, "Generator backend: auto (CUDA where usable, else CPU), cpu or cuda")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    app.add_option("--precision", precision, "Network precision: default (CUDA fp16, CPU fp32), fp16 or fp32")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"default", "fp16", "fp32"}));
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -79,6 +87,8 @@ ParseResult parse_options(int argc, char** argv) {
     }
     if (frames_opt->count() > 0) o.frames = frames;
     o.infinite_ground = ground == "infinite";
+    o.backend = backend == "cpu" ? NTEX_BACKEND_CPU : backend == "cuda" ? NTEX_BACKEND_CUDA : NTEX_BACKEND_AUTO;
+    o.precision = precision == "fp16" ? NTEX_PRECISION_FP16 : precision == "fp32" ? NTEX_PRECISION_FP32 : NTEX_PRECISION_DEFAULT;
     return {o, 0};
 }
 

@@ -2,6 +2,8 @@
 // options.h: the demo's command line.
 #pragma once
 
+#include <ntex/ntex.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +33,8 @@ struct Options {
     std::string save_preset;         // write at the end
     std::string bake;                // bake base path, at the end
     uint32_t bake_size = 1024;
+    NtexBackend backend = NTEX_BACKEND_AUTO;        // --backend auto|cpu|cuda
+    NtexPrecision precision = NTEX_PRECISION_DEFAULT;   // --precision default|fp16|fp32
 };
 
 // Parses argv. Returns the options, or an exit code: 0 after --help, 2 after a bad value

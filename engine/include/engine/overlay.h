@@ -49,6 +49,7 @@ struct OverlayInfo {
     std::string device;
     std::string model;
     std::string backend;
+    std::string backend_note;     // why the fast backend is not used (shown in a warning colour); "" = none
     std::string maps;             // the model's maps ("albedo normal roughness height")
     float generation_ms = 0.0f;   // request (ntexGenerateAsync) to a new result id, as the host saw it
     unsigned long long result_id = 0;   // the id of the result on screen

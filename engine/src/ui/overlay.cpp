@@ -160,6 +160,11 @@ OverlayActions Overlay::draw_panel(MaterialControls& c, SceneSettings& scene, co
     ImGui::PushItemWidth(-118.0f);   // room for the longest label ("truncation psi")
     ImGui::Text("model: %s", info.model.c_str());
     ImGui::Text("generator: %s", info.backend.c_str());
+    if (!info.backend_note.empty()) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.2f, 1.0f), "CUDA not used: %s", info.backend_note.c_str());
+        ImGui::PopTextWrapPos();
+    }
     ImGui::Text("renderer: %s", info.device.c_str());
     ImGui::Text("maps: %s", info.maps.c_str());
     ImGui::Separator();
