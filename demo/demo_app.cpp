@@ -46,9 +46,9 @@ void upload_result(MaterialGenerator& generator, const MaterialModel& model, eng
 
 int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& validation_stats) {
     // The model first: a missing or corrupt model fails before any window or file appears.
-    MaterialModel model(o.model, o.backend, o.precision);
-    const NtexModelInfo& mi = model.info();
-    auto generator = std::make_unique<MaterialGenerator>(model, o.size, o.size, NTEX_TILING_MODE_TILEABLE);
+    auto model = std::make_unique<MaterialModel>(o.model, o.backend, o.precision);
+    const NtexModelInfo mi = model->info();   // a copy: a backend switch replaces the model object
+    auto generator = std::make_unique<MaterialGenerator>(*model, o.size, o.size, NTEX_TILING_MODE_TILEABLE);
 
     engine::RendererCreateInfo ri;
     ri.headless = o.headless;
@@ -61,22 +61,22 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     engine::Renderer renderer(ri);
     if (o.validation) std::printf("validation: %s enabled\n", validation_stats->layer_description.c_str());
     std::printf("ntex_demo: renderer on %s, generator %s, model %s (z %u, %llu parameters, maps: %s, %u directions)\n",
-                renderer.context().device_name().c_str(), model.backend_name(), mi.name, mi.zDim,
-                static_cast<unsigned long long>(mi.parameterCount), model.map_list().c_str(), mi.directionCount);
-    std::printf("ntex_demo: generator backend %s%s%s\n", model.backend_description().c_str(),
-                model.backend_note().empty() ? "" : "; CUDA not used: ", model.backend_note().c_str());
+                renderer.context().device_name().c_str(), model->backend_name(), mi.name, mi.zDim,
+                static_cast<unsigned long long>(mi.parameterCount), model->map_list().c_str(), mi.directionCount);
+    std::printf("ntex_demo: generator backend %s%s%s\n", model->backend_description().c_str(),
+                model->backend_note().empty() ? "" : "; CUDA not used: ", model->backend_note().c_str());
     std::fflush(stdout);
 
     engine::SceneSettings& settings = renderer.settings();
-    settings.normal_map = model.has(Map::kNormal);
-    settings.height_texels = model.has(Map::kHeight) ? mi.heightScale : 0.0f;
+    settings.normal_map = model->has(Map::kNormal);
+    settings.height_texels = model->has(Map::kHeight) ? mi.heightScale : 0.0f;
     settings.flat_normals = o.flat_normals;
     settings.height_depth = o.height_depth;
     renderer.camera().target += glm::vec3(o.target_x, 0.0f, o.target_z);
 
     engine::MaterialControls controls;
     controls.seed = o.seed;
-    controls.z_count = std::min(model.info().zDim, engine::MaterialControls::kMaxZSliders);
+    controls.z_count = std::min(model->info().zDim, engine::MaterialControls::kMaxZSliders);
     controls.animate = o.animate;
     controls.resolution = static_cast<int>(o.size);
     const uint32_t direction_count = std::min(mi.directionCount, engine::MaterialControls::kMaxDirections);
@@ -85,7 +85,8 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         if (i < o.directions.size()) controls.directions[i] = o.directions[i];
     }
     controls.infinite_ground = o.infinite_ground;
-    std::vector<float> z = model.latent_from_seed(controls.seed);
+    controls.backend = static_cast<int>(o.backend);
+    std::vector<float> z = model->latent_from_seed(controls.seed);
     // Applies loaded parameters to the controls (and z) the overlay edits.
     const auto apply_params = [&](const GenerationParams& p) {
         controls.seed = p.seed;
@@ -95,7 +96,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         show_latent(z, controls);
     };
     if (!o.preset.empty()) {
-        apply_params(load_preset(model, o.preset));   // errors end the demo with one line (main)
+        apply_params(load_preset(*model, o.preset));   // errors end the demo with one line (main)
         std::printf("ntex_demo: loaded preset %s\n", o.preset.c_str());
     }
     show_latent(z, controls);
@@ -103,9 +104,9 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     engine::OverlayInfo info;
     info.device = renderer.context().device_name();
     info.model = mi.name;
-    info.backend = model.backend_description();
-    info.backend_note = model.backend_note();
-    info.maps = model.map_list();
+    info.backend = model->backend_description();
+    info.backend_note = model->backend_note();
+    info.maps = model->map_list();
     info.has_normal_map = settings.normal_map;
     info.has_height_map = settings.height_texels > 0.0f;
 
@@ -122,7 +123,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     const auto enable_ground = [&] {
         try {
             const glm::vec3 t = renderer.camera().target;
-            ground = std::make_unique<InfiniteGround>(model, renderer, params(), t.x, t.z, renderer.headless());
+            ground = std::make_unique<InfiniteGround>(*model, renderer, params(), t.x, t.z, renderer.headless());
             settings.infinite_ground = true;
             std::printf("ntex_demo: infinite ground: %ux%u texels, %u x %u chunks, %.1f ms per chunk\n",
                         InfiniteGround::kImageSize, InfiniteGround::kImageSize, InfiniteGround::kChunks,
@@ -143,6 +144,8 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     uint32_t animation_base = controls.seed;
     bool dirty = true;
     uint32_t pending_size = 0;   // a new generation resolution, applied next frame
+    int pending_backend = -1;    // a backend switch (NtexBackend), applied next frame
+    int active_backend = static_cast<int>(o.backend);   // what the running model was asked for
     double frame_ms_sum = 0.0, generation_ms_sum = 0.0;
     int results = 0, requests = 0, frames = 0;
 
@@ -156,9 +159,35 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
             info.fps = info.frame_ms > 0.0f ? 1000.0f / info.frame_ms : 0.0f;
         }
 
+        if (pending_backend >= 0) {
+            // Rebuild the context, model and generators on the new backend; on failure (e.g. CUDA
+            // unusable) keep everything running as it was and say why.
+            const auto requested = static_cast<NtexBackend>(pending_backend);
+            pending_backend = -1;
+            try {
+                auto next = std::make_unique<MaterialModel>(o.model, requested, o.precision);
+                generator.reset();   // waits for its running generation
+                const bool had_ground = ground != nullptr;
+                ground.reset();
+                model = std::move(next);
+                generator = std::make_unique<MaterialGenerator>(*model, static_cast<uint32_t>(controls.resolution),
+                                                                static_cast<uint32_t>(controls.resolution), NTEX_TILING_MODE_TILEABLE);
+                if (had_ground) enable_ground();
+                info.backend = model->backend_description();
+                info.backend_note = model->backend_note();
+                info.backend_status = "switched to " + info.backend;
+                active_backend = static_cast<int>(requested);
+                dirty = true;
+            } catch (const NtexFailure& e) {
+                info.backend_status = std::string("backend switch failed: ") + e.what();
+                controls.backend = active_backend;
+            }
+            std::printf("ntex_demo: %s\n", info.backend_status.c_str());
+            std::fflush(stdout);
+        }
         if (pending_size != 0) {
             generator.reset();   // waits for its running generation
-            generator = std::make_unique<MaterialGenerator>(model, pending_size, pending_size, NTEX_TILING_MODE_TILEABLE);
+            generator = std::make_unique<MaterialGenerator>(*model, pending_size, pending_size, NTEX_TILING_MODE_TILEABLE);
             renderer.resize_texture({pending_size, pending_size});
             pending_size = 0;
             dirty = true;
@@ -169,7 +198,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         // Headless: the captured frame shows the newest request's result (reproducible PNGs).
         if (renderer.headless() && last && generator->busy()) generator->wait_idle();
         if (generator->poll()) {
-            upload_result(*generator, model, renderer);
+            upload_result(*generator, *model, renderer);
             info.generation_ms = static_cast<float>(generator->last_latency_ms());
             info.result_id = generator->result_id();
             info.frames_since_result = 0;
@@ -185,8 +214,13 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         // Applied at the start of the next frame: this frame's command buffer may already
         // reference the current textures (an upload).
         if (a.resolution_changed) pending_size = static_cast<uint32_t>(controls.resolution);
+        if (a.backend_changed) pending_backend = controls.backend;
+        if (frames == 1 && o.switch_backend) {
+            controls.backend = static_cast<int>(*o.switch_backend);
+            pending_backend = controls.backend;
+        }
         if (a.seed_changed) {
-            z = model.latent_from_seed(controls.seed);
+            z = model->latent_from_seed(controls.seed);
             show_latent(z, controls);
             animation_base = controls.seed;
             animation_phase = 0.0;
@@ -201,17 +235,17 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         if (a.save_preset || a.load_preset || a.bake) {
             try {
                 if (a.save_preset) {
-                    save_preset(model, params(), controls.preset_path.data());
+                    save_preset(*model, params(), controls.preset_path.data());
                     info.file_status = std::string("saved ") + controls.preset_path.data();
                 }
                 if (a.load_preset) {
-                    apply_params(load_preset(model, controls.preset_path.data()));
+                    apply_params(load_preset(*model, controls.preset_path.data()));
                     animation_base = controls.seed;
                     user_change = true;
                     info.file_status = std::string("loaded ") + controls.preset_path.data();
                 }
                 if (a.bake) {
-                    const auto files = bake_material(model, params(), static_cast<uint32_t>(controls.bake_size), controls.bake_path.data());
+                    const auto files = bake_material(*model, params(), static_cast<uint32_t>(controls.bake_size), controls.bake_path.data());
                     info.file_status = "baked " + std::to_string(files.size() - 1) + " maps to " + controls.bake_path.data() + "_*.png";
                 }
             } catch (const std::exception& e) {
@@ -232,7 +266,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
             animation_phase += static_cast<double>(dt) * controls.speed;
             const auto step = static_cast<uint32_t>(std::floor(animation_phase));
             const auto t = static_cast<float>(animation_phase - std::floor(animation_phase));
-            z = slerp(model.latent_from_seed(animation_base + step), model.latent_from_seed(animation_base + step + 1), t);
+            z = slerp(model->latent_from_seed(animation_base + step), model->latent_from_seed(animation_base + step + 1), t);
             show_latent(z, controls);
             dirty = true;
         }
@@ -256,11 +290,11 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     }
 
     if (!o.save_preset.empty()) {
-        save_preset(model, params(), o.save_preset);
+        save_preset(*model, params(), o.save_preset);
         std::printf("ntex_demo: saved preset %s\n", o.save_preset.c_str());
     }
     if (!o.bake.empty()) {
-        for (const std::string& f : bake_material(model, params(), o.bake_size, o.bake)) std::printf("ntex_demo: baked %s\n", f.c_str());
+        for (const std::string& f : bake_material(*model, params(), o.bake_size, o.bake)) std::printf("ntex_demo: baked %s\n", f.c_str());
     }
     if (o.headless) {
         const std::string path = renderer.save_capture(o.out);

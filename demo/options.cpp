@@ -67,6 +67,10 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--backend", backend, "Generator backend: auto (CUDA where usable, else CPU), cpu or cuda")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    std::string switch_backend;
+    app.add_option("--switch-backend", switch_backend,
+                   "After the first frame switch the generator backend (as the overlay's backend control does): auto, cpu or cuda")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
     app.add_option("--precision", precision, "Network precision: default (CUDA fp16, CPU fp32), fp16 or fp32")
         ->capture_default_str()
         ->check(CLI::IsMember({"default", "fp16", "fp32"}));
@@ -88,6 +92,8 @@ ParseResult parse_options(int argc, char** argv) {
     if (frames_opt->count() > 0) o.frames = frames;
     o.infinite_ground = ground == "infinite";
     o.backend = backend == "cpu" ? NTEX_BACKEND_CPU : backend == "cuda" ? NTEX_BACKEND_CUDA : NTEX_BACKEND_AUTO;
+    if (!switch_backend.empty())
+        o.switch_backend = switch_backend == "cpu" ? NTEX_BACKEND_CPU : switch_backend == "cuda" ? NTEX_BACKEND_CUDA : NTEX_BACKEND_AUTO;
     o.precision = precision == "fp16" ? NTEX_PRECISION_FP16 : precision == "fp32" ? NTEX_PRECISION_FP32 : NTEX_PRECISION_DEFAULT;
     return {o, 0};
 }

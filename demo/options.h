@@ -35,6 +35,7 @@ struct Options {
     uint32_t bake_size = 1024;
     NtexBackend backend = NTEX_BACKEND_AUTO;        // --backend auto|cpu|cuda
     NtexPrecision precision = NTEX_PRECISION_DEFAULT;   // --precision default|fp16|fp32
+    std::optional<NtexBackend> switch_backend;    // --switch-backend: after the first frame, as the overlay's control
 };
 
 // Parses argv. Returns the options, or an exit code: 0 after --help, 2 after a bad value

@@ -38,6 +38,7 @@ struct MaterialControls {
     std::array<float, kMaxDirections> directions{};
     std::vector<std::string> direction_labels;   // one slider per label
     bool infinite_ground = false;                // the toggle; the host may turn it off again
+    int backend = 0;                             // generator backend: 0 auto, 1 CPU, 2 CUDA (ntex's NtexBackend values)
     // Files: the preset path (Save / Load) and the bake base path and size.
     std::array<char, 256> preset_path{"material.preset.json"};
     std::array<char, 256> bake_path{"baked/material"};
@@ -50,6 +51,7 @@ struct OverlayInfo {
     std::string model;
     std::string backend;
     std::string backend_note;     // why the fast backend is not used (shown in a warning colour); "" = none
+    std::string backend_status;   // the last backend switch's result or error, one line; "" = none
     std::string maps;             // the model's maps ("albedo normal roughness height")
     float generation_ms = 0.0f;   // request (ntexGenerateAsync) to a new result id, as the host saw it
     unsigned long long result_id = 0;   // the id of the result on screen
@@ -71,6 +73,7 @@ struct OverlayActions {
     bool resolution_changed = false;
     bool directions_changed = false; // a direction slider moved or Reset was pressed
     bool ground_changed = false;     // the infinite-ground toggle flipped
+    bool backend_changed = false;    // the backend combo changed: the host rebuilds its generators
     bool save_preset = false;        // Save preset pressed
     bool load_preset = false;        // Load preset pressed
     bool bake = false;               // Bake pressed

@@ -165,6 +165,14 @@ OverlayActions Overlay::draw_panel(MaterialControls& c, SceneSettings& scene, co
         ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.2f, 1.0f), "CUDA not used: %s", info.backend_note.c_str());
         ImGui::PopTextWrapPos();
     }
+    // Switching rebuilds the host's generators on the chosen backend; a failure keeps the running one.
+    static const char* const kBackends[] = {"auto", "CPU", "CUDA"};
+    if (ImGui::Combo("backend", &c.backend, kBackends, 3)) a.backend_changed = true;
+    if (!info.backend_status.empty()) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(info.backend_status.c_str());
+        ImGui::PopTextWrapPos();
+    }
     ImGui::Text("renderer: %s", info.device.c_str());
     ImGui::Text("maps: %s", info.maps.c_str());
     ImGui::Separator();
