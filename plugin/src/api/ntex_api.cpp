@@ -155,6 +155,7 @@ using ntex::api::require_non_null;
 using ntex::api::require_stype;
 
 
+// Copies into a fixed C string field, truncating, always NUL-terminated.
 template <std::size_t N>
 void copy_text(char (&dst)[N], const std::string& src) noexcept {
     const std::size_t n = std::min(src.size(), N - 1);
@@ -162,11 +163,6 @@ void copy_text(char (&dst)[N], const std::string& src) noexcept {
     dst[n] = '\0';
 }
 
-void copy_name(char (&dst)[NTEX_MAX_NAME_SIZE], const std::string& src) noexcept {
-    std::size_t n = std::min<std::size_t>(src.size(), NTEX_MAX_NAME_SIZE - 1);
-    std::memcpy(dst, src.data(), n);
-    dst[n] = '\0';
-}
 
 }  // namespace
 
@@ -354,13 +350,13 @@ NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo) {
         std::memset(pInfo, 0, sizeof *pInfo);
         pInfo->sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
         pInfo->pNext = next;
-        copy_name(pInfo->name, d.name);
+        copy_text(pInfo->name, d.name);
         pInfo->zDim = static_cast<uint32_t>(d.z_dim);
         pInfo->wDim = static_cast<uint32_t>(d.w_dim);
         pInfo->cellSize = static_cast<uint32_t>(d.cell_size);
         pInfo->mapCount = static_cast<uint32_t>(d.outputs.size());
         for (std::size_t i = 0; i < d.outputs.size() && i < NTEX_MAX_MAPS; ++i) {
-            copy_name(pInfo->mapNames[i], d.outputs[i].name);
+            copy_text(pInfo->mapNames[i], d.outputs[i].name);
             pInfo->mapSemantics[i] = static_cast<NtexMapSemantic>(d.outputs[i].semantic);
             pInfo->mapChannels[i] = static_cast<uint32_t>(d.outputs[i].channel_count());
         }
@@ -368,7 +364,7 @@ NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo) {
         pInfo->haloPixels = static_cast<uint32_t>(ntex::halo_pixels(d));
         pInfo->heightScale = d.height_scale;
         pInfo->directionCount = static_cast<uint32_t>(d.directions.size());
-        for (std::size_t i = 0; i < d.directions.size() && i < NTEX_MAX_DIRECTIONS; ++i) copy_name(pInfo->directionLabels[i], d.directions[i].label);
+        for (std::size_t i = 0; i < d.directions.size() && i < NTEX_MAX_DIRECTIONS; ++i) copy_text(pInfo->directionLabels[i], d.directions[i].label);
     });
 }
 
