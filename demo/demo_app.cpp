@@ -10,6 +10,7 @@
 #include "infinite_ground.h"
 #include "latent_path.h"
 #include "material_generator.h"
+#include "zero_copy_material.h"
 
 #include <engine/material.h>
 #include <engine/overlay.h>
@@ -48,7 +49,6 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     // The model first: a missing or corrupt model fails before any window or file appears.
     auto model = std::make_unique<MaterialModel>(o.model, o.backend, o.precision);
     const NtexModelInfo mi = model->info();   // a copy: a backend switch replaces the model object
-    auto generator = std::make_unique<MaterialGenerator>(*model, o.size, o.size, NTEX_TILING_MODE_TILEABLE);
 
     engine::RendererCreateInfo ri;
     ri.headless = o.headless;
@@ -59,12 +59,25 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     ri.validation_stats = validation_stats;
     ri.texture_size = {o.size, o.size};
     engine::Renderer renderer(ri);
+    // The generator's context on the renderer's device (texture sets; the CUDA device matching it).
+    const NtexVulkanDeviceInfo vulkan = vulkan_device_info(renderer);
+    model = std::make_unique<MaterialModel>(o.model, o.backend, o.precision, &vulkan);
+    auto generator = std::make_unique<MaterialGenerator>(*model, o.size, o.size, NTEX_TILING_MODE_TILEABLE);
+    // Texture sets: default on with CUDA (written in place, no host copy), off on the CPU (the
+    // host-upload path the engine's own textures take).
+    const auto wants_texture_set = [&] {
+        return o.zero_copy.value_or(ntexGetContextBackend(model->context()) == NTEX_BACKEND_CUDA);
+    };
+    std::unique_ptr<ZeroCopyMaterial> texture_set;
+    if (wants_texture_set()) texture_set = std::make_unique<ZeroCopyMaterial>(*model, *generator);
     if (o.validation) std::printf("validation: %s enabled\n", validation_stats->layer_description.c_str());
     std::printf("ntex_demo: renderer on %s, generator %s, model %s (z %u, %llu parameters, maps: %s, %u directions)\n",
                 renderer.context().device_name().c_str(), model->backend_name(), mi.name, mi.zDim,
                 static_cast<unsigned long long>(mi.parameterCount), model->map_list().c_str(), mi.directionCount);
     std::printf("ntex_demo: generator backend %s%s%s\n", model->backend_description().c_str(),
                 model->backend_note().empty() ? "" : "; CUDA not used: ", model->backend_note().c_str());
+    std::printf("ntex_demo: material %s\n", texture_set ? "through ntex texture sets on the renderer's device"
+                                                         : "read on the host and uploaded");
     std::fflush(stdout);
 
     engine::SceneSettings& settings = renderer.settings();
@@ -147,6 +160,8 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     int pending_backend = -1;    // a backend switch (NtexBackend), applied next frame
     int active_backend = static_cast<int>(o.backend);   // what the running model was asked for
     double frame_ms_sum = 0.0, generation_ms_sum = 0.0;
+    std::vector<double> bench_ms;   // --bench-frames: begin_frame to begin_frame, after the warm-up
+    if (o.bench_frames > 0) bench_ms.reserve(o.bench_frames);
     int results = 0, requests = 0, frames = 0;
 
     while (frame_limit == 0 || frames < frame_limit) {
@@ -155,6 +170,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         if (frames > 0) {
             const float ms = renderer.frame_seconds() * 1000.0f;
             frame_ms_sum += ms;
+            if (o.bench_frames > 0 && frames >= 10) bench_ms.push_back(ms);
             info.frame_ms = info.frame_ms == 0.0f ? ms : info.frame_ms * 0.9f + ms * 0.1f;
             info.fps = info.frame_ms > 0.0f ? 1000.0f / info.frame_ms : 0.0f;
         }
@@ -165,7 +181,9 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
             const auto requested = static_cast<NtexBackend>(pending_backend);
             pending_backend = -1;
             try {
-                auto next = std::make_unique<MaterialModel>(o.model, requested, o.precision);
+                auto next = std::make_unique<MaterialModel>(o.model, requested, o.precision, &vulkan);
+                renderer.wait_idle();   // no frame may sample the texture set's images any more
+                texture_set.reset();
                 generator.reset();   // waits for its running generation
                 const bool had_ground = ground != nullptr;
                 ground.reset();
@@ -173,6 +191,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
                 generator = std::make_unique<MaterialGenerator>(*model, static_cast<uint32_t>(controls.resolution),
                                                                 static_cast<uint32_t>(controls.resolution), NTEX_TILING_MODE_TILEABLE);
                 if (had_ground) enable_ground();
+                if (wants_texture_set()) texture_set = std::make_unique<ZeroCopyMaterial>(*model, *generator);
                 info.backend = model->backend_description();
                 info.backend_note = model->backend_note();
                 info.backend_status = "switched to " + info.backend;
@@ -186,9 +205,12 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
             std::fflush(stdout);
         }
         if (pending_size != 0) {
+            renderer.wait_idle();
+            texture_set.reset();
             generator.reset();   // waits for its running generation
             generator = std::make_unique<MaterialGenerator>(*model, pending_size, pending_size, NTEX_TILING_MODE_TILEABLE);
             renderer.resize_texture({pending_size, pending_size});
+            if (wants_texture_set()) texture_set = std::make_unique<ZeroCopyMaterial>(*model, *generator);
             pending_size = 0;
             dirty = true;
         }
@@ -198,7 +220,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         // Headless: the captured frame shows the newest request's result (reproducible PNGs).
         if (renderer.headless() && last && generator->busy()) generator->wait_idle();
         if (generator->poll()) {
-            upload_result(*generator, *model, renderer);
+            if (!texture_set) upload_result(*generator, *model, renderer);   // texture sets fetch it themselves
             info.generation_ms = static_cast<float>(generator->last_latency_ms());
             info.result_id = generator->result_id();
             info.frames_since_result = 0;
@@ -286,6 +308,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
             settings.ground_window_centre = {ground->centre_x(), ground->centre_z()};
             info.ground_status = ground->status();
         }
+        if (texture_set) texture_set->update(renderer);
         renderer.end_frame(renderer.headless() && last);
     }
 
@@ -305,6 +328,19 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
                 frames, frames > 1 ? frame_ms_sum / (frames - 1) : 0.0, results, generator->width(),
                 generator->height(), requests, results > 0 ? generation_ms_sum / results : 0.0);
     if (ground) std::printf("ntex_demo: %s\n", ground->status().c_str());
+    if (!bench_ms.empty()) {
+        // Frame time = host time between consecutive begin_frame calls (it includes the one host
+        // wait, for the frame two submits back): the rate frames complete at, with frames in flight.
+        std::sort(bench_ms.begin(), bench_ms.end());
+        const double median = bench_ms[bench_ms.size() / 2];
+        const double p90 = bench_ms[std::min(bench_ms.size() - 1, bench_ms.size() * 9 / 10)];
+        std::printf("demo-bench: frames=%zu frame_ms_median=%.3f frame_ms_p90=%.3f backend=%s zero_copy=%s size=%ux%u gen=%u\n",
+                    bench_ms.size(), median, p90, ntexGetContextBackend(model->context()) == NTEX_BACKEND_CUDA ? "cuda" : "cpu",
+                    texture_set ? (texture_set->zero_copy() ? "on" : "texture-set-host-copies") : "off", o.width, o.height,
+                    generator->width());
+    }
+    renderer.wait_idle();   // the texture set's images may still be sampled by the last frames
+    texture_set.reset();
     return 0;
 }
 

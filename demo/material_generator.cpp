@@ -50,13 +50,14 @@ size_t host_texel_size(Map map) {
     }
 }
 
-MaterialModel::MaterialModel(const std::string& model_path, NtexBackend backend, NtexPrecision precision)
+MaterialModel::MaterialModel(const std::string& model_path, NtexBackend backend, NtexPrecision precision, const void* vulkan)
     : m_precision(precision) {
     try {
         NtexContextCreateInfo ci{};
         ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
         ci.headerVersion = NTEX_HEADER_VERSION;
         ci.backend = backend;
+        ci.pNext = vulkan;
         ci.threadCount = 0;
         ci.pfnLog = log_to_stderr;
         check(ntexCreateContext(&ci, &m_context));

@@ -36,8 +36,10 @@ public:
     // Loads the model (JSON + safetensors beside it) on `backend` (AUTO: CUDA where usable, else the
     // CPU, with the reason kept for backend_note()); generators use `precision`. Throws NtexFailure
     // (e.g. CUDA asked for but unusable: the one-line reason).
+    // `vulkan` (optional, an NtexVulkanDeviceInfo): chained into the context so texture sets can
+    // live on the renderer's device (zero_copy_material.h).
     explicit MaterialModel(const std::string& model_path, NtexBackend backend = NTEX_BACKEND_AUTO,
-                           NtexPrecision precision = NTEX_PRECISION_DEFAULT);
+                           NtexPrecision precision = NTEX_PRECISION_DEFAULT, const void* vulkan = nullptr);
     ~MaterialModel();
     MaterialModel(const MaterialModel&) = delete;
     MaterialModel& operator=(const MaterialModel&) = delete;

@@ -67,6 +67,16 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--backend", backend, "Generator backend: auto (CUDA where usable, else CPU), cpu or cuda")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    app.add_option("--bench-frames", o.bench_frames,
+                   "Benchmark: render this many frames with a new latent every frame (animation on) after 10 warm-up "
+                   "frames and print 'demo-bench: ...' with the median and p90 frame time")
+        ->check(CLI::Range(1u, 1000000u));
+    std::string zero_copy = "auto";
+    app.add_option("--zero-copy", zero_copy,
+                   "Material through ntex texture sets on the renderer's device (CUDA: written in place, no host copy): "
+                   "auto (on with CUDA), on, off (read maps on the host and upload)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "on", "off"}));
     std::string switch_backend;
     app.add_option("--switch-backend", switch_backend,
                    "After the first frame switch the generator backend (as the overlay's backend control does): auto, cpu or cuda")
@@ -90,8 +100,13 @@ ParseResult parse_options(int argc, char** argv) {
         return {std::nullopt, 2};
     }
     if (frames_opt->count() > 0) o.frames = frames;
+    if (o.bench_frames > 0) {
+        o.frames = static_cast<int>(o.bench_frames) + 10;   // 10 warm-up frames
+        o.animate = true;
+    }
     o.infinite_ground = ground == "infinite";
     o.backend = backend == "cpu" ? NTEX_BACKEND_CPU : backend == "cuda" ? NTEX_BACKEND_CUDA : NTEX_BACKEND_AUTO;
+    if (zero_copy != "auto") o.zero_copy = zero_copy == "on";
     if (!switch_backend.empty())
         o.switch_backend = switch_backend == "cpu" ? NTEX_BACKEND_CPU : switch_backend == "cuda" ? NTEX_BACKEND_CUDA : NTEX_BACKEND_AUTO;
     o.precision = precision == "fp16" ? NTEX_PRECISION_FP16 : precision == "fp32" ? NTEX_PRECISION_FP32 : NTEX_PRECISION_DEFAULT;

@@ -35,7 +35,9 @@ struct Options {
     uint32_t bake_size = 1024;
     NtexBackend backend = NTEX_BACKEND_AUTO;        // --backend auto|cpu|cuda
     NtexPrecision precision = NTEX_PRECISION_DEFAULT;   // --precision default|fp16|fp32
-    std::optional<NtexBackend> switch_backend;    // --switch-backend: after the first frame, as the overlay's control
+    std::optional<NtexBackend> switch_backend;
+    uint32_t bench_frames = 0;                    // --bench-frames: time this many animated frames, print demo-bench
+    std::optional<bool> zero_copy;                // --zero-copy on|off; unset = on with CUDA, off on the CPU    // --switch-backend: after the first frame, as the overlay's control
 };
 
 // Parses argv. Returns the options, or an exit code: 0 after --help, 2 after a bad value

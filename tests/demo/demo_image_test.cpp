@@ -19,7 +19,8 @@ namespace {
 
 std::string g_seed1_png;
 std::string g_seed2_png;
-std::string g_region;        // --differ mode
+std::string g_region;        // --differ / --same mode
+bool g_same = false;         // --same: the regions must match within g_min_difference (a maximum then)
 double g_min_difference = 0;
 
 struct Png {
@@ -134,8 +135,13 @@ TEST(DemoImage, TwoRendersDifferInRegion) {
             EXPECT_GT(s.luma_stddev, 3.0) << box.name << " looks untextured: " << describe(s);
         }
         const double diff = mean_abs_difference(a, b, box);
-        std::printf("%s: mean |difference| %.2f (minimum %.2f)\n", box.name, diff, g_min_difference);
-        EXPECT_GT(diff, g_min_difference) << box.name << ": the two renders look the same";
+        if (g_same) {
+            std::printf("%s: mean |difference| %.3f (maximum %.3f)\n", box.name, diff, g_min_difference);
+            EXPECT_LE(diff, g_min_difference) << box.name << ": the two renders differ";
+        } else {
+            std::printf("%s: mean |difference| %.2f (minimum %.2f)\n", box.name, diff, g_min_difference);
+            EXPECT_GT(diff, g_min_difference) << box.name << ": the two renders look the same";
+        }
     }
 }
 
@@ -143,7 +149,8 @@ TEST(DemoImage, TwoRendersDifferInRegion) {
 
 int main(int argc, char** argv) {
     ::testing::InitGoogleTest(&argc, argv);
-    if (argc == 6 && std::string(argv[1]) == "--differ") {
+    if (argc == 6 && (std::string(argv[1]) == "--differ" || std::string(argv[1]) == "--same")) {
+        g_same = std::string(argv[1]) == "--same";
         g_seed1_png = argv[2];
         g_seed2_png = argv[3];
         g_region = argv[4];
@@ -156,7 +163,7 @@ int main(int argc, char** argv) {
         return RUN_ALL_TESTS();
     }
     if (argc != 3) {
-        std::fprintf(stderr, "usage: demo_image_test SEED1.png SEED2.png | --differ A.png B.png ground|objects MIN\n");
+        std::fprintf(stderr, "usage: demo_image_test SEED1.png SEED2.png | --differ A.png B.png ground|objects MIN | --same A.png B.png ground|objects MAX\n");
         return 2;
     }
     g_seed1_png = argv[1];

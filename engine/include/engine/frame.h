@@ -5,6 +5,7 @@
 #include <vulkan/vulkan.h>
 
 #include <array>
+#include <span>
 #include <cstdint>
 
 namespace engine {
@@ -35,7 +36,9 @@ public:
     FrameData& begin();
     // Ends the command buffer and submits it; signals the timeline with a new value (and
     // `signal_binary` when not null), waits `wait_binary` at colour output when not null.
-    void submit(VkSemaphore wait_binary, VkSemaphore signal_binary);
+    // `waits` / `signals`: more semaphores for the same submit (e.g. a texture library's timeline).
+    void submit(VkSemaphore wait_binary, VkSemaphore signal_binary, std::span<const VkSemaphoreSubmitInfo> waits = {},
+                std::span<const VkSemaphoreSubmitInfo> signals = {});
     // Waits until every submitted frame has finished (before recreating shared resources).
     void wait_all() const;
 

@@ -17,6 +17,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace engine {
 
@@ -60,6 +61,19 @@ public:
     void create_ground(uint32_t size, uint32_t staging_texels);
     // Records the copy of packed regions of ground()->map(kind)'s current staging slot.
     void upload_ground_regions(MapKind kind, std::span<const TextureRegion> regions);
+    // Between begin_frame and end_frame: the frame's command buffer (recording), for commands another
+    // library records before the scene (e.g. ntexCmdUpdateTextureSet).
+    VkCommandBuffer command_buffer();
+    // Extra semaphores for this frame's submit (cleared by end_frame): a wait before `stage`, and a
+    // timeline signal after the frame's commands.
+    void add_submit_wait(VkSemaphore semaphore, uint64_t value, VkPipelineStageFlags2 stage);
+    void add_submit_signal(VkSemaphore semaphore, uint64_t value);
+    // This frame samples `views` (per MapKind; VK_NULL_HANDLE = the material's own texture) in
+    // `layout` instead of material(); use_own_material() goes back. See SceneRenderer.
+    void use_external_material(const std::array<VkImageView, kMapKindCount>& views, VkImageLayout layout);
+    void use_own_material();
+    // Waits until no submitted frame runs (before destroying images a frame may sample).
+    void wait_idle();
     // Records the scene and the overlay, submits and presents. With `capture` (headless
     // only) the image is also copied for save_capture().
     void end_frame(bool capture = false);
@@ -103,6 +117,8 @@ private:
     bool m_in_frame = false;
     bool m_needs_rebuild = false;
     bool m_captured = false;
+    std::vector<VkSemaphoreSubmitInfo> m_extra_waits;
+    std::vector<VkSemaphoreSubmitInfo> m_extra_signals;
     std::chrono::steady_clock::time_point m_last_begin{};
     float m_frame_seconds = 1.0f / 60.0f;
 };

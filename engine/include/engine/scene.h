@@ -5,6 +5,7 @@
 #include "engine/buffer.h"
 #include "engine/camera.h"
 #include "engine/frame.h"
+#include "engine/material.h"
 
 #include <vulkan/vulkan.h>
 
@@ -54,6 +55,13 @@ public:
     // Points the infinite ground's material set at `ground` (drawn when settings.infinite_ground).
     // No frame in flight may use the set.
     void set_ground_material(const MaterialTextures& ground);
+    // Frame `frame` samples these views (one per MapKind; VK_NULL_HANDLE = `fallback`'s own texture)
+    // in `layout` instead of the objects' material: images another library fills, e.g. ntex texture
+    // sets. Per frame in flight, so rewriting it never touches a set a running frame uses; only
+    // rewritten when something changed. clear_external_material returns the frame to its own maps.
+    void set_external_material(uint32_t frame, const std::array<VkImageView, kMapKindCount>& views, VkImageLayout layout,
+                               const MaterialTextures& fallback);
+    void clear_external_material(uint32_t frame) { m_external_used[frame] = false; }
 
     // Records the whole scene into `color` (cleared) with `depth` (cleared). Both must be in
     // *_ATTACHMENT_OPTIMAL layout; `frame` selects the uniform buffer and descriptor set.
@@ -81,6 +89,11 @@ private:
     std::array<VkDescriptorSet, kFramesInFlight> m_sets{};
     VkDescriptorSet m_object_material = VK_NULL_HANDLE;
     VkDescriptorSet m_ground_material = VK_NULL_HANDLE;
+    std::array<VkDescriptorSet, kFramesInFlight> m_external_material{};
+    std::array<std::array<VkImageView, kMapKindCount>, kFramesInFlight> m_external_views{};
+    std::array<VkImageLayout, kFramesInFlight> m_external_layout{};
+    std::array<bool, kFramesInFlight> m_external_used{};
+    std::array<bool, kFramesInFlight> m_external_written{};   // the set holds m_external_views (+ current fallbacks)
     bool m_has_ground_material = false;
     std::vector<GpuMesh> m_meshes;   // plane, sphere, rounded cube
 };

@@ -72,6 +72,35 @@ VkExtent2D Renderer::target_extent() const { return m_headless ? m_offscreen_ext
 
 uint32_t Renderer::frame_slot() const { return m_frames->index(); }
 
+VkCommandBuffer Renderer::command_buffer() {
+    if (!m_in_frame) throw Error("engine: command_buffer() outside begin_frame/end_frame");
+    return m_frames->current().cmd;
+}
+
+void Renderer::add_submit_wait(VkSemaphore semaphore, uint64_t value, VkPipelineStageFlags2 stage) {
+    VkSemaphoreSubmitInfo w{VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO};
+    w.semaphore = semaphore;
+    w.value = value;
+    w.stageMask = stage;
+    m_extra_waits.push_back(w);
+}
+
+void Renderer::add_submit_signal(VkSemaphore semaphore, uint64_t value) {
+    VkSemaphoreSubmitInfo s{VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO};
+    s.semaphore = semaphore;
+    s.value = value;
+    s.stageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT;   // after this frame's last read of the images
+    m_extra_signals.push_back(s);
+}
+
+void Renderer::use_external_material(const std::array<VkImageView, kMapKindCount>& views, VkImageLayout layout) {
+    m_scene->set_external_material(m_frames->index(), views, layout, *m_material);
+}
+
+void Renderer::use_own_material() { m_scene->clear_external_material(m_frames->index()); }
+
+void Renderer::wait_idle() { m_frames->wait_all(); }
+
 void Renderer::rebuild_swapchain() {
     m_window->wait_while_minimized();
     if (m_window->should_close()) return;
@@ -186,7 +215,9 @@ void Renderer::end_frame(bool capture) {
                          VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
                          VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT, VK_PIPELINE_STAGE_2_NONE, 0);
         VkSemaphore finished = m_swapchain->render_finished(m_image_index);
-        m_frames->submit(frame.image_available, finished);
+        m_frames->submit(frame.image_available, finished, m_extra_waits, m_extra_signals);
+        m_extra_waits.clear();
+        m_extra_signals.clear();
         const SwapchainStatus s = m_swapchain->present(m_image_index);
         if (s != SwapchainStatus::kOk) m_needs_rebuild = true;   // rebuilt at the next begin_frame
         return;
@@ -216,7 +247,9 @@ void Renderer::end_frame(bool capture) {
         dep.pBufferMemoryBarriers = &b;
         vkCmdPipelineBarrier2(cmd, &dep);
     }
-    m_frames->submit(VK_NULL_HANDLE, VK_NULL_HANDLE);
+    m_frames->submit(VK_NULL_HANDLE, VK_NULL_HANDLE, m_extra_waits, m_extra_signals);
+    m_extra_waits.clear();
+    m_extra_signals.clear();
     m_captured = m_captured || capture;
 }
 

@@ -70,9 +70,9 @@ SceneRenderer::SceneRenderer(const Context& ctx, VkFormat color_format) : m_ctx(
     // Per frame: the uniform set. Materials: the objects' and the infinite ground's; they
     // change only when textures are recreated (with no frame in flight), so one set each.
     VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, kFramesInFlight},
-                                     {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2 * kMapKindCount}};
+                                     {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, (2 + kFramesInFlight) * kMapKindCount}};
     VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pci.maxSets = kFramesInFlight + 2;
+    pci.maxSets = 2 * kFramesInFlight + 2;   // + one external material set per frame in flight
     pci.poolSizeCount = 2;
     pci.pPoolSizes = sizes;
     ENGINE_VK_CHECK(vkCreateDescriptorPool(dev, &pci, nullptr, &m_pool));
@@ -91,6 +91,11 @@ SceneRenderer::SceneRenderer(const Context& ctx, VkFormat color_format) : m_ctx(
     ENGINE_VK_CHECK(vkAllocateDescriptorSets(dev, &ai, material_sets));
     m_object_material = material_sets[0];
     m_ground_material = material_sets[1];
+    std::array<VkDescriptorSetLayout, kFramesInFlight> external_layouts;
+    external_layouts.fill(m_material_layout);
+    ai.descriptorSetCount = kFramesInFlight;
+    ai.pSetLayouts = external_layouts.data();
+    ENGINE_VK_CHECK(vkAllocateDescriptorSets(dev, &ai, m_external_material.data()));
 
     // One uniform buffer per frame in flight: the host rewrites it while the other frame runs.
     for (uint32_t i = 0; i < kFramesInFlight; ++i) {
@@ -278,7 +283,33 @@ void SceneRenderer::write_material_set(VkDescriptorSet set, const MaterialTextur
     vkUpdateDescriptorSets(m_ctx.device(), kMapKindCount, writes.data(), 0, nullptr);
 }
 
-void SceneRenderer::set_material(const MaterialTextures& material) { write_material_set(m_object_material, material); }
+void SceneRenderer::set_material(const MaterialTextures& material) {
+    write_material_set(m_object_material, material);
+    m_external_written.fill(false);   // their fallback entries named the old textures
+}
+
+void SceneRenderer::set_external_material(uint32_t frame, const std::array<VkImageView, kMapKindCount>& views,
+                                          VkImageLayout layout, const MaterialTextures& fallback) {
+    m_external_used[frame] = true;
+    if (m_external_written[frame] && m_external_views[frame] == views && m_external_layout[frame] == layout) return;
+    std::array<VkDescriptorImageInfo, kMapKindCount> images{};
+    std::array<VkWriteDescriptorSet, kMapKindCount> writes{};
+    for (uint32_t i = 0; i < kMapKindCount; ++i) {
+        const Texture& t = fallback.map(static_cast<MapKind>(i));
+        images[i] = views[i] != VK_NULL_HANDLE ? VkDescriptorImageInfo{t.sampler(), views[i], layout}
+                                               : VkDescriptorImageInfo{t.sampler(), t.view(), VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+        writes[i] = VkWriteDescriptorSet{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        writes[i].dstSet = m_external_material[frame];
+        writes[i].dstBinding = i;
+        writes[i].descriptorCount = 1;
+        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+        writes[i].pImageInfo = &images[i];
+    }
+    vkUpdateDescriptorSets(m_ctx.device(), kMapKindCount, writes.data(), 0, nullptr);
+    m_external_views[frame] = views;
+    m_external_layout[frame] = layout;
+    m_external_written[frame] = true;
+}
 
 void SceneRenderer::set_ground_material(const MaterialTextures& ground) {
     write_material_set(m_ground_material, ground);
@@ -355,7 +386,8 @@ void SceneRenderer::record(VkCommandBuffer cmd, uint32_t frame, VkImageView colo
             pc.model = glm::translate(glm::mat4(1.0f), glm::vec3(offset.x, 0.0f, offset.y));
         }
         pc.material.w = world_uv ? 1.0f : 0.0f;
-        const VkDescriptorSet material = world_uv ? m_ground_material : m_object_material;
+        const VkDescriptorSet objects = m_external_used[frame] ? m_external_material[frame] : m_object_material;
+        const VkDescriptorSet material = world_uv ? m_ground_material : objects;
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, m_layout, 1, 1, &material, 0, nullptr);
         vkCmdPushConstants(cmd, m_layout, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0, sizeof(pc),
                            &pc);

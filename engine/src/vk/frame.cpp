@@ -5,6 +5,8 @@
 #include "engine/context.h"
 #include "engine/error.h"
 
+#include <vector>
+
 namespace engine {
 
 FrameRing::FrameRing(const Context& ctx) : m_ctx(ctx) {
@@ -61,14 +63,16 @@ FrameData& FrameRing::begin() {
     return f;
 }
 
-void FrameRing::submit(VkSemaphore wait_binary, VkSemaphore signal_binary) {
+void FrameRing::submit(VkSemaphore wait_binary, VkSemaphore signal_binary, std::span<const VkSemaphoreSubmitInfo> waits,
+                       std::span<const VkSemaphoreSubmitInfo> signals_extra) {
     FrameData& f = m_frames[m_index];
     ENGINE_VK_CHECK(vkEndCommandBuffer(f.cmd));
 
     VkSemaphoreSubmitInfo wait{VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO};
     wait.semaphore = wait_binary;
     wait.stageMask = VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT;   // the first write to the image
-    VkSemaphoreSubmitInfo signals[2]{};
+    std::vector<VkSemaphoreSubmitInfo> all_waits(waits.begin(), waits.end());
+    std::vector<VkSemaphoreSubmitInfo> signals(2);
     signals[0] = {VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO};
     signals[0].semaphore = m_timeline;
     signals[0].value = m_last_value + 1;
@@ -80,12 +84,15 @@ void FrameRing::submit(VkSemaphore wait_binary, VkSemaphore signal_binary) {
     VkCommandBufferSubmitInfo cmd{VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO};
     cmd.commandBuffer = f.cmd;
     VkSubmitInfo2 si{VK_STRUCTURE_TYPE_SUBMIT_INFO_2};
-    si.waitSemaphoreInfoCount = wait_binary != VK_NULL_HANDLE ? 1u : 0u;
-    si.pWaitSemaphoreInfos = &wait;
+    if (wait_binary != VK_NULL_HANDLE) all_waits.push_back(wait);
+    if (signal_binary == VK_NULL_HANDLE) signals.pop_back();
+    signals.insert(signals.end(), signals_extra.begin(), signals_extra.end());
+    si.waitSemaphoreInfoCount = static_cast<uint32_t>(all_waits.size());
+    si.pWaitSemaphoreInfos = all_waits.data();
     si.commandBufferInfoCount = 1;
     si.pCommandBufferInfos = &cmd;
-    si.signalSemaphoreInfoCount = signal_binary != VK_NULL_HANDLE ? 2u : 1u;
-    si.pSignalSemaphoreInfos = signals;
+    si.signalSemaphoreInfoCount = static_cast<uint32_t>(signals.size());
+    si.pSignalSemaphoreInfos = signals.data();
     ENGINE_VK_CHECK(vkQueueSubmit2(m_ctx.queue(), 1, &si, VK_NULL_HANDLE));
     f.done_value = ++m_last_value;
 }

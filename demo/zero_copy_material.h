@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// zero_copy_material.h: the demo's material through an ntex texture set (ntex_vulkan.h): ntex owns a
+// ring of VkImages per map on the renderer's device and fills them (CUDA: written by CUDA through
+// external memory, no host copy; CPU: copies ntex records into our command buffer). Each frame
+// records the update, adds ntex's timeline semaphores to the frame's submit and points the scene at
+// the newest images.
+#pragma once
+
+#include "material_generator.h"
+
+#include <ntex/ntex_vulkan.h>
+
+#include <cstdint>
+
+namespace engine {
+class Renderer;
+}
+
+namespace demo {
+
+// The renderer's device as ntex needs it (chain into the context: MaterialModel's `vulkan`).
+NtexVulkanDeviceInfo vulkan_device_info(const engine::Renderer& renderer);
+
+class ZeroCopyMaterial {
+public:
+    // A ring of 2 image sets with full mip chains for every map of `generator` (which must outlive
+    // this). Throws NtexFailure.
+    ZeroCopyMaterial(const MaterialModel& model, const MaterialGenerator& generator);
+    // The caller must have waited until no frame samples the images (Renderer::wait_idle).
+    ~ZeroCopyMaterial();
+    ZeroCopyMaterial(const ZeroCopyMaterial&) = delete;
+    ZeroCopyMaterial& operator=(const ZeroCopyMaterial&) = delete;
+
+    // Between begin_frame and end_frame: records ntex's update into the frame's command buffer,
+    // registers the semaphore signal (and, on CUDA, the wait) with the frame's submit, and makes this
+    // frame sample the newest images. Returns the result id they hold (0: none yet: the frame keeps
+    // the material's own textures).
+    uint64_t update(engine::Renderer& renderer);
+    bool zero_copy() const { return m_zero_copy; }   // CUDA writes the images (no host copy)
+
+private:
+    const MaterialModel& m_model;
+    NtexTextureSet m_set = nullptr;
+    bool m_zero_copy = false;
+};
+
+}  // namespace demo
