@@ -298,7 +298,8 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         if (user_change && ground) ground->set_params(params());
 
         if (dirty) {
-            generator->request(params());   // supersedes a request that has not started yet
+            if (texture_set && texture_set->zero_copy()) generator->set_params(params());   // the update generates
+            else generator->request(params());   // supersedes a request that has not started yet
             ++requests;
             dirty = false;
         }
@@ -308,7 +309,10 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
             settings.ground_window_centre = {ground->centre_x(), ground->centre_z()};
             info.ground_status = ground->status();
         }
-        if (texture_set) texture_set->update(renderer);
+        if (texture_set) {
+            const uint64_t shown = texture_set->update(renderer);
+            if (texture_set->zero_copy()) info.result_id = shown;
+        }
         renderer.end_frame(renderer.headless() && last);
     }
 

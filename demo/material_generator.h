@@ -114,9 +114,10 @@ public:
     void wait_idle();
     // The ntex handle, for the preset and bake helpers (material_files.h).
     NtexGenerator handle() const { return m_generator; }
+    // ntexSetGeneratorParams only (a CUDA texture set's update generates from them).
+    void set_params(const GenerationParams& params);
 
 private:
-    void set_params(const GenerationParams& params);
 
     const MaterialModel& m_model;
     NtexGenerator m_generator = nullptr;

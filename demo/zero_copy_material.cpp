@@ -37,6 +37,12 @@ ZeroCopyMaterial::ZeroCopyMaterial(const MaterialModel& model, const MaterialGen
     ci.ringSize = 2;
     ci.mipLevels = 0;   // the full chain, like the engine's own textures
     check(ntexCreateTextureSet(model.context(), &ci, &m_set), "ntexCreateTextureSet");
+    // A CUDA-backed set has its ready semaphore from the start (a set that fell back to host copies
+    // has none): then each update generates from the current parameters itself.
+    NtexTextureSetImages images{};
+    images.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
+    check(ntexGetTextureSetImages(m_set, &images), "ntexGetTextureSetImages");
+    m_zero_copy = images.readySemaphore != VK_NULL_HANDLE;
 }
 
 ZeroCopyMaterial::~ZeroCopyMaterial() { ntexDestroyTextureSet(m_set); }

@@ -36,7 +36,10 @@ public:
     // frame sample the newest images. Returns the result id they hold (0: none yet: the frame keeps
     // the material's own textures).
     uint64_t update(engine::Renderer& renderer);
-    bool zero_copy() const { return m_zero_copy; }   // CUDA writes the images (no host copy)
+    // CUDA writes the images (no host copy). Then the update itself runs the generator with its
+    // current parameters: set them (MaterialGenerator::set_params) instead of requesting an
+    // asynchronous generation, which would make updates wait for it (NOT_READY).
+    bool zero_copy() const { return m_zero_copy; }
 
 private:
     const MaterialModel& m_model;
