@@ -48,7 +48,7 @@ public:
     NtexContext context() const { return m_context; }
     NtexModel model() const { return m_model; }
     const char* backend_name() const;
-    // "CUDA: NVIDIA H100 ... (CUDA device 0), fp16" / "CPU (oneDNN 2.6.3, 2 threads)".
+    // "CUDA: NVIDIA H100 ... (CUDA device 0), fp16" / "CPU (ntex avx512 kernels, 2 threads)".
     std::string backend_description() const;
     // Why CUDA is not used ("" when it is, or the CPU was asked for).
     std::string backend_note() const;

@@ -6,10 +6,14 @@
 // are counted too, on every thread. Not built under sanitizers (they own malloc themselves).
 // Each allocation is attributed by its call stack: "oneDNN" if any frame lies in libdnnl.so,
 // else "ntex" (our code, libgomp regions we open, libstdc++ on our behalf).
-// oneDNN 2.6 allocates inside every dnnl_primitive_execute (its exec_args_t is a
-// std::unordered_map built per call, a scratchpad grantor is new'd per call, and parallel_nd wraps
-// the kernel in a std::function), which no public API avoids; those are checked to be a constant
-// number per frame and all freed within the frame. Everything else must be zero.
+// Every test runs twice:
+// - ntex's own CPU kernels (the default where the CPU has AVX2+FMA or AVX-512F): zero allocations
+//   per frame in the whole process, oneDNN and the OpenMP runtime included.
+// - oneDNN's kernels (NTEX_CPU_KERNELS=onednn, the fallback on other CPUs): oneDNN 2.6 allocates
+//   inside every dnnl_primitive_execute (its exec_args_t is a std::unordered_map built per call, a
+//   scratchpad grantor is new'd per call, and parallel_nd wraps the kernel in a std::function),
+//   which no public API avoids; those are checked to be a constant number per frame and all freed
+//   within the frame. Everything else must be zero.
 // NTEX_ALLOC_TRACE=1 prints a backtrace of each counted allocation (to find where it comes from).
 #include "test_support.h"
 
@@ -22,6 +26,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <string>
 
 #include <execinfo.h>
 #include <link.h>
@@ -179,9 +184,12 @@ Counts count_allocations(Body&& body) {
     return Counts{g_allocations.load(), g_in_dnnl.load(), g_frees.load()};
 }
 
-class AllocationFree : public ::testing::Test {
+class AllocationFree : public ::testing::TestWithParam<const char*> {
 protected:
+    bool native() const { return std::strcmp(GetParam(), "native") == 0; }
     void SetUp() override {
+        // Read when the context and the generator's plan are built (cpu_kernels.h).
+        ::setenv("NTEX_CPU_KERNELS", GetParam(), 1);
         void* frames[4];
         backtrace(frames, 4);  // loads libgcc's unwinder before any counting
         if (g_dnnl_count == 0) dl_iterate_phdr(find_dnnl, nullptr);
@@ -194,6 +202,12 @@ protected:
         info.headerVersion = NTEX_HEADER_VERSION;
         info.threadCount = 2;
         ASSERT_EQ(ntexCreateContext(&info, &m_context), NTEX_SUCCESS);
+        NtexBackendInfo backend{};
+        backend.sType = NTEX_STRUCTURE_TYPE_BACKEND_INFO;
+        ASSERT_EQ(ntexGetContextBackendInfo(m_context, &backend), NTEX_SUCCESS);
+        const bool runs_native = std::strstr(backend.deviceName, "ntex ") != nullptr;
+        if (native() && !runs_native) GTEST_SKIP() << "this CPU runs oneDNN's kernels: " << backend.deviceName;
+        ASSERT_EQ(runs_native, native()) << backend.deviceName;
         NtexModelLoadInfo load{};
         load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
         std::string p = path.string();
@@ -215,6 +229,7 @@ protected:
         ntexDestroyGenerator(m_generator);
         ntexDestroyModel(m_model);
         ntexDestroyContext(m_context);
+        ::unsetenv("NTEX_CPU_KERNELS");
     }
     void set_params(uint32_t seed, const float* z, float psi) {
         NtexGeneratorParams params{};
@@ -249,45 +264,48 @@ protected:
     std::vector<uint8_t> m_pixels;
 };
 
-// Five frames: no allocation outside oneDNN; oneDNN's per-execute allocations are the same every
-// frame and freed within it.
+// Five frames. With ntex's kernels: no allocation at all. With oneDNN's: none outside oneDNN,
+// and oneDNN's per-execute allocations are the same every frame and freed within it.
 template <typename Frame>
-void expect_allocation_free(Frame&& frame, const char* what) {
+void expect_allocation_free(Frame&& frame, const char* what, bool strict) {
     long dnnl_per_frame = -1;
     for (int i = 0; i < 5; ++i) {
         Counts c = count_allocations([&] { frame(i); });
         EXPECT_EQ(c.ntex(), 0) << what << ", frame " << i << ": heap allocations outside oneDNN (NTEX_ALLOC_TRACE=1 shows where)";
         EXPECT_EQ(c.net(), 0) << what << ", frame " << i << ": allocations not freed within the frame";
+        if (strict) {
+            EXPECT_EQ(c.in_dnnl, 0) << what << ", frame " << i << ": oneDNN allocated, but ntex's kernels should not call it";
+        }
         if (dnnl_per_frame >= 0) {
             EXPECT_EQ(c.in_dnnl, dnnl_per_frame) << what << ", frame " << i << ": oneDNN's count changed";
         }
         dnnl_per_frame = c.in_dnnl;
     }
-    std::printf("[ info ] %s: 0 allocations in ntex, %ld inside oneDNN per frame (all freed within it)\n", what,
-                dnnl_per_frame);
+    std::printf("[ info ] %s (%s kernels): 0 allocations in ntex, %ld inside oneDNN per frame (all freed within it)\n", what,
+                strict ? "ntex" : "oneDNN", dnnl_per_frame);
 }
 
-TEST_F(AllocationFree, SameParams) {
+TEST_P(AllocationFree, SameParams) {
     warm_up();
     expect_allocation_free(
         [&](int) {
             set_params(1, nullptr, 0.8f);
             generate_and_read();
         },
-        "same parameters");
+        "same parameters", native());
 }
 
-TEST_F(AllocationFree, NewSeedEveryFrame) {
+TEST_P(AllocationFree, NewSeedEveryFrame) {
     warm_up();
     expect_allocation_free(
         [&](int i) {
             set_params(static_cast<uint32_t>(2 + i), nullptr, 0.8f);
             generate_and_read();
         },
-        "new seed every frame");
+        "new seed every frame", native());
 }
 
-TEST_F(AllocationFree, NewZAndPsiEveryFrame) {
+TEST_P(AllocationFree, NewZAndPsiEveryFrame) {
     warm_up();
     expect_allocation_free(
         [&](int i) {
@@ -295,12 +313,12 @@ TEST_F(AllocationFree, NewZAndPsiEveryFrame) {
             set_params(1, m_z.data(), 0.5f + 0.1f * static_cast<float>(i));
             generate_and_read();
         },
-        "new z and psi every frame");
+        "new z and psi every frame", native());
 }
 
 // The asynchronous path: the worker thread (started during warm-up) generates into the
 // preallocated back buffer and swaps; requests, waits and reads allocate nothing either.
-TEST_F(AllocationFree, AsyncNewSeedEveryFrame) {
+TEST_P(AllocationFree, AsyncNewSeedEveryFrame) {
     auto async_frame = [&](uint32_t seed) {
         set_params(seed, nullptr, 0.8f);
         ASSERT_EQ(ntexGenerateAsync(m_generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
@@ -317,12 +335,12 @@ TEST_F(AllocationFree, AsyncNewSeedEveryFrame) {
         ASSERT_EQ(ntexReadMaps(m_generator, 1, &map, &image, &id), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     };
     for (uint32_t i = 0; i < 2; ++i) async_frame(1 + i);
-    expect_allocation_free([&](int i) { async_frame(static_cast<uint32_t>(10 + i)); }, "async, new seed every frame");
+    expect_allocation_free([&](int i) { async_frame(static_cast<uint32_t>(10 + i)); }, "async, new seed every frame", native());
 }
 
 // The counter itself works: a generator creation allocates (guards against a silently
 // non-interposed malloc making the tests above pass vacuously).
-TEST_F(AllocationFree, CounterSeesAllocations) {
+TEST_P(AllocationFree, CounterSeesAllocations) {
     Counts n = count_allocations([&] {
         NtexGeneratorCreateInfo create{};
         create.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
@@ -336,6 +354,9 @@ TEST_F(AllocationFree, CounterSeesAllocations) {
     EXPECT_GT(n.ntex(), 0);
     EXPECT_GT(n.in_dnnl, 0) << "no allocation attributed to libdnnl: interposition or attribution is broken";
 }
+
+INSTANTIATE_TEST_SUITE_P(Kernels, AllocationFree, ::testing::Values("native", "onednn"),
+                         [](const auto& p) { return std::string(p.param); });
 
 }  // namespace
 }  // namespace ntex

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The oneDNN plan against the naive reference: circular pad, wrap-around upsample, and whole
-// tiny random models (several op mixes and sizes); recomputation only when inputs change; tileability.
+// The CPU plan (ntex's kernels and oneDNN's) against the naive reference: circular pad, wrap-around
+// upsample, and whole tiny random models (several op mixes and sizes); recomputation only when
+// inputs change; tileability.
 #include "backends/cpu/circular.h"
 #include "backends/cpu/cpu_plan.h"
 #include "core/error.h"
@@ -129,16 +130,20 @@ TEST_P(TinyModelPlan, MatchesNaiveReference) {
     auto model = build(test::make_tiny_model(GetParam().options));
     for (auto [w, h] : {std::pair{16, 16}, std::pair{8, 24}, std::pair{4, 4}, std::pair{32, 12}}) {
         for (int threads : {1, 2}) {
-            GeneratorSettings s;
-            s.threads = threads;
-            TextureGenerator gen(model, w, h, s);
-            for (auto [seed, psi] : {std::pair{3u, 1.0f}, std::pair{4000000000u, 0.7f}}) {
-                gen.set_params(seed, nullptr, psi);
-                gen.generate();
-                Chw ref = test::reference_generate(*model, w, h, seed, latent_from_seed(seed, 8), psi);
-                ASSERT_EQ(gen.output_channels(), ref.c);
-                EXPECT_LT(max_diff(gen.output(), ref), 1e-4) << GetParam().name << " " << w << "x" << h << " seed " << seed
-                                                             << " threads " << threads;
+            for (cpu::CpuKernels kernels : {cpu::CpuKernels::Native, cpu::CpuKernels::OneDnn}) {
+                GeneratorSettings s;
+                s.threads = threads;
+                s.cpu_kernels = kernels;
+                TextureGenerator gen(model, w, h, s);
+                for (auto [seed, psi] : {std::pair{3u, 1.0f}, std::pair{4000000000u, 0.7f}}) {
+                    gen.set_params(seed, nullptr, psi);
+                    gen.generate();
+                    Chw ref = test::reference_generate(*model, w, h, seed, latent_from_seed(seed, 8), psi);
+                    ASSERT_EQ(gen.output_channels(), ref.c);
+                    EXPECT_LT(max_diff(gen.output(), ref), 1e-4) << GetParam().name << " " << w << "x" << h << " seed " << seed
+                                                                 << " threads " << threads << " kernels "
+                                                                 << (kernels == cpu::CpuKernels::Native ? "native" : "oneDNN");
+                }
             }
         }
     }
@@ -298,12 +303,26 @@ TEST(Tileability, ShippedModelSeamLooksLikeInterior) {
 
 TEST(CpuPlanDescribe, ListsFusedPostOps) {
     auto model = build(test::make_tiny_model());
-    cpu::CpuPlan plan(model, 16, 16, 1);
+    cpu::CpuPlan plan(model, 16, 16, 1, cpu::CpuKernels::OneDnn);
+    EXPECT_EQ(plan.kernels_name(), "oneDNN");
     std::string d = plan.describe();
     EXPECT_NE(d.find("resampling_linear"), std::string::npos) << d;
     EXPECT_NE(d.find("post-ops: lrelu"), std::string::npos) << d;
     EXPECT_NE(d.find("linear+output"), std::string::npos) << d;
     EXPECT_NE(d.find("noise + lrelu"), std::string::npos) << d;
+}
+
+TEST(CpuPlanDescribe, NativeFusesEverythingIntoTheConv) {
+    if (cpu::detect_isa() == cpu::CpuIsa::None) GTEST_SKIP() << "this CPU has neither AVX2+FMA nor AVX-512F: ntex's kernels are not used";
+    auto model = build(test::make_tiny_model());
+    cpu::CpuPlan plan(model, 16, 16, 1, cpu::CpuKernels::Native);
+    EXPECT_EQ(plan.kernels_name(), std::string("ntex ") + cpu::isa_name(cpu::detect_isa()));
+    std::string d = plan.describe();
+    EXPECT_NE(d.find("direct conv"), std::string::npos) << d;
+    EXPECT_NE(d.find("bias + noise + lrelu -> halo 1"), std::string::npos) << d;
+    EXPECT_NE(d.find("+ output"), std::string::npos) << d;
+    EXPECT_NE(d.find("ntex bilinear x2"), std::string::npos) << d;
+    EXPECT_EQ(d.find("oneDNN"), std::string::npos) << d;
 }
 
 }  // namespace

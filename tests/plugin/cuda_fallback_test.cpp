@@ -36,7 +36,9 @@ TEST(CudaFallback, SelectDeviceGivesAOneLineReasonWithoutADevice) {
     if (choice.ordinal >= 0) GTEST_SKIP() << "a CUDA device is present: " << choice.name;
     EXPECT_FALSE(choice.reason.empty());
     EXPECT_EQ(choice.reason.find('\n'), std::string::npos) << choice.reason;
-    if (!cuda::built_with_cuda()) EXPECT_EQ(choice.reason, "this library was built without CUDA");
+    if (!cuda::built_with_cuda()) {
+        EXPECT_EQ(choice.reason, "this library was built without CUDA");
+    }
 }
 
 TEST(CudaFallback, SelectDeviceByUnknownUuidGivesAReason) {
@@ -127,7 +129,9 @@ protected:
         info.tilingMode = NTEX_TILING_MODE_TILEABLE;
         NtexGenerator g = nullptr;
         const NtexResult r = ntexCreateGenerator(m_context, &info, &g);
-        if (r != NTEX_SUCCESS) EXPECT_EQ(g, nullptr);
+        if (r != NTEX_SUCCESS) {
+            EXPECT_EQ(g, nullptr);
+        }
         ntexDestroyGenerator(g);
         return r;
     }

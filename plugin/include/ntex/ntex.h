@@ -124,7 +124,8 @@ typedef struct NtexBackendInfo {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_BACKEND_INFO */
     void* pNext;
     NtexBackend backend;          /* CPU or CUDA (AUTO resolved) */
-    char deviceName[256];         /* "NVIDIA H100 80GB HBM3 (CUDA device 0)" or "CPU (oneDNN 2.6.3, 2 threads)" */
+    char deviceName[256];         /* "NVIDIA H100 80GB HBM3 (CUDA device 0)", "CPU (ntex avx512 kernels, 2 threads)"
+                                     or, on CPUs without AVX2+FMA, "CPU (oneDNN 2.6.3, 2 threads)" */
     char fallbackReason[256];     /* "" when CUDA is in use or CPU was asked for; else one line saying why CUDA
                                      is not used ("no CUDA device: ...", "no CUDA device matches the Vulkan
                                      device's UUID ...", "this library was built without CUDA") */

@@ -4,6 +4,8 @@
 // across extern "C".
 #include "api/guard.h"
 #include "api/handles.h"
+#include "backends/cpu/cpu_kernels.h"
+#include "backends/cpu/direct_conv.h"
 #include "backends/cuda/cuda_backend.h"
 #include "core/error.h"
 #include "runtime/hash_noise.h"
@@ -193,8 +195,11 @@ namespace {
 // select_device finds a device (the one whose UUID equals the chained Vulkan device's), else the CPU
 // with the reason logged as a warning; CUDA asked for but unusable fails with that reason.
 void resolve_backend(NtexContext_T& context, int requested) {
-    const std::string cpu_name = ntex::cat("CPU (oneDNN ", dnnl::version()->major, ".", dnnl::version()->minor, ".", dnnl::version()->patch,
-                                           ", ", context.threads, " threads)");
+    // The kernels every CPU generator of this context will run (cpu_kernels.h; the same resolution).
+    const std::string kernels = ntex::cpu::resolve_cpu_kernels(ntex::cpu::CpuKernels::Auto) == ntex::cpu::CpuKernels::Native
+                                    ? ntex::cat("ntex ", ntex::cpu::isa_name(ntex::cpu::detect_isa()), " kernels")
+                                    : ntex::cat("oneDNN ", dnnl::version()->major, ".", dnnl::version()->minor, ".", dnnl::version()->patch);
+    const std::string cpu_name = ntex::cat("CPU (", kernels, ", ", context.threads, " threads)");
     context.backend = NTEX_BACKEND_CPU;
     context.device_name = cpu_name;
     context.fallback_reason.clear();

@@ -69,7 +69,7 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
         m_backend_kind = NTEX_BACKEND_CUDA;
         m_precision = settings.precision;
     } else if (settings.backend == NTEX_BACKEND_CPU) {
-        m_backend = std::make_unique<cpu::CpuPlan>(m_model, plan_width(), plan_height(), m_threads);
+        m_backend = std::make_unique<cpu::CpuPlan>(m_model, plan_width(), plan_height(), m_threads, settings.cpu_kernels);
     } else {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "generator backend ", static_cast<int>(settings.backend), " must be CPU or CUDA (AUTO is resolved by the context)");
     }

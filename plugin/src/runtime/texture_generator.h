@@ -4,6 +4,7 @@
 // (z, psi or direction offsets), noise only when the seed or the origin does.
 #pragma once
 
+#include "backends/cpu/cpu_kernels.h"
 #include "backends/cuda/cuda_backend.h"
 #include "model/model.h"
 #include "runtime/backend.h"
@@ -27,6 +28,7 @@ struct GeneratorSettings {
     NtexBackend backend = NTEX_BACKEND_CPU;  // CPU or CUDA (AUTO is resolved by the context)
     int cuda_device = 0;                     // CUDA: the device ordinal (cuda::select_device)
     cuda::Precision precision = cuda::Precision::Fp32;   // CUDA only; the CPU always computes in FP32
+    cpu::CpuKernels cpu_kernels = cpu::CpuKernels::Auto;  // CPU only: ntex's kernels or oneDNN's (cpu_kernels.h)
 };
 
 // One generation's parameters (views; copied by set_params).

@@ -33,6 +33,22 @@ void circular_pad_nhwc(const float* src, float* dst, int c, int h, int w, int ha
     });
 }
 
+void fill_halo_nhwc(float* buf, int c, int h, int w, int halo) noexcept {
+    if (halo <= 0) return;
+    const std::size_t cs = static_cast<std::size_t>(c);
+    const std::size_t row = static_cast<std::size_t>(w + 2 * halo) * cs;
+    for (int y = halo; y < h + halo; ++y) {
+        float* r = buf + static_cast<std::size_t>(y) * row;
+        std::memcpy(r, r + static_cast<std::size_t>(w) * cs, static_cast<std::size_t>(halo) * cs * sizeof(float));
+        std::memcpy(r + static_cast<std::size_t>(w + halo) * cs, r + static_cast<std::size_t>(halo) * cs,
+                    static_cast<std::size_t>(halo) * cs * sizeof(float));
+    }
+    for (int y = 0; y < halo; ++y) {
+        std::memcpy(buf + static_cast<std::size_t>(y) * row, buf + static_cast<std::size_t>(y + h) * row, row * sizeof(float));
+        std::memcpy(buf + static_cast<std::size_t>(h + halo + y) * row, buf + static_cast<std::size_t>(halo + y) * row, row * sizeof(float));
+    }
+}
+
 void crop_nhwc(const float* src, int src_w, float* dst, int c, int h, int w, int offset) {
     const std::size_t cs = static_cast<std::size_t>(c);
     ntex::parallel_for(h, ntex::use_parallel(cs * static_cast<std::size_t>(w) * static_cast<std::size_t>(h)), [&](int64_t y) {

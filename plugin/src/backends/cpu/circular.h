@@ -11,6 +11,10 @@ namespace ntex::cpu {
 void circular_pad_nhwc(const float* src, float* dst, int c, int h, int w, int halo);
 
 // dst: h x w x c taken from src (src_w wide) starting at (offset, offset).
+// buf: (h + 2 halo) x (w + 2 halo) x c whose h x w interior is written: fills the halo with the
+// interior's wrap-around (halo <= h and halo <= w). Serial: the halo is a thin border.
+void fill_halo_nhwc(float* buf, int c, int h, int w, int halo) noexcept;
+
 void crop_nhwc(const float* src, int src_w, float* dst, int c, int h, int w, int offset);
 
 }  // namespace ntex::cpu

@@ -3,6 +3,7 @@
 #include "backends/cpu/cpu_plan.h"
 
 #include "backends/cpu/circular.h"
+#include "backends/cpu/upsample.h"
 #include "core/parallel.h"
 #include "core/error.h"
 #include "runtime/hash_noise.h"
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include <unistd.h>
@@ -68,12 +70,56 @@ std::size_t CpuPlan::estimate_buffer_bytes(const ModelDescription& d, int width,
     return sizeof(float) * (2 * b.max_dense + b.max_padded + b.max_resampled + b.input + b.noise);
 }
 
-CpuPlan::CpuPlan(std::shared_ptr<const LoadedModel> model, int width, int height, int threads)
-    : m_model(std::move(model)), m_width(width), m_height(height), m_threads(threads),
+namespace {
+
+// Refuse plans that cannot fit in physical memory: the buffers are touched at allocation, and
+// on Linux overcommit would otherwise end in the OOM killer taking down the host application.
+// (TextureGenerator applies its own, usually smaller, budget before this.) The estimate is the
+// oneDNN plan's, an upper bound for the native one.
+void check_fits_in_memory(const ModelDescription& d, int width, int height) {
+    const double bytes = static_cast<double>(CpuPlan::estimate_buffer_bytes(d, width, height));
+    const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
+    if (physical > 0 && bytes > 0.75 * physical) {
+        fail(NTEX_ERROR_OUT_OF_MEMORY, "a ", width, "x", height, " generator needs about ", static_cast<long long>(bytes / 1048576.0),
+             " MiB of buffers, more than 3/4 of this machine's ", static_cast<long long>(physical / 1048576.0), " MiB");
+    }
+}
+
+// The halo op j wants around its input: conv K/2, upsample 1; -1 = dense input.
+int wanted_halo(const ModelDescription& d, std::size_t j) noexcept {
+    if (j >= d.ops.size()) return -1;
+    if (d.ops[j].kind == OpKind::ModConv) return d.ops[j].kernel / 2 > 0 ? d.ops[j].kernel / 2 : -1;
+    if (d.ops[j].kind == OpKind::Upsample) return 1;
+    return -1;
+}
+
+}  // namespace
+
+CpuKernels resolve_cpu_kernels(CpuKernels requested) noexcept {
+    if (requested == CpuKernels::Auto) {
+        const char* env = std::getenv("NTEX_CPU_KERNELS");
+        if (env != nullptr && std::strcmp(env, "onednn") == 0) return CpuKernels::OneDnn;   // getenv: thread-safe while nobody calls setenv
+        requested = CpuKernels::Native;
+    }
+    if (requested == CpuKernels::Native && detect_isa() == CpuIsa::None) return CpuKernels::OneDnn;
+    return requested;
+}
+
+CpuPlan::CpuPlan(std::shared_ptr<const LoadedModel> model, int width, int height, int threads, CpuKernels kernels)
+    : m_model(std::move(model)), m_width(width), m_height(height), m_threads(threads), m_kernels(resolve_cpu_kernels(kernels)),
       m_engine(dnnl::engine::kind::cpu, 0), m_stream(m_engine) {
     // Primitive creation reads the OpenMP thread count to partition work, so it runs under the same setting.
     OmpThreads guard(m_threads);
-    build();
+    if (m_kernels == CpuKernels::Native) {
+        m_isa = detect_isa();
+        build_native();
+    } else {
+        build();
+    }
+}
+
+std::string CpuPlan::kernels_name() const {
+    return m_kernels == CpuKernels::Native ? cat("ntex ", isa_name(m_isa)) : std::string("oneDNN");
 }
 
 int CpuPlan::threads_for(double flops) const noexcept {
@@ -128,17 +174,7 @@ void CpuPlan::build() {
     // Pass 1: sizes of the shared buffers (ping-pong activations, padded input, resample output).
     const BufferSizes sizes = buffer_sizes(d, m_width, m_height);
     const std::size_t max_dense = sizes.max_dense, max_padded = sizes.max_padded, max_resampled = sizes.max_resampled;
-    // Refuse plans that cannot fit in physical memory: the buffers are touched at allocation, and
-    // on Linux overcommit would otherwise end in the OOM killer taking down the host application.
-    // (TextureGenerator applies its own, usually smaller, budget before this.)
-    {
-        const double bytes = static_cast<double>(estimate_buffer_bytes(d, m_width, m_height));
-        const double physical = static_cast<double>(::sysconf(_SC_PHYS_PAGES)) * static_cast<double>(::sysconf(_SC_PAGESIZE));
-        if (physical > 0 && bytes > 0.75 * physical) {
-            fail(NTEX_ERROR_OUT_OF_MEMORY, "a ", m_width, "x", m_height, " generator needs about ", static_cast<long long>(bytes / 1048576.0),
-                 " MiB of buffers, more than 3/4 of this machine's ", static_cast<long long>(physical / 1048576.0), " MiB");
-        }
-    }
+    check_fits_in_memory(d, m_width, m_height);
     float* dense[2] = {alloc(max_dense), alloc(max_dense)};
     float* padded = max_padded ? alloc(max_padded) : nullptr;
     float* resampled = max_resampled ? alloc(max_resampled) : nullptr;
@@ -150,13 +186,7 @@ void CpuPlan::build() {
     int cur_halo = -1;
     int which = 0;
     int c = 0, h = m_grid_h, w = m_grid_w;
-    // The halo op j wants around its input: conv K/2, upsample 1; -1 = dense input.
-    auto wanted_halo = [&](std::size_t j) -> int {
-        if (j >= d.ops.size()) return -1;
-        if (d.ops[j].kind == OpKind::ModConv) return d.ops[j].kernel / 2 > 0 ? d.ops[j].kernel / 2 : -1;
-        if (d.ops[j].kind == OpKind::Upsample) return 1;
-        return -1;
-    };
+    auto wanted_halo = [&](std::size_t j) { return ntex::cpu::wanted_halo(d, j); };
     auto ensure_padded = [&](std::size_t i, int halo) {
         if (cur_halo == halo) return;
         Step pad(StepKind::Pad);
@@ -367,17 +397,157 @@ void CpuPlan::build() {
     m_modulation_scratch.resize(max_in);
 }
 
+void CpuPlan::build_native() {
+    const ModelDescription& d = m_model->description();
+    m_grid_w = m_width / d.cell_size;
+    m_grid_h = m_height / d.cell_size;
+    check_fits_in_memory(d, m_width, m_height);
+    // Two buffers used in turn: every op reads one and writes the other, already with the
+    // wrap-around halo the next op reads (so there are no separate pad, crop or noise passes).
+    // Each tensor is the input of the next op, padded as it wants, so max_padded and max_dense
+    // bound every one of them.
+    const BufferSizes sizes = buffer_sizes(d, m_width, m_height);
+    float* bufs[2] = {alloc(std::max(sizes.max_padded, sizes.max_dense)), alloc(std::max(sizes.max_padded, sizes.max_dense))};
+    int which = 0;   // the buffer the next op writes
+    float* cur = nullptr;
+    int cur_halo = 0;
+    int c = 0, h = m_grid_h, w = m_grid_w;
+    auto halo_for = [&](std::size_t j) { return std::max(0, wanted_halo(d, j)); };
+    auto take = [&]() {
+        float* b = bufs[which];
+        which ^= 1;
+        return b;
+    };
+    auto ensure_halo = [&](std::size_t i, int halo) {
+        if (cur_halo == halo) return;
+        if (cur_halo != 0) fail(NTEX_ERROR_INVALID_MODEL, d.file, ": synthesis.ops[", i, "]: no plan for a halo change from ", cur_halo, " to ", halo);
+        Step pad(StepKind::Pad);
+        pad.src = cur, pad.dst = take(), pad.c = c, pad.h = h, pad.w = w, pad.halo = halo;
+        pad.label = cat("op ", i, ": circular pad ", halo, " (", w, "x", h, "x", c, ")");
+        cur = pad.dst;
+        cur_halo = halo;
+        m_steps.push_back(std::move(pad));
+    };
+    for (std::size_t i = 0; i < d.ops.size(); ++i) {
+        const SynthesisOp& op = d.ops[i];
+        switch (op.kind) {
+            case OpKind::NoiseInput: {
+                c = op.channels;
+                m_input_channels = c;
+                m_input = alloc(static_cast<std::size_t>(c) * static_cast<std::size_t>(h) * static_cast<std::size_t>(w));
+                cur = m_input;
+                cur_halo = 0;
+                break;
+            }
+            case OpKind::Upsample: {
+                ensure_halo(i, 1);
+                Step up(StepKind::NativeUpsample);
+                up.src = cur, up.dst = take(), up.c = c, up.h = h, up.w = w, up.halo = halo_for(i + 1);
+                up.parallel = m_threads > 1 && worth_parallel(static_cast<std::size_t>(c) * 4 * static_cast<std::size_t>(h) * static_cast<std::size_t>(w));
+                up.label = cat("op ", i, " upsample ", w, "x", h, "x", c, ": ntex bilinear x2 (wrap-around", up.halo ? cat(", -> halo ", up.halo) : std::string(), ")");
+                cur = up.dst;
+                cur_halo = up.halo;
+                h *= 2;
+                w *= 2;
+                m_steps.push_back(std::move(up));
+                break;
+            }
+            case OpKind::ModConv: {
+                ensure_halo(i, op.kernel / 2);
+                const bool fuse_output = i + 1 < d.ops.size() && d.ops[i + 1].kind == OpKind::Output;
+                const double flops = 2.0 * op.out * op.in * op.kernel * op.kernel * static_cast<double>(h) * w;
+                Step conv(StepKind::NativeConv);
+                conv.op_index = i;
+                conv.flops = flops;
+                m_arena.push_back(std::make_unique<AlignedBuffer>(static_cast<std::size_t>(op.out) * static_cast<std::size_t>(op.in) *
+                                                                  static_cast<std::size_t>(op.kernel * op.kernel)));
+                conv.user_weights = m_arena.back().get();
+                conv.direct = std::make_unique<DirectConv>(m_isa, op.in, op.out, op.kernel, w, h, m_model->tensor(op.bias).data());
+                conv.packed_weights = alloc(conv.direct->packed_weight_floats());
+                conv.src = cur;
+                conv.dst = take();
+                conv.halo = halo_for(fuse_output ? i + 2 : i + 1);
+                conv.c = op.out, conv.h = h, conv.w = w;
+                conv.parallel = m_threads > 1 && flops >= kSerialFlops;
+                conv.activation = op.activation;
+                if (op.noise) {
+                    m_noise_maps.push_back(NoiseMap{i, w, h, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h))});
+                    conv.noise = m_noise_maps.back().values.data();
+                    conv.noise_strength = &m_model->tensor(op.noise_strength);
+                }
+                if (fuse_output) {
+                    conv.output_op = true;
+                    conv.scale = d.ops[i + 1].scale;
+                    conv.shift = d.ops[i + 1].shift;
+                }
+                conv.label = cat("op ", i, " modconv ", op.in, "->", op.out, " k", op.kernel, " ", w, "x", h, ": ntex ", isa_name(m_isa),
+                                 " direct conv", conv.parallel ? "" : " (1 thread)", ", fused: bias", op.noise ? " + noise" : "", " + ",
+                                 activation_name(op.activation), fuse_output ? " + output" : "",
+                                 conv.halo ? cat(" -> halo ", conv.halo) : std::string());
+                cur = conv.dst;
+                cur_halo = conv.halo;
+                c = op.out;
+                m_steps.push_back(std::move(conv));
+                if (cur_halo > 0) {
+                    Step halo(StepKind::Halo);
+                    halo.data = cur, halo.c = c, halo.h = h, halo.w = w, halo.halo = cur_halo;
+                    halo.label = cat("op ", i, ": wrap-around halo ", cur_halo);
+                    m_steps.push_back(std::move(halo));
+                }
+                if (fuse_output) ++i;   // consumed
+                break;
+            }
+            case OpKind::Output: {
+                // Standalone output op (not right after a conv): in place, on a copy when the
+                // input is the noise input itself (rewritten only by set_seed).
+                if (cur == m_input) {
+                    Step copy(StepKind::Crop);
+                    copy.src = cur, copy.dst = take(), copy.c = c, copy.h = h, copy.w = w, copy.halo = 0, copy.src_w = w;
+                    copy.label = cat("op ", i, ": copy");
+                    cur = copy.dst;
+                    m_steps.push_back(std::move(copy));
+                }
+                Step post(StepKind::Post);
+                post.data = cur;
+                post.c = c;
+                post.h = h;
+                post.w = w;
+                post.pixels = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+                post.output_op = true;
+                post.scale = op.scale;
+                post.shift = op.shift;
+                post.label = cat("op ", i, " output");
+                m_steps.push_back(std::move(post));
+                break;
+            }
+        }
+    }
+    if (cur == nullptr || cur_halo != 0) {
+        fail(NTEX_ERROR_INVALID_MODEL, d.file, ": synthesis.ops: the last op leaves no dense result");
+    }
+    m_output = cur;
+    m_output_channels = c;
+    std::size_t max_in = 0;
+    for (const SynthesisOp& op : d.ops) max_in = std::max(max_in, static_cast<std::size_t>(op.in));
+    m_modulation_scratch.resize(max_in);
+}
+
 void CpuPlan::set_style(const std::vector<float>& w) {
     // Weights are small (at most a few hundred KB): one thread, so no parallel region per reorder.
     OmpThreads guard(1);
     for (Step& s : m_steps) {
+        if (s.kind == StepKind::NativeConv) {
+            modulated_weights_into(*m_model, s.op_index, w.data(), s.user_weights->data(), m_modulation_scratch.data());
+            s.direct->pack_weights(s.user_weights->data(), s.packed_weights);
+            continue;
+        }
         if (s.kind != StepKind::Conv) continue;
         modulated_weights_into(*m_model, s.op_index, w.data(), s.user_weights->data(), m_modulation_scratch.data());
         if (s.needs_reorder) {
             execute(s.reorder, s.reorder_args);
         }
     }
-    m_stream.wait();
+    if (m_kernels == CpuKernels::OneDnn) m_stream.wait();
 }
 
 void CpuPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
@@ -485,6 +655,19 @@ void CpuPlan::run() {
             case StepKind::Crop: crop_nhwc(s.src, s.src_w, s.dst, s.c, s.h, s.w, s.halo); break;
             case StepKind::Resample:
             case StepKind::Conv: execute(s.primitive, s.exec_args); break;
+            case StepKind::NativeConv: {
+                ConvEpilogue e;
+                e.noise = s.noise;
+                e.noise_strength = s.noise_strength ? (*s.noise_strength)[0] : 0.0f;
+                e.activation = s.activation;
+                e.output_op = s.output_op;
+                e.scale = s.scale;
+                e.shift = s.shift;
+                s.direct->run(s.src, s.packed_weights, s.dst, s.halo, e, s.parallel);
+                break;
+            }
+            case StepKind::NativeUpsample: upsample2x_circular(s.src, s.dst, s.c, s.h, s.w, s.halo, s.parallel); break;
+            case StepKind::Halo: fill_halo_nhwc(s.data, s.c, s.h, s.w, s.halo); break;
             case StepKind::Post: {
                 const float strength = s.noise_strength ? (*s.noise_strength)[0] : 0.0f;
                 const std::size_t c = static_cast<std::size_t>(s.c);
@@ -503,11 +686,11 @@ void CpuPlan::run() {
             }
         }
         if (m_profiling) {
-            m_stream.wait();
+            if (m_kernels == CpuKernels::OneDnn) m_stream.wait();
             m_step_samples[index].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         }
     }
-    m_stream.wait();
+    if (m_kernels == CpuKernels::OneDnn) m_stream.wait();
     if (m_profiling) ++m_profiled_runs;
 }
 
@@ -527,7 +710,7 @@ std::string CpuPlan::profile_report() const {
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
         ms[i] = i < m_step_samples.size() ? median(m_step_samples[i]) : 0.0;
         total += ms[i];
-        if (m_steps[i].kind == StepKind::Conv) {
+        if (m_steps[i].kind == StepKind::Conv || m_steps[i].kind == StepKind::NativeConv) {
             conv_ms += ms[i];
             conv_flops += m_steps[i].flops;
             ++convs;
@@ -535,7 +718,7 @@ std::string CpuPlan::profile_report() const {
     }
     auto gflops_per_s = [](double flops, double t_ms) { return t_ms > 0 ? flops / (t_ms * 1e6) : 0.0; };
     auto percent = [total](double t_ms) { return total > 0 ? 100.0 * t_ms / total : 0.0; };
-    std::string s = cat("step  median ms     GFLOP  GFLOP/s  % total  op (median over ", m_profiled_runs, " runs)\n");
+    std::string s = cat("kernels: ", kernels_name(), "\nstep  median ms     GFLOP  GFLOP/s  % total  op (median over ", m_profiled_runs, " runs)\n");
     char buf[256];
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
         const Step& step = m_steps[i];

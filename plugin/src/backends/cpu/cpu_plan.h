@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: MIT
-// CpuPlan: the oneDNN execution plan for one model and one output size, built once.
+// CpuPlan: the CPU execution plan for one model and one output size, built once.
 // Activations are NHWC; each conv reads a halo-padded copy (circular padding) and runs with
-// padding 0; upsample = circular pad 1 -> oneDNN linear resampling x2 -> crop 2.
+// padding 0. Two kernel sets:
+// - native (default where the CPU has AVX2+FMA or AVX-512F): ntex's DirectConv with bias, noise,
+//   activation and output op fused, writing straight into the next op's halo-padded buffer, and
+//   ntex's wrap-around bilinear upsampling; nothing is allocated per frame (direct_conv.h).
+// - oneDNN: convolution primitives with post-ops, upsample = circular pad 1 -> resampling_linear
+//   x2 -> crop 2; oneDNN allocates small bookkeeping blocks inside every execute.
 #pragma once
 
+#include "backends/cpu/cpu_kernels.h"
+#include "backends/cpu/direct_conv.h"
 #include "core/aligned_buffer.h"
 #include "model/model.h"
 #include "runtime/backend.h"
@@ -19,7 +26,11 @@ namespace ntex::cpu {
 
 class CpuPlan final : public GeneratorBackend {
 public:
-    CpuPlan(std::shared_ptr<const LoadedModel> model, int width, int height, int threads);
+    CpuPlan(std::shared_ptr<const LoadedModel> model, int width, int height, int threads,
+            CpuKernels kernels = CpuKernels::Auto);
+
+    // "ntex avx512", "ntex avx2" or "oneDNN": the kernels this plan runs.
+    std::string kernels_name() const;
 
     void set_style(const std::vector<float>& w) override;
     void set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) override;
@@ -47,7 +58,7 @@ public:
     static std::size_t estimate_buffer_bytes(const ModelDescription& d, int width, int height) noexcept;
 
 private:
-    enum class StepKind { Pad, Resample, Crop, Conv, Post };
+    enum class StepKind { Pad, Resample, Crop, Conv, Post, NativeConv, NativeUpsample, Halo };
 
     struct Step {
         explicit Step(StepKind k) : kind(k) {}
@@ -68,6 +79,10 @@ private:
         bool needs_reorder = false;
         dnnl::reorder reorder;
         std::vector<dnnl_exec_arg_t> reorder_args;
+        // NativeConv (src/dst above; dst written with a `halo`-wide border left to a Halo step)
+        std::unique_ptr<DirectConv> direct;
+        float* packed_weights = nullptr;
+        bool parallel = false;
         // Post: y = act(y + strength * n) [then clamp(y * scale + shift, 0, 1)]
         float* data = nullptr;
         std::size_t pixels = 0;
@@ -90,7 +105,8 @@ private:
     static constexpr double kSerialFlops = 40e6;
     int threads_for(double flops) const noexcept;
     float* alloc(std::size_t count);
-    void build();
+    void build();          // oneDNN kernels
+    void build_native();   // ntex kernels
     // Adds a user-mode scratchpad argument for a primitive whose descriptor asks for one; the
     // memory is bound to the shared planned buffer once every primitive is created.
     void add_scratchpad(const dnnl::memory::desc& scratchpad_md, std::unordered_map<int, dnnl::memory>& args);
@@ -101,6 +117,8 @@ private:
     int m_width;
     int m_height;
     int m_threads;
+    CpuKernels m_kernels;
+    CpuIsa m_isa = CpuIsa::None;
     dnnl::engine m_engine;
     dnnl::stream m_stream;
     std::vector<std::unique_ptr<AlignedBuffer>> m_arena;
