@@ -5,7 +5,9 @@
 # per size: both medians, torch/ntex, ntex GFLOP/s and its fraction of the sgemm rate (whole generation),
 # and the convolutions alone (`ntex profile`: the sum of the conv steps' median times, same threads) with
 # their fraction of the sgemm rate; then the peak RSS of a process generating 1024^2 (`ntex generate`),
-# and markdown rows for docs/benchmarks.md.
+# and markdown rows for docs/benchmarks.md. ntex runs twice in the same run: with its own kernels
+# (the default) and with oneDNN's (NTEX_CPU_KERNELS=onednn, the fallback on CPUs without AVX2),
+# so the kernels' ratio is measured against oneDNN on the same machine state.
 # Environment: NTEX_BENCH_THREADS (default 2), NTEX_BENCH_BUILD_DIR (default build-bench),
 # OMP_WAIT_POLICY (passed through to both; unset by default).
 set -euo pipefail
@@ -22,6 +24,8 @@ cmake --build "$build" -j2 --target ntex_bench ntex_cli
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 NTEX_BENCH_THREADS=$threads "$build/tests/benchmarks/ntex_bench" \
   --benchmark_out="$out/ntex.json" --benchmark_out_format=json
+NTEX_CPU_KERNELS=onednn NTEX_BENCH_THREADS=$threads "$build/tests/benchmarks/ntex_bench" \
+  --benchmark_filter='BM_Generate' --benchmark_out="$out/onednn.json" --benchmark_out_format=json
 torch_log="$out/torch.txt"
 : > "$torch_log"
 for size in 128 256 512 1024; do
@@ -40,12 +44,16 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 import json, os, re, resource, subprocess, sys, datetime
 bench, torch_log, threads, load_before, load_after, cli, out = sys.argv[1:8]
 data = json.load(open(bench))
-med = {}
-for b in data["benchmarks"]:
-    if b.get("aggregate_name") == "median":
-        name = b["run_name"].split("/")[0] + "/" + b["run_name"].split("/")[1]
-        scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6, "s": 1e3}[b.get("time_unit", "ms")]
-        med[name] = b["real_time"] * scale
+def medians(benchmarks):
+    result = {}
+    for b in benchmarks:
+        if b.get("aggregate_name") == "median":
+            name = b["run_name"].split("/")[0] + "/" + b["run_name"].split("/")[1]
+            scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6, "s": 1e3}[b.get("time_unit", "ms")]
+            result[name] = b["real_time"] * scale
+    return result
+med = medians(data["benchmarks"])
+med_onednn = medians(json.load(open(os.path.join(out, "onednn.json")))["benchmarks"])
 gflops = {}
 for b in data["benchmarks"]:
     if b.get("aggregate_name") == "median" and "GFLOP/s" in b:
@@ -87,11 +95,13 @@ for s in (128, 256, 512, 1024):
         print(f"size={s} conv_only_ms={cms:.2f} conv_gflops={cg:.1f} conv_fraction_of_sgemm={cg / peak:.2f}  (ntex profile, sum of conv step medians)")
     else:
         print(f"size={s} conv_only: missing numbers")
+    o = med_onednn.get(f"BM_Generate/{s}")
+    print(f"size={s} onednn_kernels_ms={o:.2f} ntex_kernels_ms={n:.2f} onednn/ntex={o / n:.2f}x" if (o and n) else f"size={s} onednn kernels: missing numbers")
 # Peak memory of a process that loads the model and generates one 1024^2 texture.
 subprocess.run([cli, "generate", "--model", "models/albedo_v1.json", "--seed", "1", "--size", "1024", "--threads", threads,
                 "--out", os.path.join(out, "peak.png")], check=True, capture_output=True)
 peak_rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-print(f"peak_rss_1024_mib={peak_rss_mib:.0f}  (whole process: model, oneDNN JIT code, plan buffers, PNG)")
+print(f"peak_rss_1024_mib={peak_rss_mib:.0f}  (whole process: model, plan buffers, PNG)")
 for k in sorted(med):
     print(f"ntex_ms_median[{k}]={med[k]:.3f}")
 print(f"ntex_ms_median={ntex_ms:.3f}" if ntex_ms else "ntex_ms_median=n/a")
@@ -117,6 +127,12 @@ for s in (128, 256, 512, 1024):
     cells.append(f"{n:.1f} / {t:.1f} = {t / n:.2f}x, {g:.0f} GF/s ({g / peak:.0%})" if (n and t and g and peak) else "n/a")
 print(f"| {date} | {cpu}, {os.cpu_count()} cores | {threads} | {policy} | {peak:.0f} | " + " | ".join(cells) +
       f" | {peak_rss_mib:.0f} MiB | {load_before} / {load_after} |" if peak else "(sgemm number missing)")
+print("per-size row, ntex kernels vs oneDNN kernels, for docs/benchmarks.md:")
+cells = []
+for s in (128, 256, 512, 1024):
+    n, o = med.get(f"BM_Generate/{s}"), med_onednn.get(f"BM_Generate/{s}")
+    cells.append(f"{n:.1f} / {o:.1f} = {o / n:.2f}x" if (n and o) else "n/a")
+print(f"| {date} | {cpu}, {os.cpu_count()} cores | {threads} | {policy} | " + " | ".join(cells) + f" | {load_before} / {load_after} |")
 print("per-size row with convolutions only, for docs/benchmarks.md:")
 cells = []
 for s in (128, 256, 512, 1024):

@@ -58,7 +58,7 @@ typedef enum NtexStructureType {
 
 typedef enum NtexBackend {
     NTEX_BACKEND_AUTO = 0,  /* the fastest available: CUDA where usable, else CPU */
-    NTEX_BACKEND_CPU = 1,   /* oneDNN; always available; the reference */
+    NTEX_BACKEND_CPU = 1,   /* ntex AVX-512/AVX2 kernels (oneDNN on other CPUs); always available; the reference */
     NTEX_BACKEND_CUDA = 2   /* cuDNN + CUDA kernels on an NVIDIA GPU; with a Vulkan device (ntex_vulkan.h), the
                                CUDA device whose UUID equals the VkPhysicalDevice's deviceUUID */
 } NtexBackend;
