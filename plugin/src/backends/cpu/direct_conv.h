@@ -32,7 +32,8 @@ namespace ntex::cpu {
 
 enum class CpuIsa { None, Avx2, Avx512 };
 
-// The best ISA this CPU and build support for DirectConv (None: use oneDNN).
+// The best ISA this CPU supports for DirectConv (None: use oneDNN). The environment variable
+// NTEX_CPU_ISA=avx2 caps it at AVX2 (benchmarks of what AVX2-only CPUs run). Thread-safe.
 CpuIsa detect_isa() noexcept;
 const char* isa_name(CpuIsa isa) noexcept;
 
