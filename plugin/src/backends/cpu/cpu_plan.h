@@ -52,9 +52,10 @@ public:
     std::string profile_report() const override;
     // Bytes this plan holds for activations, noise maps, weights and the scratchpad (all planned at build).
     std::size_t planned_bytes() const noexcept;
-    // Bytes of the activation, input and noise buffers a width x height plan would allocate,
+    // Bytes of the activation, input and noise buffers a width x height oneDNN plan would allocate,
     // computed from the op list alone (before anything is allocated; weights and oneDNN's
-    // scratchpad, small next to these, are left out).
+    // scratchpad, small next to these, are left out). An upper bound for the native plan, which
+    // needs about half (two alternating padded buffers instead of four).
     static std::size_t estimate_buffer_bytes(const ModelDescription& d, int width, int height) noexcept;
 
 private:
