@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `ntex`: command-line tool. info <model.json> | check-golden <model.json> <fixture> |
 // generate --model M --seed S --size W[xH] --psi P --out base.png [--tiling infinite --origin X,Y
-// --direction I=A] (one PNG per map: base_albedo.png, base_normal.png, ...) | profile --model M
+// --direction I=A] [--profile] (one PNG per map: base_albedo.png, base_normal.png, ...; --profile then
+// prints the per-layer profile at that size) | profile --model M
 #include "backends/cuda/cuda_backend.h"
 #include "core/error.h"
 #include "model/golden_fixture.h"
@@ -114,7 +115,7 @@ NtexPrecision parse_precision(const std::string& s) {
     ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--precision '", s, "': expected fp16 or fp32");
 }
 
-int cmd_profile(const std::string& model_path, int size, int threads, int runs, const std::string& backend_name,
+int cmd_profile(const std::string& model_path, int width, int height, int threads, int runs, const std::string& backend_name,
                 const std::string& precision_name) {
     auto model = ntex::LoadedModel::load(model_path);
     ntex::GeneratorSettings settings;
@@ -136,7 +137,7 @@ int cmd_profile(const std::string& model_path, int size, int threads, int runs, 
             std::fprintf(stderr, "ntex: CUDA backend not used (%s); profiling the CPU\n", choice.reason.c_str());
         }
     }
-    ntex::TextureGenerator gen(model, size, size, settings);
+    ntex::TextureGenerator gen(model, width, height, settings);
     gen.set_params(1, nullptr, 1.0f);
     gen.generate();
     gen.backend().set_profiling(true);
@@ -144,7 +145,7 @@ int cmd_profile(const std::string& model_path, int size, int threads, int runs, 
     const bool cuda = settings.backend == NTEX_BACKEND_CUDA;
     std::printf("backend: %s, device: %s, precision: %s\n", cuda ? "cuda" : "cpu", device.c_str(),
                 cuda ? ntex::cuda::precision_name(settings.precision) : "fp32");
-    std::printf("%s %dx%d, %d threads, mean over %d runs:\n%s", model->description().name.c_str(), size, size, threads, runs,
+    std::printf("%s %dx%d, %d threads, %d runs:\n%s", model->description().name.c_str(), width, height, threads, runs,
                 gen.backend().profile_report().c_str());
     return 0;
 }
@@ -153,6 +154,7 @@ struct GenerateOptions {
     std::string model, size = "256", out, tiling = "tileable", origin = "0,0", preset, backend = "auto", precision = "default";
     uint32_t seed = 0, threads = 0, map = kAllMaps;
     float psi = 1.0f;
+    bool profile = false;   // generate --profile: then print the per-layer profile at this size
     std::vector<std::string> directions;   // "i=a"
     bool backend_explicit = false;         // --backend given: report a CUDA fallback on stderr
 };
@@ -251,6 +253,11 @@ int cmd_generate(const GenerateOptions& o) {
         std::printf("wrote %s (%s, %ux%u, seed %u, psi %g, %s at %d,%d)\n", path.c_str(), info.mapNames[map], w, h, o.seed,
                     static_cast<double>(o.psi), o.tiling.c_str(), params.origin_x, params.origin_y);
     }
+    if (o.profile) {
+        // The same model, size, threads and backend, timed step by step (median of 10 runs).
+        const int threads = o.threads > 0 ? static_cast<int>(o.threads) : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        return cmd_profile(o.model, static_cast<int>(w), static_cast<int>(h), threads, 10, o.backend, o.precision);
+    }
     return 0;
 }
 
@@ -285,6 +292,7 @@ int main(int argc, char** argv) {
     gen->add_option("--map", g.map, "write only this map index, to --out exactly");
     gen->add_option("--tiling", g.tiling, "tileable (default) or infinite");
     gen->add_option("--origin", g.origin, "X,Y: the region's corner on the infinite plane (multiples of the cell size)");
+    gen->add_flag("--profile", g.profile, "then print each layer's time and GFLOP/s at this size (as `ntex profile`)");
     gen->add_option("--direction", g.directions, "INDEX=OFFSET: move along latent direction INDEX by OFFSET sigmas (repeatable)");
 
     // bake: the artist's export: every map of a preset (or a seed) at any size, as PNG files with
@@ -321,7 +329,7 @@ int main(int argc, char** argv) {
             int threads = golden_threads > 0 ? golden_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
             return cmd_check_golden(golden_model, golden_fixture, threads);
         }
-        if (*prof) return cmd_profile(prof_model, prof_size, std::max(1, prof_threads), std::max(1, prof_runs), prof_backend, prof_precision);
+        if (*prof) return cmd_profile(prof_model, prof_size, prof_size, std::max(1, prof_threads), std::max(1, prof_runs), prof_backend, prof_precision);
         g.backend_explicit = gen_backend->count() > 0;
         b.backend_explicit = bake_backend->count() > 0;
         if (*gen) return cmd_generate(g);
