@@ -469,16 +469,16 @@ void CpuPlan::build_native() {
                 conv.halo = halo_for(fuse_output ? i + 2 : i + 1);
                 conv.c = op.out, conv.h = h, conv.w = w;
                 conv.parallel = m_threads > 1 && flops >= kSerialFlops;
-                conv.activation = op.activation;
+                conv.epilogue.activation = op.activation;
                 if (op.noise) {
                     m_noise_maps.push_back(NoiseMap{i, w, h, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h))});
-                    conv.noise = m_noise_maps.back().values.data();
-                    conv.noise_strength = &m_model->tensor(op.noise_strength);
+                    conv.epilogue.noise = m_noise_maps.back().values.data();
+                    conv.epilogue.noise_strength = m_model->tensor(op.noise_strength)[0];
                 }
                 if (fuse_output) {
-                    conv.output_op = true;
-                    conv.scale = d.ops[i + 1].scale;
-                    conv.shift = d.ops[i + 1].shift;
+                    conv.epilogue.output_op = true;
+                    conv.epilogue.scale = d.ops[i + 1].scale;
+                    conv.epilogue.shift = d.ops[i + 1].shift;
                 }
                 conv.label = cat("op ", i, " modconv ", op.in, "->", op.out, " k", op.kernel, " ", w, "x", h, ": ntex ", isa_name(m_isa),
                                  " direct conv", conv.parallel ? "" : " (1 thread)", ", fused: bias", op.noise ? " + noise" : "", " + ",
@@ -655,17 +655,7 @@ void CpuPlan::run() {
             case StepKind::Crop: crop_nhwc(s.src, s.src_w, s.dst, s.c, s.h, s.w, s.halo); break;
             case StepKind::Resample:
             case StepKind::Conv: execute(s.primitive, s.exec_args); break;
-            case StepKind::NativeConv: {
-                ConvEpilogue e;
-                e.noise = s.noise;
-                e.noise_strength = s.noise_strength ? (*s.noise_strength)[0] : 0.0f;
-                e.activation = s.activation;
-                e.output_op = s.output_op;
-                e.scale = s.scale;
-                e.shift = s.shift;
-                s.direct->run(s.src, s.packed_weights, s.dst, s.halo, e, s.parallel);
-                break;
-            }
+            case StepKind::NativeConv: s.direct->run(s.src, s.packed_weights, s.dst, s.halo, s.epilogue, s.parallel); break;
             case StepKind::NativeUpsample: upsample2x_circular(s.src, s.dst, s.c, s.h, s.w, s.halo, s.parallel); break;
             case StepKind::Halo: fill_halo_nhwc(s.data, s.c, s.h, s.w, s.halo); break;
             case StepKind::Post: {

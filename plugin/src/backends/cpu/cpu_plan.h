@@ -83,6 +83,7 @@ private:
         // NativeConv (src/dst above; dst written with a `halo`-wide border left to a Halo step)
         std::unique_ptr<DirectConv> direct;
         float* packed_weights = nullptr;
+        ConvEpilogue epilogue;   // fixed at build (the model is immutable)
         bool parallel = false;
         // Post: y = act(y + strength * n) [then clamp(y * scale + shift, 0, 1)]
         float* data = nullptr;
