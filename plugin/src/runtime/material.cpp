@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/wrap.h"
 
 #include <algorithm>
 #include <cmath>
@@ -20,13 +21,6 @@ MaterialLayout make_material_layout(const ModelDescription& d) {
     }
     return layout;
 }
-
-namespace {
-inline int wrap(int v, int n) noexcept {
-    int r = v % n;
-    return r < 0 ? r + n : r;
-}
-}  // namespace
 
 void derive_normals(const float* src, int src_w, int src_h, int src_channels, int channel, float lo, float inv, int ox, int oy,
                     int w, float scale, float* dst, std::size_t dst_stride, int row_begin, int row_end) noexcept {

@@ -3,17 +3,11 @@
 #include "backends/cpu/circular.h"
 
 #include "core/parallel.h"
+#include "core/wrap.h"
 
 #include <cstring>
 
 namespace ntex::cpu {
-
-namespace {
-inline int wrap(int v, int n) noexcept {
-    int r = v % n;
-    return r < 0 ? r + n : r;
-}
-}  // namespace
 
 void circular_pad_nhwc(const float* src, float* dst, int c, int h, int w, int halo) {
     const int pw = w + 2 * halo;

@@ -6,6 +6,7 @@
 #include "backends/cpu/upsample.h"
 #include "core/parallel.h"
 #include "core/error.h"
+#include "core/wrap.h"
 #include "runtime/hash_noise.h"
 #include "runtime/style.h"
 
@@ -577,11 +578,6 @@ void CpuPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
 }
 
 namespace {
-
-inline int wrap(int v, int n) noexcept {
-    int r = v % n;
-    return r < 0 ? r + n : r;
-}
 
 // y = act(y + strength * n[pixel]) [then clamp(y * scale + shift, 0, 1)], read from `data`
 // (dense h x w x c) and written to `out`: in place, or into a buffer with a `halo`-wide

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "backends/cpu/upsample.h"
 
+#include "core/wrap.h"
+
 #include <cstddef>
 
 namespace ntex::cpu {
@@ -14,8 +16,7 @@ struct Tap {
 
 // Output coordinate `o` of a padded output (halo `halo`) over a source of n pixels.
 inline Tap tap(int o, int n, int halo) noexcept {
-    int l = (o - halo) % (2 * n);
-    if (l < 0) l += 2 * n;
+    const int l = wrap(o - halo, 2 * n);
     const int i = l / 2;
     // Source index i lives at i + 1 in the padded source.
     if (l % 2 == 0) return Tap{i, i + 1, 0.25f, 0.75f};
