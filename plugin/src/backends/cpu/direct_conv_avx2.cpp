@@ -22,25 +22,17 @@ struct V {
     static T mul(T a, T b) { return _mm256_mul_ps(a, b); }
     static T max(T a, T b) { return _mm256_max_ps(a, b); }
     static T min(T a, T b) { return _mm256_min_ps(a, b); }
-    // tanh: as in direct_conv_avx512.cpp (Cephes expf), with 2^n built in the exponent bits.
-    static T tanh(T x) {
-        const T sign_mask = set1(-0.0f);
-        const T a = _mm256_andnot_ps(sign_mask, x);
-        T y = max(mul(a, set1(-2.0f)), set1(-87.0f));
-        const T n = _mm256_round_ps(mul(y, set1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        y = _mm256_fnmadd_ps(n, set1(0.693359375f), y);
-        y = _mm256_fnmadd_ps(n, set1(-2.12194440e-4f), y);
-        T p = set1(1.9875691500e-4f);
-        p = fmadd(p, y, set1(1.3981999507e-3f));
-        p = fmadd(p, y, set1(8.3334519073e-3f));
-        p = fmadd(p, y, set1(4.1665795894e-2f));
-        p = fmadd(p, y, set1(1.6666665459e-1f));
-        p = fmadd(p, y, set1(5.0000001201e-1f));
+    // For vector_tanh (direct_conv_kernel.inl).
+    static T abs(T x) { return _mm256_andnot_ps(set1(-0.0f), x); }
+    static T round_nearest(T x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+    static T fnmadd(T a, T b, T c) { return _mm256_fnmadd_ps(a, b, c); }
+    static T sub(T a, T b) { return _mm256_sub_ps(a, b); }
+    static T div(T a, T b) { return _mm256_div_ps(a, b); }
+    static T scale_pow2(T x, T n) {   // x * 2^n, n integral in [-126, 127]: 2^n built in the exponent bits
         const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-        const T e = mul(fmadd(p, mul(y, y), add(y, set1(1.0f))), _mm256_castsi256_ps(bits));
-        const T r = _mm256_div_ps(_mm256_sub_ps(set1(1.0f), e), add(set1(1.0f), e));
-        return _mm256_or_ps(r, _mm256_and_ps(x, sign_mask));
+        return mul(x, _mm256_castsi256_ps(bits));
     }
+    static T copy_sign(T magnitude, T sign) { return _mm256_or_ps(magnitude, _mm256_and_ps(sign, set1(-0.0f))); }
     static void store(float* p, T v) { _mm256_storeu_ps(p, v); }
     static void store_n(float* p, T v, int n) {
         const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));

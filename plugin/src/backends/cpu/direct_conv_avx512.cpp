@@ -22,25 +22,16 @@ struct V {
     static T mul(T a, T b) { return _mm512_mul_ps(a, b); }
     static T max(T a, T b) { return _mm512_max_ps(a, b); }
     static T min(T a, T b) { return _mm512_min_ps(a, b); }
-    // tanh(x) = sign(x) (1 - e) / (1 + e), e = exp(-2|x|): the exponential is Cephes' expf
-    // (Moshier, "Methods and Programs for Mathematical Functions", 1989: Cody-Waite reduction by
-    // ln 2, degree-6 polynomial), about 2 ulp; the quotient keeps the absolute error near 1e-7.
-    static T tanh(T x) {
-        const T a = _mm512_abs_ps(x);
-        T y = max(mul(a, set1(-2.0f)), set1(-87.0f));
-        const T n = _mm512_roundscale_ps(mul(y, set1(1.44269504088896341f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        y = _mm512_fnmadd_ps(n, set1(0.693359375f), y);
-        y = _mm512_fnmadd_ps(n, set1(-2.12194440e-4f), y);
-        T p = set1(1.9875691500e-4f);
-        p = fmadd(p, y, set1(1.3981999507e-3f));
-        p = fmadd(p, y, set1(8.3334519073e-3f));
-        p = fmadd(p, y, set1(4.1665795894e-2f));
-        p = fmadd(p, y, set1(1.6666665459e-1f));
-        p = fmadd(p, y, set1(5.0000001201e-1f));
-        const T e = _mm512_scalef_ps(fmadd(p, mul(y, y), add(y, set1(1.0f))), n);
-        const T r = _mm512_div_ps(_mm512_sub_ps(set1(1.0f), e), add(set1(1.0f), e));
-        const __m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(static_cast<int>(0x80000000u)));
-        return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(r), sign));
+    // For vector_tanh (direct_conv_kernel.inl).
+    static T abs(T x) { return _mm512_abs_ps(x); }
+    static T round_nearest(T x) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+    static T fnmadd(T a, T b, T c) { return _mm512_fnmadd_ps(a, b, c); }
+    static T sub(T a, T b) { return _mm512_sub_ps(a, b); }
+    static T div(T a, T b) { return _mm512_div_ps(a, b); }
+    static T scale_pow2(T x, T n) { return _mm512_scalef_ps(x, n); }   // x * 2^n, n integral
+    static T copy_sign(T magnitude, T sign) {
+        const __m512i s = _mm512_and_si512(_mm512_castps_si512(sign), _mm512_set1_epi32(static_cast<int>(0x80000000u)));
+        return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(magnitude), s));
     }
     static void store(float* p, T v) { _mm512_storeu_ps(p, v); }
     static void store_n(float* p, T v, int n) { _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), v); }

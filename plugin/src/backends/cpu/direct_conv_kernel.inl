@@ -15,6 +15,26 @@ using BlockFn = void (*)(const ntex::cpu::ConvRowArgs&, const float*, const floa
 
 inline int imin(int a, int b) { return a < b ? a : b; }
 
+// tanh(x) = sign(x) (1 - e) / (1 + e), e = exp(-2|x|). The exponential is Cephes' expf (Moshier,
+// "Methods and Programs for Mathematical Functions", 1989: Cody-Waite reduction by ln 2, degree-6
+// polynomial), about 2 ulp; the quotient keeps the absolute error near 1e-7. -2|x| is clamped at
+// -87 so 2^n stays a normal float.
+inline typename V::T vector_tanh(typename V::T x) {
+    typename V::T y = V::max(V::mul(V::abs(x), V::set1(-2.0f)), V::set1(-87.0f));
+    const typename V::T n = V::round_nearest(V::mul(y, V::set1(1.44269504088896341f)));
+    y = V::fnmadd(n, V::set1(0.693359375f), y);
+    y = V::fnmadd(n, V::set1(-2.12194440e-4f), y);
+    typename V::T p = V::set1(1.9875691500e-4f);
+    p = V::fmadd(p, y, V::set1(1.3981999507e-3f));
+    p = V::fmadd(p, y, V::set1(8.3334519073e-3f));
+    p = V::fmadd(p, y, V::set1(4.1665795894e-2f));
+    p = V::fmadd(p, y, V::set1(1.6666665459e-1f));
+    p = V::fmadd(p, y, V::set1(5.0000001201e-1f));
+    const typename V::T one = V::set1(1.0f);
+    const typename V::T e = V::scale_pow2(V::fmadd(p, V::mul(y, y), V::add(y, one)), n);
+    return V::copy_sign(V::div(V::sub(one, e), V::add(one, e)), x);
+}
+
 // One block: NP output pixels starting at `src` (the padded input at the block's first output
 // pixel, top-left tap) x NV vectors of output channels. CIN > 0: the input channel count known at
 // compile time (pixel offsets become immediate displacements); 0: a.in at run time.
@@ -65,7 +85,7 @@ void block(const ntex::cpu::ConvRowArgs& a, const float* src, const float* weigh
         for (int v = 0; v < NV; ++v) {
             typename V::T x = V::add(V::add(acc[p][v], bv[v]), nz);
             if (e.activation == ntex::Activation::LRelu) x = V::max(x, V::mul(x, slope));
-            if (e.activation == ntex::Activation::Tanh) x = V::tanh(x);
+            if (e.activation == ntex::Activation::Tanh) x = vector_tanh(x);
             if (e.output_op) x = V::min(V::max(V::fmadd(x, scale, shift), zero), one);
             if (v == NV - 1 && valid_last < L) V::store_n(out + v * L, x, valid_last);
             else V::store(out + v * L, x);
