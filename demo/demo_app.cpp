@@ -9,6 +9,7 @@
 
 #include "infinite_ground.h"
 #include "latent_path.h"
+#include "material_controls.h"
 #include "material_generator.h"
 #include "zero_copy_material.h"
 
@@ -49,6 +50,8 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     // The model first: a missing or corrupt model fails before any window or file appears.
     auto model = std::make_unique<MaterialModel>(o.model, o.backend, o.precision);
     const NtexModelInfo mi = model->info();   // a copy: a backend switch replaces the model object
+    const NtexModelConditioningInfo ci = model->conditioning();
+    Conditioning conditioning = conditioning_from_options(o, ci, mi.name);   // bad names fail here, before any window
 
     engine::RendererCreateInfo ri;
     ri.headless = o.headless;
@@ -106,13 +109,18 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         controls.psi = p.psi;
         z = p.z;
         for (uint32_t i = 0; i < direction_count && i < p.directions.size(); ++i) controls.directions[i] = p.directions[i];
+        conditioning = p.conditioning;
         show_latent(z, controls);
     };
     if (!o.preset.empty()) {
-        apply_params(load_preset(*model, o.preset));   // errors end the demo with one line (main)
+        apply_params(load_preset(*model, o.preset, o.size));   // errors end the demo with one line (main)
         std::printf("ntex_demo: loaded preset %s\n", o.preset.c_str());
     }
     show_latent(z, controls);
+    if (has_conditioning(ci)) {
+        std::printf("ntex_demo: conditional model: %u categories, %s; %s\n", ci.categoryCount,
+                    ci.layoutChannels > 0 ? "layouts" : "no layouts", describe(ci, conditioning).c_str());
+    }
 
     engine::OverlayInfo info;
     info.device = renderer.context().device_name();
@@ -129,6 +137,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         p.z = z;
         p.psi = controls.psi;
         p.directions.assign(controls.directions.begin(), controls.directions.begin() + direction_count);
+        p.conditioning = conditioning;
         return p;
     };
 
@@ -205,6 +214,13 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
             std::fflush(stdout);
         }
         if (pending_size != 0) {
+            // An explicit layout period must divide the new size (else it would not tile): fall back
+            // to the texture's size.
+            if ((conditioning.period_width != 0 && pending_size % conditioning.period_width != 0) ||
+                (conditioning.period_height != 0 && pending_size % conditioning.period_height != 0)) {
+                conditioning.period_width = conditioning.period_height = 0;
+                std::printf("ntex_demo: the layout period does not divide %u: using the texture's size\n", pending_size);
+            }
             renderer.wait_idle();
             texture_set.reset();
             generator.reset();   // waits for its running generation
@@ -232,7 +248,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         info.generating = generator->busy();
 
         const engine::OverlayActions a = renderer.overlay().draw_panel(controls, settings, info);
-        bool user_change = false;
+        bool user_change = draw_material_controls(model->conditioning(), conditioning);   // appended to the same panel
         // Applied at the start of the next frame: this frame's command buffer may already
         // reference the current textures (an upload).
         if (a.resolution_changed) pending_size = static_cast<uint32_t>(controls.resolution);
@@ -257,11 +273,11 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         if (a.save_preset || a.load_preset || a.bake) {
             try {
                 if (a.save_preset) {
-                    save_preset(*model, params(), controls.preset_path.data());
+                    save_preset(*model, params(), controls.preset_path.data(), generator->width());
                     info.file_status = std::string("saved ") + controls.preset_path.data();
                 }
                 if (a.load_preset) {
-                    apply_params(load_preset(*model, controls.preset_path.data()));
+                    apply_params(load_preset(*model, controls.preset_path.data(), generator->width()));
                     animation_base = controls.seed;
                     user_change = true;
                     info.file_status = std::string("loaded ") + controls.preset_path.data();
@@ -317,7 +333,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     }
 
     if (!o.save_preset.empty()) {
-        save_preset(*model, params(), o.save_preset);
+        save_preset(*model, params(), o.save_preset, generator->width());
         std::printf("ntex_demo: saved preset %s\n", o.save_preset.c_str());
     }
     if (!o.bake.empty()) {

@@ -3,6 +3,8 @@
 // fill the overlay's controls after ntexLoadPreset has validated the file.
 #include "material_files.h"
 
+#include "material_controls.h"
+
 #include <engine/png_writer.h>
 
 #include <nlohmann/json.hpp>
@@ -19,17 +21,44 @@ void check(NtexResult r, const std::string& what) {
     throw NtexFailure(what + ": " + (message && *message ? message : ntexResultToString(r)));
 }
 
+// Reads the preset's "category" and "layout" (format version 2) into the demo's values; the file
+// was validated by ntexLoadPreset, so only the names need resolving.
+Conditioning read_conditioning(const MaterialModel& model, const nlohmann::json& j, const std::string& path) {
+    Conditioning c;
+    if (j.contains("category")) {
+        c.category = category_index(model.conditioning(), j["category"].get<std::string>(), model.info().name, path + ": category");
+    }
+    if (!j.contains("layout")) return c;
+    const nlohmann::json& l = j["layout"];
+    if (!pattern_from_name(l.at("pattern").get<std::string>(), &c.pattern)) {
+        throw NtexFailure("loading preset " + path + ": layout pattern '" + l["pattern"].get<std::string>() + "' is not offered by the demo");
+    }
+    c.columns = l.value("columns", c.columns);
+    c.rows = l.value("rows", c.rows);
+    if (l.contains("period")) {
+        c.period_width = l["period"].at(0).get<uint32_t>();
+        c.period_height = l["period"].at(1).get<uint32_t>();
+    }
+    c.offset = l.value("offset", c.offset);
+    c.gap = l.value("gap", c.gap);
+    c.bevel = l.value("bevel", c.bevel);
+    c.jitter = l.value("jitter", c.jitter);
+    c.pattern_seed = l.value("seed", c.pattern_seed);
+    return c;
+}
+
 }  // namespace
 
-void save_preset(const MaterialModel& model, const GenerationParams& params, const std::string& path) {
-    // A small generator carries the parameters: presets hold parameters, not a size.
-    MaterialGenerator carrier(model, model.info().cellSize, model.info().cellSize, NTEX_TILING_MODE_TILEABLE);
-    carrier.generate_now(params);
+void save_preset(const MaterialModel& model, const GenerationParams& params, const std::string& path, uint32_t size) {
+    // A generator of the texture's size carries the parameters (ntexSavePreset records what was
+    // set; nothing is generated).
+    MaterialGenerator carrier(model, size, size, NTEX_TILING_MODE_TILEABLE);
+    carrier.set_params(params);
     check(ntexSavePreset(carrier.handle(), path.c_str()), "saving preset " + path);
 }
 
-GenerationParams load_preset(const MaterialModel& model, const std::string& path) {
-    MaterialGenerator carrier(model, model.info().cellSize, model.info().cellSize, NTEX_TILING_MODE_TILEABLE);
+GenerationParams load_preset(const MaterialModel& model, const std::string& path, uint32_t size) {
+    MaterialGenerator carrier(model, size, size, NTEX_TILING_MODE_TILEABLE);
     check(ntexLoadPreset(carrier.handle(), path.c_str()), "loading preset " + path);
     // Valid for this model (ntexLoadPreset said so): translate it into the demo's parameters.
     std::ifstream in(path);
@@ -48,6 +77,7 @@ GenerationParams load_preset(const MaterialModel& model, const std::string& path
             }
         }
     }
+    p.conditioning = read_conditioning(model, j, path);
     return p;
 }
 

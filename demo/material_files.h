@@ -10,13 +10,15 @@
 
 namespace demo {
 
-// Saves `params` as an ntex preset. Throws NtexFailure (one line) on any error; an existing file
-// is never left half-written.
-void save_preset(const MaterialModel& model, const GenerationParams& params, const std::string& path);
+// Saves `params` (category by name and layout included) as an ntex preset. `size`: the texture size
+// the parameters are used at (a layout period of 0 means that size, and an explicit period must
+// divide it). Throws NtexFailure (one line) on any error; an existing file is never left half-written.
+void save_preset(const MaterialModel& model, const GenerationParams& params, const std::string& path, uint32_t size);
 
-// Loads a preset written for `model` (validated by ntexLoadPreset: other model, malformed file,
-// unknown direction label are errors) and returns its parameters. Throws NtexFailure.
-GenerationParams load_preset(const MaterialModel& model, const std::string& path);
+// Loads a preset written for `model` (validated by ntexLoadPreset at `size`: other model, malformed
+// file, unknown direction label or category, a layout for a model without layouts are errors) and
+// returns its parameters. Throws NtexFailure.
+GenerationParams load_preset(const MaterialModel& model, const std::string& path, uint32_t size);
 
 // Generates `params` at size x size (tileable) and writes <base>_<map>.png (RGBA8) for every map
 // of the model plus <base>.preset.json, from which `ntex bake --preset` re-bakes at any size with

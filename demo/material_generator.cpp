@@ -67,7 +67,10 @@ MaterialModel::MaterialModel(const std::string& model_path, NtexBackend backend,
         li.pPath = model_path.c_str();
         check(ntexLoadModel(m_context, &li, &m_model));
         m_info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
+        m_conditioning.sType = NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO;
+        m_info.pNext = &m_conditioning;
         check(ntexGetModelInfo(m_model, &m_info));
+        m_info.pNext = nullptr;   // info() is copied by callers: no pointer into this object
         if (m_info.mapCount == 0) throw NtexFailure("model " + model_path + " has no output maps");
         for (uint32_t i = 0; i < m_info.mapCount && i < NTEX_MAX_MAPS; ++i) {
             int slot = -1;
@@ -165,6 +168,25 @@ void MaterialGenerator::set_params(const GenerationParams& p) {
     gp.directionCount = directions;
     gp.originX = p.origin_x;
     gp.originY = p.origin_y;
+    // Chained only for a conditional model: an unconditional one is driven exactly as before.
+    const NtexModelConditioningInfo& ci = m_model.conditioning();
+    NtexConditioningParams cp{};
+    if (ci.categoryCount > 0 || ci.layoutChannels > 0) {
+        const Conditioning& c = p.conditioning;
+        cp.sType = NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS;
+        cp.category = c.category;
+        cp.pattern = c.pattern;
+        cp.columns = c.columns;
+        cp.rows = c.rows;
+        cp.periodWidth = c.period_width;
+        cp.periodHeight = c.period_height;
+        cp.offset = c.offset;
+        cp.gap = c.gap;
+        cp.bevel = c.bevel;
+        cp.jitter = c.jitter;
+        cp.patternSeed = c.pattern_seed;
+        gp.pNext = &cp;
+    }
     check(ntexSetGeneratorParams(m_generator, &gp));
 }
 

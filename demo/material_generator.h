@@ -4,6 +4,8 @@
 // result at once.
 #pragma once
 
+#include "conditioning.h"
+
 #include <ntex/ntex.h>
 
 #include <array>
@@ -45,6 +47,8 @@ public:
     MaterialModel& operator=(const MaterialModel&) = delete;
 
     const NtexModelInfo& info() const { return m_info; }
+    // Categories and layout channels (both 0 for an unconditional model such as material_v1).
+    const NtexModelConditioningInfo& conditioning() const { return m_conditioning; }
     NtexContext context() const { return m_context; }
     NtexModel model() const { return m_model; }
     const char* backend_name() const;
@@ -65,6 +69,7 @@ private:
     NtexContext m_context = nullptr;
     NtexModel m_model = nullptr;
     NtexModelInfo m_info{};
+    NtexModelConditioningInfo m_conditioning{};
     NtexPrecision m_precision = NTEX_PRECISION_DEFAULT;
     std::array<int, kMapCount> m_map_index{-1, -1, -1, -1};
 };
@@ -77,6 +82,7 @@ struct GenerationParams {
     std::vector<float> directions;    // offsets (sigma) along the model's latent directions
     int32_t origin_x = 0;             // INFINITE mode only
     int32_t origin_y = 0;
+    Conditioning conditioning;        // chained only for models that take it
 };
 
 // Where one map of a result goes: width x height texels, rows row_pitch bytes apart.

@@ -4,11 +4,80 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace demo {
+namespace {
+
+// Plain decimal digits in lo..hi (CLI11's own conversion takes octal and hex and wraps large
+// negative numbers; CLI::Range lets NaN through).
+bool decimal_in(const std::string& s, uint64_t lo, uint64_t hi, uint64_t* out) {
+    if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return false;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+    return ec == std::errc() && end == s.data() + s.size() && *out >= lo && *out <= hi;
+}
+
+CLI::Validator integer_in(uint64_t lo, uint64_t hi) {
+    const std::string range = std::to_string(lo) + ".." + std::to_string(hi);
+    return CLI::Validator(
+        [lo, hi, range](std::string& value) -> std::string {
+            uint64_t v = 0;
+            return decimal_in(value, lo, hi, &v) ? "" : "must be an integer in " + range + ", got '" + value + "'";
+        },
+        "INT in " + range);
+}
+
+CLI::Validator finite_in(double lo, double hi, const char* range) {
+    return CLI::Validator(
+        [lo, hi, range](std::string& value) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(value.c_str(), &end);
+            const bool ok = !value.empty() && end == value.c_str() + value.size() && std::isfinite(v) && v >= lo && v <= hi;
+            return ok ? "" : std::string("must be a number in ") + range + ", got '" + value + "'";
+        },
+        std::string("FLOAT in ") + range);
+}
+
+// --period W[xH]: each 0 (the generator's size) or 16..8192.
+bool parse_period(const std::string& s, uint32_t* w, uint32_t* h) {
+    const size_t x = s.find('x');
+    uint64_t a = 0, b = 0;
+    const auto side = [](const std::string& t, uint64_t* v) { return decimal_in(t, 0, 0, v) || decimal_in(t, 16, 8192, v); };
+    if (!side(s.substr(0, x), &a)) return false;
+    b = a;
+    if (x != std::string::npos && !side(s.substr(x + 1), &b)) return false;
+    *w = static_cast<uint32_t>(a);
+    *h = static_cast<uint32_t>(b);
+    return true;
+}
+
+void add_conditioning_options(CLI::App& app, Options& o, std::string& period, std::vector<CLI::Option*>& numbers) {
+    app.add_option("--category", o.category, "Category of a conditional model (names: `ntex info`), or any");
+    app.add_option("--pattern", o.pattern, "Layout pattern of a layout-conditioned model")
+        ->check(CLI::IsMember({"none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi"}));
+    Conditioning& l = o.layout;
+    numbers.push_back(app.add_option("--columns", l.columns, "Pattern cells across one period (1..64)")->check(integer_in(1, 64)));
+    numbers.push_back(app.add_option("--rows", l.rows, "Pattern cells down one period (1..64; hexagons: even)")->check(integer_in(1, 64)));
+    numbers.push_back(app.add_option("--period", period, "Pattern period W or WxH in texels, 0 (the texture's size) or 16..8192")
+                          ->check(CLI::Validator(
+                              [](std::string& value) -> std::string {
+                                  uint32_t w = 0, h = 0;
+                                  return parse_period(value, &w, &h) ? "" : "expected W or WxH, each 0 or 16..8192, got '" + value + "'";
+                              },
+                              "W[xH]")));
+    numbers.push_back(app.add_option("--offset", l.offset, "Bricks, planks: row shift in cells (0..1)")->check(finite_in(0, 1, "0..1")));
+    numbers.push_back(app.add_option("--gap", l.gap, "Pattern gap width in texels (0..64)")->check(finite_in(0, 64, "0..64")));
+    numbers.push_back(app.add_option("--bevel", l.bevel, "Pattern gap-to-face ramp in texels (0..64)")->check(finite_in(0, 64, "0..64")));
+    numbers.push_back(app.add_option("--jitter", l.jitter, "Per-pattern randomness (0..1)")->check(finite_in(0, 1, "0..1")));
+    numbers.push_back(app.add_option("--pattern-seed", l.pattern_seed, "Seed of the pattern's cells")->check(integer_in(0, UINT32_MAX)));
+}
+
+}  // namespace
 
 ParseResult parse_options(int argc, char** argv) {
     Options o;
@@ -84,6 +153,9 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--precision", precision, "Network precision: default (CUDA fp16, CPU fp32), fp16 or fp32")
         ->capture_default_str()
         ->check(CLI::IsMember({"default", "fp16", "fp32"}));
+    std::string period;
+    std::vector<CLI::Option*> layout_numbers;
+    add_conditioning_options(app, o, period, layout_numbers);
 
     try {
         app.parse(argc, argv);
@@ -109,6 +181,8 @@ ParseResult parse_options(int argc, char** argv) {
     if (zero_copy != "auto") o.zero_copy = zero_copy == "on";
     if (!switch_backend.empty())
         o.switch_backend = switch_backend == "cpu" ? NTEX_BACKEND_CPU : switch_backend == "cuda" ? NTEX_BACKEND_CUDA : NTEX_BACKEND_AUTO;
+    if (!period.empty()) parse_period(period, &o.layout.period_width, &o.layout.period_height);   // checked while parsing
+    for (const CLI::Option* option : layout_numbers) o.layout_numbers_given = o.layout_numbers_given || option->count() > 0;
     o.precision = precision == "fp16" ? NTEX_PRECISION_FP16 : precision == "fp32" ? NTEX_PRECISION_FP32 : NTEX_PRECISION_DEFAULT;
     return {o, 0};
 }

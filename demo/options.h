@@ -2,6 +2,8 @@
 // options.h: the demo's command line.
 #pragma once
 
+#include "conditioning.h"
+
 #include <ntex/ntex.h>
 
 #include <cstdint>
@@ -38,6 +40,13 @@ struct Options {
     std::optional<NtexBackend> switch_backend;
     uint32_t bench_frames = 0;                    // --bench-frames: time this many animated frames, print demo-bench
     std::optional<bool> zero_copy;                // --zero-copy on|off; unset = on with CUDA, off on the CPU    // --switch-backend: after the first frame, as the overlay's control
+    // Conditional models (as `ntex generate`): --category NAME|any, --pattern NAME and the pattern's
+    // numbers in `layout` (its category and pattern fields unused: the names are resolved against
+    // the model once it is loaded, material_controls.h). A preset given too replaces them.
+    std::string category;                         // "" = any
+    std::string pattern;                          // "" = none
+    Conditioning layout;
+    bool layout_numbers_given = false;            // any of --columns ... --pattern-seed
 };
 
 // Parses argv. Returns the options, or an exit code: 0 after --help, 2 after a bad value

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 // `ntex`: command-line tool. info <model.json> | check-golden <model.json> <fixture> |
 // generate --model M --seed S --size W[xH] --psi P --out base.png [--tiling infinite --origin X,Y
-// --direction I=A] [--profile] (one PNG per map: base_albedo.png, base_normal.png, ...; --profile then
-// prints the per-layer profile at that size) | profile --model M
+// --direction I=A] [--category NAME --pattern P --columns N ... | --mask FILE.png] [--profile] (one PNG
+// per map: base_albedo.png, base_normal.png, ...; --profile then prints the per-layer profile at that
+// size) | bake | profile --model M. Errors: one line "ntex: error: ...", exit 1 (2: a bad command line).
 #include "backends/cuda/cuda_backend.h"
 #include "core/error.h"
 #include "model/golden_fixture.h"
 #include "model/model.h"
 #include "runtime/texture_generator.h"
 #include "runtime/tiling.h"
+#include "tools/cli_conditioning.h"
 #include "tools/png_writer.h"
 
 #include <ntex/ntex.hpp>
@@ -81,6 +83,7 @@ int cmd_info(const std::string& path) {
         std::printf("  [%zu] %s (sigma %g, tensor %s)\n", i, d.directions[i].label.c_str(), static_cast<double>(d.directions[i].sigma),
                     d.directions[i].tensor.c_str());
     }
+    ntex::cli::print_conditioning_info(d.categories, d.layout_channels);
     return 0;
 }
 
@@ -157,6 +160,7 @@ struct GenerateOptions {
     bool profile = false;   // generate --profile: then print the per-layer profile at this size
     std::vector<std::string> directions;   // "i=a"
     bool backend_explicit = false;         // --backend given: report a CUDA fallback on stderr
+    ntex::cli::ConditioningOptions conditioning;   // --category, --pattern, ... (bake: not with --preset)
 };
 
 // base.png + "height" -> base_height.png
@@ -226,10 +230,13 @@ int cmd_generate(const GenerateOptions& o) {
         if (params.direction_offsets.size() <= i) params.direction_offsets.resize(i + 1, 0.0f);
         params.direction_offsets[i] = std::stof(m[2].str());
     }
+    std::vector<float> mask;   // --mask: pMask points into it
+    const NtexConditioningParams conditioning = ntex::cli::resolve_conditioning(o.conditioning, model.get(), mask);
     ntex::Generator generator(context, model, w, h, tiling, precision);
-    generator.set_params(params);
+    ntex::cli::set_generator_params(generator, params, conditioning);
     if (!o.preset.empty()) {
-        // The preset replaces seed, z, psi, directions and origin (same path as the runtime's hosts).
+        // The preset replaces seed, z, psi, directions, origin, category and layout (same path as
+        // the runtime's hosts).
         ntex::check(ntexLoadPreset(generator.get(), o.preset.c_str()));
     }
     generator.generate();
@@ -246,12 +253,13 @@ int cmd_generate(const GenerateOptions& o) {
     if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
     for (const auto& [map, path] : outputs) {
         write_map_png(generator, map, info, path);
-            if (!o.preset.empty()) {
+        if (!o.preset.empty()) {
             std::printf("wrote %s (%s, %ux%u, preset %s, %s)\n", path.c_str(), info.mapNames[map], w, h, o.preset.c_str(), o.tiling.c_str());
             continue;
         }
-        std::printf("wrote %s (%s, %ux%u, seed %u, psi %g, %s at %d,%d)\n", path.c_str(), info.mapNames[map], w, h, o.seed,
-                    static_cast<double>(o.psi), o.tiling.c_str(), params.origin_x, params.origin_y);
+        std::printf("wrote %s (%s, %ux%u, seed %u, psi %g, %s at %d,%d%s)\n", path.c_str(), info.mapNames[map], w, h, o.seed,
+                    static_cast<double>(o.psi), o.tiling.c_str(), params.origin_x, params.origin_y,
+                    ntex::cli::describe_conditioning(o.conditioning).c_str());
     }
     if (o.profile) {
         // The same model, size, threads and backend, timed step by step (median of 10 runs).
@@ -294,6 +302,7 @@ int main(int argc, char** argv) {
     gen->add_option("--origin", g.origin, "X,Y: the region's corner on the infinite plane (multiples of the cell size)");
     gen->add_flag("--profile", g.profile, "then print each layer's time and GFLOP/s at this size (as `ntex profile`)");
     gen->add_option("--direction", g.directions, "INDEX=OFFSET: move along latent direction INDEX by OFFSET sigmas (repeatable)");
+    ntex::cli::add_conditioning_options(*gen, g.conditioning);
 
     // bake: the artist's export: every map of a preset (or a seed) at any size, as PNG files with
     // 16-bit height; the texels are exactly what the runtime generates for those parameters.
@@ -309,6 +318,8 @@ int main(int argc, char** argv) {
     bake->add_option("--threads", b.threads, "CPU threads (0 = all)");
     auto* bake_backend = bake->add_option("--backend", b.backend, "auto (default: CUDA when usable), cpu or cuda");
     bake->add_option("--precision", b.precision, "fp16 or fp32 (CUDA; default fp16 there, the CPU always computes fp32)");
+    ntex::cli::add_conditioning_options(*bake, b.conditioning);   // when no preset is given: a preset carries its own
+    for (CLI::Option* option : b.conditioning.options) option->excludes(bake_preset);
 
     std::string prof_model;
     int prof_size = 256, prof_threads = 2, prof_runs = 20;
@@ -322,7 +333,19 @@ int main(int argc, char** argv) {
     prof->add_option("--backend", prof_backend, "cpu (default), cuda, or auto (CUDA when usable)");
     prof->add_option("--precision", prof_precision, "fp16 or fp32 (CUDA; default fp16)");
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {   // --help
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // One line naming the option and the value (CLI11's own output adds a second line).
+        std::string message = e.what();
+        for (char& c : message) {
+            if (c == '\n') c = ' ';
+        }
+        std::fprintf(stderr, "ntex: error: %s\n", message.c_str());
+        return 2;
+    }
     try {
         if (*info) return cmd_info(info_model);
         if (*golden) {

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 // CUDA backend vs the CPU reference (ggml test-backend-ops style): the same model, size, latent and
 // seed through CudaPlan and CpuPlan, final tensors compared by NMSE (FP32 < 1e-6, FP16 < 1e-4), on
-// fresh random latents each run; and the surface write: every texel of every map written into a
-// poisoned CUDA array equals write_map's host conversion. Label `gpu`: skipped without a device.
+// fresh random latents each run; layout injection through the two plans directly (set_layout with a
+// random layout); and the surface write: every texel of every map written into a poisoned CUDA array
+// equals write_map's host conversion. Label `gpu`: skipped without a device.
+#include "backends/cpu/cpu_plan.h"
 #include "backends/cuda/cuda_backend.h"
 #include "backends/cuda/cuda_plan.h"
 #include "backends/cuda/surface_write.h"
 #include "core/error.h"
 #include "runtime/hash_noise.h"
+#include "runtime/layout_levels.h"
 #include "runtime/material.h"
 #include "runtime/texture_generator.h"
 #include "test_support.h"
@@ -116,6 +119,82 @@ INSTANTIATE_TEST_SUITE_P(
                       ParityCase{512, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp32}, ParityCase{512, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp16},
                       ParityCase{128, NTEX_TILING_MODE_INFINITE, cuda::Precision::Fp32}, ParityCase{128, NTEX_TILING_MODE_INFINITE, cuda::Precision::Fp16}),
     [](const ::testing::TestParamInfo<ParityCase>& param) { return case_name(param.param); });
+
+// --- layout injection ----------------------------------------------------------------------
+
+double max_abs_diff(const float* a, const float* b, std::size_t n) {
+    double m = 0;
+    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::fabs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
+    return m;
+}
+
+class CudaLayoutParity : public ::testing::TestWithParam<cuda::Precision> {};
+
+// The plans directly (no TextureGenerator): the layout is any K-channel map, not one of the
+// runtime's patterns, so every level's block average differs from its neighbours'.
+TEST_P(CudaLayoutParity, LayoutInjectionMatchesTheCpuReference) {
+    SKIP_WITHOUT_DEVICE(choice);
+    const cuda::Precision precision = GetParam();
+    test::TinyModelOptions options;
+    options.layout_channels = 3;
+    auto model = test::load_in_memory(test::make_tiny_model(options));
+    const ModelDescription& d = model->description();
+    const int size = 64;
+    ASSERT_GT(d.layout_channels, 0);
+    ASSERT_FALSE(layout_levels(d, size, size).empty()) << "the tiny model injects no layout";
+    cpu::CpuPlan cpu(model, size, size, 2);
+    cuda::CudaPlan gpu(model, size, size, choice.ordinal, precision);
+    EXPECT_NE(gpu.describe().find("+ layout"), std::string::npos) << gpu.describe();
+
+    const uint32_t seed = fresh_seed();
+    SCOPED_TRACE(cat("seed ", seed, " (NTEX_TEST_SEED to replay)"));
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal;
+    std::vector<float> w(static_cast<std::size_t>(d.w_dim));
+    for (float& v : w) v = normal(rng);
+    const std::size_t k = static_cast<std::size_t>(d.layout_channels);
+    auto random_layout = [&] {
+        // Smooth per-channel waves plus per-pixel noise: nontrivial at every divisor.
+        std::vector<float> l(static_cast<std::size_t>(size) * size * k);
+        const float phase = normal(rng);
+        for (int y = 0; y < size; ++y) {
+            for (int x = 0; x < size; ++x) {
+                for (std::size_t c = 0; c < k; ++c) {
+                    const float wave = std::sin(0.2f * static_cast<float>(x + 2 * y) + phase + static_cast<float>(c));
+                    l[(static_cast<std::size_t>(y) * size + static_cast<std::size_t>(x)) * k + c] = 2.0f * wave + 0.5f * normal(rng);
+                }
+            }
+        }
+        return l;
+    };
+    const std::size_t n = static_cast<std::size_t>(size) * size * static_cast<std::size_t>(cpu.output_channels());
+    ASSERT_EQ(cpu.output_channels(), gpu.output_channels());
+    const double nmse_limit = precision == cuda::Precision::Fp32 ? 1e-6 : 1e-4;
+    const double abs_limit = precision == cuda::Precision::Fp32 ? 1e-3 : 3e-2;
+    for (GeneratorBackend* plan : {static_cast<GeneratorBackend*>(&cpu), static_cast<GeneratorBackend*>(&gpu)}) {
+        plan->set_style(w);
+        plan->set_seed(seed, 0, 0);
+    }
+    std::vector<float> previous;
+    for (int frame = 0; frame < 2; ++frame) {
+        SCOPED_TRACE(cat("frame ", frame));
+        // Frame 1 changes the layout only: the CUDA graph must read the new level contents.
+        const std::vector<float> layout = random_layout();
+        cpu.set_layout(layout.data());
+        gpu.set_layout(layout.data());
+        cpu.run();
+        gpu.run();
+        EXPECT_LT(nmse(gpu.output(), cpu.output(), n), nmse_limit) << cuda::precision_name(precision) << "\n" << gpu.describe();
+        EXPECT_LT(max_abs_diff(gpu.output(), cpu.output(), n), abs_limit);
+        if (frame == 1) {
+            EXPECT_GT(nmse(gpu.output(), previous.data(), n), 1e-4) << "a new layout left the output unchanged";
+        }
+        previous.assign(gpu.output(), gpu.output() + n);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Precisions, CudaLayoutParity, ::testing::Values(cuda::Precision::Fp32, cuda::Precision::Fp16),
+                         [](const ::testing::TestParamInfo<cuda::Precision>& param) { return std::string(cuda::precision_name(param.param)); });
 
 // --- surface write -------------------------------------------------------------------------
 

@@ -24,14 +24,27 @@ double act(Activation a, double x) {
 
 }  // namespace
 
-std::vector<float> reference_mapping(const LoadedModel& model, const std::vector<float>& z, float psi) {
+namespace {
+void normalize(std::vector<double>& h) {
+    double s = 0;
+    for (double v : h) s += v * v;
+    double inv = 1.0 / std::sqrt(s / static_cast<double>(h.size()) + 1e-8);
+    for (double& v : h) v *= inv;
+}
+}  // namespace
+
+std::vector<float> reference_mapping(const LoadedModel& model, const std::vector<float>& z, float psi, int category) {
     const ModelDescription& d = model.description();
     std::vector<double> h(z.begin(), z.end());
-    if (d.normalize_z) {
-        double s = 0;
-        for (double v : h) s += v * v;
-        double inv = 1.0 / std::sqrt(s / static_cast<double>(h.size()) + 1e-8);
-        for (double& v : h) v *= inv;
+    if (d.normalize_z) normalize(h);
+    std::size_t row = 0;
+    if (!d.categories.empty()) {
+        row = category < 0 ? d.categories.size() : static_cast<std::size_t>(category);
+        const auto& table = model.tensor(d.class_embed);
+        std::vector<double> e(table.begin() + static_cast<std::ptrdiff_t>(row * static_cast<std::size_t>(d.embed_dim)),
+                              table.begin() + static_cast<std::ptrdiff_t>((row + 1) * static_cast<std::size_t>(d.embed_dim)));
+        normalize(e);
+        h.insert(h.end(), e.begin(), e.end());
     }
     for (const MappingLayer& l : d.mapping_layers) {
         const auto& W = model.tensor(l.weight);
@@ -44,7 +57,7 @@ std::vector<float> reference_mapping(const LoadedModel& model, const std::vector
         }
         h = next;
     }
-    const auto& avg = model.tensor(d.w_avg);
+    const float* avg = model.tensor(d.w_avg).data() + row * h.size();
     std::vector<float> w(h.size());
     for (std::size_t k = 0; k < h.size(); ++k) w[k] = static_cast<float>(avg[k] + psi * (h[k] - avg[k]));
     return w;
@@ -75,9 +88,21 @@ Chw reference_upsample(const Chw& x) {
     return out;
 }
 
-Chw reference_generate(const LoadedModel& model, int width, int height, uint32_t seed, const std::vector<float>& z, float psi) {
+Chw reference_generate(const LoadedModel& model, int width, int height, uint32_t seed, const std::vector<float>& z, float psi,
+                       int category, const std::vector<float>* layout) {
     const ModelDescription& d = model.description();
-    std::vector<float> w = reference_mapping(model, z, psi);
+    std::vector<float> w = reference_mapping(model, z, psi, category);
+    const int lk = d.layout_channels;
+    // Layout at this op's resolution: the mean over the d x d block of full-resolution pixels.
+    auto layout_at = [&](int k, int r, int col, int div) {
+        if (layout == nullptr) return 0.0;
+        double sum = 0;
+        for (int i = 0; i < div; ++i)
+            for (int j = 0; j < div; ++j)
+                sum += (*layout)[((static_cast<std::size_t>(r * div + i) * static_cast<std::size_t>(width)) + static_cast<std::size_t>(col * div + j)) *
+                                     static_cast<std::size_t>(lk) + static_cast<std::size_t>(k)];
+        return sum / (div * div);
+    };
     Chw x;
     for (std::size_t i = 0; i < d.ops.size(); ++i) {
         const SynthesisOp& op = d.ops[i];
@@ -120,6 +145,8 @@ Chw reference_generate(const LoadedModel& model, int width, int height, uint32_t
             Chw y{O, x.h, x.w, {}};
             y.v.resize(static_cast<std::size_t>(O) * y.h * y.w);
             const float strength = op.noise ? model.tensor(op.noise_strength)[0] : 0.0f;
+            const std::vector<float>* gain = op.layout_gain.empty() ? nullptr : &model.tensor(op.layout_gain);
+            const int div = width / y.w;
             for (int o = 0; o < O; ++o)
                 for (int r = 0; r < y.h; ++r)
                     for (int col = 0; col < y.w; ++col) {
@@ -130,6 +157,10 @@ Chw reference_generate(const LoadedModel& model, int width, int height, uint32_t
                                     acc += Wm[((static_cast<std::size_t>(o) * I + c) * K + ky) * K + kx] *
                                            x.at(c, wrap(r + ky - p, x.h), wrap(col + kx - p, x.w));
                         if (op.noise) acc += strength * static_cast<double>(gauss(seed, 1000u + static_cast<uint32_t>(i), col, r));
+                        if (gain != nullptr) {
+                            for (int k = 0; k < lk; ++k)
+                                acc += static_cast<double>((*gain)[static_cast<std::size_t>(o * lk + k)]) * layout_at(k, r, col, div);
+                        }
                         y.at(o, r, col) = static_cast<float>(act(op.activation, acc));
                     }
             x = std::move(y);

@@ -17,9 +17,13 @@ struct Chw {
     float at(int ch, int y, int x) const { return v[(static_cast<std::size_t>(ch) * h + y) * w + x]; }
 };
 
-std::vector<float> reference_mapping(const LoadedModel& model, const std::vector<float>& z, float psi);
+// category: -1 = any (the last embedding row) for conditional models.
+std::vector<float> reference_mapping(const LoadedModel& model, const std::vector<float>& z, float psi, int category = -1);
 Chw reference_circular_pad(const Chw& x, int halo);
 Chw reference_upsample(const Chw& x);
-Chw reference_generate(const LoadedModel& model, int width, int height, uint32_t seed, const std::vector<float>& z, float psi);
+// layout: null, or height x width x layout_channels floats (NHWC) at full resolution; each
+// layout-injecting op reads its d x d block averages.
+Chw reference_generate(const LoadedModel& model, int width, int height, uint32_t seed, const std::vector<float>& z, float psi,
+                       int category = -1, const std::vector<float>* layout = nullptr);
 
 }  // namespace ntex::test

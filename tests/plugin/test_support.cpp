@@ -68,9 +68,10 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
         tensors[name] = {{"shape", shape}, {"dtype", "F32"}};
         m.tensors.push_back({name, shape, v});
     };
-    const int z_dim = 8, w_dim = 6, noise_c = 4;
+    const int z_dim = 8, w_dim = 6, noise_c = 4, embed_dim = 4, layout_k = options.layout_channels;
+    const bool v2 = options.categories > 0 || options.layout_channels > 0;
     json layers = json::array();
-    int prev = z_dim;
+    int prev = z_dim + (options.categories > 0 ? embed_dim : 0);
     for (int l = 0; l < 2; ++l) {
         std::string p = "mapping.l" + std::to_string(l);
         add(p + ".weight", {w_dim, prev}, 1.0f / std::sqrt(static_cast<float>(prev)));
@@ -78,7 +79,18 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
         layers.push_back({{"weight", p + ".weight"}, {"bias", p + ".bias"}, {"in", prev}, {"out", w_dim}, {"activation", "lrelu"}});
         prev = w_dim;
     }
-    add("mapping.w_avg", {w_dim}, 0.3f);
+    json mapping = {{"normalize_z", true}, {"layers", layers}, {"w_avg", "mapping.w_avg"}};
+    if (options.categories > 0) {
+        add("mapping.w_avg", {options.categories + 1, w_dim}, 0.3f);
+        add("mapping.class_embed", {options.categories + 1, embed_dim}, 1.0f);
+        json names = json::array();
+        for (int c = 0; c < options.categories; ++c) names.push_back("c" + std::to_string(c));
+        mapping["class_embed"] = "mapping.class_embed";
+        mapping["embed_dim"] = embed_dim;
+        mapping["categories"] = names;
+    } else {
+        add("mapping.w_avg", {w_dim}, 0.3f);
+    }
 
     json ops = json::array();
     ops.push_back({{"op", "noise_input"}, {"channels", noise_c}});
@@ -97,6 +109,10 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
             add(p + ".noise_strength", {1}, 0.05f, 0.2f);
             op["noise_strength"] = p + ".noise_strength";
         }
+        if (layout_k > 0) {
+            add(p + ".layout_gain", {out, layout_k}, 0.5f);
+            op["layout_gain"] = p + ".layout_gain";
+        }
         ops.push_back(op);
     };
     conv(noise_c, 8, 3, true, "lrelu", true);
@@ -114,12 +130,12 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
 
     m.description = {
         {"format", "ntex-model"},
-        {"format_version", 1},
+        {"format_version", v2 ? 2 : 1},
         {"name", "tiny"},
         {"version", "0.0.1"},
         {"description", "random test model"},
         {"latent", {{"z_dim", z_dim}, {"w_dim", w_dim}, {"noise_channels", noise_c}, {"cell_size", 4}}},
-        {"mapping", {{"normalize_z", true}, {"layers", layers}, {"w_avg", "mapping.w_avg"}}},
+        {"mapping", mapping},
         {"synthesis", {{"ops", ops}}},
         {"outputs", json::array({{{"name", "albedo"}, {"channels", {0, 1, 2}}, {"semantics", "rgb"}, {"range", {0, 1}}, {"color_space", "srgb"}}})},
         {"weights", "tiny.safetensors"},
@@ -128,6 +144,7 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
         {"flops_per_megapixel", 1.0},
         {"training", json::object()},
     };
+    if (layout_k > 0) m.description["latent"]["layout_channels"] = layout_k;
     if (options.material) {
         m.description["outputs"] = material_outputs();
         m.description["height_scale"] = 3.0;

@@ -36,6 +36,12 @@ struct TinyModelOptions {
     bool output_after_upsample = false;  // the output op follows an upsample (standalone output step)
     bool material = false;        // 5 output channels and material_v1's outputs (albedo, derived normal,
                                   // roughness, height), height_scale 3 and 2 latent directions
+    // Format v2 conditioning: `categories` > 0 adds a class embedding (embed_dim 4, categories + 1
+    // rows, "c0", "c1", ...) and a w_avg per row; `layout_channels` K > 0 adds
+    // latent.layout_channels K and a random layout_gain [out, K] on every modconv (the runtime's
+    // layouts have 2 channels; plans take any K).
+    int categories = 0;
+    int layout_channels = 0;
 };
 
 // A small model in memory: description JSON and F32 tensors.

@@ -22,9 +22,14 @@ class EqualConv(nn.Module):
 class Discriminator(nn.Module):
     """64 -> 32 -> 16 -> 8 -> 4 with 3x3 convs, lrelu and 2x2 average pooling, minibatch stddev, linear head."""
 
-    def __init__(self, channels=(32, 64, 96, 128), mbstd_group=4, in_channels=3):
-        """in_channels: 3 for albedo; 7 for a material (albedo 3, height, roughness, 2 mask planes)."""
+    def __init__(self, channels=(32, 64, 96, 128), mbstd_group=4, in_channels=3, classes=0):
+        """in_channels: 3 for albedo; 7 for a material (albedo 3, height, roughness, 2 mask planes).
+        classes > 0: a projection discriminator (Miyato & Koyama 2018): the score gains
+        <embed[c], phi(x)> over classes + 1 rows (the last is "any"), starting at zero."""
         super().__init__()
+        self.classes = classes
+        if classes:
+            self.embed = nn.Parameter(torch.zeros(classes + 1, channels[-1] * 16))
         cs = (in_channels,) + tuple(channels)
         self.convs = nn.ModuleList(EqualConv(cs[i], cs[i + 1], 3) for i in range(len(channels)))
         self.final = EqualConv(cs[-1] + 1, cs[-1], 3)
@@ -32,7 +37,8 @@ class Discriminator(nn.Module):
         self.head_bias = nn.Parameter(torch.zeros(1))
         self.mbstd_group = mbstd_group
 
-    def forward(self, x):
+    def forward(self, x, cls=None):
+        """x [B, in_channels, 64, 64]; cls [B] class rows (projection discriminators)."""
         for conv in self.convs:
             x = F.avg_pool2d(F.leaky_relu(conv(x), 0.2), 2)
         b, c, h, w = x.shape
@@ -44,4 +50,8 @@ class Discriminator(nn.Module):
         else:
             y = x.new_zeros(b, 1, h, w)
         x = F.leaky_relu(self.final(torch.cat([x, y], 1)), 0.2)
-        return F.linear(x.flatten(1), self.head / math.sqrt(self.head.shape[1]), self.head_bias)
+        phi = x.flatten(1)
+        out = F.linear(phi, self.head / math.sqrt(self.head.shape[1]), self.head_bias)
+        if self.classes and cls is not None:
+            out = out + (self.embed[cls] * phi).sum(1, keepdim=True) / math.sqrt(phi.shape[1])
+        return out

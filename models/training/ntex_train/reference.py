@@ -33,8 +33,8 @@ class ReferenceModel:
         with open(json_path) as f:
             self.desc = json.load(f)
         d = self.desc
-        if d.get("format") != "ntex-model" or d.get("format_version") != 1:
-            raise ValueError(f"invalid model: {json_path} is not an ntex-model v1 file")
+        if d.get("format") != "ntex-model" or d.get("format_version") not in (1, 2):
+            raise ValueError(f"invalid model: {json_path} is not an ntex-model v1/v2 file")
         for i, op in enumerate(d["synthesis"]["ops"]):
             if op.get("op") not in KNOWN_OPS:
                 raise ValueError(f"invalid model: unknown op '{op.get('op')}' at synthesis.ops[{i}]")
@@ -49,6 +49,9 @@ class ReferenceModel:
         lat = d["latent"]
         self.z_dim, self.w_dim = lat["z_dim"], lat["w_dim"]
         self.noise_channels, self.cell_size = lat["noise_channels"], lat["cell_size"]
+        # Format v2 conditioning (docs/model_format.md, "Conditional mapping", "Layout conditioning").
+        self.categories = list(d["mapping"].get("categories", []))
+        self.layout_channels = int(lat.get("layout_channels", 0))
 
     def _check_outputs(self):
         """The `outputs` list: derived maps name a height map and need a positive `height_scale`."""
@@ -67,14 +70,22 @@ class ReferenceModel:
                 raise ValueError("invalid model: a derived normal map needs a positive height_scale")
 
     # z -> w
-    def mapping(self, z, psi=1.0):
+    def mapping(self, z, psi=1.0, category=-1):
+        """category: 0..C-1, or -1 = any (embedding row C) for conditional models."""
         m = self.desc["mapping"]
         h = torch.as_tensor(np.asarray(z, np.float32)).reshape(-1)
         if m["normalize_z"]:
             h = h / torch.sqrt(h.square().mean() + 1e-8)
+        row = None
+        if self.categories:
+            row = len(self.categories) if category < 0 else int(category)
+            e = self.t[m["class_embed"]][row]
+            h = torch.cat([h, e / torch.sqrt(e.square().mean() + 1e-8)])
+        elif category != -1:
+            raise ValueError("the model has no categories")
         for layer in m["layers"]:
             h = _act(self.t[layer["weight"]] @ h + self.t[layer["bias"]], layer["activation"])
-        w_avg = self.t[m["w_avg"]]
+        w_avg = self.t[m["w_avg"]] if row is None else self.t[m["w_avg"]][row]
         return w_avg + psi * (h - w_avg)
 
     def modulated_weights(self, w):
@@ -101,8 +112,14 @@ class ReferenceModel:
                 maps[i] = torch.from_numpy(hashnoise.noise_map(seed, hashnoise.NOISE_STREAM_BASE + i, h, w))
         return grid, maps
 
-    def synthesis(self, weights, grid, maps):
+    def synthesis(self, weights, grid, maps, layout=None):
+        """layout: None or [H, W, K] float32 at the output resolution (NHWC, as the runtime's);
+        each layout-injecting op adds layout_gain @ (its d x d block averages)."""
         x = grid[None]
+        lay = None
+        if layout is not None:
+            lay = torch.as_tensor(np.asarray(layout, np.float32)).permute(2, 0, 1)[None]   # [1, K, H, W]
+        div = self.cell_size
         for i, op in enumerate(self.desc["synthesis"]["ops"]):
             kind = op["op"]
             if kind == "noise_input":
@@ -111,25 +128,30 @@ class ReferenceModel:
                 f = op["factor"]
                 x = F.interpolate(_circular_pad(x, 1), scale_factor=f, mode="bilinear", align_corners=False)
                 x = x[:, :, f:-f, f:-f]
+                div //= f
             elif kind == "modconv":
                 y = F.conv2d(_circular_pad(x, op["kernel"] // 2), weights[i]) + self.t[op["bias"]][None, :, None, None]
                 if op["noise"]:
                     y = y + self.t[op["noise_strength"]] * maps[i][None, None]
+                if op.get("layout_gain") and lay is not None:
+                    level = F.avg_pool2d(lay, div) if div > 1 else lay
+                    y = y + torch.einsum("ok,bkhw->bohw", self.t[op["layout_gain"]], level)
                 x = _act(y, op["activation"])
             elif kind == "output":
                 x = (x * op["scale"] + op["shift"]).clamp(0, 1)
         return x[0]
 
-    def generate(self, seed, width, height, z=None, psi=1.0):
-        """[C, height, width] float32 image; z defaults to z_from_seed(seed)."""
+    def generate(self, seed, width, height, z=None, psi=1.0, category=-1, layout=None):
+        """[C, height, width] float32 image; z defaults to z_from_seed(seed); layout [H, W, K] or None
+        (= the all-zero "no layout" map)."""
         if width % self.cell_size or height % self.cell_size:
             raise ValueError("width and height must be multiples of cell_size")
         if z is None:
             z = hashnoise.z_from_seed(seed, self.z_dim)
         with torch.no_grad():
-            w = self.mapping(z, psi)
+            w = self.mapping(z, psi, category)
             grid, maps = self.noise(seed, height // self.cell_size, width // self.cell_size)
-            return self.synthesis(self.modulated_weights(w), grid, maps)
+            return self.synthesis(self.modulated_weights(w), grid, maps, layout)
 
     def maps(self, image):
         """The `outputs` maps of a synthesis result [C, H, W] (after the output op), in the JSON's
@@ -158,6 +180,6 @@ class ReferenceModel:
             result[o["name"]] = n * 0.5 + 0.5
         return result
 
-    def generate_maps(self, seed, width, height, z=None, psi=1.0):
+    def generate_maps(self, seed, width, height, z=None, psi=1.0, category=-1, layout=None):
         """Every map of `outputs` for a seed: {name: [C, height, width] float32} (see maps())."""
-        return self.maps(self.generate(seed, width, height, z, psi))
+        return self.maps(self.generate(seed, width, height, z, psi, category, layout))

@@ -50,6 +50,8 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_HOST_IMAGE = 6,
     NTEX_STRUCTURE_TYPE_BACKEND_INFO = 7,
     NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO = 8,
+    NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS = 9,
+    NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO = 10,
     /* ntex_vulkan.h */
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO = 100,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO = 101,
@@ -192,6 +194,64 @@ typedef struct NtexGeneratorParams {
                                      with k = floor(t), f = t - k, z(s) = ntexLatentFromSeed(s); 0 = z(seed).
                                      The spatial noise stays that of `seed`. Finite, 0..16777216 (seeds). */
 } NtexGeneratorParams;
+
+/* --- conditioning (models with categories and layouts, e.g. material_v2) ------------------- */
+
+/* The structure map that conditions a layout-aware model (docs/model_format.md, "Layout
+ * conditioning"): where the surface is raised (bricks, tiles, planks, stones, panels: 1) and where
+ * its gaps are (mortar, grooves, seams: 0). Values are stable. */
+typedef enum NtexLayoutPattern {
+    NTEX_LAYOUT_PATTERN_NONE = 0,      /* no layout: the model invents its own structure */
+    NTEX_LAYOUT_PATTERN_BRICKS = 1,    /* rows courses of columns bricks, every course shifted by offset */
+    NTEX_LAYOUT_PATTERN_TILES = 2,     /* a columns x rows grid; jitter varies each tile's face level */
+    NTEX_LAYOUT_PATTERN_HEXAGONS = 3,  /* columns x rows hexagons (rows even); jitter: face level */
+    NTEX_LAYOUT_PATTERN_PLANKS = 4,    /* rows of columns boards; jitter varies their lengths; offset shifts rows */
+    NTEX_LAYOUT_PATTERN_PANELS = 5,    /* a grid of panels, each split in two with probability jitter */
+    NTEX_LAYOUT_PATTERN_VORONOI = 6,   /* stones: one jittered point per grid cell (jitter 0..1), Voronoi cells */
+    NTEX_LAYOUT_PATTERN_MASK = 7       /* the host's mask (pMask): raised = mask value, tiled over the period */
+} NtexLayoutPattern;
+
+/* Category value meaning "any category" (the model's unconditional mode). */
+#define NTEX_CATEGORY_ANY (-1)
+
+/* Chain into NtexGeneratorParams::pNext to choose the category and the layout; without it the
+ * category is ANY and the pattern NONE. Models without categories accept only NTEX_CATEGORY_ANY,
+ * models without layout conditioning only NTEX_LAYOUT_PATTERN_NONE (else INVALID_ARGUMENT).
+ * The pattern is evaluated on the same absolute plane as the noise and repeats every
+ * periodWidth x periodHeight pixels, so it tiles in TILEABLE mode (the period must divide the
+ * generator's size) and continues across regions in INFINITE mode. Ranges (else INVALID_ARGUMENT
+ * naming the field): columns, rows 1..64 (HEXAGONS: rows even); period 16..8192 or 0; offset,
+ * jitter 0..1; gap, bevel 0..64 pixels; mask 1..8192 x 1..8192 values in [0, 1]. The mask is
+ * copied by ntexSetGeneratorParams. The layout is re-rendered only when it or the origin changes. */
+typedef struct NtexConditioningParams {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS */
+    const void* pNext;
+    int32_t category;             /* 0..NtexModelConditioningInfo::categoryCount-1, or NTEX_CATEGORY_ANY */
+    NtexLayoutPattern pattern;
+    uint32_t columns;             /* cells across one period (bricks per course, tiles, boards, ...) */
+    uint32_t rows;                /* cells down one period (courses, rows of boards, ...) */
+    uint32_t periodWidth;         /* pixels of one repetition of the pattern; 0 = the generator's width */
+    uint32_t periodHeight;        /* 0 = the generator's height */
+    float offset;                 /* BRICKS, PLANKS: row r is shifted by r * offset cells (0.5 = running bond) */
+    float gap;                    /* width of the gaps in pixels (mortar, grooves, seams) */
+    float bevel;                  /* width of the ramp from gap to face in pixels (0 = a hard edge) */
+    float jitter;                 /* per-pattern randomness, see NtexLayoutPattern */
+    uint32_t patternSeed;         /* randomness of the pattern's cells (independent of the noise seed) */
+    const float* pMask;           /* MASK: maskHeight rows of maskWidth floats in [0, 1], row-major; else NULL */
+    uint32_t maskWidth;
+    uint32_t maskHeight;
+} NtexConditioningParams;
+
+#define NTEX_MAX_CATEGORIES 16u
+
+/* Chain into NtexModelInfo::pNext: what a model can be conditioned on. */
+typedef struct NtexModelConditioningInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO */
+    void* pNext;
+    uint32_t categoryCount;       /* 0 for an unconditional model */
+    char categoryNames[NTEX_MAX_CATEGORIES][NTEX_MAX_NAME_SIZE];  /* "metal", "brick_tile", ... */
+    uint32_t layoutChannels;      /* 0: the model ignores layouts; 2: layout-conditioned */
+} NtexModelConditioningInfo;
 
 typedef struct NtexHostImage {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_HOST_IMAGE */

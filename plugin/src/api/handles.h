@@ -61,6 +61,10 @@ struct NtexGenerator_T {
     int32_t origin_x = 0;
     int32_t origin_y = 0;
     std::vector<float> animated_z;        // z(animationTime), when animating without an explicit z
+    int32_t category = -1;                // NtexConditioningParams: -1 = any
+    bool has_layout = false;
+    ntex::LayoutSpec layout;              // as given (period 0 = the size); mask points into layout_mask
+    std::vector<float> layout_mask;
 };
 
 namespace ntex::api {

@@ -2,6 +2,7 @@
 // The C boundary: validates arguments and turns every exception into an NtexResult, keeps the
 // message for ntexGetLastErrorMessage and sends it to the host's log callback. Nothing throws
 // across extern "C".
+#include "api/conditioning_api.h"
 #include "api/guard.h"
 #include "api/handles.h"
 #include "backends/cpu/cpu_kernels.h"
@@ -130,6 +131,8 @@ void refresh_generator(NtexGenerator generator) {
     p.direction_offsets = p.direction_count > 0 ? generator->offsets.data() : nullptr;
     p.origin_x = generator->origin_x;
     p.origin_y = generator->origin_y;
+    p.category = generator->category;
+    p.layout = generator->has_layout ? &generator->layout : nullptr;
     fresh->set_params(p);
     generator->generator = std::move(fresh);
     generator->result_id_base += last;
@@ -370,6 +373,7 @@ NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo) {
         pInfo->heightScale = d.height_scale;
         pInfo->directionCount = static_cast<uint32_t>(d.directions.size());
         for (std::size_t i = 0; i < d.directions.size() && i < NTEX_MAX_DIRECTIONS; ++i) copy_text(pInfo->directionLabels[i], d.directions[i].label);
+        ntex::api::fill_conditioning_info(d, next);
     });
 }
 
@@ -488,7 +492,25 @@ NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGe
         p.direction_count = pParams->directionCount;
         p.origin_x = pParams->originX;
         p.origin_y = pParams->originY;
+        const NtexConditioningParams* cond = ntex::api::find_conditioning(pParams->pNext, "pParams->pNext");
+        ntex::LayoutSpec layout;
+        if (cond != nullptr) {
+            p.category = cond->category;
+            layout = ntex::api::to_layout_spec(*cond);
+            p.layout = &layout;
+        }
         generator->generator->set_params(p);
+        generator->category = p.category;
+        generator->has_layout = p.layout != nullptr;
+        if (p.layout != nullptr) {
+            // Kept for presets and hot reload (a mask reallocates only when it grows).
+            const std::size_t n = layout.pattern == ntex::LayoutPattern::Mask && layout.mask != nullptr
+                                      ? static_cast<std::size_t>(layout.mask_width) * static_cast<std::size_t>(layout.mask_height)
+                                      : 0;
+            generator->layout_mask.assign(layout.mask, layout.mask + n);
+            generator->layout = layout;
+            generator->layout.mask = generator->layout_mask.empty() ? nullptr : generator->layout_mask.data();
+        }
         // Recorded for ntexSavePreset; sizes were fixed at creation, so this never allocates.
         generator->seed = p.seed;
         generator->has_z = p.z != nullptr;

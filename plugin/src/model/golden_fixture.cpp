@@ -5,6 +5,8 @@
 #include "core/error.h"
 #include "runtime/texture_generator.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -82,6 +84,36 @@ std::vector<GoldenCase> load_golden_cases(const SafetensorsFile& fixture) {
         }
         c.seed = static_cast<uint32_t>(static_cast<int64_t>(v));
         if (find_value(fixture, c.name, "psi", v)) c.psi = static_cast<float>(v);
+        if (find_value(fixture, c.name, "category", v)) {
+            if (!(v >= -1.0 && v <= 1024.0)) fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "': category ", v, " out of range");
+            c.category = static_cast<int>(v);
+        }
+        if (auto it = fixture.metadata().find(c.name + ".layout"); it != fixture.metadata().end()) {
+            const nlohmann::json j = nlohmann::json::parse(it->second, nullptr, false);
+            LayoutPattern pattern = LayoutPattern::None;
+            if (!j.is_object() || !j.contains("pattern") || !j["pattern"].is_string() ||
+                !parse_layout_pattern(j["pattern"].get<std::string>(), &pattern)) {
+                fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": __metadata__ ", c.name, ".layout: not a layout object with a known pattern");
+            }
+            auto num = [&](const char* key, double fallback) {
+                if (!j.contains(key)) return fallback;
+                if (!j[key].is_number()) fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": __metadata__ ", c.name, ".layout.", key, ": not a number");
+                const double value = j[key].get<double>();
+                if (!(std::fabs(value) <= 1e9)) fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": __metadata__ ", c.name, ".layout.", key, ": out of range");
+                return value;
+            };
+            c.has_layout = true;
+            c.layout.pattern = pattern;
+            c.layout.columns = static_cast<int>(num("columns", c.layout.columns));
+            c.layout.rows = static_cast<int>(num("rows", c.layout.rows));
+            c.layout.offset = static_cast<float>(num("offset", c.layout.offset));
+            c.layout.gap = static_cast<float>(num("gap", c.layout.gap));
+            c.layout.bevel = static_cast<float>(num("bevel", c.layout.bevel));
+            c.layout.jitter = static_cast<float>(num("jitter", c.layout.jitter));
+            c.layout.seed = static_cast<uint32_t>(num("seed", 0));
+            c.layout.period_width = 0;
+            c.layout.period_height = 0;
+        }
         if (const SafetensorsTensor* z = find_tensor(fixture, c.name, "z")) c.z = fixture.read_f32(*z);
         if (const SafetensorsTensor* w = find_tensor(fixture, c.name, "w")) c.w = fixture.read_f32(*w);
         cases.push_back(std::move(c));
@@ -104,7 +136,13 @@ std::vector<GoldenResult> run_golden_cases(const std::shared_ptr<const LoadedMod
         GeneratorSettings settings;
         settings.threads = threads;
         TextureGenerator gen(model, c.width, c.height, settings);
-        gen.set_params(c.seed, c.z.empty() ? nullptr : c.z.data(), c.psi);
+        GeneratorParams params;
+        params.seed = c.seed;
+        params.z = c.z.empty() ? nullptr : c.z.data();
+        params.psi = c.psi;
+        params.category = c.category;
+        params.layout = c.has_layout ? &c.layout : nullptr;
+        gen.set_params(params);
         gen.generate();
         const int channels = gen.output_channels();
         if (c.channels != channels) {

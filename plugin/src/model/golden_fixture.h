@@ -6,11 +6,15 @@
 //   <case>.w       F32 [w_dim]                   optional; checked too when present
 //   <case>.seed    any int/float dtype, 1 value  or __metadata__ "<case>.seed" (decimal string)
 //   <case>.psi     1 value                       or __metadata__ "<case>.psi"; default 1
+//   <case>.category  1 value                     or __metadata__; default -1 (any; conditional models)
+//   __metadata__ "<case>.layout"  JSON {"pattern", "columns", "rows", "offset", "gap", "bevel",
+//                  "jitter", "seed"} (a procedural layout, period = the case's size); absent: none
 // The case name is everything before the last '.' or '/' of the output tensor's name.
 #pragma once
 
 #include "model/model.h"
 #include "model/safetensors.h"
+#include "runtime/layout_pattern.h"
 
 #include <memory>
 #include <string>
@@ -22,6 +26,9 @@ struct GoldenCase {
     std::string name;
     uint32_t seed = 0;
     float psi = 1.0f;
+    int category = -1;
+    bool has_layout = false;
+    LayoutSpec layout;             // period 0: the case's size
     std::vector<float> z;          // empty: from the seed
     std::vector<float> w;          // empty: not checked
     int width = 0, height = 0, channels = 0;

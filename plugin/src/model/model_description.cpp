@@ -95,14 +95,36 @@ void parse_latent(const Field& latent, ModelDescription& d) {
     d.w_dim = static_cast<int>(latent.at("w_dim").integer(1, 65536));
     d.noise_channels = static_cast<int>(latent.at("noise_channels").integer(1, kMaxChannels));
     d.cell_size = static_cast<int>(latent.at("cell_size").integer(1, 8192));
+    if (latent.has("layout_channels")) {
+        if (d.format_version < 2) latent.at("layout_channels").error("needs format_version 2");
+        d.layout_channels = static_cast<int>(latent.at("layout_channels").integer(1, kMaxLayoutChannels));
+    }
 }
 
 void parse_mapping(const Field& mapping, ModelDescription& d) {
     mapping.object();
     d.normalize_z = mapping.at("normalize_z").boolean();
+    if (mapping.has("class_embed")) {
+        if (d.format_version < 2) mapping.at("class_embed").error("needs format_version 2");
+        d.class_embed = mapping.at("class_embed").nonempty_string();
+        d.embed_dim = static_cast<int>(mapping.at("embed_dim").integer(1, 65536));
+        Field cats = mapping.at("categories");
+        cats.array();
+        if (cats.value().empty() || cats.value().size() > kMaxCategories) {
+            cats.error(cat("must name 1 to ", kMaxCategories, " categories, got ", cats.value().size()));
+        }
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < cats.value().size(); ++i) {
+            std::string name = cats.item(i).nonempty_string();
+            if (name.size() >= 64) cats.item(i).error("longer than 63 characters");
+            if (!seen.insert(name).second) cats.item(i).error(cat("duplicate category '", name, "'"));
+            d.categories.push_back(name);
+        }
+    }
     Field layers = mapping.at("layers");
     layers.array();
-    int prev = d.z_dim;
+    if (layers.value().empty()) layers.error("must have at least one layer");
+    int prev = d.z_dim + d.embed_dim;   // the first layer reads [normalize(z), normalize(embed[c])]
     for (std::size_t i = 0; i < layers.value().size(); ++i) {
         Field l = layers.item(i);
         l.object();
@@ -113,7 +135,7 @@ void parse_mapping(const Field& mapping, ModelDescription& d) {
         layer.out = static_cast<int>(l.at("out").integer(1, 65536));
         layer.activation = parse_activation(l.at("activation"));
         if (layer.in != prev) {
-            l.at("in").error(cat("is ", layer.in, " but the previous layer (or z_dim) gives ", prev));
+            l.at("in").error(cat("is ", layer.in, " but the previous layer (or z_dim + embed_dim) gives ", prev));
         }
         prev = layer.out;
         d.mapping_layers.push_back(layer);
@@ -173,6 +195,10 @@ void parse_ops(const Field& ops, ModelDescription& d) {
                 op.noise_strength = f.at("noise_strength").nonempty_string();
             } else if (f.has("noise_strength") && !f.at("noise_strength").value().is_null()) {
                 f.at("noise_strength").string();
+            }
+            if (f.has("layout_gain")) {
+                if (d.layout_channels == 0) f.at("layout_gain").error("the model has no latent.layout_channels");
+                op.layout_gain = f.at("layout_gain").nonempty_string();
             }
             if (op.in != channels) {
                 f.at("in").error(cat("is ", op.in, " but the previous op produces ", channels, " channels"));
@@ -337,7 +363,13 @@ void check_tensor_shapes(const ModelDescription& d, const Field& root) {
         expect(l.weight, {l.out, l.in}, p + ".weight");
         expect(l.bias, {l.out}, p + ".bias");
     }
-    expect(d.w_avg, {d.w_dim}, "mapping.w_avg");
+    if (d.categories.empty()) {
+        expect(d.w_avg, {d.w_dim}, "mapping.w_avg");
+    } else {
+        const int64_t rows = static_cast<int64_t>(d.categories.size()) + 1;
+        expect(d.w_avg, {rows, d.w_dim}, "mapping.w_avg");
+        expect(d.class_embed, {rows, d.embed_dim}, "mapping.class_embed");
+    }
     for (std::size_t i = 0; i < d.ops.size(); ++i) {
         const auto& op = d.ops[i];
         if (op.kind != OpKind::ModConv) continue;
@@ -347,6 +379,7 @@ void check_tensor_shapes(const ModelDescription& d, const Field& root) {
         expect(op.affine_weight, {op.in, d.w_dim}, p + ".affine_weight");
         expect(op.affine_bias, {op.in}, p + ".affine_bias");
         if (op.noise) expect(op.noise_strength, {1}, p + ".noise_strength");
+        if (!op.layout_gain.empty()) expect(op.layout_gain, {op.out, d.layout_channels}, p + ".layout_gain");
     }
     for (std::size_t i = 0; i < d.directions.size(); ++i) {
         expect(d.directions[i].tensor, {d.w_dim}, cat("directions[", i, "].tensor"));
@@ -371,7 +404,7 @@ ModelDescription parse_model_description(const json& root_json, const std::strin
     root.object();
     std::string format = root.at("format").string();
     if (format != "ntex-model") root.at("format").error(cat("is '", format, "', expected 'ntex-model'"));
-    root.at("format_version").integer(1, 1);
+    d.format_version = static_cast<int>(root.at("format_version").integer(1, 2));
     d.name = root.at("name").nonempty_string();
     // Descriptive keys: checked for type when present; they do not change the math.
     if (root.has("version")) {

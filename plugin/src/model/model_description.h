@@ -41,6 +41,9 @@ struct SynthesisOp {
     Activation activation = Activation::Linear;
     bool noise = false;
     std::string weight, bias, affine_weight, affine_bias, noise_strength;
+    // Layout injection (format v2): y += layout_gain [out, layout_channels] x layout at this op's
+    // resolution, before the activation; empty when the op has none.
+    std::string layout_gain;
     // output
     float scale = 1.0f;
     float shift = 0.0f;
@@ -73,6 +76,8 @@ struct LatentDirection {
 
 constexpr std::size_t kMaxMaps = 8;
 constexpr std::size_t kMaxDirections = 16;
+constexpr std::size_t kMaxCategories = 16;
+constexpr int kMaxLayoutChannels = 8;
 
 struct ModelDescription {
     std::string file;          // the JSON's file name, for messages
@@ -85,7 +90,15 @@ struct ModelDescription {
     int cell_size = 0;
     bool normalize_z = true;
     std::vector<MappingLayer> mapping_layers;
-    std::string w_avg;
+    std::string w_avg;          // [w_dim], or [categories + 1, w_dim] for a conditional model
+    // Category conditioning (format v2; docs/model_format.md, "Conditional mapping"): names of the
+    // categories; the embedding table has categories.size() + 1 rows, the last meaning "any".
+    std::vector<std::string> categories;
+    std::string class_embed;    // tensor [categories + 1, embed_dim]; empty without categories
+    int embed_dim = 0;
+    // Layout conditioning (format v2): channels of the layout map (0 = none).
+    int layout_channels = 0;
+    int format_version = 1;
     std::vector<SynthesisOp> ops;
     std::vector<OutputMap> outputs;
     float height_scale = 1.0f;  // texels of depth per unit of height (derived normals' strength)

@@ -7,14 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace ntex {
 namespace {
 
 constexpr const char* kFormat = "ntex-preset";
-constexpr int kFormatVersion = 1;
+constexpr const char* kNoMask = "presets cannot store a host mask yet";
 
 [[noreturn]] void bad(const std::string& source, const std::string& field, const std::string& why) {
     fail(NTEX_ERROR_INVALID_ARGUMENT, source, ": preset field '", field, "' ", why);
@@ -34,12 +36,84 @@ int32_t int32_field(const nlohmann::json& v, const std::string& source, const st
     return static_cast<int32_t>(i);
 }
 
+// The ranges are validate_layout's (runtime/layout_pattern.h): checked here too, so the message
+// names the preset file and field.
+int int_in(const nlohmann::json& v, const std::string& source, const std::string& field, int lo, int hi) {
+    const std::string range = cat("must be an integer in ", lo, "..", hi);
+    if (v.is_number_unsigned()) {   // compared as unsigned: 2^64 - 1 must not wrap into range
+        const uint64_t u = v.get<uint64_t>();
+        if (u > static_cast<uint64_t>(hi) || static_cast<int64_t>(u) < lo) bad(source, field, range);
+        return static_cast<int>(u);
+    }
+    if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) bad(source, field, range);
+    return static_cast<int>(v.get<int64_t>());
+}
+
+float float_in(const nlohmann::json& v, const std::string& source, const std::string& field, float lo, float hi) {
+    const float f = finite_float(v, source, field);
+    if (f < lo || f > hi) bad(source, field, cat("must be a number in ", lo, "..", hi));
+    return f;
+}
+
+int period_side(const nlohmann::json& v, const std::string& source, const std::string& field) {
+    const uint64_t p = v.is_number_unsigned() ? v.get<uint64_t>() : 1;   // 1: not a non-negative integer
+    if (p != 0 && (p < 16 || p > 8192)) bad(source, field, "must be 0 (the generator's size) or an integer in 16..8192");
+    return static_cast<int>(p);
+}
+
+nlohmann::json layout_to_json(const LayoutSpec& l) {
+    if (l.pattern == LayoutPattern::Mask) fail(NTEX_ERROR_INVALID_ARGUMENT, "preset field 'layout.pattern': ", kNoMask);
+    return {{"pattern", layout_pattern_name(l.pattern)}, {"columns", l.columns}, {"rows", l.rows},
+            {"period", {l.period_width, l.period_height}}, {"offset", l.offset}, {"gap", l.gap},
+            {"bevel", l.bevel}, {"jitter", l.jitter}, {"seed", l.seed}};
+}
+
+// Absent keys take LayoutSpec's defaults, except the period: absent = 0 (the generator's size).
+std::optional<LayoutSpec> layout_from_json(const nlohmann::json& j, const std::string& source) {
+    if (!j.is_object()) bad(source, "layout", "must be an object {\"pattern\": name, ...}");
+    static const char* const kKeys[] = {"pattern", "columns", "rows", "period", "offset", "gap", "bevel", "jitter", "seed"};
+    for (const auto& item : j.items()) {
+        if (std::find_if(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return item.key() == k; }) == std::end(kKeys)) {
+            bad(source, "layout." + item.key(), "is not a layout field (pattern, columns, rows, period, offset, gap, bevel, jitter, seed)");
+        }
+    }
+    if (!j.contains("pattern") || !j["pattern"].is_string()) bad(source, "layout.pattern", "must be a pattern name");
+    LayoutSpec l;
+    const std::string name = j["pattern"].get<std::string>();
+    if (!parse_layout_pattern(name, &l.pattern)) {
+        bad(source, "layout.pattern", cat("'", name, "' is not a layout pattern (none, bricks, tiles, hexagons, planks, panels, voronoi)"));
+    }
+    if (l.pattern == LayoutPattern::Mask) bad(source, "layout.pattern", cat("'mask': ", kNoMask));
+    if (j.contains("columns")) l.columns = int_in(j["columns"], source, "layout.columns", 1, 64);
+    if (j.contains("rows")) l.rows = int_in(j["rows"], source, "layout.rows", 1, 64);
+    l.period_width = l.period_height = 0;
+    if (j.contains("period")) {
+        const auto& p = j["period"];
+        if (!p.is_array() || p.size() != 2) bad(source, "layout.period", "must be [width, height] (0 = the generator's size)");
+        l.period_width = period_side(p[0], source, "layout.period[0]");
+        l.period_height = period_side(p[1], source, "layout.period[1]");
+    }
+    if (j.contains("offset")) l.offset = float_in(j["offset"], source, "layout.offset", 0.0f, 1.0f);
+    if (j.contains("gap")) l.gap = float_in(j["gap"], source, "layout.gap", 0.0f, 64.0f);
+    if (j.contains("bevel")) l.bevel = float_in(j["bevel"], source, "layout.bevel", 0.0f, 64.0f);
+    if (j.contains("jitter")) l.jitter = float_in(j["jitter"], source, "layout.jitter", 0.0f, 1.0f);
+    if (j.contains("seed")) {
+        if (!j["seed"].is_number_unsigned() || j["seed"].get<uint64_t>() > UINT32_MAX) {
+            bad(source, "layout.seed", "must be an integer in 0..4294967295");
+        }
+        l.seed = static_cast<uint32_t>(j["seed"].get<uint64_t>());
+    }
+    if (l.pattern == LayoutPattern::Hexagons && l.rows % 2 != 0) bad(source, "layout.rows", "must be even for hexagons (the period must tile)");
+    if (l.pattern == LayoutPattern::None) return std::nullopt;
+    return l;
+}
+
 }  // namespace
 
 std::string preset_to_json(const Preset& p) {
     nlohmann::json j;
     j["format"] = kFormat;
-    j["format_version"] = kFormatVersion;
+    j["format_version"] = kPresetFormatVersion;
     j["model"] = p.model;
     j["seed"] = p.seed;
     j["truncation_psi"] = p.truncation_psi;
@@ -47,6 +121,8 @@ std::string preset_to_json(const Preset& p) {
     j["directions"] = nlohmann::json::array();
     for (const PresetDirection& d : p.directions) j["directions"].push_back({{"label", d.label}, {"offset", d.offset}});
     j["origin"] = {p.origin_x, p.origin_y};
+    if (p.category) j["category"] = *p.category;
+    if (p.layout && p.layout->pattern != LayoutPattern::None) j["layout"] = layout_to_json(*p.layout);
     return j.dump(1) + "\n";
 }
 
@@ -55,7 +131,11 @@ Preset preset_from_json(const std::string& text, const std::string& source) {
     if (j.is_discarded()) fail(NTEX_ERROR_INVALID_ARGUMENT, source, ": not valid JSON");
     if (!j.is_object()) fail(NTEX_ERROR_INVALID_ARGUMENT, source, ": a preset must be a JSON object");
     if (!j.contains("format") || j["format"] != kFormat) bad(source, "format", std::string("must be \"") + kFormat + "\"");
-    if (!j.contains("format_version") || j["format_version"] != kFormatVersion) bad(source, "format_version", "must be 1");
+    if (!j.contains("format_version") || !j["format_version"].is_number_integer() ||
+        (j["format_version"] != 1 && j["format_version"] != kPresetFormatVersion)) {
+        bad(source, "format_version", "must be 1 or 2");
+    }
+    const int version = j["format_version"].get<int>();
     Preset p;
     if (!j.contains("model") || !j["model"].is_string()) bad(source, "model", "must be a string");
     p.model = j["model"].get<std::string>();
@@ -88,10 +168,22 @@ Preset preset_from_json(const std::string& text, const std::string& source) {
         p.origin_x = int32_field(o[0], source, "origin[0]");
         p.origin_y = int32_field(o[1], source, "origin[1]");
     }
+    for (const char* v2 : {"category", "layout"}) {
+        if (version < 2 && j.contains(v2)) bad(source, v2, "needs format_version 2");
+    }
+    if (j.contains("category")) {
+        const auto& c = j["category"];
+        if (!c.is_string() || c.get<std::string>().empty()) bad(source, "category", "must be a category name or \"any\"");
+        if (c != "any") p.category = c.get<std::string>();
+    }
+    if (j.contains("layout")) p.layout = layout_from_json(j["layout"], source);
     return p;
 }
 
 void save_preset(const std::filesystem::path& path, const Preset& preset) {
+    if (preset.layout && preset.layout->pattern == LayoutPattern::Mask) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, path.string(), ": ", kNoMask, " (layout pattern 'mask'); the file was not written");
+    }
     const std::string text = preset_to_json(preset);
     write_file_atomic(path, text.data(), text.size());
 }

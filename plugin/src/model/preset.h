@@ -4,6 +4,8 @@
 // while saving leaves the previous preset intact.
 #pragma once
 
+#include "runtime/layout_pattern.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -25,13 +27,24 @@ struct Preset {
     std::vector<PresetDirection> directions;
     int32_t origin_x = 0;                   // infinite mode only
     int32_t origin_y = 0;
+    // Format version 2 (conditional models such as material_v2). Names, not indices, so a preset
+    // survives a retrained model whose categories are reordered; resolved against the model on load.
+    std::optional<std::string> category;    // none: any category
+    std::optional<LayoutSpec> layout;       // none: no layout. Never Mask (a preset cannot store a host
+                                            // mask yet); mask is always null; period 0 = the generator's size
 };
 
-// {"format": "ntex-preset", "format_version": 1, "model", "seed", "truncation_psi", "z"?,
-//  "directions": [{"label", "offset"}], "origin": [x, y]}
+constexpr int kPresetFormatVersion = 2;     // written; versions 1 and 2 are read
+
+// {"format": "ntex-preset", "format_version": 2, "model", "seed", "truncation_psi", "z"?,
+//  "directions": [{"label", "offset"}], "origin": [x, y], "category"?: name,
+//  "layout"?: {"pattern", "columns", "rows", "period": [w, h], "offset", "gap", "bevel", "jitter", "seed"}}
+// "category" and "layout" are written only when set (an unconditional model's preset has neither).
+// Throws INVALID_ARGUMENT for a Mask layout ("presets cannot store a host mask yet").
 std::string preset_to_json(const Preset& preset);
 // Throws INVALID_ARGUMENT naming `source` and the field for malformed JSON, a wrong format tag or
-// version, wrong types, or non-finite numbers.
+// version, wrong types, values out of range, non-finite numbers, an unknown layout pattern or key.
+// A "category" of "any" or a layout pattern "none" read as none. Names are not resolved here.
 Preset preset_from_json(const std::string& text, const std::string& source);
 
 // Throws IO (the previous file is kept) / FILE_NOT_FOUND / INVALID_ARGUMENT.

@@ -18,6 +18,16 @@ void AsyncGenerator::ParamsRecord::assign(const GeneratorParams& p) {
     std::copy(p.direction_offsets, p.direction_offsets + p.direction_count, offsets.begin());
     origin_x = p.origin_x;
     origin_y = p.origin_y;
+    category = p.category;
+    has_layout = p.layout != nullptr;
+    if (has_layout) {
+        layout = *p.layout;
+        const std::size_t n = layout.pattern == LayoutPattern::Mask && layout.mask
+                                  ? static_cast<std::size_t>(layout.mask_width) * static_cast<std::size_t>(layout.mask_height)
+                                  : 0;
+        mask.assign(layout.mask, layout.mask + n);
+        layout.mask = mask.empty() ? nullptr : mask.data();
+    }
 }
 
 void AsyncGenerator::ParamsRecord::copy_from(const ParamsRecord& other) {
@@ -30,6 +40,11 @@ void AsyncGenerator::ParamsRecord::copy_from(const ParamsRecord& other) {
     std::copy(other.offsets.begin(), other.offsets.end(), offsets.begin());
     origin_x = other.origin_x;
     origin_y = other.origin_y;
+    category = other.category;
+    has_layout = other.has_layout;
+    layout = other.layout;
+    mask.assign(other.mask.begin(), other.mask.end());
+    layout.mask = mask.empty() ? nullptr : mask.data();
 }
 
 GeneratorParams AsyncGenerator::ParamsRecord::view() const {
@@ -41,6 +56,8 @@ GeneratorParams AsyncGenerator::ParamsRecord::view() const {
     p.direction_count = direction_count;
     p.origin_x = origin_x;
     p.origin_y = origin_y;
+    p.category = category;
+    if (has_layout) p.layout = &layout;   // its mask points into `mask` (set by assign/copy_from)
     return p;
 }
 

@@ -80,6 +80,10 @@ private:
         std::vector<float> offsets;
         uint32_t direction_count = 0;
         int32_t origin_x = 0, origin_y = 0;
+        int category = -1;
+        bool has_layout = false;
+        LayoutSpec layout;            // mask points into `mask` (view() fixes it up)
+        std::vector<float> mask;      // reallocates only when a larger mask is set
         void assign(const GeneratorParams& p);
         void copy_from(const ParamsRecord& other);
         GeneratorParams view() const;

@@ -17,22 +17,35 @@ float apply_activation(Activation a, float x) noexcept {
 }
 
 std::size_t mapping_scratch_size(const ModelDescription& d) noexcept {
-    std::size_t n = static_cast<std::size_t>(std::max(d.z_dim, d.w_dim));
+    std::size_t n = static_cast<std::size_t>(std::max(d.z_dim + d.embed_dim, d.w_dim));
     for (const MappingLayer& layer : d.mapping_layers) n = std::max(n, static_cast<std::size_t>(layer.out));
     return n;
 }
 
-void run_mapping_into(const LoadedModel& model, const float* z, float psi, float* out, float* scratch) {
+namespace {
+// x /= sqrt(mean(x^2) + 1e-8): StyleGAN's normalize_2nd_moment.
+void normalize_2nd_moment(float* x, int n) noexcept {
+    float sum = 0.0f;
+    for (int k = 0; k < n; ++k) sum += x[k] * x[k];
+    const float inv = 1.0f / std::sqrt(sum / static_cast<float>(n) + 1e-8f);
+    for (int k = 0; k < n; ++k) x[k] *= inv;
+}
+}  // namespace
+
+void run_mapping_into(const LoadedModel& model, const float* z, float psi, int category, float* out, float* scratch) {
     const ModelDescription& d = model.description();
     const std::size_t stride = mapping_scratch_size(d);
     float* h = scratch;
     float* next = scratch + stride;
     std::copy(z, z + d.z_dim, h);
-    if (d.normalize_z) {
-        float sum = 0.0f;
-        for (int k = 0; k < d.z_dim; ++k) sum += h[k] * h[k];
-        float inv = 1.0f / std::sqrt(sum / static_cast<float>(d.z_dim) + 1e-8f);
-        for (int k = 0; k < d.z_dim; ++k) h[k] *= inv;
+    if (d.normalize_z) normalize_2nd_moment(h, d.z_dim);
+    std::size_t avg_row = 0;
+    if (!d.categories.empty()) {
+        // Row C of the table is "any category" (trained by class dropout).
+        avg_row = category < 0 ? d.categories.size() : static_cast<std::size_t>(category);
+        const float* e = model.tensor(d.class_embed).data() + avg_row * static_cast<std::size_t>(d.embed_dim);
+        std::copy(e, e + d.embed_dim, h + d.z_dim);
+        normalize_2nd_moment(h + d.z_dim, d.embed_dim);
     }
     for (const MappingLayer& layer : d.mapping_layers) {
         const std::vector<float>& weight = model.tensor(layer.weight);
@@ -45,17 +58,17 @@ void run_mapping_into(const LoadedModel& model, const float* z, float psi, float
         }
         std::swap(h, next);
     }
-    const std::vector<float>& w_avg = model.tensor(d.w_avg);
+    const float* w_avg = model.tensor(d.w_avg).data() + avg_row * static_cast<std::size_t>(d.w_dim);
     for (std::size_t k = 0; k < static_cast<std::size_t>(d.w_dim); ++k) {
         out[k] = w_avg[k] + psi * (h[k] - w_avg[k]);
     }
 }
 
-std::vector<float> run_mapping(const LoadedModel& model, const float* z, float psi) {
+std::vector<float> run_mapping(const LoadedModel& model, const float* z, float psi, int category) {
     const ModelDescription& d = model.description();
     std::vector<float> scratch(2 * mapping_scratch_size(d));
     std::vector<float> w(static_cast<std::size_t>(d.w_dim));
-    run_mapping_into(model, z, psi, w.data(), scratch.data());
+    run_mapping_into(model, z, psi, category, w.data(), scratch.data());
     return w;
 }
 

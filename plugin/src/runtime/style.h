@@ -8,8 +8,14 @@
 
 namespace ntex {
 
-// w = w_avg + psi * (mapping(normalize(z)) - w_avg). z has z_dim values.
-std::vector<float> run_mapping(const LoadedModel& model, const float* z, float psi);
+// The "any category" value of `category` below (conditional models use embedding row C, the last).
+constexpr int kAnyCategory = -1;
+
+// w = w_avg + psi * (mapping(normalize(z)) - w_avg). z has z_dim values. Conditional models
+// (docs/model_format.md, "Conditional mapping") read [normalize(z), normalize(embed[c])] and truncate
+// towards the category's own w_avg row; `category` is 0..C-1 or kAnyCategory, and must be
+// kAnyCategory for a model without categories (the caller validates).
+std::vector<float> run_mapping(const LoadedModel& model, const float* z, float psi, int category = kAnyCategory);
 
 // Modulated (and, if requested, demodulated) conv weights of op `op_index` for style vector w,
 // in plain OIHW order.
@@ -21,7 +27,7 @@ float apply_activation(Activation a, float x) noexcept;
 // holds 2 * mapping_scratch_size(model) floats. modulated_weights_into writes the op's OIHW
 // weights to `out`; `scratch` holds op.in floats.
 std::size_t mapping_scratch_size(const ModelDescription& d) noexcept;
-void run_mapping_into(const LoadedModel& model, const float* z, float psi, float* out, float* scratch);
+void run_mapping_into(const LoadedModel& model, const float* z, float psi, int category, float* out, float* scratch);
 void modulated_weights_into(const LoadedModel& model, std::size_t op_index, const float* w, float* out, float* scratch);
 
 }  // namespace ntex

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "runtime/hash_noise.h"
+#include "runtime/layout_levels.h"
 #include "runtime/style.h"
 #include "runtime/tiling.h"
 
@@ -42,8 +43,10 @@ std::size_t TextureGenerator::planned_bytes(const ModelDescription& d, int width
     const int halo = tiling == NTEX_TILING_MODE_INFINITE ? halo_pixels(d) : 0;
     std::size_t material_channels = 0;
     for (const OutputMap& m : d.outputs) material_channels += static_cast<std::size_t>(m.channel_count());
+    const std::size_t plan_pixels = static_cast<std::size_t>(width + 2 * halo) * static_cast<std::size_t>(height + 2 * halo);
     return cpu::CpuPlan::estimate_buffer_bytes(d, width + 2 * halo, height + 2 * halo) +
-           2 * sizeof(float) * material_channels * static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+           2 * sizeof(float) * material_channels * static_cast<std::size_t>(width) * static_cast<std::size_t>(height) +
+           sizeof(float) * static_cast<std::size_t>(d.layout_channels) * plan_pixels;   // the full-resolution layout map
 }
 
 TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int width, int height,
@@ -80,6 +83,21 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
     m_w_truncated.resize(static_cast<std::size_t>(d.w_dim));
     m_w.resize(static_cast<std::size_t>(d.w_dim));
     m_mapping_scratch.resize(2 * mapping_scratch_size(d));
+    m_layout_spec = resolve_layout(nullptr);
+    if (d.layout_channels > 0) {
+        if (d.layout_channels != kLayoutChannels) {
+            fail(NTEX_ERROR_INVALID_MODEL, d.file, ": latent.layout_channels is ", d.layout_channels, " but this runtime's layouts have ",
+                 kLayoutChannels, " channels");
+        }
+        m_layout_map.resize(static_cast<std::size_t>(plan_width()) * static_cast<std::size_t>(plan_height()) * kLayoutChannels);
+    }
+}
+
+LayoutSpec TextureGenerator::resolve_layout(const LayoutSpec* layout) const noexcept {
+    LayoutSpec s = layout ? *layout : LayoutSpec{};
+    if (s.period_width == 0) s.period_width = m_width;
+    if (s.period_height == 0) s.period_height = m_height;
+    return s;
 }
 
 void TextureGenerator::validate(const GeneratorParams& p) const {
@@ -108,6 +126,22 @@ void TextureGenerator::validate(const GeneratorParams& p) const {
         }
         if (v % d.cell_size != 0) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, name, " ", v, " is not a multiple of the model's cell size ", d.cell_size);
+        }
+    }
+    if (p.category < -1 || p.category >= static_cast<int>(d.categories.size())) {
+        if (d.categories.empty()) fail(NTEX_ERROR_INVALID_ARGUMENT, "category ", p.category, ": model '", d.name, "' has no categories");
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "category ", p.category, " is outside 0..", d.categories.size() - 1, " (or -1 for any)");
+    }
+    if (p.layout != nullptr && p.layout->pattern != LayoutPattern::None) {
+        if (d.layout_channels == 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "layout pattern '", layout_pattern_name(p.layout->pattern), "': model '", d.name,
+                 "' has no layout conditioning");
+        }
+        const LayoutSpec s = resolve_layout(p.layout);
+        validate_layout(s);
+        if (m_tiling == NTEX_TILING_MODE_TILEABLE && (m_width % s.period_width != 0 || m_height % s.period_height != 0)) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "layout period ", s.period_width, "x", s.period_height, " does not divide the ", m_width, "x",
+                 m_height, " tileable texture (it would not tile)");
         }
     }
     // The padded region's plane coordinates must stay in int32 (the noise hashes them).
@@ -141,6 +175,28 @@ void TextureGenerator::set_params(const GeneratorParams& p) {
             m_offsets_dirty = true;
         }
     }
+    if (p.category != m_category) {
+        m_category = p.category;
+        m_mapping_dirty = true;
+    }
+    if (!m_layout_map.empty()) {
+        const LayoutSpec s = resolve_layout(p.layout);
+        const std::size_t mask_size = s.pattern == LayoutPattern::Mask
+                                          ? static_cast<std::size_t>(s.mask_width) * static_cast<std::size_t>(s.mask_height)
+                                          : 0;
+        const LayoutSpec& o = m_layout_spec;
+        const bool same = s.pattern == o.pattern && s.columns == o.columns && s.rows == o.rows && s.period_width == o.period_width &&
+                          s.period_height == o.period_height && s.offset == o.offset && s.gap == o.gap && s.bevel == o.bevel &&
+                          s.jitter == o.jitter && s.seed == o.seed && s.mask_width == o.mask_width && s.mask_height == o.mask_height &&
+                          mask_size == m_layout_mask.size() && std::equal(m_layout_mask.begin(), m_layout_mask.end(), s.mask);
+        if (!same) {
+            // The mask is copied: the caller's buffer need not outlive the call.
+            m_layout_mask.assign(s.mask, s.mask + mask_size);
+            m_layout_spec = s;
+            m_layout_spec.mask = m_layout_mask.empty() ? nullptr : m_layout_mask.data();
+            m_layout_dirty = true;
+        }
+    }
     if (p.seed != m_seed || p.origin_x != m_origin_x || p.origin_y != m_origin_y) {
         m_seed = p.seed;
         m_origin_x = p.origin_x;
@@ -158,13 +214,15 @@ void TextureGenerator::set_params(uint32_t seed, const float* z, float psi) {
     p.direction_count = static_cast<uint32_t>(m_offsets.size());
     p.origin_x = m_origin_x;
     p.origin_y = m_origin_y;
+    p.category = m_category;
+    p.layout = &m_layout_spec;
     set_params(p);
 }
 
 void TextureGenerator::prepare() {
     const ModelDescription& d = m_model->description();
     if (m_mapping_dirty) {
-        run_mapping_into(*m_model, m_z.data(), m_psi, m_w_truncated.data(), m_mapping_scratch.data());
+        run_mapping_into(*m_model, m_z.data(), m_psi, m_category, m_w_truncated.data(), m_mapping_scratch.data());
         ++m_mapping_runs;
         m_mapping_dirty = false;
         m_offsets_dirty = true;
@@ -181,6 +239,14 @@ void TextureGenerator::prepare() {
         m_backend->set_style(m_w);
         ++m_style_updates;
         m_offsets_dirty = false;
+    }
+    if (!m_layout_map.empty() && (m_layout_dirty || m_layout_origin_x != m_origin_x || m_layout_origin_y != m_origin_y)) {
+        // The layout lives on the same absolute plane as the noise (its period makes it tile).
+        render_layout(m_layout_spec, m_origin_x - m_halo, m_origin_y - m_halo, plan_width(), plan_height(), m_layout_map.data());
+        m_backend->set_layout(m_layout_map.data());
+        m_layout_origin_x = m_origin_x;
+        m_layout_origin_y = m_origin_y;
+        m_layout_dirty = false;
     }
     if (m_seed_dirty) {
         // The plan covers the region plus its halo: its top-left pixel sits at origin - halo.

@@ -8,6 +8,7 @@
 #include "backends/cuda/cuda_backend.h"
 #include "model/model.h"
 #include "runtime/backend.h"
+#include "runtime/layout_pattern.h"
 #include "runtime/material.h"
 
 #include <ntex/ntex.h>
@@ -40,6 +41,10 @@ struct GeneratorParams {
     uint32_t direction_count = 0;
     int32_t origin_x = 0;                  // INFINITE mode; multiples of cell_size; 0 in TILEABLE
     int32_t origin_y = 0;
+    int category = -1;                     // conditional models: 0..categories-1, or -1 = any
+    // Layout conditioning (models with layout channels): nullptr = no layout (pattern None). A
+    // period of 0 means the generator's width / height. The mask, if any, is copied.
+    const LayoutSpec* layout = nullptr;
 };
 
 class TextureGenerator {
@@ -50,8 +55,14 @@ public:
 
     // Throws INVALID_ARGUMENT (naming the field) for non-finite z/psi/offsets, more offsets than the
     // model's directions, or an origin that is not a multiple of cell_size, not 0 in TILEABLE mode,
-    // or whose padded region leaves int32. Reads only immutable state: callable from any thread.
+    // or whose padded region leaves int32; a category outside the model's, a layout on a model
+    // without layout channels, a bad layout field (validate_layout), or a layout period that does
+    // not divide the size in TILEABLE mode. Reads only immutable state: callable from any thread.
     void validate(const GeneratorParams& p) const;
+    // The layout as set_params stores it: a period of 0 resolved to the generator's size.
+    LayoutSpec resolve_layout(const LayoutSpec* layout) const noexcept;
+    int category() const noexcept { return m_category; }
+    const LayoutSpec& layout() const noexcept { return m_layout_spec; }
     // Validates, then records; no allocation.
     void set_params(const GeneratorParams& p);
     // z == nullptr: z = latent_from_seed(seed). Offsets and origin are left as they are.
@@ -112,6 +123,12 @@ private:
 
     uint32_t m_seed = 0;
     int32_t m_origin_x = 0, m_origin_y = 0;
+    int m_category = -1;
+    LayoutSpec m_layout_spec;              // resolved (period set); mask points into m_layout_mask
+    std::vector<float> m_layout_mask;
+    std::vector<float> m_layout_map;       // plan region, full resolution, K channels (layout models only)
+    int32_t m_layout_origin_x = 0, m_layout_origin_y = 0;
+    bool m_layout_dirty = true;
     std::vector<float> m_z;
     std::vector<float> m_new_z;            // set_params' candidate z (swapped with m_z on change)
     float m_psi = 1.0f;

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/wrap.h"
 #include "runtime/hash_noise.h"
+#include "runtime/layout_levels.h"
 #include "runtime/style.h"
 
 #include <algorithm>
@@ -56,6 +57,7 @@ BufferSizes buffer_sizes(const ModelDescription& d, int width, int height) noexc
                 c = static_cast<std::size_t>(op.out);
                 b.max_dense = std::max(b.max_dense, c * h * w);
                 if (op.noise) b.noise += h * w;
+                if (!op.layout_gain.empty()) b.noise += h * w * static_cast<std::size_t>(d.layout_channels);
                 break;
             }
             case OpKind::Output: break;
@@ -161,6 +163,7 @@ std::size_t CpuPlan::planned_bytes() const noexcept {
     std::size_t bytes = m_scratchpad_bytes;
     for (const auto& b : m_arena) bytes += b->size() * sizeof(float);
     for (const auto& n : m_noise_maps) bytes += n.values.size() * sizeof(float);
+    for (const auto& n : m_layout_maps) bytes += n.values.size() * sizeof(float);
     for (const Step& s : m_steps) {
         if (s.kind == StepKind::Conv && s.needs_reorder) bytes += s.weights_mem.get_desc().get_size();
     }
@@ -256,7 +259,10 @@ void CpuPlan::build() {
                 // The output op right after the conv folds into its post-ops (or the noise loop).
                 const bool fuse_output = i + 1 < d.ops.size() && d.ops[i + 1].kind == OpKind::Output;
                 dnnl::post_ops po;
-                if (!op.noise) {
+                // Noise and layout injection come before the activation, so such a conv gets a
+                // Post step instead of eltwise post-ops.
+                const bool needs_post = op.noise || !op.layout_gain.empty();
+                if (!needs_post) {
                     if (op.activation == Activation::LRelu) po.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, kLReluSlope, 0.0f);
                     if (op.activation == Activation::Tanh) po.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
                     if (fuse_output) {
@@ -316,21 +322,25 @@ void CpuPlan::build() {
                 conv.label = cat("op ", i, " modconv ", op.in, "->", op.out, " k", op.kernel, " ", w, "x", h, ": oneDNN ",
                                  threads_for(flops) == 1 ? "(1 thread) " : "", pd.impl_info_str(),
                                  conv.needs_reorder ? " (weights reordered)" : "",
-                                 op.noise ? "" : cat(" post-ops: ", activation_name(op.activation), fuse_output ? "+output" : ""));
+                                 needs_post ? "" : cat(" post-ops: ", activation_name(op.activation), fuse_output ? "+output" : ""));
                 m_steps.push_back(std::move(conv));
                 cur = dst;
                 cur_halo = -1;
 
-                if (op.noise) {
-                    m_noise_maps.push_back(NoiseMap{i, w, h, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h))});
+                if (needs_post) {
                     Step post(StepKind::Post);
+                    if (op.noise) {
+                        m_noise_maps.push_back(NoiseMap{i, w, h, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h))});
+                        post.noise = m_noise_maps.back().values.data();
+                        post.noise_strength = &m_model->tensor(op.noise_strength);
+                    }
+                    std::tie(post.layout, post.layout_gain) = plan_layout(i, w, h, op.out);
+                    post.layout_channels = post.layout ? d.layout_channels : 0;
                     post.data = dst;
                     post.c = op.out;
                     post.h = h;
                     post.w = w;
                     post.pixels = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
-                    post.noise = m_noise_maps.back().values.data();
-                    post.noise_strength = &m_model->tensor(op.noise_strength);
                     post.activation = op.activation;
                     if (fuse_output) {
                         post.output_op = true;
@@ -345,7 +355,8 @@ void CpuPlan::build() {
                         cur = nullptr;
                         cur_halo = next_halo;
                     }
-                    post.label = cat("op ", i, " noise + ", activation_name(op.activation), fuse_output ? " + output" : "",
+                    post.label = cat("op ", i, op.noise ? " noise + " : " ", post.layout ? "layout + " : "", activation_name(op.activation),
+                                     fuse_output ? " + output" : "",
                                      next_halo > 0 ? cat(" -> circular pad ", next_halo) : std::string());
                     m_steps.push_back(std::move(post));
                 }
@@ -476,13 +487,16 @@ void CpuPlan::build_native() {
                     conv.epilogue.noise = m_noise_maps.back().values.data();
                     conv.epilogue.noise_strength = m_model->tensor(op.noise_strength)[0];
                 }
+                std::tie(conv.epilogue.layout, conv.epilogue.layout_gain) = plan_layout(i, w, h, conv.direct->padded_out());
+                conv.epilogue.layout_channels = conv.epilogue.layout ? d.layout_channels : 0;
                 if (fuse_output) {
                     conv.epilogue.output_op = true;
                     conv.epilogue.scale = d.ops[i + 1].scale;
                     conv.epilogue.shift = d.ops[i + 1].shift;
                 }
                 conv.label = cat("op ", i, " modconv ", op.in, "->", op.out, " k", op.kernel, " ", w, "x", h, ": ntex ", isa_name(m_isa),
-                                 " direct conv", conv.parallel ? "" : " (1 thread)", ", fused: bias", op.noise ? " + noise" : "", " + ",
+                                 " direct conv", conv.parallel ? "" : " (1 thread)", ", fused: bias", op.noise ? " + noise" : "",
+                                 conv.epilogue.layout ? " + layout" : "", " + ",
                                  activation_name(op.activation), fuse_output ? " + output" : "",
                                  conv.halo ? cat(" -> halo ", conv.halo) : std::string());
                 cur = conv.dst;
@@ -551,6 +565,28 @@ void CpuPlan::set_style(const std::vector<float>& w) {
     if (m_kernels == CpuKernels::OneDnn) m_stream.wait();
 }
 
+std::pair<const float*, const float*> CpuPlan::plan_layout(std::size_t i, int w, int h, int stride) {
+    const ModelDescription& d = m_model->description();
+    const SynthesisOp& op = d.ops[i];
+    if (op.layout_gain.empty()) return {nullptr, nullptr};
+    const std::size_t k = static_cast<std::size_t>(d.layout_channels);
+    m_layout_maps.push_back(LayoutMap{i, m_width / w, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * k)});
+    std::fill_n(m_layout_maps.back().values.data(), m_layout_maps.back().values.size(), 0.0f);
+    // Gains [out][K] -> [K][stride], so the kernels load a channel vector per layout channel.
+    const std::vector<float>& gain = m_model->tensor(op.layout_gain);
+    float* t = alloc(k * static_cast<std::size_t>(stride));
+    std::fill_n(t, k * static_cast<std::size_t>(stride), 0.0f);
+    for (int o = 0; o < op.out; ++o) {
+        for (std::size_t c = 0; c < k; ++c) t[c * static_cast<std::size_t>(stride) + static_cast<std::size_t>(o)] = gain[static_cast<std::size_t>(o) * k + c];
+    }
+    return {m_layout_maps.back().values.data(), t};
+}
+
+void CpuPlan::set_layout(const float* layout) {
+    const int k = m_model->description().layout_channels;
+    for (LayoutMap& m : m_layout_maps) downsample_layout(layout, m_width, m_height, k, m.divisor, m.values.data());
+}
+
 void CpuPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
     OmpThreads guard(m_threads);
     const ModelDescription& d = m_model->description();
@@ -584,9 +620,16 @@ namespace {
 // wrap-around border for the next op. One parallel region: rows, then the halo rows.
 // The loops are orphaned `omp for`s: inside post_loop's parallel region they share the work, called
 // directly (small tensors, one thread) they run serially without opening a region at all.
+// Layout injection for the oneDNN path's Post step (the native kernels fuse it instead).
+struct PostLayout {
+    const float* layout = nullptr;   // h x w x k
+    const float* gain = nullptr;     // [k][c]
+    std::size_t k = 0;
+};
+
 template <Activation A, bool Output>
 void post_loop_body(const float* data, float* out, int h, int w, std::size_t c, int halo, const float* noise, float strength,
-                    float scale, float shift) {
+                    const PostLayout& lay, float scale, float shift) {
     const std::size_t pw = static_cast<std::size_t>(w + 2 * halo);
     const std::size_t row_floats = pw * c;
     {
@@ -600,8 +643,13 @@ void post_loop_body(const float* data, float* out, int h, int w, std::size_t c, 
                 const float nv = noise_row ? strength * noise_row[x] : 0.0f;
                 const float* px = in_row + static_cast<std::size_t>(x) * c;
                 float* po = out_row + static_cast<std::size_t>(x) * c;
+                const float* lp = lay.layout ? lay.layout + (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)) * lay.k
+                                             : nullptr;
                 for (std::size_t k = 0; k < c; ++k) {
                     float v = px[k] + nv;
+                    if (lp) {
+                        for (std::size_t j = 0; j < lay.k; ++j) v += lay.gain[j * c + k] * lp[j];
+                    }
                     if constexpr (A == Activation::LRelu) v = v >= 0.0f ? v : kLReluSlope * v;
                     if constexpr (A == Activation::Tanh) v = std::tanh(v);
                     if constexpr (Output) v = std::clamp(v * scale + shift, 0.0f, 1.0f);
@@ -630,12 +678,12 @@ void post_loop_body(const float* data, float* out, int h, int w, std::size_t c, 
 
 template <Activation A, bool Output>
 void post_loop(const float* data, float* out, int h, int w, std::size_t c, int halo, const float* noise, float strength,
-               float scale, float shift) {
+               const PostLayout& lay, float scale, float shift) {
     if (use_parallel(static_cast<std::size_t>(h) * static_cast<std::size_t>(w) * c)) {
 #pragma omp parallel
-        post_loop_body<A, Output>(data, out, h, w, c, halo, noise, strength, scale, shift);
+        post_loop_body<A, Output>(data, out, h, w, c, halo, noise, strength, lay, scale, shift);
     } else {
-        post_loop_body<A, Output>(data, out, h, w, c, halo, noise, strength, scale, shift);
+        post_loop_body<A, Output>(data, out, h, w, c, halo, noise, strength, lay, scale, shift);
     }
 }
 
@@ -657,11 +705,12 @@ void CpuPlan::run() {
             case StepKind::Post: {
                 const float strength = s.noise_strength ? (*s.noise_strength)[0] : 0.0f;
                 const std::size_t c = static_cast<std::size_t>(s.c);
+                const PostLayout lay{s.layout, s.layout_gain, static_cast<std::size_t>(s.layout_channels)};
                 auto run_post = [&](auto act_tag) {
                     constexpr Activation A = decltype(act_tag)::value;
                     float* out = s.dst != nullptr ? s.dst : s.data;
-                    if (s.output_op) post_loop<A, true>(s.data, out, s.h, s.w, c, s.halo, s.noise, strength, s.scale, s.shift);
-                    else post_loop<A, false>(s.data, out, s.h, s.w, c, s.halo, s.noise, strength, s.scale, s.shift);
+                    if (s.output_op) post_loop<A, true>(s.data, out, s.h, s.w, c, s.halo, s.noise, strength, lay, s.scale, s.shift);
+                    else post_loop<A, false>(s.data, out, s.h, s.w, c, s.halo, s.noise, strength, lay, s.scale, s.shift);
                 };
                 switch (s.activation) {
                     case Activation::Linear: run_post(std::integral_constant<Activation, Activation::Linear>{}); break;

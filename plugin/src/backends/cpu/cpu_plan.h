@@ -34,6 +34,7 @@ public:
 
     void set_style(const std::vector<float>& w) override;
     void set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) override;
+    void set_layout(const float* layout) override;
     void run() override;
     const float* output() const noexcept override { return m_output; }
     int output_channels() const noexcept override { return m_output_channels; }
@@ -90,6 +91,9 @@ private:
         std::size_t pixels = 0;
         const float* noise = nullptr;
         const std::vector<float>* noise_strength = nullptr;
+        const float* layout = nullptr;        // h x w x layout_channels, or null
+        int layout_channels = 0;
+        const float* layout_gain = nullptr;   // [layout_channels][c]
         Activation activation = Activation::Linear;
         bool output_op = false;
         float scale = 1.0f, shift = 0.0f;
@@ -102,6 +106,15 @@ private:
         int w, h;
         AlignedBuffer values;
     };
+    // One layout-injecting op's level (layout_levels.h), refilled by set_layout.
+    struct LayoutMap {
+        std::size_t op_index;
+        int divisor;
+        AlignedBuffer values;   // w x h x K
+    };
+    // The layout level buffer for op i and its gains transposed to [K][stride] (zero-padded past
+    // the op's outputs), both planned at build; nullptr pair when the op injects no layout.
+    std::pair<const float*, const float*> plan_layout(std::size_t i, int w, int h, int stride);
 
     // Primitives below this many FLOPs are created (and so run) single-threaded.
     static constexpr double kSerialFlops = 40e6;
@@ -127,6 +140,7 @@ private:
     float* m_input = nullptr;
     int m_grid_w = 0, m_grid_h = 0, m_input_channels = 0;
     std::vector<NoiseMap> m_noise_maps;
+    std::vector<LayoutMap> m_layout_maps;
     std::vector<Step> m_steps;
     float* m_output = nullptr;
     bool m_profiling = false;

@@ -38,11 +38,15 @@ CpuIsa detect_isa() noexcept;
 const char* isa_name(CpuIsa isa) noexcept;
 
 // What is fused after the convolution, per output value v of channel c at pixel (x, y):
-// v += bias[c]; v += noise_strength * noise[y * width + x] (when noise); v = act(v);
+// v += bias[c]; v += noise_strength * noise[y * width + x] (when noise);
+// v += sum_k layout_gain[k][c] * layout[(y * width + x) * K + k] (when layout); v = act(v);
 // then, when output_op, v = clamp(v * scale + shift, 0, 1).
 struct ConvEpilogue {
     const float* noise = nullptr;   // height x width, or null
     float noise_strength = 0.0f;
+    const float* layout = nullptr;        // height x width x layout_channels (dense NHWC), or null
+    int layout_channels = 0;
+    const float* layout_gain = nullptr;   // [layout_channels][DirectConv::padded_out()], zero past `out`
     Activation activation = Activation::Linear;
     bool output_op = false;
     float scale = 1.0f, shift = 0.0f;
@@ -54,6 +58,8 @@ public:
     DirectConv(CpuIsa isa, int in, int out, int kernel, int width, int height, const float* bias);
 
     std::size_t packed_weight_floats() const noexcept { return m_packed_floats; }
+    // Output channels rounded up to whole register blocks (the stride of per-channel epilogue rows).
+    int padded_out() const noexcept { return m_blocks * m_block_vectors * m_lanes; }
     // oihw: out x in x kernel x kernel (PyTorch layout) -> packed (packed_weight_floats() floats).
     void pack_weights(const float* oihw, float* packed) const noexcept;
     // src: the halo-padded input; dst: see the layout above. Allocates nothing.

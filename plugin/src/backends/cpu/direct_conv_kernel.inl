@@ -11,7 +11,8 @@
 
 namespace {
 
-using BlockFn = void (*)(const ntex::cpu::ConvRowArgs&, const float*, const float*, const float*, float*, const float*, int);
+using BlockFn = void (*)(const ntex::cpu::ConvRowArgs&, const float*, const float*, const float*, float*, const float*,
+                         const float*, int);
 
 inline int imin(int a, int b) { return a < b ? a : b; }
 
@@ -39,9 +40,10 @@ inline typename V::T vector_tanh(typename V::T x) {
 // pixel, top-left tap) x NV vectors of output channels. CIN > 0: the input channel count known at
 // compile time (pixel offsets become immediate displacements); 0: a.in at run time.
 // `valid_last`: channels of the last vector that exist (L when all).
+// `layout`: the block's first pixel in the layout level (K floats per pixel), or null.
 template <int NV, int NP, int CIN>
 void block(const ntex::cpu::ConvRowArgs& a, const float* src, const float* weights, const float* bias, float* dst,
-           const float* noise, int valid_last) {
+           const float* noise, const float* layout, int valid_last) {
     constexpr int L = V::kLanes;
     const int cin = CIN > 0 ? CIN : a.in;
     const int k = a.kernel;
@@ -70,11 +72,29 @@ void block(const ntex::cpu::ConvRowArgs& a, const float* src, const float* weigh
         }
     }
 
-    // Epilogue: bias, noise, activation, output op; one store per vector.
+    // Epilogue: bias, noise, layout, activation, output op; one store per vector.
     const ntex::cpu::ConvEpilogue& e = a.epilogue;
     typename V::T bv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = V::load_aligned(bias + v * L);
+    if (layout) {
+        // Layout injection: a 1x1 term over K (1..8) layout channels, added like a second bias
+        // that varies per pixel. The gains sit in rows of padded_out() floats, aligned with the bias.
+        const int kc = e.layout_channels;
+        const float* gain = e.layout_gain + (bias - a.bias);
+        const std::size_t gain_row = static_cast<std::size_t>(a.blocks) * static_cast<std::size_t>(kNVMax * L);
+        for (int kk = 0; kk < kc; ++kk) {
+            typename V::T gv[NV];
+#pragma GCC unroll 4
+            for (int v = 0; v < NV; ++v) gv[v] = V::load_aligned(gain + static_cast<std::size_t>(kk) * gain_row + v * L);
+#pragma GCC unroll 32
+            for (int p = 0; p < NP; ++p) {
+                const typename V::T lv = V::set1(layout[p * kc + kk]);
+#pragma GCC unroll 4
+                for (int v = 0; v < NV; ++v) acc[p][v] = V::fmadd(lv, gv[v], acc[p][v]);
+            }
+        }
+    }
     const typename V::T slope = V::set1(ntex::kLReluSlope);
     const typename V::T scale = V::set1(e.scale), shift = V::set1(e.shift), zero = V::zero(), one = V::set1(1.0f);
 #pragma GCC unroll 32
@@ -116,18 +136,21 @@ BlockFn full_block(int cin) {
 
 template <int NV>
 void row_blocks(const ntex::cpu::ConvRowArgs& a, const float* src_row, const float* weights, const float* bias, float* dst_row,
-                const float* noise_row, int valid_last) {
+                const float* noise_row, const float* layout_row, int valid_last) {
     constexpr int NP = kNPMax(NV);
     const BlockFn full = full_block<NV>(a.in);
+    const std::size_t kc = static_cast<std::size_t>(a.epilogue.layout_channels);
     int x = 0;
     for (; x + NP <= a.width; x += NP) {
         full(a, src_row + static_cast<std::size_t>(x) * static_cast<std::size_t>(a.in), weights, bias,
-             dst_row + static_cast<std::size_t>(x) * static_cast<std::size_t>(a.out), noise_row ? noise_row + x : nullptr, valid_last);
+             dst_row + static_cast<std::size_t>(x) * static_cast<std::size_t>(a.out), noise_row ? noise_row + x : nullptr,
+             layout_row ? layout_row + static_cast<std::size_t>(x) * kc : nullptr, valid_last);
     }
     if (x < a.width) {
         TailTable<NV, std::make_integer_sequence<int, NP>>::fns[a.width - x - 1](
             a, src_row + static_cast<std::size_t>(x) * static_cast<std::size_t>(a.in), weights, bias,
-            dst_row + static_cast<std::size_t>(x) * static_cast<std::size_t>(a.out), noise_row ? noise_row + x : nullptr, valid_last);
+            dst_row + static_cast<std::size_t>(x) * static_cast<std::size_t>(a.out), noise_row ? noise_row + x : nullptr,
+            layout_row ? layout_row + static_cast<std::size_t>(x) * kc : nullptr, valid_last);
     }
 }
 
@@ -136,6 +159,9 @@ void conv_row_impl(const ntex::cpu::ConvRowArgs& a, int y) {
     const float* src_row = a.src + static_cast<std::size_t>(y) * a.src_row_floats;
     float* dst_row = a.dst + static_cast<std::size_t>(y + a.dst_halo) * a.dst_row_floats + static_cast<std::size_t>(a.dst_halo) * static_cast<std::size_t>(a.out);
     const float* noise_row = a.epilogue.noise ? a.epilogue.noise + static_cast<std::size_t>(y) * static_cast<std::size_t>(a.width) : nullptr;
+    const float* layout_row = a.epilogue.layout ? a.epilogue.layout + static_cast<std::size_t>(y) * static_cast<std::size_t>(a.width) *
+                                                                          static_cast<std::size_t>(a.epilogue.layout_channels)
+                                                : nullptr;
     const std::size_t block_floats = static_cast<std::size_t>(a.kernel * a.kernel) * static_cast<std::size_t>(a.in) * (kNVMax * L);
     for (int b = 0; b < a.blocks; ++b) {
         const int c0 = b * kNVMax * L;
@@ -146,11 +172,11 @@ void conv_row_impl(const ntex::cpu::ConvRowArgs& a, int y) {
         const float* bias = a.bias + c0;
         float* d = dst_row + c0;
         switch (nv) {
-            case 1: row_blocks<1>(a, src_row, w, bias, d, noise_row, valid_last); break;
-            case 2: row_blocks<2>(a, src_row, w, bias, d, noise_row, valid_last); break;
+            case 1: row_blocks<1>(a, src_row, w, bias, d, noise_row, layout_row, valid_last); break;
+            case 2: row_blocks<2>(a, src_row, w, bias, d, noise_row, layout_row, valid_last); break;
 #if NTEX_KERNEL_NV_MAX > 2
-            case 3: row_blocks<3>(a, src_row, w, bias, d, noise_row, valid_last); break;
-            case 4: row_blocks<4>(a, src_row, w, bias, d, noise_row, valid_last); break;
+            case 3: row_blocks<3>(a, src_row, w, bias, d, noise_row, layout_row, valid_last); break;
+            case 4: row_blocks<4>(a, src_row, w, bias, d, noise_row, layout_row, valid_last); break;
 #endif
             default: break;
         }

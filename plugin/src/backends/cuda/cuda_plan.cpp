@@ -15,6 +15,7 @@
 #include "backends/cuda/plan_kernels.h"
 #include "core/error.h"
 #include "runtime/hash_noise.h"
+#include "runtime/layout_levels.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -56,6 +57,13 @@ struct CudaPlan::Impl {
         std::size_t workspace = 0;
         DeviceBuffer weight, affine_w, affine_b, bias, filter, noise;
         int noise_w = 0, noise_h = 0;
+        // Layout injection (op.layout_gain): the op's level (the conv output's w x h x layout_channels,
+        // FP32 NHWC, whatever the precision: it is tiny) and its gains [out][layout_channels] FP32;
+        // both empty when the op has none. The level is staged at layout_offset floats into
+        // layout_staging.
+        DeviceBuffer layout, layout_gain;
+        int layout_divisor = 0;
+        std::size_t layout_offset = 0;
     };
     struct Step {
         Kind kind = Kind::Conv;
@@ -81,6 +89,12 @@ struct CudaPlan::Impl {
     Ref input_ref;
     PinnedBuffer host_out;
     int out_channels = 0;
+    // set_layout: K, the host staging memory of every level (pinned, so the copies are truly
+    // asynchronous and do not wait for the frame in flight) and an event recorded after the last
+    // copies from it (see set_layout).
+    int layout_channels = 0;
+    PinnedBuffer layout_staging;
+    Event layout_copied;
     Graph graph;
     GraphExec exec;
     // Profiling: events around each step (direct launches instead of the graph).
@@ -181,6 +195,9 @@ void CudaPlan::Impl::build() {
         return r;
     };
     std::size_t act_count = 0, conv_count = 0, final_count = 0;
+    layout_channels = d.layout_channels;
+    const std::vector<LayoutLevel> levels = layout_levels(d, width, height);
+    std::size_t staging_floats = 0;
     auto note = [&](const Ref& r) {
         if (r.buf == Buf::Final) final_count = std::max(final_count, r.count());
         else if (r.buf == Buf::Act0 || r.buf == Buf::Act1) act_count = std::max(act_count, r.count());
@@ -246,6 +263,23 @@ void CudaPlan::Impl::build() {
                     cv.noise_h = h;
                     strength = model->tensor(op.noise_strength)[0];
                 }
+                if (!op.layout_gain.empty()) {
+                    // The shared level list (the CPU plan's too) must agree with this walk's
+                    // resolution: the kernel indexes the level with the conv output's pixel.
+                    const auto level = std::find_if(levels.begin(), levels.end(), [&](const LayoutLevel& l) { return l.op_index == i; });
+                    if (level == levels.end() || level->width != w || level->height != h) {
+                        fail(NTEX_ERROR_BACKEND, "op ", i, ": layout level does not match the op's ", w, "x", h, " output");
+                    }
+                    cv.layout_gain = upload(op.layout_gain);   // [out][K], shape checked by the parser
+                    const std::size_t floats = static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * static_cast<std::size_t>(layout_channels);
+                    cv.layout = DeviceBuffer(floats * sizeof(float));
+                    // Zero until the first set_layout: a run without one sees an all-zero layout
+                    // instead of uninitialised memory.
+                    NTEX_CUDA_CHECK(cudaMemsetAsync(cv.layout.get(), 0, cv.layout.bytes(), stream.get()));
+                    cv.layout_divisor = level->divisor;
+                    cv.layout_offset = staging_floats;
+                    staging_floats += floats;
+                }
                 Step conv;
                 conv.kind = Kind::Conv;
                 conv.src = cur;
@@ -271,7 +305,8 @@ void CudaPlan::Impl::build() {
                 }
                 epi.dst = next_dst(fuse_output ? i + 2 : i + 1, op.out, h, w);
                 note(epi.dst);
-                epi.label = cat("op ", i, " epilogue: bias", op.noise ? " + noise" : "", " + ", activation_name(op.activation),
+                epi.label = cat("op ", i, " epilogue: bias", op.noise ? " + noise" : "", op.layout_gain.empty() ? "" : " + layout", " + ",
+                                activation_name(op.activation),
                                 fuse_output ? " + output" : "", epi.dst.halo ? cat(" -> halo ", epi.dst.halo) : std::string(),
                                 act_type == DType::F16 && epi.dst.buf != Buf::Final ? " (fp16 store)" : "");
                 steps.push_back(epi);
@@ -315,6 +350,10 @@ void CudaPlan::Impl::build() {
     workspace = DeviceBuffer(ws);
     w_dev = DeviceBuffer(static_cast<std::size_t>(d.w_dim) * sizeof(float));
     s_dev = DeviceBuffer(std::max<std::size_t>(max_in, 1) * sizeof(float));
+    if (staging_floats > 0) {
+        layout_staging = PinnedBuffer(staging_floats * sizeof(float));
+        layout_copied = make_event(cudaEventDisableTiming);
+    }
 }
 
 void CudaPlan::Impl::launch(const Step& s, cudaStream_t st) {
@@ -336,6 +375,11 @@ void CudaPlan::Impl::launch(const Step& s, cudaStream_t st) {
             a.bias = cv.bias.as<float>();
             a.noise = cv.noise.as<float>();
             a.strength = s.strength;
+            if (cv.layout.get()) {
+                a.layout = cv.layout.as<float>();
+                a.layout_gain = cv.layout_gain.as<float>();
+                a.layout_channels = layout_channels;
+            }
             a.activation = s.activation;
             a.output_op = s.output_op;
             a.scale = s.scale, a.shift = s.shift;
@@ -435,6 +479,29 @@ void CudaPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
     }
 }
 
+void CudaPlan::set_layout(const float* layout) {
+    if (!m->layout_staging.get()) return;   // no op injects a layout
+    if (layout == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, "set_layout: null layout");
+    DeviceGuard device(m->ordinal);
+    cudaStream_t st = m->stream.get();
+    // The previous set_layout's copies read the pinned staging memory asynchronously (they run
+    // after the frames enqueued before them): refilling it now could change what they upload.
+    // Wait for them; an event never recorded completes at once. Only those copies are waited for,
+    // not the frame enqueued since, so the host still runs a frame ahead of the device.
+    NTEX_CUDA_CHECK(cudaEventSynchronize(m->layout_copied.get()));
+    float* staging = m->layout_staging.as<float>();
+    for (const Impl::Conv& cv : m->convs) {
+        if (!cv.layout.get()) continue;
+        float* level = staging + cv.layout_offset;
+        downsample_layout(layout, m->width, m->height, m->layout_channels, cv.layout_divisor, level);
+        // Stream order: after every frame already enqueued (which may still read the old level: the
+        // graph reads the buffer by pointer) and before the next enqueue(). Outside the graph, as
+        // set_seed's noise launches.
+        NTEX_CUDA_CHECK(cudaMemcpyAsync(cv.layout.get(), level, cv.layout.bytes(), cudaMemcpyHostToDevice, st));
+    }
+    NTEX_CUDA_CHECK(cudaEventRecord(m->layout_copied.get(), st));
+}
+
 void CudaPlan::enqueue() {
     DeviceGuard device(m->ordinal);
     cudaStream_t st = m->stream.get();
@@ -480,7 +547,8 @@ std::size_t CudaPlan::device_bytes() const noexcept {
     std::size_t b = m->input.bytes() + m->act[0].bytes() + m->act[1].bytes() + m->conv_out.bytes() + m->final_out.bytes() +
                     m->workspace.bytes() + m->w_dev.bytes() + m->s_dev.bytes();
     for (const Impl::Conv& cv : m->convs) {
-        b += cv.weight.bytes() + cv.affine_w.bytes() + cv.affine_b.bytes() + cv.bias.bytes() + cv.filter.bytes() + cv.noise.bytes();
+        b += cv.weight.bytes() + cv.affine_w.bytes() + cv.affine_b.bytes() + cv.bias.bytes() + cv.filter.bytes() + cv.noise.bytes() +
+             cv.layout.bytes() + cv.layout_gain.bytes();
     }
     return b;
 }
@@ -539,7 +607,7 @@ std::string CudaPlan::profile_report() const {
                   total, conv_flops * 1e-9, gflops_per_s(conv_flops, total), convs, conv_ms, percent(conv_ms), conv_flops * 1e-9,
                   gflops_per_s(conv_flops, conv_ms));
     s += buf;
-    std::snprintf(buf, sizeof buf, "%9.1f MiB planned buffers (activations, noise, weights, workspace %.1f MiB)\n",
+    std::snprintf(buf, sizeof buf, "%9.1f MiB planned buffers (activations, noise, layout, weights, workspace %.1f MiB)\n",
                   static_cast<double>(device_bytes()) / 1048576.0, static_cast<double>(m->workspace.bytes()) / 1048576.0);
     return s + buf;
 }

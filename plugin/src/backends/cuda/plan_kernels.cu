@@ -121,6 +121,15 @@ __global__ void epilogue_kernel(EpilogueArgs a) {
         const std::size_t pixel = static_cast<std::size_t>(p.y) * static_cast<std::size_t>(a.w) + static_cast<std::size_t>(p.x);
         float v = load(a.src, a.src_type, pixel * static_cast<std::size_t>(a.c) + static_cast<std::size_t>(p.ch)) + a.bias[p.ch];
         if (a.noise != nullptr) v += a.strength * a.noise[pixel];
+        if (a.layout != nullptr) {
+            // K <= 8 (kMaxLayoutChannels): a short FP32 dot product in both storage precisions; the
+            // level is FP32 and the halo reads the wrapped pixel like the conv output does.
+            const float* l = a.layout + pixel * static_cast<std::size_t>(a.layout_channels);
+            const float* g = a.layout_gain + static_cast<std::size_t>(p.ch) * static_cast<std::size_t>(a.layout_channels);
+            float acc = 0.0f;
+            for (int k = 0; k < a.layout_channels; ++k) acc = fmaf(g[k], l[k], acc);
+            v += acc;
+        }
         v = activate<Act>(v);
         if (a.output_op) v = fminf(fmaxf(v * a.scale + a.shift, 0.0f), 1.0f);
         store(a.dst.data, a.dst.type, i, v);

@@ -34,8 +34,9 @@ void launch_affine(const float* a_w, const float* a_b, const float* w, int in, i
 void launch_modulate(const float* weight, const float* s, int out, int in, int k, bool demodulate, void* filter, DType filter_type,
                      cudaStream_t stream);
 
-// The conv epilogue: v = act(conv[y][x][c] + bias[c] + strength * noise[y][x]); with output_op,
-// v = clamp(v * scale + shift, 0, 1); stored into dst (its interior and its wrap-around halo).
+// The conv epilogue: v = act(conv[y][x][c] + bias[c] + strength * noise[y][x]
+// + sum_k layout_gain[c][k] * layout[y][x][k]); with output_op, v = clamp(v * scale + shift, 0, 1);
+// stored into dst (its interior and its wrap-around halo).
 struct EpilogueArgs {
     const void* src = nullptr;   // dense h x w x c conv output
     DType src_type = DType::F32;
@@ -43,6 +44,9 @@ struct EpilogueArgs {
     const float* bias = nullptr;   // device, c floats
     const float* noise = nullptr;  // device, h x w floats, or nullptr
     float strength = 0.0f;
+    const float* layout = nullptr;       // device, h x w x layout_channels floats (NHWC), or nullptr
+    const float* layout_gain = nullptr;  // device, c x layout_channels floats ([out][K])
+    int layout_channels = 0;             // K; 0 when the op injects no layout
     int activation = kActLinear;
     bool output_op = false;
     float scale = 1.0f, shift = 0.0f;

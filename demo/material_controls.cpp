@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+// material_controls.cpp: the "Material" section (Dear ImGui 1.86) and the conditioning options.
+#include "material_controls.h"
+
+#include "material_generator.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace demo {
+namespace {
+
+// The engine overlay's window (engine/src/ui/overlay.cpp): ImGui::Begin with the same name
+// appends to it, so the section sits in the one panel.
+constexpr const char* kPanel = "ntex material";
+
+// NtexLayoutPattern NONE..VORONOI, in value order (MASK needs a host image: not offered here).
+constexpr const char* kPatterns[] = {"none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi"};
+constexpr int kPatternCount = static_cast<int>(sizeof(kPatterns) / sizeof(kPatterns[0]));
+constexpr int kMaxCells = 64;
+
+std::string category_list(const NtexModelConditioningInfo& info) {
+    std::string list = "any";
+    for (uint32_t i = 0; i < info.categoryCount; ++i) list += std::string(", ") + info.categoryNames[i];
+    return list;
+}
+
+// Hexagons tile only with an even row count.
+void keep_rows_valid(Conditioning& c) {
+    if (c.pattern == NTEX_LAYOUT_PATTERN_HEXAGONS && c.rows % 2 != 0) c.rows = std::min<uint32_t>(c.rows + 1, kMaxCells);
+}
+
+bool slider_count(const char* label, uint32_t& value) {
+    int v = static_cast<int>(value);
+    if (!ImGui::SliderInt(label, &v, 1, kMaxCells, "%d", ImGuiSliderFlags_AlwaysClamp)) return false;
+    value = static_cast<uint32_t>(std::clamp(v, 1, kMaxCells));
+    return true;
+}
+
+}  // namespace
+
+bool has_conditioning(const NtexModelConditioningInfo& info) { return info.categoryCount > 0 || info.layoutChannels > 0; }
+
+const char* pattern_name(NtexLayoutPattern pattern) {
+    const int i = static_cast<int>(pattern);
+    return i >= 0 && i < kPatternCount ? kPatterns[i] : "?";
+}
+
+bool pattern_from_name(const std::string& name, NtexLayoutPattern* pattern) {
+    for (int i = 0; i < kPatternCount; ++i) {
+        if (name == kPatterns[i]) {
+            *pattern = static_cast<NtexLayoutPattern>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+int32_t category_index(const NtexModelConditioningInfo& info, const std::string& name, const char* model_name,
+                       const std::string& what) {
+    if (name.empty() || name == "any") return NTEX_CATEGORY_ANY;
+    for (uint32_t i = 0; i < info.categoryCount; ++i) {
+        if (name == info.categoryNames[i]) return static_cast<int32_t>(i);
+    }
+    if (info.categoryCount == 0) throw NtexFailure(what + " '" + name + "': model '" + model_name + "' has no categories (only any)");
+    throw NtexFailure(what + " '" + name + "' is not a category of model '" + model_name + "' (" + category_list(info) + ")");
+}
+
+Conditioning conditioning_from_options(const Options& o, const NtexModelConditioningInfo& info, const char* model_name) {
+    Conditioning c = o.layout;
+    c.category = category_index(info, o.category, model_name, "--category");
+    c.pattern = NTEX_LAYOUT_PATTERN_NONE;
+    if (!o.pattern.empty() && !pattern_from_name(o.pattern, &c.pattern)) {
+        throw NtexFailure("--pattern '" + o.pattern + "' is not a layout pattern");   // options.cpp checked the name already
+    }
+    if (c.pattern == NTEX_LAYOUT_PATTERN_NONE) {
+        if (o.layout_numbers_given) throw NtexFailure("--columns, --rows, --period, --offset, --gap, --bevel, --jitter and --pattern-seed need --pattern");
+    } else if (info.layoutChannels == 0) {
+        throw NtexFailure(std::string("--pattern ") + pattern_name(c.pattern) + ": model '" + model_name + "' has no layout conditioning");
+    }
+    return c;
+}
+
+std::string describe(const NtexModelConditioningInfo& info, const Conditioning& c) {
+    const bool named = c.category >= 0 && static_cast<uint32_t>(c.category) < info.categoryCount;
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "category %s, pattern %s", named ? info.categoryNames[c.category] : "any", pattern_name(c.pattern));
+    std::string s = buf;
+    if (c.pattern != NTEX_LAYOUT_PATTERN_NONE) {
+        std::snprintf(buf, sizeof(buf), " %ux%u (gap %.1f, bevel %.1f, jitter %.2f, seed %u)", c.columns, c.rows,
+                      static_cast<double>(c.gap), static_cast<double>(c.bevel), static_cast<double>(c.jitter), c.pattern_seed);
+        s += buf;
+    }
+    return s;
+}
+
+bool draw_material_controls(const NtexModelConditioningInfo& info, Conditioning& c) {
+    if (!has_conditioning(info)) return false;
+    bool changed = false;
+    ImGui::Begin(kPanel);
+    ImGui::PushItemWidth(-118.0f);   // as the overlay's own rows
+    if (ImGui::CollapsingHeader("Material", ImGuiTreeNodeFlags_DefaultOpen)) {
+        if (info.categoryCount > 0) {
+            const bool named = c.category >= 0 && static_cast<uint32_t>(c.category) < info.categoryCount;
+            if (ImGui::BeginCombo("category", named ? info.categoryNames[c.category] : "any")) {
+                for (int i = -1; i < static_cast<int>(info.categoryCount); ++i) {
+                    const bool selected = c.category == i;
+                    if (ImGui::Selectable(i < 0 ? "any" : info.categoryNames[i], selected) && !selected) {
+                        c.category = i;
+                        changed = true;
+                    }
+                    if (selected) ImGui::SetItemDefaultFocus();
+                }
+                ImGui::EndCombo();
+            }
+        }
+        if (info.layoutChannels > 0) {
+            int pattern = std::clamp(static_cast<int>(c.pattern), 0, kPatternCount - 1);
+            if (ImGui::Combo("pattern", &pattern, kPatterns, kPatternCount)) {
+                c.pattern = static_cast<NtexLayoutPattern>(pattern);
+                keep_rows_valid(c);
+                changed = true;
+            }
+            if (c.pattern != NTEX_LAYOUT_PATTERN_NONE) {
+                changed |= slider_count("columns", c.columns);
+                if (slider_count("rows", c.rows)) {
+                    keep_rows_valid(c);
+                    changed = true;
+                }
+                changed |= ImGui::SliderFloat("row offset", &c.offset, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
+                changed |= ImGui::SliderFloat("gap", &c.gap, 0.0f, 64.0f, "%.1f texels", ImGuiSliderFlags_AlwaysClamp);
+                changed |= ImGui::SliderFloat("bevel", &c.bevel, 0.0f, 64.0f, "%.1f texels", ImGuiSliderFlags_AlwaysClamp);
+                changed |= ImGui::SliderFloat("jitter", &c.jitter, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
+                int seed = static_cast<int>(std::min<uint32_t>(c.pattern_seed, 0x7FFFFFFF));
+                if (ImGui::InputInt("pattern seed", &seed)) {
+                    c.pattern_seed = static_cast<uint32_t>(std::max(seed, 0));
+                    changed = true;
+                }
+                if (c.period_width != 0 || c.period_height != 0) {
+                    ImGui::Text("period: %ux%u texels", c.period_width, c.period_height);
+                } else {
+                    ImGui::TextDisabled("period: the texture's size");
+                }
+            }
+        }
+    }
+    ImGui::PopItemWidth();
+    ImGui::End();
+    return changed;
+}
+
+}  // namespace demo

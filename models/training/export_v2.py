@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""export_v2.py: turns a material_v2 checkpoint (train_v2.py) into a shippable ntex model (format v2).
+
+Writes <out>/<name>.json + <name>.safetensors (effective weights, categories, layout gains; format
+version 2, docs/model_format.md), <name>_samples.png (a row per layout pattern, a column per
+category), and the golden fixture <fixtures>/<name>_golden.safetensors, computed from the exported
+files re-loaded by ntex_train.reference (not from the training module). The model card and the
+evaluation come from evaluate_v2.py.
+
+    /usr/bin/python3 models/training/export_v2.py [--checkpoint models/training/checkpoints/material_v2_latest.pt]
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from export import (MATERIAL_OUTPUTS, build_json, data_dir, explicit_z, latent_directions,  # noqa: E402
+                    to_uint8)
+from ntex_train import conditioning, hashnoise, material, patterns, safetensors_io  # noqa: E402
+from ntex_train.model import STAGES_V2, Generator, flops_per_megapixel  # noqa: E402
+from ntex_train.reference import ReferenceModel  # noqa: E402
+
+# Golden cases: (seed, z source, psi, width, height, category, layout spec or None). Period = size.
+GOLDEN_CASES = [
+    (1, "seed", 1.0, 64, 64, -1, None),
+    (7, "explicit", 0.7, 64, 64, 2, {"pattern": "bricks", "columns": 2, "rows": 4, "gap": 3.0, "bevel": 2.0,
+                                     "jitter": 0.25, "seed": 3}),
+    (12345, "seed", 1.0, 96, 48, 0, {"pattern": "panels", "columns": 3, "rows": 2, "gap": 2.0, "bevel": 1.0,
+                                     "jitter": 0.5, "seed": 9}),
+    (5, "seed", 0.8, 64, 64, 4, {"pattern": "voronoi", "columns": 4, "rows": 4, "gap": 3.0, "bevel": 2.0,
+                                 "jitter": 0.8, "seed": 1}),
+]
+# The sample sheet: one row per pattern with its default look at 256 px.
+SHEET_PATTERNS = [
+    ("none", {}),
+    ("bricks", {"columns": 4, "rows": 8, "offset": 0.5, "gap": 4.0, "bevel": 2.0, "jitter": 0.2}),
+    ("tiles", {"columns": 4, "rows": 4, "gap": 4.0, "bevel": 2.0, "jitter": 0.5}),
+    ("hexagons", {"columns": 4, "rows": 6, "gap": 4.0, "bevel": 2.0}),
+    ("planks", {"columns": 2, "rows": 6, "offset": 0.3, "gap": 3.0, "bevel": 1.0, "jitter": 0.6}),
+    ("panels", {"columns": 2, "rows": 2, "gap": 4.0, "bevel": 2.0, "jitter": 0.7}),
+    ("voronoi", {"columns": 5, "rows": 5, "gap": 4.0, "bevel": 3.0, "jitter": 0.9}),
+]
+
+
+def layout_map(spec, width, height):
+    """[height, width, 2] float32 of a procedural layout with the period = the texture's size."""
+    if spec is None:
+        return None
+    s = dict(spec, period_width=width, period_height=height)
+    return patterns.render_layout(s, 0, 0, width, height)
+
+
+def load_generator(ckpt):
+    G = Generator(out_channels=material.RAW_CHANNELS, stages=STAGES_V2, classes=len(conditioning.CATEGORIES),
+                  layout_channels=conditioning.LAYOUT_CHANNELS)
+    G.load_state_dict(ckpt["G_ema"])
+    return G.eval()
+
+
+def write_golden(ref, name, path):
+    """The fixture plugin/src/model/golden_fixture.h reads, with a category and a layout per case."""
+    tensors, meta = {}, {"model": name, "count": str(len(GOLDEN_CASES))}
+    for i, (seed, zsrc, psi, width, height, category, spec) in enumerate(GOLDEN_CASES):
+        z = hashnoise.z_from_seed(seed, ref.z_dim) if zsrc == "seed" else explicit_z(ref.z_dim)
+        grid, _ = ref.noise(seed, height // ref.cell_size, width // ref.cell_size)
+        with torch.no_grad():
+            w = ref.mapping(z.astype(np.float32), psi, category).numpy().astype(np.float32)
+        tensors[f"case{i}.z"] = z.astype(np.float32)
+        tensors[f"case{i}.noise"] = grid.numpy().astype(np.float32)
+        tensors[f"case{i}.w"] = w
+        tensors[f"case{i}.output"] = ref.generate(seed, width, height, z=z, psi=psi, category=category,
+                                                  layout=layout_map(spec, width, height)).numpy().astype(np.float32)
+        meta.update({f"case{i}.seed": str(seed), f"case{i}.psi": repr(float(psi)), f"case{i}.width": str(width),
+                     f"case{i}.height": str(height), f"case{i}.category": str(category)})
+        if spec is not None:
+            meta[f"case{i}.layout"] = json.dumps(spec, sort_keys=True)
+    safetensors_io.save(path, tensors, meta)
+
+
+def sample_sheet(ref, path, size=256):
+    """Rows: the layout patterns; columns: "any" then every category; each cell albedo over height."""
+    from PIL import Image
+    cats = [-1] + list(range(len(ref.categories)))
+    rows = []
+    for pi, (pattern, params) in enumerate(SHEET_PATTERNS):
+        spec = None if pattern == "none" else dict(params, pattern=pattern, seed=pi)
+        lay = layout_map(spec, size, size)
+        cells = []
+        for c in cats:
+            x = ref.generate(100 + pi, size, size, category=c, layout=lay)
+            cells.append(np.concatenate([to_uint8(x[:3]), to_uint8(x[3:4].expand(3, -1, -1))], 0))
+        rows.append(np.concatenate(cells, 1))
+    Image.fromarray(np.concatenate(rows, 0)).save(path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--checkpoint", default=os.path.join(HERE, "checkpoints", "material_v2_latest.pt"))
+    ap.add_argument("--name", default="material_v2")
+    ap.add_argument("--out-dir", default=os.path.join(REPO, "models"))
+    ap.add_argument("--fixtures-dir", default=os.path.join(REPO, "tests", "fixtures"))
+    ap.add_argument("--height-scale", type=float, default=None,
+                    help="normal strength (default: the value the discriminators saw in training)")
+    ap.add_argument("--direction-labels", type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
+                    default=[f"direction {i}" for i in range(8)])
+    ap.add_argument("--no-samples", action="store_true")
+    ap.add_argument("--no-fixtures", action="store_true")
+    args = ap.parse_args(argv)
+
+    torch.set_num_threads(2)
+    ckpt = torch.load(args.checkpoint, map_location="cpu")
+    G = load_generator(ckpt)
+    tensors = G.export_tensors()
+    dirs, sigma, explained = latent_directions(G, count=len(args.direction_labels))
+    directions = []
+    for i, label in enumerate(args.direction_labels):
+        tensors[f"directions.{i}"] = dirs[i]
+        directions.append({"label": label, "tensor": f"directions.{i}", "sigma": round(float(sigma[i]), 6),
+                           "explained_variance": round(float(explained[i]), 4)})
+    for k, v in tensors.items():
+        if not np.isfinite(v).all():
+            raise SystemExit(f"export_v2: tensor {k} has non-finite values")
+    desc = build_json(G, tensors, args.name, ckpt, args.checkpoint)
+    desc["format_version"] = 2
+    desc["version"] = "2.0.0"
+    desc["description"] = ("Conditional tileable PBR material generator: albedo, tangent-space normal (derived from "
+                           "height), roughness, height; a category (class embedding) and a layout map (procedural "
+                           "pattern or mask) steer it. StyleGAN2-style modulated convs with layout injection, circular "
+                           "padding; output size = 16 x noise grid, any size.")
+    desc["mapping"]["categories"] = list(conditioning.CATEGORIES)
+    desc["outputs"] = MATERIAL_OUTPUTS
+    desc["height_scale"] = args.height_scale or float(ckpt.get("args", {}).get("height_scale", 4.1087))
+    desc["directions"] = directions
+    desc["flops_per_megapixel"] = flops_per_megapixel(desc["synthesis"], desc["latent"]["cell_size"],
+                                                      conditioning.LAYOUT_CHANNELS)
+    a = ckpt.get("args", {})
+    desc["training"].update({
+        "crop": int(a.get("window", 128)), "batch": int(a.get("batch", 16)),
+        "images_seen": int(ckpt["step"]) * int(a.get("batch", 16)),
+        "loss": "non-saturating logistic, lazy R1, two discriminators (64 px at full resolution, whole window / 2), "
+                "projection on the category, layout consistency (1 - corr of low-passed height and layout)",
+        "conditioning": {"categories": list(conditioning.CATEGORIES),
+                         "category_rules": [[n, list(k)] for n, k in conditioning.CATEGORY_RULES],
+                         "layout": f"Otsu threshold of the height low-passed with sigma {conditioning.LAYOUT_SIGMA} px, "
+                                   "softened with sigma 1 px; channel 1 = present",
+                         "class_dropout": a.get("class_dropout"), "layout_dropout": a.get("layout_dropout")},
+        "warm_start": a.get("init_from"),
+    })
+    os.makedirs(args.out_dir, exist_ok=True)
+    json_path = os.path.join(args.out_dir, f"{args.name}.json")
+    safetensors_io.save(os.path.join(args.out_dir, desc["weights"]), tensors,
+                        {"format": "ntex-model", "name": args.name, "steps": str(ckpt["step"])})
+    with open(json_path, "w") as f:
+        json.dump(desc, f, indent=1)
+        f.write("\n")
+    print(f"[export_v2] {args.checkpoint} (step {ckpt['step']}) -> {json_path}; {desc['parameters']} parameters, "
+          f"{desc['flops_per_megapixel'] / 1e9:.2f} GFLOP/MP", flush=True)
+    ref = ReferenceModel(json_path)
+    if not args.no_samples:
+        p = os.path.join(args.out_dir, f"{args.name}_samples.png")
+        sample_sheet(ref, p)
+        print(f"[export_v2] {p}", flush=True)
+    if not args.no_fixtures:
+        os.makedirs(args.fixtures_dir, exist_ok=True)
+        gp = os.path.join(args.fixtures_dir, f"{args.name}_golden.safetensors")
+        write_golden(ref, args.name, gp)
+        print(f"[export_v2] {gp}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

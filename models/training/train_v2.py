@@ -1,0 +1,314 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""train_v2.py: trains material_v2, the conditional material generator (category + layout).
+
+What differs from train.py (material_v1), and why:
+- Structure larger than the window: the generator is conditioned on a layout map (conditioning.py,
+  the pix2pix / SPADE / TileGen idea). The layout of each real crop is derived from its own height,
+  the generator gets the real window's layout, and both discriminators see (image, layout), so they
+  judge whether the image fits the layout. At run time the layout comes from procedural patterns, so
+  bricks and panels keep their courses at any size although training never sees more than 128 px.
+- Two discriminators (multi-scale, as pix2pixHD): the generator makes 128 px windows; one
+  discriminator sees a random 64 px part at full resolution, the other the whole window averaged
+  down 2x, so shapes up to 128 px are judged (material_v1: 64 px).
+- Category control: a class embedding in the mapping network and projection discriminators; class
+  and layout dropout train the "any category" row and the "no layout" map, so the model also runs
+  unconditionally.
+- A layout-consistency term: 1 - Pearson correlation between the generated height's low-pass and the
+  layout's raised channel, where a layout is given (the property the IoU metric measures).
+- Warm start (--init-from material_v1): the /4../1 stages are material_v1's; wider coarse stages,
+  the mapping's embedding input, the layout gains and the discriminators' extra inputs start so the
+  model begins as material_v1 (widen_v2).
+
+Single process (2 threads); checkpoints every --ckpt-every steps; --resume continues; killing it
+loses at most that many steps.
+"""
+import argparse
+import copy
+import csv
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ntex_train import conditioning, material  # noqa: E402
+from ntex_train.discriminator import Discriminator  # noqa: E402
+from ntex_train.model import STAGES_V2, Generator  # noqa: E402
+from train import HERE, d_input, data_dir, newest_checkpoint, save_checkpoint, save_samples  # noqa: E402
+
+D_CHANNELS = 9 + conditioning.LAYOUT_CHANNELS  # d_input with normals (9) + the layout
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--name", default="material_v2")
+    ap.add_argument("--init-from", default=None, help="material_v1 checkpoint to warm-start from")
+    ap.add_argument("--data", default=None, help="train.npz (default $NTEX_DATA_DIR/dataset/train.npz)")
+    ap.add_argument("--run-dir", default=None)
+    ap.add_argument("--latest-copy", default=None, help="default models/training/checkpoints/<name>_latest.pt; 'none'")
+    ap.add_argument("--steps", type=int, default=10 ** 9)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--window", type=int, default=128, help="generated window (pixels); D views are 64 px")
+    ap.add_argument("--lr", type=float, default=0.002)
+    ap.add_argument("--r1-gamma", type=float, default=1.0)
+    ap.add_argument("--r1-every", type=int, default=16)
+    ap.add_argument("--ema-kimg", type=float, default=2.0)
+    ap.add_argument("--layout-weight", type=float, default=1.0, help="weight of the layout-consistency term")
+    ap.add_argument("--class-dropout", type=float, default=0.15)
+    ap.add_argument("--layout-dropout", type=float, default=0.25)
+    ap.add_argument("--height-scale", type=float, default=4.1087, help="normal strength the discriminators see")
+    ap.add_argument("--ckpt-every", type=int, default=100)
+    ap.add_argument("--sample-every", type=int, default=250)
+    ap.add_argument("--keep", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--resume", action="store_true")
+    return ap.parse_args(argv)
+
+
+class ConditionalSampler:
+    """Random window x window crops of the 256 training crops (flips, 90-degree turns) with their
+    masks, layout and category: (x [B, 5, s, s] in [-1, 1], masks [B, 2], layout [B, 2, s, s], c [B])."""
+
+    def __init__(self, path, window, rng, class_dropout, layout_dropout):
+        with np.load(path) as d:
+            self.albedo = torch.from_numpy(d["albedo"])
+            self.height = torch.from_numpy(d["height"])
+            self.rough = torch.from_numpy(255 - d["gloss"])
+            self.masks = torch.from_numpy(np.stack([d["has_height"], d["has_gloss"]], 1).astype(np.float32))
+            self.classes = torch.tensor([conditioning.category_of(s) for s in d["source"]])
+            has_h = d["has_height"]
+        n, s = self.albedo.shape[:2]
+        self.layout = torch.zeros(n, conditioning.LAYOUT_CHANNELS, s, s, dtype=torch.uint8)
+        idx = np.where(has_h)[0]
+        for i in range(0, len(idx), 128):
+            part = idx[i:i + 128]
+            lay, _ = conditioning.layout_from_height(self.height[part].float()[:, None] / 255.0)
+            self.layout[part] = (lay * 255 + 0.5).to(torch.uint8)
+        self.window, self.rng = window, rng
+        self.class_dropout, self.layout_dropout = class_dropout, layout_dropout
+
+    def __len__(self):
+        return self.albedo.shape[0]
+
+    def sample(self, batch):
+        n, s = self.albedo.shape[:2]
+        xs, ms, ls, cs = [], [], [], []
+        for _ in range(batch):
+            i = int(self.rng.integers(n))
+            y, x = (int(v) for v in self.rng.integers(0, s - self.window + 1, size=2))
+            win = (i, slice(y, y + self.window), slice(x, x + self.window))
+            c = torch.cat([self.albedo[win].permute(2, 0, 1), self.height[win][None], self.rough[win][None],
+                           self.layout[i, :, win[1], win[2]]])
+            c, _ = material.rotate90(c, int(self.rng.integers(4)))
+            if self.rng.integers(2):
+                c, _ = material.flip_horizontal(c)
+            lay = c[5:].float() / 255.0
+            if self.rng.random() < self.layout_dropout:
+                lay = torch.zeros_like(lay)
+            xs.append(c[:5])
+            ls.append(lay)
+            ms.append(self.masks[i])
+            cls = int(self.classes[i])
+            cs.append(len(conditioning.CATEGORIES) if self.rng.random() < self.class_dropout else cls)
+        x = torch.stack(xs).float() / 127.5 - 1.0
+        return x, torch.stack(ms), torch.stack(ls), torch.tensor(cs)
+
+
+def views(x, layout, masks, height_scale, offset):
+    """The two discriminator inputs of a window: (64 px part at `offset`, whole window / 2)."""
+    full = torch.cat([d_input(x, masks, height_scale), layout], 1)
+    oy, ox = offset
+    return full[:, :, oy:oy + 64, ox:ox + 64], F.avg_pool2d(full, full.shape[2] // 64)
+
+
+def layout_consistency(fake, layout):
+    """Mean over samples with a layout of 1 - corr(low-passed generated height, layout raised)."""
+    present = layout[:, 1].flatten(1).mean(1) > 0.5
+    if not bool(present.any()):
+        return fake.new_zeros(())
+    h = conditioning.gaussian_blur(fake[present, material.HEIGHT:material.HEIGHT + 1], conditioning.LAYOUT_SIGMA)
+    a = h.flatten(1)
+    b = layout[present, 0].flatten(1)
+    a = a - a.mean(1, keepdim=True)
+    b = b - b.mean(1, keepdim=True)
+    corr = (a * b).sum(1) / torch.sqrt(a.square().sum(1) * b.square().sum(1) + 1e-8)
+    return (1.0 - corr).mean()
+
+
+def _fresh_like(t, key):
+    """The target's own initial value for entries the source lacks; new conv/linear weights are
+    scaled down so the widened model starts close to the source."""
+    return t * 0.1 if key.endswith("weight") and t.dim() >= 2 and "affine" not in key else t
+
+
+def widen_v2(src, target):
+    """material_v1 state -> material_v2 shapes. Shared blocks are copied (rescaled where the He
+    constant of a wider fan-in would change them); new entries keep the target's initialisation
+    (new weights x 0.1); keys only in the target stay as initialised; a [w_dim] w_avg fills every
+    class row."""
+    own = target.state_dict()
+    out = {}
+    for k, t in own.items():
+        if k not in src:
+            out[k] = t
+            continue
+        v = src[k]
+        if v.shape == t.shape:
+            out[k] = v
+            continue
+        if k.endswith("w_avg") and v.dim() == 1:
+            out[k] = v[None].expand_as(t).clone()
+            continue
+        if v.dim() != t.dim() or any(a > b for a, b in zip(v.shape, t.shape)):
+            raise ValueError(f"cannot widen {k} from {tuple(v.shape)} to {tuple(t.shape)}")
+        w = _fresh_like(t.clone(), k)
+        block = tuple(slice(0, n) for n in v.shape)
+        if t.dim() >= 2 and v.shape[1] != t.shape[1]:
+            v = v * math.sqrt(t.shape[1] / v.shape[1])   # effective weight = stored / sqrt(fan_in)
+        w[block] = v
+        out[k] = w
+    return out
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    run_dir = args.run_dir or os.path.join(data_dir(), "runs", args.name)
+    os.makedirs(run_dir, exist_ok=True)
+    latest_copy = args.latest_copy or os.path.join(HERE, "checkpoints", f"{args.name}_latest.pt")
+    latest_copy = None if latest_copy == "none" else latest_copy
+    data = args.data or os.path.join(data_dir(), "dataset", "train.npz")
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+
+    ncls = len(conditioning.CATEGORIES)
+    G = Generator(out_channels=material.RAW_CHANNELS, stages=STAGES_V2, classes=ncls,
+                  layout_channels=conditioning.LAYOUT_CHANNELS)
+    D_fine = Discriminator(in_channels=D_CHANNELS, classes=ncls)
+    D_coarse = Discriminator(in_channels=D_CHANNELS, classes=ncls)
+    G_ema = copy.deepcopy(G).eval().requires_grad_(False)
+    c = args.r1_every / (args.r1_every + 1)
+    d_params = list(D_fine.parameters()) + list(D_coarse.parameters())
+    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.0, 0.99), eps=1e-8)
+    opt_d = torch.optim.Adam(d_params, lr=args.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
+    step, elapsed = 0, 0.0
+
+    ck = newest_checkpoint(run_dir, latest_copy) if args.resume else None
+    if ck:
+        st = torch.load(ck, map_location="cpu")
+        for mod, key in ((G, "G"), (G_ema, "G_ema"), (D_fine, "D_fine"), (D_coarse, "D_coarse"),
+                         (opt_g, "opt_g"), (opt_d, "opt_d")):
+            mod.load_state_dict(st[key])
+        step, elapsed = st["step"], st.get("elapsed_s", 0.0)
+        torch.set_rng_state(st["rng"]["torch"])
+        np.random.set_state(st["rng"]["numpy"])
+        random.setstate(st["rng"]["python"])
+        rng.bit_generator.state = st["rng"]["sampler"]
+        print(f"[train_v2] resumed from {ck} at step {step}", flush=True)
+    elif args.init_from:
+        st = torch.load(args.init_from, map_location="cpu")
+        G.load_state_dict(widen_v2(st["G_ema"], G))
+        G_ema.load_state_dict(widen_v2(st["G_ema"], G_ema))
+        D_fine.load_state_dict(widen_v2(st["D"], D_fine))
+        D_coarse.load_state_dict(widen_v2(st["D"], D_coarse))
+        print(f"[train_v2] initialised from {args.init_from} (step {st['step']})", flush=True)
+
+    sampler = ConditionalSampler(data, args.window, rng, args.class_dropout, args.layout_dropout)
+    print(f"[train_v2] {len(sampler)} crops from {data}; run dir {run_dir}", flush=True)
+    grid = args.window // G.cell_size
+    b = args.batch
+    ema_beta = 0.5 ** (b / max(args.ema_kimg * 1000.0, 1e-8))
+    log_path = os.path.join(run_dir, "log.csv")
+    new_log = not os.path.exists(log_path)
+    log_f = open(log_path, "a", newline="")
+    log = csv.writer(log_f)
+    if new_log:
+        log.writerow(["step", "images", "loss_d", "loss_g", "loss_layout", "r1", "d_real", "d_fake",
+                      "s_per_step", "elapsed_s"])
+
+    def state():
+        return {"step": step, "elapsed_s": elapsed, "args": vars(args), "arch": "material_v2",
+                "G": G.state_dict(), "G_ema": G_ema.state_dict(), "D_fine": D_fine.state_dict(),
+                "D_coarse": D_coarse.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
+                "rng": {"torch": torch.get_rng_state(), "numpy": np.random.get_state(),
+                        "python": random.getstate(), "sampler": rng.bit_generator.state}}
+
+    def d_score(v_fine, v_coarse, cls):
+        return D_fine(v_fine, cls) + D_coarse(v_coarse, cls)
+
+    r1_val = 0.0
+    while step < args.steps:
+        t0 = time.time()
+        off = tuple(int(v) for v in rng.integers(0, args.window - 64 + 1, size=2))
+        # --- D step ---
+        G.requires_grad_(False)
+        D_fine.requires_grad_(True)
+        D_coarse.requires_grad_(True)
+        real, masks, layout, cls = sampler.sample(b)
+        with torch.no_grad():
+            g_in, n_in = G.random_noise(b, grid, grid)
+            fake = G(torch.randn(b, G.z_dim), g_in, n_in, raw=True, c=cls, layout=layout)
+        d_real = d_score(*views(real, layout, masks, args.height_scale, off), cls)
+        d_fake = d_score(*views(fake, layout, masks, args.height_scale, off), cls)
+        loss_d = F.softplus(d_fake).mean() + F.softplus(-d_real).mean()
+        opt_d.zero_grad(set_to_none=True)
+        loss_d.backward()
+        opt_d.step()
+        if step % args.r1_every == 0:
+            h = max(b // 2, 1)
+            vf, vc = views(real[:h], layout[:h], masks[:h], args.height_scale, off)
+            vf, vc = vf.detach().requires_grad_(True), vc.detach().requires_grad_(True)
+            out = d_score(vf, vc, cls[:h])
+            gf, gc = torch.autograd.grad(out.sum(), [vf, vc], create_graph=True)
+            r1 = (gf.square().sum(dim=(1, 2, 3)) + gc.square().sum(dim=(1, 2, 3))).mean()
+            opt_d.zero_grad(set_to_none=True)
+            (r1 * (args.r1_gamma / 2) * args.r1_every).backward()
+            opt_d.step()
+            r1_val = float(r1)
+        # --- G step ---
+        G.requires_grad_(True)
+        D_fine.requires_grad_(False)
+        D_coarse.requires_grad_(False)
+        g_in, n_in = G.random_noise(b, grid, grid)
+        fake = G(torch.randn(b, G.z_dim), g_in, n_in, raw=True, update_w_avg=True, c=cls, layout=layout)
+        loss_adv = F.softplus(-d_score(*views(fake, layout, masks, args.height_scale, off), cls)).mean()
+        loss_layout = layout_consistency(fake, layout)
+        loss_g = loss_adv + args.layout_weight * loss_layout
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        with torch.no_grad():
+            for pe, p in zip(G_ema.parameters(), G.parameters()):
+                pe.lerp_(p, 1.0 - ema_beta)
+            for be, bb in zip(G_ema.buffers(), G.buffers()):
+                be.copy_(bb)
+        step += 1
+        dt = time.time() - t0
+        elapsed += dt
+        log.writerow([step, step * b, f"{loss_d.item():.4f}", f"{loss_adv.item():.4f}", f"{float(loss_layout):.4f}",
+                      f"{r1_val:.4f}", f"{d_real.mean().item():.3f}", f"{d_fake.mean().item():.3f}", f"{dt:.3f}",
+                      f"{elapsed:.1f}"])
+        if step % 10 == 0:
+            log_f.flush()
+            print(f"[train_v2] step {step} d {loss_d.item():.3f} g {loss_adv.item():.3f} "
+                  f"layout {float(loss_layout):.3f} r1 {r1_val:.3f} {dt:.2f}s/step", flush=True)
+        if step % args.ckpt_every == 0 or step == args.steps:
+            p = save_checkpoint(state(), run_dir, step, latest_copy, args.keep)
+            print(f"[train_v2] step {step}: checkpoint {p}", flush=True)
+        if step % args.sample_every == 0:
+            save_samples(G_ema, os.path.join(run_dir, f"samples_{step:07d}.png"), list(range(16)))
+    log_f.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

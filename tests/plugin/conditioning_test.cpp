@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: MIT
+// Category and layout conditioning (model format v2): loading and rejection, both CPU kernel sets
+// against the naive reference with a category and a layout, what reruns when they change, tiling
+// and infinite-mode agreement with a layout, and the C API's NtexConditioningParams.
+#include "backends/cpu/cpu_plan.h"
+#include "core/error.h"
+#include "naive_reference.h"
+#include "runtime/hash_noise.h"
+#include "runtime/layout_levels.h"
+#include "runtime/style.h"
+#include "runtime/texture_generator.h"
+#include "test_support.h"
+
+#include <ntex/ntex.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace ntex {
+namespace {
+
+test::TinyModel conditional_tiny(bool material = false) {
+    test::TinyModelOptions o;
+    o.categories = 3;
+    o.layout_channels = kLayoutChannels;
+    o.material = material;
+    o.tanh_last = true;
+    return test::make_tiny_model(o);
+}
+
+std::shared_ptr<const LoadedModel> load(const test::TinyModel& tiny) { return test::load_in_memory(tiny, "cond.json"); }
+
+LayoutSpec bricks(int period = 0) {
+    LayoutSpec s;
+    s.pattern = LayoutPattern::Bricks;
+    s.columns = 2;
+    s.rows = 4;
+    s.period_width = period;
+    s.period_height = period;
+    s.gap = 2.0f;
+    s.bevel = 1.0f;
+    s.jitter = 0.3f;
+    s.seed = 7;
+    return s;
+}
+
+double max_abs_vs_reference(const float* nhwc, const test::Chw& ref) {
+    double m = 0;
+    for (int c = 0; c < ref.c; ++c)
+        for (int y = 0; y < ref.h; ++y)
+            for (int x = 0; x < ref.w; ++x) {
+                const double d = std::fabs(static_cast<double>(nhwc[(static_cast<std::size_t>(y) * ref.w + x) * ref.c + c]) - ref.at(c, y, x));
+                if (!(d <= m)) m = d;
+            }
+    return m;
+}
+
+TEST(Conditioning, LoadsAndDescribes) {
+    auto model = load(conditional_tiny());
+    const ModelDescription& d = model->description();
+    EXPECT_EQ(d.format_version, 2);
+    ASSERT_EQ(d.categories.size(), 3u);
+    EXPECT_EQ(d.categories[1], "c1");
+    EXPECT_EQ(d.layout_channels, 2);
+    EXPECT_EQ(layout_levels(d, 32, 32).size(), 4u);   // every modconv of the tiny model injects
+}
+
+TEST(Conditioning, RejectsInconsistentFiles) {
+    auto expect_invalid = [](test::TinyModel m, const char* needle) {
+        try {
+            load(m);
+            ADD_FAILURE() << "accepted a model that should fail with '" << needle << "'";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.result(), NTEX_ERROR_INVALID_MODEL);
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+        }
+    };
+    {
+        auto m = conditional_tiny();
+        m.description["format_version"] = 1;   // v2 keys in a v1 file: an old runtime would ignore them
+        expect_invalid(m, "needs format_version 2");
+    }
+    {
+        auto m = conditional_tiny();
+        m.description["latent"].erase("layout_channels");
+        expect_invalid(m, "has no latent.layout_channels");
+    }
+    {
+        auto m = conditional_tiny();
+        m.description["tensors"]["mapping.w_avg"]["shape"] = {6};
+        expect_invalid(m, "mapping.w_avg");
+    }
+    {
+        auto m = conditional_tiny();
+        m.description["mapping"]["categories"] = {"a", "a", "b"};
+        expect_invalid(m, "duplicate category");
+    }
+    {
+        auto m = conditional_tiny();
+        m.description["mapping"]["layers"][0]["in"] = 8;   // forgets the embedding's 4 inputs
+        expect_invalid(m, "z_dim + embed_dim");
+    }
+}
+
+// Both kernel sets against the naive transcription of the spec, with a category and a layout.
+TEST(Conditioning, PlanMatchesReference) {
+    for (cpu::CpuKernels kernels : {cpu::CpuKernels::Native, cpu::CpuKernels::OneDnn}) {
+        if (kernels == cpu::CpuKernels::Native && cpu::resolve_cpu_kernels(cpu::CpuKernels::Native) != cpu::CpuKernels::Native) continue;
+        auto model = load(conditional_tiny());
+        GeneratorSettings s;
+        s.threads = 2;
+        s.cpu_kernels = kernels;
+        const int w = 48, h = 32;
+        TextureGenerator gen(model, w, h, s);
+        const LayoutSpec layout = bricks();
+        for (int category : {-1, 0, 2}) {
+            GeneratorParams p;
+            p.seed = 11;
+            p.psi = 0.7f;
+            p.category = category;
+            p.layout = &layout;
+            gen.set_params(p);
+            gen.generate();
+            std::vector<float> full(static_cast<std::size_t>(w) * h * kLayoutChannels);
+            render_layout(gen.layout(), 0, 0, w, h, full.data());
+            const test::Chw ref = test::reference_generate(*model, w, h, 11, latent_from_seed(11, model->description().z_dim), 0.7f,
+                                                           category, &full);
+            const double diff = max_abs_vs_reference(gen.output(), ref);
+            EXPECT_LT(diff, 1e-4) << "kernels " << static_cast<int>(kernels) << " category " << category;
+        }
+    }
+}
+
+TEST(Conditioning, CategoryAndLayoutChangeTheImage) {
+    auto model = load(conditional_tiny());
+    GeneratorSettings s;
+    TextureGenerator gen(model, 32, 32, s);
+    auto run = [&](int category, const LayoutSpec* layout) {
+        GeneratorParams p;
+        p.seed = 3;
+        p.category = category;
+        p.layout = layout;
+        gen.set_params(p);
+        gen.generate();
+        return std::vector<float>(gen.output(), gen.output() + 32 * 32 * gen.output_channels());
+    };
+    auto differs = [](const std::vector<float>& a, const std::vector<float>& b) {
+        double m = 0;
+        for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, static_cast<double>(std::fabs(a[i] - b[i])));
+        return m > 1e-3;
+    };
+    const LayoutSpec layout = bricks();
+    const auto base = run(-1, nullptr);
+    const int mappings = gen.mapping_runs();
+    const auto with_layout = run(-1, &layout);
+    EXPECT_EQ(gen.mapping_runs(), mappings) << "a layout change must not rerun the mapping network";
+    EXPECT_TRUE(differs(base, with_layout));
+    const auto other_category = run(1, &layout);
+    EXPECT_EQ(gen.mapping_runs(), mappings + 1) << "a category change reruns the mapping network";
+    EXPECT_TRUE(differs(with_layout, other_category));
+    // Pattern None is the "no layout" map: the same as passing no layout at all.
+    LayoutSpec none;
+    const auto none_image = run(-1, &none);
+    EXPECT_FALSE(differs(base, none_image));
+}
+
+TEST(Conditioning, TileableWithLayoutTilesAndPeriodMustDivide) {
+    auto model = load(conditional_tiny(true));
+    GeneratorSettings s;
+    const int size = 32;
+    TextureGenerator gen(model, size, size, s);
+    const LayoutSpec layout = bricks();   // period 0: the generator's size
+    GeneratorParams p;
+    p.seed = 5;
+    p.layout = &layout;
+    gen.set_params(p);
+    gen.generate();
+    EXPECT_EQ(gen.layout().period_width, size);
+    // A 16-pixel period divides 32 and is accepted; 24 does not tile and is refused.
+    LayoutSpec ok = bricks(16);
+    p.layout = &ok;
+    EXPECT_NO_THROW(gen.set_params(p));
+    LayoutSpec bad = bricks(24);
+    p.layout = &bad;
+    try {
+        gen.set_params(p);
+        ADD_FAILURE() << "a period that does not divide the size was accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.result(), NTEX_ERROR_INVALID_ARGUMENT);
+        EXPECT_NE(std::string(e.what()).find("would not tile"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Conditioning, InfiniteChunksAgreeWithLayout) {
+    auto model = load(conditional_tiny(true));
+    const LayoutSpec layout = bricks(32);
+    auto region = [&](int w, int h, int x, int y) {
+        GeneratorSettings s;
+        s.threads = 2;
+        s.tiling = NTEX_TILING_MODE_INFINITE;
+        TextureGenerator gen(model, w, h, s);
+        GeneratorParams p;
+        p.seed = 4;
+        p.category = 1;
+        p.layout = &layout;
+        p.origin_x = x;
+        p.origin_y = y;
+        gen.set_params(p);
+        gen.generate();
+        return gen.material();
+    };
+    const int c = 8;   // albedo 3 + normal 3 + roughness + height
+    const auto whole = region(64, 32, -32, 0);
+    const auto left = region(32, 32, -32, 0);
+    const auto right = region(32, 32, 0, 0);
+    double worst = 0;
+    for (int y = 0; y < 32; ++y)
+        for (int x = 0; x < 64; ++x)
+            for (int k = 0; k < c; ++k) {
+                const auto& part = x < 32 ? left : right;
+                const float a = part[(static_cast<std::size_t>(y) * 32 + static_cast<std::size_t>(x % 32)) * c + k];
+                const float b = whole[(static_cast<std::size_t>(y) * 64 + static_cast<std::size_t>(x)) * c + k];
+                worst = std::max(worst, static_cast<double>(std::fabs(a - b)));
+            }
+    std::printf("[ info ] conditional tiny material, bricks layout: 32x32 chunks vs one region, max abs difference %.2e\n", worst);
+    EXPECT_LT(worst, 1e-4);
+}
+
+TEST(Conditioning, RejectsWhatTheModelCannotTake) {
+    test::TinyModelOptions o;
+    auto plain = load(test::make_tiny_model(o));
+    TextureGenerator gen(plain, 32, 32, GeneratorSettings{});
+    GeneratorParams p;
+    p.category = 0;
+    EXPECT_THROW(gen.set_params(p), Error);
+    p.category = -1;
+    const LayoutSpec layout = bricks();
+    p.layout = &layout;
+    EXPECT_THROW(gen.set_params(p), Error);
+    LayoutSpec none;
+    p.layout = &none;
+    EXPECT_NO_THROW(gen.set_params(p)) << "pattern None is accepted by any model";
+
+    auto cond = load(conditional_tiny());
+    TextureGenerator cgen(cond, 32, 32, GeneratorSettings{});
+    GeneratorParams q;
+    q.category = 3;   // 3 categories: 0..2
+    EXPECT_THROW(cgen.set_params(q), Error);
+    q.category = -2;
+    EXPECT_THROW(cgen.set_params(q), Error);
+    q.category = 2;
+    LayoutSpec bad = bricks();
+    bad.gap = 100.0f;
+    q.layout = &bad;
+    EXPECT_THROW(cgen.set_params(q), Error);
+}
+
+// The public C API: NtexConditioningParams in the params' pNext chain, NtexModelConditioningInfo
+// in the model info's.
+TEST(Conditioning, CApi) {
+    test::TempDir dir;
+    const auto json = conditional_tiny(true).write(dir.path());
+    NtexContextCreateInfo ci{};
+    ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
+    ci.headerVersion = NTEX_HEADER_VERSION;
+    ci.backend = NTEX_BACKEND_CPU;
+    ci.threadCount = 1;
+    NtexContext ctx = nullptr;
+    ASSERT_EQ(ntexCreateContext(&ci, &ctx), NTEX_SUCCESS);
+    NtexModelLoadInfo li{};
+    li.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    const std::string path = json.string();
+    li.pPath = path.c_str();
+    NtexModel model = nullptr;
+    ASSERT_EQ(ntexLoadModel(ctx, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+
+    NtexModelConditioningInfo cinfo{};
+    cinfo.sType = NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO;
+    NtexModelInfo info{};
+    info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
+    info.pNext = &cinfo;
+    ASSERT_EQ(ntexGetModelInfo(model, &info), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(info.pNext, &cinfo);
+    EXPECT_EQ(cinfo.categoryCount, 3u);
+    EXPECT_STREQ(cinfo.categoryNames[2], "c2");
+    EXPECT_EQ(cinfo.layoutChannels, 2u);
+
+    NtexGeneratorCreateInfo gi{};
+    gi.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
+    gi.model = model;
+    gi.width = 32;
+    gi.height = 32;
+    NtexGenerator gen = nullptr;
+    ASSERT_EQ(ntexCreateGenerator(ctx, &gi, &gen), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+
+    NtexConditioningParams cond{};
+    cond.sType = NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS;
+    cond.category = 1;
+    cond.pattern = NTEX_LAYOUT_PATTERN_TILES;
+    cond.columns = 4;
+    cond.rows = 4;
+    cond.gap = 2.0f;
+    cond.bevel = 1.0f;
+    NtexGeneratorParams params{};
+    params.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
+    params.seed = 9;
+    params.truncationPsi = 1.0f;
+    params.pNext = &cond;
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(ntexGenerate(gen), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+
+    // Bad values are INVALID_ARGUMENT with the field named; the previous parameters stay.
+    cond.category = 7;
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("category 7"), std::string::npos) << ntexGetLastErrorMessage();
+    cond.category = 1;
+    cond.columns = 0xFFFFFFFFu;   // must not wrap to -1
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("columns"), std::string::npos) << ntexGetLastErrorMessage();
+    cond.columns = 4;
+    int bogus_pattern = 99;
+    std::memcpy(&cond.pattern, &bogus_pattern, sizeof bogus_pattern);
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    cond.pattern = NTEX_LAYOUT_PATTERN_TILES;
+    // Chains: an unknown sType and a cycle both end in an error, not a hang.
+    NtexConditioningParams second = cond;
+    cond.pNext = &second;
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    second.pNext = &cond;   // cycle
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    cond.pNext = nullptr;
+
+    ntexDestroyGenerator(gen);
+    ntexDestroyModel(model);
+    ntexDestroyContext(ctx);
+}
+
+}  // namespace
+}  // namespace ntex

@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: MIT
+"""test_train_v2_smoke.py: material_v2 (categories + layouts) end to end on a tiny synthetic data set:
+train a few steps, checkpoint, resume (bit-identical to an uninterrupted run), warm start from the
+committed material_v1 checkpoint, export a format-v2 model and check it with the C++ runtime
+(`$NTEX_CLI check-golden`); and the training forward against the reference forward of the export."""
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+
+from ntex_test_util import PYTHON, TRAINING, ntex_cli
+
+sys.path.insert(0, TRAINING)
+from ntex_train import conditioning, hashnoise, patterns  # noqa: E402
+from ntex_train.model import STAGES_V2, Generator  # noqa: E402
+from ntex_train.reference import ReferenceModel  # noqa: E402
+
+
+def write_dataset(folder, n=6, size=256, seed=0):
+    """Raised rectangles (bricks-like heights) in random colours; sources named so every category
+    rule matches something."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:size, 0:size]
+    names = ["textures/a/brick1", "textures/a/mtl_panel", "textures/a/wood3", "textures/a/rock2",
+             "textures/a/cement", "textures/a/thing"]
+    albedo = np.zeros((n, size, size, 3), np.uint8)
+    height = np.zeros((n, size, size), np.uint8)
+    for i in range(n):
+        period = int(rng.integers(24, 65))
+        gap = ((xx % period) < 4) | ((yy % (period // 2)) < 4)
+        height[i] = np.where(gap, 40, 200).astype(np.uint8)
+        c0, c1 = rng.integers(0, 256, size=(2, 3))
+        albedo[i] = np.where(gap[..., None], c0, c1).astype(np.uint8)
+    path = os.path.join(folder, "train.npz")
+    np.savez(path, albedo=albedo, normal=np.zeros_like(albedo), height=height, gloss=height // 2,
+             has_normal=np.zeros(n, bool), has_height=np.ones(n, bool), has_gloss=np.ones(n, bool),
+             source=np.array([f"synthetic:{names[i % len(names)]}" for i in range(n)]))
+    return path
+
+
+def run(args, env=None, timeout=600):
+    p = subprocess.run(args, capture_output=True, text=True, env=env, timeout=timeout)
+    return p.returncode, p.stdout + p.stderr
+
+
+class TrainV2SmokeTest(unittest.TestCase):
+    def test_train_resume_export_roundtrip(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, NTEX_DATA_DIR=tmp)
+            data = write_dataset(tmp)
+            train = [PYTHON, os.path.join(TRAINING, "train_v2.py"), "--name", "smoke", "--data", data,
+                     "--batch", "2", "--window", "64", "--ckpt-every", "2", "--sample-every", "100",
+                     "--r1-every", "2", "--threads", "1",
+                     "--latest-copy", os.path.join(tmp, "latest", "smoke_latest.pt")]
+            rc, out = run(train + ["--steps", "2"], env)
+            self.assertEqual(rc, 0, out)
+            rc, out = run(train + ["--steps", "3", "--resume"], env)
+            self.assertEqual(rc, 0, out)
+            self.assertIn("at step 2", out)
+            rc, out = run(train + ["--steps", "3", "--run-dir", os.path.join(tmp, "straight"), "--latest-copy", "none"], env)
+            self.assertEqual(rc, 0, out)
+            a = torch.load(os.path.join(tmp, "runs", "smoke", "ckpt_0000003.pt"))["G_ema"]
+            b = torch.load(os.path.join(tmp, "straight", "ckpt_0000003.pt"))["G_ema"]
+            for k in a:
+                self.assertLess(float((a[k] - b[k]).abs().max()), 1e-5, msg=k)
+
+            out_dir, fx_dir = os.path.join(tmp, "model"), os.path.join(tmp, "fixtures")
+            latest = os.path.join(tmp, "latest", "smoke_latest.pt")
+            rc, out = run([PYTHON, os.path.join(TRAINING, "export_v2.py"), "--checkpoint", latest, "--name", "smoke",
+                           "--out-dir", out_dir, "--fixtures-dir", fx_dir, "--no-samples", "--height-scale", "3"], env)
+            self.assertEqual(rc, 0, out)
+            model = os.path.join(out_dir, "smoke.json")
+            with open(model) as f:
+                desc = json.load(f)
+            self.assertEqual(desc["format_version"], 2)
+            self.assertEqual(desc["mapping"]["categories"], list(conditioning.CATEGORIES))
+            self.assertEqual(desc["latent"]["layout_channels"], 2)
+            # The issue's budget: at most 2x material_v1's 34.2 GFLOP per megapixel.
+            self.assertLess(desc["flops_per_megapixel"], 2 * 34.2e9)
+            cli = ntex_cli()
+            if cli is None:
+                self.skipTest("NTEX_CLI is not set (ctest sets it): C++ round trip not checked")
+            rc, out = run([cli, "check-golden", model, os.path.join(fx_dir, "smoke_golden.safetensors")])
+            self.assertEqual(rc, 0, out)
+
+    def test_warm_start_from_material_v1(self):
+        v1 = os.path.join(TRAINING, "checkpoints", "material_v1_latest.pt")
+        if not os.path.exists(v1):
+            self.skipTest(f"{v1} absent")
+        with tempfile.TemporaryDirectory() as tmp:
+            data = write_dataset(tmp, n=2)
+            rc, out = run([PYTHON, os.path.join(TRAINING, "train_v2.py"), "--name", "warm", "--data", data,
+                           "--batch", "2", "--window", "64", "--steps", "1", "--threads", "1",
+                           "--run-dir", os.path.join(tmp, "run"), "--latest-copy", "none",
+                           "--init-from", v1], dict(os.environ, NTEX_DATA_DIR=tmp))
+            self.assertEqual(rc, 0, out)
+            self.assertIn("initialised from", out)
+            st = torch.load(glob.glob(os.path.join(tmp, "run", "ckpt_*.pt"))[0])
+            v1_state = torch.load(v1)["G_ema"]
+            # The full-resolution stage is material_v1's (one step of training moves it only slightly).
+            w2, w1 = st["G_ema"]["convs.14.weight"], v1_state["convs.14.weight"]
+            self.assertEqual(w2.shape, w1.shape)
+            self.assertLess(float((w2 - w1).abs().max()), 0.05)
+
+    def test_reference_matches_training_forward(self):
+        """The exported files (read by the spec's reference forward) compute what the training module
+        does, with a category and a procedural layout."""
+        torch.manual_seed(3)
+        G = Generator(out_channels=5, stages=STAGES_V2, classes=6, layout_channels=2).eval()
+        with torch.no_grad():
+            for name, p in G.named_parameters():
+                if "layout_gain" in name or name.endswith("bias") or "noise_strength" in name:
+                    p.add_(torch.randn_like(p) * 0.3)
+            G.w_avg.copy_(torch.randn_like(G.w_avg) * 0.1)
+        with tempfile.TemporaryDirectory() as tmp:
+            sys.path.insert(0, TRAINING)
+            from export_v2 import layout_map  # noqa: E402
+            from ntex_train import safetensors_io
+            tensors = G.export_tensors()
+            latent, mapping, synthesis = G.describe()
+            mapping["categories"] = list(conditioning.CATEGORIES)
+            desc = {"format": "ntex-model", "format_version": 2, "name": "t", "latent": latent, "mapping": mapping,
+                    "synthesis": synthesis, "weights": "t.safetensors",
+                    "outputs": [{"name": "albedo", "channels": [0, 1, 2], "semantics": "albedo", "range": [0, 1],
+                                 "color_space": "srgb"}],
+                    "tensors": {k: {"shape": list(v.shape), "dtype": "F32"} for k, v in tensors.items()}}
+            safetensors_io.save(os.path.join(tmp, "t.safetensors"), tensors, {})
+            with open(os.path.join(tmp, "t.json"), "w") as f:
+                json.dump(desc, f)
+            ref = ReferenceModel(os.path.join(tmp, "t.json"))
+            lay = layout_map({"pattern": "bricks", "columns": 2, "rows": 4, "gap": 3.0, "bevel": 2.0}, 64, 64)
+            self.assertEqual(lay.shape, (64, 64, 2))
+            for category in (-1, 0, 5):
+                out = ref.generate(9, 64, 64, psi=0.8, category=category, layout=lay)
+                z = torch.from_numpy(hashnoise.z_from_seed(9, 64))[None]
+                g, n = G.hash_noise(9, 4, 4)
+                c = torch.tensor([6 if category < 0 else category])
+                with torch.no_grad():
+                    train_out = G(z, g, n, psi=0.8, c=c, layout=torch.from_numpy(lay).permute(2, 0, 1)[None])[0]
+                self.assertLess(float((out - train_out).abs().max()), 1e-4, msg=f"category {category}")
+            # A layout changes the image; "none" equals no layout.
+            none = ref.generate(9, 64, 64, layout=patterns.render_layout({"pattern": "none"}, 0, 0, 64, 64))
+            self.assertLess(float((none - ref.generate(9, 64, 64)).abs().max()), 1e-6)
+
+
+if __name__ == "__main__":
+    unittest.main()
