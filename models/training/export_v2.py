@@ -84,13 +84,16 @@ def write_golden(ref, name, path):
     safetensors_io.save(path, tensors, meta)
 
 
-def sample_sheet(ref, path, size=256):
-    """Rows: the layout patterns; columns: "any" then every category; each cell albedo over height."""
+def sample_sheet(ref, path, size=160):
+    """Rows: the layout patterns (scaled to the cell size); columns: "any" then every category; each cell
+    albedo over height. 160-px cells keep the committed PNG small (the evaluation has full-size sheets)."""
     from PIL import Image
     cats = [-1] + list(range(len(ref.categories)))
     rows = []
     for pi, (pattern, params) in enumerate(SHEET_PATTERNS):
         spec = None if pattern == "none" else dict(params, pattern=pattern, seed=pi)
+        if spec is not None:   # the 256-px look at this cell size: cells scale, gaps stay in pixels
+            spec = dict(spec, gap=spec["gap"] * size / 256, bevel=spec["bevel"] * size / 256)
         lay = layout_map(spec, size, size)
         cells = []
         for c in cats:

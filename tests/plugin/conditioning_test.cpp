@@ -194,9 +194,9 @@ TEST(Conditioning, TileableWithLayoutTilesAndPeriodMustDivide) {
     }
 }
 
-TEST(Conditioning, InfiniteChunksAgreeWithLayout) {
-    auto model = load(conditional_tiny(true));
-    const LayoutSpec layout = bricks(32);
+// Regions generated separately agree on their shared border (halo, absolute noise and layout
+// coordinates); `size` is one region's side.
+void expect_chunks_agree(const std::shared_ptr<const LoadedModel>& model, const LayoutSpec& layout, int size, const char* what) {
     auto region = [&](int w, int h, int x, int y) {
         GeneratorSettings s;
         s.threads = 2;
@@ -213,20 +213,33 @@ TEST(Conditioning, InfiniteChunksAgreeWithLayout) {
         return gen.material();
     };
     const int c = 8;   // albedo 3 + normal 3 + roughness + height
-    const auto whole = region(64, 32, -32, 0);
-    const auto left = region(32, 32, -32, 0);
-    const auto right = region(32, 32, 0, 0);
+    const std::size_t n = static_cast<std::size_t>(size);
+    const auto whole = region(2 * size, size, -size, 0);
+    const auto left = region(size, size, -size, 0);
+    const auto right = region(size, size, 0, 0);
     double worst = 0;
-    for (int y = 0; y < 32; ++y)
-        for (int x = 0; x < 64; ++x)
+    for (std::size_t y = 0; y < n; ++y)
+        for (std::size_t x = 0; x < 2 * n; ++x)
             for (int k = 0; k < c; ++k) {
-                const auto& part = x < 32 ? left : right;
-                const float a = part[(static_cast<std::size_t>(y) * 32 + static_cast<std::size_t>(x % 32)) * c + k];
-                const float b = whole[(static_cast<std::size_t>(y) * 64 + static_cast<std::size_t>(x)) * c + k];
+                const auto& part = x < n ? left : right;
+                const float a = part[(y * n + x % n) * c + static_cast<std::size_t>(k)];
+                const float b = whole[(y * 2 * n + x) * c + static_cast<std::size_t>(k)];
                 worst = std::max(worst, static_cast<double>(std::fabs(a - b)));
             }
-    std::printf("[ info ] conditional tiny material, bricks layout: 32x32 chunks vs one region, max abs difference %.2e\n", worst);
-    EXPECT_LT(worst, 1e-4);
+    std::printf("[ info ] %s: %dx%d chunks vs one region, every map: max abs difference %.2e\n", what, size, size, worst);
+    EXPECT_LT(worst, 1e-4) << what;
+}
+
+TEST(Conditioning, InfiniteChunksAgreeWithLayout) {
+    expect_chunks_agree(load(conditional_tiny(true)), bricks(32), 32, "conditional tiny material, bricks");
+}
+
+TEST(Conditioning, MaterialV2ChunksAgreeWithLayout) {
+    const auto path = test::source_dir() / "models" / "material_v2.json";
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " absent";
+    LayoutSpec layout = bricks(64);
+    layout.pattern = LayoutPattern::Voronoi;   // cells that cross the chunk border in both directions
+    expect_chunks_agree(LoadedModel::load(path), layout, 64, "material_v2, voronoi");
 }
 
 TEST(Conditioning, RejectsWhatTheModelCannotTake) {

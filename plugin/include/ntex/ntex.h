@@ -336,7 +336,8 @@ NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const 
 /* --- presets ------------------------------------------------------------------------------ */
 
 /* Saves the generator's current parameters (seed, z if explicit, psi, direction offsets by label,
- * origin) as JSON (docs/embedding.md, "Presets"). Written atomically (temp file + rename): a failed
+ * origin; the category by name and the layout for conditional models) as JSON (docs/embedding.md,
+ * "Presets"; a MASK layout cannot be stored: INVALID_ARGUMENT). Written atomically (temp file + rename): a failed
  * or interrupted save leaves an existing file untouched. Errors: INVALID_ARGUMENT, IO. */
 NTEX_API NtexResult ntexSavePreset(NtexGenerator generator, const char* pPath);
 /* Loads a preset and applies it as ntexSetGeneratorParams would. The preset must name this
