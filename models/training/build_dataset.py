@@ -3,7 +3,10 @@
 """build_dataset.py: builds the 256x256 albedo/normal/height/gloss crop set from Debian texture packages.
 
 Re-runnable: the .deb download and unpack steps are skipped when their outputs exist.
-Output: $NTEX_DATA_DIR/dataset/{train,heldout}.npz (uint8 arrays, see docs/training.md).
+Output: $NTEX_DATA_DIR/dataset/{train,heldout}.npz (uint8 arrays, see docs/training.md), and
+heldout_full.npz: every held-out texture whole at its working size (evaluate_v2.py cuts random
+256 px windows from it; the 256 px crops of heldout.npz are too few). It is written when missing;
+--full-heldout (re)writes only it, without rebuilding the other outputs.
 """
 import argparse
 import hashlib
@@ -129,7 +132,8 @@ def working_size(w, h):
     return max(CROP, round(w * s)), max(CROP, round(h * s))
 
 
-def process(zf, name, index):
+def load_maps(zf, name, index):
+    """The texture's maps at its working size: albedo/normal/height/gloss uint8 arrays and has_* flags."""
     stem = os.path.splitext(name)[0]
     albedo = open_image(zf, name)
     w, h = albedo.size
@@ -156,11 +160,18 @@ def process(zf, name, index):
     if gloss_name:
         out["gloss"] = np.asarray(open_image(zf, gloss_name).convert("L").resize(size, Image.BILINEAR))
         out["has_gloss"] = True
+    return out
+
+
+def process(zf, name, index):
+    """(crops of the texture, its whole maps at the working size)."""
+    out = load_maps(zf, name, index)
+    h, w = out["albedo"].shape[:2]
     crops = []
-    for x, y in crop_windows(*size):
+    for x, y in crop_windows(w, h):
         c = {k: (v[y:y + CROP, x:x + CROP] if isinstance(v, np.ndarray) else v) for k, v in out.items()}
         crops.append(c)
-    return crops
+    return crops, out
 
 
 def collect(pk3_path, tag):
@@ -200,16 +211,41 @@ def write_split(path, crops):
              source=np.array([c["source"] for c in crops], dtype="U128"))
 
 
+def write_full(path, textures):
+    """Whole textures of different sizes in one npz: each map's pixels concatenated row-major
+    (albedo [P, 3], height [P], gloss [P]); texture i is pixels offset[i] .. offset[i] + h * w with
+    shape[i] = (h, w). Normals are left out: the evaluation derives what it needs from height."""
+    shapes = np.array([t["albedo"].shape[:2] for t in textures], np.int64).reshape(-1, 2)
+    offset = np.concatenate([[0], np.cumsum(shapes[:, 0] * shapes[:, 1])[:-1]]).astype(np.int64)
+
+    def flat(key, channels):
+        if not textures:
+            return np.zeros((0,) + channels, np.uint8)
+        return np.concatenate([t[key].reshape((-1,) + channels) for t in textures]).astype(np.uint8)
+
+    np.savez(path, albedo=flat("albedo", (3,)), height=flat("height", ()), gloss=flat("gloss", ()),
+             shape=shapes, offset=offset,
+             has_height=np.array([t["has_height"] for t in textures], bool),
+             has_gloss=np.array([t["has_gloss"] for t in textures], bool),
+             has_normal=np.array([t["has_normal"] for t in textures], bool),
+             source=np.array([t["source"] for t in textures], dtype="U128"))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--openarena", action="store_true", help="also use openarena-081-textures")
     ap.add_argument("--out", default=None, help="output folder (default $NTEX_DATA_DIR/dataset)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N textures per package (debug)")
+    ap.add_argument("--full-heldout", action="store_true",
+                    help="(re)write only heldout_full.npz (whole held-out textures); other outputs stay as they are")
     args = ap.parse_args(argv)
 
     cache = data_dir()
     out_dir = args.out or os.path.join(cache, "dataset")
     os.makedirs(out_dir, exist_ok=True)
+    full_path = os.path.join(out_dir, "heldout_full.npz")
+    want_full = args.full_heldout or not os.path.exists(full_path)
+    full = []
     tags = ["nexuiz"] + (["openarena"] if args.openarena else [])
     splits = {"train": [], "heldout": []}
     provenance = {"packages": [], "textures": {"train": 0, "heldout": 0}}
@@ -221,13 +257,24 @@ def main(argv=None):
         zf, kept, index = collect(pk3, tag)
         if args.limit:
             kept = kept[: args.limit]
+        if args.full_heldout:  # only the held-out textures are needed
+            kept = [n for n in kept if is_heldout(f"{tag}:{os.path.splitext(n)[0]}")]
         for name in tqdm(kept, desc=f"crops {tag}", unit="tex"):
             source = f"{tag}:{os.path.splitext(name)[0]}"
             split = "heldout" if is_heldout(source) else "train"
             provenance["textures"][split] += 1
-            for c in process(zf, name, index):
+            crops, whole = process(zf, name, index)
+            for c in crops:
                 c["source"] = source
                 splits[split].append(c)
+            if want_full and split == "heldout":
+                whole["source"] = source
+                full.append(whole)
+    if want_full:
+        write_full(full_path, full)
+        log(f"heldout_full: {len(full)} whole held-out textures -> {full_path}")
+    if args.full_heldout:
+        return 0
     for split, crops in splits.items():
         write_split(os.path.join(out_dir, f"{split}.npz"), crops)
         n_norm = sum(c["has_normal"] for c in crops)

@@ -56,7 +56,7 @@ def markdown(res, command=""):
     out += ["", f"C2ST (ntex_train/c2st.py): test accuracy of a small CNN trained from scratch to tell held-out "
                 f"windows from the set ({s['c2st_channels']}), {s['c2st_train']} + {s['c2st_train']} training and "
                 f"{s['c2st_test']} + {s['c2st_test']} test images, {s['c2st_epochs']:g} epochs, BatchNorm "
-                f"statistics recomputed on the training images, mean of {s['c2st_seeds']} seeds (± std). Real "
+                f"statistics recomputed on the training images, mean of {s['c2st_seeds']} seed(s) (± std). Real "
                 f"side: {_ref(cr)} held-out textures (C2ST-train/C2ST-test, texture-disjoint). Target <= "
                 f"{t['c2st']} (0.5 = indistinguishable).", "",
             "| set | 128 px | 256 px | result |", "|---|---:|---:|---|"]
@@ -79,7 +79,8 @@ def markdown(res, command=""):
             f"jitter 1 with gap 4 / bevel 3; random shifts and rotations), generated with the mapped category; "
             f"C2ST at 256 px against that category's held-out windows, target <= {t['c2st_conditional']}. "
             f"Reference textures: total (C2ST-train/C2ST-test).", "",
-            "| pattern | category | reference textures | C2ST 256 px | result | IoU with pattern | assigned to category |",
+            "| pattern | category | reference textures | C2ST 256 px | result | IoU with pattern "
+            "| assigned to category |",
             "|---|---|---:|---:|---|---:|---:|"]
     for p, e in res["patterns"].items():
         c = e.get("c2st")
@@ -97,7 +98,8 @@ def markdown(res, command=""):
             "(model / real, real textures) | result |", "|---|---:|---:|---|---:|---|---:|---|"]
     for name, e in res["categories"].items():
         c, dv = e.get("c2st"), e["diversity"]
-        div = "—" if dv["ratio"] is None else f"{dv['ratio']:.3f} ({dv['model']:.4f} / {dv['real']:.4f}, {dv['real_count']})"
+        div = ("—" if dv["ratio"] is None
+               else f"{dv['ratio']:.3f} ({dv['model']:.4f} / {dv['real']:.4f}, {dv['real_count']})")
         out.append(f"| {name} | {e['heldout_textures']} ({_ref(e['reference'])}) | {_f(c and c['accuracy'])} | "
                    f"{_verdict(c)} | {e['assigned']['value']:.3f} | {_verdict(e['assigned'])} | {div} | "
                    f"{_verdict(dv)} |")
@@ -107,7 +109,8 @@ def markdown(res, command=""):
                 f"{cl['heldout_balanced_accuracy']:.3f}; per category (recall, windows, textures): "
                 + "; ".join(f"{k} {v['recall']:.2f} ({v['windows']}, {v['textures']})"
                             for k, v in cl["heldout_recall"].items()) + ".", ""]
-    out += ["## Diversity, all categories", "", "| set | model | held-out | ratio | result |", "|---|---:|---:|---:|---|"]
+    out += ["## Diversity, all categories", "", "| set | model | held-out | ratio | result |",
+            "|---|---:|---:|---:|---|"]
     for k, dv in res["diversity"].items():
         out.append(f"| {SET_LABEL.get(k, k)} ({dv['model_count']} vs {dv['real_count']}) | {_f(dv['model'], 4)} | "
                    f"{_f(dv['real'], 4)} | {_f(dv['ratio'])} | {_verdict(dv)} |")

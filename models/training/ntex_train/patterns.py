@@ -27,6 +27,7 @@ STREAM_PANEL_SPLIT = 3000004
 STREAM_PANEL_AXIS = 3000005
 STREAM_POINT = 3000006
 SEARCH = 2   # Voronoi/Hexagons: the 5 x 5 cells around the pixel's cell
+MAX_MASK_SIZE = 2048
 DEFAULTS = dict(pattern="none", columns=4, rows=8, period_width=256, period_height=256, offset=0.5,
                 gap=3.0, bevel=2.0, jitter=0.0, seed=0, mask=None)
 # (field, low, high) as validate_layout checks them.
@@ -66,13 +67,19 @@ def normalise(spec):
             raise ValueError(f"layout.{name}: {v} is outside {lo}..{hi}")
     if s["pattern"] == "hexagons" and s["rows"] % 2:
         raise ValueError(f"layout.rows: {s['rows']} is odd; hexagons need an even row count")
+    if s["pattern"] in ("voronoi", "hexagons"):
+        # As validate_layout: the 5 x 5 nearest-point search is exact only for cells up to 2:1.
+        aspect = (s["period_width"] / s["columns"]) / (s["period_height"] / s["rows"])
+        if not 0.5 <= aspect <= 2.0:
+            raise ValueError(f"layout.columns: cells of {aspect}:1 (width:height); {s['pattern']} cells must be "
+                             "between 1:2 and 2:1")
     if s["pattern"] == "mask":
         if s["mask"] is None:
             raise ValueError("layout.mask: the mask pattern needs mask data")
         m = np.asarray(s["mask"], dtype=np.float32)
         if m.ndim == 1:   # flat, as LayoutSpec and the fixture hold it
             m = m.reshape(int(s["mask_height"]), int(s["mask_width"]))
-        if m.ndim != 2 or m.size == 0 or not np.all((m >= 0.0) & (m <= 1.0)):
+        if m.ndim != 2 or m.size == 0 or max(m.shape) > MAX_MASK_SIZE or not np.all((m >= 0.0) & (m <= 1.0)):
             raise ValueError("layout.mask: needs a non-empty 2-D array of values in 0..1")
         s["mask"] = m
     s["seed"] = int(s["seed"]) & 0xFFFFFFFF
