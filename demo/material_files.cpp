@@ -9,8 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 namespace demo {
 namespace {
@@ -47,18 +49,47 @@ Conditioning read_conditioning(const MaterialModel& model, const nlohmann::json&
     return c;
 }
 
+// A generator that only carries parameters for ntexSavePreset / ntexLoadPreset (nothing is generated
+// with it). A generator of the texture's size would plan buffers for that size: several GiB at
+// 4096^2 for parameters of a few hundred bytes. An INFINITE one of the smallest legal size
+// (a multiple of cellSize, and at least 16 so that a layout period of 0 resolves into the 16..8192
+// range) plans almost nothing, and what is recorded does not depend on its size: a period of 0 is
+// stored as 0 (= the size of whatever generator the preset is applied to), and a square carrier
+// gives a period of 0 the same cell aspect as the square texture. What INFINITE does not check,
+// the tileable texture needs: origin 0 and an explicit period that divides `size`
+// (check_tileable).
+MaterialGenerator make_carrier(const MaterialModel& model) {
+    const uint32_t cell = std::max<uint32_t>(model.info().cellSize, 1);
+    const uint32_t side = (16 + cell - 1) / cell * cell;
+    return MaterialGenerator(model, side, side, NTEX_TILING_MODE_INFINITE);
+}
+
+// The two checks a TILEABLE generator of size x size would make (texture_generator.cpp).
+void check_tileable(int32_t origin_x, int32_t origin_y, const Conditioning& c, uint32_t size, const std::string& what) {
+    if (origin_x != 0 || origin_y != 0) {
+        throw NtexFailure(what + ": origin " + std::to_string(origin_x) + "," + std::to_string(origin_y) +
+                          " must be 0,0 for the demo's tileable material");
+    }
+    if (c.pattern == NTEX_LAYOUT_PATTERN_NONE) return;
+    const uint32_t pw = c.period_width == 0 ? size : c.period_width;
+    const uint32_t ph = c.period_height == 0 ? size : c.period_height;
+    if (size % pw != 0 || size % ph != 0) {
+        throw NtexFailure(what + ": layout period " + std::to_string(pw) + "x" + std::to_string(ph) + " does not divide the " +
+                          std::to_string(size) + "x" + std::to_string(size) + " tileable texture (it would not tile)");
+    }
+}
+
 }  // namespace
 
 void save_preset(const MaterialModel& model, const GenerationParams& params, const std::string& path, uint32_t size) {
-    // A generator of the texture's size carries the parameters (ntexSavePreset records what was
-    // set; nothing is generated).
-    MaterialGenerator carrier(model, size, size, NTEX_TILING_MODE_TILEABLE);
+    check_tileable(params.origin_x, params.origin_y, params.conditioning, size, "saving preset " + path);
+    MaterialGenerator carrier = make_carrier(model);   // ntexSavePreset records what was set
     carrier.set_params(params);
     check(ntexSavePreset(carrier.handle(), path.c_str()), "saving preset " + path);
 }
 
 GenerationParams load_preset(const MaterialModel& model, const std::string& path, uint32_t size) {
-    MaterialGenerator carrier(model, size, size, NTEX_TILING_MODE_TILEABLE);
+    MaterialGenerator carrier = make_carrier(model);   // validates the file (on any error: one line)
     check(ntexLoadPreset(carrier.handle(), path.c_str()), "loading preset " + path);
     // Valid for this model (ntexLoadPreset said so): translate it into the demo's parameters.
     std::ifstream in(path);
@@ -78,6 +109,8 @@ GenerationParams load_preset(const MaterialModel& model, const std::string& path
         }
     }
     p.conditioning = read_conditioning(model, j, path);
+    const nlohmann::json origin = j.value("origin", nlohmann::json::array({0, 0}));
+    check_tileable(origin.at(0).get<int32_t>(), origin.at(1).get<int32_t>(), p.conditioning, size, "loading preset " + path);
     return p;
 }
 

@@ -14,8 +14,9 @@
 namespace demo {
 namespace {
 
-// Plain decimal digits in lo..hi (CLI11's own conversion takes octal and hex and wraps large
-// negative numbers; CLI::Range lets NaN through).
+// Plain decimal digits in lo..hi. Integer options are converted here, never by CLI11: its own
+// conversion reads "010" as octal 8 and "0x10" as hex, and wraps large negative numbers;
+// CLI::Range lets NaN through.
 bool decimal_in(const std::string& s, uint64_t lo, uint64_t hi, uint64_t* out) {
     if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) return false;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
@@ -30,6 +31,29 @@ CLI::Validator integer_in(uint64_t lo, uint64_t hi) {
             return decimal_in(value, lo, hi, &v) ? "" : "must be an integer in " + range + ", got '" + value + "'";
         },
         "INT in " + range);
+}
+
+// An integer option whose text `check` validated (decimal digits in lo..hi, and whatever else the
+// check demands), converted with from_chars; the bounds are checked again so a bad value is never
+// assigned.
+template <typename T>
+CLI::Option* add_integer(CLI::App& app, const std::string& name, T& value, const std::string& description, uint64_t lo, uint64_t hi,
+                         const CLI::Validator& check) {
+    CLI::Option* option = app.add_option_function<std::string>(
+        name,
+        [&value, name, lo, hi](const std::string& text) {
+            uint64_t v = 0;
+            if (!decimal_in(text, lo, hi, &v)) throw CLI::ValidationError(name, "'" + text + "' is not an integer in range");
+            value = static_cast<T>(v);
+        },
+        description);
+    option->type_name("INT")->check(check);
+    return option;
+}
+
+template <typename T>
+CLI::Option* add_integer(CLI::App& app, const std::string& name, T& value, const std::string& description, uint64_t lo, uint64_t hi) {
+    return add_integer(app, name, value, description, lo, hi, integer_in(lo, hi));
 }
 
 CLI::Validator finite_in(double lo, double hi, const char* range) {
@@ -61,8 +85,8 @@ void add_conditioning_options(CLI::App& app, Options& o, std::string& period, st
     app.add_option("--pattern", o.pattern, "Layout pattern of a layout-conditioned model")
         ->check(CLI::IsMember({"none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi"}));
     Conditioning& l = o.layout;
-    numbers.push_back(app.add_option("--columns", l.columns, "Pattern cells across one period (1..64)")->check(integer_in(1, 64)));
-    numbers.push_back(app.add_option("--rows", l.rows, "Pattern cells down one period (1..64; hexagons: even)")->check(integer_in(1, 64)));
+    numbers.push_back(add_integer(app, "--columns", l.columns, "Pattern cells across one period (1..64)", 1, 64));
+    numbers.push_back(add_integer(app, "--rows", l.rows, "Pattern cells down one period (1..64; hexagons: even)", 1, 64));
     numbers.push_back(app.add_option("--period", period, "Pattern period W or WxH in texels, 0 (the texture's size) or 16..8192")
                           ->check(CLI::Validator(
                               [](std::string& value) -> std::string {
@@ -74,7 +98,7 @@ void add_conditioning_options(CLI::App& app, Options& o, std::string& period, st
     numbers.push_back(app.add_option("--gap", l.gap, "Pattern gap width in texels (0..64)")->check(finite_in(0, 64, "0..64")));
     numbers.push_back(app.add_option("--bevel", l.bevel, "Pattern gap-to-face ramp in texels (0..64)")->check(finite_in(0, 64, "0..64")));
     numbers.push_back(app.add_option("--jitter", l.jitter, "Per-pattern randomness (0..1)")->check(finite_in(0, 1, "0..1")));
-    numbers.push_back(app.add_option("--pattern-seed", l.pattern_seed, "Seed of the pattern's cells")->check(integer_in(0, UINT32_MAX)));
+    numbers.push_back(add_integer(app, "--pattern-seed", l.pattern_seed, "Seed of the pattern's cells", 0, UINT32_MAX));
 }
 
 }  // namespace
@@ -88,27 +112,23 @@ ParseResult parse_options(int argc, char** argv) {
     CLI::App app{"ntex demo scene: neural procedural textures on a sphere, a rounded cube and a plane", "ntex_demo"};
     int frames = 0;
     app.add_flag("--headless", o.headless, "Render offscreen (no window) and write a PNG");
-    auto* frames_opt = app.add_option("--frames", frames, "Frames to render (window: until closed; headless: 3)")
-                           ->check(CLI::Range(1, 100000000));
+    auto* frames_opt = add_integer(app, "--frames", frames, "Frames to render (window: until closed; headless: 3)", 1, 100000000);
     app.add_option("--out", o.out, "Headless output PNG")->capture_default_str();
-    app.add_option("--seed", o.seed, "Latent/noise seed")->capture_default_str();
+    add_integer(app, "--seed", o.seed, "Latent/noise seed", 0, UINT32_MAX)->default_str(std::to_string(o.seed));
     app.add_option("--model", o.model, "Model JSON (weights beside it)")->capture_default_str();
-    app.add_option("--size", o.size, "Generation resolution: a multiple of 16 in 64..1024")
-        ->capture_default_str()
-        ->check(CLI::Validator(
-            [](std::string& value) -> std::string {
-                char* end = nullptr;
-                const long v = std::strtol(value.c_str(), &end, 10);
-                if (end == value.c_str() || *end != '\0' || v < 64 || v > 1024 || v % 16 != 0)
-                    return "must be a multiple of 16 in 64..1024, got '" + value + "'";
-                return "";
-            },
-            "MULTIPLE OF 16 IN [64, 1024]"));
+    add_integer(app, "--size", o.size, "Generation resolution: a multiple of 16 in 64..1024", 64, 1024,
+                CLI::Validator(
+                    [](std::string& value) -> std::string {
+                        uint64_t v = 0;
+                        if (!decimal_in(value, 64, 1024, &v) || v % 16 != 0) return "must be a multiple of 16 in 64..1024, got '" + value + "'";
+                        return "";
+                    },
+                    "MULTIPLE OF 16 IN [64, 1024]"))
+        ->default_str(std::to_string(o.size));
     app.add_flag("--validation", o.validation, "Enable VK_LAYER_KHRONOS_validation (also NTEX_VALIDATION=1)");
-    app.add_option("--device", o.device, "Vulkan physical device index (default: discrete GPU first)")
-        ->check(CLI::Range(0, 1023));
-    app.add_option("--width", o.width, "Window/offscreen width")->capture_default_str()->check(CLI::Range(16, 8192));
-    app.add_option("--height", o.height, "Window/offscreen height")->capture_default_str()->check(CLI::Range(16, 8192));
+    add_integer(app, "--device", o.device, "Vulkan physical device index (default: discrete GPU first)", 0, 1023);
+    add_integer(app, "--width", o.width, "Window/offscreen width", 16, 8192)->default_str(std::to_string(o.width));
+    add_integer(app, "--height", o.height, "Window/offscreen height", 16, 8192)->default_str(std::to_string(o.height));
     app.add_flag("--animate", o.animate, "Move the latent smoothly from seed to seed");
     std::string ground = "tiled";
     app.add_option("--ground", ground, "Ground plane: 'tiled' (the material repeated) or 'infinite' (ntex INFINITE mode)")
@@ -128,18 +148,16 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--preset", o.preset, "Start from this preset (JSON written by Save preset / ntexSavePreset)");
     app.add_option("--save-preset", o.save_preset, "Write the material's parameters as a preset when the demo ends");
     app.add_option("--bake", o.bake, "Bake the material when the demo ends: <BASE>_<map>.png + <BASE>.preset.json");
-    app.add_option("--bake-size", o.bake_size, "Bake resolution (a multiple of 16)")
-        ->capture_default_str()
-        ->check(CLI::Range(16u, 4096u));
+    add_integer(app, "--bake-size", o.bake_size, "Bake resolution (a multiple of 16)", 16, 4096)->default_str(std::to_string(o.bake_size));
 
     std::string backend = "auto", precision = "default";
     app.add_option("--backend", backend, "Generator backend: auto (CUDA where usable, else CPU), cpu or cuda")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-    app.add_option("--bench-frames", o.bench_frames,
-                   "Benchmark: render this many frames with a new latent every frame (animation on) after 10 warm-up "
-                   "frames and print 'demo-bench: ...' with the median and p90 frame time")
-        ->check(CLI::Range(1u, 1000000u));
+    add_integer(app, "--bench-frames", o.bench_frames,
+                "Benchmark: render this many frames with a new latent every frame (animation on) after 10 warm-up "
+                "frames and print 'demo-bench: ...' with the median and p90 frame time",
+                1, 1000000);
     std::string zero_copy = "auto";
     app.add_option("--zero-copy", zero_copy,
                    "Material through ntex texture sets on the renderer's device (CUDA: written in place, no host copy): "

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // cli_conditioning.cpp: --category / --pattern / layout numbers / --mask for `ntex generate` and
-// `ntex bake`. Numbers are validated as text before CLI11 converts them: its own conversion
-// accepts octal and hex ("010" = 8) and wraps "-18446744073709551615" to 1, and CLI::Range lets NaN through.
+// `ntex bake`. Numbers are validated as text and integers converted here, never by CLI11: its own
+// conversion accepts octal and hex ("010" = 8) and wraps "-18446744073709551615" to 1, and
+// CLI::Range lets NaN through.
 #include "tools/cli_conditioning.h"
 
 #include "core/error.h"
@@ -16,17 +17,23 @@
 #define STBI_ONLY_PNG
 #include <stb/stb_image.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace ntex::cli {
 namespace {
 
 constexpr const char* kPatterns = "none, bricks, tiles, hexagons, planks, panels, voronoi or mask";
-constexpr int kMaxMaskSide = 8192;
+constexpr int kMaxMaskSide = kMaxMaskSize;   // the runtime's limit (layout_pattern.h)
+// A 2048 x 2048 16-bit grey + alpha PNG is 16 MiB of pixels; stored (uncompressed) deflate adds
+// little, so anything far larger is not a mask and is refused before it is decoded.
+constexpr std::size_t kMaxMaskFileBytes = 64u << 20;
 
 // A plain decimal integer (digits only) that fits in uint64; false for anything else.
 bool parse_decimal(const std::string& s, uint64_t* out) {
@@ -44,6 +51,23 @@ CLI::Validator integer_in(uint64_t lo, uint64_t hi) {
             return "";
         },
         "INT in " + range);
+}
+
+// The option's text was checked by integer_in(lo, hi) before CLI11 runs this callback; the check
+// here only keeps a bad value from ever being assigned.
+template <typename T>
+CLI::Option* add_integer(CLI::App& command, const std::string& name, T& value, const std::string& description, uint64_t lo,
+                         uint64_t hi) {
+    CLI::Option* option = command.add_option_function<std::string>(
+        name,
+        [&value, name, lo, hi](const std::string& text) {
+            uint64_t v = 0;
+            if (!parse_decimal(text, &v) || v < lo || v > hi) throw CLI::ValidationError(name, "'" + text + "' is not an integer in range");
+            value = static_cast<T>(v);
+        },
+        description);
+    option->type_name("INT")->check(integer_in(lo, hi));
+    return option;
 }
 
 CLI::Validator number_in(double lo, double hi) {
@@ -80,34 +104,69 @@ std::string category_list(const NtexModelConditioningInfo& ci) {
     return list;
 }
 
-// A greyscale PNG (8 or 16 bits, an alpha channel ignored) as values in [0, 1].
+// The whole file, at most kMaxMaskFileBytes (read once: info and pixels come from the same bytes;
+// a file that grows meanwhile is read only up to the size checked).
+std::vector<unsigned char> read_mask_file(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': ", std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
+    }
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': cannot open the file");
+    const std::streamoff end = in.tellg();
+    if (end < 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': cannot read the file");
+    if (static_cast<uint64_t>(end) > kMaxMaskFileBytes) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': ", end, " bytes is larger than any ", kMaxMaskSide, "x", kMaxMaskSide,
+             " mask PNG (", kMaxMaskFileBytes >> 20, " MiB)");
+    }
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(end));
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+    return bytes;
+}
+
+// A greyscale PNG (8 or 16 bits, an alpha channel ignored) as values in [0, 1]. Decoded once to 16
+// bits (stb widens 8-bit v to v * 257, so v * 257 / 65535 is exactly v / 255), and the size the
+// decoder returns is the size copied.
 void load_mask(const std::string& path, std::vector<float>& mask, uint32_t* width, uint32_t* height) {
+    const std::vector<unsigned char> bytes = read_mask_file(path);
+    const auto* data = bytes.data();
+    const int size = static_cast<int>(bytes.size());
     int w = 0, h = 0, channels = 0;
-    if (stbi_info(path.c_str(), &w, &h, &channels) == 0) {
+    if (stbi_info_from_memory(data, size, &w, &h, &channels) == 0) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': not a readable PNG (", stbi_failure_reason(), ")");
     }
-    if (channels > 2) fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': expected a greyscale PNG, it has ", channels, " channels");
-    if (w < 1 || h < 1 || w > kMaxMaskSide || h > kMaxMaskSide) {
-        fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': ", w, "x", h, " is outside 1..", kMaxMaskSide, " per side");
-    }
-    const bool wide = stbi_is_16_bit(path.c_str()) != 0;
-    const std::size_t n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
-    mask.resize(n);
+    const auto check_shape = [&](int pw, int ph, int pc) {
+        if (pc > 2) fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': expected a greyscale PNG, it has ", pc, " channels");
+        if (pw < 1 || ph < 1 || pw > kMaxMaskSide || ph > kMaxMaskSide) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': ", pw, "x", ph, " is outside 1..", kMaxMaskSide, " per side");
+        }
+    };
+    check_shape(w, h, channels);   // before decoding: a huge image is refused without allocating it
     int got_w = 0, got_h = 0, got_c = 0;
-    if (wide) {
-        std::unique_ptr<stbi_us, void (*)(void*)> pixels(stbi_load_16(path.c_str(), &got_w, &got_h, &got_c, 1), stbi_image_free);
-        if (!pixels) fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': ", stbi_failure_reason());
-        for (std::size_t i = 0; i < n; ++i) mask[i] = static_cast<float>(pixels.get()[i]) / 65535.0f;
-    } else {
-        std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load(path.c_str(), &got_w, &got_h, &got_c, 1), stbi_image_free);
-        if (!pixels) fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': ", stbi_failure_reason());
-        for (std::size_t i = 0; i < n; ++i) mask[i] = static_cast<float>(pixels.get()[i]) / 255.0f;
-    }
-    *width = static_cast<uint32_t>(w);
-    *height = static_cast<uint32_t>(h);
+    std::unique_ptr<stbi_us, void (*)(void*)> pixels(stbi_load_16_from_memory(data, size, &got_w, &got_h, &got_c, 1), stbi_image_free);
+    if (!pixels) fail(NTEX_ERROR_INVALID_ARGUMENT, "--mask '", path, "': ", stbi_failure_reason());
+    check_shape(got_w, got_h, got_c);
+    const std::size_t n = static_cast<std::size_t>(got_w) * static_cast<std::size_t>(got_h);
+    mask.resize(n);
+    for (std::size_t i = 0; i < n; ++i) mask[i] = static_cast<float>(pixels.get()[i]) / 65535.0f;
+    *width = static_cast<uint32_t>(got_w);
+    *height = static_cast<uint32_t>(got_h);
 }
 
 }  // namespace
+
+CLI::Option* add_integer_option(CLI::App& command, const std::string& name, uint32_t& value, const std::string& description,
+                                uint32_t lo, uint32_t hi) {
+    return add_integer(command, name, value, description, lo, hi);
+}
+
+CLI::Option* add_integer_option(CLI::App& command, const std::string& name, int& value, const std::string& description, int lo,
+                                int hi) {
+    if (lo < 0 || hi < lo) fail(NTEX_ERROR_INVALID_ARGUMENT, name, ": integer options take non-negative ranges");
+    return add_integer(command, name, value, description, static_cast<uint64_t>(lo), static_cast<uint64_t>(hi));
+}
 
 void add_conditioning_options(CLI::App& command, ConditioningOptions& o) {
     auto& v = o.options;
@@ -120,8 +179,8 @@ void add_conditioning_options(CLI::App& command, ConditioningOptions& o) {
                         },
                         "PATTERN")));
     auto& n = o.layout_numbers;
-    n.push_back(command.add_option("--columns", o.columns, "cells across one period (default 4)")->check(integer_in(1, 64)));
-    n.push_back(command.add_option("--rows", o.rows, "cells down one period (default 8; hexagons: even)")->check(integer_in(1, 64)));
+    n.push_back(add_integer_option(command, "--columns", o.columns, "cells across one period, 1..64 (default 4)", 1, 64));
+    n.push_back(add_integer_option(command, "--rows", o.rows, "cells down one period, 1..64 (default 8; hexagons: even)", 1, 64));
     n.push_back(command.add_option("--period", o.period, "W or WxH pixels of one repetition, 0 or 16..8192 (default 0: the size)")
                     ->check(CLI::Validator(
                         [](std::string& value) -> std::string {
@@ -133,8 +192,7 @@ void add_conditioning_options(CLI::App& command, ConditioningOptions& o) {
     n.push_back(command.add_option("--gap", o.gap, "gap width in pixels, 0..64 (default 3)")->check(number_in(0, 64)));
     n.push_back(command.add_option("--bevel", o.bevel, "gap-to-face ramp in pixels, 0..64 (default 2)")->check(number_in(0, 64)));
     n.push_back(command.add_option("--jitter", o.jitter, "per-pattern randomness, 0..1 (default 0)")->check(number_in(0, 1)));
-    n.push_back(command.add_option("--pattern-seed", o.pattern_seed, "seed of the pattern's cells (default 0)")
-                    ->check(integer_in(0, UINT32_MAX)));
+    n.push_back(add_integer_option(command, "--pattern-seed", o.pattern_seed, "seed of the pattern's cells (default 0)", 0, UINT32_MAX));
     v.insert(v.end(), n.begin(), n.end());
     v.push_back(command.add_option("--mask", o.mask, "greyscale PNG (values / 255, 16-bit / 65535) tiled over the period: pattern mask"));
 }
@@ -146,17 +204,11 @@ bool conditioning_given(const ConditioningOptions& o) {
     return false;
 }
 
-NtexConditioningParams resolve_conditioning(const ConditioningOptions& o, NtexModel model, std::vector<float>& mask) {
-    NtexModelConditioningInfo ci{};
-    ci.sType = NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO;
-    NtexModelInfo info{};
-    info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
-    info.pNext = &ci;
-    check(ntexGetModelInfo(model, &info));
+Conditioning resolve_conditioning(const ConditioningOptions& o, const Model& model, std::vector<float>& mask) {
+    const NtexModelInfo info = model.info();
+    const NtexModelConditioningInfo ci = model.conditioning_info();
 
-    NtexConditioningParams c{};
-    c.sType = NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS;
-    c.category = NTEX_CATEGORY_ANY;
+    Conditioning c;
     if (!o.category.empty() && o.category != "any") {
         if (ci.categoryCount == 0) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "--category '", o.category, "': model '", info.name, "' has no categories (only any)");
@@ -196,34 +248,19 @@ NtexConditioningParams resolve_conditioning(const ConditioningOptions& o, NtexMo
     c.pattern = static_cast<NtexLayoutPattern>(pattern);
     c.columns = o.columns;
     c.rows = o.rows;
-    if (!o.period.empty() && !parse_period(o.period, &c.periodWidth, &c.periodHeight)) {
+    if (!o.period.empty() && !parse_period(o.period, &c.period_width, &c.period_height)) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "--period '", o.period, "': expected W or WxH, each 0 or 16..8192");
     }
     c.offset = o.offset;
     c.gap = o.gap;
     c.bevel = o.bevel;
     c.jitter = o.jitter;
-    c.patternSeed = o.pattern_seed;
+    c.pattern_seed = o.pattern_seed;
     if (pattern == LayoutPattern::Mask) {
-        load_mask(o.mask, mask, &c.maskWidth, &c.maskHeight);
-        c.pMask = mask.data();
+        load_mask(o.mask, mask, &c.mask_width, &c.mask_height);
+        c.mask = mask.data();
     }
     return c;
-}
-
-void set_generator_params(const Generator& generator, const Generator::Params& p, const NtexConditioningParams& conditioning) {
-    NtexGeneratorParams params{};
-    params.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
-    params.pNext = &conditioning;
-    params.seed = p.seed;
-    params.pZ = p.z.empty() ? nullptr : p.z.data();
-    params.zCount = static_cast<uint32_t>(p.z.size());
-    params.truncationPsi = p.truncation_psi;
-    params.pDirectionOffsets = p.direction_offsets.empty() ? nullptr : p.direction_offsets.data();
-    params.directionCount = static_cast<uint32_t>(p.direction_offsets.size());
-    params.originX = p.origin_x;
-    params.originY = p.origin_y;
-    check(ntexSetGeneratorParams(generator.get(), &params));
 }
 
 std::string describe_conditioning(const ConditioningOptions& o) {

@@ -34,6 +34,14 @@ struct ConditioningOptions {
     std::vector<CLI::Option*> layout_numbers;   // --columns ... --pattern-seed: need a pattern
 };
 
+// An integer option read as plain decimal digits in lo..hi and converted here, never by CLI11
+// (whose conversion reads "010" as octal 8 and "0x10" as hex). A bad value is a parse error naming
+// the option and the value.
+CLI::Option* add_integer_option(CLI::App& command, const std::string& name, uint32_t& value, const std::string& description,
+                                uint32_t lo, uint32_t hi);
+CLI::Option* add_integer_option(CLI::App& command, const std::string& name, int& value, const std::string& description, int lo,
+                                int hi);
+
 // Adds the options to `command`. Numbers are checked while parsing (decimal only, no wrap, finite,
 // in the ranges of ntex.h): a bad value is a parse error naming the option.
 void add_conditioning_options(CLI::App& command, ConditioningOptions& o);
@@ -41,14 +49,11 @@ void add_conditioning_options(CLI::App& command, ConditioningOptions& o);
 // True when any of the options was given on the command line.
 bool conditioning_given(const ConditioningOptions& o);
 
-// The conditioning for `model`; `mask` receives the mask's values (pMask points into it). Throws
-// ntex::Error(INVALID_ARGUMENT) with one line: an unknown category (listing the valid ones), a
-// pattern for a model without layout conditioning, layout numbers without --pattern, an unreadable
-// or non-grey mask PNG.
-NtexConditioningParams resolve_conditioning(const ConditioningOptions& o, NtexModel model, std::vector<float>& mask);
-
-// Generator::set_params with `conditioning` chained (the C++ wrapper's Params has no pNext).
-void set_generator_params(const Generator& generator, const Generator::Params& p, const NtexConditioningParams& conditioning);
+// The conditioning for `model` (for Generator::set_params); `mask` receives the mask's values (the
+// result's mask points into it). Throws ntex::Error(INVALID_ARGUMENT) with one line: an unknown
+// category (listing the valid ones), a pattern for a model without layout conditioning, layout
+// numbers without --pattern, an unreadable, non-grey or too large (above 2048 x 2048) mask PNG.
+Conditioning resolve_conditioning(const ConditioningOptions& o, const Model& model, std::vector<float>& mask);
 
 // ", category metal, pattern bricks" for the lines `ntex generate` prints ("" when none given).
 std::string describe_conditioning(const ConditioningOptions& o);

@@ -5,6 +5,7 @@
 // per map: base_albedo.png, base_normal.png, ...; --profile then prints the per-layer profile at that
 // size) | bake | profile --model M. Errors: one line "ntex: error: ...", exit 1 (2: a bad command line).
 #include "backends/cuda/cuda_backend.h"
+#include "backends/vulkan/vulkan_backend.h"
 #include "core/error.h"
 #include "model/golden_fixture.h"
 #include "model/model.h"
@@ -28,6 +29,7 @@ namespace {
 
 constexpr double kGoldenTolerance = 1e-3;
 constexpr uint32_t kAllMaps = 0xFFFFFFFFu;  // --map not given
+constexpr int kMaxThreads = 4096;           // --threads: 0 (all) .. this
 
 const char* semantic_name(ntex::MapSemantic s) {
     switch (s) {
@@ -108,7 +110,8 @@ NtexBackend parse_backend(const std::string& s) {
     if (s == "auto") return NTEX_BACKEND_AUTO;
     if (s == "cpu") return NTEX_BACKEND_CPU;
     if (s == "cuda") return NTEX_BACKEND_CUDA;
-    ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--backend '", s, "': expected auto, cpu or cuda");
+    if (s == "vulkan") return NTEX_BACKEND_VULKAN;   // Vulkan compute on a headless device
+    ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--backend '", s, "': expected auto, cpu, cuda or vulkan");
 }
 
 NtexPrecision parse_precision(const std::string& s) {
@@ -127,7 +130,13 @@ int cmd_profile(const std::string& model_path, int width, int height, int thread
     const NtexBackend requested = parse_backend(backend_name);
     const NtexPrecision precision = parse_precision(precision_name);
     std::string device = ntex::cat("CPU, ", threads, " threads");
-    if (requested != NTEX_BACKEND_CPU) {
+    if (requested == NTEX_BACKEND_VULKAN) {
+        const ntex::vulkan::DeviceChoice choice = ntex::vulkan::open_headless(false);
+        if (!choice.context) ntex::fail(NTEX_ERROR_UNSUPPORTED, "backend VULKAN is not usable: ", choice.reason);
+        settings.backend = NTEX_BACKEND_VULKAN;
+        settings.vulkan_device = choice.context;
+        device = choice.name;
+    } else if (requested != NTEX_BACKEND_CPU) {
         const ntex::cuda::DeviceChoice choice = ntex::cuda::select_device(nullptr);
         if (choice.ordinal >= 0) {
             settings.backend = NTEX_BACKEND_CUDA;
@@ -146,7 +155,7 @@ int cmd_profile(const std::string& model_path, int width, int height, int thread
     gen.backend().set_profiling(true);
     for (int i = 0; i < runs; ++i) gen.generate();
     const bool cuda = settings.backend == NTEX_BACKEND_CUDA;
-    std::printf("backend: %s, device: %s, precision: %s\n", cuda ? "cuda" : "cpu", device.c_str(),
+    std::printf("backend: %s, device: %s, precision: %s\n", cuda ? "cuda" : settings.backend == NTEX_BACKEND_VULKAN ? "vulkan" : "cpu", device.c_str(),
                 cuda ? ntex::cuda::precision_name(settings.precision) : "fp32");
     std::printf("%s %dx%d, %d threads, %d runs:\n%s", model->description().name.c_str(), width, height, threads, runs,
                 gen.backend().profile_report().c_str());
@@ -230,10 +239,14 @@ int cmd_generate(const GenerateOptions& o) {
         if (params.direction_offsets.size() <= i) params.direction_offsets.resize(i + 1, 0.0f);
         params.direction_offsets[i] = std::stof(m[2].str());
     }
-    std::vector<float> mask;   // --mask: pMask points into it
-    const NtexConditioningParams conditioning = ntex::cli::resolve_conditioning(o.conditioning, model.get(), mask);
+    if (!o.preset.empty() && ntex::cli::conditioning_given(o.conditioning)) {
+        // The preset carries its own category and layout; options next to it would be ignored.
+        ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--preset cannot be combined with --category, --pattern, --mask or layout numbers");
+    }
+    std::vector<float> mask;   // --mask: conditioning.mask points into it
+    const ntex::Conditioning conditioning = ntex::cli::resolve_conditioning(o.conditioning, model, mask);
     ntex::Generator generator(context, model, w, h, tiling, precision);
-    ntex::cli::set_generator_params(generator, params, conditioning);
+    generator.set_params(params, conditioning);
     if (!o.preset.empty()) {
         // The preset replaces seed, z, psi, directions, origin, category and layout (same path as
         // the runtime's hosts).
@@ -284,20 +297,20 @@ int main(int argc, char** argv) {
     auto* golden = app.add_subcommand("check-golden", "run every case of a golden fixture; exit 0 iff all max abs errors <= 1e-3");
     golden->add_option("model", golden_model, "model .json")->required();
     golden->add_option("fixture", golden_fixture, "fixture .safetensors")->required();
-    golden->add_option("--threads", golden_threads, "CPU threads (0 = all)");
+    ntex::cli::add_integer_option(*golden, "--threads", golden_threads, "CPU threads (0 = all)", 0, kMaxThreads);
 
     GenerateOptions g;
     auto* gen = app.add_subcommand("generate",
                                    "generate a texture and write every map as PNG (base.png -> base_<map>.png; one-map models: --out itself)");
     gen->add_option("--model", g.model, "model .json")->required();
-    gen->add_option("--seed", g.seed, "seed (drives z and the noise)");
+    ntex::cli::add_integer_option(*gen, "--seed", g.seed, "seed (drives z and the noise)", 0, UINT32_MAX);
     gen->add_option("--size", g.size, "W or WxH, multiples of the cell size");
     gen->add_option("--psi", g.psi, "truncation psi (1 = none)");
     gen->add_option("--out", g.out, "output .png (base name when the model has several maps)")->required();
-    gen->add_option("--threads", g.threads, "CPU threads (0 = all)");
-    auto* gen_backend = gen->add_option("--backend", g.backend, "auto (default: CUDA when usable), cpu or cuda");
+    ntex::cli::add_integer_option(*gen, "--threads", g.threads, "CPU threads (0 = all)", 0, kMaxThreads);
+    auto* gen_backend = gen->add_option("--backend", g.backend, "auto (default: CUDA when usable), cpu, cuda or vulkan");
     gen->add_option("--precision", g.precision, "fp16 or fp32 (CUDA; default fp16 there, the CPU always computes fp32)");
-    gen->add_option("--map", g.map, "write only this map index, to --out exactly");
+    ntex::cli::add_integer_option(*gen, "--map", g.map, "write only this map index, to --out exactly", 0, kAllMaps - 1);
     gen->add_option("--tiling", g.tiling, "tileable (default) or infinite");
     gen->add_option("--origin", g.origin, "X,Y: the region's corner on the infinite plane (multiples of the cell size)");
     gen->add_flag("--profile", g.profile, "then print each layer's time and GFLOP/s at this size (as `ntex profile`)");
@@ -310,13 +323,13 @@ int main(int argc, char** argv) {
     auto* bake = app.add_subcommand("bake", "write every map of a preset or seed to PNG (16-bit height) at any size");
     bake->add_option("--model", b.model, "model .json")->required();
     auto* bake_preset = bake->add_option("--preset", b.preset, "preset .json (ntexSavePreset / the demo's Save preset)");
-    bake->add_option("--seed", b.seed, "seed, when no preset is given")->excludes(bake_preset);
+    ntex::cli::add_integer_option(*bake, "--seed", b.seed, "seed, when no preset is given", 0, UINT32_MAX)->excludes(bake_preset);
     bake->add_option("--psi", b.psi, "truncation psi, when no preset is given")->excludes(bake_preset);
     bake->add_option("--size", b.size, "W or WxH, multiples of the cell size");
     bake->add_option("--out", b.out, "base .png: writes <base>_<map>.png per map")->required();
     bake->add_option("--tiling", b.tiling, "tileable (default) or infinite");
-    bake->add_option("--threads", b.threads, "CPU threads (0 = all)");
-    auto* bake_backend = bake->add_option("--backend", b.backend, "auto (default: CUDA when usable), cpu or cuda");
+    ntex::cli::add_integer_option(*bake, "--threads", b.threads, "CPU threads (0 = all)", 0, kMaxThreads);
+    auto* bake_backend = bake->add_option("--backend", b.backend, "auto (default: CUDA when usable), cpu, cuda or vulkan");
     bake->add_option("--precision", b.precision, "fp16 or fp32 (CUDA; default fp16 there, the CPU always computes fp32)");
     ntex::cli::add_conditioning_options(*bake, b.conditioning);   // when no preset is given: a preset carries its own
     for (CLI::Option* option : b.conditioning.options) option->excludes(bake_preset);
@@ -325,12 +338,12 @@ int main(int argc, char** argv) {
     int prof_size = 256, prof_threads = 2, prof_runs = 20;
     auto* prof = app.add_subcommand("profile", "time each step of the plan (CPU or CUDA)");
     prof->add_option("--model", prof_model, "model .json")->required();
-    prof->add_option("--size", prof_size, "square size");
-    prof->add_option("--threads", prof_threads, "CPU threads");
-    prof->add_option("--runs", prof_runs, "timed runs");
+    ntex::cli::add_integer_option(*prof, "--size", prof_size, "square size", 1, 8192);
+    ntex::cli::add_integer_option(*prof, "--threads", prof_threads, "CPU threads", 0, kMaxThreads);
+    ntex::cli::add_integer_option(*prof, "--runs", prof_runs, "timed runs", 0, 1000000);
     // Default cpu (not auto): scripts/bench.sh profiles the CPU plan and must keep doing so on GPU machines.
     std::string prof_backend = "cpu", prof_precision = "default";
-    prof->add_option("--backend", prof_backend, "cpu (default), cuda, or auto (CUDA when usable)");
+    prof->add_option("--backend", prof_backend, "cpu (default), cuda, vulkan, or auto (CUDA when usable)");
     prof->add_option("--precision", prof_precision, "fp16 or fp32 (CUDA; default fp16)");
 
     try {

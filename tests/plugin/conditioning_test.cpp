@@ -242,6 +242,55 @@ TEST(Conditioning, MaterialV2ChunksAgreeWithLayout) {
     expect_chunks_agree(LoadedModel::load(path), layout, 64, "material_v2, voronoi");
 }
 
+// The layout sits at the plan region's absolute position (origin - halo) and is re-rendered exactly
+// when it or the origin changes; "no layout" is never re-rendered for a move.
+TEST(Conditioning, LayoutFollowsTheOrigin) {
+    auto model = load(conditional_tiny(true));
+    GeneratorSettings s;
+    s.tiling = NTEX_TILING_MODE_INFINITE;
+    TextureGenerator gen(model, 32, 16, s);
+    const LayoutSpec layout = bricks(48);
+    GeneratorParams p;
+    p.seed = 2;
+    p.layout = &layout;
+    auto expect_at = [&](int32_t ox, int32_t oy) {
+        std::vector<float> want(static_cast<std::size_t>(gen.plan_width()) * gen.plan_height() * kLayoutChannels);
+        render_layout(gen.layout(), ox - gen.halo(), oy - gen.halo(), gen.plan_width(), gen.plan_height(), want.data());
+        EXPECT_EQ(gen.layout_map(), want) << "origin " << ox << ", " << oy;
+    };
+    p.origin_x = -32;
+    p.origin_y = 16;
+    gen.set_params(p);
+    gen.generate();
+    expect_at(-32, 16);
+    EXPECT_EQ(gen.layout_renders(), 1);
+    gen.set_params(p);
+    gen.generate();
+    EXPECT_EQ(gen.layout_renders(), 1) << "nothing changed: no re-render";
+    p.origin_x = 64;
+    gen.set_params(p);
+    gen.generate();
+    expect_at(64, 16);
+    EXPECT_EQ(gen.layout_renders(), 2) << "a move re-renders";
+    p.seed = 3;
+    gen.set_params(p);
+    gen.generate();
+    EXPECT_EQ(gen.layout_renders(), 2) << "a new seed does not";
+    LayoutSpec none;
+    none.offset = std::nanf("");   // ignored by None: neither an error nor a change every frame
+    p.layout = &none;
+    gen.set_params(p);
+    gen.generate();
+    EXPECT_EQ(gen.layout_renders(), 3);
+    p.origin_x = 128;
+    gen.set_params(p);
+    gen.generate();
+    gen.set_params(p);
+    gen.generate();
+    EXPECT_EQ(gen.layout_renders(), 3) << "no layout: moving changes nothing";
+    for (float v : gen.layout_map()) ASSERT_EQ(v, 0.0f);
+}
+
 TEST(Conditioning, RejectsWhatTheModelCannotTake) {
     test::TinyModelOptions o;
     auto plain = load(test::make_tiny_model(o));
@@ -338,17 +387,139 @@ TEST(Conditioning, CApi) {
     std::memcpy(&cond.pattern, &bogus_pattern, sizeof bogus_pattern);
     EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
     cond.pattern = NTEX_LAYOUT_PATTERN_TILES;
-    // Chains: an unknown sType and a cycle both end in an error, not a hang.
+    // Chains: two conditioning structs, an unknown sType and an endless (cyclic) chain of unknown
+    // structs all end in an error, never a hang.
     NtexConditioningParams second = cond;
     cond.pNext = &second;
     EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
-    second.pNext = &cond;   // cycle
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("two NtexConditioningParams"), std::string::npos);
+    struct Unknown {
+        NtexStructureType sType;
+        const void* pNext;
+    };
+    Unknown odd{NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS, nullptr};
+    const int bogus_stype = 4242;   // what a C caller may put there (no enum value)
+    std::memcpy(&odd.sType, &bogus_stype, sizeof bogus_stype);
+    cond.pNext = &odd;
     EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("unknown sType 4242"), std::string::npos) << ntexGetLastErrorMessage();
     cond.pNext = nullptr;
+    params.pNext = nullptr;
+    NtexConditioningParams loop_a = cond, loop_b = cond;
+    loop_a.sType = NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS;
+    loop_a.pNext = &loop_b;
+    loop_b.pNext = &loop_a;   // cycle: stopped by the second-struct rule or the chain limit
+    params.pNext = &loop_a;
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    params.pNext = &cond;
+
+    // A host mask is copied: the caller may free or reuse its buffer right after the call.
+    std::vector<float> mask(24 * 16);
+    for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = (i / 24 + i % 24) % 7 < 3 ? 0.0f : 1.0f;
+    cond.pattern = NTEX_LAYOUT_PATTERN_MASK;
+    cond.pMask = mask.data();
+    cond.maskWidth = 24;
+    cond.maskHeight = 16;
+    ASSERT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGenerate(gen), NTEX_SUCCESS);
+    std::vector<float> first(32 * 32 * 4), second_read(32 * 32 * 4);
+    NtexHostImage img{};
+    img.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+    img.format = NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT;
+    img.rowPitch = 32 * 16;
+    img.size = first.size() * sizeof(float);
+    img.pData = first.data();
+    ASSERT_EQ(ntexReadMap(gen, 3, &img), NTEX_SUCCESS);   // height
+    std::vector<float> copy = mask;
+    cond.pMask = copy.data();
+    ASSERT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_SUCCESS);
+    std::fill(copy.begin(), copy.end(), 0.5f);            // clobbered after the call: must not matter
+    ASSERT_EQ(ntexGenerate(gen), NTEX_SUCCESS);
+    img.pData = second_read.data();
+    ASSERT_EQ(ntexReadMap(gen, 3, &img), NTEX_SUCCESS);
+    EXPECT_EQ(first, second_read);
+    cond.maskWidth = 4096;   // above the 2048 limit
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    cond.pattern = NTEX_LAYOUT_PATTERN_VORONOI;   // 4 x 4 cells of 8 x 8: fine; 16 x 2: 2 x 16 cells, beyond 2:1
+    cond.pMask = nullptr;
+    cond.maskWidth = cond.maskHeight = 0;
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    cond.columns = 16;
+    cond.rows = 2;
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("2:1"), std::string::npos) << ntexGetLastErrorMessage();
 
     ntexDestroyGenerator(gen);
     ntexDestroyModel(model);
     ntexDestroyContext(ctx);
+}
+
+}  // namespace
+}  // namespace ntex
+
+namespace ntex {
+namespace {
+
+// Hot reload keeps generators' categories by index and their layouts: new files that reorder the
+// categories or drop the layout input are refused, and the previous model keeps running.
+TEST(Conditioning, ReloadRefusesChangedConditioning) {
+    test::TempDir dir;
+    test::TinyModel tiny = conditional_tiny(true);
+    const auto json = tiny.write(dir.path());
+    NtexContextCreateInfo ci{};
+    ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
+    ci.headerVersion = NTEX_HEADER_VERSION;
+    ci.backend = NTEX_BACKEND_CPU;
+    ci.threadCount = 1;
+    NtexContext ctx = nullptr;
+    ASSERT_EQ(ntexCreateContext(&ci, &ctx), NTEX_SUCCESS);
+    NtexModelLoadInfo li{};
+    li.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    const std::string path = json.string();
+    li.pPath = path.c_str();
+    NtexModel model = nullptr;
+    ASSERT_EQ(ntexLoadModel(ctx, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(ntexReloadModel(model), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // same files: fine
+
+    test::TinyModel reordered = tiny;
+    reordered.description["mapping"]["categories"] = {"c2", "c1", "c0"};
+    reordered.write(dir.path());
+    EXPECT_EQ(ntexReloadModel(model), NTEX_ERROR_INVALID_MODEL);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("categories"), std::string::npos) << ntexGetLastErrorMessage();
+
+    test::TinyModelOptions plain;
+    plain.material = true;
+    plain.categories = 3;   // same categories, no layout input
+    test::make_tiny_model(plain).write(dir.path());
+    EXPECT_EQ(ntexReloadModel(model), NTEX_ERROR_INVALID_MODEL);
+
+    NtexModelConditioningInfo cinfo{};
+    cinfo.sType = NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO;
+    NtexModelInfo info{};
+    info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
+    info.pNext = &cinfo;
+    ASSERT_EQ(ntexGetModelInfo(model, &info), NTEX_SUCCESS);
+    EXPECT_EQ(cinfo.layoutChannels, 2u) << "the previous model keeps running";
+    EXPECT_STREQ(cinfo.categoryNames[0], "c0");
+    ntexDestroyModel(model);
+    ntexDestroyContext(ctx);
+}
+
+TEST(Conditioning, ModelKeysAreConsistent) {
+    auto expect_invalid = [](test::TinyModel m, const char* needle) {
+        try {
+            load(m);
+            ADD_FAILURE() << "accepted a model that should fail with '" << needle << "'";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+        }
+    };
+    auto any = conditional_tiny();
+    any.description["mapping"]["categories"] = {"metal", "any", "wood"};
+    expect_invalid(any, "'any' is reserved");
+    auto partial = conditional_tiny();
+    partial.description["mapping"].erase("class_embed");
+    expect_invalid(partial, "needs mapping.class_embed");
 }
 
 }  // namespace

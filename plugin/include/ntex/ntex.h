@@ -61,8 +61,12 @@ typedef enum NtexStructureType {
 typedef enum NtexBackend {
     NTEX_BACKEND_AUTO = 0,  /* the fastest available: CUDA where usable, else CPU */
     NTEX_BACKEND_CPU = 1,   /* ntex AVX-512/AVX2 kernels (oneDNN on other CPUs); always available; the reference */
-    NTEX_BACKEND_CUDA = 2   /* cuDNN + CUDA kernels on an NVIDIA GPU; with a Vulkan device (ntex_vulkan.h), the
+    NTEX_BACKEND_CUDA = 2,  /* cuDNN + CUDA kernels on an NVIDIA GPU; with a Vulkan device (ntex_vulkan.h), the
                                CUDA device whose UUID equals the VkPhysicalDevice's deviceUUID */
+    NTEX_BACKEND_VULKAN = 3 /* Vulkan compute shaders (FP32) on any Vulkan 1.1 device: the chained Vulkan device
+                               (ntex_vulkan.h; ntex submits to queue 0 of its queueFamilyIndex for now), else a
+                               headless device ntex creates on the first compute-capable GPU (or lavapipe).
+                               Only when asked for explicitly: AUTO does not pick it yet */
 } NtexBackend;
 
 /* Arithmetic of a generator's network (NtexGeneratorPrecisionInfo). The CPU backend always computes in FP32. */
@@ -220,8 +224,8 @@ typedef enum NtexLayoutPattern {
  * The pattern is evaluated on the same absolute plane as the noise and repeats every
  * periodWidth x periodHeight pixels, so it tiles in TILEABLE mode (the period must divide the
  * generator's size) and continues across regions in INFINITE mode. Ranges (else INVALID_ARGUMENT
- * naming the field): columns, rows 1..64 (HEXAGONS: rows even); period 16..8192 or 0; offset,
- * jitter 0..1; gap, bevel 0..64 pixels; mask 1..8192 x 1..8192 values in [0, 1]. The mask is
+ * naming the field): columns, rows 1..64 (HEXAGONS: rows even; VORONOI, HEXAGONS: cells within 2:1); period 16..8192 or 0; offset,
+ * jitter 0..1; gap, bevel 0..64 pixels; mask 1..2048 x 1..2048 values in [0, 1]. The mask is
  * copied by ntexSetGeneratorParams. The layout is re-rendered only when it or the origin changes. */
 typedef struct NtexConditioningParams {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS */
@@ -299,6 +303,10 @@ NTEX_API void ntexDestroyModel(NtexModel model);
  * ntexGenerate / ntexGenerateAsync (waiting for a running generation, rebuilding its plan: that call
  * allocates), keeping its parameters; result ids keep increasing. Thread-safety: any thread. */
 NTEX_API NtexResult ntexReloadModel(NtexModel model);
+/* Fills pInfo (sType NTEX_STRUCTURE_TYPE_MODEL_INFO). pInfo->pNext may hold an
+ * NtexModelConditioningInfo, filled too (all zero for an unconditional model); its own pNext is kept.
+ * Errors: INVALID_ARGUMENT (NULL, wrong sType, any other sType in the pNext chain, a chain longer
+ * than 32 structs). Thread-safety: any thread, also during ntexReloadModel. */
 NTEX_API NtexResult ntexGetModelInfo(NtexModel model, NtexModelInfo* pInfo);
 /* Fills pZ[0..zCount) with the latent code z for a seed (hash noise, see docs/model_format.md). */
 NTEX_API NtexResult ntexLatentFromSeed(NtexModel model, uint32_t seed, float* pZ, uint32_t zCount);
@@ -311,7 +319,16 @@ NTEX_API NtexResult ntexLatentFromSeed(NtexModel model, uint32_t seed, float* pZ
 NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGeneratorCreateInfo* pCreateInfo,
                                         NtexGenerator* pGenerator);
 NTEX_API void ntexDestroyGenerator(NtexGenerator generator);
-/* Sets seed, z and psi. The mapping network reruns only when z or psi change. Errors: INVALID_ARGUMENT (NaN z, wrong count). */
+/* Sets seed, z, psi, direction offsets, origin and animation time, and (conditional models) the
+ * category and layout from an optional NtexConditioningParams in pParams->pNext. Leaving it out
+ * resets the category to NTEX_CATEGORY_ANY and the pattern to NTEX_LAYOUT_PATTERN_NONE. The mapping
+ * network reruns only when z, psi or the category change; a layout change re-renders the layout only.
+ * The values are checked before anything changes: on an error the previous parameters stay.
+ * Errors: INVALID_ARGUMENT (NaN z, wrong count, an origin the tiling mode refuses, a category or
+ * layout the model does not take or a layout value out of range (NtexConditioningParams), an
+ * unknown sType in the pNext chain, two NtexConditioningParams, a chain longer than 32 structs).
+ * Thread-safety: one thread at a time per generator (ntexCreateGenerator); allowed while an
+ * asynchronous generation runs (the next ntexGenerateAsync uses the new parameters). */
 NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGeneratorParams* pParams);
 /* Runs the generator synchronously on the calling thread with the current parameters. */
 NTEX_API NtexResult ntexGenerate(NtexGenerator generator);

@@ -88,6 +88,7 @@ private:
     Owner m_handle;
 };
 
+// A loaded model: immutable, shared by generators on any thread (hot reload swaps its weights).
 class Model {
 public:
     Model() = default;
@@ -101,12 +102,34 @@ public:
     }
     NtexModel get() const noexcept { return m_handle.get(); }
 
+    // The model's description (ntexGetModelInfo). Any thread, also during a reload.
     NtexModelInfo info() const {
         NtexModelInfo info{};
         info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
         check(ntexGetModelInfo(m_handle.get(), &info));
         return info;
     }
+    // What the model can be conditioned on (NtexModelConditioningInfo chained into
+    // ntexGetModelInfo): all zero for an unconditional model. Any thread.
+    NtexModelConditioningInfo conditioning_info() const {
+        NtexModelConditioningInfo conditioning{};
+        conditioning.sType = NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO;
+        NtexModelInfo info{};
+        info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
+        info.pNext = &conditioning;
+        check(ntexGetModelInfo(m_handle.get(), &info));
+        return conditioning;
+    }
+    // The category names ("metal", ...); Conditioning::category is an index into them. Empty for
+    // an unconditional model (which accepts only NTEX_CATEGORY_ANY).
+    std::vector<std::string> category_names() const {
+        const NtexModelConditioningInfo conditioning = conditioning_info();
+        std::vector<std::string> names;
+        for (uint32_t i = 0; i < conditioning.categoryCount; ++i) names.emplace_back(conditioning.categoryNames[i]);
+        return names;
+    }
+    // True when the model is layout-conditioned (Conditioning::pattern other than NONE is accepted).
+    bool takes_layouts() const { return conditioning_info().layoutChannels > 0; }
     std::vector<float> latent_from_seed(uint32_t seed) const {
         std::vector<float> z(info().zDim);
         check(ntexLatentFromSeed(m_handle.get(), seed, z.data(), static_cast<uint32_t>(z.size())));
@@ -131,6 +154,49 @@ inline std::size_t host_format_texel_size(NtexHostFormat format) noexcept {
     }
     return 0;
 }
+
+// The category and layout of a conditional model (ntex.h, NtexConditioningParams; ranges there).
+// Defaults are the runtime's: any category, no layout, and the layout numbers of a pattern that is
+// chosen without setting them.
+struct Conditioning {
+    int32_t category = NTEX_CATEGORY_ANY;           // an index into Model::category_names(), or ANY
+    NtexLayoutPattern pattern = NTEX_LAYOUT_PATTERN_NONE;
+    uint32_t columns = 4;                           // cells across one period, 1..64
+    uint32_t rows = 8;                              // cells down one period, 1..64 (HEXAGONS: even)
+    uint32_t period_width = 0;                      // 0 (the generator's size) or 16..8192 pixels
+    uint32_t period_height = 0;
+    float offset = 0.5f;                            // BRICKS, PLANKS: row shift in cells, 0..1
+    float gap = 3.0f;                               // pixels, 0..64
+    float bevel = 2.0f;                             // pixels, 0..64
+    float jitter = 0.0f;                            // 0..1
+    uint32_t pattern_seed = 0;
+    // MASK: mask_height rows of mask_width values in [0, 1] (1..2048 each). Not owned: read only
+    // during set_params, which copies it.
+    const float* mask = nullptr;
+    uint32_t mask_width = 0;
+    uint32_t mask_height = 0;
+
+    // The C struct (pNext NULL); valid while `mask` is.
+    NtexConditioningParams to_c() const noexcept {
+        NtexConditioningParams c{};
+        c.sType = NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS;
+        c.category = category;
+        c.pattern = pattern;
+        c.columns = columns;
+        c.rows = rows;
+        c.periodWidth = period_width;
+        c.periodHeight = period_height;
+        c.offset = offset;
+        c.gap = gap;
+        c.bevel = bevel;
+        c.jitter = jitter;
+        c.patternSeed = pattern_seed;
+        c.pMask = mask;
+        c.maskWidth = mask_width;
+        c.maskHeight = mask_height;
+        return c;
+    }
+};
 
 // A generator: one output size and tiling mode. Used by one thread at a time, except that the
 // read_* functions may run while an asynchronous generation (generate_async) is in flight.
@@ -181,18 +247,17 @@ public:
         set_params(p);
     }
     // Throws INVALID_ARGUMENT for NaN values, wrong counts, or an origin the tiling mode refuses.
-    void set_params(const Params& p) {
-        NtexGeneratorParams params{};
-        params.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
-        params.seed = p.seed;
-        params.pZ = p.z.empty() ? nullptr : p.z.data();
-        params.zCount = static_cast<uint32_t>(p.z.size());
-        params.truncationPsi = p.truncation_psi;
-        params.pDirectionOffsets = p.direction_offsets.empty() ? nullptr : p.direction_offsets.data();
-        params.directionCount = static_cast<uint32_t>(p.direction_offsets.size());
-        params.originX = p.origin_x;
-        params.originY = p.origin_y;
-        check(ntexSetGeneratorParams(m_handle.get(), &params));
+    // Without a Conditioning the category is reset to ANY and the layout to NONE.
+    void set_params(const Params& p) { apply_params(p, nullptr); }
+    // The same with the category and layout of a conditional model (NtexConditioningParams chained).
+    // A category change reruns the mapping network at the next generation; a layout change
+    // re-renders only the layout. Throws INVALID_ARGUMENT as above and for a category the model
+    // lacks, a pattern for a model without layouts, a value out of its range (the message names the
+    // field) or an explicit period that does not divide a TILEABLE generator's size. After a throw
+    // the previous parameters stay in force.
+    void set_params(const Params& p, const Conditioning& conditioning) {
+        const NtexConditioningParams c = conditioning.to_c();
+        apply_params(p, &c);
     }
     // Synchronous: waits for any asynchronous generation, then generates on this thread.
     void generate() { check(ntexGenerate(m_handle.get())); }
@@ -240,6 +305,21 @@ public:
     std::vector<uint8_t> read_rgba8(uint32_t map_index) const { return read_map(map_index, NTEX_HOST_FORMAT_R8G8B8A8); }
 
 private:
+    void apply_params(const Params& p, const NtexConditioningParams* conditioning) {
+        NtexGeneratorParams params{};
+        params.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS;
+        params.pNext = conditioning;
+        params.seed = p.seed;
+        params.pZ = p.z.empty() ? nullptr : p.z.data();
+        params.zCount = static_cast<uint32_t>(p.z.size());
+        params.truncationPsi = p.truncation_psi;
+        params.pDirectionOffsets = p.direction_offsets.empty() ? nullptr : p.direction_offsets.data();
+        params.directionCount = static_cast<uint32_t>(p.direction_offsets.size());
+        params.originX = p.origin_x;
+        params.originY = p.origin_y;
+        check(ntexSetGeneratorParams(m_handle.get(), &params));
+    }
+
     using Owner = detail::UniqueHandle<NtexGenerator, ntexDestroyGenerator>;
     Owner m_handle;
     uint32_t m_width = 0;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "backends/cuda/cuda_backend.h"
+#include "backends/vulkan/vulkan_backend.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "model/model.h"
@@ -27,6 +28,8 @@ struct NtexContext_T {
     int cuda_device = -1;            // backend CUDA: the device ordinal (cuda::select_device)
     // The host's Vulkan device when NtexVulkanDeviceInfo was chained (texture sets), else null.
     std::shared_ptr<const ntex::interop::VulkanDevice> vulkan;
+    // Backend VULKAN: the compute device (the host's, borrowed, or a headless one ntex owns).
+    std::shared_ptr<ntex::vulkan::ComputeContext> vulkan_compute;
 };
 
 struct NtexModel_T {

@@ -8,6 +8,7 @@
 #include "backends/cpu/cpu_kernels.h"
 #include "backends/cpu/direct_conv.h"
 #include "backends/cuda/cuda_backend.h"
+#include "backends/vulkan/vulkan_backend.h"
 #include "core/error.h"
 #include "runtime/hash_noise.h"
 #include "runtime/latent_animation.h"
@@ -119,6 +120,7 @@ void refresh_generator(NtexGenerator generator) {
     settings.backend = generator->context->backend;
     settings.cuda_device = generator->context->cuda_device;
     settings.precision = generator->precision;
+    settings.vulkan_device = generator->context->vulkan_compute;
     auto fresh = std::make_unique<AsyncGenerator>(loaded, generator->width, generator->height, settings);
     // Reapply the parameters (the reload kept zDim and the maps; directions may differ in number).
     const std::size_t directions = loaded->description().directions.size();
@@ -197,7 +199,7 @@ namespace {
 // AUTO/CPU/CUDA -> the backend in use (ntex.h, ntexCreateContext): CUDA when built with it and
 // select_device finds a device (the one whose UUID equals the chained Vulkan device's), else the CPU
 // with the reason logged as a warning; CUDA asked for but unusable fails with that reason.
-void resolve_backend(NtexContext_T& context, int requested) {
+void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDeviceInfo* vulkan_info) {
     // The kernels every CPU generator of this context will run (cpu_kernels.h; the same resolution).
     const std::string kernels = ntex::cpu::resolve_cpu_kernels(ntex::cpu::CpuKernels::Auto) == ntex::cpu::CpuKernels::Native
                                     ? ntex::cat("ntex ", ntex::cpu::isa_name(ntex::cpu::detect_isa()), " kernels")
@@ -208,6 +210,18 @@ void resolve_backend(NtexContext_T& context, int requested) {
     context.fallback_reason.clear();
     if (requested == NTEX_BACKEND_CPU) {
         context.logger.info("ntex: backend " + context.device_name);
+        return;
+    }
+    if (requested == NTEX_BACKEND_VULKAN) {
+        // Only when asked for (AUTO does not pick it yet): the host's chained device, else a
+        // headless one ntex creates and owns.
+        const ntex::vulkan::DeviceChoice choice =
+            vulkan_info != nullptr ? ntex::vulkan::borrow_device(*vulkan_info) : ntex::vulkan::open_headless(false);
+        if (!choice.context) fail(NTEX_ERROR_UNSUPPORTED, "backend VULKAN is not usable: ", choice.reason);
+        context.backend = NTEX_BACKEND_VULKAN;
+        context.vulkan_compute = choice.context;
+        context.device_name = choice.name;
+        context.logger.info("ntex: backend Vulkan compute on " + context.device_name);
         return;
     }
     std::string reason;
@@ -250,7 +264,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
                  NTEX_HEADER_VERSION);
         }
         const int requested = raw_enum(pCreateInfo->backend);
-        if (requested != NTEX_BACKEND_AUTO && requested != NTEX_BACKEND_CPU && requested != NTEX_BACKEND_CUDA) {
+        if (requested != NTEX_BACKEND_AUTO && requested != NTEX_BACKEND_CPU && requested != NTEX_BACKEND_CUDA && requested != NTEX_BACKEND_VULKAN) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "unknown backend ", requested);
         }
         if (pCreateInfo->threadCount > 1024) {
@@ -259,9 +273,11 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         auto context = std::make_unique<NtexContext_T>();
         context->logger = host_logger;
         // Extension structs: walk pNext (Vulkan style); unknown sTypes are an error, not ignored.
+        const NtexVulkanDeviceInfo* vulkan_info = nullptr;
         for (auto* next = static_cast<const NtexStructureHeader*>(pCreateInfo->pNext); next != nullptr;
              next = static_cast<const NtexStructureHeader*>(next->pNext)) {
             if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO) {
+                vulkan_info = reinterpret_cast<const NtexVulkanDeviceInfo*>(next);
                 context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*reinterpret_cast<const NtexVulkanDeviceInfo*>(next));
                 context->logger.info("ntex: Vulkan device " + context->vulkan->describe());
             } else {
@@ -269,7 +285,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
             }
         }
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());
-        resolve_backend(*context, requested);
+        resolve_backend(*context, requested, vulkan_info);
         ntex::api::register_handle(context.get());
         *pContext = context.release();
     });
@@ -340,6 +356,12 @@ NTEX_API NtexResult ntexReloadModel(NtexModel model) {
         if (!same_maps || old_d.z_dim != new_d.z_dim || old_d.cell_size != new_d.cell_size) {
             fail(NTEX_ERROR_INVALID_MODEL, model->path, ": the new files change the maps, zDim or cellSize of model '", old_d.name,
                  "'; load them as a new model (the previous model keeps running)");
+        }
+        // Generators keep their category by index and their layout: a reload that reorders or
+        // drops categories, or the layout input, would silently change or break them.
+        if (old_d.categories != new_d.categories || old_d.layout_channels != new_d.layout_channels) {
+            fail(NTEX_ERROR_INVALID_MODEL, model->path, ": the new files change the categories or the layout channels of model '",
+                 old_d.name, "'; load them as a new model (the previous model keeps running)");
         }
         model->model = std::move(fresh);
         model->revision.fetch_add(1);
@@ -433,6 +455,7 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         settings.backend = context->backend;
         settings.cuda_device = context->cuda_device;
         settings.precision = generator->precision;
+        settings.vulkan_device = context->vulkan_compute;
         std::shared_ptr<const ntex::LoadedModel> loaded;
         {
             std::lock_guard lock(pCreateInfo->model->mutex);
@@ -445,6 +468,8 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
                                        tiling == NTEX_TILING_MODE_INFINITE ? ntex::cat(" infinite (halo ", g.halo(), ")") : std::string(" tileable"),
                                        context->backend == NTEX_BACKEND_CUDA
                                            ? ntex::cat(" on ", context->device_name, ", ", ntex::cuda::precision_name(generator->precision))
+                                       : context->backend == NTEX_BACKEND_VULKAN
+                                           ? ntex::cat(" on ", context->device_name, " (Vulkan compute, fp32)")
                                            : ntex::cat(" on the CPU backend, ", context->threads, " threads")));
         context->logger.debug("ntex: plan:\n" + g.backend().describe());
         generator->model = pCreateInfo->model;

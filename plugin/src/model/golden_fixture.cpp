@@ -82,10 +82,15 @@ std::vector<GoldenCase> load_golden_cases(const SafetensorsFile& fixture) {
         if (!find_value(fixture, c.name, "seed", v)) {
             fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "' has no seed");
         }
-        c.seed = static_cast<uint32_t>(static_cast<int64_t>(v));
+        if (!(v >= 0.0 && v <= 4294967295.0) || v != std::floor(v)) {
+            fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "': seed ", v, " is not an integer in 0..4294967295");
+        }
+        c.seed = static_cast<uint32_t>(v);
         if (find_value(fixture, c.name, "psi", v)) c.psi = static_cast<float>(v);
         if (find_value(fixture, c.name, "category", v)) {
-            if (!(v >= -1.0 && v <= 1024.0)) fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "': category ", v, " out of range");
+            if (!(v >= -1.0 && v <= 1024.0) || v != std::floor(v)) {
+                fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "': category ", v, " is not an integer in -1..1024");
+            }
             c.category = static_cast<int>(v);
         }
         if (auto it = fixture.metadata().find(c.name + ".layout"); it != fixture.metadata().end()) {
@@ -95,22 +100,33 @@ std::vector<GoldenCase> load_golden_cases(const SafetensorsFile& fixture) {
                 !parse_layout_pattern(j["pattern"].get<std::string>(), &pattern)) {
                 fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": __metadata__ ", c.name, ".layout: not a layout object with a known pattern");
             }
-            auto num = [&](const char* key, double fallback) {
+            for (auto it2 = j.begin(); it2 != j.end(); ++it2) {
+                static const char* const kKeys[] = {"pattern", "columns", "rows", "offset", "gap", "bevel", "jitter", "seed"};
+                if (std::find(std::begin(kKeys), std::end(kKeys), it2.key()) == std::end(kKeys)) {
+                    fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": __metadata__ ", c.name, ".layout: unknown key '", it2.key(), "'");
+                }
+            }
+            // Integers where the spec has ints (no silent truncation); the ranges are checked by
+            // validate_layout when the case runs, with the case named.
+            auto num = [&](const char* key, double fallback, bool integer) {
                 if (!j.contains(key)) return fallback;
                 if (!j[key].is_number()) fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": __metadata__ ", c.name, ".layout.", key, ": not a number");
                 const double value = j[key].get<double>();
-                if (!(std::fabs(value) <= 1e9)) fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": __metadata__ ", c.name, ".layout.", key, ": out of range");
+                if (!(std::fabs(value) <= 1e9) || (integer && (value != std::floor(value) || value < 0.0))) {
+                    fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": __metadata__ ", c.name, ".layout.", key, ": ", value,
+                         integer ? " is not a non-negative integer up to 1e9" : " is out of range");
+                }
                 return value;
             };
             c.has_layout = true;
             c.layout.pattern = pattern;
-            c.layout.columns = static_cast<int>(num("columns", c.layout.columns));
-            c.layout.rows = static_cast<int>(num("rows", c.layout.rows));
-            c.layout.offset = static_cast<float>(num("offset", c.layout.offset));
-            c.layout.gap = static_cast<float>(num("gap", c.layout.gap));
-            c.layout.bevel = static_cast<float>(num("bevel", c.layout.bevel));
-            c.layout.jitter = static_cast<float>(num("jitter", c.layout.jitter));
-            c.layout.seed = static_cast<uint32_t>(num("seed", 0));
+            c.layout.columns = static_cast<int>(num("columns", c.layout.columns, true));
+            c.layout.rows = static_cast<int>(num("rows", c.layout.rows, true));
+            c.layout.offset = static_cast<float>(num("offset", c.layout.offset, false));
+            c.layout.gap = static_cast<float>(num("gap", c.layout.gap, false));
+            c.layout.bevel = static_cast<float>(num("bevel", c.layout.bevel, false));
+            c.layout.jitter = static_cast<float>(num("jitter", c.layout.jitter, false));
+            c.layout.seed = static_cast<uint32_t>(num("seed", 0, true));
             c.layout.period_width = 0;
             c.layout.period_height = 0;
         }
@@ -136,6 +152,13 @@ std::vector<GoldenResult> run_golden_cases(const std::shared_ptr<const LoadedMod
         GeneratorSettings settings;
         settings.threads = threads;
         TextureGenerator gen(model, c.width, c.height, settings);
+        if (c.has_layout) {
+            try {
+                validate_layout(gen.resolve_layout(&c.layout));
+            } catch (const Error& e) {
+                fail(NTEX_ERROR_INVALID_MODEL, "golden case '", c.name, "': ", e.what());
+            }
+        }
         GeneratorParams params;
         params.seed = c.seed;
         params.z = c.z.empty() ? nullptr : c.z.data();

@@ -104,6 +104,9 @@ void parse_latent(const Field& latent, ModelDescription& d) {
 void parse_mapping(const Field& mapping, ModelDescription& d) {
     mapping.object();
     d.normalize_z = mapping.at("normalize_z").boolean();
+    for (const char* key : {"categories", "embed_dim"}) {
+        if (mapping.has(key) && !mapping.has("class_embed")) mapping.at(key).error("needs mapping.class_embed");
+    }
     if (mapping.has("class_embed")) {
         if (d.format_version < 2) mapping.at("class_embed").error("needs format_version 2");
         d.class_embed = mapping.at("class_embed").nonempty_string();
@@ -118,6 +121,8 @@ void parse_mapping(const Field& mapping, ModelDescription& d) {
             std::string name = cats.item(i).nonempty_string();
             if (name.size() >= 64) cats.item(i).error("longer than 63 characters");
             if (!seen.insert(name).second) cats.item(i).error(cat("duplicate category '", name, "'"));
+            // "any" names the unconditional row in presets, the CLI and the demo.
+            if (name == "any") cats.item(i).error("'any' is reserved (it means no category)");
             d.categories.push_back(name);
         }
     }

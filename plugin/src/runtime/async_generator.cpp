@@ -20,6 +20,7 @@ void AsyncGenerator::ParamsRecord::assign(const GeneratorParams& p) {
     origin_y = p.origin_y;
     category = p.category;
     has_layout = p.layout != nullptr;
+    if (!has_layout) mask.clear();   // keeps its capacity; a stale mask is never copied again
     if (has_layout) {
         layout = *p.layout;
         const std::size_t n = layout.pattern == LayoutPattern::Mask && layout.mask

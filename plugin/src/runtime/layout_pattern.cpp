@@ -18,6 +18,7 @@ namespace {
 // both together.
 
 constexpr int kMaxCells = 64;
+constexpr double kMaxCellAspect = 2.0;   // Voronoi, Hexagons: see find_problem
 constexpr int kSearch = 2;  // Voronoi/Hexagons look at the 5 x 5 cells around the pixel's cell: with
                             // jitter 1 the nearest point's neighbours can sit two cells away
 constexpr int kCandidates = (2 * kSearch + 1) * (2 * kSearch + 1);
@@ -262,7 +263,7 @@ double raised_at(const Geometry& g, RowState& st, double px, double py) noexcept
 
 // The first invalid field, found without allocating (render_layout is noexcept and allocation-free);
 // validate_layout turns it into the message.
-enum class Issue { None, Range, NotFinite, Pattern, OddRows, NoMask };
+enum class Issue { None, Range, NotFinite, Pattern, OddRows, NoMask, Aspect };
 
 struct Problem {
     Issue issue = Issue::None;
@@ -306,13 +307,22 @@ Problem find_problem(const LayoutSpec& s) noexcept {
         p = {Issue::OddRows, "layout.rows", static_cast<double>(s.rows), 0.0, 0.0};
         return p;
     }
+    if (s.pattern == LayoutPattern::Voronoi || s.pattern == LayoutPattern::Hexagons) {
+        // Their nearest-point search covers the 5 x 5 cells around a pixel, which is exact (checked
+        // against a brute-force Voronoi at jitter 1) only while cells are at most 2:1.
+        const double aspect = (static_cast<double>(s.period_width) / s.columns) / (static_cast<double>(s.period_height) / s.rows);
+        if (aspect > kMaxCellAspect || aspect < 1.0 / kMaxCellAspect) {
+            p = {Issue::Aspect, "layout.columns", aspect, 1.0 / kMaxCellAspect, kMaxCellAspect};
+            return p;
+        }
+    }
     if (s.pattern == LayoutPattern::Mask) {
         if (s.mask == nullptr) {
             p = {Issue::NoMask, "layout.mask", 0.0, 0.0, 0.0};
             return p;
         }
-        if (!check_int(&p, "layout.mask_width", s.mask_width, 1, 8192)) return p;
-        if (!check_int(&p, "layout.mask_height", s.mask_height, 1, 8192)) return p;
+        if (!check_int(&p, "layout.mask_width", s.mask_width, 1, kMaxMaskSize)) return p;
+        if (!check_int(&p, "layout.mask_height", s.mask_height, 1, kMaxMaskSize)) return p;
     }
     return p;
 }
@@ -357,6 +367,9 @@ void validate_layout(const LayoutSpec& spec) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value,
                  " is odd; hexagons need an even row count for the period to tile");
         case Issue::NoMask: fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": the mask pattern needs mask data");
+        case Issue::Aspect:
+            fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": cells of ", p.value, ":1 (width:height); ", layout_pattern_name(spec.pattern),
+                 " cells must be between 1:2 and 2:1 (adjust columns, rows or the period)");
     }
     if (spec.pattern != LayoutPattern::Mask) return;
     const std::size_t n = static_cast<std::size_t>(spec.mask_width) * static_cast<std::size_t>(spec.mask_height);

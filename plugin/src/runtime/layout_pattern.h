@@ -13,6 +13,9 @@ namespace ntex {
 enum class LayoutPattern { None = 0, Bricks = 1, Tiles = 2, Hexagons = 3, Planks = 4, Panels = 5, Voronoi = 6, Mask = 7 };
 
 constexpr int kLayoutChannels = 2;  // 0: raised (1 face, 0 gap), 1: present (0 only for None)
+// Largest host mask side: a layout is structure, not detail (it is block-averaged down to 1/16 in
+// the network), and every generator keeps a copy, so 2048 bounds a mask at 16 MiB per copy.
+constexpr int kMaxMaskSize = 2048;
 
 // Hash streams of the per-cell randomness, hash4(seed, stream, cell_x mod columns, cell_y mod rows).
 // Kept clear of the noise streams (c, 1000 + i) and the latent stream (2000000).
@@ -46,7 +49,7 @@ struct LayoutSpec {
     uint32_t seed = 0;          // pattern randomness
     const float* mask = nullptr;  // Mask: mask_height rows of mask_width floats in [0, 1], row-major,
                                   // tiled over the period (bilinear, wrap-around); not owned
-    int mask_width = 0, mask_height = 0;  // 1..8192 each
+    int mask_width = 0, mask_height = 0;  // 1..kMaxMaskSize each
 };
 
 // "none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "mask" ("unknown" otherwise).
@@ -56,7 +59,8 @@ bool parse_layout_pattern(std::string_view name, LayoutPattern* out) noexcept;
 
 // Throws Error(NTEX_ERROR_INVALID_ARGUMENT) with a one-line message naming the field
 // ("layout.gap: 80 is outside 0..64") for a value out of range or non-finite, a Mask without data or
-// with a value outside [0, 1], an odd Hexagons row count. Every field is checked whatever the pattern.
+// with a value outside [0, 1], an odd Hexagons row count, Voronoi or Hexagons cells beyond 2:1 (their
+// 5 x 5 nearest-point search is exact only up to that). Every field is checked whatever the pattern.
 void validate_layout(const LayoutSpec& spec);
 
 // Writes h rows of w pixels x kLayoutChannels floats (NHWC, out[(y * w + x) * 2 + c]) of the endless

@@ -2,7 +2,7 @@
 // TextureGenerator: parameter bookkeeping, tiling modes, the material tensor.
 #include "runtime/texture_generator.h"
 
-#include "backends/cpu/cpu_plan.h"
+#include "backends/backend_factory.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "runtime/hash_noise.h"
@@ -44,7 +44,7 @@ std::size_t TextureGenerator::planned_bytes(const ModelDescription& d, int width
     std::size_t material_channels = 0;
     for (const OutputMap& m : d.outputs) material_channels += static_cast<std::size_t>(m.channel_count());
     const std::size_t plan_pixels = static_cast<std::size_t>(width + 2 * halo) * static_cast<std::size_t>(height + 2 * halo);
-    return cpu::CpuPlan::estimate_buffer_bytes(d, width + 2 * halo, height + 2 * halo) +
+    return estimate_plan_bytes(d, width + 2 * halo, height + 2 * halo) +
            2 * sizeof(float) * material_channels * static_cast<std::size_t>(width) * static_cast<std::size_t>(height) +
            sizeof(float) * static_cast<std::size_t>(d.layout_channels) * plan_pixels;   // the full-resolution layout map
 }
@@ -67,15 +67,10 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
              gigabytes(settings.memory_budget), " (", settings.memory_budget, " bytes)");
     }
     m_layout = make_material_layout(d);
-    if (settings.backend == NTEX_BACKEND_CUDA) {
-        m_backend = cuda::make_plan(m_model, plan_width(), plan_height(), settings.cuda_device, settings.precision);
-        m_backend_kind = NTEX_BACKEND_CUDA;
-        m_precision = settings.precision;
-    } else if (settings.backend == NTEX_BACKEND_CPU) {
-        m_backend = std::make_unique<cpu::CpuPlan>(m_model, plan_width(), plan_height(), m_threads, settings.cpu_kernels);
-    } else {
-        fail(NTEX_ERROR_INVALID_ARGUMENT, "generator backend ", static_cast<int>(settings.backend), " must be CPU or CUDA (AUTO is resolved by the context)");
-    }
+    // The concrete plan comes from the backend factory: runtime/ names no backend.
+    m_backend = make_backend(m_model, plan_width(), plan_height(), settings);
+    m_backend_kind = settings.backend;
+    if (settings.backend == NTEX_BACKEND_CUDA) m_precision = settings.precision;
     // Every per-frame buffer is sized here, so set_params/generate never allocate.
     m_z = latent_from_seed(0, d.z_dim);
     m_new_z.resize(m_z.size());
@@ -95,6 +90,22 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
 
 LayoutSpec TextureGenerator::resolve_layout(const LayoutSpec* layout) const noexcept {
     LayoutSpec s = layout ? *layout : LayoutSpec{};
+    // Fields a pattern ignores are reset, so changing them (or a NaN there) is not a change.
+    if (s.pattern == LayoutPattern::None) {
+        s = LayoutSpec{};
+    } else if (s.pattern == LayoutPattern::Mask) {
+        const LayoutSpec keep = s;
+        s = LayoutSpec{};
+        s.pattern = LayoutPattern::Mask;
+        s.period_width = keep.period_width;
+        s.period_height = keep.period_height;
+        s.mask = keep.mask;
+        s.mask_width = keep.mask_width;
+        s.mask_height = keep.mask_height;
+    } else {
+        s.mask = nullptr;
+        s.mask_width = s.mask_height = 0;
+    }
     if (s.period_width == 0) s.period_width = m_width;
     if (s.period_height == 0) s.period_height = m_height;
     return s;
@@ -240,9 +251,22 @@ void TextureGenerator::prepare() {
         ++m_style_updates;
         m_offsets_dirty = false;
     }
-    if (!m_layout_map.empty() && (m_layout_dirty || m_layout_origin_x != m_origin_x || m_layout_origin_y != m_origin_y)) {
-        // The layout lives on the same absolute plane as the noise (its period makes it tile).
-        render_layout(m_layout_spec, m_origin_x - m_halo, m_origin_y - m_halo, plan_width(), plan_height(), m_layout_map.data());
+    const bool moved = m_layout_origin_x != m_origin_x || m_layout_origin_y != m_origin_y;
+    // "No layout" is zero everywhere: moving the origin changes nothing.
+    if (!m_layout_map.empty() && (m_layout_dirty || (moved && m_layout_spec.pattern != LayoutPattern::None))) {
+        // The layout lives on the same absolute plane as the noise (its period makes it tile). Rows
+        // are independent, so bands of them render on the generator's threads.
+        OmpThreads guard(m_threads);
+        const int rows = plan_height();
+        const int bands = std::min(rows, 4 * m_threads);
+        const std::size_t row_floats = static_cast<std::size_t>(plan_width()) * kLayoutChannels;
+        parallel_for(bands, use_parallel(m_layout_map.size()), [&](int64_t b) {
+            const int y0 = static_cast<int>(b * rows / bands);
+            const int y1 = static_cast<int>((b + 1) * rows / bands);
+            render_layout(m_layout_spec, m_origin_x - m_halo, m_origin_y - m_halo + y0, plan_width(), y1 - y0,
+                          m_layout_map.data() + row_floats * static_cast<std::size_t>(y0));
+        });
+        ++m_layout_renders;
         m_backend->set_layout(m_layout_map.data());
         m_layout_origin_x = m_origin_x;
         m_layout_origin_y = m_origin_y;

@@ -17,6 +17,10 @@
 #include <memory>
 #include <vector>
 
+namespace ntex::vulkan {
+class ComputeContext;   // backends/vulkan/vulkan_backend.h
+}
+
 namespace ntex {
 
 // Default cap on the buffers one generator plans (activations, noise, two material tensors).
@@ -26,10 +30,11 @@ struct GeneratorSettings {
     int threads = 1;   // CPU threads (already resolved, >= 1)
     NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE;
     std::size_t memory_budget = kDefaultMemoryBudget;  // bytes; refused above (OUT_OF_MEMORY)
-    NtexBackend backend = NTEX_BACKEND_CPU;  // CPU or CUDA (AUTO is resolved by the context)
+    NtexBackend backend = NTEX_BACKEND_CPU;  // CPU, CUDA or VULKAN (AUTO is resolved by the context)
     int cuda_device = 0;                     // CUDA: the device ordinal (cuda::select_device)
     cuda::Precision precision = cuda::Precision::Fp32;   // CUDA only; the CPU always computes in FP32
     cpu::CpuKernels cpu_kernels = cpu::CpuKernels::Auto;  // CPU only: ntex's kernels or oneDNN's (cpu_kernels.h)
+    std::shared_ptr<vulkan::ComputeContext> vulkan_device;   // VULKAN only: the device (vulkan::open_headless / borrow_device)
 };
 
 // One generation's parameters (views; copied by set_params).
@@ -104,6 +109,10 @@ public:
     int mapping_runs() const noexcept { return m_mapping_runs; }
     int style_updates() const noexcept { return m_style_updates; }
     int seed_updates() const noexcept { return m_seed_updates; }
+    int layout_renders() const noexcept { return m_layout_renders; }
+    // The full-resolution layout of the plan's region (plan_width x plan_height x 2) last rendered
+    // (layout models; empty otherwise). For tests.
+    const std::vector<float>& layout_map() const noexcept { return m_layout_map; }
 
     static void validate_size(const ModelDescription& d, int64_t width, int64_t height);
     // Bytes a generator of this size and mode plans (backend buffers + 2 material tensors).
@@ -143,6 +152,7 @@ private:
     int m_mapping_runs = 0;
     int m_style_updates = 0;
     int m_seed_updates = 0;
+    int m_layout_renders = 0;
 };
 
 }  // namespace ntex

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+// PlanPipelines: shader modules from the embedded SPIR-V, the shared layouts, the pipeline cache.
+#include "backends/vulkan/vk_pipeline.h"
+
+#include "backends/vulkan/vk_shaders.h"
+
+#include <utility>
+
+namespace ntex::vulkan {
+
+PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context) : m_context(std::move(context)) {
+    const ComputeFunctions& vk = m_context->vk();
+    const VkDevice device = m_context->device();
+    try {
+        VkDescriptorSetLayoutBinding bindings[kPlanBindings];
+        for (uint32_t i = 0; i < kPlanBindings; ++i) {
+            bindings[i] = VkDescriptorSetLayoutBinding{i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+        }
+        VkDescriptorSetLayoutCreateInfo dci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+        dci.bindingCount = kPlanBindings;
+        dci.pBindings = bindings;
+        NTEX_VK_CHECK(vk.vkCreateDescriptorSetLayout(device, &dci, nullptr, &m_set_layout));
+        VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(PushConstants)};
+        VkPipelineLayoutCreateInfo pci{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+        pci.setLayoutCount = 1;
+        pci.pSetLayouts = &m_set_layout;
+        pci.pushConstantRangeCount = 1;
+        pci.pPushConstantRanges = &range;
+        NTEX_VK_CHECK(vk.vkCreatePipelineLayout(device, &pci, nullptr, &m_layout));
+        const std::pair<const unsigned char*, std::size_t> code[3] = {{ntex_spirv_conv_comp, ntex_spirv_conv_comp_size},
+                                                                      {ntex_spirv_upsample_comp, ntex_spirv_upsample_comp_size},
+                                                                      {ntex_spirv_output_comp, ntex_spirv_output_comp_size}};
+        for (int i = 0; i < 3; ++i) {
+            VkShaderModuleCreateInfo sci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+            sci.codeSize = code[i].second;
+            sci.pCode = reinterpret_cast<const uint32_t*>(code[i].first);   // alignas(4) in the generated source
+            NTEX_VK_CHECK(vk.vkCreateShaderModule(device, &sci, nullptr, &m_modules[i]));
+        }
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+PlanPipelines::~PlanPipelines() { release(); }
+
+void PlanPipelines::release() noexcept {
+    const ComputeFunctions& vk = m_context->vk();
+    const VkDevice device = m_context->device();
+    for (auto& [key, pipeline] : m_pipelines) vk.vkDestroyPipeline(device, pipeline, nullptr);
+    m_pipelines.clear();
+    for (VkShaderModule& m : m_modules) {
+        if (m != VK_NULL_HANDLE) vk.vkDestroyShaderModule(device, m, nullptr);
+        m = VK_NULL_HANDLE;
+    }
+    if (m_layout != VK_NULL_HANDLE) vk.vkDestroyPipelineLayout(device, m_layout, nullptr);
+    if (m_set_layout != VK_NULL_HANDLE) vk.vkDestroyDescriptorSetLayout(device, m_set_layout, nullptr);
+    m_layout = VK_NULL_HANDLE;
+    m_set_layout = VK_NULL_HANDLE;
+}
+
+VkPipeline PlanPipelines::get(Shader shader, const std::vector<int32_t>& spec) {
+    const auto key = std::make_pair(static_cast<int>(shader), spec);
+    if (auto it = m_pipelines.find(key); it != m_pipelines.end()) return it->second;
+    std::vector<VkSpecializationMapEntry> entries(spec.size());
+    for (std::size_t i = 0; i < spec.size(); ++i) {
+        entries[i] = VkSpecializationMapEntry{static_cast<uint32_t>(i), static_cast<uint32_t>(i * sizeof(int32_t)), sizeof(int32_t)};
+    }
+    VkSpecializationInfo si{static_cast<uint32_t>(entries.size()), entries.data(), spec.size() * sizeof(int32_t), spec.data()};
+    VkComputePipelineCreateInfo cci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    cci.stage = VkPipelineShaderStageCreateInfo{VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+    cci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    cci.stage.module = m_modules[static_cast<int>(shader)];
+    cci.stage.pName = "main";
+    cci.stage.pSpecializationInfo = spec.empty() ? nullptr : &si;
+    cci.layout = m_layout;
+    VkPipeline pipeline = VK_NULL_HANDLE;
+    NTEX_VK_CHECK(m_context->vk().vkCreateComputePipelines(m_context->device(), VK_NULL_HANDLE, 1, &cci, nullptr, &pipeline));
+    m_pipelines.emplace(key, pipeline);
+    return pipeline;
+}
+
+}  // namespace ntex::vulkan

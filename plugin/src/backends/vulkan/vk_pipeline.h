@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// PlanPipelines: the compute pipelines of one plan. Every shader shares one descriptor set layout
+// (7 storage buffers, shaders/compute_common.glsl) and one push-constant block, so one pipeline
+// layout serves all; a pipeline is created per (shader, specialization constants) and cached, so a
+// model's convs of the same shape share one (the llama.cpp ggml-vulkan pattern).
+#pragma once
+
+#include "backends/vulkan/vk_compute_context.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace ntex::vulkan {
+
+enum class Shader { Conv, Upsample, Output };
+constexpr uint32_t kPlanBindings = 7;   // src, dst, filter, bias, noise, layout, layout gain
+
+// The push-constant block of shaders/compute_common.glsl (std430-compatible: 4-byte scalars only).
+struct PushConstants {
+    int32_t src_w = 0, src_h = 0, src_halo = 0;
+    int32_t dst_w = 0, dst_h = 0, dst_halo = 0;
+    int32_t channels = 0;
+    float strength = 0.0f;
+    float scale = 1.0f, shift = 0.0f;
+    int32_t pad0 = 0, pad1 = 0;
+};
+static_assert(sizeof(PushConstants) == 48, "PushConstants must match shaders/compute_common.glsl");
+
+// Specialization constants of conv.comp, in constant_id order.
+struct ConvSpec {
+    int32_t in_c = 1, out_c = 1, kernel = 1, activation = 0, has_noise = 0, layout_k = 0, output_op = 0;
+    std::vector<int32_t> values() const { return {in_c, out_c, kernel, activation, has_noise, layout_k, output_op}; }
+};
+static_assert(sizeof(ConvSpec) == 7 * sizeof(int32_t), "ConvSpec mirrors conv.comp's 7 specialization constants");
+constexpr int kConvOutputsPerInvocation = 4;   // conv.comp's vec4 accumulator
+
+class PlanPipelines {
+public:
+    explicit PlanPipelines(std::shared_ptr<ComputeContext> context);
+    ~PlanPipelines();
+    PlanPipelines(const PlanPipelines&) = delete;
+    PlanPipelines& operator=(const PlanPipelines&) = delete;
+
+    VkDescriptorSetLayout set_layout() const noexcept { return m_set_layout; }
+    VkPipelineLayout layout() const noexcept { return m_layout; }
+    // The pipeline for `shader` with specialization constants `spec` (constant_id 0..n-1), created
+    // on first use.
+    VkPipeline get(Shader shader, const std::vector<int32_t>& spec = {});
+    std::size_t pipeline_count() const noexcept { return m_pipelines.size(); }
+
+private:
+    std::shared_ptr<ComputeContext> m_context;
+    VkDescriptorSetLayout m_set_layout = VK_NULL_HANDLE;
+    VkPipelineLayout m_layout = VK_NULL_HANDLE;
+    VkShaderModule m_modules[3] = {VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE};
+    std::map<std::pair<int, std::vector<int32_t>>, VkPipeline> m_pipelines;
+    void release() noexcept;
+};
+
+}  // namespace ntex::vulkan

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+// The SPIR-V of shaders/*.comp, compiled by glslc at build time and embedded by
+// cmake/ntex_spirv.cmake (bytes, 4-aligned; sizes in bytes).
+#pragma once
+
+#include <cstddef>
+
+extern "C" {
+extern const unsigned char ntex_spirv_conv_comp[];
+extern const std::size_t ntex_spirv_conv_comp_size;
+extern const unsigned char ntex_spirv_upsample_comp[];
+extern const std::size_t ntex_spirv_upsample_comp_size;
+extern const unsigned char ntex_spirv_output_comp[];
+extern const std::size_t ntex_spirv_output_comp_size;
+}

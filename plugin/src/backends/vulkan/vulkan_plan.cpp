@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: MIT
+// VulkanPlan: walks the model's ops once into dispatch steps (the CUDA plan's walk, with the conv
+// epilogue fused into the conv shader), then records one command buffer that run() resubmits.
+#include "backends/vulkan/vulkan_plan.h"
+
+#include "core/error.h"
+#include "core/wrap.h"
+#include "runtime/hash_noise.h"
+#include "runtime/layout_levels.h"
+#include "runtime/style.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+namespace ntex::vulkan {
+
+namespace {
+
+// A hung device must not hang the host forever: a frame of this backend takes well under this.
+constexpr uint64_t kFenceTimeoutNs = 120ull * 1000 * 1000 * 1000;
+
+uint32_t groups_for(int n, int per_group) { return static_cast<uint32_t>((n + per_group - 1) / per_group); }
+
+int activation_id(Activation a) noexcept { return a == Activation::LRelu ? 1 : a == Activation::Tanh ? 2 : 0; }
+
+}  // namespace
+
+VulkanPlan::VulkanPlan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width, int height)
+    : m_context(std::move(context)), m_model(std::move(model)), m_width(width), m_height(height), m_pipelines(m_context) {
+    try {
+        build();
+        create_descriptors();
+        record();
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+VulkanPlan::~VulkanPlan() { release(); }
+
+void VulkanPlan::release() noexcept {
+    const ComputeFunctions& vk = m_context->vk();
+    const VkDevice device = m_context->device();
+    // run() always waits for its fence, so no submitted work can still use what is freed here.
+    if (m_fence != VK_NULL_HANDLE) vk.vkDestroyFence(device, m_fence, nullptr);
+    if (m_command_pool != VK_NULL_HANDLE) vk.vkDestroyCommandPool(device, m_command_pool, nullptr);   // frees m_cmd
+    if (m_pool != VK_NULL_HANDLE) vk.vkDestroyDescriptorPool(device, m_pool, nullptr);                // frees the sets
+    m_fence = VK_NULL_HANDLE;
+    m_command_pool = VK_NULL_HANDLE;
+    m_cmd = VK_NULL_HANDLE;
+    m_pool = VK_NULL_HANDLE;
+}
+
+void VulkanPlan::build() {
+    const ModelDescription& d = m_model->description();
+    const int gw = m_width / d.cell_size, gh = m_height / d.cell_size;
+    // Only a conv reads its input's halo; upsample and output read with wrapped indices.
+    auto wanted_halo = [&](std::size_t j) { return j < d.ops.size() && d.ops[j].kind == OpKind::ModConv ? d.ops[j].kernel / 2 : 0; };
+    std::size_t act_floats = 0;
+    auto next_dst = [&](const Tensor& src, std::size_t j, int c, int h, int w) {
+        Tensor t{src.buf == Buf::Act0 ? Buf::Act1 : Buf::Act0, c, h, w, wanted_halo(j)};
+        if (j >= d.ops.size()) t = Tensor{Buf::Final, c, h, w, 0};
+        else act_floats = std::max(act_floats, t.floats());
+        return t;
+    };
+    const std::vector<LayoutLevel> levels = layout_levels(d, m_width, m_height);
+    Tensor cur;
+    bool have = false;
+    int c = 0, h = gh, w = gw;
+    std::size_t max_filter = 0, max_in = 0;
+    for (std::size_t i = 0; i < d.ops.size(); ++i) {
+        const SynthesisOp& op = d.ops[i];
+        switch (op.kind) {
+            case OpKind::NoiseInput:
+                c = op.channels;
+                m_input = Tensor{Buf::Input, c, h, w, wanted_halo(i + 1)};
+                cur = m_input;
+                have = true;
+                break;
+            case OpKind::Upsample: {
+                if (!have) fail(NTEX_ERROR_INVALID_MODEL, d.file, ": op ", i, ": upsample before any input");
+                Step s;
+                s.shader = Shader::Upsample;
+                s.src = cur;
+                s.dst = next_dst(cur, i + 1, c, 2 * h, 2 * w);
+                s.label = cat("op ", i, " upsample ", w, "x", h, "x", c, ": bilinear x2 (wrap-around)", s.dst.halo ? cat(" -> halo ", s.dst.halo) : "");
+                m_steps.push_back(s);
+                h *= 2;
+                w *= 2;
+                cur = s.dst;
+                break;
+            }
+            case OpKind::ModConv: {
+                if (!have) fail(NTEX_ERROR_INVALID_MODEL, d.file, ": op ", i, ": modconv before any input");
+                if (cur.halo != op.kernel / 2) fail(NTEX_ERROR_BACKEND, "op ", i, ": conv input has halo ", cur.halo, ", needs ", op.kernel / 2);
+                Conv cv;
+                cv.op_index = i;
+                cv.in = op.in, cv.out = op.out, cv.k = op.kernel, cv.w = w, cv.h = h;
+                // conv.comp's layout: output channels in vec4 groups, zero-padded to a multiple of 4.
+                const int out4 = (op.out + kConvOutputsPerInvocation - 1) / kConvOutputsPerInvocation * kConvOutputsPerInvocation;
+                const std::size_t filter_floats = static_cast<std::size_t>(out4) * op.in * op.kernel * op.kernel;
+                max_filter = std::max(max_filter, static_cast<std::size_t>(op.out) * op.in * op.kernel * op.kernel);
+                max_in = std::max(max_in, static_cast<std::size_t>(op.in));
+                cv.filter = Buffer(m_context, filter_floats * sizeof(float), MemoryKind::Upload);
+                std::memset(cv.filter.host(), 0, cv.filter.bytes());   // defined until the first set_style
+                const std::vector<float>& bias = m_model->tensor(op.bias);
+                cv.bias = Buffer(m_context, bias.size() * sizeof(float), MemoryKind::Upload);
+                std::memcpy(cv.bias.host(), bias.data(), bias.size() * sizeof(float));
+                Step s;
+                s.shader = Shader::Conv;
+                s.src = cur;
+                s.pc.strength = 0.0f;
+                if (op.noise) {
+                    cv.noise = Buffer(m_context, static_cast<std::size_t>(w) * h * sizeof(float), MemoryKind::Upload);
+                    std::memset(cv.noise.host(), 0, cv.noise.bytes());
+                    s.pc.strength = m_model->tensor(op.noise_strength)[0];
+                    s.spec.has_noise = 1;
+                }
+                if (!op.layout_gain.empty()) {
+                    const auto level = std::find_if(levels.begin(), levels.end(), [&](const LayoutLevel& l) { return l.op_index == i; });
+                    if (level == levels.end() || level->width != w || level->height != h) {
+                        fail(NTEX_ERROR_BACKEND, "op ", i, ": layout level does not match the op's ", w, "x", h, " output");
+                    }
+                    const std::vector<float>& gain = m_model->tensor(op.layout_gain);   // [out][K]
+                    cv.layout_gain = Buffer(m_context, gain.size() * sizeof(float), MemoryKind::Upload);
+                    std::memcpy(cv.layout_gain.host(), gain.data(), gain.size() * sizeof(float));
+                    // Zero until the first set_layout (an all-zero layout, never uninitialised memory).
+                    cv.layout = Buffer(m_context, static_cast<std::size_t>(w) * h * d.layout_channels * sizeof(float), MemoryKind::Upload);
+                    std::memset(cv.layout.host(), 0, cv.layout.bytes());
+                    cv.layout_divisor = level->divisor;
+                    s.spec.layout_k = d.layout_channels;
+                }
+                const bool fuse_output = i + 1 < d.ops.size() && d.ops[i + 1].kind == OpKind::Output;
+                if (fuse_output) {
+                    s.spec.output_op = 1;
+                    s.pc.scale = d.ops[i + 1].scale;
+                    s.pc.shift = d.ops[i + 1].shift;
+                }
+                s.spec.in_c = op.in, s.spec.out_c = op.out, s.spec.kernel = op.kernel;
+                s.spec.activation = activation_id(op.activation);
+                s.dst = next_dst(cur, fuse_output ? i + 2 : i + 1, op.out, h, w);
+                s.conv = static_cast<int>(m_convs.size());
+                s.flops = 2.0 * op.out * op.in * op.kernel * op.kernel * static_cast<double>(h) * w;
+                s.label = cat("op ", i, " modconv ", op.in, "->", op.out, " k", op.kernel, " ", w, "x", h, ": conv.comp + bias",
+                              op.noise ? " + noise" : "", op.layout_gain.empty() ? "" : " + layout", " + ", activation_name(op.activation),
+                              fuse_output ? " + output" : "", s.dst.halo ? cat(" -> halo ", s.dst.halo) : std::string());
+                m_convs.push_back(std::move(cv));
+                m_steps.push_back(s);
+                cur = s.dst;
+                c = op.out;
+                if (fuse_output) ++i;
+                break;
+            }
+            case OpKind::Output: {
+                if (!have) fail(NTEX_ERROR_INVALID_MODEL, d.file, ": op ", i, ": output before any input");
+                Step s;
+                s.shader = Shader::Output;
+                s.src = cur;
+                s.dst = next_dst(cur, i + 1, c, h, w);
+                s.pc.scale = op.scale;
+                s.pc.shift = op.shift;
+                s.label = cat("op ", i, " output (output.comp)");
+                m_steps.push_back(s);
+                cur = s.dst;
+                break;
+            }
+        }
+    }
+    if (!have || cur.buf != Buf::Final) fail(NTEX_ERROR_INVALID_MODEL, d.file, ": synthesis.ops: the last op leaves no result");
+    if (cur.h != m_height || cur.w != m_width) {
+        fail(NTEX_ERROR_INVALID_MODEL, d.file, ": synthesis.ops produce ", cur.w, "x", cur.h, ", not ", m_width, "x", m_height);
+    }
+    m_out_channels = cur.c;
+    m_input_buf = Buffer(m_context, m_input.floats() * sizeof(float), MemoryKind::Upload);
+    std::memset(m_input_buf.host(), 0, m_input_buf.bytes());
+    for (Buffer& b : m_act) b = Buffer(m_context, act_floats * sizeof(float), MemoryKind::DeviceLocal);
+    m_final = Buffer(m_context, cur.floats() * sizeof(float), MemoryKind::DeviceLocal);
+    m_readback = Buffer(m_context, cur.floats() * sizeof(float), MemoryKind::Readback);
+    std::memset(m_readback.host(), 0, m_readback.bytes());
+    m_dummy = Buffer(m_context, 16, MemoryKind::Upload);
+    std::memset(m_dummy.host(), 0, m_dummy.bytes());
+    m_oihw.resize(max_filter);
+    m_mod_scratch.resize(std::max<std::size_t>(max_in, 1));
+
+    for (Step& s : m_steps) {
+        s.pc.src_w = s.src.w, s.pc.src_h = s.src.h, s.pc.src_halo = s.src.halo;
+        s.pc.dst_w = s.dst.w, s.pc.dst_h = s.dst.h, s.pc.dst_halo = s.dst.halo;
+        s.pc.channels = s.dst.c;
+        s.groups[0] = groups_for(s.dst.w + 2 * s.dst.halo, 8);
+        s.groups[1] = groups_for(s.dst.h + 2 * s.dst.halo, 8);
+        s.groups[2] = s.shader == Shader::Conv ? groups_for(s.dst.c, kConvOutputsPerInvocation) : 1;
+        s.pipeline = m_pipelines.get(s.shader, s.shader == Shader::Conv ? s.spec.values() : std::vector<int32_t>{});
+    }
+}
+
+VkBuffer VulkanPlan::buffer_of(Buf b) const noexcept {
+    switch (b) {
+        case Buf::Input: return m_input_buf.get();
+        case Buf::Act0: return m_act[0].get();
+        case Buf::Act1: return m_act[1].get();
+        case Buf::Final: return m_final.get();
+    }
+    return VK_NULL_HANDLE;
+}
+
+void VulkanPlan::create_descriptors() {
+    const ComputeFunctions& vk = m_context->vk();
+    const VkDevice device = m_context->device();
+    const uint32_t sets = static_cast<uint32_t>(m_steps.size());
+    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * kPlanBindings};
+    VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pci.maxSets = sets;
+    pci.poolSizeCount = 1;
+    pci.pPoolSizes = &size;
+    NTEX_VK_CHECK(vk.vkCreateDescriptorPool(device, &pci, nullptr, &m_pool));
+    std::vector<VkDescriptorSetLayout> layouts(sets, m_pipelines.set_layout());
+    std::vector<VkDescriptorSet> allocated(sets);
+    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    ai.descriptorPool = m_pool;
+    ai.descriptorSetCount = sets;
+    ai.pSetLayouts = layouts.data();
+    NTEX_VK_CHECK(vk.vkAllocateDescriptorSets(device, &ai, allocated.data()));
+    for (std::size_t i = 0; i < m_steps.size(); ++i) {
+        Step& s = m_steps[i];
+        s.set = allocated[i];
+        VkBuffer bound[kPlanBindings];
+        std::fill(std::begin(bound), std::end(bound), m_dummy.get());
+        bound[0] = buffer_of(s.src.buf);
+        bound[1] = buffer_of(s.dst.buf);
+        if (s.conv >= 0) {
+            const Conv& cv = m_convs[static_cast<std::size_t>(s.conv)];
+            bound[2] = cv.filter.get();
+            bound[3] = cv.bias.get();
+            if (cv.noise.get()) bound[4] = cv.noise.get();
+            if (cv.layout.get()) bound[5] = cv.layout.get(), bound[6] = cv.layout_gain.get();
+        }
+        VkDescriptorBufferInfo infos[kPlanBindings];
+        VkWriteDescriptorSet writes[kPlanBindings];
+        for (uint32_t b = 0; b < kPlanBindings; ++b) {
+            infos[b] = VkDescriptorBufferInfo{bound[b], 0, VK_WHOLE_SIZE};
+            writes[b] = VkWriteDescriptorSet{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+            writes[b].dstSet = s.set;
+            writes[b].dstBinding = b;
+            writes[b].descriptorCount = 1;
+            writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+            writes[b].pBufferInfo = &infos[b];
+        }
+        vk.vkUpdateDescriptorSets(device, kPlanBindings, writes, 0, nullptr);
+    }
+}
+
+void VulkanPlan::record() {
+    const ComputeFunctions& vk = m_context->vk();
+    const VkDevice device = m_context->device();
+    VkCommandPoolCreateInfo cpi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    cpi.queueFamilyIndex = m_context->queue_family();
+    NTEX_VK_CHECK(vk.vkCreateCommandPool(device, &cpi, nullptr, &m_command_pool));
+    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    ai.commandPool = m_command_pool;
+    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    ai.commandBufferCount = 1;
+    NTEX_VK_CHECK(vk.vkAllocateCommandBuffers(device, &ai, &m_cmd));
+    VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    NTEX_VK_CHECK(vk.vkCreateFence(device, &fci, nullptr, &m_fence));
+
+    // Recorded once: the buffers, pipelines and push constants never change for the plan's life;
+    // per-frame inputs live in the mapped buffers. Resubmitting is valid because run() waits for
+    // the previous submission (no SIMULTANEOUS_USE needed).
+    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    NTEX_VK_CHECK(vk.vkBeginCommandBuffer(m_cmd, &bi));
+    auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
+        VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        mb.srcAccessMask = src_access;
+        mb.dstAccessMask = dst_access;
+        vk.vkCmdPipelineBarrier(m_cmd, src_stage, dst_stage, 0, 1, &mb, 0, nullptr, 0, nullptr);
+    };
+    // The previous frame's dispatches and copy (earlier submissions) against this frame's first
+    // writes of the same ping-pong buffers, and the host's writes of the mapped inputs (made
+    // available by vkQueueSubmit itself; listed so the dependency is explicit).
+    barrier(VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+            VK_ACCESS_HOST_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+            VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+    for (std::size_t i = 0; i < m_steps.size(); ++i) {
+        const Step& s = m_steps[i];
+        vk.vkCmdBindPipeline(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s.pipeline);
+        vk.vkCmdBindDescriptorSets(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelines.layout(), 0, 1, &s.set, 0, nullptr);
+        vk.vkCmdPushConstants(m_cmd, m_pipelines.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(PushConstants), &s.pc);
+        vk.vkCmdDispatch(m_cmd, s.groups[0], s.groups[1], s.groups[2]);
+        // Each step reads the previous one's output (RAW) and overwrites the buffer the step
+        // before it read (WAR): one global memory barrier covers both.
+        if (i + 1 < m_steps.size()) {
+            barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                    VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+        }
+    }
+    barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+    VkBufferCopy copy{0, 0, m_final.bytes()};
+    vk.vkCmdCopyBuffer(m_cmd, m_final.get(), m_readback.get(), 1, &copy);
+    // Makes the copy visible to the host's reads after the fence wait.
+    barrier(VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+    NTEX_VK_CHECK(vk.vkEndCommandBuffer(m_cmd));
+}
+
+void VulkanPlan::set_style(const std::vector<float>& w) {
+    const ModelDescription& d = m_model->description();
+    if (w.size() != static_cast<std::size_t>(d.w_dim)) fail(NTEX_ERROR_INVALID_ARGUMENT, "style vector has ", w.size(), " values, not ", d.w_dim);
+    for (Conv& cv : m_convs) {
+        // The CPU's modulation and demodulation (OIHW), then conv.comp's [out/4][ky][kx][in][4]:
+        // four output channels side by side for each input channel (the padding rows stay zero).
+        modulated_weights_into(*m_model, cv.op_index, w.data(), m_oihw.data(), m_mod_scratch.data());
+        float* f = cv.filter.host();
+        const int kk = cv.k * cv.k;
+        constexpr int g = kConvOutputsPerInvocation;
+        for (int o = 0; o < cv.out; ++o) {
+            for (int i = 0; i < cv.in; ++i) {
+                const float* src = m_oihw.data() + (static_cast<std::size_t>(o) * cv.in + i) * kk;
+                for (int t = 0; t < kk; ++t) f[((static_cast<std::size_t>(o / g) * kk + t) * cv.in + i) * g + o % g] = src[t];
+            }
+        }
+    }
+}
+
+void VulkanPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
+    const ModelDescription& d = m_model->description();
+    // The input grid with its halo: each border cell repeats the wrapped interior cell (the CPU
+    // plan's circular pad), hashed at absolute cell coordinates (uint32 wrap, as on every backend).
+    const uint32_t cx0 = static_cast<uint32_t>(origin_x / d.cell_size), cy0 = static_cast<uint32_t>(origin_y / d.cell_size);
+    const Tensor& t = m_input;
+    const int pw = t.w + 2 * t.halo, ph = t.h + 2 * t.halo;
+    float* in = m_input_buf.host();
+    for (int y = 0; y < ph; ++y) {
+        const int32_t gy = static_cast<int32_t>(cy0 + static_cast<uint32_t>(wrap(y - t.halo, t.h)));
+        for (int x = 0; x < pw; ++x) {
+            const int32_t gx = static_cast<int32_t>(cx0 + static_cast<uint32_t>(wrap(x - t.halo, t.w)));
+            float* px = in + (static_cast<std::size_t>(y) * pw + x) * t.c;
+            for (int ch = 0; ch < t.c; ++ch) px[ch] = gauss(seed, static_cast<uint32_t>(ch), gx, gy);
+        }
+    }
+    for (Conv& cv : m_convs) {
+        if (!cv.noise.get()) continue;
+        const int32_t div_x = m_width / cv.w, div_y = m_height / cv.h;
+        fill_noise_map(cv.noise.host(), seed, kStreamNoiseBase + static_cast<uint32_t>(cv.op_index), cv.w, cv.h, origin_x / div_x, origin_y / div_y);
+    }
+}
+
+void VulkanPlan::set_layout(const float* layout) {
+    const int k = m_model->description().layout_channels;
+    for (Conv& cv : m_convs) {
+        if (!cv.layout.get()) continue;
+        if (layout == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, "set_layout: null layout");
+        downsample_layout(layout, m_width, m_height, k, cv.layout_divisor, cv.layout.host());
+    }
+}
+
+void VulkanPlan::run() {
+    const ComputeFunctions& vk = m_context->vk();
+    const VkDevice device = m_context->device();
+    const auto start = std::chrono::steady_clock::now();
+    NTEX_VK_CHECK(vk.vkResetFences(device, 1, &m_fence));
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &m_cmd;
+    {
+        std::lock_guard lock(m_context->queue_mutex());
+        NTEX_VK_CHECK(vk.vkQueueSubmit(m_context->queue(), 1, &si, m_fence));
+    }
+    const VkResult waited = vk.vkWaitForFences(device, 1, &m_fence, VK_TRUE, kFenceTimeoutNs);
+    if (waited == VK_TIMEOUT) fail(NTEX_ERROR_BACKEND, "Vulkan compute: the frame did not finish within 120 s (vkWaitForFences: VK_TIMEOUT)");
+    NTEX_VK_CHECK(waited);
+    if (m_profiling) m_samples.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+}
+
+void VulkanPlan::set_profiling(bool enabled) {
+    m_profiling = enabled;
+    m_samples.clear();
+}
+
+std::string VulkanPlan::profile_report() const {
+    std::vector<double> v = m_samples;
+    std::sort(v.begin(), v.end());
+    const double median = v.empty() ? 0.0 : v[v.size() / 2];
+    double flops = 0;
+    int convs = 0;
+    for (const Step& s : m_steps) {
+        flops += s.flops;
+        convs += s.shader == Shader::Conv ? 1 : 0;
+    }
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "Vulkan compute on %s: whole frame (submit to fence), no per-step timestamps yet\n"
+                  "total: %.3f ms (median over %zu runs), %.4f GFLOP, %.1f GFLOP/s\n",
+                  m_context->describe().c_str(), median, v.size(), flops * 1e-9, median > 0 ? flops / (median * 1e6) : 0.0);
+    std::string s = buf;
+    std::snprintf(buf, sizeof buf, "%9.1f MiB device buffers, %d conv steps, %zu pipelines\n", static_cast<double>(device_bytes()) / 1048576.0,
+                  convs, m_pipelines.pipeline_count());
+    return s + buf;
+}
+
+std::size_t VulkanPlan::device_bytes() const noexcept {
+    std::size_t b = m_input_buf.bytes() + m_act[0].bytes() + m_act[1].bytes() + m_final.bytes() + m_readback.bytes();
+    for (const Conv& cv : m_convs) b += cv.filter.bytes() + cv.bias.bytes() + cv.noise.bytes() + cv.layout.bytes() + cv.layout_gain.bytes();
+    return b;
+}
+
+std::string VulkanPlan::describe() const {
+    std::string s = cat("Vulkan compute on ", m_context->describe(), ", FP32; submits and waits per frame (host command-buffer recording: next increment)\n");
+    for (const Step& step : m_steps) s += step.label + "\n";
+    return s;
+}
+
+}  // namespace ntex::vulkan
