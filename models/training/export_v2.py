@@ -103,6 +103,82 @@ def sample_sheet(ref, path, size=160):
     Image.fromarray(np.concatenate(rows, 0)).save(path)
 
 
+def model_card(path, desc, name):
+    """models/<name>.md: what the model is, how it is steered, its training and the evaluation
+    (models/<name>_eval/eval.md from evaluate_v2.py, embedded when present) with its sheets."""
+    tr = desc["training"]
+    eval_dir = os.path.join(os.path.dirname(path), f"{name}_eval")
+    table = "(run models/training/evaluate_v2.py; see docs/training.md, section 8)"
+    if os.path.exists(os.path.join(eval_dir, "eval.md")):
+        with open(os.path.join(eval_dir, "eval.md")) as f:
+            table = "\n".join(l if not l.startswith("#") else "#" + l for l in f.read().strip().splitlines()
+                              if not l.startswith("# "))
+            table = table.replace("](", f"]({name}_eval/") if "](" in table and f"{name}_eval/" not in table else table
+    sheets = ""
+    if os.path.isdir(eval_dir):
+        pngs = sorted(f for f in os.listdir(eval_dir) if f.endswith(".png"))
+        sheets = "\n".join(f"![{f[:-4]}](./{name}_eval/{f})" for f in pngs)
+    pk = ", ".join(f"{p['name']} {p['version']}" for p in tr["data"]["packages"])
+    cats = ", ".join(desc["mapping"]["categories"])
+    text = f"""# {name}: model card
+
+Conditional tileable PBR material generator for the ntex runtime: albedo (sRGB), tangent-space normal
+(OpenGL, derived from height, strength {desc['height_scale']}), roughness and height, at any multiple of 16
+px, tileable or infinite, steered by a **category** ({cats}, or any) and a **layout**: a procedural
+pattern (bricks, tiles, hexagons, planks, panels, Voronoi stones) with its parameters or a mask
+image. Format v2 (`docs/model_format.md`: "Conditional mapping", "Layout conditioning").
+
+**Status: a partly trained snapshot (step {tr['steps']:,}, {tr['train_seconds'] / 3600:.2f} h of CPU step time). It does
+not meet its targets yet (below); the demo keeps material_v1 as its default until it does.**
+
+![samples](./{name}_samples.png)
+
+Rows of the sheet above: no layout, bricks, tiles, hexagons, planks, panels, Voronoi; columns: any
+category, then {cats}; each cell albedo over height.
+
+## Use
+```
+ntex generate --model models/{name}.json --category brick_tile --pattern bricks --columns 4 --rows 8 --size 512 --out b.png
+```
+C API: chain an `NtexConditioningParams` into `NtexGeneratorParams::pNext`; the demo's "Material"
+panel; presets store category and layout (`docs/embedding.md`).
+
+## Architecture
+- Mapping: normalised z ({desc['latent']['z_dim']}) concatenated with the normalised class embedding
+  ({desc['mapping']['embed_dim']}), {len(desc['mapping']['layers'])} layers to w ({desc['latent']['w_dim']}); truncation towards the category's own w_avg.
+- Synthesis: StyleGAN2-style modulated convs (128 channels at /16, 96/64 at /8, then material_v1's
+  widths), bilinear x2 upsamples, hashed noise, circular padding; every conv adds
+  `layout_gain x layout` (averaged to its resolution) before its activation.
+- **Parameters: {desc['parameters']:,}. FLOPs: {desc['flops_per_megapixel'] / 1e9:.1f} GFLOP per megapixel** (material_v1: 34.2; budget 2x).
+
+## Training
+- Data: {pk} ({tr['data']['license']}); {tr['data'].get('train_crops')} training crops from
+  {tr['data'].get('train_textures')} textures; {tr['data'].get('heldout_textures')} textures held out.
+- Warm start from material_v1; 128-px windows, batch {tr['batch']}; two discriminators (64 px at full
+  resolution, the whole window at half resolution) with projection on the category, both seeing the
+  layout; layout-consistency term; class dropout {tr['conditioning'].get('class_dropout')}, layout dropout {tr['conditioning'].get('layout_dropout')}.
+  Layouts from each crop's own height: {tr['conditioning']['layout']}. Details: docs/training.md, section 8.
+
+## Evaluation (held-out textures)
+{table}
+
+{sheets}
+
+## License
+Weights derived from GPL-2+ game textures ({pk}); treat the model and its outputs as derived works of
+GPL-2+ data. Code: MIT.
+
+## Limitations
+- Partly trained on 2 CPU cores; see the status above.
+- Held-out references are small for brick_tile (4 textures with height), other (4) and wood (1):
+  those categories and the patterns mapped to them cannot be judged by C2ST yet.
+- Thin gaps (below about 3 px) are thinner than any layout the training derived (a 2-px low-pass),
+  so they are outside what the model saw.
+"""
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkpoint", default=os.path.join(HERE, "checkpoints", "material_v2_latest.pt"))
@@ -165,6 +241,7 @@ def main(argv=None):
         f.write("\n")
     print(f"[export_v2] {args.checkpoint} (step {ckpt['step']}) -> {json_path}; {desc['parameters']} parameters, "
           f"{desc['flops_per_megapixel'] / 1e9:.2f} GFLOP/MP", flush=True)
+    model_card(os.path.join(args.out_dir, f"{args.name}.md"), desc, args.name)
     ref = ReferenceModel(json_path)
     if not args.no_samples:
         p = os.path.join(args.out_dir, f"{args.name}_samples.png")

@@ -172,6 +172,15 @@ def widen_state(state, target):
     return out
 
 
+def update_ema(G_ema, G, beta):
+    """G_ema <- beta G_ema + (1 - beta) G for parameters; buffers (w_avg) copied."""
+    with torch.no_grad():
+        for pe, p in zip(G_ema.parameters(), G.parameters()):
+            pe.lerp_(p, 1.0 - beta)
+        for be, bb in zip(G_ema.buffers(), G.buffers()):
+            be.copy_(bb)
+
+
 def checkpoint_paths(run_dir):
     return sorted(glob.glob(os.path.join(run_dir, "ckpt_*.pt")))
 
@@ -448,12 +457,7 @@ def main(argv=None):
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
-        # --- EMA ---
-        with torch.no_grad():
-            for pe, p in zip(G_ema.parameters(), G.parameters()):
-                pe.lerp_(p, 1.0 - ema_beta)
-            for be, bb in zip(G_ema.buffers(), G.buffers()):
-                be.copy_(bb)
+        update_ema(G_ema, G, ema_beta)
         step += 1
         dt = time.time() - t0
         elapsed += dt

@@ -40,7 +40,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ntex_train import conditioning, material  # noqa: E402
 from ntex_train.discriminator import Discriminator  # noqa: E402
 from ntex_train.model import STAGES_V2, Generator  # noqa: E402
-from train import HERE, d_input, data_dir, newest_checkpoint, save_checkpoint, save_samples  # noqa: E402
+from train import (HERE, d_input, data_dir, newest_checkpoint, save_checkpoint, save_samples,  # noqa: E402
+                   update_ema)
 
 D_CHANNELS = 9 + conditioning.LAYOUT_CHANNELS  # d_input with normals (9) + the layout
 
@@ -286,11 +287,7 @@ def main(argv=None):
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
-        with torch.no_grad():
-            for pe, p in zip(G_ema.parameters(), G.parameters()):
-                pe.lerp_(p, 1.0 - ema_beta)
-            for be, bb in zip(G_ema.buffers(), G.buffers()):
-                be.copy_(bb)
+        update_ema(G_ema, G, ema_beta)
         step += 1
         dt = time.time() - t0
         elapsed += dt

@@ -320,24 +320,41 @@ TEST(Conditioning, RejectsWhatTheModelCannotTake) {
     EXPECT_THROW(cgen.set_params(q), Error);
 }
 
+// A CPU context (1 thread) and a model loaded from `json` through the C API; model is null when
+// loading failed (ntexGetLastErrorMessage says why). Both destroyed at scope exit.
+struct CpuSession {
+    NtexContext context = nullptr;
+    NtexModel model = nullptr;
+    explicit CpuSession(const std::filesystem::path& json) {
+        NtexContextCreateInfo ci{};
+        ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
+        ci.headerVersion = NTEX_HEADER_VERSION;
+        ci.backend = NTEX_BACKEND_CPU;
+        ci.threadCount = 1;
+        if (ntexCreateContext(&ci, &context) != NTEX_SUCCESS) return;
+        NtexModelLoadInfo li{};
+        li.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+        const std::string path = json.string();
+        li.pPath = path.c_str();
+        ntexLoadModel(context, &li, &model);
+    }
+    ~CpuSession() {
+        ntexDestroyModel(model);
+        ntexDestroyContext(context);
+    }
+    CpuSession(const CpuSession&) = delete;
+    CpuSession& operator=(const CpuSession&) = delete;
+};
+
 // The public C API: NtexConditioningParams in the params' pNext chain, NtexModelConditioningInfo
 // in the model info's.
 TEST(Conditioning, CApi) {
     test::TempDir dir;
     const auto json = conditional_tiny(true).write(dir.path());
-    NtexContextCreateInfo ci{};
-    ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
-    ci.headerVersion = NTEX_HEADER_VERSION;
-    ci.backend = NTEX_BACKEND_CPU;
-    ci.threadCount = 1;
-    NtexContext ctx = nullptr;
-    ASSERT_EQ(ntexCreateContext(&ci, &ctx), NTEX_SUCCESS);
-    NtexModelLoadInfo li{};
-    li.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
-    const std::string path = json.string();
-    li.pPath = path.c_str();
-    NtexModel model = nullptr;
-    ASSERT_EQ(ntexLoadModel(ctx, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    CpuSession session(json);
+    ASSERT_NE(session.model, nullptr) << ntexGetLastErrorMessage();
+    NtexContext ctx = session.context;
+    NtexModel model = session.model;
 
     NtexModelConditioningInfo cinfo{};
     cinfo.sType = NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO;
@@ -450,8 +467,6 @@ TEST(Conditioning, CApi) {
     EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("2:1"), std::string::npos) << ntexGetLastErrorMessage();
 
     ntexDestroyGenerator(gen);
-    ntexDestroyModel(model);
-    ntexDestroyContext(ctx);
 }
 
 }  // namespace
@@ -466,19 +481,9 @@ TEST(Conditioning, ReloadRefusesChangedConditioning) {
     test::TempDir dir;
     test::TinyModel tiny = conditional_tiny(true);
     const auto json = tiny.write(dir.path());
-    NtexContextCreateInfo ci{};
-    ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
-    ci.headerVersion = NTEX_HEADER_VERSION;
-    ci.backend = NTEX_BACKEND_CPU;
-    ci.threadCount = 1;
-    NtexContext ctx = nullptr;
-    ASSERT_EQ(ntexCreateContext(&ci, &ctx), NTEX_SUCCESS);
-    NtexModelLoadInfo li{};
-    li.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
-    const std::string path = json.string();
-    li.pPath = path.c_str();
-    NtexModel model = nullptr;
-    ASSERT_EQ(ntexLoadModel(ctx, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    CpuSession session(json);
+    ASSERT_NE(session.model, nullptr) << ntexGetLastErrorMessage();
+    NtexModel model = session.model;
     EXPECT_EQ(ntexReloadModel(model), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // same files: fine
 
     test::TinyModel reordered = tiny;
@@ -501,8 +506,6 @@ TEST(Conditioning, ReloadRefusesChangedConditioning) {
     ASSERT_EQ(ntexGetModelInfo(model, &info), NTEX_SUCCESS);
     EXPECT_EQ(cinfo.layoutChannels, 2u) << "the previous model keeps running";
     EXPECT_STREQ(cinfo.categoryNames[0], "c0");
-    ntexDestroyModel(model);
-    ntexDestroyContext(ctx);
 }
 
 TEST(Conditioning, ModelKeysAreConsistent) {

@@ -84,7 +84,10 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
         add("mapping.w_avg", {options.categories + 1, w_dim}, 0.3f);
         add("mapping.class_embed", {options.categories + 1, embed_dim}, 1.0f);
         json names = json::array();
-        for (int c = 0; c < options.categories; ++c) names.push_back("c" + std::to_string(c));
+        for (int c = 0; c < options.categories; ++c) {
+            std::string name = std::to_string(c);   // not "c" + to_string(c): GCC 12 -O3 warns (false -Wrestrict)
+            names.push_back(name.insert(0, 1, 'c'));
+        }
         mapping["class_embed"] = "mapping.class_embed";
         mapping["embed_dim"] = embed_dim;
         mapping["categories"] = names;
