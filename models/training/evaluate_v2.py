@@ -336,7 +336,7 @@ def main(argv=None):
     sheet_real = ed.sheet_windows(held, held.select(need_height=True), 16, SIZE, div_rng)
     for k in gen:
         if k != "fbm":
-            sheets.append(eval_sheets.comparison_sheet(gen[k][:16], sheet_real, sheet_path(f"sheet_{k}.png"),
+            sheets.append(eval_sheets.comparison_sheet(gen[k][:16], sheet_real, sheet_path(f"sheet_{k}.jpg"),
                                                        left=f"generated ({k})"))
     del gen, ho_a, ho_b, ho_h, tr_a, tr_b
 
@@ -359,7 +359,7 @@ def main(argv=None):
         entry["diversity"] = diversity(g[:d, ..., :3], None if real_c is None else real_c[..., :3],
                                        entry["heldout_textures"], args.min_textures)
         pics = ed.sheet_windows(held, c_items, 16, SIZE, div_rng)
-        sheets.append(eval_sheets.comparison_sheet(g[:16], pics, sheet_path(f"sheet_category_{cname}.png"),
+        sheets.append(eval_sheets.comparison_sheet(g[:16], pics, sheet_path(f"sheet_category_{cname}.jpg"),
                                                    left=f"generated ({cname})", right=f"held-out {cname}"))
         res_cat[cname] = entry
         log(f"category {cname}: {info['textures']} textures, C2ST {entry.get('c2st', {}).get('accuracy')}, "
@@ -376,7 +376,7 @@ def main(argv=None):
                 r = c2st.c2st(ra[..., :ch], g[:n_tr, ..., :ch], rb[..., :ch], g[n_tr:, ..., :ch], **c2)
                 r.update(judged(r["accuracy"], TARGETS["c2st_conditional"], small))
                 p_entry["c2st"] = r
-            sheets.append(eval_sheets.comparison_sheet(g[:16], pics, sheet_path(f"sheet_pattern_{pname}.png"),
+            sheets.append(eval_sheets.comparison_sheet(g[:16], pics, sheet_path(f"sheet_pattern_{pname}.jpg"),
                                                        left=f"generated ({pname})", right=f"held-out {cname}"))
             res_pat[pname] = p_entry
             log(f"pattern {pname}: C2ST {p_entry.get('c2st', {}).get('accuracy')}, IoU {p_entry['iou_pattern']:.3f}")

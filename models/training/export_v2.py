@@ -116,7 +116,7 @@ def model_card(path, desc, name):
             table = table.replace("](", f"]({name}_eval/") if "](" in table and f"{name}_eval/" not in table else table
     sheets = ""
     if os.path.isdir(eval_dir):
-        pngs = sorted(f for f in os.listdir(eval_dir) if f.endswith(".png"))
+        pngs = sorted(f for f in os.listdir(eval_dir) if f.endswith((".png", ".jpg")))
         sheets = "\n".join(f"![{f[:-4]}](./{name}_eval/{f})" for f in pngs)
     pk = ", ".join(f"{p['name']} {p['version']}" for p in tr["data"]["packages"])
     cats = ", ".join(desc["mapping"]["categories"])

@@ -44,5 +44,10 @@ def comparison_sheet(generated, real, path, left="generated", right="held-out re
             x = c * (bw + GAP)
             draw.text((x + 2, y + 1), f"{who}: {what}", fill=(0, 0, 0))
             sheet.paste(Image.fromarray(block), (x, y + CAPTION))
-    sheet.save(path)
+    # JPEG (quality 82) for .jpg paths: 15 sheets of 2k x 2k noisy textures are ~90 MB as PNG, ~16 MB
+    # as JPEG, and they are committed beside the model card every time the model is re-evaluated.
+    if path.lower().endswith((".jpg", ".jpeg")):
+        sheet.save(path, quality=82)
+    else:
+        sheet.save(path)
     return path
