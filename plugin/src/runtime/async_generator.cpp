@@ -111,7 +111,7 @@ bool AsyncGenerator::try_with_idle_generator(const std::function<void(TextureGen
     lock.unlock();
     try {
         if (m_inject_failure.exchange(false)) fail(NTEX_ERROR_BACKEND, "injected failure");
-        m_generator->set_params(m_snapshot.view());
+        m_generator->apply_validated_params(m_snapshot.view());   // validated by set_params
         fn(*m_generator, revision);
     } catch (...) {
         lock.lock();
@@ -129,7 +129,7 @@ bool AsyncGenerator::try_with_idle_generator(const std::function<void(TextureGen
 
 void AsyncGenerator::run_job() {
     if (m_inject_failure.exchange(false)) fail(NTEX_ERROR_BACKEND, "injected failure");
-    m_generator->set_params(m_snapshot.view());
+    m_generator->apply_validated_params(m_snapshot.view());   // validated by set_params
     m_generator->generate();
     m_generator->build_material(m_back);
     std::lock_guard<std::mutex> lock(m_result_mutex);

@@ -168,6 +168,10 @@ void TextureGenerator::validate(const GeneratorParams& p) const {
 
 void TextureGenerator::set_params(const GeneratorParams& p) {
     validate(p);
+    apply_validated_params(p);
+}
+
+void TextureGenerator::apply_validated_params(const GeneratorParams& p) {
     const int z_dim = m_model->description().z_dim;
     if (p.z != nullptr) {
         std::copy(p.z, p.z + z_dim, m_new_z.begin());

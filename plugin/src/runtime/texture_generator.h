@@ -70,6 +70,9 @@ public:
     const LayoutSpec& layout() const noexcept { return m_layout_spec; }
     // Validates, then records; no allocation.
     void set_params(const GeneratorParams& p);
+    // Records parameters that validate() already accepted (AsyncGenerator validates each request
+    // once, on the caller's thread, so the worker does not rescan a host mask every frame).
+    void apply_validated_params(const GeneratorParams& p);
     // z == nullptr: z = latent_from_seed(seed). Offsets and origin are left as they are.
     void set_params(uint32_t seed, const float* z, float psi);
     // Pushes what changed since the last call to the backend without running it: the mapping
