@@ -26,6 +26,14 @@
 namespace demo {
 namespace {
 
+const char* backend_label(NtexBackend backend) {
+    switch (backend) {
+        case NTEX_BACKEND_CUDA: return "cuda";
+        case NTEX_BACKEND_VULKAN: return "vulkan";
+        default: return "cpu";
+    }
+}
+
 void show_latent(const std::vector<float>& z, engine::MaterialControls& c) {
     for (uint32_t i = 0; i < c.z_count; ++i) c.z[i] = z[i];
 }
@@ -66,10 +74,14 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     const NtexVulkanDeviceInfo vulkan = vulkan_device_info(renderer);
     model = std::make_unique<MaterialModel>(o.model, o.backend, o.precision, &vulkan);
     auto generator = std::make_unique<MaterialGenerator>(*model, o.size, o.size, NTEX_TILING_MODE_TILEABLE);
-    // Texture sets: default on with CUDA (written in place, no host copy), off on the CPU (the
-    // host-upload path the engine's own textures take).
+    // Texture sets: default on with CUDA (written in place, no host copy) and Vulkan compute (recorded
+    // into the frame's command buffer), off on the CPU (the host-upload path the engine's own textures take).
     const auto wants_texture_set = [&] {
-        return o.zero_copy.value_or(ntexGetContextBackend(model->context()) == NTEX_BACKEND_CUDA);
+        const NtexBackend backend = ntexGetContextBackend(model->context());
+        // Vulkan compute on the renderer's device: always a texture set. Host reads would make ntex
+        // submit to the renderer's queue from the generator's thread, which the renderer also uses.
+        if (backend == NTEX_BACKEND_VULKAN) return true;
+        return o.zero_copy.value_or(backend == NTEX_BACKEND_CUDA);
     };
     std::unique_ptr<ZeroCopyMaterial> texture_set;
     if (wants_texture_set()) texture_set = std::make_unique<ZeroCopyMaterial>(*model, *generator);
@@ -144,6 +156,10 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     std::unique_ptr<InfiniteGround> ground;
     const auto enable_ground = [&] {
         try {
+            if (ntexGetContextBackend(model->context()) == NTEX_BACKEND_VULKAN) {
+                // Its chunks are read back on the host from generator threads (see wants_texture_set).
+                throw NtexFailure("the Vulkan compute backend fills texture sets only; the ground's chunks need host reads");
+            }
             const glm::vec3 t = renderer.camera().target;
             ground = std::make_unique<InfiniteGround>(*model, renderer, params(), t.x, t.z, renderer.headless());
             settings.infinite_ground = true;
@@ -166,6 +182,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     uint32_t animation_base = controls.seed;
     bool dirty = true;
     uint32_t pending_size = 0;   // a new generation resolution, applied next frame
+    uint64_t set_updates = 0;    // texture-set updates that generated (CUDA, Vulkan compute)
     int pending_backend = -1;    // a backend switch (NtexBackend), applied next frame
     int active_backend = static_cast<int>(o.backend);   // what the running model was asked for
     double frame_ms_sum = 0.0, generation_ms_sum = 0.0;
@@ -314,7 +331,7 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         if (user_change && ground) ground->set_params(params());
 
         if (dirty) {
-            if (texture_set && texture_set->zero_copy()) generator->set_params(params());   // the update generates
+            if (texture_set && texture_set->generates_on_update()) generator->set_params(params());   // the update generates
             else generator->request(params());   // supersedes a request that has not started yet
             ++requests;
             dirty = false;
@@ -327,7 +344,10 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         }
         if (texture_set) {
             const uint64_t shown = texture_set->update(renderer);
-            if (texture_set->zero_copy()) info.result_id = shown;
+            if (texture_set->generates_on_update()) {
+                info.result_id = shown;
+                set_updates = shown;   // generations happen inside the updates
+            }
         }
         renderer.end_frame(renderer.headless() && last);
     }
@@ -343,10 +363,16 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         const std::string path = renderer.save_capture(o.out);
         std::printf("ntex_demo: wrote %s\n", path.c_str());
     }
-    std::printf("ntex_demo: %d frames, %.2f ms/frame average, %d generations at %ux%u (%d requests), "
-                "%.2f ms/generation average (request to result)\n",
-                frames, frames > 1 ? frame_ms_sum / (frames - 1) : 0.0, results, generator->width(),
-                generator->height(), requests, results > 0 ? generation_ms_sum / results : 0.0);
+    if (texture_set && texture_set->generates_on_update()) {
+        std::printf("ntex_demo: %d frames, %.2f ms/frame average, %llu generations at %ux%u inside texture-set updates (%d requests)\n",
+                    frames, frames > 1 ? frame_ms_sum / (frames - 1) : 0.0, static_cast<unsigned long long>(set_updates),
+                    generator->width(), generator->height(), requests);
+    } else {
+        std::printf("ntex_demo: %d frames, %.2f ms/frame average, %d generations at %ux%u (%d requests), "
+                    "%.2f ms/generation average (request to result)\n",
+                    frames, frames > 1 ? frame_ms_sum / (frames - 1) : 0.0, results, generator->width(),
+                    generator->height(), requests, results > 0 ? generation_ms_sum / results : 0.0);
+    }
     if (ground) std::printf("ntex_demo: %s\n", ground->status().c_str());
     if (!bench_ms.empty()) {
         // Frame time = host time between consecutive begin_frame calls (it includes the one host
@@ -355,8 +381,8 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         const double median = bench_ms[bench_ms.size() / 2];
         const double p90 = bench_ms[std::min(bench_ms.size() - 1, bench_ms.size() * 9 / 10)];
         std::printf("demo-bench: frames=%zu frame_ms_median=%.3f frame_ms_p90=%.3f backend=%s zero_copy=%s size=%ux%u gen=%u\n",
-                    bench_ms.size(), median, p90, ntexGetContextBackend(model->context()) == NTEX_BACKEND_CUDA ? "cuda" : "cpu",
-                    texture_set ? (texture_set->zero_copy() ? "on" : "texture-set-host-copies") : "off", o.width, o.height,
+                    bench_ms.size(), median, p90, backend_label(ntexGetContextBackend(model->context())),
+                    texture_set ? texture_set->path_label() : "off", o.width, o.height,
                     generator->width());
     }
     renderer.wait_idle();   // the texture set's images may still be sampled by the last frames

@@ -101,6 +101,7 @@ const char* MaterialModel::backend_name() const {
     switch (ntexGetContextBackend(m_context)) {
         case NTEX_BACKEND_CPU: return "ntex CPU";
         case NTEX_BACKEND_CUDA: return "ntex CUDA";
+        case NTEX_BACKEND_VULKAN: return "ntex Vulkan compute";
         default: return "ntex";
     }
 }
@@ -116,7 +117,8 @@ NtexBackendInfo backend_info(NtexContext context) {
 
 std::string MaterialModel::backend_description() const {
     const NtexBackendInfo info = backend_info(m_context);
-    std::string s = std::string(info.backend == NTEX_BACKEND_CUDA ? "CUDA: " : "") + info.deviceName;
+    std::string s = std::string(info.backend == NTEX_BACKEND_CUDA ? "CUDA: " : info.backend == NTEX_BACKEND_VULKAN ? "Vulkan compute: " : "") +
+                    info.deviceName;
     if (info.backend == NTEX_BACKEND_CUDA) s += m_precision == NTEX_PRECISION_FP32 ? ", fp32" : ", fp16";
     return s;
 }

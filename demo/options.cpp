@@ -68,6 +68,13 @@ CLI::Validator finite_in(double lo, double hi, const char* range) {
 }
 
 // --period W[xH]: each 0 (the generator's size) or 16..8192.
+NtexBackend backend_from_name(const std::string& name) {
+    if (name == "cpu") return NTEX_BACKEND_CPU;
+    if (name == "cuda") return NTEX_BACKEND_CUDA;
+    if (name == "vulkan") return NTEX_BACKEND_VULKAN;
+    return NTEX_BACKEND_AUTO;   // "auto" (CLI11 has checked the name)
+}
+
 bool parse_period(const std::string& s, uint32_t* w, uint32_t* h) {
     const size_t x = s.find('x');
     uint64_t a = 0, b = 0;
@@ -151,23 +158,23 @@ ParseResult parse_options(int argc, char** argv) {
     add_integer(app, "--bake-size", o.bake_size, "Bake resolution (a multiple of 16)", 16, 4096)->default_str(std::to_string(o.bake_size));
 
     std::string backend = "auto", precision = "default";
-    app.add_option("--backend", backend, "Generator backend: auto (CUDA where usable, else CPU), cpu or cuda")
+    app.add_option("--backend", backend, "Generator backend: auto (CUDA where usable, else CPU), cpu, cuda or vulkan (compute shaders on the renderer's device)")
         ->capture_default_str()
-        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+        ->check(CLI::IsMember({"auto", "cpu", "cuda", "vulkan"}));
     add_integer(app, "--bench-frames", o.bench_frames,
                 "Benchmark: render this many frames with a new latent every frame (animation on) after 10 warm-up "
                 "frames and print 'demo-bench: ...' with the median and p90 frame time",
                 1, 1000000);
     std::string zero_copy = "auto";
     app.add_option("--zero-copy", zero_copy,
-                   "Material through ntex texture sets on the renderer's device (CUDA: written in place, no host copy): "
-                   "auto (on with CUDA), on, off (read maps on the host and upload)")
+                   "Material through ntex texture sets on the renderer's device (CUDA: written in place; Vulkan compute: recorded "
+                   "into the frame's command buffer; no host copy): auto (on with CUDA and Vulkan), on, off (read maps on the host and upload)")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "on", "off"}));
     std::string switch_backend;
     app.add_option("--switch-backend", switch_backend,
-                   "After the first frame switch the generator backend (as the overlay's backend control does): auto, cpu or cuda")
-        ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+                   "After the first frame switch the generator backend (as the overlay's backend control does): auto, cpu, cuda or vulkan")
+        ->check(CLI::IsMember({"auto", "cpu", "cuda", "vulkan"}));
     app.add_option("--precision", precision, "Network precision: default (CUDA fp16, CPU fp32), fp16 or fp32")
         ->capture_default_str()
         ->check(CLI::IsMember({"default", "fp16", "fp32"}));
@@ -195,10 +202,10 @@ ParseResult parse_options(int argc, char** argv) {
         o.animate = true;
     }
     o.infinite_ground = ground == "infinite";
-    o.backend = backend == "cpu" ? NTEX_BACKEND_CPU : backend == "cuda" ? NTEX_BACKEND_CUDA : NTEX_BACKEND_AUTO;
+    o.backend = backend_from_name(backend);
     if (zero_copy != "auto") o.zero_copy = zero_copy == "on";
     if (!switch_backend.empty())
-        o.switch_backend = switch_backend == "cpu" ? NTEX_BACKEND_CPU : switch_backend == "cuda" ? NTEX_BACKEND_CUDA : NTEX_BACKEND_AUTO;
+        o.switch_backend = backend_from_name(switch_backend);
     if (!period.empty()) parse_period(period, &o.layout.period_width, &o.layout.period_height);   // checked while parsing
     for (const CLI::Option* option : layout_numbers) o.layout_numbers_given = o.layout_numbers_given || option->count() > 0;
     o.precision = precision == "fp16" ? NTEX_PRECISION_FP16 : precision == "fp32" ? NTEX_PRECISION_FP32 : NTEX_PRECISION_DEFAULT;

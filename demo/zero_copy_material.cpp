@@ -37,12 +37,24 @@ ZeroCopyMaterial::ZeroCopyMaterial(const MaterialModel& model, const MaterialGen
     ci.ringSize = 2;
     ci.mipLevels = 0;   // the full chain, like the engine's own textures
     check(ntexCreateTextureSet(model.context(), &ci, &m_set), "ntexCreateTextureSet");
-    // A CUDA-backed set has its ready semaphore from the start (a set that fell back to host copies
-    // has none): then each update generates from the current parameters itself.
+    // CUDA and Vulkan compute sets generate from the current parameters in each update; a set that
+    // fell back to host copies uploads the newest ntexGenerateAsync result.
+    NtexTextureSetPathInfo path{};
+    path.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO;
     NtexTextureSetImages images{};
     images.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
+    images.pNext = &path;
     check(ntexGetTextureSetImages(m_set, &images), "ntexGetTextureSetImages");
-    m_zero_copy = images.readySemaphore != VK_NULL_HANDLE;
+    m_path = path.path;
+    m_generates_on_update = path.generatesOnUpdate == VK_TRUE;
+}
+
+const char* ZeroCopyMaterial::path_label() const {
+    switch (m_path) {
+        case NTEX_TEXTURE_SET_PATH_CUDA: return "on";
+        case NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE: return "vulkan-compute";
+        default: return "texture-set-host-copies";
+    }
 }
 
 ZeroCopyMaterial::~ZeroCopyMaterial() { ntexDestroyTextureSet(m_set); }
@@ -56,12 +68,11 @@ uint64_t ZeroCopyMaterial::update(engine::Renderer& renderer) {
     check(ntexGetTextureSetImages(m_set, &images), "ntexGetTextureSetImages");
     // The contract: signal every returned value with the submit that records/samples the update.
     if (r == NTEX_SUCCESS) renderer.add_submit_signal(images.semaphore, signal);
-    m_zero_copy = images.readySemaphore != VK_NULL_HANDLE;
     if (images.resultId == 0) {
         renderer.use_own_material();
         return 0;
     }
-    if (m_zero_copy) {
+    if (images.readySemaphore != VK_NULL_HANDLE) {   // CUDA: wait for its writes
         renderer.add_submit_wait(images.readySemaphore, images.readyValue, static_cast<VkPipelineStageFlags2>(images.readyStageMask));
     }
     std::array<VkImageView, engine::kMapKindCount> views{};

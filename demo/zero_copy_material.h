@@ -36,15 +36,19 @@ public:
     // frame sample the newest images. Returns the result id they hold (0: none yet: the frame keeps
     // the material's own textures).
     uint64_t update(engine::Renderer& renderer);
-    // CUDA writes the images (no host copy). Then the update itself runs the generator with its
-    // current parameters: set them (MaterialGenerator::set_params) instead of requesting an
-    // asynchronous generation, which would make updates wait for it (NOT_READY).
-    bool zero_copy() const { return m_zero_copy; }
+    // CUDA writes the images, or Vulkan compute records the network into the frame (no host copy).
+    // Then the update itself runs the generator with its current parameters: set them
+    // (MaterialGenerator::set_params) instead of requesting an asynchronous generation, which would
+    // make updates wait for it (NOT_READY).
+    bool generates_on_update() const { return m_generates_on_update; }
+    // "on" (CUDA zero-copy), "vulkan-compute" or "texture-set-host-copies" (the demo-bench label).
+    const char* path_label() const;
 
 private:
     const MaterialModel& m_model;
     NtexTextureSet m_set = nullptr;
-    bool m_zero_copy = false;
+    NtexTextureSetPath m_path = NTEX_TEXTURE_SET_PATH_HOST_COPIES;
+    bool m_generates_on_update = false;
 };
 
 }  // namespace demo

@@ -166,8 +166,8 @@ OverlayActions Overlay::draw_panel(MaterialControls& c, SceneSettings& scene, co
         ImGui::PopTextWrapPos();
     }
     // Switching rebuilds the host's generators on the chosen backend; a failure keeps the running one.
-    static const char* const kBackends[] = {"auto", "CPU", "CUDA"};
-    if (ImGui::Combo("backend", &c.backend, kBackends, 3)) a.backend_changed = true;
+    static const char* const kBackends[] = {"auto", "CPU", "CUDA", "Vulkan compute"};   // NtexBackend order
+    if (ImGui::Combo("backend", &c.backend, kBackends, 4)) a.backend_changed = true;
     if (!info.backend_status.empty()) {
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextUnformatted(info.backend_status.c_str());

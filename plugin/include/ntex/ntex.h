@@ -55,7 +55,8 @@ typedef enum NtexStructureType {
     /* ntex_vulkan.h */
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO = 100,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO = 101,
-    NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES = 102
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES = 102,
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO = 103
 } NtexStructureType;
 
 typedef enum NtexBackend {
@@ -64,8 +65,11 @@ typedef enum NtexBackend {
     NTEX_BACKEND_CUDA = 2,  /* cuDNN + CUDA kernels on an NVIDIA GPU; with a Vulkan device (ntex_vulkan.h), the
                                CUDA device whose UUID equals the VkPhysicalDevice's deviceUUID */
     NTEX_BACKEND_VULKAN = 3 /* Vulkan compute shaders (FP32) on any Vulkan 1.1 device: the chained Vulkan device
-                               (ntex_vulkan.h; ntex submits to queue 0 of its queueFamilyIndex for now), else a
-                               headless device ntex creates on the first compute-capable GPU (or lavapipe).
+                               (ntex_vulkan.h), else a headless device ntex creates on the first compute-capable
+                               GPU (or lavapipe). On the chained device, texture sets record the network into the
+                               host's command buffers and submit nothing; ntexGenerate / ntexGenerateAsync submit to
+                               queue 0 of its queueFamilyIndex (under ntex's lock), so a host that calls them must not
+                               use that queue from another thread meanwhile (Vulkan's external synchronization).
                                Only when asked for explicitly: AUTO does not pick it yet */
 } NtexBackend;
 

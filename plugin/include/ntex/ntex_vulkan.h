@@ -69,6 +69,27 @@ typedef struct NtexTextureSetImages {
     VkPipelineStageFlags readyStageMask;  /* FRAGMENT_SHADER | COMPUTE_SHADER */
 } NtexTextureSetImages;
 
+/* How a texture set is filled (chain an NtexTextureSetPathInfo into NtexTextureSetImages::pNext). */
+typedef enum NtexTextureSetPath {
+    NTEX_TEXTURE_SET_PATH_HOST_COPIES = 0,     /* the CPU backend (or a fallback): the newest ntexGenerate /
+                                                  ntexGenerateAsync result is converted on the calling thread
+                                                  and copied from host-visible staging buffers */
+    NTEX_TEXTURE_SET_PATH_CUDA = 1,            /* CUDA writes the images in place (zero-copy) */
+    NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE = 2   /* the Vulkan compute backend on the host's device: the update
+                                                  records the network and the texel conversion into the host's
+                                                  command buffer */
+} NtexTextureSetPath;
+
+typedef struct NtexTextureSetPathInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO */
+    void* pNext;
+    NtexTextureSetPath path;
+    /* VK_TRUE when ntexCmdUpdateTextureSet generates from the generator's current parameters itself
+     * (CUDA, VULKAN_COMPUTE): set parameters and call it every frame, do not ntexGenerate. VK_FALSE
+     * (HOST_COPIES): generate first (ntexGenerateAsync), the update uploads the newest result. */
+    VkBool32 generatesOnUpdate;
+} NtexTextureSetPathInfo;
+
 /* Creates the images (ringSize x maps, device-local, one allocation each), host-visible staging
  * buffers (one per slot, persistently mapped) and a timeline semaphore on the context's Vulkan device.
  * On the CUDA backend: exportable images with dedicated allocations (after checking external-memory
@@ -119,7 +140,21 @@ NTEX_API void ntexDestroyTextureSet(NtexTextureSet set);
  * Errors: INVALID_ARGUMENT (NULL set, VK_NULL_HANDLE command buffer), BACKEND. */
 NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer commandBuffer, uint64_t* pSignalValue);
 
-/* The images of the newest recorded update (what to sample this frame). Never blocks. */
+/* Vulkan compute path (context backend VULKAN on the host's device, NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE):
+ * - If the generator's parameters changed since the last update (or it never ran) and no update recorded
+ *   earlier may still be executing (its value is not reached yet: checked, never waited for), records into
+ *   `commandBuffer` (a queue of queueFamilyIndex, which must have compute): the network's dispatches, the
+ *   texel conversion into a device-local staging buffer, the copies, mip blits and the final barrier to
+ *   SHADER_READ_ONLY_OPTIMAL, exactly as the CPU path. Returns SUCCESS and *pSignalValue as above (the
+ *   host MUST signal it with the submit that runs `commandBuffer`). resultId counts the set's updates.
+ * - Returns NOT_READY and records nothing when the parameters did not change, an earlier update may
+ *   still execute (the weights are modulated on the host into buffers all updates share: an update
+ *   every frame needs the previous frame's submit done), or an ntexGenerateAsync job holds the generator.
+ * - Do not call ntexGenerate on the generator between recording an update and its execution.
+ * - Falls back to host copies (logged warning) when the generator's compute device is not the set's. */
+
+/* The images of the newest recorded update (what to sample this frame). Never blocks. pImages->pNext
+ * may hold an NtexTextureSetPathInfo (filled); other sTypes are INVALID_ARGUMENT. */
 NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetImages* pImages);
 
 typedef NtexResult (*PFN_ntexCreateTextureSet)(NtexContext, const NtexTextureSetCreateInfo*, NtexTextureSet*);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // vulkan_api.cpp: the C boundary of ntex_vulkan.h (texture sets on the host's Vulkan device).
+#include "api/conditioning_api.h"
 #include "api/guard.h"
 #include "api/handles.h"
+#include "interop/compute_texels.h"
 #include "interop/texture_set.h"
 #if NTEX_WITH_CUDA
 #include "interop/cuda_texture_set.h"
@@ -19,8 +21,10 @@ using ntex::api::require_stype;
 struct NtexTextureSet_T {
     NtexContext context = nullptr;
     NtexGenerator generator = nullptr;
-    // Exactly one of the two: the CPU path (host staging copies) or the CUDA zero-copy path.
+    // Exactly one of the two: `set` (host staging copies, or with `compute` the Vulkan compute path
+    // writing the staging buffers on the device) or the CUDA zero-copy path.
     std::unique_ptr<ntex::interop::TextureSet> set;
+    std::unique_ptr<ntex::interop::ComputeTexels> compute;   // declared after `set`: destroyed first
 #if NTEX_WITH_CUDA
     std::unique_ptr<ntex::interop::CudaTextureSet> cuda;
 #endif
@@ -48,6 +52,44 @@ std::unique_ptr<ntex::interop::CudaTextureSet> try_cuda_set(NtexContext context,
     return nullptr;
 }
 #endif
+
+// The Vulkan compute path (the generator's VulkanPlan on the host's device records the network and the
+// texel conversion into the host's command buffer), or false (with a one-line warning) when it cannot
+// serve this set: the host-copy path then does. Argument errors (INVALID_ARGUMENT) are not fallbacks.
+bool try_compute_set(NtexContext context, NtexTextureSet_T& set, const ntex::interop::TextureSetSource& source, uint32_t ring, uint32_t mips) {
+    try {
+        auto staged = std::make_unique<ntex::interop::TextureSet>(context->vulkan, source, ring, mips, true);
+        set.compute = std::make_unique<ntex::interop::ComputeTexels>(*staged, *set.generator->generator);
+        set.set = std::move(staged);
+        return true;
+    } catch (const ntex::Error& e) {
+        if (e.result() == NTEX_ERROR_INVALID_ARGUMENT) throw;
+        set.compute.reset();
+        context->logger.warning(ntex::cat("ntex: texture set falls back to host copies (CPU conversion): ", e.what()));
+    }
+    return false;
+}
+
+// Fills the NtexTextureSetPathInfo structs of an NtexTextureSetImages' pNext chain (bounded walk).
+void fill_path_info(const NtexTextureSet_T& set, void* pnext) {
+    struct Header {
+        NtexStructureType sType;
+        void* pNext;
+    };
+    int length = 0;
+    for (auto* next = static_cast<Header*>(pnext); next != nullptr; next = static_cast<Header*>(next->pNext)) {
+        if (++length > ntex::api::kMaxChainLength) fail(NTEX_ERROR_INVALID_ARGUMENT, "pImages->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
+        if (raw_enum(next->sType) != NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "pImages->pNext chain holds an unknown sType ", raw_enum(next->sType));
+        }
+        auto* info = reinterpret_cast<NtexTextureSetPathInfo*>(next);
+        info->path = set.compute ? NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE : NTEX_TEXTURE_SET_PATH_HOST_COPIES;
+#if NTEX_WITH_CUDA
+        if (set.cuda) info->path = NTEX_TEXTURE_SET_PATH_CUDA;
+#endif
+        info->generatesOnUpdate = info->path == NTEX_TEXTURE_SET_PATH_HOST_COPIES ? VK_FALSE : VK_TRUE;
+    }
+}
 
 }  // namespace
 
@@ -98,12 +140,12 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         if (!set->cuda)
 #endif
         {
-            set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
+            if (context->backend == NTEX_BACKEND_VULKAN) try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
+            if (!set->set) set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
         }
+        const char* path = set->compute ? "Vulkan compute (recorded into the host's command buffer)" : "host copies";
 #if NTEX_WITH_CUDA
-        const char* path = set->cuda ? "zero-copy CUDA" : "host copies";
-#else
-        const char* path = "host copies";
+        if (set->cuda) path = "zero-copy CUDA";
 #endif
         context->logger.info(ntex::cat("ntex: texture set ", shape.width, "x", shape.height, ", ", map_count, " map(s), ring of ", ring,
                                        ", ", set->mip_levels(), " mip level(s), ", path, ", on ", context->vulkan->describe()));
@@ -135,6 +177,14 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
             return;
         }
 #endif
+        if (set->compute) {
+            ntex::api::require_live(set->generator, "the set's generator");
+            ntex::api::refresh_generator(set->generator);
+            ntex::AsyncGenerator& generator = *set->generator->generator;
+            const auto device_texels = [&](VkCommandBuffer cmd, std::size_t slot) { return set->compute->record(cmd, generator, slot); };
+            if (!set->set->record_update(commandBuffer, pSignalValue, device_texels)) status = NTEX_NOT_READY;
+            return;
+        }
         if (!set->set->record_update(commandBuffer, pSignalValue)) status = NTEX_NOT_READY;
     });
     return r != NTEX_SUCCESS ? r : status;
@@ -145,6 +195,7 @@ NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetIm
         ntex::api::require_live(set, "set");
         require_non_null(pImages, "pImages");
         require_stype(pImages->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES, "pImages");
+        fill_path_info(*set, pImages->pNext);
 #if NTEX_WITH_CUDA
         if (set->cuda) {
             set->cuda->images(pImages);

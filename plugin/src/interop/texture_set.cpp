@@ -71,8 +71,9 @@ VkImageMemoryBarrier image_barrier(VkImage image, VkImageLayout from, VkImageLay
 
 }  // namespace
 
-TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSource source, uint32_t ring_size, uint32_t mip_levels)
-    : m_device(std::move(device)), m_source(std::move(source)) {
+TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSource source, uint32_t ring_size, uint32_t mip_levels,
+                       bool device_texels)
+    : m_device(std::move(device)), m_source(std::move(source)), m_device_texels(device_texels) {
     if (ring_size < 2 || ring_size > 4) fail(NTEX_ERROR_INVALID_ARGUMENT, "ringSize ", ring_size, " is outside 2..4");
     if (m_source.map_indices.empty()) fail(NTEX_ERROR_INVALID_ARGUMENT, "the texture set selects no map");
     const uint32_t limit = m_device->properties().limits.maxImageDimension2D;
@@ -129,18 +130,21 @@ void TextureSet::create_slot(Slot& slot) {
 
     VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     bci.size = m_staging_size;
-    bci.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
+    bci.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | (m_device_texels ? VkBufferUsageFlags{VK_BUFFER_USAGE_STORAGE_BUFFER_BIT} : VkBufferUsageFlags{0});
     bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     check_vk(vk.vkCreateBuffer(dev, &bci, nullptr, &slot.staging), "vkCreateBuffer(staging)");
     VkMemoryRequirements req{};
     vk.vkGetBufferMemoryRequirements(dev, slot.staging, &req);
     VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
     mai.allocationSize = req.size;
-    // Host-coherent: the writes made before vkQueueSubmit are visible to the copy without a flush.
-    mai.memoryTypeIndex = m_device->memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+    // Host path: host-coherent, so the writes made before vkQueueSubmit are visible to the copy
+    // without a flush. Device path: written by a compute shader, read by the copy: device-local.
+    mai.memoryTypeIndex = m_device_texels ? m_device->memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT)
+                                          : m_device->memory_type(req.memoryTypeBits,
+                                                                  VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
     check_vk(vk.vkAllocateMemory(dev, &mai, nullptr, &slot.staging_memory), "vkAllocateMemory(staging)");
     check_vk(vk.vkBindBufferMemory(dev, slot.staging, slot.staging_memory, 0), "vkBindBufferMemory");
-    check_vk(vk.vkMapMemory(dev, slot.staging_memory, 0, VK_WHOLE_SIZE, 0, &slot.mapped), "vkMapMemory");
+    if (!m_device_texels) check_vk(vk.vkMapMemory(dev, slot.staging_memory, 0, VK_WHOLE_SIZE, 0, &slot.mapped), "vkMapMemory");
 
     slot.maps.resize(m_formats.size());
     for (std::size_t i = 0; i < m_formats.size(); ++i) {
@@ -188,7 +192,44 @@ void TextureSet::destroy() noexcept {
     m_semaphore = VK_NULL_HANDLE;
 }
 
-bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value) {
+std::vector<VkBuffer> TextureSet::staging_buffers() const {
+    std::vector<VkBuffer> buffers;
+    for (const Slot& slot : m_slots) buffers.push_back(slot.staging);
+    return buffers;
+}
+
+bool TextureSet::record_device_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels) {
+    const auto& vk = m_device->vk();
+    if (!device_texels) fail(NTEX_ERROR_BACKEND, "a device-texel texture set was updated without its device writer");
+    uint64_t reached = 0;
+    check_vk(vk.vkGetSemaphoreCounterValue(m_device->device(), m_semaphore, &reached), "vkGetSemaphoreCounterValue");
+    // Every earlier update executed (which covers the next slot's previous copies too): the plan's
+    // host-written inputs and its activations are shared by all slots. Never waits: try next frame.
+    if (reached + 1 < m_next_value) return false;
+    const std::size_t next = static_cast<std::size_t>(m_current + 1) % m_slots.size();
+    Slot& slot = m_slots[next];
+    if (!device_texels(cmd, next)) return false;
+    // The compute shader's staging writes before the copies read them.
+    VkBufferMemoryBarrier bb{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+    bb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+    bb.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    bb.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    bb.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    bb.buffer = slot.staging;
+    bb.offset = 0;
+    bb.size = VK_WHOLE_SIZE;
+    vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 1, &bb, 0, nullptr);
+    record_copies(cmd, slot);
+    slot.initialized = true;
+    slot.result_id = ++m_device_updates;
+    slot.pending_value = m_next_value++;
+    m_current = static_cast<int>(next);
+    *signal_value = slot.pending_value;
+    return true;
+}
+
+bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels) {
+    if (m_device_texels) return record_device_update(cmd, signal_value, device_texels);
     const auto& vk = m_device->vk();
     uint64_t newest = 0;
     if (ntexGetResultId(m_source.generator, &newest) < 0) fail(NTEX_ERROR_BACKEND, "generator: ", ntexGetLastErrorMessage());

@@ -8,10 +8,15 @@
 // barrier to SHADER_READ_ONLY_OPTIMAL. The host signals our timeline semaphore with the submit that
 // runs those commands; a slot's staging buffer is rewritten only once that value is reached (checked
 // without waiting), so the CPU never races the GPU's copy.
+//
+// Device texels (the Vulkan compute path, interop/compute_texels.h): the staging buffers are
+// device-local storage buffers that a compute shader fills inside the host's command buffer; an update
+// then needs every earlier update executed (the plan's host-written inputs are shared by all slots).
 #pragma once
 
 #include "interop/vulkan_device.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -35,17 +40,31 @@ uint32_t texel_bytes(VkFormat format) noexcept;
 
 class TextureSet {
 public:
-    // ring_size 2..4; mip_levels 0 = full chain. Throws ntex::Error (see ntexCreateTextureSet).
-    TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSource source, uint32_t ring_size, uint32_t mip_levels);
+    // ring_size 2..4; mip_levels 0 = full chain. device_texels: staging buffers for a device writer
+    // (see above). Throws ntex::Error (see ntexCreateTextureSet).
+    TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSource source, uint32_t ring_size, uint32_t mip_levels,
+               bool device_texels = false);
     ~TextureSet();
     TextureSet(const TextureSet&) = delete;
     TextureSet& operator=(const TextureSet&) = delete;
 
+    // Records into `cmd` the commands that fill a slot's staging buffer on the device, or returns
+    // false having recorded nothing (nothing new, or the generator is busy).
+    using DeviceTexelRecorder = std::function<bool(VkCommandBuffer cmd, std::size_t slot)>;
+
     // True when commands were recorded (then *signal_value must be signalled by the host's submit).
-    bool record_update(VkCommandBuffer cmd, uint64_t* signal_value);
+    // A set made with device_texels takes its texels from `device_texels` instead of ntexReadMaps.
+    bool record_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels = {});
     void images(NtexTextureSetImages* out) const;
 
     uint32_t mip_levels() const noexcept { return m_mip_levels; }
+    bool device_texels() const noexcept { return m_device_texels; }
+    const VulkanDevice& device() const noexcept { return *m_device; }
+    const TextureSetSource& source() const noexcept { return m_source; }
+    // The staging layout: per selected map its host format and byte offset; one buffer per slot.
+    const std::vector<NtexHostFormat>& host_formats() const noexcept { return m_host_formats; }
+    const std::vector<VkDeviceSize>& staging_offsets() const noexcept { return m_offsets; }
+    std::vector<VkBuffer> staging_buffers() const;
 
 private:
     struct MapImage {
@@ -67,8 +86,12 @@ private:
     void destroy() noexcept;
     void record_copies(VkCommandBuffer cmd, Slot& slot) const;
 
+    bool record_device_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels);
+
     std::shared_ptr<const VulkanDevice> m_device;
     TextureSetSource m_source;
+    bool m_device_texels = false;
+    uint64_t m_device_updates = 0;         // device texels: resultId counts the set's updates
     std::vector<VkFormat> m_formats;
     std::vector<NtexHostFormat> m_host_formats;
     std::vector<VkDeviceSize> m_offsets;   // of each map inside a staging buffer

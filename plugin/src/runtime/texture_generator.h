@@ -103,6 +103,9 @@ public:
     int output_channels() const noexcept { return m_backend->output_channels(); }
     const std::vector<float>& style() const noexcept { return m_w; }
     GeneratorBackend& backend() noexcept { return *m_backend; }
+    // The plan itself, for a device path that records its commands into a host's command buffer and
+    // must keep its buffers alive until those execute, even past this generator (hot reload).
+    std::shared_ptr<GeneratorBackend> shared_backend() const noexcept { return m_backend; }
     // CPU or CUDA; with CUDA, backend() is a cuda::CudaPlan (dynamic_cast it for enqueue()/stream()).
     NtexBackend backend_kind() const noexcept { return m_backend_kind; }
     cuda::Precision precision() const noexcept { return m_precision; }
@@ -129,7 +132,7 @@ private:
     NtexTilingMode m_tiling;
     int m_halo = 0;
     MaterialLayout m_layout;
-    std::unique_ptr<GeneratorBackend> m_backend;
+    std::shared_ptr<GeneratorBackend> m_backend;   // shared: a device path keeps it alive while its commands may execute
     NtexBackend m_backend_kind = NTEX_BACKEND_CPU;
     cuda::Precision m_precision = cuda::Precision::Fp32;
 

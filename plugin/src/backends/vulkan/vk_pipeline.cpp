@@ -20,17 +20,18 @@ PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context) : m_contex
         dci.bindingCount = kPlanBindings;
         dci.pBindings = bindings;
         NTEX_VK_CHECK(vk.vkCreateDescriptorSetLayout(device, &dci, nullptr, &m_set_layout));
-        VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(PushConstants)};
+        VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, kPushConstantBytes};
         VkPipelineLayoutCreateInfo pci{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
         pci.setLayoutCount = 1;
         pci.pSetLayouts = &m_set_layout;
         pci.pushConstantRangeCount = 1;
         pci.pPushConstantRanges = &range;
         NTEX_VK_CHECK(vk.vkCreatePipelineLayout(device, &pci, nullptr, &m_layout));
-        const std::pair<const unsigned char*, std::size_t> code[3] = {{ntex_spirv_conv_comp, ntex_spirv_conv_comp_size},
-                                                                      {ntex_spirv_upsample_comp, ntex_spirv_upsample_comp_size},
-                                                                      {ntex_spirv_output_comp, ntex_spirv_output_comp_size}};
-        for (int i = 0; i < 3; ++i) {
+        const std::pair<const unsigned char*, std::size_t> code[kShaderCount] = {{ntex_spirv_conv_comp, ntex_spirv_conv_comp_size},
+                                                                                 {ntex_spirv_upsample_comp, ntex_spirv_upsample_comp_size},
+                                                                                 {ntex_spirv_output_comp, ntex_spirv_output_comp_size},
+                                                                                 {ntex_spirv_texels_comp, ntex_spirv_texels_comp_size}};
+        for (int i = 0; i < kShaderCount; ++i) {
             VkShaderModuleCreateInfo sci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
             sci.codeSize = code[i].second;
             sci.pCode = reinterpret_cast<const uint32_t*>(code[i].first);   // alignas(4) in the generated source

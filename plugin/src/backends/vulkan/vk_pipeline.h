@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // PlanPipelines: the compute pipelines of one plan. Every shader shares one descriptor set layout
-// (7 storage buffers, shaders/compute_common.glsl) and one push-constant block, so one pipeline
+// (7 storage buffers, shaders/compute_common.glsl) and one push-constant range, so one pipeline
 // layout serves all; a pipeline is created per (shader, specialization constants) and cached, so a
 // model's convs of the same shape share one (the llama.cpp ggml-vulkan pattern).
 #pragma once
@@ -15,7 +15,8 @@
 
 namespace ntex::vulkan {
 
-enum class Shader { Conv, Upsample, Output };
+enum class Shader { Conv, Upsample, Output, Texels };
+constexpr int kShaderCount = 4;
 constexpr uint32_t kPlanBindings = 7;   // src, dst, filter, bias, noise, layout, layout gain
 
 // The push-constant block of shaders/compute_common.glsl (std430-compatible: 4-byte scalars only).
@@ -28,6 +29,23 @@ struct PushConstants {
     int32_t pad0 = 0, pad1 = 0;
 };
 static_assert(sizeof(PushConstants) == 48, "PushConstants must match shaders/compute_common.glsl");
+
+// texels.comp's push-constant block (final tensor -> one map's packed texels); see that shader.
+struct TexelPushConstants {
+    int32_t src_w = 0, src_h = 0, src_c = 0;
+    int32_t ox = 0, oy = 0, w = 0, h = 0;
+    int32_t format = 0;          // NtexHostFormat
+    int32_t dst_word = 0;        // first 32-bit word of the map in the destination buffer
+    int32_t words = 0;           // words the map occupies
+    uint32_t select = 0;         // byte k: final-tensor channel of component k; 255 = constant 1
+    int32_t derived = 0;         // 1: normal derived from the height channel in select's byte 0
+    float lo = 0.0f, inv = 1.0f;
+    float height_scale = 1.0f;
+    int32_t pad0 = 0;
+};
+static_assert(sizeof(TexelPushConstants) == 64, "TexelPushConstants must match shaders/texels.comp");
+// The one pipeline layout's push-constant range: the larger of the two blocks.
+constexpr uint32_t kPushConstantBytes = sizeof(TexelPushConstants);
 
 // Specialization constants of conv.comp, in constant_id order.
 struct ConvSpec {
@@ -55,7 +73,7 @@ private:
     std::shared_ptr<ComputeContext> m_context;
     VkDescriptorSetLayout m_set_layout = VK_NULL_HANDLE;
     VkPipelineLayout m_layout = VK_NULL_HANDLE;
-    VkShaderModule m_modules[3] = {VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE};
+    VkShaderModule m_modules[kShaderCount] = {VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE};
     std::map<std::pair<int, std::vector<int32_t>>, VkPipeline> m_pipelines;
     void release() noexcept;
 };

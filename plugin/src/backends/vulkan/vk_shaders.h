@@ -12,4 +12,6 @@ extern const unsigned char ntex_spirv_upsample_comp[];
 extern const std::size_t ntex_spirv_upsample_comp_size;
 extern const unsigned char ntex_spirv_output_comp[];
 extern const std::size_t ntex_spirv_output_comp_size;
+extern const unsigned char ntex_spirv_texels_comp[];
+extern const std::size_t ntex_spirv_texels_comp_size;
 }

@@ -23,6 +23,18 @@ constexpr uint64_t kFenceTimeoutNs = 120ull * 1000 * 1000 * 1000;
 
 uint32_t groups_for(int n, int per_group) { return static_cast<uint32_t>((n + per_group - 1) / per_group); }
 
+}  // namespace
+
+void memory_barrier(const ComputeFunctions& vk, VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access,
+                    VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) noexcept {
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    mb.srcAccessMask = src_access;
+    mb.dstAccessMask = dst_access;
+    vk.vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &mb, 0, nullptr, 0, nullptr);
+}
+
+namespace {
+
 int activation_id(Activation a) noexcept { return a == Activation::LRelu ? 1 : a == Activation::Tanh ? 2 : 0; }
 
 }  // namespace
@@ -271,24 +283,35 @@ void VulkanPlan::record() {
     // the previous submission (no SIMULTANEOUS_USE needed).
     VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     NTEX_VK_CHECK(vk.vkBeginCommandBuffer(m_cmd, &bi));
+    record_into(m_cmd);
     auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
-        VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-        mb.srcAccessMask = src_access;
-        mb.dstAccessMask = dst_access;
-        vk.vkCmdPipelineBarrier(m_cmd, src_stage, dst_stage, 0, 1, &mb, 0, nullptr, 0, nullptr);
+        memory_barrier(vk, m_cmd, src_stage, src_access, dst_stage, dst_access);
     };
-    // The previous frame's dispatches and copy (earlier submissions) against this frame's first
-    // writes of the same ping-pong buffers, and the host's writes of the mapped inputs (made
-    // available by vkQueueSubmit itself; listed so the dependency is explicit).
+    barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+    VkBufferCopy copy{0, 0, m_final.bytes()};
+    vk.vkCmdCopyBuffer(m_cmd, m_final.get(), m_readback.get(), 1, &copy);
+    // Makes the copy visible to the host's reads after the fence wait.
+    barrier(VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+    NTEX_VK_CHECK(vk.vkEndCommandBuffer(m_cmd));
+}
+
+void VulkanPlan::record_into(VkCommandBuffer cmd) const {
+    const ComputeFunctions& vk = m_context->vk();
+    auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
+        memory_barrier(vk, cmd, src_stage, src_access, dst_stage, dst_access);
+    };
+    // The previous frame's dispatches and copies (earlier submissions) against this frame's first
+    // writes of the same buffers, and the host's writes of the mapped inputs (made available by
+    // vkQueueSubmit itself; listed so the dependency is explicit).
     barrier(VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
             VK_ACCESS_HOST_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
             VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
         const Step& s = m_steps[i];
-        vk.vkCmdBindPipeline(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s.pipeline);
-        vk.vkCmdBindDescriptorSets(m_cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelines.layout(), 0, 1, &s.set, 0, nullptr);
-        vk.vkCmdPushConstants(m_cmd, m_pipelines.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(PushConstants), &s.pc);
-        vk.vkCmdDispatch(m_cmd, s.groups[0], s.groups[1], s.groups[2]);
+        vk.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s.pipeline);
+        vk.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelines.layout(), 0, 1, &s.set, 0, nullptr);
+        vk.vkCmdPushConstants(cmd, m_pipelines.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(PushConstants), &s.pc);
+        vk.vkCmdDispatch(cmd, s.groups[0], s.groups[1], s.groups[2]);
         // Each step reads the previous one's output (RAW) and overwrites the buffer the step
         // before it read (WAR): one global memory barrier covers both.
         if (i + 1 < m_steps.size()) {
@@ -296,12 +319,6 @@ void VulkanPlan::record() {
                     VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
         }
     }
-    barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
-    VkBufferCopy copy{0, 0, m_final.bytes()};
-    vk.vkCmdCopyBuffer(m_cmd, m_final.get(), m_readback.get(), 1, &copy);
-    // Makes the copy visible to the host's reads after the fence wait.
-    barrier(VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
-    NTEX_VK_CHECK(vk.vkEndCommandBuffer(m_cmd));
 }
 
 void VulkanPlan::set_style(const std::vector<float>& w) {
@@ -406,7 +423,7 @@ std::size_t VulkanPlan::device_bytes() const noexcept {
 }
 
 std::string VulkanPlan::describe() const {
-    std::string s = cat("Vulkan compute on ", m_context->describe(), ", FP32; submits and waits per frame (host command-buffer recording: next increment)\n");
+    std::string s = cat("Vulkan compute on ", m_context->describe(), ", FP32; ntexGenerate submits and waits; texture sets record into the host's command buffer\n");
     for (const Step& step : m_steps) s += step.label + "\n";
     return s;
 }

@@ -12,9 +12,11 @@
 // float64 (GLSL has no float64 log/cos, even where shaderFloat64 exists); set_layout block-averages
 // the layout levels. They write mapped memory directly: safe because run() waits for its fence.
 //
-// This increment submits and waits (run() = submit + fence wait + read-back), on the context's
-// queue under its mutex. Recording into the host's command buffer with no host wait, FP16 and the
-// texture-set conversion are the next increments (issue 12).
+// Two ways to run: run() submits the plan's own command buffer on the context's queue (under its
+// mutex) and waits for its fence, then the result is in output() (ntexGenerate, tools, tests);
+// record_into() records the same dispatches into a host's command buffer and leaves the result in
+// final_buffer() on the device (texture sets on the host's device: interop/compute_texels.h).
+// FP16 and GPU-side modulation and noise are the next increments (issue 12).
 #pragma once
 
 #include "backends/vulkan/vk_buffer.h"
@@ -29,6 +31,10 @@
 
 namespace ntex::vulkan {
 
+// vkCmdPipelineBarrier with one global VkMemoryBarrier.
+void memory_barrier(const ComputeFunctions& vk, VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access,
+                    VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) noexcept;
+
 class VulkanPlan final : public GeneratorBackend {
 public:
     VulkanPlan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width, int height);
@@ -40,6 +46,19 @@ public:
     void set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) override;
     void set_layout(const float* layout) override;
     void run() override;
+    // Records every dispatch (and the barriers between them, plus a leading one against the previous
+    // frame and the host's input writes) into `cmd`, which must be in the recording state and belong
+    // to a queue family with compute on this plan's device. The last dispatch's writes of
+    // final_buffer() are not yet made available: the caller records the barrier its reader needs.
+    // The mapped inputs (set_style/set_seed/set_layout) must not change until that submission has
+    // executed.
+    void record_into(VkCommandBuffer cmd) const;
+    // The final tensor on the device: NHWC float, width x height x output_channels(), no halo.
+    VkBuffer final_buffer() const noexcept { return m_final.get(); }
+    std::size_t final_bytes() const noexcept { return m_final.bytes(); }
+    int width() const noexcept { return m_width; }
+    int height() const noexcept { return m_height; }
+    const std::shared_ptr<ComputeContext>& context() const noexcept { return m_context; }
     const float* output() const noexcept override { return m_readback.host(); }
     int output_channels() const noexcept override { return m_out_channels; }
     std::string describe() const override;

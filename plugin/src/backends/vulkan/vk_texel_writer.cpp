@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+// TexelWriter: texels.comp's per-map push constants, one descriptor set per slot, the dispatches.
+#include "backends/vulkan/vk_texel_writer.h"
+
+#include "core/error.h"
+#include "runtime/material.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace ntex::vulkan {
+
+namespace {
+
+constexpr uint32_t kConstantOne = 255;       // texels.comp: component reads as 1.0 (missing alpha)
+constexpr uint32_t kWordsPerGroup = 64;      // texels.comp's local_size_x
+constexpr uint32_t kMaxGroupsX = 65535;      // the minimum maxComputeWorkGroupCount[0] Vulkan guarantees
+
+uint32_t channel_byte(int channel) {
+    if (channel < 0 || channel >= static_cast<int>(kConstantOne)) fail(NTEX_ERROR_INVALID_ARGUMENT, "final-tensor channel ", channel, " out of range");
+    return static_cast<uint32_t>(channel);
+}
+
+}  // namespace
+
+TexelMap make_texel_map(const ModelDescription& d, uint32_t map_index, NtexHostFormat format, std::size_t offset) {
+    if (map_index >= d.outputs.size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "map index ", map_index, " out of range (", d.outputs.size(), " maps)");
+    const std::size_t texel = host_format_texel_size(format);
+    if (texel == 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "host format ", static_cast<int>(format), " is not one texels.comp writes");
+    if (offset % 4 != 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "texel offset ", offset, " is not a multiple of 4");
+    TexelMap t;
+    t.texel_bytes = static_cast<uint32_t>(texel);
+    t.offset = offset;
+    t.pc.format = static_cast<int32_t>(format);
+    t.pc.height_scale = d.height_scale;
+    const OutputMap& m = d.outputs[map_index];
+    if (m.derived_from >= 0) {
+        // Components 0..2 are the normal; byte 0 names the height channel it is derived from.
+        const OutputMap& hm = d.outputs[static_cast<std::size_t>(m.derived_from)];
+        t.pc.derived = 1;
+        t.pc.select = channel_byte(hm.channels.at(0)) | (kConstantOne << 24);
+        t.pc.lo = hm.range_min;
+        t.pc.inv = 1.0f / (hm.range_max - hm.range_min);   // the CPU path's value, bit for bit
+        return t;
+    }
+    // write_map's component rule: a 1-channel map repeats in R, G and B, a 2-channel map repeats its
+    // last; alpha is the 4th channel or 1.
+    const std::size_t n = m.channels.size();
+    if (n == 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "map ", map_index, " has no channel");
+    uint32_t select = 0;
+    for (std::size_t k = 0; k < 3; ++k) select |= channel_byte(m.channels[std::min(k, n - 1)]) << (8 * k);
+    select |= (n == 4 ? channel_byte(m.channels[3]) : kConstantOne) << 24;
+    t.pc.select = select;
+    t.pc.lo = m.range_min;
+    t.pc.inv = 1.0f / (m.range_max - m.range_min);
+    return t;
+}
+
+TexelWriter::TexelWriter(std::shared_ptr<ComputeContext> context, std::vector<TexelMap> maps, std::vector<VkBuffer> destinations, int width,
+                         int height)
+    : m_context(std::move(context)), m_pipelines(m_context), m_maps(std::move(maps)), m_destinations(std::move(destinations)),
+      m_width(width), m_height(height) {
+    const ComputeFunctions& vk = m_context->vk();
+    const VkDevice device = m_context->device();
+    try {
+        m_dummy = Buffer(m_context, 16, MemoryKind::Upload);
+        std::memset(m_dummy.host(), 0, m_dummy.bytes());
+        const uint32_t sets = static_cast<uint32_t>(m_destinations.size());
+        VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * kPlanBindings};
+        VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+        pci.maxSets = sets;
+        pci.poolSizeCount = 1;
+        pci.pPoolSizes = &size;
+        NTEX_VK_CHECK(vk.vkCreateDescriptorPool(device, &pci, nullptr, &m_pool));
+        std::vector<VkDescriptorSetLayout> layouts(sets, m_pipelines.set_layout());
+        m_sets.resize(sets);
+        VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+        ai.descriptorPool = m_pool;
+        ai.descriptorSetCount = sets;
+        ai.pSetLayouts = layouts.data();
+        NTEX_VK_CHECK(vk.vkAllocateDescriptorSets(device, &ai, m_sets.data()));
+        m_pipeline = m_pipelines.get(Shader::Texels);
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+TexelWriter::~TexelWriter() { release(); }
+
+void TexelWriter::release() noexcept {
+    if (m_pool != VK_NULL_HANDLE) m_context->vk().vkDestroyDescriptorPool(m_context->device(), m_pool, nullptr);   // frees the sets
+    m_pool = VK_NULL_HANDLE;
+    m_sets.clear();
+}
+
+void TexelWriter::bind_source(VkBuffer final_tensor) {
+    for (std::size_t slot = 0; slot < m_sets.size(); ++slot) {
+        VkDescriptorBufferInfo infos[kPlanBindings];
+        VkWriteDescriptorSet writes[kPlanBindings];
+        for (uint32_t b = 0; b < kPlanBindings; ++b) {
+            const VkBuffer buffer = b == 0 ? final_tensor : b == 1 ? m_destinations[slot] : m_dummy.get();
+            infos[b] = VkDescriptorBufferInfo{buffer, 0, VK_WHOLE_SIZE};
+            writes[b] = VkWriteDescriptorSet{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+            writes[b].dstSet = m_sets[slot];
+            writes[b].dstBinding = b;
+            writes[b].descriptorCount = 1;
+            writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+            writes[b].pBufferInfo = &infos[b];
+        }
+        m_context->vk().vkUpdateDescriptorSets(m_context->device(), kPlanBindings, writes, 0, nullptr);
+    }
+}
+
+void TexelWriter::record(VkCommandBuffer cmd, std::size_t slot, int src_w, int src_h, int src_c, int ox, int oy) const {
+    if (slot >= m_sets.size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "texel writer slot ", slot, " out of range");
+    if (ox < 0 || oy < 0 || ox + m_width > src_w || oy + m_height > src_h) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "texel crop ", m_width, "x", m_height, " at (", ox, ", ", oy, ") leaves the ", src_w, "x", src_h, " tensor");
+    }
+    const ComputeFunctions& vk = m_context->vk();
+    vk.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipeline);
+    vk.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelines.layout(), 0, 1, &m_sets[slot], 0, nullptr);
+    const uint64_t texels = static_cast<uint64_t>(m_width) * static_cast<uint64_t>(m_height);
+    for (const TexelMap& map : m_maps) {
+        TexelPushConstants pc = map.pc;
+        pc.src_w = src_w, pc.src_h = src_h, pc.src_c = src_c;
+        pc.ox = ox, pc.oy = oy, pc.w = m_width, pc.h = m_height;
+        const uint64_t words = (texels * map.texel_bytes + 3) / 4;
+        if (words > static_cast<uint64_t>(INT32_MAX) || map.offset / 4 > static_cast<uint64_t>(INT32_MAX)) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "a ", m_width, "x", m_height, " map is too large for texels.comp's 32-bit indices");
+        }
+        pc.words = static_cast<int32_t>(words);
+        pc.dst_word = static_cast<int32_t>(map.offset / 4);
+        const uint64_t groups = (words + kWordsPerGroup - 1) / kWordsPerGroup;
+        const uint32_t gx = static_cast<uint32_t>(std::min<uint64_t>(groups, kMaxGroupsX));
+        const uint32_t gy = static_cast<uint32_t>((groups + gx - 1) / gx);
+        vk.vkCmdPushConstants(cmd, m_pipelines.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
+        vk.vkCmdDispatch(cmd, gx, gy, 1);
+    }
+}
+
+}  // namespace ntex::vulkan

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+// TexelWriter: records texels.comp dispatches that turn a VulkanPlan's final tensor into the packed
+// texels of a texture set's maps, one destination buffer per ring slot (the set's staging buffers,
+// written by the device instead of the host). The arithmetic is the CPU path's (runtime/material.h:
+// range normalisation, derived normals, floor(v * 255 + 0.5) rounding), so the texels match it
+// within 1 LSB.
+#pragma once
+
+#include "backends/vulkan/vk_buffer.h"
+#include "backends/vulkan/vk_pipeline.h"
+#include "model/model_description.h"
+
+#include <ntex/ntex.h>
+
+#include <memory>
+#include <vector>
+
+namespace ntex::vulkan {
+
+// One map as texels.comp writes it.
+struct TexelMap {
+    TexelPushConstants pc;    // format, select, derived, lo/inv, height_scale; the rest is set per record
+    uint32_t texel_bytes = 0;
+    std::size_t offset = 0;   // bytes into the destination buffer (a multiple of 4)
+};
+
+// The TexelMap of model map `map_index` written as `format` at byte `offset` (a multiple of 4).
+// Throws INVALID_ARGUMENT for a bad index, format or offset.
+TexelMap make_texel_map(const ModelDescription& d, uint32_t map_index, NtexHostFormat format, std::size_t offset);
+
+class TexelWriter {
+public:
+    // `destinations`: one buffer per slot (STORAGE_BUFFER usage, large enough for every map at
+    // width x height). Throws BACKEND / OUT_OF_MEMORY.
+    TexelWriter(std::shared_ptr<ComputeContext> context, std::vector<TexelMap> maps, std::vector<VkBuffer> destinations, int width,
+                int height);
+    ~TexelWriter();
+    TexelWriter(const TexelWriter&) = delete;
+    TexelWriter& operator=(const TexelWriter&) = delete;
+
+    // Binds the plan's final tensor as the source of every slot's descriptor set. Only call it when
+    // no pending submission uses this writer's commands (descriptor updates are not synchronised).
+    void bind_source(VkBuffer final_tensor);
+    // Records one dispatch per map writing slot `slot`'s destination from the final tensor
+    // (src_w x src_h x src_c NHWC floats) cropped at (ox, oy). The caller orders the final tensor's
+    // writes before this (compute -> compute) and these writes before their reader.
+    void record(VkCommandBuffer cmd, std::size_t slot, int src_w, int src_h, int src_c, int ox, int oy) const;
+
+private:
+    void release() noexcept;
+    std::shared_ptr<ComputeContext> m_context;
+    PlanPipelines m_pipelines;
+    std::vector<TexelMap> m_maps;
+    std::vector<VkBuffer> m_destinations;
+    int m_width, m_height;
+    Buffer m_dummy;
+    VkDescriptorPool m_pool = VK_NULL_HANDLE;
+    std::vector<VkDescriptorSet> m_sets;   // per slot
+    VkPipeline m_pipeline = VK_NULL_HANDLE;
+};
+
+}  // namespace ntex::vulkan

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// compute_texels.cpp: the network and the texel conversion recorded into the host's command buffer.
+#include "interop/compute_texels.h"
+
+#include "backends/vulkan/vk_texel_writer.h"
+#include "backends/vulkan/vulkan_plan.h"
+#include "core/error.h"
+#include "runtime/async_generator.h"
+
+namespace ntex::interop {
+
+namespace {
+
+// The generator's plan when it is a VulkanPlan on `device`, else UNSUPPORTED naming why.
+vulkan::VulkanPlan& compute_plan_of(TextureGenerator& g, VkDevice device) {
+    auto* plan = dynamic_cast<vulkan::VulkanPlan*>(&g.backend());
+    if (plan == nullptr) fail(NTEX_ERROR_UNSUPPORTED, "the generator does not run on the Vulkan compute backend");
+    if (plan->context()->device() != device) {
+        fail(NTEX_ERROR_UNSUPPORTED, "the generator's Vulkan compute device is not the texture set's device");
+    }
+    return *plan;
+}
+
+}  // namespace
+
+ComputeTexels::ComputeTexels(const TextureSet& set, AsyncGenerator& generator) : m_set(set) {
+    if (!set.device_texels()) fail(NTEX_ERROR_BACKEND, "ComputeTexels needs a texture set with device staging buffers");
+    // Created on the host thread while the generator is idle (ntexCreateTextureSet).
+    generator.wait_idle();
+    TextureGenerator& g = generator.generator();
+    vulkan::VulkanPlan& plan = compute_plan_of(g, set.device().device());
+    const ModelDescription& d = g.model().description();
+    std::vector<vulkan::TexelMap> maps;
+    for (std::size_t i = 0; i < set.host_formats().size(); ++i) {
+        maps.push_back(vulkan::make_texel_map(d, set.source().map_indices[i], set.host_formats()[i], static_cast<std::size_t>(set.staging_offsets()[i])));
+    }
+    m_writer = std::make_shared<vulkan::TexelWriter>(plan.context(), std::move(maps), set.staging_buffers(), static_cast<int>(set.source().width),
+                                                     static_cast<int>(set.source().height));
+}
+
+ComputeTexels::~ComputeTexels() = default;
+
+bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::size_t slot) {
+    bool wrote = false;
+    // Never waits: a generation queued or running on the worker (ntexGenerateAsync) means NOT_READY.
+    const bool idle = generator.try_with_idle_generator([&](TextureGenerator& g, uint64_t revision) {
+        if (m_recorded && &generator == m_last_generator && revision == m_last_revision) return;   // nothing changed
+        vulkan::VulkanPlan& plan = compute_plan_of(g, m_set.device().device());
+        std::shared_ptr<GeneratorBackend> shared = g.shared_backend();
+        // A new plan (first update, or a hot reload replaced the generator): TextureSet only calls us
+        // once every earlier update executed, so nothing pending uses the old binding or plan.
+        if (shared != m_plan) {
+            m_writer->bind_source(plan.final_buffer());
+            m_plan = std::move(shared);
+        }
+        g.prepare();            // style / seed / layout changes into the plan's mapped inputs
+        plan.record_into(cmd);  // the network
+        vulkan::memory_barrier(plan.context()->vk(), cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+                               VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+        m_writer->record(cmd, slot, plan.width(), plan.height(), plan.output_channels(), g.halo(), g.halo());
+        m_last_generator = &generator;
+        m_last_revision = revision;
+        m_recorded = true;
+        wrote = true;
+    });
+    return idle && wrote;
+}
+
+}  // namespace ntex::interop

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// ComputeTexels: the Vulkan compute path of a texture set. When the generator runs on a VulkanPlan on
+// the host's own VkDevice, an update records the whole network (VulkanPlan::record_into) and the
+// texel conversion (vulkan::TexelWriter) into the host's command buffer, writing the set's staging
+// buffer on the device; the set then records its usual copies and mip blits. Nothing is submitted
+// and nothing waits: the host's submit runs it all (issue 12, "Recording, not submitting").
+//
+// This increment modulates the weights and computes the noise on the host, into the plan's mapped
+// buffers, so those must not change while a recorded update may still execute: TextureSet only asks
+// for a new update once the previous one's timeline value is reached (see texture_set.h). Per-slot
+// inputs (an update every frame with several frames in flight) come with GPU-side modulation.
+#pragma once
+
+#include "interop/texture_set.h"
+
+#include <memory>
+#include <vector>
+
+namespace ntex {
+class AsyncGenerator;
+class GeneratorBackend;
+}
+
+namespace ntex::vulkan {
+class TexelWriter;
+}
+
+namespace ntex::interop {
+
+class ComputeTexels {
+public:
+    // `set` must have been created with device staging (TextureSet's device_texels). Throws
+    // UNSUPPORTED when the generator does not run on a VulkanPlan on the set's VkDevice (the caller
+    // then uses host copies), BACKEND / OUT_OF_MEMORY on a Vulkan failure.
+    ComputeTexels(const TextureSet& set, AsyncGenerator& generator);
+    ~ComputeTexels();
+    ComputeTexels(const ComputeTexels&) = delete;
+    ComputeTexels& operator=(const ComputeTexels&) = delete;
+
+    // When the generator's parameters changed since the last recorded update (or nothing was recorded
+    // yet) and no ntexGenerateAsync job holds it: applies them to the plan, records the network and
+    // the texel conversion of `slot` into `cmd` and returns true. Otherwise records nothing and
+    // returns false. TextureSet calls it only when no earlier update may still execute.
+    bool record(VkCommandBuffer cmd, AsyncGenerator& generator, std::size_t slot);
+
+private:
+    const TextureSet& m_set;
+    // shared_ptr: its deleter is bound where it is made, so a build without the compute backend
+    // (compute_texels_unavailable.cpp) needs no TexelWriter code.
+    std::shared_ptr<vulkan::TexelWriter> m_writer;
+    std::shared_ptr<GeneratorBackend> m_plan;   // the plan the recorded commands use: kept alive
+    const AsyncGenerator* m_last_generator = nullptr;
+    uint64_t m_last_revision = 0;
+    bool m_recorded = false;
+};
+
+}  // namespace ntex::interop

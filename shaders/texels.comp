@@ -1,0 +1,93 @@
+#version 450
+// SPDX-License-Identifier: MIT
+// Final tensor -> packed texels of one material map, on the GPU: the same arithmetic as the CPU
+// path's build_material_tensor + write_map (plugin/src/runtime/material.cpp), so a texture set
+// filled by the Vulkan compute backend matches the CPU path within 1 LSB:
+//   value = (final[sy][sx][channel] - lo) * inv, or for a derived normal map the central-difference
+//   normal of the normalised height (docs/model_format.md, "Derived normal maps") as n * 0.5 + 0.5;
+//   integer formats clamp to [0, 1] and round floor(v * 255 + 0.5) (65535 for R16).
+// One invocation writes one 32-bit word of the map's tightly packed rows (row pitch = width x texel
+// size, the texture set's staging layout), so R8 and R16 texels never race on a shared word.
+// Bindings and push-constant range are the plan's (compute_common.glsl): binding 0 = final tensor,
+// binding 1 = the staging buffer; the push block is TexelPushConstants (vk_pipeline.h).
+layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
+
+layout(std430, set = 0, binding = 0) readonly buffer Src { float src[]; };   // [src_h][src_w][src_c]
+layout(std430, set = 0, binding = 1) writeonly buffer Dst { uint dst[]; };   // packed texels
+
+layout(push_constant) uniform Push {
+    int src_w, src_h, src_c;   // the final tensor (the generator's padded plan region)
+    int ox, oy, w, h;          // the crop it shows: w x h texels from (ox, oy)
+    int format;                // NtexHostFormat: 0 RGBA8, 1 RGBA32F, 2 R8, 3 R16, 4 R32F
+    int dst_word;              // first 32-bit word of this map in the staging buffer
+    int words;                 // words of this map (ceil(w * h * texel size / 4))
+    uint select;               // byte k: final-tensor channel of component k (derived: byte 0 =
+                               // the height channel, components 0..2 = the normal); 255 = 1.0
+    int derived;               // 1: tangent-space normal derived from the height channel
+    float lo, inv;             // range normalisation (the height's for a derived normal)
+    float height_scale;        // derived normals' strength (ModelDescription::height_scale)
+    int pad0;
+} pc;
+
+int wrap(int v, int n) {
+    int r = v - (v / n) * n;
+    return r < 0 ? r + n : r;
+}
+
+float height_at(int x, int y, int channel) {
+    const int i = (wrap(y, pc.src_h) * pc.src_w + wrap(x, pc.src_w)) * pc.src_c + channel;
+    return (src[i] - pc.lo) * pc.inv;
+}
+
+// The material value of every component of texel t (alpha = 1 where the map has none).
+vec4 texel(int t) {
+    const int x = t % pc.w;
+    const int y = t / pc.w;
+    const int sx = pc.ox + x, sy = pc.oy + y;
+    vec4 v = vec4(1.0);
+    if (pc.derived != 0) {
+        const int hc = int(pc.select & 255u);
+        const float gx = 0.5 * (height_at(sx + 1, sy, hc) - height_at(sx - 1, sy, hc));
+        const float gy = 0.5 * (height_at(sx, sy + 1, hc) - height_at(sx, sy - 1, hc));
+        // Rows run top to bottom, +Y is up (OpenGL): see derive_normals.
+        const float nx = -pc.height_scale * gx, ny = pc.height_scale * gy, nz = 1.0;
+        const float inv_len = 1.0 / sqrt(nx * nx + ny * ny + nz * nz);
+        v.xyz = vec3(nx, ny, nz) * inv_len * 0.5 + 0.5;
+        return v;
+    }
+    const int base = (sy * pc.src_w + sx) * pc.src_c;
+    for (int k = 0; k < 4; ++k) {
+        const uint c = (pc.select >> (8 * k)) & 255u;
+        if (c != 255u) v[k] = (src[base + int(c)] - pc.lo) * pc.inv;
+    }
+    return v;
+}
+
+uint unorm8(float v) { return uint(floor(clamp(v, 0.0, 1.0) * 255.0 + 0.5)); }
+uint unorm16(float v) { return uint(floor(clamp(v, 0.0, 1.0) * 65535.0 + 0.5)); }
+
+void main() {
+    const int word = int(gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x + gl_GlobalInvocationID.x);
+    if (word >= pc.words) return;
+    const int texels = pc.w * pc.h;
+    uint packed = 0u;
+    if (pc.format == 0) {          // RGBA8: one texel per word
+        const vec4 v = texel(word);
+        packed = unorm8(v.x) | (unorm8(v.y) << 8) | (unorm8(v.z) << 16) | (unorm8(v.w) << 24);
+    } else if (pc.format == 1) {   // RGBA32F: one component per word
+        packed = floatBitsToUint(texel(word / 4)[word % 4]);
+    } else if (pc.format == 2) {   // R8: four texels per word (the last word's spare bytes are padding)
+        for (int b = 0; b < 4; ++b) {
+            const int t = 4 * word + b;
+            if (t < texels) packed |= unorm8(texel(t).x) << (8 * b);
+        }
+    } else if (pc.format == 3) {   // R16: two texels per word
+        for (int b = 0; b < 2; ++b) {
+            const int t = 2 * word + b;
+            if (t < texels) packed |= unorm16(texel(t).x) << (16 * b);
+        }
+    } else {                       // R32F
+        packed = floatBitsToUint(texel(word).x);
+    }
+    dst[pc.dst_word + word] = packed;
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+// Texture sets on the Vulkan compute path (issue 12): with a VULKAN context on the host's own device,
+// ntexCmdUpdateTextureSet records the whole network and the texel conversion into the host's command
+// buffer. Every map and every mip level must equal the CPU path's texels within 1 LSB (floats: 1e-4),
+// tileable and infinite, square and not; an update must never be recorded while an earlier one may
+// still execute; the validation layer (with synchronization validation) must stay silent.
+#include "formats.h"
+#include "vulkan_host.h"
+
+#include <ntex/ntex_vulkan.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using ntex_test::texel_bytes;
+using ntex_test::VulkanHost;
+
+std::string model_path(const char* name) { return std::string(NTEX_SOURCE_DIR) + "/models/" + name + ".json"; }
+
+struct Case {
+    const char* model;
+    uint32_t width, height;
+    NtexTilingMode mode;
+    int32_t origin_x, origin_y;
+    bool float_formats;   // R32G32B32A32_SFLOAT / R32_SFLOAT instead of the default formats
+    bool bricks = false;  // a conditional model's category and brick layout (the layout-gain path)
+};
+
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.model << " " << c.width << "x" << c.height << (c.mode == NTEX_TILING_MODE_INFINITE ? " infinite" : " tileable")
+        << (c.float_formats ? " float" : "");
+}
+
+// One context (CPU or VULKAN backend) on the host's device, with a generator and a texture set.
+struct Side {
+    NtexContext context = nullptr;
+    NtexModel model = nullptr;
+    NtexGenerator generator = nullptr;
+    NtexTextureSet set = nullptr;
+    ~Side() {
+        ntexDestroyTextureSet(set);
+        ntexDestroyGenerator(generator);
+        ntexDestroyModel(model);
+        ntexDestroyContext(context);
+    }
+};
+
+class ComputeTextureSetTest : public ::testing::TestWithParam<Case> {
+protected:
+    void SetUp() override {
+        if (!std::filesystem::exists(model_path(GetParam().model))) GTEST_SKIP() << "model " << GetParam().model << " is not in models/";
+        host = std::make_unique<VulkanHost>();
+        ASSERT_TRUE(host->validation) << "VK_LAYER_KHRONOS_validation is not installed";
+    }
+
+    void TearDown() override {
+        cpu.reset();
+        gpu.reset();
+        if (host) {
+            EXPECT_EQ(host->errors.load(), 0) << "validation errors";
+            EXPECT_EQ(host->warnings.load(), 0) << "validation warnings";
+        }
+    }
+
+    std::unique_ptr<Side> make_side(NtexBackend backend, uint32_t seed) {
+        const Case& c = GetParam();
+        auto side = std::make_unique<Side>();
+        NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
+        vk.instance = host->instance;
+        vk.physicalDevice = host->physical_device;
+        vk.device = host->device;
+        vk.queueFamilyIndex = host->queue_family;
+        vk.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
+        NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
+        ci.pNext = &vk;
+        ci.headerVersion = NTEX_HEADER_VERSION;
+        ci.backend = backend;
+        ci.threadCount = 2;
+        EXPECT_EQ(ntexCreateContext(&ci, &side->context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        const std::string path = model_path(c.model);
+        NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
+        li.pPath = path.c_str();
+        EXPECT_EQ(ntexLoadModel(side->context, &li, &side->model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+        gi.model = side->model;
+        gi.width = c.width;
+        gi.height = c.height;
+        gi.tilingMode = c.mode;
+        EXPECT_EQ(ntexCreateGenerator(side->context, &gi, &side->generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        set_params(*side, seed);
+        NtexModelInfo info{NTEX_STRUCTURE_TYPE_MODEL_INFO};
+        EXPECT_EQ(ntexGetModelInfo(side->model, &info), NTEX_SUCCESS);
+        std::vector<VkFormat> formats;
+        for (uint32_t i = 0; i < info.mapCount; ++i) {
+            const bool one_channel = info.mapChannels[i] == 1;
+            formats.push_back(one_channel ? VK_FORMAT_R32_SFLOAT : VK_FORMAT_R32G32B32A32_SFLOAT);
+        }
+        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.generator = side->generator;
+        si.ringSize = 2;
+        si.pFormats = c.float_formats ? formats.data() : nullptr;
+        EXPECT_EQ(ntexCreateTextureSet(side->context, &si, &side->set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        return side;
+    }
+
+    void set_params(Side& side, uint32_t seed) {
+        const Case& c = GetParam();
+        NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};
+        p.seed = seed;
+        p.truncationPsi = 0.8f;
+        p.originX = c.origin_x;
+        p.originY = c.origin_y;
+        NtexConditioningParams cond{NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS};
+        cond.category = 2;
+        cond.pattern = NTEX_LAYOUT_PATTERN_BRICKS;
+        cond.columns = 4;
+        cond.rows = 4;
+        cond.periodWidth = 64;
+        cond.periodHeight = 64;
+        cond.offset = 0.5f;
+        cond.gap = 2.0f;
+        cond.bevel = 1.5f;
+        cond.jitter = 0.3f;
+        cond.patternSeed = 5;
+        if (c.bricks) p.pNext = &cond;
+        ASSERT_EQ(ntexSetGeneratorParams(side.generator, &p), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    }
+
+    // One update recorded and submitted (the host signals the returned value); the result of
+    // ntexCmdUpdateTextureSet.
+    NtexResult update(Side& side) {
+        NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        EXPECT_EQ(ntexGetTextureSetImages(side.set, &images), NTEX_SUCCESS);
+        NtexResult result = NTEX_SUCCESS;
+        host->submit(
+            [&](VkCommandBuffer cmd) -> uint64_t {
+                uint64_t value = 0;
+                result = ntexCmdUpdateTextureSet(side.set, cmd, &value);
+                return result == NTEX_SUCCESS ? value : 0;
+            },
+            images.semaphore);
+        return result;
+    }
+
+    // Largest difference between the two sets' newest images over every map and mip level, in LSBs
+    // of the map's format (floats: absolute).
+    double max_difference(Side& a, Side& b) {
+        NtexTextureSetImages ia{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES}, ib{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        EXPECT_EQ(ntexGetTextureSetImages(a.set, &ia), NTEX_SUCCESS);
+        EXPECT_EQ(ntexGetTextureSetImages(b.set, &ib), NTEX_SUCCESS);
+        EXPECT_EQ(ia.mapCount, ib.mapCount);
+        EXPECT_EQ(ia.mipLevels, ib.mipLevels);
+        EXPECT_GT(ia.mipLevels, 1u);
+        double worst = 0;
+        for (uint32_t m = 0; m < ia.mapCount; ++m) {
+            EXPECT_EQ(ia.formats[m], ib.formats[m]);
+            const uint32_t bytes = texel_bytes(ia.formats[m]);
+            for (uint32_t level = 0; level < ia.mipLevels; ++level) {
+                const std::vector<uint8_t> pa = host->read_image(ia.images[m], ia.width, ia.height, bytes, level);
+                const std::vector<uint8_t> pb = host->read_image(ib.images[m], ib.width, ib.height, bytes, level);
+                EXPECT_EQ(pa.size(), pb.size());
+                const std::size_t n = std::min(pa.size(), pb.size());
+                if (level == 0) {   // real content, not two blank images
+                    EXPECT_NE(std::count(pa.begin(), pa.end(), pa.front()), static_cast<std::ptrdiff_t>(pa.size())) << "map " << m << " is constant";
+                }
+                double level_worst = 0;
+                switch (ia.formats[m]) {
+                    case VK_FORMAT_R16_UNORM:
+                        for (std::size_t i = 0; i + 1 < n; i += 2) {
+                            uint16_t x, y;
+                            std::memcpy(&x, &pa[i], 2);
+                            std::memcpy(&y, &pb[i], 2);
+                            level_worst = std::max(level_worst, std::abs(double(x) - double(y)));
+                        }
+                        break;
+                    case VK_FORMAT_R32_SFLOAT:
+                    case VK_FORMAT_R32G32B32A32_SFLOAT:
+                        for (std::size_t i = 0; i + 3 < n; i += 4) {
+                            float x, y;
+                            std::memcpy(&x, &pa[i], 4);
+                            std::memcpy(&y, &pb[i], 4);
+                            level_worst = std::max(level_worst, std::abs(double(x) - double(y)));
+                            if (!std::isfinite(x) || !std::isfinite(y)) level_worst = 1e9;
+                        }
+                        break;
+                    default:
+                        for (std::size_t i = 0; i < n; ++i) level_worst = std::max(level_worst, std::abs(double(pa[i]) - double(pb[i])));
+                }
+                std::fprintf(stderr, "  map %u level %u (%ux%u): max difference %g\n", m, level, std::max(1u, ia.width >> level),
+                             std::max(1u, ia.height >> level), level_worst);
+                worst = std::max(worst, level_worst);
+            }
+        }
+        return worst;
+    }
+
+    std::unique_ptr<VulkanHost> host;
+    std::unique_ptr<Side> cpu, gpu;
+};
+
+TEST_P(ComputeTextureSetTest, TexelsMatchTheCpuPathAtEveryMipLevel) {
+    gpu = make_side(NTEX_BACKEND_VULKAN, 11);
+    cpu = make_side(NTEX_BACKEND_CPU, 11);
+    ASSERT_FALSE(HasFailure());
+    NtexBackendInfo info{NTEX_STRUCTURE_TYPE_BACKEND_INFO};
+    ASSERT_EQ(ntexGetContextBackendInfo(gpu->context, &info), NTEX_SUCCESS);
+    ASSERT_EQ(info.backend, NTEX_BACKEND_VULKAN) << info.fallbackReason;
+
+    ASSERT_EQ(ntexGenerate(cpu->generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(update(*cpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    // The compute path needs no ntexGenerate: the update itself runs the network on the device.
+    ASSERT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetPathInfo path{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    images.pNext = &path;
+    ASSERT_EQ(ntexGetTextureSetImages(cpu->set, &images), NTEX_SUCCESS);
+    EXPECT_EQ(path.path, NTEX_TEXTURE_SET_PATH_HOST_COPIES);
+    EXPECT_EQ(path.generatesOnUpdate, VK_FALSE);
+    ASSERT_EQ(ntexGetTextureSetImages(gpu->set, &images), NTEX_SUCCESS);
+    EXPECT_EQ(path.path, NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE);
+    EXPECT_EQ(path.generatesOnUpdate, VK_TRUE);
+    images.pNext = nullptr;
+    EXPECT_EQ(images.resultId, 1u);
+    EXPECT_EQ(images.layout, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+    EXPECT_EQ(images.readySemaphore, VK_NULL_HANDLE);   // the work is in the host's own command buffer
+
+    const double tolerance = GetParam().float_formats ? 1e-4 : 1.0;
+    EXPECT_LE(max_difference(*cpu, *gpu), tolerance);
+
+    // Unchanged parameters: nothing to record. A new seed: a new update, still matching.
+    EXPECT_EQ(update(*gpu), NTEX_NOT_READY);
+    set_params(*gpu, 12);
+    set_params(*cpu, 12);
+    ASSERT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGenerate(cpu->generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(update(*cpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGetTextureSetImages(gpu->set, &images), NTEX_SUCCESS);
+    EXPECT_EQ(images.resultId, 2u);
+    EXPECT_EQ(images.slot, 1u);
+    EXPECT_LE(max_difference(*cpu, *gpu), tolerance);
+}
+
+// The gate does not depend on the model or size: one cheap case.
+class ComputeTextureSetGateTest : public ComputeTextureSetTest {};
+
+TEST_P(ComputeTextureSetGateTest, NoUpdateIsRecordedWhileAnEarlierOneMayExecute) {
+    gpu = make_side(NTEX_BACKEND_VULKAN, 3);
+    ASSERT_FALSE(HasFailure());
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(gpu->set, &images), NTEX_SUCCESS);
+    NtexResult first = NTEX_ERROR_BACKEND, second = NTEX_ERROR_BACKEND;
+    host->submit(
+        [&](VkCommandBuffer cmd) -> uint64_t {
+            uint64_t value = 0, ignored = 0;
+            first = ntexCmdUpdateTextureSet(gpu->set, cmd, &value);
+            // New parameters, but the first update has not executed yet (its value is not signalled):
+            // the plan's inputs are in use, so nothing may be recorded.
+            set_params(*gpu, 4);
+            second = ntexCmdUpdateTextureSet(gpu->set, cmd, &ignored);
+            return first == NTEX_SUCCESS ? value : 0;
+        },
+        images.semaphore);
+    EXPECT_EQ(first, NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(second, NTEX_NOT_READY);
+    // Once it executed, the pending change is recorded.
+    EXPECT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGetTextureSetImages(gpu->set, &images), NTEX_SUCCESS);
+    EXPECT_EQ(images.resultId, 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetTest,
+                         ::testing::Values(Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, false},
+                                           Case{"material_v1", 96, 160, NTEX_TILING_MODE_TILEABLE, 0, 0, false},
+                                           Case{"material_v1", 64, 32, NTEX_TILING_MODE_INFINITE, 64, -128, false},
+                                           Case{"material_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, true},
+                                           Case{"material_v2", 64, 64, NTEX_TILING_MODE_INFINITE, -64, 32, false, true},
+                                           Case{"material_v2", 128, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, false, true}));
+
+INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetGateTest,
+                         ::testing::Values(Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, false}));
+
+}  // namespace
