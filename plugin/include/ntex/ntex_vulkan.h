@@ -90,8 +90,9 @@ typedef struct NtexTextureSetPathInfo {
     VkBool32 generatesOnUpdate;
 } NtexTextureSetPathInfo;
 
-/* Creates the images (ringSize x maps, device-local, one allocation each), host-visible staging
- * buffers (one per slot, persistently mapped) and a timeline semaphore on the context's Vulkan device.
+/* Creates the images (ringSize x maps, device-local, one allocation each), staging buffers (one per
+ * slot: host-visible and persistently mapped; device-local storage buffers on the Vulkan compute path)
+ * and a timeline semaphore on the context's Vulkan device.
  * On the CUDA backend: exportable images with dedicated allocations (after checking external-memory
  * support for each format), imported into CUDA, two timeline semaphores (release, ready) shared with CUDA,
  * no staging buffers. If any export or import fails, the set falls back to the CPU path (host staging
@@ -150,8 +151,12 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
  * - Returns NOT_READY and records nothing when the parameters did not change, an earlier update may
  *   still execute (the weights are modulated on the host into buffers all updates share: an update
  *   every frame needs the previous frame's submit done), or an ntexGenerateAsync job holds the generator.
- * - Do not call ntexGenerate on the generator between recording an update and its execution.
- * - Falls back to host copies (logged warning) when the generator's compute device is not the set's. */
+ * - The generator's plan inputs are shared: use one texture set per generator on this path, and do not
+ *   call ntexGenerate / ntexGenerateAsync on it between recording an update and its execution.
+ * - The recorded commands bind ntex's own compute pipelines, descriptor sets and push constants: rebind
+ *   your compute state after the call if you record more dispatches into the same command buffer.
+ * - Falls back to host copies (logged warning) when the generator's compute device is not the set's,
+ *   or a buffer exceeds the device's maxStorageBufferRange. */
 
 /* The images of the newest recorded update (what to sample this frame). Never blocks. pImages->pNext
  * may hold an NtexTextureSetPathInfo (filled); other sTypes are INVALID_ARGUMENT. */

@@ -28,14 +28,23 @@ ComputeTexels::ComputeTexels(const TextureSet& set, AsyncGenerator& generator) :
     // Created on the host thread while the generator is idle (ntexCreateTextureSet).
     generator.wait_idle();
     TextureGenerator& g = generator.generator();
+    m_plan = g.shared_backend();   // bound below
     vulkan::VulkanPlan& plan = compute_plan_of(g, set.device().device());
+    m_writer = std::make_shared<vulkan::TexelWriter>(plan.context(), set.staging_buffers(), static_cast<std::size_t>(set.staging_bytes()),
+                                                     static_cast<int>(set.source().width), static_cast<int>(set.source().height));
+    // Checks the final tensor's size against the device's storage-buffer range now (a fallback),
+    // not at the first update (an error).
+    m_writer->bind_source(plan.final_buffer(), plan.final_bytes(), texel_maps(g));
+}
+
+std::vector<vulkan::TexelMap> ComputeTexels::texel_maps(const TextureGenerator& g) const {
     const ModelDescription& d = g.model().description();
     std::vector<vulkan::TexelMap> maps;
-    for (std::size_t i = 0; i < set.host_formats().size(); ++i) {
-        maps.push_back(vulkan::make_texel_map(d, set.source().map_indices[i], set.host_formats()[i], static_cast<std::size_t>(set.staging_offsets()[i])));
+    for (std::size_t i = 0; i < m_set.host_formats().size(); ++i) {
+        maps.push_back(vulkan::make_texel_map(d, m_set.source().map_indices[i], m_set.host_formats()[i],
+                                              static_cast<std::size_t>(m_set.staging_offsets()[i])));
     }
-    m_writer = std::make_shared<vulkan::TexelWriter>(plan.context(), std::move(maps), set.staging_buffers(), static_cast<int>(set.source().width),
-                                                     static_cast<int>(set.source().height));
+    return maps;
 }
 
 ComputeTexels::~ComputeTexels() = default;
@@ -44,13 +53,14 @@ bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::
     bool wrote = false;
     // Never waits: a generation queued or running on the worker (ntexGenerateAsync) means NOT_READY.
     const bool idle = generator.try_with_idle_generator([&](TextureGenerator& g, uint64_t revision) {
-        if (m_recorded && &generator == m_last_generator && revision == m_last_revision) return;   // nothing changed
-        vulkan::VulkanPlan& plan = compute_plan_of(g, m_set.device().device());
         std::shared_ptr<GeneratorBackend> shared = g.shared_backend();
-        // A new plan (first update, or a hot reload replaced the generator): TextureSet only calls us
-        // once every earlier update executed, so nothing pending uses the old binding or plan.
+        if (m_recorded && shared == m_plan && revision == m_last_revision) return;   // nothing changed
+        vulkan::VulkanPlan& plan = compute_plan_of(g, m_set.device().device());
+        // A new plan (a hot reload replaced the generator: new weights, maybe new ranges, channels or
+        // height scale): TextureSet only calls us once every earlier update executed, so nothing
+        // pending uses the old binding or plan.
         if (shared != m_plan) {
-            m_writer->bind_source(plan.final_buffer());
+            m_writer->bind_source(plan.final_buffer(), plan.final_bytes(), texel_maps(g));
             m_plan = std::move(shared);
         }
         g.prepare();            // style / seed / layout changes into the plan's mapped inputs
@@ -58,7 +68,6 @@ bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::
         vulkan::memory_barrier(plan.context()->vk(), cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
                                VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
         m_writer->record(cmd, slot, plan.width(), plan.height(), plan.output_channels(), g.halo(), g.halo());
-        m_last_generator = &generator;
         m_last_revision = revision;
         m_recorded = true;
         wrote = true;

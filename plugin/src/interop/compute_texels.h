@@ -19,10 +19,12 @@
 namespace ntex {
 class AsyncGenerator;
 class GeneratorBackend;
+class TextureGenerator;
 }
 
 namespace ntex::vulkan {
 class TexelWriter;
+struct TexelMap;
 }
 
 namespace ntex::interop {
@@ -44,12 +46,16 @@ public:
     bool record(VkCommandBuffer cmd, AsyncGenerator& generator, std::size_t slot);
 
 private:
+    // Texel maps for the model `g` runs (offsets and formats from the set).
+    std::vector<vulkan::TexelMap> texel_maps(const TextureGenerator& g) const;
+
     const TextureSet& m_set;
     // shared_ptr: its deleter is bound where it is made, so a build without the compute backend
     // (compute_texels_unavailable.cpp) needs no TexelWriter code.
     std::shared_ptr<vulkan::TexelWriter> m_writer;
-    std::shared_ptr<GeneratorBackend> m_plan;   // the plan the recorded commands use: kept alive
-    const AsyncGenerator* m_last_generator = nullptr;
+    // The plan the recorded commands use, kept alive (a hot reload may destroy its generator while
+    // they execute). Also what "nothing changed" compares: a generator's address may be reused.
+    std::shared_ptr<GeneratorBackend> m_plan;
     uint64_t m_last_revision = 0;
     bool m_recorded = false;
 };

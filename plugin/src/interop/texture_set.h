@@ -65,6 +65,7 @@ public:
     const std::vector<NtexHostFormat>& host_formats() const noexcept { return m_host_formats; }
     const std::vector<VkDeviceSize>& staging_offsets() const noexcept { return m_offsets; }
     std::vector<VkBuffer> staging_buffers() const;
+    VkDeviceSize staging_bytes() const noexcept { return m_staging_size; }
 
 private:
     struct MapImage {

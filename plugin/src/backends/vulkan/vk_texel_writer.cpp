@@ -56,10 +56,21 @@ TexelMap make_texel_map(const ModelDescription& d, uint32_t map_index, NtexHostF
     return t;
 }
 
-TexelWriter::TexelWriter(std::shared_ptr<ComputeContext> context, std::vector<TexelMap> maps, std::vector<VkBuffer> destinations, int width,
+namespace {
+
+void require_storage_range(const ComputeContext& context, std::size_t bytes, const char* what) {
+    const uint32_t limit = context.properties().limits.maxStorageBufferRange;
+    if (bytes > limit) {
+        fail(NTEX_ERROR_UNSUPPORTED, what, " (", bytes, " bytes) exceeds the device's maxStorageBufferRange (", limit, " bytes)");
+    }
+}
+
+}  // namespace
+
+TexelWriter::TexelWriter(std::shared_ptr<ComputeContext> context, std::vector<VkBuffer> destinations, std::size_t destination_bytes, int width,
                          int height)
-    : m_context(std::move(context)), m_pipelines(m_context), m_maps(std::move(maps)), m_destinations(std::move(destinations)),
-      m_width(width), m_height(height) {
+    : m_context(std::move(context)), m_pipelines(m_context), m_destinations(std::move(destinations)), m_width(width), m_height(height) {
+    require_storage_range(*m_context, destination_bytes, "the texture set's staging buffer");
     const ComputeFunctions& vk = m_context->vk();
     const VkDevice device = m_context->device();
     try {
@@ -94,7 +105,9 @@ void TexelWriter::release() noexcept {
     m_sets.clear();
 }
 
-void TexelWriter::bind_source(VkBuffer final_tensor) {
+void TexelWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, std::vector<TexelMap> maps) {
+    require_storage_range(*m_context, bytes, "the generator's final tensor");
+    m_maps = std::move(maps);
     for (std::size_t slot = 0; slot < m_sets.size(); ++slot) {
         VkDescriptorBufferInfo infos[kPlanBindings];
         VkWriteDescriptorSet writes[kPlanBindings];

@@ -30,17 +30,20 @@ TexelMap make_texel_map(const ModelDescription& d, uint32_t map_index, NtexHostF
 
 class TexelWriter {
 public:
-    // `destinations`: one buffer per slot (STORAGE_BUFFER usage, large enough for every map at
-    // width x height). Throws BACKEND / OUT_OF_MEMORY.
-    TexelWriter(std::shared_ptr<ComputeContext> context, std::vector<TexelMap> maps, std::vector<VkBuffer> destinations, int width,
+    // `destinations`: one buffer per slot (STORAGE_BUFFER usage, `destination_bytes` each, large
+    // enough for every map at width x height). Throws UNSUPPORTED when a destination exceeds the
+    // device's maxStorageBufferRange, BACKEND / OUT_OF_MEMORY.
+    TexelWriter(std::shared_ptr<ComputeContext> context, std::vector<VkBuffer> destinations, std::size_t destination_bytes, int width,
                 int height);
     ~TexelWriter();
     TexelWriter(const TexelWriter&) = delete;
     TexelWriter& operator=(const TexelWriter&) = delete;
 
-    // Binds the plan's final tensor as the source of every slot's descriptor set. Only call it when
-    // no pending submission uses this writer's commands (descriptor updates are not synchronised).
-    void bind_source(VkBuffer final_tensor);
+    // Binds the plan's final tensor (`bytes` long) as the source of every slot's descriptor set and
+    // replaces the maps (a hot reload may change ranges, channels and the height scale). Only call it
+    // when no pending submission uses this writer's commands (descriptor updates are not synchronised).
+    // Throws UNSUPPORTED when the tensor exceeds the device's maxStorageBufferRange.
+    void bind_source(VkBuffer final_tensor, std::size_t bytes, std::vector<TexelMap> maps);
     // Records one dispatch per map writing slot `slot`'s destination from the final tensor
     // (src_w x src_h x src_c NHWC floats) cropped at (ox, oy). The caller orders the final tensor's
     // writes before this (compute -> compute) and these writes before their reader.
