@@ -75,18 +75,7 @@ protected:
     std::unique_ptr<Side> make_side(NtexBackend backend, uint32_t seed) {
         const Case& c = GetParam();
         auto side = std::make_unique<Side>();
-        NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
-        vk.instance = host->instance;
-        vk.physicalDevice = host->physical_device;
-        vk.device = host->device;
-        vk.queueFamilyIndex = host->queue_family;
-        vk.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
-        NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
-        ci.pNext = &vk;
-        ci.headerVersion = NTEX_HEADER_VERSION;
-        ci.backend = backend;
-        ci.threadCount = 2;
-        EXPECT_EQ(ntexCreateContext(&ci, &side->context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        EXPECT_EQ(host->create_context(backend, &side->context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         const std::string path = model_path(c.model);
         NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
         li.pPath = path.c_str();

@@ -77,17 +77,7 @@ protected:
         if (!std::filesystem::exists(model_path(name))) GTEST_SKIP() << "no model in models/";
         host = std::make_unique<VulkanHost>(/*want_external_fd=*/true);
         ASSERT_TRUE(host->validation) << "VK_LAYER_KHRONOS_validation is not installed";
-        NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
-        vk.instance = host->instance;
-        vk.physicalDevice = host->physical_device;
-        vk.device = host->device;
-        vk.queueFamilyIndex = host->queue_family;
-        vk.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
-        NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
-        ci.pNext = &vk;
-        ci.headerVersion = NTEX_HEADER_VERSION;
-        ci.backend = NTEX_BACKEND_CUDA;
-        if (ntexCreateContext(&ci, &context) != NTEX_SUCCESS) {
+        if (host->create_context(NTEX_BACKEND_CUDA, &context) != NTEX_SUCCESS) {
             GTEST_SKIP() << "no usable CUDA backend: " << ntexGetLastErrorMessage();
         }
         if (!host->external_fd) {

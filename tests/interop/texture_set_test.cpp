@@ -35,18 +35,7 @@ protected:
         // The validation layer is part of the test (scripts/install_deps.sh installs it).
         ASSERT_TRUE(host->validation) << "VK_LAYER_KHRONOS_validation is not installed";
         std::fprintf(stderr, "host device: %s, validation + synchronization validation on\n", host->device_name.c_str());
-        NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
-        vk.instance = host->instance;
-        vk.physicalDevice = host->physical_device;
-        vk.device = host->device;
-        vk.queueFamilyIndex = host->queue_family;
-        vk.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
-        NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
-        ci.pNext = &vk;
-        ci.headerVersion = NTEX_HEADER_VERSION;
-        ci.backend = NTEX_BACKEND_CPU;
-        ci.threadCount = 2;
-        ASSERT_EQ(ntexCreateContext(&ci, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(host->create_context(NTEX_BACKEND_CPU, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         const std::string path = model_path(GetParam());
         NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
         li.pPath = path.c_str();

@@ -189,6 +189,23 @@ void VulkanHost::submit(const std::function<uint64_t(VkCommandBuffer)>& record, 
     vkFreeCommandBuffers(device, pool, 1, &cmd);
 }
 
+NtexResult VulkanHost::create_context(NtexBackend backend, NtexContext* context) const {
+    NtexVulkanDeviceInfo vk{};
+    vk.sType = NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO;
+    vk.instance = instance;
+    vk.physicalDevice = physical_device;
+    vk.device = device;
+    vk.queueFamilyIndex = queue_family;
+    vk.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
+    NtexContextCreateInfo ci{};
+    ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
+    ci.pNext = &vk;
+    ci.headerVersion = NTEX_HEADER_VERSION;
+    ci.backend = backend;
+    ci.threadCount = 2;
+    return ntexCreateContext(&ci, context);
+}
+
 uint32_t VulkanHost::memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const {
     VkPhysicalDeviceMemoryProperties mp;
     vkGetPhysicalDeviceMemoryProperties(physical_device, &mp);

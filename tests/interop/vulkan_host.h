@@ -6,6 +6,7 @@
 // those it offers (the CUDA zero-copy path needs both).
 #pragma once
 
+#include <ntex/ntex_vulkan.h>
 #include <vulkan/vulkan.h>
 
 #include <atomic>
@@ -44,6 +45,8 @@ public:
     std::vector<uint8_t> read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level,
                                     VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
     uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const;
+    // An ntex context on this device (NtexVulkanDeviceInfo chained, 2 CPU threads) for `backend`.
+    NtexResult create_context(NtexBackend backend, NtexContext* context) const;
 
 private:
     VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;

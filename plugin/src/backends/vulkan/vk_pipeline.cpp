@@ -60,6 +60,25 @@ void PlanPipelines::release() noexcept {
     m_set_layout = VK_NULL_HANDLE;
 }
 
+std::vector<VkDescriptorSet> PlanPipelines::allocate_sets(uint32_t count, VkDescriptorPool* pool) const {
+    const ComputeFunctions& vk = m_context->vk();
+    const VkDevice device = m_context->device();
+    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, count * kPlanBindings};
+    VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pci.maxSets = count;
+    pci.poolSizeCount = 1;
+    pci.pPoolSizes = &size;
+    NTEX_VK_CHECK(vk.vkCreateDescriptorPool(device, &pci, nullptr, pool));
+    std::vector<VkDescriptorSetLayout> layouts(count, m_set_layout);
+    std::vector<VkDescriptorSet> sets(count);
+    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    ai.descriptorPool = *pool;
+    ai.descriptorSetCount = count;
+    ai.pSetLayouts = layouts.data();
+    NTEX_VK_CHECK(vk.vkAllocateDescriptorSets(device, &ai, sets.data()));
+    return sets;
+}
+
 VkPipeline PlanPipelines::get(Shader shader, const std::vector<int32_t>& spec) {
     const auto key = std::make_pair(static_cast<int>(shader), spec);
     if (auto it = m_pipelines.find(key); it != m_pipelines.end()) return it->second;

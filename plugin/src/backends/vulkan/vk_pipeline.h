@@ -68,6 +68,9 @@ public:
     // on first use.
     VkPipeline get(Shader shader, const std::vector<int32_t>& spec = {});
     std::size_t pipeline_count() const noexcept { return m_pipelines.size(); }
+    // A descriptor pool holding `count` sets of set_layout() (every binding a storage buffer), and the
+    // sets. The caller owns the pool (destroying it frees the sets). Throws BACKEND.
+    std::vector<VkDescriptorSet> allocate_sets(uint32_t count, VkDescriptorPool* pool) const;
 
 private:
     std::shared_ptr<ComputeContext> m_context;

@@ -71,25 +71,10 @@ TexelWriter::TexelWriter(std::shared_ptr<ComputeContext> context, std::vector<Vk
                          int height)
     : m_context(std::move(context)), m_pipelines(m_context), m_destinations(std::move(destinations)), m_width(width), m_height(height) {
     require_storage_range(*m_context, destination_bytes, "the texture set's staging buffer");
-    const ComputeFunctions& vk = m_context->vk();
-    const VkDevice device = m_context->device();
     try {
         m_dummy = Buffer(m_context, 16, MemoryKind::Upload);
         std::memset(m_dummy.host(), 0, m_dummy.bytes());
-        const uint32_t sets = static_cast<uint32_t>(m_destinations.size());
-        VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * kPlanBindings};
-        VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-        pci.maxSets = sets;
-        pci.poolSizeCount = 1;
-        pci.pPoolSizes = &size;
-        NTEX_VK_CHECK(vk.vkCreateDescriptorPool(device, &pci, nullptr, &m_pool));
-        std::vector<VkDescriptorSetLayout> layouts(sets, m_pipelines.set_layout());
-        m_sets.resize(sets);
-        VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-        ai.descriptorPool = m_pool;
-        ai.descriptorSetCount = sets;
-        ai.pSetLayouts = layouts.data();
-        NTEX_VK_CHECK(vk.vkAllocateDescriptorSets(device, &ai, m_sets.data()));
+        m_sets = m_pipelines.allocate_sets(static_cast<uint32_t>(m_destinations.size()), &m_pool);
         m_pipeline = m_pipelines.get(Shader::Texels);
     } catch (...) {
         release();

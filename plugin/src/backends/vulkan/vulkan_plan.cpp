@@ -221,20 +221,7 @@ VkBuffer VulkanPlan::buffer_of(Buf b) const noexcept {
 void VulkanPlan::create_descriptors() {
     const ComputeFunctions& vk = m_context->vk();
     const VkDevice device = m_context->device();
-    const uint32_t sets = static_cast<uint32_t>(m_steps.size());
-    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, sets * kPlanBindings};
-    VkDescriptorPoolCreateInfo pci{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    pci.maxSets = sets;
-    pci.poolSizeCount = 1;
-    pci.pPoolSizes = &size;
-    NTEX_VK_CHECK(vk.vkCreateDescriptorPool(device, &pci, nullptr, &m_pool));
-    std::vector<VkDescriptorSetLayout> layouts(sets, m_pipelines.set_layout());
-    std::vector<VkDescriptorSet> allocated(sets);
-    VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-    ai.descriptorPool = m_pool;
-    ai.descriptorSetCount = sets;
-    ai.pSetLayouts = layouts.data();
-    NTEX_VK_CHECK(vk.vkAllocateDescriptorSets(device, &ai, allocated.data()));
+    const std::vector<VkDescriptorSet> allocated = m_pipelines.allocate_sets(static_cast<uint32_t>(m_steps.size()), &m_pool);
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
         Step& s = m_steps[i];
         s.set = allocated[i];
