@@ -6,6 +6,7 @@
 // 1000 frames with up to 3 in flight alternating two seeds never show a mixed or partial texture;
 // the validation layer (with synchronization validation) stays silent. Skips with the reason when
 // there is no CUDA device or the Vulkan device lacks VK_KHR_external_memory_fd/_semaphore_fd.
+#include "../common/require_gpu.h"
 #include "formats.h"
 #include "vulkan_host.h"
 
@@ -78,10 +79,10 @@ protected:
         host = std::make_unique<VulkanHost>(/*want_external_fd=*/true);
         ASSERT_TRUE(host->validation) << "VK_LAYER_KHRONOS_validation is not installed";
         if (host->create_context(NTEX_BACKEND_CUDA, &context) != NTEX_SUCCESS) {
-            GTEST_SKIP() << "no usable CUDA backend: " << ntexGetLastErrorMessage();
+            NTEX_GPU_UNAVAILABLE("no usable CUDA backend: " << ntexGetLastErrorMessage());
         }
         if (!host->external_fd) {
-            GTEST_SKIP() << "the Vulkan device '" << host->device_name << "' lacks VK_KHR_external_memory_fd / VK_KHR_external_semaphore_fd";
+            NTEX_GPU_UNAVAILABLE("the Vulkan device '" << host->device_name << "' lacks VK_KHR_external_memory_fd / VK_KHR_external_semaphore_fd");
         }
         std::fprintf(stderr, "host device: %s, external fds, validation + synchronization validation on\n", host->device_name.c_str());
         const std::string path = model_path(name);

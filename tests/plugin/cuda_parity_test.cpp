@@ -13,6 +13,7 @@
 #include "runtime/layout_levels.h"
 #include "runtime/material.h"
 #include "runtime/texture_generator.h"
+#include "../common/require_gpu.h"
 #include "test_support.h"
 
 #include <cuda_runtime_api.h>
@@ -29,7 +30,7 @@ namespace {
 
 #define SKIP_WITHOUT_DEVICE(choice)                                               \
     const cuda::DeviceChoice choice = cuda::select_device(nullptr);               \
-    if (choice.ordinal < 0) GTEST_SKIP() << choice.reason
+    if (choice.ordinal < 0) NTEX_GPU_UNAVAILABLE(choice.reason)
 
 // A fresh seed per run (printed, so a failure can be replayed with NTEX_TEST_SEED).
 uint32_t fresh_seed() {

@@ -272,6 +272,22 @@ void Context::create_device() {
 
     std::vector<const char*> extensions;
     if (m_surface != VK_NULL_HANDLE) extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
+    // The external-memory and external-semaphore fd extensions when the device offers both: what a
+    // host enables so ntex's CUDA texture sets can write its images in place (docs/embedding.md).
+    // Without them the CUDA path falls back to host copies (review cuda-first-gpu.md #6).
+    uint32_t available_count = 0;
+    ENGINE_VK_CHECK(vkEnumerateDeviceExtensionProperties(m_physical_device, nullptr, &available_count, nullptr));
+    std::vector<VkExtensionProperties> available(available_count);
+    ENGINE_VK_CHECK(vkEnumerateDeviceExtensionProperties(m_physical_device, nullptr, &available_count, available.data()));
+    const auto offered = [&](const char* name) {
+        for (const VkExtensionProperties& e : available)
+            if (std::strcmp(e.extensionName, name) == 0) return true;
+        return false;
+    };
+    if (offered(VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME) && offered(VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME)) {
+        extensions.push_back(VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME);
+        extensions.push_back(VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME);
+    }
 
     VkDeviceCreateInfo ci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     ci.pNext = &f2;

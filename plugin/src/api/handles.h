@@ -22,6 +22,7 @@
 struct NtexContext_T {
     ntex::Logger logger;
     NtexBackend backend = NTEX_BACKEND_CPU;
+    NtexBackend requested_backend = NTEX_BACKEND_AUTO;   // what NtexContextCreateInfo asked for
     int threads = 1;
     std::string device_name;         // ntexGetContextBackendInfo::deviceName
     std::string fallback_reason;     // why CUDA is not used ("" when it is, or CPU was asked for)
@@ -51,6 +52,7 @@ struct NtexGenerator_T {
     int height = 0;
     NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE;
     ntex::cuda::Precision precision = ntex::cuda::Precision::Fp32;   // resolved (CUDA only; the CPU computes in FP32)
+    bool cpu_fallback = false;            // AUTO chose CUDA but its plan could not be built: runs on the CPU
     uint64_t result_id_base = 0;          // ids of results before the last reload: ids keep increasing
     std::unique_ptr<ntex::AsyncGenerator> generator;   // its destructor joins the worker thread
     // The last parameters accepted by ntexSetGeneratorParams, for ntexSavePreset. Vectors are sized
@@ -103,5 +105,12 @@ GeneratorShape generator_shape(NtexGenerator generator);
 // After a successful ntexReloadModel: rebuilds the generator's plan on the new model (waiting for
 // a running generation first) and reapplies its parameters. No-op when up to date.
 void refresh_generator(NtexGenerator generator);
+
+// The generator's AsyncGenerator (its width, height, tiling and precision set) on the context's
+// backend. Under AUTO a CUDA plan that cannot be built (a cuDNN sub-library that does not load, no
+// working algorithm, a failed graph capture: BACKEND or UNSUPPORTED) falls back to the CPU backend
+// with one warning, and the generator stays on the CPU (cpu_fallback): AUTO means "CUDA where
+// usable, else the CPU" (review cuda-first-gpu.md #5). CUDA asked for explicitly still fails.
+std::unique_ptr<ntex::AsyncGenerator> make_async_generator(NtexGenerator_T& generator, std::shared_ptr<const ntex::LoadedModel> loaded);
 
 }  // namespace ntex::api

@@ -99,6 +99,29 @@ bool is_live(const void* handle) noexcept {
     return live_handles().count(handle) != 0;
 }
 
+std::unique_ptr<AsyncGenerator> make_async_generator(NtexGenerator_T& generator, std::shared_ptr<const LoadedModel> loaded) {
+    NtexContext_T& context = *generator.context;
+    GeneratorSettings settings;
+    settings.threads = context.threads;
+    settings.tiling = generator.tiling;
+    settings.backend = generator.cpu_fallback ? NTEX_BACKEND_CPU : context.backend;
+    settings.cuda_device = context.cuda_device;
+    settings.precision = generator.precision;
+    settings.vulkan_device = context.vulkan_compute;
+    try {
+        return std::make_unique<AsyncGenerator>(loaded, generator.width, generator.height, settings);
+    } catch (const Error& e) {
+        const bool plan_failure = e.result() == NTEX_ERROR_BACKEND || e.result() == NTEX_ERROR_UNSUPPORTED;
+        if (!plan_failure || settings.backend != NTEX_BACKEND_CUDA || context.requested_backend != NTEX_BACKEND_AUTO) throw;
+        context.logger.warning(cat("ntex: the CUDA plan could not be built (", e.what(), "); this generator runs on the CPU backend"));
+        generator.cpu_fallback = true;
+        generator.precision = cuda::Precision::Fp32;
+        settings.backend = NTEX_BACKEND_CPU;
+        settings.precision = generator.precision;
+        return std::make_unique<AsyncGenerator>(loaded, generator.width, generator.height, settings);
+    }
+}
+
 void refresh_generator(NtexGenerator generator) {
     // The model handle must outlive its generators; if a host destroyed it anyway the generator
     // keeps its own reference to the weights and simply never reloads.
@@ -114,14 +137,7 @@ void refresh_generator(NtexGenerator generator) {
     generator->generator->wait_idle();
     uint64_t last = 0;
     generator->generator->poll(&last);
-    GeneratorSettings settings;
-    settings.threads = generator->context->threads;
-    settings.tiling = generator->tiling;
-    settings.backend = generator->context->backend;
-    settings.cuda_device = generator->context->cuda_device;
-    settings.precision = generator->precision;
-    settings.vulkan_device = generator->context->vulkan_compute;
-    auto fresh = std::make_unique<AsyncGenerator>(loaded, generator->width, generator->height, settings);
+    auto fresh = make_async_generator(*generator, loaded);
     // Reapply the parameters (the reload kept zDim and the maps; directions may differ in number).
     const std::size_t directions = loaded->description().directions.size();
     generator->offsets.resize(std::max(generator->offsets.size(), directions), 0.0f);
@@ -286,6 +302,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         }
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());
         resolve_backend(*context, requested, vulkan_info);
+        context->requested_backend = static_cast<NtexBackend>(requested);
         ntex::api::register_handle(context.get());
         *pContext = context.release();
     });
@@ -449,34 +466,27 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         // DEFAULT: FP16 on CUDA (the fast mode), FP32 on the CPU (its only mode: FP16 is accepted and computed in FP32).
         generator->precision = context->backend == NTEX_BACKEND_CUDA && precision != NTEX_PRECISION_FP32 ? ntex::cuda::Precision::Fp16
                                                                                                           : ntex::cuda::Precision::Fp32;
-        ntex::GeneratorSettings settings;
-        settings.threads = context->threads;
-        settings.tiling = static_cast<NtexTilingMode>(tiling);
-        settings.backend = context->backend;
-        settings.cuda_device = context->cuda_device;
-        settings.precision = generator->precision;
-        settings.vulkan_device = context->vulkan_compute;
+        generator->width = static_cast<int>(pCreateInfo->width);
+        generator->height = static_cast<int>(pCreateInfo->height);
+        generator->tiling = static_cast<NtexTilingMode>(tiling);
         std::shared_ptr<const ntex::LoadedModel> loaded;
         {
             std::lock_guard lock(pCreateInfo->model->mutex);
             loaded = pCreateInfo->model->model;
         }
-        generator->generator = std::make_unique<ntex::AsyncGenerator>(loaded, static_cast<int>(pCreateInfo->width),
-                                                                      static_cast<int>(pCreateInfo->height), settings);
+        generator->generator = ntex::api::make_async_generator(*generator, loaded);
         ntex::TextureGenerator& g = generator->generator->generator();
+        const NtexBackend runs_on = g.backend_kind();
         context->logger.info(ntex::cat("ntex: generator ", pCreateInfo->width, "x", pCreateInfo->height,
                                        tiling == NTEX_TILING_MODE_INFINITE ? ntex::cat(" infinite (halo ", g.halo(), ")") : std::string(" tileable"),
-                                       context->backend == NTEX_BACKEND_CUDA
+                                       runs_on == NTEX_BACKEND_CUDA
                                            ? ntex::cat(" on ", context->device_name, ", ", ntex::cuda::precision_name(generator->precision))
-                                       : context->backend == NTEX_BACKEND_VULKAN
+                                       : runs_on == NTEX_BACKEND_VULKAN
                                            ? ntex::cat(" on ", context->device_name, " (Vulkan compute, fp32)")
                                            : ntex::cat(" on the CPU backend, ", context->threads, " threads")));
         context->logger.debug("ntex: plan:\n" + g.backend().describe());
         generator->model = pCreateInfo->model;
         generator->model_revision = pCreateInfo->model->revision.load();
-        generator->width = static_cast<int>(pCreateInfo->width);
-        generator->height = static_cast<int>(pCreateInfo->height);
-        generator->tiling = static_cast<NtexTilingMode>(tiling);
         generator->z.assign(static_cast<std::size_t>(g.model().description().z_dim), 0.0f);
         generator->offsets.assign(g.model().description().directions.size(), 0.0f);
         ntex::api::register_handle(generator.get());

@@ -161,7 +161,7 @@ bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generato
     uint64_t ready_value = 0;
     // Never waits: a generation queued or running on the worker (ntexGenerateAsync) means NOT_READY.
     const bool idle = generator.try_with_idle_generator([&](TextureGenerator& g, uint64_t revision) {
-        if (m_current >= 0 && &generator == m_last_generator && revision == m_last_revision) return;   // nothing changed
+        if (m_current >= 0 && m_last_plan.lock() == g.shared_backend() && revision == m_last_revision) return;   // nothing changed
         cuda::CudaPlan& plan = cuda_plan_of(g);
         cuda::DeviceGuard guard(plan.device_ordinal());
         const cudaStream_t stream = plan.stream();
@@ -174,7 +174,7 @@ bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generato
         ready_value = m_next_ready;
         m_cuda_ready->signal_async(ready_value, stream);
         ++m_next_ready;
-        m_last_generator = &generator;
+        m_last_plan = g.shared_backend();
         m_last_revision = revision;
         wrote = true;
     });

@@ -21,6 +21,7 @@
 
 namespace ntex {
 class AsyncGenerator;
+class GeneratorBackend;
 }
 
 namespace ntex::interop {
@@ -74,7 +75,9 @@ private:
     uint64_t m_next_ready = 1;
     uint64_t m_updates = 0;
     int m_current = -1;               // slot of the newest write
-    const AsyncGenerator* m_last_generator = nullptr;   // parameters of the newest write
+    // Parameters of the newest write: the plan (weak: an expired one never matches, so a hot reload's
+    // new generator at a reused address is still seen as new) and the parameter revision.
+    std::weak_ptr<GeneratorBackend> m_last_plan;
     uint64_t m_last_revision = 0;
 };
 
