@@ -570,8 +570,17 @@ std::pair<const float*, const float*> CpuPlan::plan_layout(std::size_t i, int w,
     const SynthesisOp& op = d.ops[i];
     if (op.layout_gain.empty()) return {nullptr, nullptr};
     const std::size_t k = static_cast<std::size_t>(d.layout_channels);
-    m_layout_maps.push_back(LayoutMap{i, m_width / w, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * k)});
-    std::fill_n(m_layout_maps.back().values.data(), m_layout_maps.back().values.size(), 0.0f);
+    // One level per resolution, shared by the ops that inject the layout there (two convs per stage:
+    // at 4096^2 a second full-resolution copy would be 128 MiB). AlignedBuffer keeps its storage when
+    // the vector moves it, so earlier ops' pointers stay valid.
+    const int divisor = m_width / w;
+    auto level = std::find_if(m_layout_maps.begin(), m_layout_maps.end(), [&](const LayoutMap& m) { return m.divisor == divisor; });
+    if (level == m_layout_maps.end()) {
+        m_layout_maps.push_back(LayoutMap{i, divisor, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * k)});
+        std::fill_n(m_layout_maps.back().values.data(), m_layout_maps.back().values.size(), 0.0f);
+        level = m_layout_maps.end() - 1;
+    }
+    const float* values = level->values.data();
     // Gains [out][K] -> [K][stride], so the kernels load a channel vector per layout channel.
     const std::vector<float>& gain = m_model->tensor(op.layout_gain);
     float* t = alloc(k * static_cast<std::size_t>(stride));
@@ -579,7 +588,7 @@ std::pair<const float*, const float*> CpuPlan::plan_layout(std::size_t i, int w,
     for (int o = 0; o < op.out; ++o) {
         for (std::size_t c = 0; c < k; ++c) t[c * static_cast<std::size_t>(stride) + static_cast<std::size_t>(o)] = gain[static_cast<std::size_t>(o) * k + c];
     }
-    return {m_layout_maps.back().values.data(), t};
+    return {values, t};
 }
 
 void CpuPlan::set_layout(const float* layout) {

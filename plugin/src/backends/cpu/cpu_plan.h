@@ -107,8 +107,8 @@ private:
         AlignedBuffer values;
     };
     // One layout-injecting op's level (layout_levels.h), refilled by set_layout.
-    struct LayoutMap {
-        std::size_t op_index;
+    struct LayoutMap {   // one per resolution (divisor), shared by the ops injecting there
+        std::size_t op_index;   // the first of them
         int divisor;
         AlignedBuffer values;   // w x h x K
     };

@@ -140,9 +140,18 @@ void VulkanPlan::build() {
                     cv.layout_gain = Buffer(m_context, gain.size() * sizeof(float), MemoryKind::Upload);
                     std::memcpy(cv.layout_gain.host(), gain.data(), gain.size() * sizeof(float));
                     // Zero until the first set_layout (an all-zero layout, never uninitialised memory).
-                    cv.layout = Buffer(m_context, static_cast<std::size_t>(w) * h * d.layout_channels * sizeof(float), MemoryKind::Upload);
-                    std::memset(cv.layout.host(), 0, cv.layout.bytes());
-                    cv.layout_divisor = level->divisor;
+                    // One buffer per resolution (two convs per stage inject at the same one).
+                    auto shared = std::find_if(m_layout_levels.begin(), m_layout_levels.end(),
+                                               [&](const LayoutLevelBuffer& b) { return b.divisor == level->divisor; });
+                    if (shared == m_layout_levels.end()) {
+                        // Zero until the first set_layout (an all-zero layout, never uninitialised memory).
+                        LayoutLevelBuffer b{level->divisor, Buffer(m_context, static_cast<std::size_t>(w) * h * d.layout_channels * sizeof(float),
+                                                                    MemoryKind::Upload)};
+                        std::memset(b.values.host(), 0, b.values.bytes());
+                        m_layout_levels.push_back(std::move(b));
+                        shared = m_layout_levels.end() - 1;
+                    }
+                    cv.layout_level = static_cast<int>(shared - m_layout_levels.begin());
                     s.spec.layout_k = d.layout_channels;
                 }
                 const bool fuse_output = i + 1 < d.ops.size() && d.ops[i + 1].kind == OpKind::Output;
@@ -234,7 +243,10 @@ void VulkanPlan::create_descriptors() {
             bound[2] = cv.filter.get();
             bound[3] = cv.bias.get();
             if (cv.noise.get()) bound[4] = cv.noise.get();
-            if (cv.layout.get()) bound[5] = cv.layout.get(), bound[6] = cv.layout_gain.get();
+            if (cv.layout_level >= 0) {
+                bound[5] = m_layout_levels[static_cast<std::size_t>(cv.layout_level)].values.get();
+                bound[6] = cv.layout_gain.get();
+            }
         }
         VkDescriptorBufferInfo infos[kPlanBindings];
         VkWriteDescriptorSet writes[kPlanBindings];
@@ -352,10 +364,9 @@ void VulkanPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
 
 void VulkanPlan::set_layout(const float* layout) {
     const int k = m_model->description().layout_channels;
-    for (Conv& cv : m_convs) {
-        if (!cv.layout.get()) continue;
+    for (LayoutLevelBuffer& level : m_layout_levels) {
         if (layout == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, "set_layout: null layout");
-        downsample_layout(layout, m_width, m_height, k, cv.layout_divisor, cv.layout.host());
+        downsample_layout(layout, m_width, m_height, k, level.divisor, level.values.host());
     }
 }
 
@@ -405,7 +416,8 @@ std::string VulkanPlan::profile_report() const {
 
 std::size_t VulkanPlan::device_bytes() const noexcept {
     std::size_t b = m_input_buf.bytes() + m_act[0].bytes() + m_act[1].bytes() + m_final.bytes() + m_readback.bytes();
-    for (const Conv& cv : m_convs) b += cv.filter.bytes() + cv.bias.bytes() + cv.noise.bytes() + cv.layout.bytes() + cv.layout_gain.bytes();
+    for (const Conv& cv : m_convs) b += cv.filter.bytes() + cv.bias.bytes() + cv.noise.bytes() + cv.layout_gain.bytes();
+    for (const LayoutLevelBuffer& l : m_layout_levels) b += l.values.bytes();
     return b;
 }
 

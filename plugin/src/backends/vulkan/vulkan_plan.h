@@ -79,8 +79,8 @@ private:
     struct Conv {
         std::size_t op_index = 0;
         int in = 0, out = 0, k = 0, w = 0, h = 0;
-        Buffer filter, bias, noise, layout, layout_gain;   // Upload memory; noise/layout empty when unused
-        int layout_divisor = 0;
+        Buffer filter, bias, noise, layout_gain;   // Upload memory; noise empty when unused
+        int layout_level = -1;                     // index into m_layout_levels; -1: no layout here
     };
     struct Step {
         Shader shader = Shader::Conv;
@@ -107,6 +107,12 @@ private:
     int m_out_channels = 0;
     PlanPipelines m_pipelines;
     std::vector<Conv> m_convs;
+    // The layout block-averaged to each resolution that injects it, shared by that resolution's convs.
+    struct LayoutLevelBuffer {
+        int divisor = 0;
+        Buffer values;   // Upload memory, w x h x K
+    };
+    std::vector<LayoutLevelBuffer> m_layout_levels;
     std::vector<Step> m_steps;
     Tensor m_input;
     Buffer m_input_buf, m_act[2], m_final, m_readback, m_dummy;
