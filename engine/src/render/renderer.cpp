@@ -104,8 +104,12 @@ void Renderer::wait_idle() { m_frames->wait_all(); }
 void Renderer::rebuild_swapchain() {
     m_window->wait_while_minimized();
     if (m_window->should_close()) return;
-    // The old images, views, framebuffers and depth buffer may be in use by frames in flight.
+    // The old images, views, framebuffers and depth buffer may be in use by frames in flight. The
+    // frames' timeline covers the submits but not the presents, which still wait on the per-image
+    // render-finished semaphores the rebuild destroys: an idle queue covers those too (the validation
+    // layer reported VUID-vkDestroySemaphore-semaphore-01137 here now and then).
     m_frames->wait_all();
+    ENGINE_VK_CHECK(vkQueueWaitIdle(m_ctx->queue()));
     m_overlay->release_framebuffers();
     m_swapchain->recreate(m_window->framebuffer_size());
     create_depth(m_swapchain->extent());
