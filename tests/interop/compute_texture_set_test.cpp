@@ -102,11 +102,11 @@ protected:
         return side;
     }
 
-    void set_params(Side& side, uint32_t seed) {
+    void set_params(Side& side, uint32_t seed, float psi = 0.8f) {
         const Case& c = GetParam();
         NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};
         p.seed = seed;
-        p.truncationPsi = 0.8f;
+        p.truncationPsi = psi;
         p.originX = c.origin_x;
         p.originY = c.origin_y;
         NtexConditioningParams cond{NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS};
@@ -239,32 +239,49 @@ TEST_P(ComputeTextureSetTest, TexelsMatchTheCpuPathAtEveryMipLevel) {
     EXPECT_LE(max_difference(*cpu, *gpu), tolerance);
 }
 
-// The gate does not depend on the model or size: one cheap case.
+// Pipelined updates (the gate and the staged inputs do not depend on the model or size: one case).
 class ComputeTextureSetGateTest : public ComputeTextureSetTest {};
 
-TEST_P(ComputeTextureSetGateTest, NoUpdateIsRecordedWhileAnEarlierOneMayExecute) {
+TEST_P(ComputeTextureSetGateTest, UpdatesPipelineUpToTheRingAndKeepTheirOwnInputs) {
     gpu = make_side(NTEX_BACKEND_VULKAN, 3);
+    cpu = make_side(NTEX_BACKEND_CPU, 3);
     ASSERT_FALSE(HasFailure());
     NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
     ASSERT_EQ(ntexGetTextureSetImages(gpu->set, &images), NTEX_SUCCESS);
-    NtexResult first = NTEX_ERROR_BACKEND, second = NTEX_ERROR_BACKEND;
+    NtexResult first = NTEX_ERROR_BACKEND, second = NTEX_ERROR_BACKEND, third = NTEX_ERROR_BACKEND;
     host->submit(
         [&](VkCommandBuffer cmd) -> uint64_t {
-            uint64_t value = 0, ignored = 0;
-            first = ntexCmdUpdateTextureSet(gpu->set, cmd, &value);
-            // New parameters, but the first update has not executed yet (its value is not signalled):
-            // the plan's inputs are in use, so nothing may be recorded.
-            set_params(*gpu, 4);
-            second = ntexCmdUpdateTextureSet(gpu->set, cmd, &ignored);
-            return first == NTEX_SUCCESS ? value : 0;
+            uint64_t v1 = 0, v2 = 0, v3 = 0;
+            first = ntexCmdUpdateTextureSet(gpu->set, cmd, &v1);   // slot 0: seed 3, psi 0.8
+            // New parameters before the first update executed: the ring's second slot is free, so it
+            // is recorded too, its inputs staged apart from the first's. Only the style changes, so
+            // its commands copy only the filters: the noise must persist from the first update's copy.
+            set_params(*gpu, 3, 0.4f);
+            second = ntexCmdUpdateTextureSet(gpu->set, cmd, &v2);
+            // A third would reuse slot 0, whose update has not executed: nothing may be recorded.
+            set_params(*gpu, 3, 0.6f);
+            third = ntexCmdUpdateTextureSet(gpu->set, cmd, &v3);
+            EXPECT_GT(v2, v1);
+            return second == NTEX_SUCCESS ? v2 : v1;   // a timeline value covers the ones below it
         },
         images.semaphore);
     EXPECT_EQ(first, NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    EXPECT_EQ(second, NTEX_NOT_READY);
-    // Once it executed, the pending change is recorded.
-    EXPECT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(second, NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(third, NTEX_NOT_READY);
     ASSERT_EQ(ntexGetTextureSetImages(gpu->set, &images), NTEX_SUCCESS);
     EXPECT_EQ(images.resultId, 2u);
+    EXPECT_EQ(images.slot, 1u);
+    // The second update's images hold exactly the second parameters.
+    set_params(*cpu, 3, 0.4f);
+    ASSERT_EQ(ntexGenerate(cpu->generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(update(*cpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_LE(max_difference(*cpu, *gpu), 1.0);
+    // Once they executed, the pending change (psi 0.6) is recorded into slot 0 and matches too.
+    EXPECT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    set_params(*cpu, 3, 0.6f);
+    ASSERT_EQ(ntexGenerate(cpu->generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(update(*cpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_LE(max_difference(*cpu, *gpu), 1.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetTest,

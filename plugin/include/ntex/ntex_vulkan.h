@@ -142,15 +142,16 @@ NTEX_API void ntexDestroyTextureSet(NtexTextureSet set);
 NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer commandBuffer, uint64_t* pSignalValue);
 
 /* Vulkan compute path (context backend VULKAN on the host's device, NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE):
- * - If the generator's parameters changed since the last update (or it never ran) and no update recorded
- *   earlier may still be executing (its value is not reached yet: checked, never waited for), records into
+ * - If the generator's parameters changed since the last update (or it never ran) and the next ring slot's
+ *   previous update executed (its value is reached: checked, never waited for), records into
  *   `commandBuffer` (a queue of queueFamilyIndex, which must have compute): the network's dispatches, the
- *   texel conversion into a device-local staging buffer, the copies, mip blits and the final barrier to
+ *   copies of the changed inputs (weights modulated and noise computed on the host into the slot's staging
+ *   memory), the texel conversion into a device-local staging buffer, the copies, mip blits and the final barrier to
  *   SHADER_READ_ONLY_OPTIMAL, exactly as the CPU path. Returns SUCCESS and *pSignalValue as above (the
  *   host MUST signal it with the submit that runs `commandBuffer`). resultId counts the set's updates.
- * - Returns NOT_READY and records nothing when the parameters did not change, an earlier update may
- *   still execute (the weights are modulated on the host into buffers all updates share: an update
- *   every frame needs the previous frame's submit done), or an ntexGenerateAsync job holds the generator.
+ * - Returns NOT_READY and records nothing when the parameters did not change, the next slot's previous
+ *   update has not executed yet (with ringSize slots, up to ringSize updates are in flight), or an
+ *   ntexGenerateAsync job holds the generator.
  * - The generator's plan inputs are shared: use one texture set per generator on this path, and do not
  *   call ntexGenerate / ntexGenerateAsync on it between recording an update and its execution.
  * - The recorded commands bind ntex's own compute pipelines, descriptor sets and push constants: rebind

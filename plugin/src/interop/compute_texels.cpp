@@ -63,8 +63,17 @@ bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::
             m_writer->bind_source(plan.final_buffer(), plan.final_bytes(), texel_maps(g));
             m_plan = std::move(shared);
         }
-        g.prepare();            // style / seed / layout changes into the plan's mapped inputs
-        plan.record_into(cmd);  // the network
+        // Style / seed / layout changes go into this slot's staging arena (free: its previous update
+        // executed) and are copied into the plan's inputs by the recorded commands themselves.
+        plan.select_staging_slot(static_cast<int>(slot));
+        try {
+            g.prepare();
+            plan.record_into(cmd);   // the copies, then the network
+        } catch (...) {
+            plan.select_staging_slot(-1);
+            throw;
+        }
+        plan.select_staging_slot(-1);   // ntexGenerate's run() writes in place
         vulkan::memory_barrier(plan.context()->vk(), cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
                                VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
         m_writer->record(cmd, slot, plan.width(), plan.height(), plan.output_channels(), g.halo(), g.halo());

@@ -5,10 +5,10 @@
 // buffer on the device; the set then records its usual copies and mip blits. Nothing is submitted
 // and nothing waits: the host's submit runs it all (issue 12, "Recording, not submitting").
 //
-// This increment modulates the weights and computes the noise on the host, into the plan's mapped
-// buffers, so those must not change while a recorded update may still execute: TextureSet only asks
-// for a new update once the previous one's timeline value is reached (see texture_set.h). Per-slot
-// inputs (an update every frame with several frames in flight) come with GPU-side modulation.
+// The weights are modulated and the noise computed on the host, into the ring slot's staging arena
+// (vk_staged_inputs.h); the recorded commands copy what changed into the plan's inputs before the
+// network runs. A slot's arena is written only once that slot's previous update executed (the
+// set's timeline check), so an update can be recorded every frame with several frames in flight.
 #pragma once
 
 #include "interop/texture_set.h"

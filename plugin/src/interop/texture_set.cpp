@@ -201,13 +201,13 @@ std::vector<VkBuffer> TextureSet::staging_buffers() const {
 bool TextureSet::record_device_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels) {
     const auto& vk = m_device->vk();
     if (!device_texels) fail(NTEX_ERROR_BACKEND, "a device-texel texture set was updated without its device writer");
-    uint64_t reached = 0;
-    check_vk(vk.vkGetSemaphoreCounterValue(m_device->device(), m_semaphore, &reached), "vkGetSemaphoreCounterValue");
-    // Every earlier update executed (which covers the next slot's previous copies too): the plan's
-    // host-written inputs and its activations are shared by all slots. Never waits: try next frame.
-    if (reached + 1 < m_next_value) return false;
     const std::size_t next = static_cast<std::size_t>(m_current + 1) % m_slots.size();
     Slot& slot = m_slots[next];
+    uint64_t reached = 0;
+    check_vk(vk.vkGetSemaphoreCounterValue(m_device->device(), m_semaphore, &reached), "vkGetSemaphoreCounterValue");
+    // The slot's previous update executed: its staging buffer and its staging arena of plan inputs
+    // are free (the activations all slots share are ordered by the recorded barriers). Never waits.
+    if (reached < slot.pending_value) return false;
     if (!device_texels(cmd, next)) return false;
     // The compute shader's staging writes before the copies read them.
     VkBufferMemoryBarrier bb{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};

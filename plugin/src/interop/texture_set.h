@@ -10,8 +10,8 @@
 // without waiting), so the CPU never races the GPU's copy.
 //
 // Device texels (the Vulkan compute path, interop/compute_texels.h): the staging buffers are
-// device-local storage buffers that a compute shader fills inside the host's command buffer; an update
-// then needs every earlier update executed (the plan's host-written inputs are shared by all slots).
+// device-local storage buffers that a compute shader fills inside the host's command buffer; as on the
+// host path, an update needs only its slot's previous update executed.
 #pragma once
 
 #include "interop/vulkan_device.h"

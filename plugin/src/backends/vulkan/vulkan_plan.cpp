@@ -40,7 +40,7 @@ int activation_id(Activation a) noexcept { return a == Activation::LRelu ? 1 : a
 }  // namespace
 
 VulkanPlan::VulkanPlan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width, int height)
-    : m_context(std::move(context)), m_model(std::move(model)), m_width(width), m_height(height), m_pipelines(m_context) {
+    : m_context(std::move(context)), m_model(std::move(model)), m_width(width), m_height(height), m_pipelines(m_context), m_inputs(m_context) {
     try {
         build();
         create_descriptors();
@@ -205,6 +205,13 @@ void VulkanPlan::build() {
     std::memset(m_dummy.host(), 0, m_dummy.bytes());
     m_oihw.resize(max_filter);
     m_mod_scratch.resize(std::max<std::size_t>(max_in, 1));
+    // The host-written inputs, registered once their vectors stop growing (regions keep pointers).
+    m_input_region = m_inputs.add(m_input_buf);
+    for (Conv& cv : m_convs) {
+        cv.filter_region = m_inputs.add(cv.filter);
+        if (cv.noise.get()) cv.noise_region = m_inputs.add(cv.noise);
+    }
+    for (LayoutLevelBuffer& level : m_layout_levels) level.region = m_inputs.add(level.values);
 
     for (Step& s : m_steps) {
         s.pc.src_w = s.src.w, s.pc.src_h = s.src.h, s.pc.src_halo = s.src.halo;
@@ -294,8 +301,9 @@ void VulkanPlan::record() {
     NTEX_VK_CHECK(vk.vkEndCommandBuffer(m_cmd));
 }
 
-void VulkanPlan::record_into(VkCommandBuffer cmd) const {
+void VulkanPlan::record_into(VkCommandBuffer cmd) {
     const ComputeFunctions& vk = m_context->vk();
+    m_inputs.record(cmd);   // staged inputs changed since the last update (nothing in place)
     auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
         memory_barrier(vk, cmd, src_stage, src_access, dst_stage, dst_access);
     };
@@ -327,7 +335,7 @@ void VulkanPlan::set_style(const std::vector<float>& w) {
         // The CPU's modulation and demodulation (OIHW), then conv.comp's [out/4][ky][kx][in][4]:
         // four output channels side by side for each input channel (the padding rows stay zero).
         modulated_weights_into(*m_model, cv.op_index, w.data(), m_oihw.data(), m_mod_scratch.data());
-        float* f = cv.filter.host();
+        float* f = m_inputs.write(cv.filter_region);
         const int kk = cv.k * cv.k;
         constexpr int g = kConvOutputsPerInvocation;
         for (int o = 0; o < cv.out; ++o) {
@@ -346,7 +354,7 @@ void VulkanPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
     const uint32_t cx0 = static_cast<uint32_t>(origin_x / d.cell_size), cy0 = static_cast<uint32_t>(origin_y / d.cell_size);
     const Tensor& t = m_input;
     const int pw = t.w + 2 * t.halo, ph = t.h + 2 * t.halo;
-    float* in = m_input_buf.host();
+    float* in = m_inputs.write(m_input_region);
     for (int y = 0; y < ph; ++y) {
         const int32_t gy = static_cast<int32_t>(cy0 + static_cast<uint32_t>(wrap(y - t.halo, t.h)));
         for (int x = 0; x < pw; ++x) {
@@ -358,7 +366,7 @@ void VulkanPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
     for (Conv& cv : m_convs) {
         if (!cv.noise.get()) continue;
         const int32_t div_x = m_width / cv.w, div_y = m_height / cv.h;
-        fill_noise_map(cv.noise.host(), seed, kStreamNoiseBase + static_cast<uint32_t>(cv.op_index), cv.w, cv.h, origin_x / div_x, origin_y / div_y);
+        fill_noise_map(m_inputs.write(cv.noise_region), seed, kStreamNoiseBase + static_cast<uint32_t>(cv.op_index), cv.w, cv.h, origin_x / div_x, origin_y / div_y);
     }
 }
 
@@ -366,7 +374,7 @@ void VulkanPlan::set_layout(const float* layout) {
     const int k = m_model->description().layout_channels;
     for (LayoutLevelBuffer& level : m_layout_levels) {
         if (layout == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, "set_layout: null layout");
-        downsample_layout(layout, m_width, m_height, k, level.divisor, level.values.host());
+        downsample_layout(layout, m_width, m_height, k, level.divisor, m_inputs.write(level.region));
     }
 }
 
@@ -418,6 +426,7 @@ std::size_t VulkanPlan::device_bytes() const noexcept {
     std::size_t b = m_input_buf.bytes() + m_act[0].bytes() + m_act[1].bytes() + m_final.bytes() + m_readback.bytes();
     for (const Conv& cv : m_convs) b += cv.filter.bytes() + cv.bias.bytes() + cv.noise.bytes() + cv.layout_gain.bytes();
     for (const LayoutLevelBuffer& l : m_layout_levels) b += l.values.bytes();
+    b += m_inputs.arena_bytes();
     return b;
 }
 

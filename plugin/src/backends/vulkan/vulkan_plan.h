@@ -22,6 +22,7 @@
 #include "backends/vulkan/vk_buffer.h"
 #include "backends/vulkan/vk_compute_context.h"
 #include "backends/vulkan/vk_pipeline.h"
+#include "backends/vulkan/vk_staged_inputs.h"
 #include "model/model.h"
 #include "runtime/backend.h"
 
@@ -50,9 +51,12 @@ public:
     // frame and the host's input writes) into `cmd`, which must be in the recording state and belong
     // to a queue family with compute on this plan's device. The last dispatch's writes of
     // final_buffer() are not yet made available: the caller records the barrier its reader needs.
-    // The mapped inputs (set_style/set_seed/set_layout) must not change until that submission has
-    // executed.
-    void record_into(VkCommandBuffer cmd) const;
+    // With a staging slot selected it first records the copies of the inputs changed since
+    // (StagedInputs); in place, the mapped inputs must not change until that submission executed.
+    void record_into(VkCommandBuffer cmd);
+    // -1 (the default): set_style/set_seed/set_layout write the inputs in place (run()). 0..3: they
+    // write that ring slot's staging arena, which the next record_into copies (vk_staged_inputs.h).
+    void select_staging_slot(int slot) { m_inputs.select(slot); }
     // The final tensor on the device: NHWC float, width x height x output_channels(), no halo.
     VkBuffer final_buffer() const noexcept { return m_final.get(); }
     std::size_t final_bytes() const noexcept { return m_final.bytes(); }
@@ -81,6 +85,7 @@ private:
         int in = 0, out = 0, k = 0, w = 0, h = 0;
         Buffer filter, bias, noise, layout_gain;   // Upload memory; noise empty when unused
         int layout_level = -1;                     // index into m_layout_levels; -1: no layout here
+        int filter_region = -1, noise_region = -1; // StagedInputs regions
     };
     struct Step {
         Shader shader = Shader::Conv;
@@ -111,12 +116,15 @@ private:
     struct LayoutLevelBuffer {
         int divisor = 0;
         Buffer values;   // Upload memory, w x h x K
+        int region = -1; // StagedInputs region
     };
     std::vector<LayoutLevelBuffer> m_layout_levels;
     std::vector<Step> m_steps;
     Tensor m_input;
     Buffer m_input_buf, m_act[2], m_final, m_readback, m_dummy;
     std::vector<float> m_oihw, m_mod_scratch;   // set_style's scratch (sized at build)
+    StagedInputs m_inputs;                      // every host-written input buffer, registered at build
+    int m_input_region = -1;
     VkDescriptorPool m_pool = VK_NULL_HANDLE;
     VkCommandPool m_command_pool = VK_NULL_HANDLE;
     VkCommandBuffer m_cmd = VK_NULL_HANDLE;
