@@ -70,6 +70,28 @@ TEST(CircularPad, MatchesReference) {
     }
 }
 
+// fill_halo_nhwc (the native kernels' in-place halo) equals the circular pad of the interior, also
+// when the halo is wider than the grid (a k5 conv at one cell: review robustness-2026-12 #2, which
+// overlapped memcpy ranges and left unwrapped texels).
+TEST(CircularPad, FillHaloMatchesPadForAnyHalo) {
+    for (int halo : {1, 2, 3, 5, 7}) {
+        for (auto [h, w] : {std::pair{4, 4}, std::pair{3, 7}, std::pair{1, 2}, std::pair{2, 1}}) {
+            Chw x = random_chw(3, h, w, static_cast<uint32_t>(halo * 100 + h * 10 + w));
+            std::vector<float> src = to_nhwc(x);
+            std::vector<float> padded(static_cast<std::size_t>(3) * (h + 2 * halo) * (w + 2 * halo), -99.0f);
+            cpu::circular_pad_nhwc(src.data(), padded.data(), 3, h, w, halo);
+            std::vector<float> filled(padded.size(), -99.0f);
+            const int pw = w + 2 * halo;
+            for (int y = 0; y < h; ++y) {   // the interior only
+                std::copy_n(src.data() + static_cast<std::size_t>(y) * w * 3, static_cast<std::size_t>(w) * 3,
+                            filled.data() + (static_cast<std::size_t>(y + halo) * pw + halo) * 3);
+            }
+            cpu::fill_halo_nhwc(filled.data(), 3, h, w, halo);
+            EXPECT_EQ(filled, padded) << "halo " << halo << " " << h << "x" << w;
+        }
+    }
+}
+
 TEST(CircularPad, CropInvertsPad) {
     Chw x = random_chw(3, 6, 5, 9);
     std::vector<float> src = to_nhwc(x), padded(3 * 10 * 9), back(src.size());

@@ -223,5 +223,29 @@ TEST(CpuKernels, NativeMatchesOneDnnOnTheShippedModel) {
     }
 }
 
+// A halo wider than the grid (a k5 conv after a k3 at the coarsest level, generated at one cell):
+// the native kernels' in-place halo must wrap more than once, as oneDNN's padded path does
+// (review robustness-2026-12 #2: overlapping memcpy, wrong texels). Fixture from the review.
+TEST(CpuKernels, NativeMatchesOneDnnWhenTheHaloIsWiderThanTheGrid) {
+    if (cpu::detect_isa() == cpu::CpuIsa::None) GTEST_SKIP() << "this CPU has neither AVX2+FMA nor AVX-512F";
+    auto model = LoadedModel::load(test::source_dir() / "tests" / "fixtures" / "k5_after_k3_one_cell" / "m.json");
+    for (int size : {16, 32}) {
+        GeneratorSettings s;
+        s.threads = 2;
+        s.cpu_kernels = cpu::CpuKernels::Native;
+        TextureGenerator native(model, size, size, s);
+        s.cpu_kernels = cpu::CpuKernels::OneDnn;
+        TextureGenerator onednn(model, size, size, s);
+        native.set_params(3, nullptr, 1.0f);
+        onednn.set_params(3, nullptr, 1.0f);
+        native.generate();
+        onednn.generate();
+        const std::size_t n = static_cast<std::size_t>(size) * static_cast<std::size_t>(size) * static_cast<std::size_t>(native.output_channels());
+        double worst = 0;
+        for (std::size_t i = 0; i < n; ++i) worst = std::max(worst, std::fabs(static_cast<double>(native.output()[i]) - onednn.output()[i]));
+        EXPECT_LT(worst, 1e-5) << size << "x" << size;
+    }
+}
+
 }  // namespace
 }  // namespace ntex

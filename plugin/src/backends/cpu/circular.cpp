@@ -31,15 +31,28 @@ void fill_halo_nhwc(float* buf, int c, int h, int w, int halo) noexcept {
     if (halo <= 0) return;
     const std::size_t cs = static_cast<std::size_t>(c);
     const std::size_t row = static_cast<std::size_t>(w + 2 * halo) * cs;
+    // Every halo texel copies the interior texel it wraps to, never another halo texel (a halo wider
+    // than the grid, e.g. a k5 conv at one cell, wraps more than once: review robustness-2026-12 #2).
+    const auto interior_column = [&](int x) { return static_cast<std::size_t>(halo + wrap(x - halo, w)); };
     for (int y = halo; y < h + halo; ++y) {
         float* r = buf + static_cast<std::size_t>(y) * row;
-        std::memcpy(r, r + static_cast<std::size_t>(w) * cs, static_cast<std::size_t>(halo) * cs * sizeof(float));
-        std::memcpy(r + static_cast<std::size_t>(w + halo) * cs, r + static_cast<std::size_t>(halo) * cs,
-                    static_cast<std::size_t>(halo) * cs * sizeof(float));
+        if (halo <= w) {   // one block each side: [0, halo) <- [w, w + halo), [w + halo, w + 2 halo) <- [halo, 2 halo)
+            std::memcpy(r, r + static_cast<std::size_t>(w) * cs, static_cast<std::size_t>(halo) * cs * sizeof(float));
+            std::memcpy(r + static_cast<std::size_t>(w + halo) * cs, r + static_cast<std::size_t>(halo) * cs,
+                        static_cast<std::size_t>(halo) * cs * sizeof(float));
+            continue;
+        }
+        for (int x = 0; x < halo; ++x) {
+            std::memcpy(r + static_cast<std::size_t>(x) * cs, r + interior_column(x) * cs, cs * sizeof(float));
+            std::memcpy(r + static_cast<std::size_t>(w + halo + x) * cs, r + interior_column(w + halo + x) * cs, cs * sizeof(float));
+        }
     }
+    // Halo rows: whole padded interior rows (their halo columns are filled above).
     for (int y = 0; y < halo; ++y) {
-        std::memcpy(buf + static_cast<std::size_t>(y) * row, buf + static_cast<std::size_t>(y + h) * row, row * sizeof(float));
-        std::memcpy(buf + static_cast<std::size_t>(h + halo + y) * row, buf + static_cast<std::size_t>(halo + y) * row, row * sizeof(float));
+        const std::size_t top_src = static_cast<std::size_t>(halo + wrap(y - halo, h));
+        const std::size_t bottom_src = static_cast<std::size_t>(halo + wrap(y, h));
+        std::memcpy(buf + static_cast<std::size_t>(y) * row, buf + top_src * row, row * sizeof(float));
+        std::memcpy(buf + static_cast<std::size_t>(h + halo + y) * row, buf + bottom_src * row, row * sizeof(float));
     }
 }
 
