@@ -265,6 +265,24 @@ TEST_F(ModelLoading, UnknownOp) {
     expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {"tiny.json: synthesis.ops[3].op: unknown op 'foo'"});
 }
 
+// Size limits on the op list (review robustness-2026-12 #1 and #11): a crafted list of 174,762 ops
+// overflowed the halo sum into an out-of-bounds read; 32 upsamples overflowed the scale product.
+TEST_F(ModelLoading, TooManyOps) {
+    TinyModel tiny = test::make_tiny_model();
+    nlohmann::json& ops = tiny.description["synthesis"]["ops"];
+    const nlohmann::json first = ops[0];
+    while (ops.size() <= 256) ops.insert(ops.begin(), first);
+    expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {"tiny.json: synthesis.ops: has 257 ops; at most 256"});
+}
+
+TEST_F(ModelLoading, UpsampleFactorsBeyondTheCellSize) {
+    TinyModel tiny = test::make_tiny_model();
+    nlohmann::json& ops = tiny.description["synthesis"]["ops"];
+    const nlohmann::json up = {{"op", "upsample"}, {"factor", 2}, {"mode", "bilinear"}};
+    for (int i = 0; i < 40; ++i) ops.insert(ops.begin() + 1, up);
+    expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {"one upsample too many", "latent.cell_size"});
+}
+
 TEST_F(ModelLoading, UnknownActivation) {
     TinyModel tiny = test::make_tiny_model();
     tiny.description["synthesis"]["ops"][1]["activation"] = "gelu";

@@ -156,6 +156,9 @@ void parse_ops(const Field& ops, ModelDescription& d) {
     if (ops.value().empty()) {
         ops.error("must not be empty");
     }
+    if (ops.value().size() > kMaxOps) {
+        ops.error(cat("has ", ops.value().size(), " ops; at most ", kMaxOps));
+    }
     int channels = 0;
     int scale = 1;
     bool seen_output = false;
@@ -182,6 +185,10 @@ void parse_ops(const Field& ops, ModelDescription& d) {
             op.factor = static_cast<int>(f.at("factor").integer(2, 2));
             std::string mode = f.at("mode").string();
             if (mode != "bilinear") f.at("mode").error(cat("unknown mode '", mode, "' (only 'bilinear')"));
+            // Checked before multiplying: 32 upsamples would overflow int (review robustness-2026-12 #11).
+            if (scale > d.cell_size / op.factor) {
+                f.at("op").error(cat("one upsample too many: the factors would exceed latent.cell_size ", d.cell_size));
+            }
             scale *= op.factor;
         } else if (kind == "modconv") {
             op.kind = OpKind::ModConv;

@@ -74,6 +74,10 @@ struct LatentDirection {
     float sigma = 1.0f;          // > 0: the standard deviation of w along the direction
 };
 
+// Synthesis ops in one model (the shipped ones have about 20). With kernels <= 15 and cell_size <=
+// 8192 it keeps every size derived from the op list (the receptive-field radius, the halo) far
+// inside int (review robustness-2026-12 #1: 174,762 ops overflowed the halo sum).
+constexpr std::size_t kMaxOps = 256;
 constexpr std::size_t kMaxMaps = 8;
 constexpr std::size_t kMaxDirections = 16;
 constexpr std::size_t kMaxCategories = 16;

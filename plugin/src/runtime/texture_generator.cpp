@@ -40,7 +40,7 @@ void TextureGenerator::validate_size(const ModelDescription& d, int64_t width, i
 }
 
 std::size_t TextureGenerator::planned_bytes(const ModelDescription& d, int width, int height, NtexTilingMode tiling) noexcept {
-    const int halo = tiling == NTEX_TILING_MODE_INFINITE ? halo_pixels(d) : 0;
+    const int halo = tiling == NTEX_TILING_MODE_INFINITE ? std::min(halo_pixels(d), kMaxHalo) : 0;
     std::size_t material_channels = 0;
     for (const OutputMap& m : d.outputs) material_channels += static_cast<std::size_t>(m.channel_count());
     const std::size_t plan_pixels = static_cast<std::size_t>(width + 2 * halo) * static_cast<std::size_t>(height + 2 * halo);
@@ -59,6 +59,9 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
         fail(NTEX_ERROR_INVALID_ARGUMENT, "tilingMode ", static_cast<int>(m_tiling), " is not a known NtexTilingMode");
     }
     m_halo = m_tiling == NTEX_TILING_MODE_INFINITE ? halo_pixels(d) : 0;
+    if (m_halo > kMaxHalo) {
+        fail(NTEX_ERROR_INVALID_MODEL, d.file, ": infinite mode needs a ", m_halo, "-pixel halo (the ops' receptive field); at most ", kMaxHalo);
+    }
     // Checked before any allocation: a too-large request fails fast with the numbers.
     const std::size_t bytes = planned_bytes(d, width, height, m_tiling);
     if (bytes > settings.memory_budget) {

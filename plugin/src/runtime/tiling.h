@@ -15,4 +15,8 @@ int receptive_field_radius(const ModelDescription& d) noexcept;
 // infinite-mode generator adds around its region and then discards.
 int halo_pixels(const ModelDescription& d) noexcept;
 
+// The widest halo an infinite-mode generator accepts (pixels on each side; the shipped models need
+// 96..160): a larger one is refused with INVALID_MODEL before anything is planned or allocated.
+constexpr int kMaxHalo = 4096;
+
 }  // namespace ntex
