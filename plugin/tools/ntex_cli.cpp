@@ -7,6 +7,7 @@
 #include "backends/cuda/cuda_backend.h"
 #include "backends/vulkan/vulkan_backend.h"
 #include "core/error.h"
+#include "model/file_io.h"
 #include "model/golden_fixture.h"
 #include "model/model.h"
 #include "runtime/texture_generator.h"
@@ -17,6 +18,7 @@
 #include <ntex/ntex.hpp>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstring>
@@ -178,6 +180,19 @@ std::string map_path(const std::string& out, const std::string& map) {
     return (p.parent_path() / (p.stem().string() + "_" + map + p.extension().string())).string();
 }
 
+// Every file a generate/bake command reads (the model's JSON and weights, the preset, the mask): no
+// output may replace one of them (review robustness-2026-12 #3: --out m.json overwrote the model).
+std::vector<std::filesystem::path> command_inputs(const std::string& model, const std::string& preset, const std::string& mask) {
+    std::vector<std::filesystem::path> inputs{model};
+    const nlohmann::json j = nlohmann::json::parse(ntex::read_file_text(model), nullptr, false);   // loaded fine already
+    if (j.is_object() && j.contains("weights") && j["weights"].is_string()) {
+        inputs.push_back(std::filesystem::path(model).parent_path() / j["weights"].get<std::string>());
+    }
+    if (!preset.empty()) inputs.emplace_back(preset);
+    if (!mask.empty()) inputs.emplace_back(mask);
+    return inputs;
+}
+
 void write_map_png(const ntex::Generator& generator, uint32_t map, const NtexModelInfo& info, const std::string& path) {
     const int w = static_cast<int>(generator.width()), h = static_cast<int>(generator.height());
     if (info.mapSemantics[map] == NTEX_MAP_SEMANTIC_HEIGHT) {
@@ -262,6 +277,8 @@ int cmd_generate(const GenerateOptions& o) {
     } else {
         for (uint32_t i = 0; i < info.mapCount; ++i) outputs.emplace_back(i, map_path(o.out, info.mapNames[i]));
     }
+    const std::vector<std::filesystem::path> inputs = command_inputs(o.model, o.preset, o.conditioning.mask);
+    for (const auto& output : outputs) ntex::refuse_overwriting_inputs(output.second, inputs);
     const std::filesystem::path out_dir = std::filesystem::path(o.out).parent_path();
     if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
     for (const auto& [map, path] : outputs) {

@@ -5,11 +5,15 @@
 #include "core/error.h"
 
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <system_error>
 
+
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ntex {
@@ -41,26 +45,82 @@ std::string read_file_text(const std::filesystem::path& path) {
     return std::string(bytes.begin(), bytes.end());
 }
 
-void write_file_atomic(const std::filesystem::path& path, const void* data, std::size_t size) {
-    std::filesystem::path tmp = path;
-    tmp += cat(".tmp-", ::getpid());
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (f == nullptr) {
-        fail(NTEX_ERROR_IO, tmp.string(), ": cannot create: ", std::strerror(errno));
+namespace {
+
+// The file a write to `path` replaces: the final target of a symlink chain (which may not exist yet).
+std::filesystem::path write_target(const std::filesystem::path& path) {
+    std::filesystem::path p = path;
+    for (int hops = 0; hops < 40; ++hops) {   // 40: Linux's own limit on links followed (ELOOP)
+        std::error_code ec;
+        if (!std::filesystem::is_symlink(p, ec)) return p;
+        const std::filesystem::path next = std::filesystem::read_symlink(p, ec);
+        if (ec) fail(NTEX_ERROR_IO, path.string(), ": cannot read the symbolic link: ", ec.message());
+        p = next.is_absolute() ? next : (p.parent_path() / next).lexically_normal();
     }
-    bool ok = std::fwrite(data, 1, size, f) == size;
-    ok = (std::fflush(f) == 0) && ok;
-    ok = (::fsync(::fileno(f)) == 0) && ok;
-    ok = (std::fclose(f) == 0) && ok;
+    fail(NTEX_ERROR_IO, path.string(), ": too many levels of symbolic links");
+}
+
+// Removes "<name>.tmp-<pid>-*" beside `target` whose process no longer exists (a crash mid-write).
+void remove_stale_temps(const std::filesystem::path& target) noexcept {
+    std::error_code ec;
+    const std::filesystem::path dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+    const std::string prefix = target.filename().string() + ".tmp-";
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind(prefix, 0) != 0) continue;
+        const std::string rest = name.substr(prefix.size());
+        const std::size_t dash = rest.find('-');
+        if (dash == std::string::npos || dash == 0 || rest.find_first_not_of("0123456789") != dash) continue;
+        const long pid = std::strtol(rest.substr(0, dash).c_str(), nullptr, 10);
+        if (pid <= 0 || pid == static_cast<long>(::getpid())) continue;
+        if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) std::filesystem::remove(it->path(), ec);
+    }
+}
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& path, const void* data, std::size_t size) {
+    const std::filesystem::path target = write_target(path);
+    std::error_code ec;
+    const std::filesystem::file_status status = std::filesystem::status(target, ec);
+    if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+        fail(NTEX_ERROR_IO, target.string(), ": not a regular file (a directory, device, FIFO or socket): refusing to replace it");
+    }
+    remove_stale_temps(target);
+    std::string tmp = target.string() + cat(".tmp-", ::getpid(), "-XXXXXX");
+    const int fd = ::mkstemp(tmp.data());
+    if (fd < 0) fail(NTEX_ERROR_IO, target.string(), ": cannot create a temporary file beside it: ", std::strerror(errno));
+    // mkstemp makes it 0600: give it the replaced file's mode, or the usual 0644 for a new one.
+    const mode_t mode = std::filesystem::exists(status) ? static_cast<mode_t>(status.permissions()) & 07777 : 0644;
+    bool ok = ::fchmod(fd, mode) == 0;
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    for (std::size_t done = 0; ok && done < size;) {
+        const ssize_t n = ::write(fd, bytes + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) done += static_cast<std::size_t>(n);
+    }
+    const int saved = errno;
+    ok = (::fsync(fd) == 0) && ok;
+    ok = (::close(fd) == 0) && ok;
     if (!ok) {
         std::remove(tmp.c_str());
-        fail(NTEX_ERROR_IO, tmp.string(), ": write failed");
+        fail(NTEX_ERROR_IO, target.string(), ": write failed: ", std::strerror(saved != 0 ? saved : errno));
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
+    std::filesystem::rename(tmp, target, ec);
     if (ec) {
         std::remove(tmp.c_str());
-        fail(NTEX_ERROR_IO, path.string(), ": rename failed: ", ec.message());
+        fail(NTEX_ERROR_IO, target.string(), ": rename failed: ", ec.message());
+    }
+}
+
+void refuse_overwriting_inputs(const std::filesystem::path& output, const std::vector<std::filesystem::path>& inputs) {
+    for (const std::filesystem::path& input : inputs) {
+        std::error_code ec;
+        if (input.empty() || !std::filesystem::exists(output, ec) || !std::filesystem::exists(input, ec)) continue;
+        if (std::filesystem::equivalent(output, input, ec) && !ec) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, output.string(), " is the input ", input.string(), ": refusing to overwrite it");
+        }
     }
 }
 
