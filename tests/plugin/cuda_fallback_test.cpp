@@ -159,6 +159,16 @@ TEST_F(PrecisionInfo, AnUnknownPrecisionIsAnInvalidArgument) {
     EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("precision"), std::string::npos) << ntexGetLastErrorMessage();
 }
 
+// A chain that loops back on itself ends in an error, not a hang (review robustness-2026-12 #16).
+TEST_F(PrecisionInfo, ASelfLoopingChainIsAnInvalidArgument) {
+    NtexGeneratorPrecisionInfo precision{};
+    precision.sType = NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO;
+    precision.precision = NTEX_PRECISION_FP32;
+    precision.pNext = &precision;
+    EXPECT_EQ(create(&precision), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("longer than"), std::string::npos) << ntexGetLastErrorMessage();
+}
+
 TEST_F(PrecisionInfo, AnUnknownSTypeInTheChainIsAnInvalidArgument) {
     NtexGeneratorPrecisionInfo precision{};
     precision.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;   // not an extension of NtexGeneratorCreateInfo

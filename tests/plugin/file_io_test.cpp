@@ -66,5 +66,20 @@ TEST(FileIo, RefusesNonRegularTargetsAndKeepsTheFileMode) {
               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write | std::filesystem::perms::group_read);
 }
 
+// Reads never block on a FIFO (a model path pointing at one hung `ntex info`: review #14).
+TEST(FileIo, ReadRefusesAFifoWithoutBlocking) {
+    test::TempDir dir;
+    const std::filesystem::path fifo = dir.path() / "model.json";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    try {
+        (void)read_file_text(fifo);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.result(), NTEX_ERROR_FILE_NOT_FOUND);
+        EXPECT_NE(std::string(e.what()).find("not a regular file"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("model.json"), std::string::npos) << e.what();
+    }
+}
+
 }  // namespace
 }  // namespace ntex

@@ -290,8 +290,13 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         context->logger = host_logger;
         // Extension structs: walk pNext (Vulkan style); unknown sTypes are an error, not ignored.
         const NtexVulkanDeviceInfo* vulkan_info = nullptr;
+        int chain_length = 0;
         for (auto* next = static_cast<const NtexStructureHeader*>(pCreateInfo->pNext); next != nullptr;
              next = static_cast<const NtexStructureHeader*>(next->pNext)) {
+            // Bounded: a chain that loops back on itself is an error, not a hang (review #16).
+            if (++chain_length > ntex::api::kMaxChainLength) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
+            }
             if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO) {
                 vulkan_info = reinterpret_cast<const NtexVulkanDeviceInfo*>(next);
                 context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*reinterpret_cast<const NtexVulkanDeviceInfo*>(next));
@@ -450,8 +455,12 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         }
         // Extension structs: NtexGeneratorPrecisionInfo; unknown sTypes are an error, not ignored.
         int precision = NTEX_PRECISION_DEFAULT;
+        int chain_length = 0;
         for (auto* next = static_cast<const NtexStructureHeader*>(pCreateInfo->pNext); next != nullptr;
              next = static_cast<const NtexStructureHeader*>(next->pNext)) {
+            if (++chain_length > ntex::api::kMaxChainLength) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
+            }
             if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO) {
                 precision = raw_enum(reinterpret_cast<const NtexGeneratorPrecisionInfo*>(next)->precision);
                 if (precision != NTEX_PRECISION_DEFAULT && precision != NTEX_PRECISION_FP32 && precision != NTEX_PRECISION_FP16) {

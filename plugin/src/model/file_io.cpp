@@ -9,33 +9,36 @@
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <system_error>
 
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace ntex {
 
 std::vector<uint8_t> read_file_bytes(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        fail(NTEX_ERROR_FILE_NOT_FOUND, path.string(), ": is a directory");
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        fail(NTEX_ERROR_FILE_NOT_FOUND, path.string(), ": cannot open: ", std::strerror(errno));
-    }
-    in.seekg(0, std::ios::end);
-    std::streamoff size = in.tellg();
-    if (size < 0) {
-        fail(NTEX_ERROR_IO, path.string(), ": cannot determine the file size");
-    }
-    in.seekg(0, std::ios::beg);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; the type is checked on the open file.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) fail(NTEX_ERROR_FILE_NOT_FOUND, path.string(), ": cannot open: ", std::strerror(errno));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) fail(NTEX_ERROR_IO, path.string(), ": cannot stat: ", std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) fail(NTEX_ERROR_FILE_NOT_FOUND, path.string(), ": is a directory");
+    if (!S_ISREG(st.st_mode)) fail(NTEX_ERROR_FILE_NOT_FOUND, path.string(), ": not a regular file (a FIFO, device or socket)");
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size > kMaxFileBytes) fail(NTEX_ERROR_IO, path.string(), ": ", size, " bytes; at most ", kMaxFileBytes, " are read");
     std::vector<uint8_t> bytes(static_cast<std::size_t>(size));
-    if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), size)) {
-        fail(NTEX_ERROR_IO, path.string(), ": read error");
+    for (std::size_t done = 0; done < bytes.size();) {
+        const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(NTEX_ERROR_IO, path.string(), ": read error: ", std::strerror(errno));
+        if (n == 0) fail(NTEX_ERROR_IO, path.string(), ": the file shrank while it was read");
+        done += static_cast<std::size_t>(n);
     }
     return bytes;
 }

@@ -9,7 +9,13 @@
 
 namespace ntex {
 
-// Throws FILE_NOT_FOUND when the file cannot be opened, IO on a read error.
+// The largest file ntex reads (model JSON, weights, presets, masks): 2 GiB, far above any model it
+// can run, checked before allocating (review robustness-2026-12 #14).
+constexpr std::uint64_t kMaxFileBytes = std::uint64_t{2} << 30;
+
+// The whole file. Throws FILE_NOT_FOUND when it cannot be opened or is not a regular file (a FIFO,
+// device or directory: never blocks on one), IO when it is larger than kMaxFileBytes or a read fails;
+// every message names the path.
 std::vector<uint8_t> read_file_bytes(const std::filesystem::path& path);
 std::string read_file_text(const std::filesystem::path& path);
 // Writes a unique temp file beside the target ("<name>.tmp-<pid>-XXXXXX", so concurrent writers of one
