@@ -98,6 +98,20 @@ TEST_F(CApi, DestroyAcceptsNull) {
     ntexDestroyGenerator(nullptr);
 }
 
+// A live handle of another type (a cast in C) is refused, never dereferenced or deleted as the wrong
+// struct (review robustness-2026-12 #10: ntexGenerate on a model crashed).
+TEST_F(CApi, AHandleOfAnotherTypeIsRefused) {
+    ASSERT_EQ(create_generator(32, 32), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(ntexGenerate(reinterpret_cast<NtexGenerator>(m_model)), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("not a live ntex handle"), std::string::npos) << ntexGetLastErrorMessage();
+    ntexDestroyGenerator(reinterpret_cast<NtexGenerator>(m_model));   // ignored: not a generator
+    ntexDestroyModel(reinterpret_cast<NtexModel>(m_generator));       // ignored: not a model
+    NtexModelInfo info{};
+    info.sType = NTEX_STRUCTURE_TYPE_MODEL_INFO;
+    EXPECT_EQ(ntexGetModelInfo(m_model, &info), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // still alive
+    EXPECT_EQ(ntexGenerate(m_generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+}
+
 TEST_F(CApi, ModelMisuse) {
     NtexModel m = nullptr;
     NtexModelLoadInfo load{};

@@ -74,13 +74,33 @@ struct NtexGenerator_T {
 
 namespace ntex::api {
 
-// Live handles: every create registers its handle and every destroy removes it, so a destroyed or
-// made-up handle is reported as INVALID_ARGUMENT instead of being dereferenced. (A handle whose
-// memory was reused by a newer object of the same type cannot be told apart: as in Vulkan, using a
-// destroyed handle is still the host's bug; this only keeps it from crashing in the common case.)
-void register_handle(const void* handle);
-void unregister_handle(const void* handle) noexcept;
-bool is_live(const void* handle) noexcept;
+// Live handles: every create registers its handle with its type and every destroy removes it, so a
+// destroyed, made-up or wrongly typed handle (a model cast to a generator in C: review
+// robustness-2026-12 #10) is reported as INVALID_ARGUMENT instead of being dereferenced. (A handle
+// whose memory was reused by a newer object of the same type cannot be told apart: as in Vulkan, using
+// a destroyed handle is still the host's bug; this only keeps it from crashing in the common case.)
+enum class HandleKind { Context, Model, Generator, TextureSet };
+void register_handle(const void* handle, HandleKind kind);
+void unregister_handle(const void* handle, HandleKind kind) noexcept;
+bool is_live(const void* handle, HandleKind kind) noexcept;
+
+template <typename T>
+constexpr HandleKind handle_kind() noexcept;
+template <>
+constexpr HandleKind handle_kind<NtexContext_T>() noexcept { return HandleKind::Context; }
+template <>
+constexpr HandleKind handle_kind<NtexModel_T>() noexcept { return HandleKind::Model; }
+template <>
+constexpr HandleKind handle_kind<NtexGenerator_T>() noexcept { return HandleKind::Generator; }
+template <>
+constexpr HandleKind handle_kind<NtexTextureSet_T>() noexcept { return HandleKind::TextureSet; }
+
+template <typename T>
+void register_handle(const T* handle) { register_handle(static_cast<const void*>(handle), handle_kind<T>()); }
+template <typename T>
+void unregister_handle(const T* handle) noexcept { unregister_handle(static_cast<const void*>(handle), handle_kind<T>()); }
+template <typename T>
+bool is_live(const T* handle) noexcept { return is_live(static_cast<const void*>(handle), handle_kind<T>()); }
 
 inline const Logger* logger_of(NtexContext c) noexcept { return c ? &c->logger : nullptr; }
 inline const Logger* logger_of_live(NtexContext c) noexcept { return c && is_live(c) ? &c->logger : nullptr; }

@@ -21,7 +21,7 @@
 #include <cstring>
 #include <new>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 
 #include <omp.h>
 
@@ -77,26 +77,28 @@ GeneratorShape generator_shape(NtexGenerator generator) {
 
 namespace {
 std::mutex g_handles_mutex;
-std::unordered_set<const void*>& live_handles() {
+std::unordered_map<const void*, HandleKind>& live_handles() {
     // Deliberately never destroyed: hosts may destroy handles from their own static destructors.
-    static auto* handles = new std::unordered_set<const void*>();
+    static auto* handles = new std::unordered_map<const void*, HandleKind>();
     return *handles;
 }
 }  // namespace
 
-void register_handle(const void* handle) {
+void register_handle(const void* handle, HandleKind kind) {
     std::lock_guard lock(g_handles_mutex);
-    live_handles().insert(handle);
+    live_handles()[handle] = kind;
 }
 
-void unregister_handle(const void* handle) noexcept {
+void unregister_handle(const void* handle, HandleKind kind) noexcept {
     std::lock_guard lock(g_handles_mutex);
-    live_handles().erase(handle);
+    const auto it = live_handles().find(handle);
+    if (it != live_handles().end() && it->second == kind) live_handles().erase(it);
 }
 
-bool is_live(const void* handle) noexcept {
+bool is_live(const void* handle, HandleKind kind) noexcept {
     std::lock_guard lock(g_handles_mutex);
-    return live_handles().count(handle) != 0;
+    const auto it = live_handles().find(handle);
+    return it != live_handles().end() && it->second == kind;
 }
 
 std::unique_ptr<AsyncGenerator> make_async_generator(NtexGenerator_T& generator, std::shared_ptr<const LoadedModel> loaded) {
