@@ -31,7 +31,7 @@ namespace {
 
 constexpr double kGoldenTolerance = 1e-3;
 constexpr uint32_t kAllMaps = 0xFFFFFFFFu;  // --map not given
-constexpr int kMaxThreads = 4096;           // --threads: 0 (all) .. this
+constexpr int kMaxThreads = static_cast<int>(NTEX_MAX_THREADS);   // --threads: 0 (all) .. this (the API's limit)
 
 const char* semantic_name(ntex::MapSemantic s) {
     switch (s) {

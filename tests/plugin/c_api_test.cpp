@@ -87,6 +87,10 @@ TEST_F(CApi, ContextMisuse) {
     }
     info.backend = static_cast<NtexBackend>(g_bad_enum);
     EXPECT_EQ(ntexCreateContext(&info, &c), NTEX_ERROR_INVALID_ARGUMENT);
+    info = context_info();
+    info.threadCount = NTEX_MAX_THREADS + 1;   // review robustness-2026-12 #6: libgomp would exit the host
+    EXPECT_EQ(ntexCreateContext(&info, &c), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("threadCount"), std::string::npos) << ntexGetLastErrorMessage();
     EXPECT_EQ(c, nullptr);
     EXPECT_EQ(ntexGetContextBackend(m_context), cuda_device ? NTEX_BACKEND_CUDA : NTEX_BACKEND_CPU);
     EXPECT_EQ(ntexGetContextBackend(nullptr), NTEX_BACKEND_AUTO);

@@ -123,7 +123,7 @@ typedef struct NtexContextCreateInfo {
     const void* pNext;            /* NULL */
     uint32_t headerVersion;       /* NTEX_HEADER_VERSION */
     NtexBackend backend;
-    uint32_t threadCount;         /* CPU threads for generation; 0 = all cores */
+    uint32_t threadCount;         /* CPU threads for generation; 0 = all cores; at most NTEX_MAX_THREADS */
     PFN_ntexLogCallback pfnLog;   /* optional */
     void* pLogUserData;
 } NtexContextCreateInfo;
@@ -155,6 +155,7 @@ typedef struct NtexModelLoadInfo {
 } NtexModelLoadInfo;
 
 #define NTEX_MAX_NAME_SIZE 64u
+#define NTEX_MAX_THREADS 256u   /* NtexContextCreateInfo::threadCount's limit (INVALID_ARGUMENT above) */
 #define NTEX_MAX_MAPS 8u
 #define NTEX_MAX_DIRECTIONS 16u
 

@@ -285,8 +285,10 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         if (requested != NTEX_BACKEND_AUTO && requested != NTEX_BACKEND_CPU && requested != NTEX_BACKEND_CUDA && requested != NTEX_BACKEND_VULKAN) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "unknown backend ", requested);
         }
-        if (pCreateInfo->threadCount > 1024) {
-            fail(NTEX_ERROR_INVALID_ARGUMENT, "threadCount ", pCreateInfo->threadCount, " is above 1024");
+        // libgomp exits the process when it cannot create a team, and sizes per-team arrays on the
+        // stack by the thread count (review robustness-2026-12 #6): keep counts to what machines run.
+        if (pCreateInfo->threadCount > NTEX_MAX_THREADS) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "threadCount ", pCreateInfo->threadCount, " is above ", NTEX_MAX_THREADS);
         }
         auto context = std::make_unique<NtexContext_T>();
         context->logger = host_logger;
