@@ -20,7 +20,12 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -208,14 +213,36 @@ void write_map_png(const ntex::Generator& generator, uint32_t map, const NtexMod
     }
 }
 
+// A decimal integer (the regex matched digits with an optional '-') in lo..hi, never wrapped: `--size
+// 4294967312` wrote a 16x16 image before (review robustness-2026-12 #8).
+int64_t decimal_in(const std::string& digits, int64_t lo, int64_t hi, const char* option, const std::string& value) {
+    int64_t v = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc() || end != digits.data() + digits.size() || v < lo || v > hi) {
+        ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, option, " '", value, "': ", digits, " is outside ", lo, "..", hi);
+    }
+    return v;
+}
+
+// A finite float (the regex matched its shape); out-of-range values are an error, not inf or 0.
+float finite_float(const std::string& text, const char* option, const std::string& value) {
+    errno = 0;
+    char* end = nullptr;
+    const float v = std::strtof(text.c_str(), &end);
+    if (errno == ERANGE || end != text.c_str() + text.size() || !std::isfinite(v)) {
+        ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, option, " '", value, "': ", text, " is not a finite float");
+    }
+    return v;
+}
+
 int cmd_generate(const GenerateOptions& o) {
     std::smatch m;
     std::regex re("^([0-9]+)(?:x([0-9]+))?$");
     if (!std::regex_match(o.size, m, re)) {
         ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--size '", o.size, "': expected W or WxH");
     }
-    uint32_t w = static_cast<uint32_t>(std::stoul(m[1].str()));
-    uint32_t h = m[2].matched ? static_cast<uint32_t>(std::stoul(m[2].str())) : w;
+    const uint32_t w = static_cast<uint32_t>(decimal_in(m[1].str(), 1, 8192, "--size", o.size));
+    const uint32_t h = m[2].matched ? static_cast<uint32_t>(decimal_in(m[2].str(), 1, 8192, "--size", o.size)) : w;
     NtexTilingMode tiling = NTEX_TILING_MODE_TILEABLE;
     if (o.tiling == "infinite") tiling = NTEX_TILING_MODE_INFINITE;
     else if (o.tiling != "tileable") ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--tiling '", o.tiling, "': expected tileable or infinite");
@@ -225,8 +252,8 @@ int cmd_generate(const GenerateOptions& o) {
     if (!std::regex_match(o.origin, m, std::regex("^(-?[0-9]+),(-?[0-9]+)$"))) {
         ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--origin '", o.origin, "': expected X,Y");
     }
-    params.origin_x = static_cast<int32_t>(std::stol(m[1].str()));
-    params.origin_y = static_cast<int32_t>(std::stol(m[2].str()));
+    params.origin_x = static_cast<int32_t>(decimal_in(m[1].str(), INT32_MIN, INT32_MAX, "--origin", o.origin));
+    params.origin_y = static_cast<int32_t>(decimal_in(m[2].str(), INT32_MIN, INT32_MAX, "--origin", o.origin));
 
     ntex::Context::Options options;
     options.thread_count = o.threads;
@@ -247,12 +274,12 @@ int cmd_generate(const GenerateOptions& o) {
         if (!std::regex_match(d, m, std::regex("^([0-9]+)=(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)$"))) {
             ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--direction '", d, "': expected INDEX=OFFSET (e.g. 0=1.5)");
         }
-        const unsigned long i = std::stoul(m[1].str());
+        const auto i = static_cast<unsigned long>(decimal_in(m[1].str(), 0, NTEX_MAX_DIRECTIONS - 1, "--direction", d));
         if (i >= info.directionCount) {
             ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--direction '", d, "': the model has ", info.directionCount, " directions");
         }
         if (params.direction_offsets.size() <= i) params.direction_offsets.resize(i + 1, 0.0f);
-        params.direction_offsets[i] = std::stof(m[2].str());
+        params.direction_offsets[i] = finite_float(m[2].str(), "--direction", d);
     }
     if (!o.preset.empty() && ntex::cli::conditioning_given(o.conditioning)) {
         // The preset carries its own category and layout; options next to it would be ignored.

@@ -50,4 +50,21 @@ kill "$live"
 [ -e "$work/out.png.tmp-$live-BBBBBB" ] || fail "a live writer's temp file was removed"
 rm -f "$work/out.png.tmp-$live-BBBBBB"
 ls "$work" | grep -q '\.tmp-' && fail "a temp file was left behind: $(ls "$work")"
+# Numbers never wrap (review #8): out-of-range sizes, origins and direction offsets are one-line errors.
+expect_number_error() {   # <text> <args...>
+    local text=$1; shift
+    out=$("$ntex" generate --out "$work/never.png" "$@" 2>&1); rc=$?
+    echo "$*: $out"
+    [ "$rc" -eq 1 ] || fail "$*: exit $rc, expected 1"
+    [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || fail "$*: expected one line"
+    printf '%s\n' "$out" | grep -qF -- "$text" || fail "$*: the message lacks '$text'"
+}
+expect_number_error "is outside 1..8192" --model "$work/m.json" --size 4294967312
+expect_number_error "is outside 1..8192" --model "$work/m.json" --size 99999999999999999999
+expect_number_error "is outside -2147483648..2147483647" --model "$work/m.json" --tiling infinite --origin 4294967296,0
+v1="$(dirname "$src_model")/material_v1.json"
+if [ -f "$v1" ]; then
+    expect_number_error "is not a finite float" --model "$v1" --size 64 --direction 0=1e39
+fi
+[ -e "$work/never.png" ] && fail "an image was written"
 echo "PASS"
