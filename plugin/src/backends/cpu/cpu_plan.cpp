@@ -32,6 +32,7 @@ memory::desc nhwc(int c, int h, int w) { return memory::desc({1, c, h, w}, dt::f
 
 struct BufferSizes {
     std::size_t max_dense = 0, max_padded = 0, max_resampled = 0, input = 0, noise = 0;
+    std::size_t weights = 0;   // per-op modulated + packed weights (floats)
 };
 
 // Floats of the shared buffers build() allocates for a width x height plan.
@@ -58,6 +59,13 @@ BufferSizes buffer_sizes(const ModelDescription& d, int width, int height) noexc
                 b.max_dense = std::max(b.max_dense, c * h * w);
                 if (op.noise) b.noise += h * w;
                 if (!op.layout_gain.empty()) b.noise += h * w * static_cast<std::size_t>(d.layout_channels);
+                // Per-op weights: the modulated copy and the packed copy (channel blocks padded up
+                // to 16), even when ops share one tensor (review robustness-2026-12 #4: 1 MB of
+                // model took 2.3 GB through shared weights).
+                const std::size_t k2 = static_cast<std::size_t>(op.kernel) * static_cast<std::size_t>(op.kernel);
+                const std::size_t in16 = (static_cast<std::size_t>(op.in) + 15) / 16 * 16;
+                const std::size_t out16 = (static_cast<std::size_t>(op.out) + 15) / 16 * 16;
+                b.weights += static_cast<std::size_t>(op.in) * static_cast<std::size_t>(op.out) * k2 + in16 * out16 * k2;
                 break;
             }
             case OpKind::Output: break;
@@ -70,7 +78,7 @@ BufferSizes buffer_sizes(const ModelDescription& d, int width, int height) noexc
 
 std::size_t CpuPlan::estimate_buffer_bytes(const ModelDescription& d, int width, int height) noexcept {
     const BufferSizes b = buffer_sizes(d, width, height);
-    return sizeof(float) * (2 * b.max_dense + b.max_padded + b.max_resampled + b.input + b.noise);
+    return sizeof(float) * (2 * b.max_dense + b.max_padded + b.max_resampled + b.input + b.noise + b.weights);
 }
 
 namespace {
