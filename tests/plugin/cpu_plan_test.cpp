@@ -259,6 +259,33 @@ TEST(Tileability, TinyModelSeamLooksLikeInterior) {
 // A legal size whose buffers exceed the generator's memory budget (4 GiB by default) is refused
 // before anything is allocated, with the size and the bytes in the message: the shipped model at
 // 8192^2 plans about 34 GiB (64x its 1024^2 plan).
+// Many ops sharing one weight tensor: each op still gets its own modulated and packed weights, and
+// the budget must see them (review robustness-2026-12 #4: 1 MB of model took 2.3 GB).
+TEST(CpuPlanMemory, TheBudgetCountsEveryOpsWeights) {
+    test::TinyModel one = test::make_tiny_model();
+    test::TinyModel many = test::make_tiny_model();
+    nlohmann::json& ops = many.description["synthesis"]["ops"];
+    ASSERT_EQ(ops[3]["in"], ops[3]["out"]);   // conv 8 -> 8, k3: can repeat
+    const nlohmann::json repeated = ops[3];
+    for (int i = 0; i < 200; ++i) ops.insert(ops.begin() + 3, repeated);   // same tensors, 201 ops
+    test::TempDir d1, d2;
+    auto small = LoadedModel::load(one.write(d1.path()));
+    auto amplified = LoadedModel::load(many.write(d2.path()));
+    const std::size_t e1 = TextureGenerator::planned_bytes(small->description(), 16, 16, NTEX_TILING_MODE_TILEABLE);
+    const std::size_t e201 = TextureGenerator::planned_bytes(amplified->description(), 16, 16, NTEX_TILING_MODE_TILEABLE);
+    EXPECT_GE(e201 - e1, std::size_t{200} * 8 * 8 * 9 * sizeof(float) * 2) << e1 << " -> " << e201;
+    GeneratorSettings s;
+    s.threads = 1;
+    s.memory_budget = (e1 + e201) / 2;   // enough for the one-op model's buffers, not for 201 ops' weights
+    EXPECT_NO_THROW(TextureGenerator(small, 16, 16, s));
+    try {
+        TextureGenerator gen(amplified, 16, 16, s);
+        FAIL() << "the amplified model was planned within the budget";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.result(), NTEX_ERROR_OUT_OF_MEMORY) << e.what();
+    }
+}
+
 TEST(CpuPlanMemory, RefusesPlanBeyondBudget) {
     auto path = test::shipped_model_json();
     if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not present yet";
