@@ -283,6 +283,28 @@ TEST_F(ModelLoading, UpsampleFactorsBeyondTheCellSize) {
     expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {"one upsample too many", "latent.cell_size"});
 }
 
+// Numbers are checked as the floats they are stored as, and presets need unique direction labels
+// (review robustness-2026-12 #12, #13).
+TEST_F(ModelLoading, FloatsAreCheckedAsFloats) {
+    test::TinyModelOptions o;
+    o.material = true;
+    TinyModel tiny = test::make_tiny_model(o);
+    tiny.description["height_scale"] = 1e-300;   // > 0 as a double, 0 as a float
+    expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {"tiny.json: height_scale: must be finite and in (0, 1e6] as a float"});
+    tiny = test::make_tiny_model(o);
+    nlohmann::json& ops = tiny.description["synthesis"]["ops"];
+    ops[ops.size() - 1]["scale"] = 1e39;         // beyond FLT_MAX: converting it is undefined
+    expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {".scale: must be a finite float, got 1e+39"});
+}
+
+TEST_F(ModelLoading, DuplicateDirectionLabels) {
+    test::TinyModelOptions o;
+    o.material = true;
+    TinyModel tiny = test::make_tiny_model(o);
+    tiny.description["directions"][1]["label"] = tiny.description["directions"][0]["label"];
+    expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {"tiny.json: directions[1].label:", "is used by another direction"});
+}
+
 TEST_F(ModelLoading, UnknownActivation) {
     TinyModel tiny = test::make_tiny_model();
     tiny.description["synthesis"]["ops"][1]["activation"] = "gelu";

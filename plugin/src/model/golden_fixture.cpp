@@ -86,7 +86,13 @@ std::vector<GoldenCase> load_golden_cases(const SafetensorsFile& fixture) {
             fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "': seed ", v, " is not an integer in 0..4294967295");
         }
         c.seed = static_cast<uint32_t>(v);
-        if (find_value(fixture, c.name, "psi", v)) c.psi = static_cast<float>(v);
+        if (find_value(fixture, c.name, "psi", v)) {
+            // Far beyond any useful truncation; a double outside float's range would be undefined to convert.
+            if (!std::isfinite(v) || std::fabs(v) > 100.0) {
+                fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "': psi ", v, " is not a finite number in -100..100");
+            }
+            c.psi = static_cast<float>(v);
+        }
         if (find_value(fixture, c.name, "category", v)) {
             if (!(v >= -1.0 && v <= 1024.0) || v != std::floor(v)) {
                 fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "': category ", v, " is not an integer in -1..1024");

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <limits>
 #include <set>
 
 namespace ntex {
@@ -63,6 +64,15 @@ public:
     double number() const {
         if (!m_value.is_number()) error("expected a number");
         return m_value.get<double>();
+    }
+    // A number stored as float: finite and representable (a double beyond FLT_MAX converted to float
+    // is undefined behaviour; review robustness-2026-12 #12).
+    float finite_float() const {
+        const double v = number();
+        if (!std::isfinite(v) || std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max())) {
+            error(cat("must be a finite float, got ", v));
+        }
+        return static_cast<float>(v);
     }
     int64_t integer(int64_t min, int64_t max) const {
         if (!m_value.is_number_integer()) error("expected an integer");
@@ -218,8 +228,8 @@ void parse_ops(const Field& ops, ModelDescription& d) {
             channels = op.out;
         } else if (kind == "output") {
             op.kind = OpKind::Output;
-            op.scale = static_cast<float>(f.at("scale").number());
-            op.shift = static_cast<float>(f.at("shift").number());
+            op.scale = f.at("scale").finite_float();
+            op.shift = f.at("shift").finite_float();
             seen_output = true;
         } else {
             f.at("op").error(cat("unknown op '", kind, "'"));
@@ -280,8 +290,8 @@ void parse_outputs(const Field& outputs, ModelDescription& d) {
         Field range = f.at("range");
         range.array();
         if (range.value().size() != 2) range.error("expected [min, max]");
-        m.range_min = static_cast<float>(range.item(0).number());
-        m.range_max = static_cast<float>(range.item(1).number());
+        m.range_min = range.item(0).finite_float();
+        m.range_max = range.item(1).finite_float();
         if (!(m.range_min < m.range_max) || !std::isfinite(m.range_min) || !std::isfinite(m.range_max)) {
             range.error("min must be below max (both finite)");
         }
@@ -314,7 +324,8 @@ void parse_height_scale(const Field& root, ModelDescription& d) {
     }
     Field f = root.at("height_scale");
     const double v = f.number();
-    if (!std::isfinite(v) || !(v > 0.0) || v > 1e6) f.error(cat("must be finite and in (0, 1e6], got ", v));
+    // Checked as the float it is stored as: 1e-300 passed "> 0" as a double and became 0.
+    if (!std::isfinite(v) || !(static_cast<float>(v) > 0.0f) || v > 1e6) f.error(cat("must be finite and in (0, 1e6] as a float, got ", v));
     d.height_scale = static_cast<float>(v);
 }
 
@@ -331,7 +342,13 @@ void parse_directions(const Field& directions, ModelDescription& d) {
         if (dir.label.size() >= 64) f.at("label").error("longer than 63 characters");
         dir.tensor = f.at("tensor").nonempty_string();
         const double sigma = f.at("sigma").number();
-        if (!std::isfinite(sigma) || !(sigma > 0.0) || sigma > 1e6) f.at("sigma").error(cat("must be finite and in (0, 1e6], got ", sigma));
+        if (!std::isfinite(sigma) || !(static_cast<float>(sigma) > 0.0f) || sigma > 1e6) {
+            f.at("sigma").error(cat("must be finite and in (0, 1e6] as a float, got ", sigma));
+        }
+        // Presets match directions by label: two with one label would merge (review #13).
+        for (const LatentDirection& other : d.directions) {
+            if (other.label == dir.label) f.at("label").error(cat("'", dir.label, "' is used by another direction"));
+        }
         dir.sigma = static_cast<float>(sigma);
         d.directions.push_back(dir);
     }
