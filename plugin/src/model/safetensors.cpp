@@ -150,16 +150,13 @@ SafetensorsFile SafetensorsFile::parse(std::vector<uint8_t> bytes, const std::st
     }
     file.m_bytes = std::move(bytes);
     file.m_data_start = data_start;
+    for (std::size_t i = 0; i < file.m_tensors.size(); ++i) file.m_index.emplace(file.m_tensors[i].name, i);
     return file;
 }
 
 const SafetensorsTensor* SafetensorsFile::find(const std::string& name) const noexcept {
-    for (const auto& t : m_tensors) {
-        if (t.name == name) {
-            return &t;
-        }
-    }
-    return nullptr;
+    const auto it = m_index.find(name);
+    return it == m_index.end() ? nullptr : &m_tensors[it->second];
 }
 
 std::vector<float> SafetensorsFile::read_f32(const SafetensorsTensor& tensor) const {

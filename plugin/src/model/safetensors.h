@@ -45,6 +45,9 @@ private:
     std::vector<uint8_t> m_bytes;
     std::size_t m_data_start = 0;
     std::vector<SafetensorsTensor> m_tensors;
+    // name -> index into m_tensors: find() is O(log n), so a model naming 200k tensors loads in
+    // O(n log n) (a linear scan per lookup took 75 s: review robustness-2026-12 #7).
+    std::map<std::string, std::size_t> m_index;
     std::map<std::string, std::string> m_metadata;
 };
 
