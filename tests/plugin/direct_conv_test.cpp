@@ -191,6 +191,33 @@ TEST(NativeUpsample, MatchesWrapAroundReference) {
     }
 }
 
+// The two kernel sets on one model, size and latent: largest absolute difference of the final
+// tensors and their NMSE (oneDNN as the reference).
+struct KernelDifference {
+    double worst = 0, nmse = 0;
+};
+KernelDifference native_vs_onednn(const std::shared_ptr<const LoadedModel>& model, int w, int h, uint32_t seed, float psi) {
+    GeneratorSettings s;
+    s.threads = 2;
+    s.cpu_kernels = cpu::CpuKernels::Native;
+    TextureGenerator native(model, w, h, s);
+    s.cpu_kernels = cpu::CpuKernels::OneDnn;
+    TextureGenerator onednn(model, w, h, s);
+    native.set_params(seed, nullptr, psi);
+    onednn.set_params(seed, nullptr, psi);
+    native.generate();
+    onednn.generate();
+    const std::size_t n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * static_cast<std::size_t>(native.output_channels());
+    double worst = 0, sum_sq = 0, ref_sq = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = static_cast<double>(native.output()[i]) - onednn.output()[i];
+        worst = std::max(worst, std::fabs(d));
+        sum_sq += d * d;
+        ref_sq += static_cast<double>(onednn.output()[i]) * onednn.output()[i];
+    }
+    return {worst, ref_sq > 0 ? sum_sq / ref_sq : 0.0};
+}
+
 // The two kernel sets on the shipped material model: the same maps to float rounding.
 TEST(CpuKernels, NativeMatchesOneDnnOnTheShippedModel) {
     if (cpu::detect_isa() == cpu::CpuIsa::None) GTEST_SKIP() << "this CPU has neither AVX2+FMA nor AVX-512F";
@@ -198,27 +225,10 @@ TEST(CpuKernels, NativeMatchesOneDnnOnTheShippedModel) {
     if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not present";
     auto model = LoadedModel::load(path);
     for (auto [w, h] : {std::pair{256, 256}, std::pair{96, 160}}) {
-        GeneratorSettings s;
-        s.threads = 2;
-        s.cpu_kernels = cpu::CpuKernels::Native;
-        TextureGenerator native(model, w, h, s);
-        s.cpu_kernels = cpu::CpuKernels::OneDnn;
-        TextureGenerator onednn(model, w, h, s);
         for (uint32_t seed : {1u, 77u}) {
-            native.set_params(seed, nullptr, 0.7f);
-            onednn.set_params(seed, nullptr, 0.7f);
-            native.generate();
-            onednn.generate();
-            const std::size_t n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * static_cast<std::size_t>(native.output_channels());
-            double worst = 0, sum_sq = 0, ref_sq = 0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const double d = static_cast<double>(native.output()[i]) - onednn.output()[i];
-                worst = std::max(worst, std::fabs(d));
-                sum_sq += d * d;
-                ref_sq += static_cast<double>(onednn.output()[i]) * onednn.output()[i];
-            }
-            EXPECT_LT(worst, 1e-4) << w << "x" << h << " seed " << seed;
-            EXPECT_LT(sum_sq / ref_sq, 1e-10) << w << "x" << h << " seed " << seed;
+            const KernelDifference diff = native_vs_onednn(model, w, h, seed, 0.7f);
+            EXPECT_LT(diff.worst, 1e-4) << w << "x" << h << " seed " << seed;
+            EXPECT_LT(diff.nmse, 1e-10) << w << "x" << h << " seed " << seed;
         }
     }
 }
@@ -230,19 +240,7 @@ TEST(CpuKernels, NativeMatchesOneDnnWhenTheHaloIsWiderThanTheGrid) {
     if (cpu::detect_isa() == cpu::CpuIsa::None) GTEST_SKIP() << "this CPU has neither AVX2+FMA nor AVX-512F";
     auto model = LoadedModel::load(test::source_dir() / "tests" / "fixtures" / "k5_after_k3_one_cell" / "m.json");
     for (int size : {16, 32}) {
-        GeneratorSettings s;
-        s.threads = 2;
-        s.cpu_kernels = cpu::CpuKernels::Native;
-        TextureGenerator native(model, size, size, s);
-        s.cpu_kernels = cpu::CpuKernels::OneDnn;
-        TextureGenerator onednn(model, size, size, s);
-        native.set_params(3, nullptr, 1.0f);
-        onednn.set_params(3, nullptr, 1.0f);
-        native.generate();
-        onednn.generate();
-        const std::size_t n = static_cast<std::size_t>(size) * static_cast<std::size_t>(size) * static_cast<std::size_t>(native.output_channels());
-        double worst = 0;
-        for (std::size_t i = 0; i < n; ++i) worst = std::max(worst, std::fabs(static_cast<double>(native.output()[i]) - onednn.output()[i]));
+        const double worst = native_vs_onednn(model, size, size, 3, 1.0f).worst;
         EXPECT_LT(worst, 1e-5) << size << "x" << size;
     }
 }
