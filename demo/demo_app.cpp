@@ -250,18 +250,20 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
         // A finished result first, so the overlay describes what this frame shows.
         ++frames;
         const bool last = frame_limit != 0 && frames == frame_limit;
-        // Headless: the captured frame shows the newest request's result (reproducible PNGs).
-        if (renderer.headless() && last && generator->busy()) generator->wait_idle();
-        if (generator->poll()) {
-            if (!texture_set) upload_result(*generator, *model, renderer);   // texture sets fetch it themselves
+        // A finished generation: uploaded (texture sets fetch it themselves) and counted.
+        const auto take_result = [&] {
+            if (!generator->poll()) return false;
+            if (!texture_set) upload_result(*generator, *model, renderer);
             info.generation_ms = static_cast<float>(generator->last_latency_ms());
             info.result_id = generator->result_id();
             info.frames_since_result = 0;
             generation_ms_sum += generator->last_latency_ms();
             ++results;
-        } else {
-            ++info.frames_since_result;
-        }
+            return true;
+        };
+        // Headless: the captured frame shows the newest request's result (reproducible PNGs).
+        if (renderer.headless() && last && generator->busy()) generator->wait_idle();
+        if (!take_result()) ++info.frames_since_result;
         info.generating = generator->busy();
 
         const engine::OverlayActions a = renderer.overlay().draw_panel(controls, settings, info);
@@ -335,6 +337,12 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
             else generator->request(params());   // supersedes a request that has not started yet
             ++requests;
             dirty = false;
+        }
+        // Headless, last frame: a request this frame made (the first frame's, with --frames 1) is
+        // waited for too, so the capture never shows untextured objects (review robustness-2026-12 #9).
+        if (renderer.headless() && last && generator->busy()) {
+            generator->wait_idle();
+            take_result();
         }
         if (ground) {
             const glm::vec3 t = renderer.camera().target;

@@ -19,7 +19,7 @@ trap 'rm -rf "$out"' EXIT
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNTEX_BUILD_ENGINE=OFF \
   -DNTEX_BUILD_TESTS=ON -DNTEX_BUILD_BENCHMARKS=ON > "$out/configure.log"
-cmake --build "$build" -j2 --target ntex_bench ntex_cli
+cmake --build "$build" -j2 --target ntex_bench ntex_cli ntex_update_bench
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 NTEX_BENCH_THREADS=$threads "$build/tests/benchmarks/ntex_bench" \
@@ -143,3 +143,9 @@ for s in (128, 256, 512, 1024):
 print(f"| {date} | {cpu}, {os.cpu_count()} cores | {threads} | {policy} | {peak:.0f} | " + " | ".join(cells) +
       f" | {peak_rss_mib:.0f} MiB | {load_before} / {load_after} |" if peak else "(sgemm number missing)")
 PY
+
+# Render-thread time of a texture-set update on the host-copy path (a Vulkan device without validation:
+# lavapipe without a GPU): the result converted on the calling thread vs on the generator's worker.
+echo "texture-set update, render-thread time (ntex_update_bench, material_v1, 4 maps + mips):"
+NTEX_BENCH_THREADS=$threads "$build/tests/benchmarks/ntex_update_bench" 2>/dev/null |
+  grep -E 'median' || echo "(ntex_update_bench failed: no Vulkan device?)"

@@ -43,6 +43,38 @@ void check_vk(VkResult r, const char* what) {
     if (r != VK_SUCCESS) throw std::runtime_error(std::string(what) + " failed: VkResult " + std::to_string(r));
 }
 
+// GPU waits are bounded (review cuda-first-gpu #8): a CUDA stall fails this test within seconds with
+// the semaphore values, instead of hanging until ctest's 600 s timeout. The process exits on a stall:
+// nothing after it (TearDown's vkDeviceWaitIdle included) could finish either.
+constexpr uint64_t kGpuWaitNs = 10'000'000'000;
+
+[[noreturn]] void gpu_stalled(VkDevice device, NtexTextureSet set, const char* where) {
+    NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    std::string state = "no texture set";
+    if (set != nullptr && ntexGetTextureSetImages(set, &im) == NTEX_SUCCESS) {
+        uint64_t release = 0, ready = 0;
+        if (im.semaphore) vkGetSemaphoreCounterValue(device, im.semaphore, &release);
+        if (im.readySemaphore) vkGetSemaphoreCounterValue(device, im.readySemaphore, &ready);
+        state = "release semaphore at " + std::to_string(release) + " (slot waits for " + std::to_string(im.waitValue) +
+                "), ready semaphore at " + std::to_string(ready) + " (expected " + std::to_string(im.readyValue) + ")";
+    }
+    std::fprintf(stderr, "FATAL: the GPU did not finish within %.0f s at %s: %s\n", static_cast<double>(kGpuWaitNs) * 1e-9, where, state.c_str());
+    std::fflush(stderr);
+    std::_Exit(3);
+}
+
+// vkQueueWaitIdle with a bound: an empty submit with a fence, waited for kGpuWaitNs.
+void bounded_queue_wait(VulkanHost& host, NtexTextureSet set, const char* where) {
+    VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VkFence fence = VK_NULL_HANDLE;
+    check_vk(vkCreateFence(host.device, &fci, nullptr, &fence), "vkCreateFence");
+    check_vk(vkQueueSubmit(host.queue, 0, nullptr, fence), "vkQueueSubmit(fence)");
+    const VkResult r = vkWaitForFences(host.device, 1, &fence, VK_TRUE, kGpuWaitNs);
+    if (r == VK_TIMEOUT) gpu_stalled(host.device, set, where);
+    check_vk(r, "vkWaitForFences");
+    vkDestroyFence(host.device, fence, nullptr);
+}
+
 // Texels of every map of one result, per map (tightly packed level 0).
 using Maps = std::vector<std::vector<uint8_t>>;
 
@@ -256,12 +288,12 @@ TEST_F(CudaTextureSetTest, ZeroCopyMatchesCpuAndNeverTears) {
                     }),
               NTEX_SUCCESS)
         << ntexGetLastErrorMessage();
-    ASSERT_EQ(vkQueueWaitIdle(host->queue), VK_SUCCESS);
+    bounded_queue_wait(*host, set, "the first-use frame");
 
     // 2. Seed A into the poisoned slot; read back through Vulkan; compare with the CPU result.
     set_seed(generator, kSeedA);
     ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    ASSERT_EQ(vkQueueWaitIdle(host->queue), VK_SUCCESS);
+    bounded_queue_wait(*host, set, "seed A's frame");
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
     EXPECT_NE(images.resultId, 0u);
     EXPECT_GT(images.readyValue, 0u);
@@ -284,7 +316,7 @@ TEST_F(CudaTextureSetTest, ZeroCopyMatchesCpuAndNeverTears) {
     // 3. Seed B: the reference the frame loop compares against (exactly: same plan, same kernels).
     set_seed(generator, kSeedB);
     ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    ASSERT_EQ(vkQueueWaitIdle(host->queue), VK_SUCCESS);
+    bounded_queue_wait(*host, set, "seed B's frame");
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
     const Maps gpu_b = read_back(images);
     const Maps cpu_b = cpu_maps(kSeedB, images);
@@ -333,7 +365,10 @@ TEST_F(CudaTextureSetTest, ZeroCopyMatchesCpuAndNeverTears) {
     int torn = 0, first_torn = -1, frame_index = 0, writes = 0;
     auto finish = [&](Frame& f, int index) {
         if (!f.pending) return;
-        check_vk(vkWaitForFences(host->device, 1, &f.fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");   // the frames-in-flight cap
+        // The frames-in-flight cap, bounded.
+        const VkResult waited = vkWaitForFences(host->device, 1, &f.fence, VK_TRUE, kGpuWaitNs);
+        if (waited == VK_TIMEOUT) gpu_stalled(host->device, set, ("frame " + std::to_string(index)).c_str());
+        check_vk(waited, "vkWaitForFences");
         check_vk(vkResetFences(host->device, 1, &f.fence), "vkResetFences");
         const Maps& expected = f.seed == kSeedA ? gpu_a : gpu_b;
         for (std::size_t i = 0; i < expected.size(); ++i) {

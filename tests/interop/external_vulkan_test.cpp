@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "interop/cuda_interop.h"
 #include "interop/external_vulkan.h"
+#include "interop/texture_set.h"
 
 #include <gtest/gtest.h>
 
@@ -76,8 +77,21 @@ TEST(ExternalVulkan, ExportableImagesAreValid) {
             std::fprintf(stderr, "format %d: %s\n", static_cast<int>(format), e.what());
             continue;
         }
-        EXPECT_NE(desc.usage & VK_IMAGE_USAGE_STORAGE_BIT, 0u);
+        EXPECT_NE(desc.usage & VK_IMAGE_USAGE_STORAGE_BIT, 0u) << "STORAGE is tried first";
         ntex::interop::ExternalImage image(device, desc);
+        // Without STORAGE (the retry when a format or driver refuses it; review cuda-first-gpu #9): no
+        // usage beyond sampling and copies, no mutable-format machinery, and it exports too.
+        const ntex::interop::ExternalImageDesc plain =
+            ntex::interop::describe_external_image(*device, format, 64, 32, 7, &dedicated_only, ntex::interop::StorageUsage::Never);
+        EXPECT_EQ(plain.usage, VkImageUsageFlags{VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT});
+        EXPECT_EQ(plain.flags, VkImageCreateFlags{0});
+        EXPECT_EQ(plain.view_format_alias, VK_FORMAT_UNDEFINED);
+        {
+            ntex::interop::ExternalImage without_storage(device, plain);
+            const int plain_fd = without_storage.export_fd();
+            EXPECT_GE(plain_fd, 0);
+            if (plain_fd >= 0) close(plain_fd);
+        }
         EXPECT_NE(image.image(), VK_NULL_HANDLE);
         EXPECT_NE(image.view(), VK_NULL_HANDLE);
         EXPECT_GT(image.allocation_size(), 0u);
@@ -103,13 +117,13 @@ TEST(ExternalVulkan, ExportableImagesAreValid) {
     ntex::interop::ExternalImage image(device, desc);
     host.submit([&](VkCommandBuffer cmd) {
         const VkImageMemoryBarrier b = ntex::interop::first_use_barrier(image.image(), 7);
-        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, ntex::interop::kSamplingStages, 0, 0, nullptr, 0, nullptr, 1, &b);
+        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, ntex::interop::kDefaultConsumerStages, 0, 0, nullptr, 0, nullptr, 1, &b);
         return uint64_t{0};
     });
     for (int frame = 0; frame < 3; ++frame) {
         host.submit([&](VkCommandBuffer cmd) {
             const VkImageMemoryBarrier b = ntex::interop::acquire_from_external_barrier(image.image(), host.queue_family, 7);
-            vkCmdPipelineBarrier(cmd, ntex::interop::kSamplingStages, ntex::interop::kSamplingStages, 0, 0, nullptr, 0, nullptr, 1, &b);
+            vkCmdPipelineBarrier(cmd, ntex::interop::kDefaultConsumerStages, ntex::interop::kDefaultConsumerStages, 0, 0, nullptr, 0, nullptr, 1, &b);
             return uint64_t{0};
         });
         const std::vector<uint8_t> texels = host.read_image(image.image(), 64, 32, 4, 0, VK_IMAGE_LAYOUT_GENERAL);

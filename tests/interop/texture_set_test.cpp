@@ -7,6 +7,7 @@
 #include "vulkan_host.h"
 
 #include <ntex/ntex_vulkan.h>
+#include <ntex/ntex_vulkan.hpp>
 
 #include <gtest/gtest.h>
 
@@ -89,6 +90,16 @@ protected:
         return result == NTEX_SUCCESS && value == 0 ? NTEX_ERROR_UNKNOWN : result;
     }
 
+    // NtexTextureSetPathInfo::callerConversions: results the updating thread converted itself.
+    uint64_t caller_conversions() {
+        NtexTextureSetPathInfo path{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};
+        NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        images.pNext = &path;
+        EXPECT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        EXPECT_EQ(path.path, NTEX_TEXTURE_SET_PATH_HOST_COPIES);
+        return path.callerConversions;
+    }
+
     // Compares every image of the current slot with ntexReadMap of the same map.
     void expect_images_match_read_map() {
         NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
@@ -134,6 +145,7 @@ TEST_P(TextureSetTest, ImagesHoldTheGeneratedTexels) {
     EXPECT_EQ(images.mipLevels, 7u);   // 64 -> 1
     ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     expect_images_match_read_map();
+    EXPECT_EQ(caller_conversions(), 1u) << "a result made before the set existed is converted by the first update";
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
     EXPECT_NE(images.resultId, 0u);
     const uint32_t first_slot = images.slot;
@@ -147,6 +159,66 @@ TEST_P(TextureSetTest, ImagesHoldTheGeneratedTexels) {
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
     EXPECT_NE(images.slot, first_slot);
     expect_images_match_read_map();
+    EXPECT_EQ(caller_conversions(), 1u) << "a result made after the set existed is converted by the generating thread";
+}
+
+// The render thread only records: every result of a worker generating in the background is converted
+// on the worker (ntexGenerateAsync without waiting, an update every frame), and the images end up
+// holding exactly the newest result.
+TEST_P(TextureSetTest, WorkerConvertsWhileTheRenderThreadOnlyRecords) {
+    create_set(2);
+    // Frames until four updates recorded a new result (however slow the worker is on this machine).
+    int recorded = 0;
+    uint32_t frames = 0;
+    for (uint32_t frame = 0; recorded < 4; ++frame) {
+        ASSERT_LT(frame, 100000u) << "no result reached the set";
+        frames = frame + 1;
+        NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};
+        p.seed = 100 + frame;
+        p.truncationPsi = 0.9f;
+        ASSERT_EQ(ntexSetGeneratorParams(generator, &p), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(ntexGenerateAsync(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        const NtexResult r = update_and_submit();
+        ASSERT_TRUE(r == NTEX_SUCCESS || r == NTEX_NOT_READY) << ntexResultToString(r) << ": " << ntexGetLastErrorMessage();
+        if (r == NTEX_SUCCESS) ++recorded;
+    }
+    ASSERT_EQ(ntexWaitIdle(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    uint64_t newest = 0;
+    ASSERT_EQ(ntexGetResultId(generator, &newest), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    const NtexResult last = update_and_submit();
+    ASSERT_TRUE(last == NTEX_SUCCESS || last == NTEX_NOT_READY) << ntexResultToString(last);
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    EXPECT_EQ(images.resultId, newest) << "the set shows the newest result once the generator is idle";
+    expect_images_match_read_map();
+    EXPECT_EQ(caller_conversions(), 0u) << "the render thread converted a result itself";
+    std::fprintf(stderr, "%u frames: %d updates recorded, newest result %llu\n", frames, recorded, static_cast<unsigned long long>(newest));
+}
+
+// A hot reload replaces the generator's worker: the first result after it is converted by the update
+// (the set attaches to the new worker then), the next ones by the worker again; ids keep increasing.
+TEST_P(TextureSetTest, HotReloadReattachesTheWorkerConversion) {
+    create_set(2);
+    generate(1);
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(caller_conversions(), 0u);
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    const uint64_t before = images.resultId;
+    ASSERT_EQ(ntexReloadModel(model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    generate(2);   // runs on the reloaded model's new generator, which has no listener yet
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    expect_images_match_read_map();
+    EXPECT_EQ(caller_conversions(), 1u);
+    generate(3);
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    expect_images_match_read_map();
+    EXPECT_EQ(caller_conversions(), 1u) << "the set did not re-attach to the reloaded generator";
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    EXPECT_GT(images.resultId, before + 1);
+    // Reloaded again and destroyed without another update: the set must not touch the replaced worker.
+    ASSERT_EQ(ntexReloadModel(model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    generate(4);
 }
 
 TEST_P(TextureSetTest, BusySlotIsSkippedUntilItsUploadExecuted) {
@@ -288,7 +360,139 @@ TEST_P(TextureSetTest, CpuPathHasNoReadySemaphore) {
     expect_images_match_read_map();
 }
 
+// Hosts that sample in other stages (vertex displacement from the height map) say so; ntex's barriers
+// then use those stages (synchronization validation checks them), and masks that cannot sample are refused.
+TEST_P(TextureSetTest, ConsumerStagesChosenByTheHost) {
+    generate(7);
+    NtexTextureSetSyncInfo sync{NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO};
+    sync.consumerStageMask = VK_PIPELINE_STAGE_VERTEX_SHADER_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT;
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.pNext = &sync;
+    si.generator = generator;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    expect_images_match_read_map();
+    generate(8);
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // overwrite after vertex reads
+    expect_images_match_read_map();
+
+    NtexTextureSet other = nullptr;
+    sync.consumerStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
+    EXPECT_EQ(ntexCreateTextureSet(context, &si, &other), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("consumerStageMask"), std::string::npos) << ntexGetLastErrorMessage();
+    EXPECT_EQ(other, nullptr);
+    NtexTextureSetPathInfo wrong{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};   // not a create-info extension
+    si.pNext = &wrong;
+    EXPECT_EQ(ntexCreateTextureSet(context, &si, &other), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("unknown sType"), std::string::npos) << ntexGetLastErrorMessage();
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, TextureSetTest, ::testing::Values("albedo_v1", "material_v1"));
+
+// A host that records updates but never signals the values they ask for stalls the set for good: ntex
+// says so once, as a warning naming the semaphore, instead of returning NOT_READY silently forever.
+TEST(TextureSetStall, NeverSignalledUpdatesAreReportedOnce) {
+    const std::string path = model_path("albedo_v1");
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "model albedo_v1 is not in models/";
+    VulkanHost host;
+    ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
+    struct Log {
+        std::vector<std::string> warnings;
+    } log;
+    const PFN_ntexLogCallback on_log = [](NtexLogLevel level, const char* message, void* user) {
+        if (level == NTEX_LOG_LEVEL_WARNING) static_cast<Log*>(user)->warnings.emplace_back(message);
+    };
+    NtexContext context = nullptr;
+    ASSERT_EQ(host.create_context(NTEX_BACKEND_CPU, &context, on_log, &log), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
+    li.pPath = path.c_str();
+    NtexModel model = nullptr;
+    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+    gi.model = model;
+    gi.width = 32;
+    gi.height = 32;
+    NtexGenerator generator = nullptr;
+    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.generator = generator;
+    NtexTextureSet set = nullptr;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    // Each update is submitted without its signal (the mistake); new results keep coming.
+    int recorded = 0;
+    for (int frame = 0; frame < 130; ++frame) {
+        if (frame < 3) {
+            ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        }
+        NtexResult r = NTEX_SUCCESS;
+        host.submit([&](VkCommandBuffer cmd) {
+            uint64_t value = 0;
+            r = ntexCmdUpdateTextureSet(set, cmd, &value);
+            return uint64_t{0};   // not signalled
+        });
+        ASSERT_TRUE(r == NTEX_SUCCESS || r == NTEX_NOT_READY) << ntexResultToString(r);
+        if (r == NTEX_SUCCESS) ++recorded;
+    }
+    EXPECT_EQ(recorded, 2) << "a ring of 2: two updates, then every slot waits for a value never signalled";
+    ASSERT_EQ(log.warnings.size(), 1u) << "expected exactly one stall warning";
+    EXPECT_NE(log.warnings[0].find("signal"), std::string::npos) << log.warnings[0];
+    EXPECT_NE(log.warnings[0].find("120 updates"), std::string::npos) << log.warnings[0];
+    ntexDestroyTextureSet(set);
+    ntexDestroyGenerator(generator);
+    ntexDestroyModel(model);
+    ntexDestroyContext(context);
+    EXPECT_EQ(host.errors.load(), 0) << "validation errors";
+}
+
+// The C++ wrapper (ntex_vulkan.hpp): a context on the host's device, a texture set with host-chosen
+// consumer stages, RAII destruction, and Params::animation_time (t = 1 is exactly z(seed + 1)).
+TEST(TextureSetCxx, WrapperRecordsUpdatesAndAnimates) {
+    const std::string path = model_path("albedo_v1");
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "model albedo_v1 is not in models/";
+    VulkanHost host;
+    ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
+    {
+        const ntex::VulkanDevice device(host.instance, host.physical_device, host.device, host.queue_family, vkGetInstanceProcAddr);
+        const ntex::Context context(device.options(NTEX_BACKEND_CPU, 2));
+        const ntex::Model model(context, path);
+        ntex::Generator generator(context, model, 32, 32);
+        ntex::TextureSet::Options options;
+        options.ring_size = 3;
+        options.consumer_stages = VK_PIPELINE_STAGE_VERTEX_SHADER_BIT;
+        ntex::TextureSet set(context, generator, options);
+        EXPECT_EQ(set.path().path, NTEX_TEXTURE_SET_PATH_HOST_COPIES);
+
+        ntex::Generator::Params p;
+        p.seed = 5;
+        p.animation_time = 1.0f;
+        generator.set_params(p);
+        generator.generate();
+        const std::vector<uint8_t> animated = generator.read_rgba8(0);
+        host.submit([&](VkCommandBuffer cmd) { return set.cmd_update(cmd); }, set.images().semaphore);
+        const NtexTextureSetImages images = set.images();
+        EXPECT_NE(images.resultId, 0u);
+        EXPECT_EQ(host.read_image(images.images[0], 32, 32, 4, 0), animated) << "the set's albedo is not the generated one";
+        EXPECT_EQ(set.path().callerConversions, 0u);
+        host.submit([&](VkCommandBuffer cmd) {
+            EXPECT_EQ(set.cmd_update(cmd), 0u) << "nothing new: nothing recorded";
+            return uint64_t{0};
+        });
+
+        ntex::Generator::Params q;
+        q.seed = 5;
+        q.z.resize(model.info().zDim);
+        ASSERT_EQ(ntexLatentFromSeed(model.get(), 6, q.z.data(), static_cast<uint32_t>(q.z.size())), NTEX_SUCCESS);
+        generator.set_params(q);
+        generator.generate();
+        EXPECT_EQ(generator.read_rgba8(0), animated) << "animation_time 1 must equal z(seed + 1) with seed's noise";
+        q.z.clear();
+        generator.set_params(q);   // animation_time 0: z(seed) again
+        generator.generate();
+        EXPECT_NE(generator.read_rgba8(0), animated);
+    }
+    EXPECT_EQ(host.errors.load(), 0) << "validation errors";
+    EXPECT_EQ(host.warnings.load(), 0) << "validation warnings";
+}
 
 // A context that asks for AUTO on a Vulkan device without the external-fd extensions: whatever AUTO
 // resolves to (CPU here; CUDA on an NVIDIA machine), the texture set uses host copies (the CUDA path

@@ -51,8 +51,8 @@ bool has_device_extension(VkPhysicalDevice device, const char* name) {
 
 }  // namespace
 
-VulkanHost::VulkanHost(bool want_external_fd) {
-    validation = has_layer("VK_LAYER_KHRONOS_validation");
+VulkanHost::VulkanHost(bool want_external_fd, bool with_validation) {
+    validation = with_validation && has_layer("VK_LAYER_KHRONOS_validation");
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
     app.pApplicationName = "ntex test host";
     app.apiVersion = VK_API_VERSION_1_2;
@@ -189,7 +189,7 @@ void VulkanHost::submit(const std::function<uint64_t(VkCommandBuffer)>& record, 
     vkFreeCommandBuffers(device, pool, 1, &cmd);
 }
 
-NtexResult VulkanHost::create_context(NtexBackend backend, NtexContext* context) const {
+NtexResult VulkanHost::create_context(NtexBackend backend, NtexContext* context, PFN_ntexLogCallback log, void* log_user) const {
     NtexVulkanDeviceInfo vk{};
     vk.sType = NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO;
     vk.instance = instance;
@@ -203,6 +203,8 @@ NtexResult VulkanHost::create_context(NtexBackend backend, NtexContext* context)
     ci.headerVersion = NTEX_HEADER_VERSION;
     ci.backend = backend;
     ci.threadCount = 2;
+    ci.pfnLog = log;
+    ci.pLogUserData = log_user;
     return ntexCreateContext(&ci, context);
 }
 

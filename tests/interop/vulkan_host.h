@@ -19,7 +19,8 @@ namespace ntex_test {
 
 class VulkanHost {
 public:
-    explicit VulkanHost(bool want_external_fd = false);   // throws std::runtime_error naming the failing step
+    // with_validation false: no validation layer (benchmarks, whose timings it would distort).
+    explicit VulkanHost(bool want_external_fd = false, bool with_validation = true);   // throws std::runtime_error naming the failing step
     ~VulkanHost();
     VulkanHost(const VulkanHost&) = delete;
     VulkanHost& operator=(const VulkanHost&) = delete;
@@ -45,8 +46,9 @@ public:
     std::vector<uint8_t> read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level,
                                     VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
     uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const;
-    // An ntex context on this device (NtexVulkanDeviceInfo chained, 2 CPU threads) for `backend`.
-    NtexResult create_context(NtexBackend backend, NtexContext* context) const;
+    // An ntex context on this device (NtexVulkanDeviceInfo chained, 2 CPU threads) for `backend`, with
+    // an optional log callback.
+    NtexResult create_context(NtexBackend backend, NtexContext* context, PFN_ntexLogCallback log = nullptr, void* log_user = nullptr) const;
 
 private:
     VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 namespace ntex {
 namespace {
@@ -301,6 +303,47 @@ TEST(AsyncGenerator, WorkerErrorReportedByNextPoll) {
     g.wait_idle();
     EXPECT_FALSE(g.poll(&id));
     EXPECT_EQ(id, 2u);
+}
+
+// Result listeners run once per published result, on the generating thread, before wait_idle returns;
+// one that throws is dropped without affecting the generator; a removed one is never called again.
+TEST(AsyncGenerator, ResultListenersRunBeforeIdle) {
+    test::TinyModelOptions o;
+    o.material = true;
+    GeneratorSettings s;
+    s.threads = 1;
+    AsyncGenerator g(test::load_in_memory(test::make_tiny_model(o)), 16, 16, s);
+    std::vector<uint64_t> seen;
+    std::thread::id listener_thread;
+    const uint64_t a = g.add_result_listener([&](uint64_t id) {
+        seen.push_back(id);
+        listener_thread = std::this_thread::get_id();
+        // A listener may read the result it was told about.
+        std::vector<float> r32(16 * 16);
+        const uint32_t map = 2;
+        HostImageView view{NTEX_HOST_FORMAT_R32_SFLOAT, r32.data(), 16 * 4, r32.size() * 4};
+        uint64_t read = 0;
+        g.read_maps(1, &map, &view, &read);
+        EXPECT_EQ(read, id);
+    });
+    g.add_result_listener([](uint64_t) { throw Error(NTEX_ERROR_BACKEND, "listener failure"); });
+    GeneratorParams p;
+    p.seed = 4;
+    g.set_params(p);
+    g.generate();
+    EXPECT_EQ(seen, std::vector<uint64_t>({1}));
+    EXPECT_EQ(listener_thread, std::this_thread::get_id()) << "generate() runs listeners on the calling thread";
+    g.generate_async();
+    g.wait_idle();
+    EXPECT_EQ(seen, std::vector<uint64_t>({1, 2})) << "wait_idle returned before the listener ran";
+    EXPECT_NE(listener_thread, std::this_thread::get_id()) << "the worker runs listeners";
+    uint64_t id = 0;
+    EXPECT_FALSE(g.poll(&id)) << "a listener's exception must not become the generator's error";
+    EXPECT_EQ(id, 2u);
+    g.remove_result_listener(a);
+    g.remove_result_listener(12345);   // unknown: ignored
+    g.generate();
+    EXPECT_EQ(seen.size(), 2u);
 }
 
 }  // namespace

@@ -48,14 +48,52 @@ double nmse(const float* a, const float* ref, std::size_t n) {
     return norm > 0 ? err / norm : err;
 }
 
+// Non-square sizes catch an x/y or w/h swap in any kernel; the tiny model runs other shapes than the
+// shipped variant (4 and 6 channels, a k=5 conv whose producer writes a 2-pixel halo, an output op
+// after an upsample) (review cuda-first-gpu #10).
 struct ParityCase {
-    int size;
+    int width;
+    int height;
     NtexTilingMode tiling;
     cuda::Precision precision;
+    bool tiny = false;
 };
 
 std::string case_name(const ParityCase& c) {
-    return cat(c.size, "x", c.size, c.tiling == NTEX_TILING_MODE_INFINITE ? "_infinite_" : "_tileable_", cuda::precision_name(c.precision));
+    return cat(c.tiny ? "tiny_" : "", c.width, "x", c.height, c.tiling == NTEX_TILING_MODE_INFINITE ? "_infinite_" : "_tileable_",
+               cuda::precision_name(c.precision));
+}
+
+// NMSE hides errors on outputs whose mean is far from 0 (the clamped [0, 1] maps average about 0.5)
+// and errors confined to a few texels (a border off by one): also the NMSE of mean-removed values and
+// the largest absolute difference, each with its own bound per precision.
+double centred_nmse(const float* a, const float* ref, std::size_t n) {
+    double mean = 0;
+    for (std::size_t i = 0; i < n; ++i) mean += ref[i];
+    mean /= static_cast<double>(std::max<std::size_t>(n, 1));
+    double err = 0, norm = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = static_cast<double>(a[i]) - static_cast<double>(ref[i]);
+        const double r = static_cast<double>(ref[i]) - mean;
+        err += d * d;
+        norm += r * r;
+    }
+    return norm > 0 ? err / norm : err;
+}
+
+double max_abs_diff(const float* a, const float* b, std::size_t n) {
+    double m = 0;
+    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::fabs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
+    return m;
+}
+
+struct Limits {
+    double nmse, centred, max_abs;
+};
+Limits limits_for(cuda::Precision p) {
+    // FP32: FMA math only, the CPU's arithmetic up to summation order. FP16: half storage of every
+    // activation (about 3 significant digits), FP32 accumulation.
+    return p == cuda::Precision::Fp32 ? Limits{1e-6, 1e-5, 1e-3} : Limits{1e-4, 1e-3, 5e-2};
 }
 
 // gtest prints the case by name in test ids (instead of its bytes).
@@ -66,8 +104,10 @@ class CudaParity : public ::testing::TestWithParam<ParityCase> {};
 TEST_P(CudaParity, FinalTensorMatchesTheCpuReference) {
     SKIP_WITHOUT_DEVICE(choice);
     const ParityCase& c = GetParam();
-    // The shipped material variant: several maps, noise injection, the output op fused.
-    auto model = test::load_in_memory(test::make_shipped_material_variant());
+    // The shipped material variant (several maps, noise injection, the output op fused) or the tiny one.
+    test::TinyModelOptions tiny;
+    tiny.material = true;
+    auto model = test::load_in_memory(c.tiny ? test::make_tiny_model(tiny) : test::make_shipped_material_variant());
     const ModelDescription& d = model->description();
     GeneratorSettings cpu_settings;
     cpu_settings.threads = 2;
@@ -76,8 +116,8 @@ TEST_P(CudaParity, FinalTensorMatchesTheCpuReference) {
     gpu_settings.backend = NTEX_BACKEND_CUDA;
     gpu_settings.cuda_device = choice.ordinal;
     gpu_settings.precision = c.precision;
-    TextureGenerator cpu(model, c.size, c.size, cpu_settings);
-    TextureGenerator gpu(model, c.size, c.size, gpu_settings);
+    TextureGenerator cpu(model, c.width, c.height, cpu_settings);
+    TextureGenerator gpu(model, c.width, c.height, gpu_settings);
 
     const uint32_t seed = fresh_seed();
     SCOPED_TRACE(cat("seed ", seed, " (NTEX_TEST_SEED to replay)"));
@@ -101,33 +141,41 @@ TEST_P(CudaParity, FinalTensorMatchesTheCpuReference) {
     ASSERT_EQ(cpu.output_channels(), gpu.output_channels());
     const std::size_t n = static_cast<std::size_t>(cpu.plan_width()) * static_cast<std::size_t>(cpu.plan_height()) *
                           static_cast<std::size_t>(cpu.output_channels());
+    const Limits limit = limits_for(c.precision);
     const double e = nmse(gpu.output(), cpu.output(), n);
-    const double limit = c.precision == cuda::Precision::Fp32 ? 1e-6 : 1e-4;
-    EXPECT_LT(e, limit) << case_name(c) << "\n" << gpu.backend().describe();
+    const double centred = centred_nmse(gpu.output(), cpu.output(), n);
+    const double worst = max_abs_diff(gpu.output(), cpu.output(), n);
+    std::printf("%s: NMSE %.3g, mean-removed NMSE %.3g, max |diff| %.3g\n", case_name(c).c_str(), e, centred, worst);
+    EXPECT_LT(e, limit.nmse) << case_name(c) << "\n" << gpu.backend().describe();
+    EXPECT_LT(centred, limit.centred) << case_name(c);
+    EXPECT_LT(worst, limit.max_abs) << case_name(c);
     // A second frame with a new seed only (noise recomputed, weights kept) still matches.
     p.seed = seed + 1;
     cpu.set_params(p);
     gpu.set_params(p);
     cpu.generate();
     gpu.generate();
-    EXPECT_LT(nmse(gpu.output(), cpu.output(), n), limit) << case_name(c) << " second frame";
+    EXPECT_LT(nmse(gpu.output(), cpu.output(), n), limit.nmse) << case_name(c) << " second frame";
+    EXPECT_LT(max_abs_diff(gpu.output(), cpu.output(), n), limit.max_abs) << case_name(c) << " second frame";
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Sizes, CudaParity,
-    ::testing::Values(ParityCase{64, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp32}, ParityCase{64, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp16},
-                      ParityCase{256, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp32}, ParityCase{256, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp16},
-                      ParityCase{512, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp32}, ParityCase{512, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp16},
-                      ParityCase{128, NTEX_TILING_MODE_INFINITE, cuda::Precision::Fp32}, ParityCase{128, NTEX_TILING_MODE_INFINITE, cuda::Precision::Fp16}),
+    ::testing::Values(ParityCase{64, 64, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp32}, ParityCase{64, 64, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp16},
+                      ParityCase{256, 256, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp32},
+                      ParityCase{256, 256, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp16},
+                      ParityCase{512, 512, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp32},
+                      ParityCase{512, 512, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp16},
+                      ParityCase{128, 128, NTEX_TILING_MODE_INFINITE, cuda::Precision::Fp32},
+                      ParityCase{128, 128, NTEX_TILING_MODE_INFINITE, cuda::Precision::Fp16},
+                      ParityCase{128, 64, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp32}, ParityCase{64, 128, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp16},
+                      ParityCase{192, 64, NTEX_TILING_MODE_INFINITE, cuda::Precision::Fp32},
+                      ParityCase{64, 64, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp32, true},
+                      ParityCase{64, 64, NTEX_TILING_MODE_TILEABLE, cuda::Precision::Fp16, true},
+                      ParityCase{96, 64, NTEX_TILING_MODE_INFINITE, cuda::Precision::Fp32, true}),
     [](const ::testing::TestParamInfo<ParityCase>& param) { return case_name(param.param); });
 
 // --- layout injection ----------------------------------------------------------------------
-
-double max_abs_diff(const float* a, const float* b, std::size_t n) {
-    double m = 0;
-    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::fabs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
-    return m;
-}
 
 class CudaLayoutParity : public ::testing::TestWithParam<cuda::Precision> {};
 

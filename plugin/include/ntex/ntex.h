@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct or entry point changes; checked by ntexCreateContext. */
-#define NTEX_HEADER_VERSION 2
+#define NTEX_HEADER_VERSION 3
 
 /* Typed opaque handles (Vulkan/OpenXR style). */
 typedef struct NtexContext_T* NtexContext;
@@ -56,7 +56,8 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO = 100,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO = 101,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES = 102,
-    NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO = 103
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO = 103,
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO = 104
 } NtexStructureType;
 
 typedef enum NtexBackend {

@@ -65,6 +65,9 @@ public:
         uint32_t thread_count = 0;
         PFN_ntexLogCallback log = nullptr;
         void* log_user_data = nullptr;
+        // NtexContextCreateInfo::pNext: e.g. an NtexVulkanDeviceInfo (ntex_vulkan.h; ntex_vulkan.hpp's
+        // VulkanDevice builds one). Only read during construction.
+        const void* next = nullptr;
     };
 
     Context() = default;
@@ -76,6 +79,7 @@ public:
         info.threadCount = options.thread_count;
         info.pfnLog = options.log;
         info.pLogUserData = options.log_user_data;
+        info.pNext = options.next;
         NtexContext handle = nullptr;
         check(ntexCreateContext(&info, &handle));
         m_handle = Owner(handle);
@@ -210,6 +214,9 @@ public:
         std::vector<float> direction_offsets;  // at most the model's directionCount, in sigmas
         int32_t origin_x = 0;                  // INFINITE mode only (multiples of cellSize)
         int32_t origin_y = 0;
+        // Latent animation when z is empty: z = slerp(z(seed + k), z(seed + k + 1), t - k), k = floor(t);
+        // 0 = z(seed). Finite, 0..16777216 (NtexGeneratorParams::animationTime).
+        float animation_time = 0.0f;
     };
 
     Generator() = default;
@@ -317,6 +324,7 @@ private:
         params.directionCount = static_cast<uint32_t>(p.direction_offsets.size());
         params.originX = p.origin_x;
         params.originY = p.origin_y;
+        params.animationTime = p.animation_time;
         check(ntexSetGeneratorParams(m_handle.get(), &params));
     }
 

@@ -31,7 +31,7 @@ typedef struct NtexTextureSet_T* NtexTextureSet;
 
 typedef struct NtexTextureSetCreateInfo {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO */
-    const void* pNext;
+    const void* pNext;            /* NULL or an NtexTextureSetSyncInfo */
     NtexGenerator generator;      /* the source of the texels (its size and maps); must outlive the set */
     uint32_t ringSize;            /* images per map, 2..4; 0 = 2 */
     uint32_t mipLevels;           /* 0 = the full chain, 1 = none; clamped to the full chain */
@@ -40,6 +40,21 @@ typedef struct NtexTextureSetCreateInfo {
                                      R8G8B8A8_SRGB, R8G8B8A8_UNORM, R8_UNORM, R16_UNORM, R32_SFLOAT,
                                      R32G32B32A32_SFLOAT; NULL = the defaults below */
 } NtexTextureSetCreateInfo;
+
+/* Chain into NtexTextureSetCreateInfo::pNext when the images are sampled in stages other than the fragment
+ * and compute shaders (displacement from the height map in a vertex or tessellation-evaluation shader, ray
+ * tracing). ntex's barriers then wait for reads in these stages before overwriting a slot and make the new
+ * texels visible to them (NtexTextureSetImages::readyStageMask reports them on the CUDA path). */
+typedef struct NtexTextureSetSyncInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO */
+    const void* pNext;            /* NULL */
+    /* Stages that sample the images, a combination of VK_PIPELINE_STAGE_{VERTEX, TESSELLATION_CONTROL,
+     * TESSELLATION_EVALUATION, GEOMETRY, FRAGMENT, COMPUTE}_SHADER_BIT, TASK/MESH_SHADER_BIT_EXT and
+     * RAY_TRACING_SHADER_BIT_KHR, each usable on the queue family and with its device feature enabled by the
+     * host (ntex cannot query enabled features: a stage whose feature is off is a validation error, not an
+     * ntex error). 0 = FRAGMENT | COMPUTE (the default without this struct). Other bits: INVALID_ARGUMENT. */
+    VkPipelineStageFlags consumerStageMask;
+} NtexTextureSetSyncInfo;
 
 /* Default image formats per map semantic: albedo VK_FORMAT_R8G8B8A8_SRGB, normal VK_FORMAT_R8G8B8A8_UNORM
  * (n * 0.5 + 0.5), roughness VK_FORMAT_R8_UNORM, height VK_FORMAT_R16_UNORM, other maps
@@ -66,14 +81,16 @@ typedef struct NtexTextureSetImages {
      * the CPU backend (the copies are in the host's own command buffer: nothing to wait for). */
     VkSemaphore readySemaphore;
     uint64_t readyValue;
-    VkPipelineStageFlags readyStageMask;  /* FRAGMENT_SHADER | COMPUTE_SHADER */
+    VkPipelineStageFlags readyStageMask;  /* the consumer stages: FRAGMENT_SHADER | COMPUTE_SHADER unless an
+                                             NtexTextureSetSyncInfo chose others */
 } NtexTextureSetImages;
 
 /* How a texture set is filled (chain an NtexTextureSetPathInfo into NtexTextureSetImages::pNext). */
 typedef enum NtexTextureSetPath {
-    NTEX_TEXTURE_SET_PATH_HOST_COPIES = 0,     /* the CPU backend (or a fallback): the newest ntexGenerate /
-                                                  ntexGenerateAsync result is converted on the calling thread
-                                                  and copied from host-visible staging buffers */
+    NTEX_TEXTURE_SET_PATH_HOST_COPIES = 0,     /* the CPU backend (or a fallback): each ntexGenerate /
+                                                  ntexGenerateAsync result is converted to texels on the thread
+                                                  that generated it (the generator's worker) and copied from
+                                                  host-visible staging buffers */
     NTEX_TEXTURE_SET_PATH_CUDA = 1,            /* CUDA writes the images in place (zero-copy) */
     NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE = 2   /* the Vulkan compute backend on the host's device: the update
                                                   records the network and the texel conversion into the host's
@@ -88,6 +105,10 @@ typedef struct NtexTextureSetPathInfo {
      * (CUDA, VULKAN_COMPUTE): set parameters and call it every frame, do not ntexGenerate. VK_FALSE
      * (HOST_COPIES): generate first (ntexGenerateAsync), the update uploads the newest result. */
     VkBool32 generatesOnUpdate;
+    /* HOST_COPIES: results that ntexCmdUpdateTextureSet had to convert on the calling thread because the
+     * worker had not (a result made before the set existed or before a hot reload, or made while every
+     * other slot's upload was still executing; only ever while the generator is idle). 0 on other paths. */
+    uint64_t callerConversions;
 } NtexTextureSetPathInfo;
 
 /* Creates the images (ringSize x maps, device-local, one allocation each), staging buffers (one per
@@ -108,10 +129,14 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
 NTEX_API void ntexDestroyTextureSet(NtexTextureSet set);
 
 /* Synchronization contract (docs/embedding.md), CPU backend:
- * - If the generator has a complete result newer than the set's, converts it on the calling thread
- *   into the next ring slot's staging buffer and records into `commandBuffer` (recording state, for a
- *   queue of queueFamilyIndex): layout transitions, buffer-to-image copies, mip blits and a final
- *   barrier to SHADER_READ_ONLY_OPTIMAL made visible to the fragment and compute shader stages.
+ * - The generator's worker converts each result into a free ring slot's staging buffer right after
+ *   generating it (before ntexWaitIdle returns). If the set has such a converted result newer than the
+ *   one it shows, records into `commandBuffer` (recording state, for a queue of queueFamilyIndex):
+ *   layout transitions, buffer-to-image copies, mip blits and a final barrier to
+ *   SHADER_READ_ONLY_OPTIMAL made visible to the consumer stages (fragment and compute shaders unless
+ *   NtexTextureSetSyncInfo chose others). Only a result the
+ *   worker could not convert (see NtexTextureSetPathInfo::callerConversions) is converted on the calling
+ *   thread, and only while the generator is idle.
  *   Returns SUCCESS and *pSignalValue = v: the host MUST add (NtexTextureSetImages::semaphore, v) to
  *   the signal semaphores of the vkQueueSubmit (VkTimelineSemaphoreSubmitInfo) that executes
  *   `commandBuffer`; ntex waits on it (host side, never blocking: it skips a busy slot) before

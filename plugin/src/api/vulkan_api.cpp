@@ -28,6 +28,21 @@ struct NtexTextureSet_T {
 #if NTEX_WITH_CUDA
     std::unique_ptr<ntex::interop::CudaTextureSet> cuda;
 #endif
+    uint32_t selected_maps = 0;
+    uint32_t busy_updates = 0;       // consecutive updates that found their slot's upload not executed
+    bool stall_reported = false;     // the one-time warning about a release value never signalled
+    NtexTextureSet_T() = default;
+    NtexTextureSet_T(const NtexTextureSet_T&) = delete;
+    NtexTextureSet_T& operator=(const NtexTextureSet_T&) = delete;
+    // The host path's result listener goes with the set. Only from a generator that still exists and
+    // was not replaced by a hot reload (a replaced one took its listeners with it).
+    ~NtexTextureSet_T() {
+        if (set && ntex::api::is_live(generator) && set->attached_to(*generator->generator, generator->model_revision)) set->detach();
+    }
+    // Host path: the generator's worker converts its results for this set (see TextureSet::attach).
+    void attach_host_path() {
+        if (set && !compute) set->attach(*generator->generator, generator->result_id_base, generator->model_revision);
+    }
     uint32_t mip_levels() const noexcept {
 #if NTEX_WITH_CUDA
         if (cuda) return cuda->mip_levels();
@@ -70,6 +85,30 @@ bool try_compute_set(NtexContext context, NtexTextureSet_T& set, const ntex::int
     return false;
 }
 
+// The consumer stages from NtexTextureSetCreateInfo::pNext (bounded walk): an NtexTextureSetSyncInfo's
+// mask, else the default. Unknown sTypes and stages that cannot sample are INVALID_ARGUMENT.
+VkPipelineStageFlags consumer_stages(const void* pnext) {
+    struct Header {
+        NtexStructureType sType;
+        const void* pNext;
+    };
+    VkPipelineStageFlags stages = ntex::interop::kDefaultConsumerStages;
+    int length = 0;
+    for (auto* next = static_cast<const Header*>(pnext); next != nullptr; next = static_cast<const Header*>(next->pNext)) {
+        if (++length > ntex::api::kMaxChainLength) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
+        if (raw_enum(next->sType) != NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", raw_enum(next->sType));
+        }
+        const VkPipelineStageFlags mask = reinterpret_cast<const NtexTextureSetSyncInfo*>(next)->consumerStageMask;
+        if ((mask & ~ntex::interop::kShaderStages) != 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetSyncInfo::consumerStageMask 0x", std::hex, mask, std::dec,
+                 " holds stages that cannot sample an image (allowed: the vertex, tessellation, geometry, fragment, compute, task, mesh and ray-tracing shader stages)");
+        }
+        stages = mask == 0 ? ntex::interop::kDefaultConsumerStages : mask;
+    }
+    return stages;
+}
+
 // Fills the NtexTextureSetPathInfo structs of an NtexTextureSetImages' pNext chain (bounded walk).
 void fill_path_info(const NtexTextureSet_T& set, void* pnext) {
     struct Header {
@@ -88,6 +127,27 @@ void fill_path_info(const NtexTextureSet_T& set, void* pnext) {
         if (set.cuda) info->path = NTEX_TEXTURE_SET_PATH_CUDA;
 #endif
         info->generatesOnUpdate = info->path == NTEX_TEXTURE_SET_PATH_HOST_COPIES ? VK_FALSE : VK_TRUE;
+        info->callerConversions = info->path == NTEX_TEXTURE_SET_PATH_HOST_COPIES ? set.set->caller_conversions() : 0;
+    }
+}
+
+// A host that never signals the value an update asked for stalls the set forever: every later update
+// finds its slot's upload "not executed" and returns NOT_READY. Said once, as a warning naming the
+// semaphore, after kStallUpdates such updates in a row (about two seconds at 60 frames per second).
+constexpr uint32_t kStallUpdates = 120;
+
+void note_busy_slot(NtexTextureSet_T& set, bool recorded) {
+    if (recorded) {
+        set.busy_updates = 0;
+        return;
+    }
+    const bool busy = set.set ? set.set->last_update_found_slot_busy() : false;
+    set.busy_updates = busy ? set.busy_updates + 1 : 0;
+    if (set.busy_updates == kStallUpdates && !set.stall_reported) {
+        set.stall_reported = true;
+        set.context->logger.warning(ntex::cat("ntex: texture set: ", kStallUpdates, " updates in a row found the next slot's upload not executed: "
+                                              "does every submit of a recorded update signal (NtexTextureSetImages::semaphore, *pSignalValue)? "
+                                              "(semaphore value ", set.set->semaphore_value(), ", slot waits for ", set.set->next_slot_wait_value(), ")"));
     }
 }
 
@@ -130,9 +190,23 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         }
         if (pCreateInfo->pFormats != nullptr) {
             source.formats.assign(pCreateInfo->pFormats, pCreateInfo->pFormats + source.map_indices.size());
+            // Allowed (1-channel formats take the first channel) but almost always a mistake for a
+            // colour or a normal: say so once.
+            for (std::size_t i = 0; i < source.formats.size(); ++i) {
+                const VkFormat f = source.formats[i];
+                const bool one_channel = f == VK_FORMAT_R8_UNORM || f == VK_FORMAT_R16_UNORM || f == VK_FORMAT_R32_SFLOAT;
+                const NtexMapSemantic sem = source.semantics[i];
+                if (one_channel && (sem == NTEX_MAP_SEMANTIC_ALBEDO || sem == NTEX_MAP_SEMANTIC_NORMAL)) {
+                    context->logger.warning(ntex::cat("ntex: texture set: map ", source.map_indices[i], " (",
+                                                      sem == NTEX_MAP_SEMANTIC_ALBEDO ? "albedo" : "normal", ") goes to the 1-channel VkFormat ",
+                                                      static_cast<int>(f), ": only its first channel is kept"));
+                }
+            }
         }
+        source.consumer_stages = consumer_stages(pCreateInfo->pNext);
         const uint32_t ring = pCreateInfo->ringSize == 0 ? 2u : pCreateInfo->ringSize;
         auto set = std::make_unique<NtexTextureSet_T>();
+        set->selected_maps = static_cast<uint32_t>(source.map_indices.size());
         set->context = context;
         set->generator = generator;
 #if NTEX_WITH_CUDA
@@ -143,11 +217,13 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
             if (context->backend == NTEX_BACKEND_VULKAN) try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
             if (!set->set) set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
         }
+        set->attach_host_path();
         const char* path = set->compute ? "Vulkan compute (recorded into the host's command buffer)" : "host copies";
 #if NTEX_WITH_CUDA
         if (set->cuda) path = "zero-copy CUDA";
 #endif
-        context->logger.info(ntex::cat("ntex: texture set ", shape.width, "x", shape.height, ", ", map_count, " map(s), ring of ", ring,
+        context->logger.info(ntex::cat("ntex: texture set ", shape.width, "x", shape.height, ", ", set->selected_maps, " of the model's ", map_count,
+                                       " map(s), ring of ", ring,
                                        ", ", set->mip_levels(), " mip level(s), ", path, ", on ", context->vulkan->describe()));
         ntex::api::register_handle(set.get());
         *pSet = set.release();
@@ -182,11 +258,17 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
             ntex::api::refresh_generator(set->generator);
             ntex::AsyncGenerator& generator = *set->generator->generator;
             const auto device_texels = [&](VkCommandBuffer cmd, std::size_t slot) { return set->compute->record(cmd, generator, slot); };
-            if (!set->set->record_update(commandBuffer, pSignalValue, device_texels)) status = NTEX_NOT_READY;
+            if (!set->set->record_device_update(commandBuffer, pSignalValue, device_texels)) status = NTEX_NOT_READY;
             return;
         }
-        if (!set->set->record_update(commandBuffer, pSignalValue)) status = NTEX_NOT_READY;
+        ntex::api::require_live(set->generator, "the set's generator");
+        ntex::api::refresh_generator(set->generator);
+        set->attach_host_path();   // again after a hot reload replaced the generator
+        if (!set->set->record_update(commandBuffer, pSignalValue, *set->generator->generator, set->generator->result_id_base)) {
+            status = NTEX_NOT_READY;
+        }
     });
+    if (r == NTEX_SUCCESS && ntex::api::is_live(set)) note_busy_slot(*set, status == NTEX_SUCCESS);
     return r != NTEX_SUCCESS ? r : status;
 }
 

@@ -133,7 +133,7 @@ void CudaTextureSet::record_first_use(VkCommandBuffer cmd) const {
     for (const Slot& slot : m_slots) {
         for (const auto& image : slot.images) barriers.push_back(first_use_barrier(image->image(), m_mip_levels));
     }
-    m_device->vk().vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, kSamplingStages, 0, 0, nullptr, 0, nullptr,
+    m_device->vk().vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages, 0, 0, nullptr, 0, nullptr,
                                         static_cast<uint32_t>(barriers.size()), barriers.data());
 }
 
@@ -142,7 +142,7 @@ void CudaTextureSet::record_acquire(VkCommandBuffer cmd, const Slot& slot) const
     for (const auto& image : slot.images) {
         barriers.push_back(acquire_from_external_barrier(image->image(), m_device->queue_family(), m_mip_levels));
     }
-    m_device->vk().vkCmdPipelineBarrier(cmd, kSamplingStages, kSamplingStages, 0, 0, nullptr, 0, nullptr,
+    m_device->vk().vkCmdPipelineBarrier(cmd, m_source.consumer_stages, m_source.consumer_stages, 0, 0, nullptr, 0, nullptr,
                                         static_cast<uint32_t>(barriers.size()), barriers.data());
 }
 
@@ -214,7 +214,7 @@ void CudaTextureSet::images(NtexTextureSetImages* out) const {
     out->waitValue = 0;   // CPU path only: the CUDA path's completion is (readySemaphore, readyValue)
     out->readySemaphore = m_ready->get();
     out->readyValue = slot.ready_value;
-    out->readyStageMask = kSamplingStages;
+    out->readyStageMask = m_source.consumer_stages;
 }
 
 }  // namespace ntex::interop

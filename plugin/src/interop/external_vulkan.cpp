@@ -43,23 +43,26 @@ VkFormat unorm_alias(VkFormat format) noexcept {
 
 }  // namespace
 
-ExternalImageDesc describe_external_image(const VulkanDevice& device, VkFormat format, uint32_t width, uint32_t height, uint32_t mip_levels,
-                                          bool* dedicated_only) {
+namespace {
+
+ExternalImageDesc describe_with(const VulkanDevice& device, VkFormat format, uint32_t width, uint32_t height, uint32_t mip_levels,
+                                bool* dedicated_only, bool storage) {
     const VulkanFunctions& vk = device.vk();
     ExternalImageDesc d;
     d.format = format;
     d.width = width;
     d.height = height;
     d.mip_levels = mip_levels;
-    // SAMPLED for the host, TRANSFER_SRC/DST for its copies (and the tests' read-back), STORAGE so the
-    // image gets a layout CUDA surface stores can write (CUDA maps it with cudaArraySurfaceLoadStore).
-    d.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    // SAMPLED for the host, TRANSFER_SRC/DST for its copies (and the tests' read-back); with `storage`
+    // also STORAGE (see StorageUsage). CUDA maps the memory with cudaArraySurfaceLoadStore either way.
+    d.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    if (storage) d.usage |= VK_IMAGE_USAGE_STORAGE_BIT;
     VkFormatProperties fp{};
     vk.vkGetPhysicalDeviceFormatProperties(device.physical_device(), format, &fp);
     if ((fp.optimalTilingFeatures & VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT) == 0) {
         fail(NTEX_ERROR_UNSUPPORTED, "VkFormat ", static_cast<int>(format), " cannot be sampled with optimal tiling on this device");
     }
-    if ((fp.optimalTilingFeatures & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT) == 0) {
+    if (storage && (fp.optimalTilingFeatures & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT) == 0) {
         d.view_format_alias = unorm_alias(format);
         if (d.view_format_alias == VK_FORMAT_UNDEFINED) {
             fail(NTEX_ERROR_UNSUPPORTED, "VkFormat ", static_cast<int>(format), " has no storage-image support for CUDA writes");
@@ -103,6 +106,27 @@ ExternalImageDesc describe_external_image(const VulkanDevice& device, VkFormat f
              limits.maxExtent.width, "x", limits.maxExtent.height, ", ", limits.maxMipLevels, " levels)");
     }
     return d;
+}
+
+}  // namespace
+
+ExternalImageDesc describe_external_image(const VulkanDevice& device, VkFormat format, uint32_t width, uint32_t height, uint32_t mip_levels,
+                                          bool* dedicated_only, StorageUsage storage) {
+    std::string with_storage;
+    if (storage == StorageUsage::Prefer) {
+        try {
+            return describe_with(device, format, width, height, mip_levels, dedicated_only, true);
+        } catch (const Error& e) {
+            if (e.result() != NTEX_ERROR_UNSUPPORTED) throw;
+            with_storage = e.what();
+        }
+    }
+    try {
+        return describe_with(device, format, width, height, mip_levels, dedicated_only, false);
+    } catch (const Error& e) {
+        if (with_storage.empty() || e.result() != NTEX_ERROR_UNSUPPORTED) throw;
+        fail(NTEX_ERROR_UNSUPPORTED, with_storage, "; without STORAGE: ", e.what());
+    }
 }
 
 ExternalImage::ExternalImage(std::shared_ptr<const VulkanDevice> device, const ExternalImageDesc& desc) : m_device(std::move(device)) {

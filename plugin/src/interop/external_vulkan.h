@@ -29,11 +29,18 @@ struct ExternalImageDesc {
     VkFormat view_format_alias = VK_FORMAT_UNDEFINED;   // UNDEFINED: none
 };
 
+// Whether the exported image carries VK_IMAGE_USAGE_STORAGE_BIT. CUDA learns the image's layout from
+// the dedicated allocation, not from usage (NVIDIA's vulkanImageCUDA sample uses none), so STORAGE is
+// tried first (the layout CUDA surface stores were written against) and dropped when the format or the
+// driver refuses it (review cuda-first-gpu #9).
+enum class StorageUsage { Prefer, Never };
+
 // Fills usage/flags for `format` and checks with vkGetPhysicalDeviceImageFormatProperties2 +
 // VkPhysicalDeviceExternalImageFormatInfo(OPAQUE_FD) that such an image is EXPORTABLE as an opaque fd,
-// within the size and mip limits. Throws Error(UNSUPPORTED) with the reason. Sets *dedicated_only.
+// within the size and mip limits: with STORAGE first (Prefer), then without. Throws Error(UNSUPPORTED)
+// with the reasons. Sets *dedicated_only.
 ExternalImageDesc describe_external_image(const VulkanDevice& device, VkFormat format, uint32_t width, uint32_t height, uint32_t mip_levels,
-                                          bool* dedicated_only);
+                                          bool* dedicated_only, StorageUsage storage = StorageUsage::Prefer);
 
 // An OPTIMAL-tiled image with VkExternalMemoryImageCreateInfo(OPAQUE_FD), bound to its own dedicated
 // exportable allocation (always dedicated: CUDA then knows the image's layout, and DEDICATED_ONLY
@@ -61,14 +68,12 @@ private:
     VkDeviceSize m_size = 0;
 };
 
-// The stages that sample a texture set's images (NtexTextureSetImages::readyStageMask).
-constexpr VkPipelineStageFlags kSamplingStages = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
-
 // The one-time UNDEFINED -> GENERAL transition of a new external image, recorded with
-// srcStage TOP_OF_PIPE, dstStage kSamplingStages; it must execute before CUDA's first write.
+// srcStage TOP_OF_PIPE, dstStage the set's consumer stages (TextureSetSource::consumer_stages, also
+// NtexTextureSetImages::readyStageMask); it must execute before CUDA's first write.
 VkImageMemoryBarrier first_use_barrier(VkImage image, uint32_t mip_levels) noexcept;
 // After CUDA wrote the image: the queue-family acquire from VK_QUEUE_FAMILY_EXTERNAL to `queue_family`
-// (GENERAL stays), recorded with srcStage = dstStage = kSamplingStages, i.e. after the submit's wait on
+// (GENERAL stays), recorded with srcStage = dstStage = the consumer stages, i.e. after the submit's wait on
 // the ready semaphore at those stages, before the shaders read.
 VkImageMemoryBarrier acquire_from_external_barrier(VkImage image, uint32_t queue_family, uint32_t mip_levels) noexcept;
 

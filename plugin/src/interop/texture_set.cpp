@@ -3,6 +3,7 @@
 #include "interop/texture_set.h"
 
 #include "core/error.h"
+#include "runtime/async_generator.h"
 
 #include <algorithm>
 #include <array>
@@ -52,8 +53,6 @@ uint32_t texel_bytes(VkFormat format) noexcept {
 }
 
 namespace {
-
-constexpr VkPipelineStageFlags kSamplingStages = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
 
 VkImageMemoryBarrier image_barrier(VkImage image, VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
                                    VkAccessFlags dst_access, uint32_t base_mip, uint32_t mip_count) {
@@ -198,16 +197,32 @@ std::vector<VkBuffer> TextureSet::staging_buffers() const {
     return buffers;
 }
 
+bool TextureSet::slot_free(const Slot& slot) const {
+    uint64_t reached = 0;
+    check_vk(m_device->vk().vkGetSemaphoreCounterValue(m_device->device(), m_semaphore, &reached), "vkGetSemaphoreCounterValue");
+    return reached >= slot.pending_value;
+}
+
+void TextureSet::commit(VkCommandBuffer cmd, Slot& slot, std::size_t index, uint64_t result_id, uint64_t* signal_value) {
+    record_copies(cmd, slot);
+    slot.initialized = true;
+    slot.result_id = result_id;
+    slot.staged_result = 0;
+    slot.pending_value = m_next_value++;
+    m_current = static_cast<int>(index);
+    *signal_value = slot.pending_value;
+}
+
 bool TextureSet::record_device_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels) {
     const auto& vk = m_device->vk();
-    if (!device_texels) fail(NTEX_ERROR_BACKEND, "a device-texel texture set was updated without its device writer");
+    if (!m_device_texels || !device_texels) fail(NTEX_ERROR_BACKEND, "a device-texel texture set was updated without its device writer");
     const std::size_t next = static_cast<std::size_t>(m_current + 1) % m_slots.size();
     Slot& slot = m_slots[next];
-    uint64_t reached = 0;
-    check_vk(vk.vkGetSemaphoreCounterValue(m_device->device(), m_semaphore, &reached), "vkGetSemaphoreCounterValue");
     // The slot's previous update executed: its staging buffer and its staging arena of plan inputs
     // are free (the activations all slots share are ordered by the recorded barriers). Never waits.
-    if (reached < slot.pending_value) return false;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_last_busy = !slot_free(slot);
+    if (m_last_busy) return false;
     if (!device_texels(cmd, next)) return false;
     // The compute shader's staging writes before the copies read them.
     VkBufferMemoryBarrier bb{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
@@ -219,52 +234,149 @@ bool TextureSet::record_device_update(VkCommandBuffer cmd, uint64_t* signal_valu
     bb.offset = 0;
     bb.size = VK_WHOLE_SIZE;
     vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 1, &bb, 0, nullptr);
-    record_copies(cmd, slot);
-    slot.initialized = true;
-    slot.result_id = ++m_device_updates;
-    slot.pending_value = m_next_value++;
-    m_current = static_cast<int>(next);
-    *signal_value = slot.pending_value;
+    commit(cmd, slot, next, ++m_device_updates, signal_value);
     return true;
 }
 
-bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels) {
-    if (m_device_texels) return record_device_update(cmd, signal_value, device_texels);
-    const auto& vk = m_device->vk();
-    uint64_t newest = 0;
-    if (ntexGetResultId(m_source.generator, &newest) < 0) fail(NTEX_ERROR_BACKEND, "generator: ", ntexGetLastErrorMessage());
-    if (newest == 0 || newest == m_last_result) return false;
+void TextureSet::attach(AsyncGenerator& generator, uint64_t id_base, uint64_t token) {
+    if (m_device_texels) return;
+    if (attached_to(generator, token)) return;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_attached = nullptr;   // the previous generator is gone (see the header): nothing to remove
+    }
+    const uint64_t listener = generator.add_result_listener([this, &generator](uint64_t id) { convert_on_worker(generator, id); });
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_attached = &generator;
+    m_attached_token = token;
+    m_id_base = id_base;
+    m_listener = listener;
+}
 
-    const std::size_t next = static_cast<std::size_t>(m_current + 1) % m_slots.size();
-    Slot& slot = m_slots[next];
-    uint64_t reached = 0;
-    check_vk(vk.vkGetSemaphoreCounterValue(m_device->device(), m_semaphore, &reached), "vkGetSemaphoreCounterValue");
-    if (reached < slot.pending_value) return false;   // its previous upload still executes: try next frame
+void TextureSet::detach() noexcept {
+    AsyncGenerator* generator = nullptr;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        std::swap(generator, m_attached);
+    }
+    if (generator != nullptr) generator->remove_result_listener(m_listener);   // waits for a running conversion
+}
 
-    // Every map from the same result (ntexReadMaps never mixes two results).
-    std::array<NtexHostImage, NTEX_MAX_MAPS> images{};
+uint64_t TextureSet::convert_into(Slot& slot, AsyncGenerator& generator, uint64_t id_base) const {
+    // Every map from the same result (read_maps never mixes two results).
+    std::array<HostImageView, NTEX_MAX_MAPS> images{};
     for (std::size_t i = 0; i < m_formats.size(); ++i) {
-        NtexHostImage& im = images[i];
-        im.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
-        im.format = m_host_formats[i];
-        im.pData = static_cast<unsigned char*>(slot.mapped) + m_offsets[i];
-        im.rowPitch = m_row_pitch[i];
-        im.size = std::size_t(m_row_pitch[i]) * m_source.height;
+        images[i] = HostImageView{m_host_formats[i], static_cast<unsigned char*>(slot.mapped) + m_offsets[i], m_row_pitch[i],
+                                  std::size_t(m_row_pitch[i]) * m_source.height};
     }
     uint64_t result_id = 0;
-    if (ntexReadMaps(m_source.generator, static_cast<uint32_t>(m_formats.size()), m_source.map_indices.data(), images.data(),
-                     &result_id) < 0) {
-        fail(NTEX_ERROR_BACKEND, "reading the generator's maps: ", ntexGetLastErrorMessage());
-    }
-    record_copies(cmd, slot);
+    generator.read_maps(static_cast<uint32_t>(m_formats.size()), m_source.map_indices.data(), images.data(), &result_id);
+    return result_id + id_base;
+}
 
-    slot.initialized = true;
-    slot.result_id = result_id;
-    slot.pending_value = m_next_value++;
-    m_current = static_cast<int>(next);
-    m_last_result = result_id;
-    *signal_value = slot.pending_value;
+void TextureSet::convert_on_worker(AsyncGenerator& generator, uint64_t result_id) {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    if (m_attached != &generator) return;
+    (void)result_id;   // read_maps converts the newest result, which is this one (the worker publishes no other meanwhile)
+    // A slot whose last upload executed, other than the one the host samples now; an older staged
+    // result that no update recorded yet is superseded.
+    Slot* target = nullptr;
+    for (std::size_t k = 1; k <= m_slots.size() && target == nullptr; ++k) {
+        const std::size_t index = static_cast<std::size_t>(m_current + static_cast<int>(k)) % m_slots.size();
+        Slot& slot = m_slots[index];
+        if (static_cast<int>(index) == m_current || slot.converting || !slot_free(slot)) continue;
+        target = &slot;
+    }
+    // None free (the GPU is behind): a later result, or the render thread once the generator is idle,
+    // brings the set up to date.
+    if (target == nullptr) return;
+    target->converting = true;
+    target->staged_result = 0;
+    lock.unlock();
+    uint64_t converted = 0;
+    try {
+        converted = convert_into(*target, generator, m_id_base);
+    } catch (...) {
+        lock.lock();
+        target->converting = false;
+        throw;   // dropped by AsyncGenerator; the render thread's own conversion reports the error
+    }
+    lock.lock();
+    target->converting = false;
+    target->staged_result = converted;
+}
+
+bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value, AsyncGenerator& generator, uint64_t id_base) {
+    if (m_device_texels) fail(NTEX_ERROR_BACKEND, "a device-texel texture set was updated like a host-copy set");
+    uint64_t own = 0;
+    const bool busy = generator.poll(&own);   // rethrows a failed job's error
+    const uint64_t newest = own == 0 ? 0 : own + id_base;
+    std::unique_lock<std::mutex> lock(m_mutex);
+    m_last_busy = false;
+    // The newest result the worker converted: recording its copies is all the render thread does.
+    std::size_t best = m_slots.size();
+    for (std::size_t i = 0; i < m_slots.size(); ++i) {
+        const Slot& slot = m_slots[i];
+        if (!slot.converting && slot.staged_result > m_last_result && (best == m_slots.size() || slot.staged_result > m_slots[best].staged_result)) {
+            best = i;
+        }
+    }
+    if (best < m_slots.size()) {
+        Slot& slot = m_slots[best];
+        m_last_result = slot.staged_result;
+        commit(cmd, slot, best, slot.staged_result, signal_value);
+        return true;
+    }
+    if (newest == 0 || newest <= m_last_result) return false;
+    // Something new, and no slot but the shown one has its upload executed: the host has not run (or
+    // never signals) the submits of earlier updates.
+    m_last_busy = true;
+    for (std::size_t i = 0; i < m_slots.size(); ++i) {
+        if (static_cast<int>(i) != m_current && slot_free(m_slots[i])) m_last_busy = false;
+    }
+    // A result the worker did not convert (made before attach(), or no slot was free). While the
+    // generator is busy its worker converts a newer result before going idle: never on this thread then.
+    if (busy) return false;
+    const std::size_t next = static_cast<std::size_t>(m_current + 1) % m_slots.size();
+    Slot& slot = m_slots[next];
+    if (slot.converting || !slot_free(slot)) return false;   // its previous upload still executes: next frame
+    slot.converting = true;
+    lock.unlock();
+    uint64_t converted = 0;
+    try {
+        converted = convert_into(slot, generator, id_base);
+    } catch (...) {
+        lock.lock();
+        slot.converting = false;
+        throw;
+    }
+    lock.lock();
+    slot.converting = false;
+    ++m_caller_conversions;
+    m_last_result = converted;
+    commit(cmd, slot, next, converted, signal_value);
     return true;
+}
+
+bool TextureSet::last_update_found_slot_busy() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_last_busy;
+}
+
+uint64_t TextureSet::semaphore_value() const {
+    uint64_t value = 0;
+    check_vk(m_device->vk().vkGetSemaphoreCounterValue(m_device->device(), m_semaphore, &value), "vkGetSemaphoreCounterValue");
+    return value;
+}
+
+uint64_t TextureSet::next_slot_wait_value() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_slots[static_cast<std::size_t>(m_current + 1) % m_slots.size()].pending_value;
+}
+
+uint64_t TextureSet::caller_conversions() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_caller_conversions;
 }
 
 void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
@@ -278,7 +390,7 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
         barriers.push_back(image_barrier(m.image, slot.initialized ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL : VK_IMAGE_LAYOUT_UNDEFINED,
                                          VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0, VK_ACCESS_TRANSFER_WRITE_BIT, 0, m_mip_levels));
     }
-    vk.vkCmdPipelineBarrier(cmd, slot.initialized ? kSamplingStages : VkPipelineStageFlags{VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT}, VK_PIPELINE_STAGE_TRANSFER_BIT,
+    vk.vkCmdPipelineBarrier(cmd, slot.initialized ? m_source.consumer_stages : VkPipelineStageFlags{VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT}, VK_PIPELINE_STAGE_TRANSFER_BIT,
                             0, 0, nullptr, 0, nullptr, static_cast<uint32_t>(barriers.size()), barriers.data());
     for (std::size_t i = 0; i < slot.maps.size(); ++i) {
         VkBufferImageCopy copy{};
@@ -316,11 +428,12 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
         barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
                                          VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, m_mip_levels - 1, 1));
     }
-    vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, kSamplingStages, 0, 0, nullptr, 0, nullptr,
+    vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, 0, 0, nullptr, 0, nullptr,
                             static_cast<uint32_t>(barriers.size()), barriers.data());
 }
 
 void TextureSet::images(NtexTextureSetImages* out) const {
+    std::lock_guard<std::mutex> lock(m_mutex);
     void* next = out->pNext;
     *out = NtexTextureSetImages{};
     out->sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;

@@ -2,11 +2,14 @@
 // TextureSet: a ring of sampled VkImages per material map on the host's device, filled from a
 // generator's newest complete result by commands recorded into the host's command buffer.
 //
-// Per slot: one device-local image per map (+ view) and one host-visible staging buffer. An update
-// converts the result into the staging buffer on the calling thread (ntexReadMaps), then records
-// UNDEFINED/SHADER_READ -> TRANSFER_DST, buffer-to-image copies, a blit chain for the mips and a
-// barrier to SHADER_READ_ONLY_OPTIMAL. The host signals our timeline semaphore with the submit that
-// runs those commands; a slot's staging buffer is rewritten only once that value is reached (checked
+// Per slot: one device-local image per map (+ view) and one host-visible staging buffer. The
+// float-to-texel conversion runs on the generator's worker (a result listener, attach()) right after
+// each result is published, into a free slot's staging buffer; the update on the render thread only
+// records UNDEFINED/SHADER_READ -> TRANSFER_DST, buffer-to-image copies, a blit chain for the mips and
+// a barrier to SHADER_READ_ONLY_OPTIMAL. The render thread converts only a result the worker could not
+// (produced before attach(), or while no slot was free) and only while the generator is idle
+// (caller_conversions() counts those): while it is busy, its next result is converted on the worker. The host signals our timeline semaphore with the submit that
+// runs the copies; a slot's staging buffer is rewritten only once that value is reached (checked
 // without waiting), so the CPU never races the GPU's copy.
 //
 // Device texels (the Vulkan compute path, interop/compute_texels.h): the staging buffers are
@@ -18,9 +21,21 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
+namespace ntex {
+class AsyncGenerator;
+}
+
 namespace ntex::interop {
+
+// NtexTextureSetSyncInfo's default and the stages it accepts (those that can sample an image).
+constexpr VkPipelineStageFlags kDefaultConsumerStages = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+constexpr VkPipelineStageFlags kShaderStages =
+    VK_PIPELINE_STAGE_VERTEX_SHADER_BIT | VK_PIPELINE_STAGE_TESSELLATION_CONTROL_SHADER_BIT | VK_PIPELINE_STAGE_TESSELLATION_EVALUATION_SHADER_BIT |
+    VK_PIPELINE_STAGE_GEOMETRY_SHADER_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
+    VK_PIPELINE_STAGE_TASK_SHADER_BIT_EXT | VK_PIPELINE_STAGE_MESH_SHADER_BIT_EXT | VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR;
 
 struct TextureSetSource {
     NtexGenerator generator = nullptr;
@@ -29,7 +44,12 @@ struct TextureSetSource {
     std::vector<uint32_t> map_indices;          // model map index per image
     std::vector<NtexMapSemantic> semantics;     // per image
     std::vector<VkFormat> formats;              // per image; empty = format_for(semantic)
+    // The stages in which the host samples the images (NtexTextureSetSyncInfo): the source stages of the
+    // barrier before an overwrite and the destination stages of the barrier after it.
+    VkPipelineStageFlags consumer_stages = kDefaultConsumerStages;
 };
+
+
 
 // Vulkan format and ntex host format of a map semantic (see ntex_vulkan.h).
 VkFormat format_for(NtexMapSemantic semantic) noexcept;
@@ -52,10 +72,33 @@ public:
     // false having recorded nothing (nothing new, or the generator is busy).
     using DeviceTexelRecorder = std::function<bool(VkCommandBuffer cmd, std::size_t slot)>;
 
-    // True when commands were recorded (then *signal_value must be signalled by the host's submit).
-    // A set made with device_texels takes its texels from `device_texels` instead of ntexReadMaps.
-    bool record_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels = {});
+    // Host path: converts each new result of `generator` on its worker from now on (a result listener;
+    // result ids reported as id_base + the generator's own). `token` tells generator objects at one
+    // address apart (the API passes the model revision the generator was built for). Attaching to
+    // another generator or token (a hot reload replaced it) drops the old registration without touching
+    // the old generator, which is gone. detach() removes the listener (waiting for a running
+    // conversion) from the attached generator; the caller must know it still exists.
+    void attach(AsyncGenerator& generator, uint64_t id_base, uint64_t token);
+    void detach() noexcept;
+    bool attached_to(const AsyncGenerator& generator, uint64_t token) const noexcept {
+        return m_attached == &generator && m_attached_token == token;
+    }
+
+    // Host path. True when commands were recorded (then *signal_value must be signalled by the host's
+    // submit): the newest converted result newer than the set's, else (generator idle) the newest
+    // result converted on the calling thread. Errors of the generator's last job are rethrown.
+    bool record_update(VkCommandBuffer cmd, uint64_t* signal_value, AsyncGenerator& generator, uint64_t id_base);
+    // Device texels: the texels come from `device_texels` recorded into cmd.
+    bool record_device_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels);
     void images(NtexTextureSetImages* out) const;
+    // Host path: results the render thread had to convert itself (see above).
+    uint64_t caller_conversions() const;
+    // Whether the last update recorded nothing because there was something to record but no slot's
+    // previous upload had executed (a host that never signals its values stalls here for good), and
+    // the semaphore's value / the value the next slot waits for, for the message that says so.
+    bool last_update_found_slot_busy() const;
+    uint64_t semaphore_value() const;
+    uint64_t next_slot_wait_value() const;
 
     uint32_t mip_levels() const noexcept { return m_mip_levels; }
     bool device_texels() const noexcept { return m_device_texels; }
@@ -81,13 +124,22 @@ private:
         uint64_t pending_value = 0;   // the semaphore value that marks this slot's last upload done
         bool initialized = false;     // images have left VK_IMAGE_LAYOUT_UNDEFINED
         uint64_t result_id = 0;
+        // Host path: a thread writes the staging buffer (the slot is not handed out meanwhile), and the
+        // result the staging buffer holds that no update recorded yet (0 = none).
+        bool converting = false;
+        uint64_t staged_result = 0;
     };
 
     void create_slot(Slot& slot);
     void destroy() noexcept;
     void record_copies(VkCommandBuffer cmd, Slot& slot) const;
-
-    bool record_device_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels);
+    // The worker's listener: converts the just-published result into a free slot.
+    void convert_on_worker(AsyncGenerator& generator, uint64_t result_id);
+    // Converts the newest result into `slot`'s staging buffer; returns its id + id_base.
+    uint64_t convert_into(Slot& slot, AsyncGenerator& generator, uint64_t id_base) const;
+    // Records `slot`'s copies as the newest update of result `result_id`. Caller holds m_mutex.
+    void commit(VkCommandBuffer cmd, Slot& slot, std::size_t index, uint64_t result_id, uint64_t* signal_value);
+    bool slot_free(const Slot& slot) const;   // its last upload executed (never waits)
 
     std::shared_ptr<const VulkanDevice> m_device;
     TextureSetSource m_source;
@@ -104,6 +156,15 @@ private:
     uint64_t m_next_value = 1;
     int m_current = -1;                    // slot of the newest recorded update
     uint64_t m_last_result = 0;
+
+    // Host path: slot states and the fields above are shared with the worker's listener.
+    mutable std::mutex m_mutex;
+    AsyncGenerator* m_attached = nullptr;
+    uint64_t m_attached_token = 0;
+    uint64_t m_id_base = 0;
+    uint64_t m_listener = 0;
+    uint64_t m_caller_conversions = 0;
+    bool m_last_busy = false;
 };
 
 }  // namespace ntex::interop

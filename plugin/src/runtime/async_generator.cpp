@@ -132,9 +132,35 @@ void AsyncGenerator::run_job() {
     m_generator->apply_validated_params(m_snapshot.view());   // validated by set_params
     m_generator->generate();
     m_generator->build_material(m_back);
-    std::lock_guard<std::mutex> lock(m_result_mutex);
-    std::swap(m_front, m_back);
-    ++m_result_id;
+    uint64_t id = 0;
+    {
+        std::lock_guard<std::mutex> lock(m_result_mutex);
+        std::swap(m_front, m_back);
+        id = ++m_result_id;
+    }
+    std::lock_guard<std::mutex> lock(m_listener_mutex);
+    for (auto& [key, fn] : m_listeners) {
+        try {
+            fn(id);
+        } catch (...) {
+            // Dropped by contract: the listener's owner notices the unconverted result and falls back.
+        }
+    }
+}
+
+uint64_t AsyncGenerator::add_result_listener(ResultListener fn) {
+    // Ids unique across generators: removing a stale id from a generator that reuses a destroyed one's
+    // address can never remove another owner's listener.
+    static std::atomic<uint64_t> next_id{1};
+    const uint64_t id = next_id.fetch_add(1);
+    std::lock_guard<std::mutex> lock(m_listener_mutex);
+    m_listeners.emplace_back(id, std::move(fn));
+    return id;
+}
+
+void AsyncGenerator::remove_result_listener(uint64_t id) {
+    std::lock_guard<std::mutex> lock(m_listener_mutex);
+    std::erase_if(m_listeners, [&](const auto& entry) { return entry.first == id; });
 }
 
 void AsyncGenerator::generate() {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace ntex {
@@ -62,6 +63,18 @@ public:
     // set_params calls so far (0 before the first).
     uint64_t params_revision() const;
 
+    // Result listeners: fn(result_id) runs after each published result, on the thread that generated
+    // it (the worker, or the caller of generate()), before the generator is marked idle, so a
+    // wait_idle() that returns also saw the listeners finish. A listener may call read_maps and poll,
+    // never generate/wait_idle (that would wait for itself). Exceptions it throws are dropped (a
+    // listener is an optimisation; its owner falls back). What texture sets on the host-copy path use
+    // to convert texels off the render thread.
+    using ResultListener = std::function<void(uint64_t result_id)>;
+    uint64_t add_result_listener(ResultListener fn);
+    // Removes a listener; waits for a call of it that is running. Unknown ids are ignored (ids are
+    // unique across all generators of the process).
+    void remove_result_listener(uint64_t id);
+
     // The wrapped generator: only while idle (tests, tools).
     TextureGenerator& generator() noexcept { return *m_generator; }
     // Generations completed (sync and async), for tests of superseding.
@@ -90,7 +103,8 @@ private:
     };
 
     void worker_loop();
-    // Generates with m_snapshot into m_back and publishes it (swap + id). Caller marked m_running.
+    // Generates with m_snapshot into m_back, publishes it (swap + id) and runs the result listeners.
+    // Caller marked m_running.
     void run_job();
 
     std::unique_ptr<TextureGenerator> m_generator;
@@ -116,6 +130,10 @@ private:
     float* m_front = nullptr;
     float* m_back = nullptr;
     uint64_t m_result_id = 0;
+
+    // Result listeners, guarded by m_listener_mutex (held while they run, so removal waits for them).
+    std::mutex m_listener_mutex;
+    std::vector<std::pair<uint64_t, ResultListener>> m_listeners;
 };
 
 }  // namespace ntex

@@ -55,6 +55,15 @@ struct CudaPlan::Impl {
         ConvDesc conv;
         cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
         std::size_t workspace = 0;
+        // Usable algorithms in cuDNN's heuristic order (choose_algorithm); `chosen` indexes the one in
+        // use. trial_run() moves to the next when one fails to execute (review cuda-first-gpu #4).
+        struct Candidate {
+            cudnnConvolutionFwdAlgo_t algo;
+            cudnnMathType_t math;
+            std::size_t workspace;
+        };
+        std::vector<Candidate> candidates;
+        std::size_t chosen = 0;
         DeviceBuffer weight, affine_w, affine_b, bias, filter, noise;
         int noise_w = 0, noise_h = 0;
         // Layout injection (op.layout_gain): the op's level (the conv output's w x h x layout_channels,
@@ -120,7 +129,12 @@ struct CudaPlan::Impl {
     void choose_algorithm(Conv& cv, const Ref& src, const Ref& dst);
     void launch(const Step& s, cudaStream_t st);
     void launch_all(cudaStream_t st);
+    // One eager pass outside capture: loads kernels, and runs each convolution with its candidate
+    // algorithms in turn until one executes (then the graph uses it).
+    void trial_run();
+    void use_candidate(Conv& cv, std::size_t index);
     void capture();
+    std::string graph_note;   // why the plan runs without a CUDA graph ("" when it has one)
 };
 
 void CudaPlan::Impl::choose_algorithm(Conv& cv, const Ref& src, const Ref& dst) {
@@ -150,10 +164,24 @@ void CudaPlan::Impl::choose_algorithm(Conv& cv, const Ref& src, const Ref& dst) 
     cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
     int returned = 0;
     NTEX_CUDNN_CHECK(dnn->cudnnGetConvolutionForwardAlgorithm_v7(handle.get(), x, f, c, y, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf));
-    bool found = false;
-    for (int i = 0; i < returned && !found; ++i) {
+    // Every usable entry, in cuDNN's order (review cuda-first-gpu #4): its own math type (never tensor
+    // ops in FP32), deterministic only (the 1000-frame test compares frames byte for byte), a workspace
+    // cuDNN can size within the limit. Heuristic entries that report SUCCESS can still fail to size or
+    // to run (NHWC HALF with K not a multiple of 8), so this is a list, not a single pick.
+    auto add = [&](cudnnConvolutionFwdAlgo_t algo, cudnnMathType_t math_type) {
+        for (const Conv::Candidate& existing : cv.candidates) {
+            if (existing.algo == algo && existing.math == math_type) return;
+        }
+        if (dnn->cudnnSetConvolutionMathType(c, math_type) != CUDNN_STATUS_SUCCESS) return;
+        std::size_t bytes = 0;
+        if (dnn->cudnnGetConvolutionForwardWorkspaceSize(handle.get(), x, f, c, y, algo, &bytes) != CUDNN_STATUS_SUCCESS) return;
+        if (bytes > kMaxWorkspace) return;
+        cv.candidates.push_back(Conv::Candidate{algo, math_type, bytes});
+    };
+    for (int i = 0; i < returned; ++i) {
         const cudnnConvolutionFwdAlgoPerf_t& p = perf[i];
         if (p.status != CUDNN_STATUS_SUCCESS || p.memory > kMaxWorkspace) continue;
+        if (p.determinism == CUDNN_NON_DETERMINISTIC) continue;
         if (precision == Precision::Fp32 && p.mathType == CUDNN_TENSOR_OP_MATH) continue;
         // FFT and Winograd transform the inputs with rounding of their own; in FP32 mode keep to
         // the direct/GEMM family so the result stays within the parity threshold.
@@ -161,11 +189,21 @@ void CudaPlan::Impl::choose_algorithm(Conv& cv, const Ref& src, const Ref& dst) 
                                              p.algo == CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED)) {
             continue;
         }
-        cv.algo = p.algo;
-        found = true;
+        add(p.algo, precision == Precision::Fp32 ? CUDNN_FMA_MATH : p.mathType);
     }
-    if (!found) fail(NTEX_ERROR_BACKEND, "cuDNN offers no usable forward algorithm for op ", cv.op_index);
-    NTEX_CUDNN_CHECK(dnn->cudnnGetConvolutionForwardWorkspaceSize(handle.get(), x, f, c, y, cv.algo, &cv.workspace));
+    // Last resort: implicit GEMM, which cuDNN implements for every shape and type.
+    add(CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM, math);
+    add(CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM, precision == Precision::Fp32 ? CUDNN_FMA_MATH : CUDNN_DEFAULT_MATH);
+    if (cv.candidates.empty()) fail(NTEX_ERROR_BACKEND, "cuDNN offers no usable forward algorithm for op ", cv.op_index);
+    use_candidate(cv, 0);
+}
+
+void CudaPlan::Impl::use_candidate(Conv& cv, std::size_t index) {
+    const Conv::Candidate& k = cv.candidates[index];
+    NTEX_CUDNN_CHECK(dnn->cudnnSetConvolutionMathType(cv.conv.get(), k.math));
+    cv.chosen = index;
+    cv.algo = k.algo;
+    cv.workspace = k.workspace;
 }
 
 void CudaPlan::Impl::build() {
@@ -396,28 +434,74 @@ void CudaPlan::Impl::launch_all(cudaStream_t st) {
     for (const Step& s : steps) launch(s, st);
 }
 
-void CudaPlan::Impl::capture() {
-    // One eager pass first: it loads every kernel module (CUDA lazy loading, cuDNN's own kernels)
-    // and lets cuDNN initialise outside capture, where such calls are not allowed. It reads
-    // not-yet-initialised buffers; the result is discarded.
-    launch_all(stream.get());
-    NTEX_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
-    // Thread-local capture: only this thread's calls join the graph; a host thread using CUDA at
-    // the same time is not disturbed (global mode would make its unsafe calls fail).
-    NTEX_CUDA_CHECK(cudaStreamBeginCapture(stream.get(), cudaStreamCaptureModeThreadLocal));
-    cudaGraph_t g = nullptr;
-    try {
-        launch_all(stream.get());
-    } catch (...) {
-        cudaStreamEndCapture(stream.get(), &g);   // leaves capture mode; the partial graph is dropped
-        if (g) cudaGraphDestroy(g);
-        throw;
+void CudaPlan::Impl::trial_run() {
+    // Reads not-yet-initialised buffers; the results are discarded.
+    for (Step& s : steps) {
+        if (s.kind != Kind::Conv) {
+            launch(s, stream.get());
+            continue;
+        }
+        Conv& cv = convs[s.conv];
+        for (;;) {
+            std::string failure;
+            try {
+                launch(s, stream.get());
+                NTEX_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+                break;
+            } catch (const Error& e) {
+                failure = e.what();
+            }
+            if (cv.chosen + 1 >= cv.candidates.size()) {
+                fail(NTEX_ERROR_BACKEND, "no cuDNN algorithm of op ", cv.op_index, " runs (", cv.candidates.size(), " tried; last: ", failure, ")");
+            }
+            use_candidate(cv, cv.chosen + 1);
+            if (cv.workspace > workspace.bytes()) workspace = DeviceBuffer(cv.workspace);
+        }
+        const auto at = s.label.find(": cuDNN algo ");
+        if (at != std::string::npos) {
+            s.label = cat(s.label.substr(0, at), ": cuDNN algo ", static_cast<int>(cv.algo), " (", precision_name(precision), ", workspace ",
+                          cv.workspace, " B", cv.chosen > 0 ? cat(", candidate ", cv.chosen + 1, " of ", cv.candidates.size()) : std::string(), ")");
+        }
     }
-    NTEX_CUDA_CHECK(cudaStreamEndCapture(stream.get(), &g));
-    graph = Graph(g);
-    cudaGraphExec_t e = nullptr;
-    NTEX_CUDA_CHECK(cudaGraphInstantiate(&e, g, 0));
-    exec = GraphExec(e);
+    NTEX_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+}
+
+void CudaPlan::Impl::capture() {
+    // One eager pass first: it loads every kernel module (CUDA lazy loading, cuDNN's own kernels),
+    // lets cuDNN initialise outside capture, where such calls are not allowed, and settles each
+    // convolution's algorithm.
+    trial_run();
+    // Thread-local capture: only this thread's calls join the graph; a host thread using CUDA at
+    // the same time is not disturbed (global mode would make its unsafe calls fail). If capture or
+    // instantiation fails (cuDNN documents no capture guarantee for its legacy API), relaxed mode is
+    // tried, then the plan runs eagerly (enqueue launches the steps; review cuda-first-gpu #5).
+    std::string failures;
+    for (const cudaStreamCaptureMode mode : {cudaStreamCaptureModeThreadLocal, cudaStreamCaptureModeRelaxed}) {
+        cudaGraph_t g = nullptr;
+        try {
+            NTEX_CUDA_CHECK(cudaStreamBeginCapture(stream.get(), mode));
+            try {
+                launch_all(stream.get());
+            } catch (...) {
+                cudaStreamEndCapture(stream.get(), &g);   // leaves capture mode; the partial graph is dropped
+                if (g) cudaGraphDestroy(g);
+                throw;
+            }
+            NTEX_CUDA_CHECK(cudaStreamEndCapture(stream.get(), &g));
+            graph = Graph(g);
+            cudaGraphExec_t e = nullptr;
+            NTEX_CUDA_CHECK(cudaGraphInstantiate(&e, g, 0));
+            exec = GraphExec(e);
+            graph_note.clear();
+            return;
+        } catch (const Error& e) {
+            cudaGetLastError();   // clear a non-sticky error before the next attempt
+            graph = Graph();
+            failures += cat(failures.empty() ? "" : "; ", mode == cudaStreamCaptureModeRelaxed ? "relaxed" : "thread-local", " capture: ", e.what());
+        }
+    }
+    NTEX_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
+    graph_note = cat("no CUDA graph (", failures, "): steps launched one by one");
 }
 
 CudaPlan::CudaPlan(std::shared_ptr<const LoadedModel> model, int width, int height, int ordinal, Precision precision)
@@ -505,8 +589,12 @@ void CudaPlan::set_layout(const float* layout) {
 void CudaPlan::enqueue() {
     DeviceGuard device(m->ordinal);
     cudaStream_t st = m->stream.get();
-    if (!m->profiling) {
+    if (!m->profiling && m->exec.get() != nullptr) {
         NTEX_CUDA_CHECK(cudaGraphLaunch(m->exec.get(), st));
+        return;
+    }
+    if (!m->profiling) {
+        m->launch_all(st);   // capture failed (graph_note): the same steps, launched eagerly
         return;
     }
     for (std::size_t i = 0; i < m->steps.size(); ++i) {
@@ -556,6 +644,7 @@ std::size_t CudaPlan::device_bytes() const noexcept {
 std::string CudaPlan::describe() const {
     std::string s;
     for (const Impl::Step& step : m->steps) s += step.label + "\n";
+    if (!m->graph_note.empty()) s += m->graph_note + "\n";
     return s;
 }
 

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+// ntex_vulkan.hpp: the C++17 RAII half of ntex_vulkan.h, on top of ntex.hpp: the host's Vulkan device as
+// context options, and texture sets (ring-buffered images per map, updated inside the host's command
+// buffers). Same rules as ntex.hpp: handles are move-only; a failing call throws ntex::Exception.
+// Synchronization contract: ntex_vulkan.h and docs/embedding.md.
+#ifndef NTEX_VULKAN_HPP_
+#define NTEX_VULKAN_HPP_ 1
+
+#include <ntex/ntex.hpp>
+#include <ntex/ntex_vulkan.h>
+
+#include <vector>
+
+namespace ntex {
+
+// The host's Vulkan device for Context::Options::next. Keep it alive until the Context is constructed.
+struct VulkanDevice {
+    NtexVulkanDeviceInfo info{};
+    // device: Vulkan >= 1.2 with timelineSemaphore enabled; queue_family: the family whose queue runs the
+    // command buffers passed to TextureSet::cmd_update (graphics, for the mip blits).
+    VulkanDevice(VkInstance instance, VkPhysicalDevice physical_device, VkDevice device, uint32_t queue_family,
+                 PFN_vkGetInstanceProcAddr get_instance_proc_addr, PFN_vkGetDeviceProcAddr get_device_proc_addr = nullptr) {
+        info.sType = NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO;
+        info.instance = instance;
+        info.physicalDevice = physical_device;
+        info.device = device;
+        info.queueFamilyIndex = queue_family;
+        info.pfnGetInstanceProcAddr = get_instance_proc_addr;
+        info.pfnGetDeviceProcAddr = get_device_proc_addr;
+    }
+    Context::Options options(NtexBackend backend = NTEX_BACKEND_AUTO, uint32_t thread_count = 0) const {
+        Context::Options o;
+        o.backend = backend;
+        o.thread_count = thread_count;
+        o.next = &info;
+        return o;
+    }
+};
+
+// A texture set (ntexCreateTextureSet): the generator must outlive it, and the GPU must be done with its
+// images before it is destroyed (after your frame fences or vkDeviceWaitIdle). Used by one thread at a
+// time, like its generator.
+class TextureSet {
+public:
+    struct Options {
+        uint32_t ring_size = 0;                    // 2..4; 0 = 2
+        uint32_t mip_levels = 0;                   // 0 = the full chain
+        uint32_t map_mask = 0;                     // bit i selects map i; 0 = every map
+        std::vector<VkFormat> formats;             // empty = the defaults; else one per selected map
+        VkPipelineStageFlags consumer_stages = 0;  // NtexTextureSetSyncInfo; 0 = FRAGMENT | COMPUTE
+    };
+
+    TextureSet() = default;
+    TextureSet(const Context& context, const Generator& generator) : TextureSet(context, generator, Options()) {}
+    TextureSet(const Context& context, const Generator& generator, const Options& options) {
+        NtexTextureSetSyncInfo sync{};
+        sync.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO;
+        sync.consumerStageMask = options.consumer_stages;
+        NtexTextureSetCreateInfo info{};
+        info.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO;
+        info.pNext = options.consumer_stages != 0 ? &sync : nullptr;
+        info.generator = generator.get();
+        info.ringSize = options.ring_size;
+        info.mipLevels = options.mip_levels;
+        info.mapMask = options.map_mask;
+        info.pFormats = options.formats.empty() ? nullptr : options.formats.data();
+        NtexTextureSet handle = nullptr;
+        check(ntexCreateTextureSet(context.get(), &info, &handle));
+        m_handle = Owner(handle);
+    }
+    NtexTextureSet get() const noexcept { return m_handle.get(); }
+
+    // Records the update into `cmd` (recording state). Returns the value the submit that executes `cmd`
+    // MUST signal on images().semaphore, or 0 when nothing was recorded (NTEX_NOT_READY: nothing new, or
+    // the next slot's previous update has not executed yet).
+    uint64_t cmd_update(VkCommandBuffer cmd) {
+        uint64_t value = 0;
+        const NtexResult r = check(ntexCmdUpdateTextureSet(m_handle.get(), cmd, &value));
+        return r == NTEX_SUCCESS ? value : 0;
+    }
+    // The images of the newest recorded update (views change with the ring slot: rebind when slot does).
+    NtexTextureSetImages images() const {
+        NtexTextureSetImages out{};
+        out.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
+        check(ntexGetTextureSetImages(m_handle.get(), &out));
+        return out;
+    }
+    // How the set is filled (host copies, CUDA, Vulkan compute) and whether updates generate.
+    NtexTextureSetPathInfo path() const {
+        NtexTextureSetPathInfo info{};
+        info.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO;
+        NtexTextureSetImages out{};
+        out.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
+        out.pNext = &info;
+        check(ntexGetTextureSetImages(m_handle.get(), &out));
+        info.pNext = nullptr;
+        return info;
+    }
+
+private:
+    using Owner = detail::UniqueHandle<NtexTextureSet, ntexDestroyTextureSet>;
+    Owner m_handle;
+};
+
+}  // namespace ntex
+
+#endif  // NTEX_VULKAN_HPP_

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+// ntex_update_bench: render-thread time of ntexCmdUpdateTextureSet on the host-copy path (CPU backend,
+// a Vulkan device without validation: lavapipe here), material_v1's four maps at 256^2 and 1024^2 with
+// the full mip chain. Only the ntexCmdUpdateTextureSet call is timed (manual time); generating,
+// submitting and waiting are not.
+//   UpdateCallerConverts  the update converts the result on the calling thread (what every update did
+//                         before the conversion moved to the generator's worker; today only for a result
+//                         made before the set existed, which each iteration reproduces with a new set)
+//   UpdateWorkerConverted the generator's worker converted the result (ntexGenerateAsync + ntexWaitIdle,
+//                         untimed): the update only records the copies
+// Environment: NTEX_BENCH_MODEL (default: material_v1.json), NTEX_BENCH_THREADS (default 2).
+#include "../interop/vulkan_host.h"
+
+#include <ntex/ntex_vulkan.h>
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+namespace {
+
+std::string model_path() {
+    const char* env = std::getenv("NTEX_BENCH_MODEL");
+    return env != nullptr ? env : NTEX_DEFAULT_MODEL;
+}
+
+void check(NtexResult r, const char* what) {
+    if (r != NTEX_SUCCESS) throw std::runtime_error(std::string(what) + ": " + ntexGetLastErrorMessage());
+}
+
+struct Fixture {
+    ntex_test::VulkanHost host{false, false};
+    NtexContext context = nullptr;
+    NtexModel model = nullptr;
+    NtexGenerator generator = nullptr;
+
+    explicit Fixture(uint32_t size) {
+        check(host.create_context(NTEX_BACKEND_CPU, &context), "ntexCreateContext");
+        const std::string path = model_path();
+        NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
+        li.pPath = path.c_str();
+        check(ntexLoadModel(context, &li, &model), "ntexLoadModel");
+        NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+        gi.model = model;
+        gi.width = size;
+        gi.height = size;
+        check(ntexCreateGenerator(context, &gi, &generator), "ntexCreateGenerator");
+    }
+    ~Fixture() {
+        ntexDestroyGenerator(generator);
+        ntexDestroyModel(model);
+        ntexDestroyContext(context);
+    }
+
+    NtexTextureSet create_set() const {
+        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.generator = generator;
+        si.ringSize = 2;
+        NtexTextureSet set = nullptr;
+        check(ntexCreateTextureSet(context, &si, &set), "ntexCreateTextureSet");
+        return set;
+    }
+
+    void generate(uint32_t seed, bool async) const {
+        NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};
+        p.seed = seed;
+        p.truncationPsi = 0.8f;
+        check(ntexSetGeneratorParams(generator, &p), "ntexSetGeneratorParams");
+        if (async) {
+            check(ntexGenerateAsync(generator), "ntexGenerateAsync");
+            check(ntexWaitIdle(generator), "ntexWaitIdle");
+        } else {
+            check(ntexGenerate(generator), "ntexGenerate");
+        }
+    }
+
+    // Records one update into a host command buffer, timing only ntexCmdUpdateTextureSet; submits with
+    // the signal ntex asks for and waits. Returns the seconds of the call.
+    double timed_update(NtexTextureSet set) {
+        NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        check(ntexGetTextureSetImages(set, &images), "ntexGetTextureSetImages");
+        double seconds = 0;
+        NtexResult result = NTEX_SUCCESS;
+        host.submit(
+            [&](VkCommandBuffer cmd) {
+                uint64_t value = 0;
+                const auto t0 = std::chrono::steady_clock::now();
+                result = ntexCmdUpdateTextureSet(set, cmd, &value);
+                seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                return value;
+            },
+            images.semaphore);
+        check(result, "ntexCmdUpdateTextureSet");
+        return seconds;
+    }
+
+    uint64_t caller_conversions(NtexTextureSet set) const {
+        NtexTextureSetPathInfo path{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};
+        NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        images.pNext = &path;
+        check(ntexGetTextureSetImages(set, &images), "ntexGetTextureSetImages");
+        return path.callerConversions;
+    }
+};
+
+void BM_UpdateCallerConverts(benchmark::State& state) {
+    try {
+        Fixture f(static_cast<uint32_t>(state.range(0)));
+        uint32_t seed = 1;
+        for (auto _ : state) {
+            f.generate(seed++, false);
+            const NtexTextureSet set = f.create_set();   // made after the result: the update converts it
+            state.SetIterationTime(f.timed_update(set));
+            const uint64_t conversions = f.caller_conversions(set);
+            ntexDestroyTextureSet(set);
+            if (conversions != 1) throw std::runtime_error("the update did not convert on the calling thread");
+        }
+    } catch (const std::exception& e) {
+        state.SkipWithError(e.what());
+    }
+}
+
+void BM_UpdateWorkerConverted(benchmark::State& state) {
+    try {
+        Fixture f(static_cast<uint32_t>(state.range(0)));
+        const NtexTextureSet set = f.create_set();
+        uint32_t seed = 1;
+        for (auto _ : state) {
+            f.generate(seed++, true);
+            state.SetIterationTime(f.timed_update(set));
+        }
+        const uint64_t conversions = f.caller_conversions(set);
+        ntexDestroyTextureSet(set);
+        if (conversions != 0) throw std::runtime_error("an update converted on the calling thread");
+    } catch (const std::exception& e) {
+        state.SkipWithError(e.what());
+    }
+}
+
+}  // namespace
+
+BENCHMARK(BM_UpdateCallerConverts)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(12)
+    ->Repetitions(3)->ReportAggregatesOnly(true);
+BENCHMARK(BM_UpdateWorkerConverted)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(12)
+    ->Repetitions(3)->ReportAggregatesOnly(true);
+
+BENCHMARK_MAIN();
