@@ -149,3 +149,18 @@ PY
 echo "texture-set update, render-thread time (ntex_update_bench, material_v1, 4 maps + mips):"
 NTEX_BENCH_THREADS=$threads "$build/tests/benchmarks/ntex_update_bench" 2>/dev/null |
   grep -E 'median' || echo "(ntex_update_bench failed: no Vulkan device?)"
+
+# The Vulkan compute backend (issue 12) against the CPU in the same run: whole-frame medians from
+# `ntex profile`. Without a GPU the Vulkan device is lavapipe (Vulkan on the CPU), so the ratio says how
+# much slower the shaders run there, not what a GPU does.
+echo "Vulkan compute vs CPU, whole frame (ntex profile, albedo_v1, $threads threads):"
+for size in 64 256; do
+  cpu_ms=$("$build/plugin/ntex" profile --model models/albedo_v1.json --size "$size" --threads "$threads" --runs 5 --backend cpu |
+    sed -n 's/^total: \([0-9.]*\) ms.*/\1/p')
+  vk_out=$("$build/plugin/ntex" profile --model models/albedo_v1.json --size "$size" --threads "$threads" --runs 3 --backend vulkan 2>&1) ||
+    { echo "  ${size}²: Vulkan compute unavailable: $(echo "$vk_out" | tail -1)"; continue; }
+  vk_ms=$(echo "$vk_out" | sed -n 's/^total: \([0-9.]*\) ms.*/\1/p')
+  device=$(echo "$vk_out" | sed -n 's/^backend: vulkan, device: \(.*\), precision.*/\1/p')
+  awk -v s="$size" -v c="$cpu_ms" -v v="$vk_ms" -v d="$device" \
+    'BEGIN { printf "  %s²: CPU %.1f ms, Vulkan compute %.1f ms on %s (%.1fx the CPU time)\n", s, c, v, d, v / c }'
+done

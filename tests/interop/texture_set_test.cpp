@@ -11,8 +11,12 @@
 
 #include <gtest/gtest.h>
 
+#include <malloc.h>
+
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -490,6 +494,137 @@ TEST(TextureSetCxx, WrapperRecordsUpdatesAndAnimates) {
         generator.generate();
         EXPECT_NE(generator.read_rgba8(0), animated);
     }
+    EXPECT_EQ(host.errors.load(), 0) << "validation errors";
+    EXPECT_EQ(host.warnings.load(), 0) << "validation warnings";
+}
+
+// Memory the way an engine with its own allocators sees it: every host allocation ntex makes through
+// Vulkan goes through the host's VkAllocationCallbacks (balanced at destruction; the validation layer
+// checks create/destroy pairs use compatible callbacks), and a set makes a couple of vkAllocateMemory
+// calls (suballocated blocks), not one per image and staging buffer: ring 3 x 4 maps + 3 staging
+// buffers used to be 15. vkAllocateMemory is counted by handing ntex a vkGetInstanceProcAddr that wraps it.
+namespace memory_counting {
+std::atomic<int> host_allocations{0}, host_frees{0}, device_allocations{0}, device_frees{0};
+PFN_vkAllocateMemory real_allocate = nullptr;
+PFN_vkFreeMemory real_free = nullptr;
+PFN_vkGetDeviceProcAddr real_get_device = nullptr;
+
+void* VKAPI_PTR allocate(void*, size_t size, size_t alignment, VkSystemAllocationScope) {
+    ++host_allocations;
+    const size_t a = std::max<size_t>(alignment, sizeof(void*));
+    return std::aligned_alloc(a, (size + a - 1) / a * a);
+}
+void VKAPI_PTR release(void*, void* memory) {
+    if (memory == nullptr) return;
+    ++host_frees;
+    std::free(memory);
+}
+void* VKAPI_PTR reallocate(void* user, void* original, size_t size, size_t alignment, VkSystemAllocationScope scope) {
+    if (original == nullptr) return allocate(user, size, alignment, scope);
+    if (size == 0) {
+        release(user, original);
+        return nullptr;
+    }
+    void* fresh = allocate(user, size, alignment, scope);
+    if (fresh != nullptr) std::memcpy(fresh, original, std::min(size, malloc_usable_size(original)));
+    release(user, original);
+    return fresh;
+}
+VkResult VKAPI_PTR allocate_memory(VkDevice d, const VkMemoryAllocateInfo* info, const VkAllocationCallbacks* a, VkDeviceMemory* m) {
+    ++device_allocations;
+    return real_allocate(d, info, a, m);
+}
+void VKAPI_PTR free_memory(VkDevice d, VkDeviceMemory m, const VkAllocationCallbacks* a) {
+    if (m != VK_NULL_HANDLE) ++device_frees;
+    real_free(d, m, a);
+}
+PFN_vkVoidFunction VKAPI_PTR get_device_proc(VkDevice d, const char* name) {
+    if (std::strcmp(name, "vkAllocateMemory") == 0) return reinterpret_cast<PFN_vkVoidFunction>(&allocate_memory);
+    if (std::strcmp(name, "vkFreeMemory") == 0) return reinterpret_cast<PFN_vkVoidFunction>(&free_memory);
+    return real_get_device(d, name);
+}
+PFN_vkVoidFunction VKAPI_PTR get_instance_proc(VkInstance i, const char* name) {
+    if (std::strcmp(name, "vkGetDeviceProcAddr") == 0) return reinterpret_cast<PFN_vkVoidFunction>(&get_device_proc);
+    return vkGetInstanceProcAddr(i, name);
+}
+}  // namespace memory_counting
+
+TEST(TextureSetMemory, HostAllocatorAndSuballocatedBlocks) {
+    namespace mc = memory_counting;
+    const std::string path = model_path("material_v1");
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "model material_v1 is not in models/";
+    VulkanHost host;
+    ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
+    mc::real_get_device = reinterpret_cast<PFN_vkGetDeviceProcAddr>(vkGetInstanceProcAddr(host.instance, "vkGetDeviceProcAddr"));
+    mc::real_allocate = reinterpret_cast<PFN_vkAllocateMemory>(mc::real_get_device(host.device, "vkAllocateMemory"));
+    mc::real_free = reinterpret_cast<PFN_vkFreeMemory>(mc::real_get_device(host.device, "vkFreeMemory"));
+    VkAllocationCallbacks callbacks{};
+    callbacks.pfnAllocation = &mc::allocate;
+    callbacks.pfnReallocation = &mc::reallocate;
+    callbacks.pfnFree = &mc::release;
+
+    NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
+    vk.instance = host.instance;
+    vk.physicalDevice = host.physical_device;
+    vk.device = host.device;
+    vk.queueFamilyIndex = host.queue_family;
+    vk.pfnGetInstanceProcAddr = &mc::get_instance_proc;
+    vk.pAllocator = &callbacks;
+    NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
+    ci.pNext = &vk;
+    ci.headerVersion = NTEX_HEADER_VERSION;
+    ci.backend = NTEX_BACKEND_CPU;
+    ci.threadCount = 2;
+    NtexContext context = nullptr;
+    ASSERT_EQ(ntexCreateContext(&ci, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
+    li.pPath = path.c_str();
+    NtexModel model = nullptr;
+    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+    gi.model = model;
+    gi.width = 64;
+    gi.height = 32;
+    NtexGenerator generator = nullptr;
+    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+
+    const int host_before = mc::host_allocations.load();
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.generator = generator;
+    si.ringSize = 3;
+    NtexTextureSet set = nullptr;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    const int set_allocations = mc::device_allocations.load();
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    std::fprintf(stderr, "ring 3 x %u maps: %d vkAllocateMemory calls, %d host allocations through the callbacks\n", images.mapCount,
+                 set_allocations, mc::host_allocations.load() - host_before);
+    EXPECT_GE(images.mapCount, 4u);
+    EXPECT_LE(set_allocations, 2) << "one block for the staging buffers and one for the images";
+    EXPECT_GT(mc::host_allocations.load(), host_before) << "the driver never saw the host's VkAllocationCallbacks";
+    // The set works out of its blocks: the update's images equal the generator's maps.
+    host.submit([&](VkCommandBuffer cmd) {
+        uint64_t value = 0;
+        EXPECT_EQ(ntexCmdUpdateTextureSet(set, cmd, &value), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        return value;
+    }, images.semaphore);
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    std::vector<uint8_t> albedo(64 * 32 * 4);
+    NtexHostImage hi{NTEX_STRUCTURE_TYPE_HOST_IMAGE};
+    hi.format = host_format(images.formats[0]);
+    hi.pData = albedo.data();
+    hi.rowPitch = 64 * 4;
+    hi.size = albedo.size();
+    ASSERT_EQ(ntexReadMap(generator, images.mapIndices[0], &hi), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(host.read_image(images.images[0], 64, 32, 4, 0), albedo);
+
+    ntexDestroyTextureSet(set);
+    EXPECT_EQ(mc::device_frees.load(), mc::device_allocations.load()) << "device memory leaked";
+    ntexDestroyGenerator(generator);
+    ntexDestroyModel(model);
+    ntexDestroyContext(context);
+    EXPECT_EQ(mc::host_frees.load(), mc::host_allocations.load()) << "host memory allocated through the callbacks was not freed";
     EXPECT_EQ(host.errors.load(), 0) << "validation errors";
     EXPECT_EQ(host.warnings.load(), 0) << "validation warnings";
 }

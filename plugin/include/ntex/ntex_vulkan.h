@@ -25,6 +25,10 @@ typedef struct NtexVulkanDeviceInfo {
                                                 command buffers passed to ntexCmdUpdateTextureSet */
     PFN_vkGetInstanceProcAddr pfnGetInstanceProcAddr;   /* required */
     PFN_vkGetDeviceProcAddr pfnGetDeviceProcAddr;       /* optional: NULL = looked up through the instance */
+    /* Optional: passed as pAllocator to every vkCreate*, vkDestroy*, vkAllocateMemory and vkFreeMemory
+     * ntex calls on this device (texture sets, the Vulkan compute backend on it); it must stay valid
+     * until the last ntex object on the device is destroyed. NULL = the driver's allocator. */
+    const VkAllocationCallbacks* pAllocator;
 } NtexVulkanDeviceInfo;
 
 typedef struct NtexTextureSet_T* NtexTextureSet;

@@ -153,7 +153,7 @@ ExternalImage::ExternalImage(std::shared_ptr<const VulkanDevice> device, const E
         ici.usage = desc.usage;
         ici.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
         ici.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;   // required for external images
-        check_vk(vk.vkCreateImage(dev, &ici, nullptr, &m_image), "vkCreateImage(external)");
+        check_vk(vk.vkCreateImage(dev, &ici, m_device->allocator(), &m_image), "vkCreateImage(external)");
 
         VkMemoryRequirements req{};
         vk.vkGetImageMemoryRequirements(dev, m_image, &req);
@@ -166,7 +166,7 @@ ExternalImage::ExternalImage(std::shared_ptr<const VulkanDevice> device, const E
         mai.pNext = &export_info;
         mai.allocationSize = req.size;
         mai.memoryTypeIndex = m_device->memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-        check_vk(vk.vkAllocateMemory(dev, &mai, nullptr, &m_memory), "vkAllocateMemory(exportable, dedicated)");
+        check_vk(vk.vkAllocateMemory(dev, &mai, m_device->allocator(), &m_memory), "vkAllocateMemory(exportable, dedicated)");
         m_size = req.size;   // what cudaImportExternalMemory must be told
         check_vk(vk.vkBindImageMemory(dev, m_image, m_memory, 0), "vkBindImageMemory(external)");
 
@@ -180,7 +180,7 @@ ExternalImage::ExternalImage(std::shared_ptr<const VulkanDevice> device, const E
         VkImageViewUsageCreateInfo view_usage{VK_STRUCTURE_TYPE_IMAGE_VIEW_USAGE_CREATE_INFO};
         view_usage.usage = VK_IMAGE_USAGE_SAMPLED_BIT;
         if (desc.flags & VK_IMAGE_CREATE_EXTENDED_USAGE_BIT) vci.pNext = &view_usage;
-        check_vk(vk.vkCreateImageView(dev, &vci, nullptr, &m_view), "vkCreateImageView(external)");
+        check_vk(vk.vkCreateImageView(dev, &vci, m_device->allocator(), &m_view), "vkCreateImageView(external)");
     } catch (...) {
         destroy();
         throw;
@@ -192,9 +192,9 @@ ExternalImage::~ExternalImage() { destroy(); }
 void ExternalImage::destroy() noexcept {
     const VulkanFunctions& vk = m_device->vk();
     const VkDevice dev = m_device->device();
-    if (m_view) vk.vkDestroyImageView(dev, m_view, nullptr);
-    if (m_image) vk.vkDestroyImage(dev, m_image, nullptr);
-    if (m_memory) vk.vkFreeMemory(dev, m_memory, nullptr);
+    if (m_view) vk.vkDestroyImageView(dev, m_view, m_device->allocator());
+    if (m_image) vk.vkDestroyImage(dev, m_image, m_device->allocator());
+    if (m_memory) vk.vkFreeMemory(dev, m_memory, m_device->allocator());
     m_view = VK_NULL_HANDLE;
     m_image = VK_NULL_HANDLE;
     m_memory = VK_NULL_HANDLE;
@@ -247,11 +247,11 @@ ExternalTimeline::ExternalTimeline(std::shared_ptr<const VulkanDevice> device) :
     type.initialValue = 0;
     VkSemaphoreCreateInfo sci{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
     sci.pNext = &type;
-    check_vk(m_device->vk().vkCreateSemaphore(m_device->device(), &sci, nullptr, &m_semaphore), "vkCreateSemaphore(timeline, exportable)");
+    check_vk(m_device->vk().vkCreateSemaphore(m_device->device(), &sci, m_device->allocator(), &m_semaphore), "vkCreateSemaphore(timeline, exportable)");
 }
 
 ExternalTimeline::~ExternalTimeline() {
-    if (m_semaphore) m_device->vk().vkDestroySemaphore(m_device->device(), m_semaphore, nullptr);
+    if (m_semaphore) m_device->vk().vkDestroySemaphore(m_device->device(), m_semaphore, m_device->allocator());
 }
 
 int ExternalTimeline::export_fd() const {

@@ -112,9 +112,9 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
         type.initialValue = 0;
         VkSemaphoreCreateInfo sci{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
         sci.pNext = &type;
-        check_vk(vk.vkCreateSemaphore(m_device->device(), &sci, nullptr, &m_semaphore), "vkCreateSemaphore(timeline)");
+        check_vk(vk.vkCreateSemaphore(m_device->device(), &sci, m_device->allocator(), &m_semaphore), "vkCreateSemaphore(timeline)");
         m_slots.resize(ring_size);
-        for (Slot& slot : m_slots) create_slot(slot);
+        create_resources();
     } catch (...) {
         destroy();
         throw;
@@ -123,71 +123,75 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
 
 TextureSet::~TextureSet() { destroy(); }
 
-void TextureSet::create_slot(Slot& slot) {
+void TextureSet::create_resources() {
     const auto& vk = m_device->vk();
     const VkDevice dev = m_device->device();
-
-    VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-    bci.size = m_staging_size;
-    bci.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | (m_device_texels ? VkBufferUsageFlags{VK_BUFFER_USAGE_STORAGE_BUFFER_BIT} : VkBufferUsageFlags{0});
-    bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-    check_vk(vk.vkCreateBuffer(dev, &bci, nullptr, &slot.staging), "vkCreateBuffer(staging)");
-    VkMemoryRequirements req{};
-    vk.vkGetBufferMemoryRequirements(dev, slot.staging, &req);
-    VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    mai.allocationSize = req.size;
-    // Host path: host-coherent, so the writes made before vkQueueSubmit are visible to the copy
-    // without a flush. Device path: written by a compute shader, read by the copy: device-local.
-    mai.memoryTypeIndex = m_device_texels ? m_device->memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT)
-                                          : m_device->memory_type(req.memoryTypeBits,
-                                                                  VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
-    check_vk(vk.vkAllocateMemory(dev, &mai, nullptr, &slot.staging_memory), "vkAllocateMemory(staging)");
-    check_vk(vk.vkBindBufferMemory(dev, slot.staging, slot.staging_memory, 0), "vkBindBufferMemory");
-    if (!m_device_texels) check_vk(vk.vkMapMemory(dev, slot.staging_memory, 0, VK_WHOLE_SIZE, 0, &slot.mapped), "vkMapMemory");
-
-    slot.maps.resize(m_formats.size());
-    for (std::size_t i = 0; i < m_formats.size(); ++i) {
-        MapImage& m = slot.maps[i];
-        VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
-        ici.imageType = VK_IMAGE_TYPE_2D;
-        ici.format = m_formats[i];
-        ici.extent = {m_source.width, m_source.height, 1};
-        ici.mipLevels = m_mip_levels;
-        ici.arrayLayers = 1;
-        ici.samples = VK_SAMPLE_COUNT_1_BIT;
-        ici.tiling = VK_IMAGE_TILING_OPTIMAL;
-        ici.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
-        ici.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-        ici.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
-        check_vk(vk.vkCreateImage(dev, &ici, nullptr, &m.image), "vkCreateImage");
-        vk.vkGetImageMemoryRequirements(dev, m.image, &req);
-        mai.allocationSize = req.size;
-        mai.memoryTypeIndex = m_device->memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-        check_vk(vk.vkAllocateMemory(dev, &mai, nullptr, &m.memory), "vkAllocateMemory(image)");
-        check_vk(vk.vkBindImageMemory(dev, m.image, m.memory, 0), "vkBindImageMemory");
-        VkImageViewCreateInfo vci{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
-        vci.image = m.image;
-        vci.viewType = VK_IMAGE_VIEW_TYPE_2D;
-        vci.format = m_formats[i];
-        vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, m_mip_levels, 0, 1};
-        check_vk(vk.vkCreateImageView(dev, &vci, nullptr, &m.view), "vkCreateImageView");
+    const VkAllocationCallbacks* allocator = m_device->allocator();
+    std::vector<VkBuffer> buffers;
+    std::vector<VkImage> images;
+    for (Slot& slot : m_slots) {
+        VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+        bci.size = m_staging_size;
+        bci.usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | (m_device_texels ? VkBufferUsageFlags{VK_BUFFER_USAGE_STORAGE_BUFFER_BIT} : VkBufferUsageFlags{0});
+        bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+        check_vk(vk.vkCreateBuffer(dev, &bci, allocator, &slot.staging), "vkCreateBuffer(staging)");
+        buffers.push_back(slot.staging);
+        slot.maps.resize(m_formats.size());
+        for (std::size_t i = 0; i < m_formats.size(); ++i) {
+            VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+            ici.imageType = VK_IMAGE_TYPE_2D;
+            ici.format = m_formats[i];
+            ici.extent = {m_source.width, m_source.height, 1};
+            ici.mipLevels = m_mip_levels;
+            ici.arrayLayers = 1;
+            ici.samples = VK_SAMPLE_COUNT_1_BIT;
+            ici.tiling = VK_IMAGE_TILING_OPTIMAL;
+            ici.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+            ici.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+            ici.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+            check_vk(vk.vkCreateImage(dev, &ici, allocator, &slot.maps[i].image), "vkCreateImage");
+            images.push_back(slot.maps[i].image);
+        }
+    }
+    // Host path: host-coherent staging, so the writes made before vkQueueSubmit are visible to the copy
+    // without a flush. Device path: written by a compute shader, read by the copy: device-local. All
+    // slots' staging buffers share a block, all images another (MemoryBlocks).
+    if (m_device_texels) {
+        m_staging_blocks.bind_buffers(*m_device, buffers, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, false, "staging");
+    } else {
+        m_staging_blocks.bind_buffers(*m_device, buffers, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, true,
+                                      "staging");
+        for (std::size_t s = 0; s < m_slots.size(); ++s) m_slots[s].mapped = m_staging_blocks.mapped(s);
+    }
+    m_image_blocks.bind_images(*m_device, images, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, "images");
+    for (Slot& slot : m_slots) {
+        for (std::size_t i = 0; i < m_formats.size(); ++i) {
+            MapImage& m = slot.maps[i];
+            VkImageViewCreateInfo vci{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+            vci.image = m.image;
+            vci.viewType = VK_IMAGE_VIEW_TYPE_2D;
+            vci.format = m_formats[i];
+            vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, m_mip_levels, 0, 1};
+            check_vk(vk.vkCreateImageView(dev, &vci, allocator, &m.view), "vkCreateImageView");
+        }
     }
 }
 
 void TextureSet::destroy() noexcept {
     const auto& vk = m_device->vk();
     const VkDevice dev = m_device->device();
+    const VkAllocationCallbacks* allocator = m_device->allocator();
     for (Slot& slot : m_slots) {
         for (MapImage& m : slot.maps) {
-            if (m.view) vk.vkDestroyImageView(dev, m.view, nullptr);
-            if (m.image) vk.vkDestroyImage(dev, m.image, nullptr);
-            if (m.memory) vk.vkFreeMemory(dev, m.memory, nullptr);
+            if (m.view) vk.vkDestroyImageView(dev, m.view, allocator);
+            if (m.image) vk.vkDestroyImage(dev, m.image, allocator);
         }
-        if (slot.staging) vk.vkDestroyBuffer(dev, slot.staging, nullptr);
-        if (slot.staging_memory) vk.vkFreeMemory(dev, slot.staging_memory, nullptr);   // unmaps implicitly
+        if (slot.staging) vk.vkDestroyBuffer(dev, slot.staging, allocator);
     }
     m_slots.clear();
-    if (m_semaphore) vk.vkDestroySemaphore(dev, m_semaphore, nullptr);
+    m_image_blocks.release(*m_device);
+    m_staging_blocks.release(*m_device);   // unmaps implicitly
+    if (m_semaphore) vk.vkDestroySemaphore(dev, m_semaphore, allocator);
     m_semaphore = VK_NULL_HANDLE;
 }
 

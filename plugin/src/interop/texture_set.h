@@ -17,6 +17,7 @@
 // host path, an update needs only its slot's previous update executed.
 #pragma once
 
+#include "interop/memory_blocks.h"
 #include "interop/vulkan_device.h"
 
 #include <functional>
@@ -113,14 +114,12 @@ public:
 private:
     struct MapImage {
         VkImage image = VK_NULL_HANDLE;
-        VkDeviceMemory memory = VK_NULL_HANDLE;
         VkImageView view = VK_NULL_HANDLE;
     };
     struct Slot {
         std::vector<MapImage> maps;
         VkBuffer staging = VK_NULL_HANDLE;
-        VkDeviceMemory staging_memory = VK_NULL_HANDLE;
-        void* mapped = nullptr;
+        void* mapped = nullptr;      // host path: the staging buffer's bytes (persistently mapped)
         uint64_t pending_value = 0;   // the semaphore value that marks this slot's last upload done
         bool initialized = false;     // images have left VK_IMAGE_LAYOUT_UNDEFINED
         uint64_t result_id = 0;
@@ -130,7 +129,8 @@ private:
         uint64_t staged_result = 0;
     };
 
-    void create_slot(Slot& slot);
+    // Every slot's staging buffer and images, bound into two MemoryBlocks, and the views.
+    void create_resources();
     void destroy() noexcept;
     void record_copies(VkCommandBuffer cmd, Slot& slot) const;
     // The worker's listener: converts the just-published result into a free slot.
@@ -152,6 +152,8 @@ private:
     VkDeviceSize m_staging_size = 0;
     uint32_t m_mip_levels = 1;
     std::vector<Slot> m_slots;
+    MemoryBlocks m_staging_blocks;
+    MemoryBlocks m_image_blocks;
     VkSemaphore m_semaphore = VK_NULL_HANDLE;
     uint64_t m_next_value = 1;
     int m_current = -1;                    // slot of the newest recorded update

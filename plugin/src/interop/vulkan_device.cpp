@@ -38,7 +38,7 @@ void check_vk(VkResult result, const char* call) {
 
 VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info)
     : m_instance(info.instance), m_physical_device(info.physicalDevice), m_device(info.device),
-      m_queue_family(info.queueFamilyIndex) {
+      m_queue_family(info.queueFamilyIndex), m_allocator(info.pAllocator) {
     if (info.instance == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::instance is VK_NULL_HANDLE");
     if (info.physicalDevice == VK_NULL_HANDLE) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::physicalDevice is VK_NULL_HANDLE");

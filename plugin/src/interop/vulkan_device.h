@@ -81,6 +81,9 @@ public:
     uint32_t queue_family() const noexcept { return m_queue_family; }
     const VulkanFunctions& vk() const noexcept { return m_vk; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return m_properties; }
+    // The host's VkAllocationCallbacks (NtexVulkanDeviceInfo::pAllocator) for every create/destroy/
+    // allocate/free call on this device; nullptr = the driver's.
+    const VkAllocationCallbacks* allocator() const noexcept { return m_allocator; }
     // VkPhysicalDeviceIDProperties::deviceUUID (to pick the CUDA device with the same UUID); all zero
     // when vkGetPhysicalDeviceProperties2 is not exposed.
     const std::array<uint8_t, VK_UUID_SIZE>& device_uuid() const noexcept { return m_uuid; }
@@ -98,6 +101,7 @@ private:
     VkPhysicalDevice m_physical_device;
     VkDevice m_device;
     uint32_t m_queue_family;
+    const VkAllocationCallbacks* m_allocator = nullptr;
     VulkanFunctions m_vk;
     VkPhysicalDeviceProperties m_properties{};
     VkPhysicalDeviceMemoryProperties m_memory{};

@@ -16,7 +16,7 @@ Buffer::Buffer(std::shared_ptr<ComputeContext> context, std::size_t bytes, Memor
     bci.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     bci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     try {
-        NTEX_VK_CHECK(vk.vkCreateBuffer(device, &bci, nullptr, &m_buffer));
+        NTEX_VK_CHECK(vk.vkCreateBuffer(device, &bci, m_context->allocator(), &m_buffer));
         VkMemoryRequirements req;
         vk.vkGetBufferMemoryRequirements(device, m_buffer, &req);
         VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
@@ -33,7 +33,7 @@ Buffer::Buffer(std::shared_ptr<ComputeContext> context, std::size_t bytes, Memor
                 mai.memoryTypeIndex = m_context->memory_type(req.memoryTypeBits, kHost, VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
                 break;
         }
-        NTEX_VK_CHECK(vk.vkAllocateMemory(device, &mai, nullptr, &m_memory));
+        NTEX_VK_CHECK(vk.vkAllocateMemory(device, &mai, m_context->allocator(), &m_memory));
         NTEX_VK_CHECK(vk.vkBindBufferMemory(device, m_buffer, m_memory, 0));
         if (kind != MemoryKind::DeviceLocal) NTEX_VK_CHECK(vk.vkMapMemory(device, m_memory, 0, VK_WHOLE_SIZE, 0, &m_mapped));
     } catch (...) {
@@ -66,8 +66,8 @@ void Buffer::release() noexcept {
     const ComputeFunctions& vk = m_context->vk();
     // Freeing mapped memory unmaps it implicitly; unmapping first keeps the validation layer quiet.
     if (m_mapped != nullptr) vk.vkUnmapMemory(m_context->device(), m_memory);
-    if (m_buffer != VK_NULL_HANDLE) vk.vkDestroyBuffer(m_context->device(), m_buffer, nullptr);
-    if (m_memory != VK_NULL_HANDLE) vk.vkFreeMemory(m_context->device(), m_memory, nullptr);
+    if (m_buffer != VK_NULL_HANDLE) vk.vkDestroyBuffer(m_context->device(), m_buffer, m_context->allocator());
+    if (m_memory != VK_NULL_HANDLE) vk.vkFreeMemory(m_context->device(), m_memory, m_context->allocator());
     m_mapped = nullptr;
     m_buffer = VK_NULL_HANDLE;
     m_memory = VK_NULL_HANDLE;

@@ -182,6 +182,7 @@ std::shared_ptr<ComputeContext> ComputeContext::borrow(const NtexVulkanDeviceInf
     c->m_physical_device = info.physicalDevice;
     c->m_device = info.device;
     c->m_queue_family = info.queueFamilyIndex;
+    c->m_allocator = info.pAllocator;
 #define NTEX_VKC_LOAD_INSTANCE(name)                                                                      \
     c->m_vk.name = reinterpret_cast<PFN_##name>(info.pfnGetInstanceProcAddr(info.instance, #name));       \
     if (c->m_vk.name == nullptr) fail(NTEX_ERROR_UNSUPPORTED, "Vulkan compute: the host's instance does not expose " #name);

@@ -113,6 +113,9 @@ public:
     uint32_t queue_family() const noexcept { return m_queue_family; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return m_properties; }
     bool owns_device() const noexcept { return m_owned; }
+    // Borrowed: the host's NtexVulkanDeviceInfo::pAllocator, for every object ntex creates on its device;
+    // owned: nullptr (the driver's).
+    const VkAllocationCallbacks* allocator() const noexcept { return m_allocator; }
     // "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan 1.3, headless)"
     std::string describe() const;
     // A memory type allowed by `type_bits` with all of `required`, preferring one that also has
@@ -131,6 +134,7 @@ private:
 
     void* m_library = nullptr;   // libvulkan.so.1 (owned path)
     bool m_owned = false;
+    const VkAllocationCallbacks* m_allocator = nullptr;
     VkInstance m_instance = VK_NULL_HANDLE;
     VkPhysicalDevice m_physical_device = VK_NULL_HANDLE;
     VkDevice m_device = VK_NULL_HANDLE;

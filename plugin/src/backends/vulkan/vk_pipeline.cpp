@@ -19,14 +19,14 @@ PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context) : m_contex
         VkDescriptorSetLayoutCreateInfo dci{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
         dci.bindingCount = kPlanBindings;
         dci.pBindings = bindings;
-        NTEX_VK_CHECK(vk.vkCreateDescriptorSetLayout(device, &dci, nullptr, &m_set_layout));
+        NTEX_VK_CHECK(vk.vkCreateDescriptorSetLayout(device, &dci, m_context->allocator(), &m_set_layout));
         VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, kPushConstantBytes};
         VkPipelineLayoutCreateInfo pci{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
         pci.setLayoutCount = 1;
         pci.pSetLayouts = &m_set_layout;
         pci.pushConstantRangeCount = 1;
         pci.pPushConstantRanges = &range;
-        NTEX_VK_CHECK(vk.vkCreatePipelineLayout(device, &pci, nullptr, &m_layout));
+        NTEX_VK_CHECK(vk.vkCreatePipelineLayout(device, &pci, m_context->allocator(), &m_layout));
         const std::pair<const unsigned char*, std::size_t> code[kShaderCount] = {{ntex_spirv_conv_comp, ntex_spirv_conv_comp_size},
                                                                                  {ntex_spirv_upsample_comp, ntex_spirv_upsample_comp_size},
                                                                                  {ntex_spirv_output_comp, ntex_spirv_output_comp_size},
@@ -35,7 +35,7 @@ PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context) : m_contex
             VkShaderModuleCreateInfo sci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
             sci.codeSize = code[i].second;
             sci.pCode = reinterpret_cast<const uint32_t*>(code[i].first);   // alignas(4) in the generated source
-            NTEX_VK_CHECK(vk.vkCreateShaderModule(device, &sci, nullptr, &m_modules[i]));
+            NTEX_VK_CHECK(vk.vkCreateShaderModule(device, &sci, m_context->allocator(), &m_modules[i]));
         }
     } catch (...) {
         release();
@@ -48,14 +48,14 @@ PlanPipelines::~PlanPipelines() { release(); }
 void PlanPipelines::release() noexcept {
     const ComputeFunctions& vk = m_context->vk();
     const VkDevice device = m_context->device();
-    for (auto& [key, pipeline] : m_pipelines) vk.vkDestroyPipeline(device, pipeline, nullptr);
+    for (auto& [key, pipeline] : m_pipelines) vk.vkDestroyPipeline(device, pipeline, m_context->allocator());
     m_pipelines.clear();
     for (VkShaderModule& m : m_modules) {
-        if (m != VK_NULL_HANDLE) vk.vkDestroyShaderModule(device, m, nullptr);
+        if (m != VK_NULL_HANDLE) vk.vkDestroyShaderModule(device, m, m_context->allocator());
         m = VK_NULL_HANDLE;
     }
-    if (m_layout != VK_NULL_HANDLE) vk.vkDestroyPipelineLayout(device, m_layout, nullptr);
-    if (m_set_layout != VK_NULL_HANDLE) vk.vkDestroyDescriptorSetLayout(device, m_set_layout, nullptr);
+    if (m_layout != VK_NULL_HANDLE) vk.vkDestroyPipelineLayout(device, m_layout, m_context->allocator());
+    if (m_set_layout != VK_NULL_HANDLE) vk.vkDestroyDescriptorSetLayout(device, m_set_layout, m_context->allocator());
     m_layout = VK_NULL_HANDLE;
     m_set_layout = VK_NULL_HANDLE;
 }
@@ -68,7 +68,7 @@ std::vector<VkDescriptorSet> PlanPipelines::allocate_sets(uint32_t count, VkDesc
     pci.maxSets = count;
     pci.poolSizeCount = 1;
     pci.pPoolSizes = &size;
-    NTEX_VK_CHECK(vk.vkCreateDescriptorPool(device, &pci, nullptr, pool));
+    NTEX_VK_CHECK(vk.vkCreateDescriptorPool(device, &pci, m_context->allocator(), pool));
     std::vector<VkDescriptorSetLayout> layouts(count, m_set_layout);
     std::vector<VkDescriptorSet> sets(count);
     VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
@@ -95,7 +95,7 @@ VkPipeline PlanPipelines::get(Shader shader, const std::vector<int32_t>& spec) {
     cci.stage.pSpecializationInfo = spec.empty() ? nullptr : &si;
     cci.layout = m_layout;
     VkPipeline pipeline = VK_NULL_HANDLE;
-    NTEX_VK_CHECK(m_context->vk().vkCreateComputePipelines(m_context->device(), VK_NULL_HANDLE, 1, &cci, nullptr, &pipeline));
+    NTEX_VK_CHECK(m_context->vk().vkCreateComputePipelines(m_context->device(), VK_NULL_HANDLE, 1, &cci, m_context->allocator(), &pipeline));
     m_pipelines.emplace(key, pipeline);
     return pipeline;
 }

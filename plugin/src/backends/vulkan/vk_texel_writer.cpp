@@ -85,7 +85,7 @@ TexelWriter::TexelWriter(std::shared_ptr<ComputeContext> context, std::vector<Vk
 TexelWriter::~TexelWriter() { release(); }
 
 void TexelWriter::release() noexcept {
-    if (m_pool != VK_NULL_HANDLE) m_context->vk().vkDestroyDescriptorPool(m_context->device(), m_pool, nullptr);   // frees the sets
+    if (m_pool != VK_NULL_HANDLE) m_context->vk().vkDestroyDescriptorPool(m_context->device(), m_pool, m_context->allocator());   // frees the sets
     m_pool = VK_NULL_HANDLE;
     m_sets.clear();
 }

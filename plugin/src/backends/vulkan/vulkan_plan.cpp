@@ -57,9 +57,9 @@ void VulkanPlan::release() noexcept {
     const ComputeFunctions& vk = m_context->vk();
     const VkDevice device = m_context->device();
     // run() always waits for its fence, so no submitted work can still use what is freed here.
-    if (m_fence != VK_NULL_HANDLE) vk.vkDestroyFence(device, m_fence, nullptr);
-    if (m_command_pool != VK_NULL_HANDLE) vk.vkDestroyCommandPool(device, m_command_pool, nullptr);   // frees m_cmd
-    if (m_pool != VK_NULL_HANDLE) vk.vkDestroyDescriptorPool(device, m_pool, nullptr);                // frees the sets
+    if (m_fence != VK_NULL_HANDLE) vk.vkDestroyFence(device, m_fence, m_context->allocator());
+    if (m_command_pool != VK_NULL_HANDLE) vk.vkDestroyCommandPool(device, m_command_pool, m_context->allocator());   // frees m_cmd
+    if (m_pool != VK_NULL_HANDLE) vk.vkDestroyDescriptorPool(device, m_pool, m_context->allocator());                // frees the sets
     m_fence = VK_NULL_HANDLE;
     m_command_pool = VK_NULL_HANDLE;
     m_cmd = VK_NULL_HANDLE;
@@ -275,14 +275,14 @@ void VulkanPlan::record() {
     const VkDevice device = m_context->device();
     VkCommandPoolCreateInfo cpi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
     cpi.queueFamilyIndex = m_context->queue_family();
-    NTEX_VK_CHECK(vk.vkCreateCommandPool(device, &cpi, nullptr, &m_command_pool));
+    NTEX_VK_CHECK(vk.vkCreateCommandPool(device, &cpi, m_context->allocator(), &m_command_pool));
     VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     ai.commandPool = m_command_pool;
     ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     ai.commandBufferCount = 1;
     NTEX_VK_CHECK(vk.vkAllocateCommandBuffers(device, &ai, &m_cmd));
     VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-    NTEX_VK_CHECK(vk.vkCreateFence(device, &fci, nullptr, &m_fence));
+    NTEX_VK_CHECK(vk.vkCreateFence(device, &fci, m_context->allocator(), &m_fence));
 
     // Recorded once: the buffers, pipelines and push constants never change for the plan's life;
     // per-frame inputs live in the mapped buffers. Resubmitting is valid because run() waits for
