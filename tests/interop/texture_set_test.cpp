@@ -32,6 +32,38 @@ std::string model_path(const char* name) { return std::string(NTEX_SOURCE_DIR) +
 using ntex_test::host_format;
 using ntex_test::texel_bytes;
 
+// The model and a generator on `context` (what every host does before making a texture set).
+::testing::AssertionResult load_generator(NtexContext context, const std::string& path, uint32_t width, uint32_t height, NtexModel* model,
+                                          NtexGenerator* generator) {
+    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
+    li.pPath = path.c_str();
+    if (ntexLoadModel(context, &li, model) != NTEX_SUCCESS) return ::testing::AssertionFailure() << ntexGetLastErrorMessage();
+    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+    gi.model = *model;
+    gi.width = width;
+    gi.height = height;
+    if (ntexCreateGenerator(context, &gi, generator) != NTEX_SUCCESS) return ::testing::AssertionFailure() << ntexGetLastErrorMessage();
+    return ::testing::AssertionSuccess();
+}
+
+// A context on the host's device, with the given loader entry point and allocator.
+NtexResult create_context_on(const ntex_test::VulkanHost& host, NtexBackend backend, PFN_vkGetInstanceProcAddr get_instance_proc,
+                             const VkAllocationCallbacks* allocator, NtexContext* context) {
+    NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
+    vk.instance = host.instance;
+    vk.physicalDevice = host.physical_device;
+    vk.device = host.device;
+    vk.queueFamilyIndex = host.queue_family;
+    vk.pfnGetInstanceProcAddr = get_instance_proc;
+    vk.pAllocator = allocator;
+    NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
+    ci.pNext = &vk;
+    ci.headerVersion = NTEX_HEADER_VERSION;
+    ci.backend = backend;
+    ci.threadCount = 2;
+    return ntexCreateContext(&ci, context);
+}
+
 class TextureSetTest : public ::testing::TestWithParam<const char*> {
 protected:
     void SetUp() override {
@@ -41,15 +73,7 @@ protected:
         ASSERT_TRUE(host->validation) << "VK_LAYER_KHRONOS_validation is not installed";
         std::fprintf(stderr, "host device: %s, validation + synchronization validation on\n", host->device_name.c_str());
         ASSERT_EQ(host->create_context(NTEX_BACKEND_CPU, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        const std::string path = model_path(GetParam());
-        NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
-        li.pPath = path.c_str();
-        ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
-        gi.model = model;
-        gi.width = 64;
-        gi.height = 32;
-        ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_TRUE(load_generator(context, model_path(GetParam()), 64, 32, &model, &generator));
     }
 
     void TearDown() override {
@@ -408,16 +432,9 @@ TEST(TextureSetStall, NeverSignalledUpdatesAreReportedOnce) {
     };
     NtexContext context = nullptr;
     ASSERT_EQ(host.create_context(NTEX_BACKEND_CPU, &context, on_log, &log), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
-    li.pPath = path.c_str();
     NtexModel model = nullptr;
-    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
-    gi.model = model;
-    gi.width = 32;
-    gi.height = 32;
     NtexGenerator generator = nullptr;
-    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_TRUE(load_generator(context, path, 32, 32, &model, &generator));
     NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
     si.generator = generator;
     NtexTextureSet set = nullptr;
@@ -563,30 +580,11 @@ TEST(TextureSetMemory, HostAllocatorAndSuballocatedBlocks) {
     callbacks.pfnReallocation = &mc::reallocate;
     callbacks.pfnFree = &mc::release;
 
-    NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
-    vk.instance = host.instance;
-    vk.physicalDevice = host.physical_device;
-    vk.device = host.device;
-    vk.queueFamilyIndex = host.queue_family;
-    vk.pfnGetInstanceProcAddr = &mc::get_instance_proc;
-    vk.pAllocator = &callbacks;
-    NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
-    ci.pNext = &vk;
-    ci.headerVersion = NTEX_HEADER_VERSION;
-    ci.backend = NTEX_BACKEND_CPU;
-    ci.threadCount = 2;
     NtexContext context = nullptr;
-    ASSERT_EQ(ntexCreateContext(&ci, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
-    li.pPath = path.c_str();
+    ASSERT_EQ(create_context_on(host, NTEX_BACKEND_CPU, &mc::get_instance_proc, &callbacks, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     NtexModel model = nullptr;
-    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
-    gi.model = model;
-    gi.width = 64;
-    gi.height = 32;
     NtexGenerator generator = nullptr;
-    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_TRUE(load_generator(context, path, 64, 32, &model, &generator));
     ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
 
     const int host_before = mc::host_allocations.load();
@@ -637,29 +635,11 @@ TEST(TextureSetFallback, AutoBackendWithoutExternalExtensionsUsesHostCopies) {
     if (!std::filesystem::exists(path)) GTEST_SKIP() << "model albedo_v1 is not in models/";
     VulkanHost host;   // no external-fd extensions enabled
     ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
-    NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
-    vk.instance = host.instance;
-    vk.physicalDevice = host.physical_device;
-    vk.device = host.device;
-    vk.queueFamilyIndex = host.queue_family;
-    vk.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
-    NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
-    ci.pNext = &vk;
-    ci.headerVersion = NTEX_HEADER_VERSION;
-    ci.backend = NTEX_BACKEND_AUTO;
-    ci.threadCount = 2;
     NtexContext context = nullptr;
-    ASSERT_EQ(ntexCreateContext(&ci, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
-    li.pPath = path.c_str();
+    ASSERT_EQ(create_context_on(host, NTEX_BACKEND_AUTO, vkGetInstanceProcAddr, nullptr, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     NtexModel model = nullptr;
-    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
-    gi.model = model;
-    gi.width = 32;
-    gi.height = 32;
     NtexGenerator generator = nullptr;
-    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_TRUE(load_generator(context, path, 32, 32, &model, &generator));
     NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};
     p.seed = 9;
     p.truncationPsi = 1.0f;

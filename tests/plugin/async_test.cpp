@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -266,14 +267,20 @@ TEST_F(Async, ReadMapsChecksEveryImageBeforeWriting) {
     EXPECT_EQ(ntexReadMaps(m_generator, 2, twice, two, nullptr), NTEX_SUCCESS);
 }
 
-// A failed worker generation is reported once, by the next poll (ntexGetResultId); the previous
-// result stays readable and the generator keeps working.
-TEST(AsyncGenerator, WorkerErrorReportedByNextPoll) {
+// A 16x16 AsyncGenerator of the tiny material model on one thread.
+std::unique_ptr<AsyncGenerator> make_tiny_material_generator() {
     test::TinyModelOptions o;
     o.material = true;
     GeneratorSettings s;
     s.threads = 1;
-    AsyncGenerator g(test::load_in_memory(test::make_tiny_model(o)), 16, 16, s);
+    return std::make_unique<AsyncGenerator>(test::load_in_memory(test::make_tiny_model(o)), 16, 16, s);
+}
+
+// A failed worker generation is reported once, by the next poll (ntexGetResultId); the previous
+// result stays readable and the generator keeps working.
+TEST(AsyncGenerator, WorkerErrorReportedByNextPoll) {
+    const std::unique_ptr<AsyncGenerator> owner = make_tiny_material_generator();
+    AsyncGenerator& g = *owner;
     GeneratorParams p;
     p.seed = 2;
     g.set_params(p);
@@ -308,11 +315,8 @@ TEST(AsyncGenerator, WorkerErrorReportedByNextPoll) {
 // Result listeners run once per published result, on the generating thread, before wait_idle returns;
 // one that throws is dropped without affecting the generator; a removed one is never called again.
 TEST(AsyncGenerator, ResultListenersRunBeforeIdle) {
-    test::TinyModelOptions o;
-    o.material = true;
-    GeneratorSettings s;
-    s.threads = 1;
-    AsyncGenerator g(test::load_in_memory(test::make_tiny_model(o)), 16, 16, s);
+    const std::unique_ptr<AsyncGenerator> owner = make_tiny_material_generator();
+    AsyncGenerator& g = *owner;
     std::vector<uint64_t> seen;
     std::thread::id listener_thread;
     const uint64_t a = g.add_result_listener([&](uint64_t id) {

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace ntex {
@@ -417,6 +419,75 @@ TEST_F(CApi, GeneratorsOnTwoThreads) {
     EXPECT_EQ(a, expected_a);
     EXPECT_EQ(b, expected_b);
     EXPECT_NE(a[0], b[0]);
+}
+
+// The contract's misuse (review robustness-2026-12 #17): a second thread calling into a generator while
+// another thread is inside a call on it gets INVALID_ARGUMENT instead of racing it. Deterministic: thread
+// A's ntexGenerate picks up a hot reload and logs it from inside the call; the log callback holds A there
+// while thread B tries the generator (refused) and the model (any thread: allowed).
+TEST_F(CApi, AGeneratorUsedByTwoThreadsAtOnceIsRefused) {
+    struct Gate {
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool a_inside = false, b_done = false;
+    } gate;
+    NtexContextCreateInfo info = context_info();
+    info.pfnLog = [](NtexLogLevel, const char* message, void* user) {
+        if (std::string(message).find("now runs the reloaded model") == std::string::npos) return;   // inside ntexGenerate
+        auto& g = *static_cast<Gate*>(user);
+        std::unique_lock<std::mutex> lock(g.mutex);
+        g.a_inside = true;
+        g.cv.notify_all();
+        g.cv.wait(lock, [&] { return g.b_done; });
+    };
+    info.pLogUserData = &gate;
+    NtexContext c = nullptr;
+    ASSERT_EQ(ntexCreateContext(&info, &c), NTEX_SUCCESS);
+    NtexModelLoadInfo load{};
+    load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    const std::string path = m_json.string();
+    load.pPath = path.c_str();
+    NtexModel m = nullptr;
+    ASSERT_EQ(ntexLoadModel(c, &load, &m), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexGeneratorCreateInfo gi{};
+    gi.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
+    gi.model = m;
+    gi.width = 32;
+    gi.height = 32;
+    NtexGenerator g = nullptr;
+    ASSERT_EQ(ntexCreateGenerator(c, &gi, &g), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexReloadModel(m), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+
+    NtexResult a_result = NTEX_ERROR_UNKNOWN;
+    std::thread a([&] { a_result = ntexGenerate(g); });   // refreshes to the reloaded model and logs it
+    NtexResult b_generator = NTEX_SUCCESS, b_model = NTEX_ERROR_UNKNOWN;
+    std::string b_message;
+    {
+        std::unique_lock<std::mutex> lock(gate.mutex);
+        gate.cv.wait(lock, [&] { return gate.a_inside; });
+    }
+    uint64_t id = 0;
+    b_generator = ntexGetResultId(g, &id);
+    b_message = ntexGetLastErrorMessage();
+    b_model = ntexReloadModel(m);
+    {
+        std::lock_guard<std::mutex> lock(gate.mutex);
+        gate.b_done = true;
+    }
+    gate.cv.notify_all();
+    a.join();
+    EXPECT_EQ(b_generator, NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(b_message.find("in use by another thread"), std::string::npos) << b_message;
+    EXPECT_EQ(b_model, NTEX_SUCCESS) << "ntexReloadModel is any-thread";
+    EXPECT_EQ(a_result, NTEX_SUCCESS);
+    // Released: the same thread or another may use it now.
+    EXPECT_EQ(ntexGetResultId(g, &id), NTEX_SUCCESS);
+    NtexResult later = NTEX_ERROR_UNKNOWN;
+    std::thread([&] { later = ntexWaitIdle(g); }).join();
+    EXPECT_EQ(later, NTEX_SUCCESS);
+    ntexDestroyGenerator(g);
+    ntexDestroyModel(m);
+    ntexDestroyContext(c);
 }
 
 TEST_F(CApi, CppWrapper) {

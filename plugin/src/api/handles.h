@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <memory>
+#include <thread>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -55,6 +56,9 @@ struct NtexGenerator_T {
     bool cpu_fallback = false;            // AUTO chose CUDA but its plan could not be built: runs on the CPU
     uint64_t result_id_base = 0;          // ids of results before the last reload: ids keep increasing
     std::unique_ptr<ntex::AsyncGenerator> generator;   // its destructor joins the worker thread
+    // The host thread inside an ntex call on this generator (GeneratorUse), and how deep.
+    std::atomic<std::thread::id> user{};
+    int user_depth = 0;                   // touched only by `user`
     // The last parameters accepted by ntexSetGeneratorParams, for ntexSavePreset. Vectors are sized
     // at creation (z_dim, model directions) so recording never allocates.
     uint32_t seed = 0;
@@ -113,6 +117,33 @@ void require_live(Handle h, const char* name) {
     if (h == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, name, " is NULL");
     if (!is_live(h)) fail(NTEX_ERROR_INVALID_ARGUMENT, name, " is not a live ntex handle (destroyed, or not created by ntex)");
 }
+
+// A generator is used by one host thread at a time (ntex.h, Thread-safety). Every entry point that
+// touches one holds this for the call: checks the handle (require_live) and claims the generator for the
+// calling thread (re-entrant on that thread); a second thread entering meanwhile gets INVALID_ARGUMENT
+// instead of racing it (review robustness-2026-12 #17: four threads on one generator while a fifth
+// reloaded its model freed the generator under them).
+class GeneratorUse {
+public:
+    GeneratorUse(NtexGenerator generator, const char* name) : m_generator(generator) {
+        require_live(generator, name);
+        const std::thread::id me = std::this_thread::get_id();
+        std::thread::id expected{};
+        if (!generator->user.compare_exchange_strong(expected, me) && expected != me) {
+            m_generator = nullptr;
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, " is in use by another thread: a generator (and its texture sets) is used by one thread at a time");
+        }
+        ++generator->user_depth;
+    }
+    ~GeneratorUse() {
+        if (m_generator != nullptr && --m_generator->user_depth == 0) m_generator->user.store(std::thread::id{});
+    }
+    GeneratorUse(const GeneratorUse&) = delete;
+    GeneratorUse& operator=(const GeneratorUse&) = delete;
+
+private:
+    NtexGenerator m_generator;
+};
 
 // What a texture set needs to know about its generator.
 struct GeneratorShape {

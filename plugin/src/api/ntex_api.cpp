@@ -516,7 +516,7 @@ NTEX_API void ntexDestroyGenerator(NtexGenerator generator) {
 
 NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGeneratorParams* pParams) {
     return guarded(ntex::api::logger_of_live(generator), "ntexSetGeneratorParams", [&] {
-        ntex::api::require_live(generator, "generator");
+        const ntex::api::GeneratorUse use(generator, "generator");
         require_non_null(pParams, "pParams");
         require_stype(pParams->sType, NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS, "pParams");
         const uint32_t z_dim = static_cast<uint32_t>(generator->generator->generator().model().description().z_dim);
@@ -574,7 +574,7 @@ NTEX_API NtexResult ntexSetGeneratorParams(NtexGenerator generator, const NtexGe
 
 NTEX_API NtexResult ntexGenerate(NtexGenerator generator) {
     return guarded(ntex::api::logger_of_live(generator), "ntexGenerate", [&] {
-        ntex::api::require_live(generator, "generator");
+        const ntex::api::GeneratorUse use(generator, "generator");
         ntex::api::refresh_generator(generator);
         generator->generator->generate();
     });
@@ -582,7 +582,7 @@ NTEX_API NtexResult ntexGenerate(NtexGenerator generator) {
 
 NTEX_API NtexResult ntexGenerateAsync(NtexGenerator generator) {
     return guarded(ntex::api::logger_of_live(generator), "ntexGenerateAsync", [&] {
-        ntex::api::require_live(generator, "generator");
+        const ntex::api::GeneratorUse use(generator, "generator");
         ntex::api::refresh_generator(generator);
         generator->generator->generate_async();
     });
@@ -593,7 +593,7 @@ NTEX_API NtexResult ntexGetResultId(NtexGenerator generator, uint64_t* pResultId
     // logged as an error.
     bool busy = false;
     NtexResult result = guarded(ntex::api::logger_of_live(generator), "ntexGetResultId", [&] {
-        ntex::api::require_live(generator, "generator");
+        const ntex::api::GeneratorUse use(generator, "generator");
         require_non_null(pResultId, "pResultId");
         busy = generator->generator->poll(pResultId);
         if (*pResultId != 0 || generator->result_id_base != 0) *pResultId += generator->result_id_base;
@@ -603,7 +603,7 @@ NTEX_API NtexResult ntexGetResultId(NtexGenerator generator, uint64_t* pResultId
 
 NTEX_API NtexResult ntexWaitIdle(NtexGenerator generator) {
     return guarded(ntex::api::logger_of_live(generator), "ntexWaitIdle", [&] {
-        ntex::api::require_live(generator, "generator");
+        const ntex::api::GeneratorUse use(generator, "generator");
         generator->generator->wait_idle();
     });
 }
@@ -637,7 +637,7 @@ extern "C" {
 
 NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, const NtexHostImage* pImage) {
     return guarded(ntex::api::logger_of_live(generator), "ntexReadMap", [&] {
-        ntex::api::require_live(generator, "generator");
+        const ntex::api::GeneratorUse use(generator, "generator");
         const ntex::HostImageView view = host_image_view(pImage, -1);
         generator->generator->read_maps(1, &mapIndex, &view, nullptr);
     });
@@ -646,7 +646,7 @@ NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, cons
 NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const uint32_t* pMapIndices, const NtexHostImage* pImages,
                                  uint64_t* pResultId) {
     return guarded(ntex::api::logger_of_live(generator), "ntexReadMaps", [&] {
-        ntex::api::require_live(generator, "generator");
+        const ntex::api::GeneratorUse use(generator, "generator");
         if (count > NTEX_MAX_MAPS) fail(NTEX_ERROR_INVALID_ARGUMENT, "count ", count, " is above NTEX_MAX_MAPS (", NTEX_MAX_MAPS, ")");
         if (count > 0) {
             require_non_null(pMapIndices, "pMapIndices");

@@ -42,7 +42,7 @@ extern "C" {
 
 NTEX_API NtexResult ntexSavePreset(NtexGenerator generator, const char* pPath) {
     return guarded(ntex::api::logger_of_live(generator), "ntexSavePreset", [&] {
-        ntex::api::require_live(generator, "generator");
+        const ntex::api::GeneratorUse use(generator, "generator");
         require_non_null(pPath, "pPath");
         const ntex::ModelDescription& d = generator->generator->generator().model().description();
         ntex::Preset preset;
@@ -67,7 +67,7 @@ NTEX_API NtexResult ntexSavePreset(NtexGenerator generator, const char* pPath) {
 
 NTEX_API NtexResult ntexLoadPreset(NtexGenerator generator, const char* pPath) {
     return guarded(ntex::api::logger_of_live(generator), "ntexLoadPreset", [&] {
-        ntex::api::require_live(generator, "generator");
+        const ntex::api::GeneratorUse use(generator, "generator");
         require_non_null(pPath, "pPath");
         const ntex::ModelDescription& d = generator->generator->generator().model().description();
         const ntex::Preset preset = ntex::load_preset(pPath);

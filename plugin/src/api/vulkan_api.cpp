@@ -162,7 +162,7 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         require_non_null(pSet, "pSet");
         *pSet = nullptr;
         require_stype(pCreateInfo->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO, "pCreateInfo");
-        ntex::api::require_live(pCreateInfo->generator, "pCreateInfo->generator");
+        const ntex::api::GeneratorUse use(pCreateInfo->generator, "pCreateInfo->generator");
         if (!context->vulkan) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "the context has no Vulkan device: chain an NtexVulkanDeviceInfo into "
                                               "NtexContextCreateInfo::pNext");
@@ -247,21 +247,21 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
 #if NTEX_WITH_CUDA
         if (set->cuda) {
             // The generator must outlive the set; a hot reload replaces its AsyncGenerator (and plan).
-            ntex::api::require_live(set->generator, "the set's generator");
+            const ntex::api::GeneratorUse use(set->generator, "the set's generator");
             ntex::api::refresh_generator(set->generator);
             if (!set->cuda->record_update(commandBuffer, *set->generator->generator, pSignalValue)) status = NTEX_NOT_READY;
             return;
         }
 #endif
         if (set->compute) {
-            ntex::api::require_live(set->generator, "the set's generator");
+            const ntex::api::GeneratorUse use(set->generator, "the set's generator");
             ntex::api::refresh_generator(set->generator);
             ntex::AsyncGenerator& generator = *set->generator->generator;
             const auto device_texels = [&](VkCommandBuffer cmd, std::size_t slot) { return set->compute->record(cmd, generator, slot); };
             if (!set->set->record_device_update(commandBuffer, pSignalValue, device_texels)) status = NTEX_NOT_READY;
             return;
         }
-        ntex::api::require_live(set->generator, "the set's generator");
+        const ntex::api::GeneratorUse use(set->generator, "the set's generator");
         ntex::api::refresh_generator(set->generator);
         set->attach_host_path();   // again after a hot reload replaced the generator
         if (!set->set->record_update(commandBuffer, pSignalValue, *set->generator->generator, set->generator->result_id_base)) {

@@ -10,6 +10,12 @@
 
 #include <omp.h>
 
+#if defined(NTEX_THREAD_SANITIZER)
+#include <algorithm>
+#include <thread>
+#include <vector>
+#endif
+
 namespace ntex {
 
 constexpr std::size_t kParallelMinElements = std::size_t{1} << 16;
@@ -22,15 +28,32 @@ inline bool worth_parallel(std::size_t elements) noexcept { return elements >= k
 // would break the allocation-free frame (tests/plugin/alloc_count_test.cpp).
 inline bool use_parallel(std::size_t elements) noexcept { return worth_parallel(elements) && omp_get_max_threads() > 1; }
 
-// body(i) for i in [0, n): an OpenMP static-schedule loop when `parallel`, else a plain loop.
+// body(i) for i in [0, n): an OpenMP static-schedule loop when `parallel`, else a plain loop. In the
+// ThreadSanitizer build (cmake/tsan.cmake) the same static chunks run on std::threads, which TSan sees.
 template <typename Body>
 void parallel_for(int64_t n, bool parallel, Body&& body) {
+#if defined(NTEX_THREAD_SANITIZER)
+    if (parallel && n > 1) {
+        const int64_t threads = std::min<int64_t>(n, std::max(1, omp_get_max_threads()));
+        std::vector<std::thread> team;
+        for (int64_t t = 1; t < threads; ++t) {
+            team.emplace_back([&, t] {
+                for (int64_t i = n * t / threads; i < n * (t + 1) / threads; ++i) body(i);
+            });
+        }
+        for (int64_t i = 0; i < n / threads; ++i) body(i);
+        for (std::thread& th : team) th.join();
+        return;
+    }
+    for (int64_t i = 0; i < n; ++i) body(i);
+#else
     if (parallel) {
 #pragma omp parallel for schedule(static)
         for (int64_t i = 0; i < n; ++i) body(i);
     } else {
         for (int64_t i = 0; i < n; ++i) body(i);
     }
+#endif
 }
 
 class OmpThreads {
