@@ -26,13 +26,7 @@ namespace {
 using ntex_test::VulkanHost;
 
 std::shared_ptr<const ntex::interop::VulkanDevice> device_of(const VulkanHost& host) {
-    NtexVulkanDeviceInfo info{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
-    info.instance = host.instance;
-    info.physicalDevice = host.physical_device;
-    info.device = host.device;
-    info.queueFamilyIndex = host.queue_family;
-    info.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
-    return std::make_shared<const ntex::interop::VulkanDevice>(info);
+    return std::make_shared<const ntex::interop::VulkanDevice>(host.device_info());
 }
 
 TEST(ExternalVulkan, SupportCheckNamesWhatIsMissing) {

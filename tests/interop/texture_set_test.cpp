@@ -46,23 +46,6 @@ using ntex_test::texel_bytes;
     return ::testing::AssertionSuccess();
 }
 
-// A context on the host's device, with the given loader entry point and allocator.
-NtexResult create_context_on(const ntex_test::VulkanHost& host, NtexBackend backend, PFN_vkGetInstanceProcAddr get_instance_proc,
-                             const VkAllocationCallbacks* allocator, NtexContext* context) {
-    NtexVulkanDeviceInfo vk{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO};
-    vk.instance = host.instance;
-    vk.physicalDevice = host.physical_device;
-    vk.device = host.device;
-    vk.queueFamilyIndex = host.queue_family;
-    vk.pfnGetInstanceProcAddr = get_instance_proc;
-    vk.pAllocator = allocator;
-    NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
-    ci.pNext = &vk;
-    ci.headerVersion = NTEX_HEADER_VERSION;
-    ci.backend = backend;
-    ci.threadCount = 2;
-    return ntexCreateContext(&ci, context);
-}
 
 class TextureSetTest : public ::testing::TestWithParam<const char*> {
 protected:
@@ -431,7 +414,10 @@ TEST(TextureSetStall, NeverSignalledUpdatesAreReportedOnce) {
         if (level == NTEX_LOG_LEVEL_WARNING) static_cast<Log*>(user)->warnings.emplace_back(message);
     };
     NtexContext context = nullptr;
-    ASSERT_EQ(host.create_context(NTEX_BACKEND_CPU, &context, on_log, &log), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ntex_test::ContextOptions options;
+    options.log = on_log;
+    options.log_user = &log;
+    ASSERT_EQ(host.create_context(NTEX_BACKEND_CPU, &context, options), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     NtexModel model = nullptr;
     NtexGenerator generator = nullptr;
     ASSERT_TRUE(load_generator(context, path, 32, 32, &model, &generator));
@@ -581,7 +567,10 @@ TEST(TextureSetMemory, HostAllocatorAndSuballocatedBlocks) {
     callbacks.pfnFree = &mc::release;
 
     NtexContext context = nullptr;
-    ASSERT_EQ(create_context_on(host, NTEX_BACKEND_CPU, &mc::get_instance_proc, &callbacks, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ntex_test::ContextOptions options;
+    options.get_instance_proc = &mc::get_instance_proc;
+    options.allocator = &callbacks;
+    ASSERT_EQ(host.create_context(NTEX_BACKEND_CPU, &context, options), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     NtexModel model = nullptr;
     NtexGenerator generator = nullptr;
     ASSERT_TRUE(load_generator(context, path, 64, 32, &model, &generator));
@@ -636,7 +625,7 @@ TEST(TextureSetFallback, AutoBackendWithoutExternalExtensionsUsesHostCopies) {
     VulkanHost host;   // no external-fd extensions enabled
     ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
     NtexContext context = nullptr;
-    ASSERT_EQ(create_context_on(host, NTEX_BACKEND_AUTO, vkGetInstanceProcAddr, nullptr, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(host.create_context(NTEX_BACKEND_AUTO, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     NtexModel model = nullptr;
     NtexGenerator generator = nullptr;
     ASSERT_TRUE(load_generator(context, path, 32, 32, &model, &generator));

@@ -189,7 +189,7 @@ void VulkanHost::submit(const std::function<uint64_t(VkCommandBuffer)>& record, 
     vkFreeCommandBuffers(device, pool, 1, &cmd);
 }
 
-NtexResult VulkanHost::create_context(NtexBackend backend, NtexContext* context, PFN_ntexLogCallback log, void* log_user) const {
+NtexVulkanDeviceInfo VulkanHost::device_info() const {
     NtexVulkanDeviceInfo vk{};
     vk.sType = NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO;
     vk.instance = instance;
@@ -197,14 +197,21 @@ NtexResult VulkanHost::create_context(NtexBackend backend, NtexContext* context,
     vk.device = device;
     vk.queueFamilyIndex = queue_family;
     vk.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
+    return vk;
+}
+
+NtexResult VulkanHost::create_context(NtexBackend backend, NtexContext* context, const ContextOptions& options) const {
+    NtexVulkanDeviceInfo vk = device_info();
+    if (options.get_instance_proc != nullptr) vk.pfnGetInstanceProcAddr = options.get_instance_proc;
+    vk.pAllocator = options.allocator;
     NtexContextCreateInfo ci{};
     ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
     ci.pNext = &vk;
     ci.headerVersion = NTEX_HEADER_VERSION;
     ci.backend = backend;
     ci.threadCount = 2;
-    ci.pfnLog = log;
-    ci.pLogUserData = log_user;
+    ci.pfnLog = options.log;
+    ci.pLogUserData = options.log_user;
     return ntexCreateContext(&ci, context);
 }
 

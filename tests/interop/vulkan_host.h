@@ -17,6 +17,14 @@
 
 namespace ntex_test {
 
+// What create_context may change from its defaults.
+struct ContextOptions {
+    PFN_ntexLogCallback log = nullptr;
+    void* log_user = nullptr;
+    PFN_vkGetInstanceProcAddr get_instance_proc = nullptr;   // nullptr: the loader's vkGetInstanceProcAddr
+    const VkAllocationCallbacks* allocator = nullptr;
+};
+
 class VulkanHost {
 public:
     // with_validation false: no validation layer (benchmarks, whose timings it would distort).
@@ -46,9 +54,10 @@ public:
     std::vector<uint8_t> read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level,
                                     VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
     uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const;
-    // An ntex context on this device (NtexVulkanDeviceInfo chained, 2 CPU threads) for `backend`, with
-    // an optional log callback.
-    NtexResult create_context(NtexBackend backend, NtexContext* context, PFN_ntexLogCallback log = nullptr, void* log_user = nullptr) const;
+    // This device as ntex takes it (vkGetInstanceProcAddr of the loader, no allocator).
+    NtexVulkanDeviceInfo device_info() const;
+    // An ntex context on this device (device_info() chained, 2 CPU threads) for `backend`.
+    NtexResult create_context(NtexBackend backend, NtexContext* context, const ContextOptions& options = {}) const;
 
 private:
     VkDebugUtilsMessengerEXT m_messenger = VK_NULL_HANDLE;

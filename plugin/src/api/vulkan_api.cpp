@@ -141,8 +141,7 @@ void note_busy_slot(NtexTextureSet_T& set, bool recorded) {
         set.busy_updates = 0;
         return;
     }
-    const bool busy = set.set ? set.set->last_update_found_slot_busy() : false;
-    set.busy_updates = busy ? set.busy_updates + 1 : 0;
+    set.busy_updates = set.set->last_update_found_slot_busy() ? set.busy_updates + 1 : 0;
     if (set.busy_updates == kStallUpdates && !set.stall_reported) {
         set.stall_reported = true;
         set.context->logger.warning(ntex::cat("ntex: texture set: ", kStallUpdates, " updates in a row found the next slot's upload not executed: "
@@ -244,31 +243,27 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
         require_non_null(pSignalValue, "pSignalValue");
         if (commandBuffer == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "commandBuffer is VK_NULL_HANDLE");
         *pSignalValue = 0;
+        // The generator must outlive the set; a hot reload replaces its AsyncGenerator (and plan).
+        const ntex::api::GeneratorUse use(set->generator, "the set's generator");
+        ntex::api::refresh_generator(set->generator);
+        ntex::AsyncGenerator& generator = *set->generator->generator;
+        bool recorded = false;
 #if NTEX_WITH_CUDA
         if (set->cuda) {
-            // The generator must outlive the set; a hot reload replaces its AsyncGenerator (and plan).
-            const ntex::api::GeneratorUse use(set->generator, "the set's generator");
-            ntex::api::refresh_generator(set->generator);
-            if (!set->cuda->record_update(commandBuffer, *set->generator->generator, pSignalValue)) status = NTEX_NOT_READY;
+            if (!set->cuda->record_update(commandBuffer, generator, pSignalValue)) status = NTEX_NOT_READY;
             return;
         }
 #endif
         if (set->compute) {
-            const ntex::api::GeneratorUse use(set->generator, "the set's generator");
-            ntex::api::refresh_generator(set->generator);
-            ntex::AsyncGenerator& generator = *set->generator->generator;
             const auto device_texels = [&](VkCommandBuffer cmd, std::size_t slot) { return set->compute->record(cmd, generator, slot); };
-            if (!set->set->record_device_update(commandBuffer, pSignalValue, device_texels)) status = NTEX_NOT_READY;
-            return;
+            recorded = set->set->record_device_update(commandBuffer, pSignalValue, device_texels);
+        } else {
+            set->attach_host_path();   // again after a hot reload replaced the generator
+            recorded = set->set->record_update(commandBuffer, pSignalValue, generator, set->generator->result_id_base);
         }
-        const ntex::api::GeneratorUse use(set->generator, "the set's generator");
-        ntex::api::refresh_generator(set->generator);
-        set->attach_host_path();   // again after a hot reload replaced the generator
-        if (!set->set->record_update(commandBuffer, pSignalValue, *set->generator->generator, set->generator->result_id_base)) {
-            status = NTEX_NOT_READY;
-        }
+        if (!recorded) status = NTEX_NOT_READY;
+        note_busy_slot(*set, recorded);   // inside the guard: its Vulkan query may throw
     });
-    if (r == NTEX_SUCCESS && ntex::api::is_live(set)) note_busy_slot(*set, status == NTEX_SUCCESS);
     return r != NTEX_SUCCESS ? r : status;
 }
 

@@ -201,12 +201,6 @@ std::vector<VkBuffer> TextureSet::staging_buffers() const {
     return buffers;
 }
 
-bool TextureSet::slot_free(const Slot& slot) const {
-    uint64_t reached = 0;
-    check_vk(m_device->vk().vkGetSemaphoreCounterValue(m_device->device(), m_semaphore, &reached), "vkGetSemaphoreCounterValue");
-    return reached >= slot.pending_value;
-}
-
 void TextureSet::commit(VkCommandBuffer cmd, Slot& slot, std::size_t index, uint64_t result_id, uint64_t* signal_value) {
     record_copies(cmd, slot);
     slot.initialized = true;
@@ -225,7 +219,7 @@ bool TextureSet::record_device_update(VkCommandBuffer cmd, uint64_t* signal_valu
     // The slot's previous update executed: its staging buffer and its staging arena of plan inputs
     // are free (the activations all slots share are ordered by the recorded barriers). Never waits.
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_last_busy = !slot_free(slot);
+    m_last_busy = slot.pending_value > semaphore_value();
     if (m_last_busy) return false;
     if (!device_texels(cmd, next)) return false;
     // The compute shader's staging writes before the copies read them.
@@ -249,7 +243,7 @@ void TextureSet::attach(AsyncGenerator& generator, uint64_t id_base, uint64_t to
         std::lock_guard<std::mutex> lock(m_mutex);
         m_attached = nullptr;   // the previous generator is gone (see the header): nothing to remove
     }
-    const uint64_t listener = generator.add_result_listener([this, &generator](uint64_t id) { convert_on_worker(generator, id); });
+    const uint64_t listener = generator.add_result_listener([this, &generator](uint64_t) { convert_on_worker(generator); });
     std::lock_guard<std::mutex> lock(m_mutex);
     m_attached = &generator;
     m_attached_token = token;
@@ -278,17 +272,17 @@ uint64_t TextureSet::convert_into(Slot& slot, AsyncGenerator& generator, uint64_
     return result_id + id_base;
 }
 
-void TextureSet::convert_on_worker(AsyncGenerator& generator, uint64_t result_id) {
+void TextureSet::convert_on_worker(AsyncGenerator& generator) {
     std::unique_lock<std::mutex> lock(m_mutex);
     if (m_attached != &generator) return;
-    (void)result_id;   // read_maps converts the newest result, which is this one (the worker publishes no other meanwhile)
+    const uint64_t reached = semaphore_value();
     // A slot whose last upload executed, other than the one the host samples now; an older staged
     // result that no update recorded yet is superseded.
     Slot* target = nullptr;
     for (std::size_t k = 1; k <= m_slots.size() && target == nullptr; ++k) {
         const std::size_t index = static_cast<std::size_t>(m_current + static_cast<int>(k)) % m_slots.size();
         Slot& slot = m_slots[index];
-        if (static_cast<int>(index) == m_current || slot.converting || !slot_free(slot)) continue;
+        if (static_cast<int>(index) == m_current || slot.converting || slot.pending_value > reached) continue;
         target = &slot;
     }
     // None free (the GPU is behind): a later result, or the render thread once the generator is idle,
@@ -296,10 +290,11 @@ void TextureSet::convert_on_worker(AsyncGenerator& generator, uint64_t result_id
     if (target == nullptr) return;
     target->converting = true;
     target->staged_result = 0;
+    const uint64_t id_base = m_id_base;
     lock.unlock();
     uint64_t converted = 0;
     try {
-        converted = convert_into(*target, generator, m_id_base);
+        converted = convert_into(*target, generator, id_base);
     } catch (...) {
         lock.lock();
         target->converting = false;
@@ -334,16 +329,17 @@ bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value, Asyn
     if (newest == 0 || newest <= m_last_result) return false;
     // Something new, and no slot but the shown one has its upload executed: the host has not run (or
     // never signals) the submits of earlier updates.
+    const uint64_t reached = semaphore_value();
     m_last_busy = true;
     for (std::size_t i = 0; i < m_slots.size(); ++i) {
-        if (static_cast<int>(i) != m_current && slot_free(m_slots[i])) m_last_busy = false;
+        if (static_cast<int>(i) != m_current && m_slots[i].pending_value <= reached) m_last_busy = false;
     }
     // A result the worker did not convert (made before attach(), or no slot was free). While the
     // generator is busy its worker converts a newer result before going idle: never on this thread then.
     if (busy) return false;
     const std::size_t next = static_cast<std::size_t>(m_current + 1) % m_slots.size();
     Slot& slot = m_slots[next];
-    if (slot.converting || !slot_free(slot)) return false;   // its previous upload still executes: next frame
+    if (slot.converting || slot.pending_value > reached) return false;   // its previous upload still executes: next frame
     slot.converting = true;
     lock.unlock();
     uint64_t converted = 0;

@@ -98,7 +98,7 @@ public:
     // previous upload had executed (a host that never signals its values stalls here for good), and
     // the semaphore's value / the value the next slot waits for, for the message that says so.
     bool last_update_found_slot_busy() const;
-    uint64_t semaphore_value() const;
+    uint64_t semaphore_value() const;   // the timeline's value now (never waits); a slot is free once it reaches pending_value
     uint64_t next_slot_wait_value() const;
 
     uint32_t mip_levels() const noexcept { return m_mip_levels; }
@@ -133,13 +133,13 @@ private:
     void create_resources();
     void destroy() noexcept;
     void record_copies(VkCommandBuffer cmd, Slot& slot) const;
-    // The worker's listener: converts the just-published result into a free slot.
-    void convert_on_worker(AsyncGenerator& generator, uint64_t result_id);
+    // The worker's listener: converts the just-published result (the newest: the worker publishes no
+    // other meanwhile) into a free slot.
+    void convert_on_worker(AsyncGenerator& generator);
     // Converts the newest result into `slot`'s staging buffer; returns its id + id_base.
     uint64_t convert_into(Slot& slot, AsyncGenerator& generator, uint64_t id_base) const;
     // Records `slot`'s copies as the newest update of result `result_id`. Caller holds m_mutex.
     void commit(VkCommandBuffer cmd, Slot& slot, std::size_t index, uint64_t result_id, uint64_t* signal_value);
-    bool slot_free(const Slot& slot) const;   // its last upload executed (never waits)
 
     std::shared_ptr<const VulkanDevice> m_device;
     TextureSetSource m_source;

@@ -324,8 +324,8 @@ void CudaPlan::Impl::build() {
                 conv.dst = conv_dst;
                 conv.conv = convs.size();
                 conv.flops = 2.0 * op.out * op.in * op.kernel * op.kernel * static_cast<double>(h) * w;
-                conv.label = cat("op ", i, " modconv ", op.in, "->", op.out, " k", op.kernel, " ", w, "x", h, ": cuDNN algo ",
-                                 static_cast<int>(cv.algo), " (", precision_name(precision), ", workspace ", cv.workspace, " B)");
+                // trial_run() appends the algorithm it settles on.
+                conv.label = cat("op ", i, " modconv ", op.in, "->", op.out, " k", op.kernel, " ", w, "x", h);
                 convs.push_back(std::move(cv));
                 steps.push_back(conv);
 
@@ -457,11 +457,8 @@ void CudaPlan::Impl::trial_run() {
             use_candidate(cv, cv.chosen + 1);
             if (cv.workspace > workspace.bytes()) workspace = DeviceBuffer(cv.workspace);
         }
-        const auto at = s.label.find(": cuDNN algo ");
-        if (at != std::string::npos) {
-            s.label = cat(s.label.substr(0, at), ": cuDNN algo ", static_cast<int>(cv.algo), " (", precision_name(precision), ", workspace ",
-                          cv.workspace, " B", cv.chosen > 0 ? cat(", candidate ", cv.chosen + 1, " of ", cv.candidates.size()) : std::string(), ")");
-        }
+        s.label += cat(": cuDNN algo ", static_cast<int>(cv.algo), " (", precision_name(precision), ", workspace ", cv.workspace, " B",
+                       cv.chosen > 0 ? cat(", candidate ", cv.chosen + 1, " of ", cv.candidates.size()) : std::string(), ")");
     }
     NTEX_CUDA_CHECK(cudaStreamSynchronize(stream.get()));
 }
