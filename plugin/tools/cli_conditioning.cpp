@@ -6,6 +6,7 @@
 #include "tools/cli_conditioning.h"
 
 #include "core/error.h"
+#include "core/printable.h"
 #include "runtime/layout_pattern.h"
 
 #include <ntex/ntex.hpp>
@@ -68,20 +69,6 @@ CLI::Option* add_integer(CLI::App& command, const std::string& name, T& value, c
         description);
     option->type_name("INT")->check(integer_in(lo, hi));
     return option;
-}
-
-CLI::Validator number_in(double lo, double hi) {
-    const std::string range = cat(lo, "..", hi);
-    return CLI::Validator(
-        [lo, hi, range](std::string& value) -> std::string {
-            char* end = nullptr;
-            const double v = value.empty() ? 0.0 : std::strtod(value.c_str(), &end);
-            if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v) || v < lo || v > hi) {
-                return "must be a number in " + range + ", got '" + value + "'";
-            }
-            return "";
-        },
-        "FLOAT in " + range);
 }
 
 // "W" or "WxH", each 0 (the generator's size) or 16..8192. Returns false for anything else.
@@ -156,6 +143,26 @@ void load_mask(const std::string& path, std::vector<float>& mask, uint32_t* widt
 }
 
 }  // namespace
+
+CLI::Validator number_in(double lo, double hi) {
+    const std::string range = cat(lo, "..", hi);
+    return CLI::Validator(
+        [lo, hi, range](std::string& value) -> std::string {
+            char* end = nullptr;
+            const double v = value.empty() ? 0.0 : std::strtod(value.c_str(), &end);
+            if (value.empty() || end != value.c_str() + value.size() || !std::isfinite(v) || v < lo || v > hi) {
+                return "must be a number in " + range + ", got '" + value + "'";
+            }
+            return "";
+        },
+        "FLOAT in " + range);
+}
+
+CLI::Validator nonempty_path() {
+    return CLI::Validator(
+        [](std::string& value) -> std::string { return value.empty() ? "must name a file, got an empty path" : ""; }, "PATH");
+}
+
 
 CLI::Option* add_integer_option(CLI::App& command, const std::string& name, uint32_t& value, const std::string& description,
                                 uint32_t lo, uint32_t hi) {
@@ -277,7 +284,7 @@ void print_conditioning_info(const std::vector<std::string>& categories, int lay
     } else {
         std::string names;
         for (const std::string& c : categories) names += (names.empty() ? "" : ", ") + c;
-        std::printf("categories:  %zu (%s; --category any: unconditional)\n", categories.size(), names.c_str());
+        std::printf("categories:  %zu (%s; --category any: unconditional)\n", categories.size(), printable(names).c_str());
     }
     if (layout_channels > 0) {
         std::printf("layouts:     yes (%d channels; --pattern bricks, tiles, hexagons, planks, panels, voronoi or --mask)\n", layout_channels);

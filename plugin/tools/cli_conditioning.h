@@ -13,6 +13,7 @@
 namespace CLI {
 class App;
 class Option;
+class Validator;
 }  // namespace CLI
 
 namespace ntex::cli {
@@ -41,6 +42,11 @@ CLI::Option* add_integer_option(CLI::App& command, const std::string& name, uint
                                 uint32_t lo, uint32_t hi);
 CLI::Option* add_integer_option(CLI::App& command, const std::string& name, int& value, const std::string& description, int lo,
                                 int hi);
+
+// A finite decimal number in lo..hi (CLI::Range lets NaN through).
+CLI::Validator number_in(double lo, double hi);
+// A non-empty path (`--out ""` used to fail later as ": rename failed").
+CLI::Validator nonempty_path();
 
 // Adds the options to `command`. Numbers are checked while parsing (decimal only, no wrap, finite,
 // in the ranges of ntex.h): a bad value is a parse error naming the option.

@@ -7,6 +7,7 @@
 #include "backends/cuda/cuda_backend.h"
 #include "backends/vulkan/vulkan_backend.h"
 #include "core/error.h"
+#include "core/printable.h"
 #include "model/file_io.h"
 #include "model/golden_fixture.h"
 #include "model/model.h"
@@ -37,6 +38,7 @@ namespace {
 constexpr double kGoldenTolerance = 1e-3;
 constexpr uint32_t kAllMaps = 0xFFFFFFFFu;  // --map not given
 constexpr int kMaxThreads = static_cast<int>(NTEX_MAX_THREADS);   // --threads: 0 (all) .. this (the API's limit)
+constexpr double kMaxPsi = NTEX_MAX_ABS_TRUNCATION_PSI;          // --psi: -this .. this (the API's limit)
 
 const char* semantic_name(ntex::MapSemantic s) {
     switch (s) {
@@ -49,12 +51,14 @@ const char* semantic_name(ntex::MapSemantic s) {
     return "other";
 }
 
+// Model text goes through printable() on its way to the terminal: a name may carry ANSI escapes.
+// (The temporary it returns lives until the printf of its full expression has run.)
 int cmd_info(const std::string& path) {
     auto model = ntex::LoadedModel::load(path);
     const ntex::ModelDescription& d = model->description();
-    std::printf("model:       %s%s%s\n", d.name.c_str(), d.version.empty() ? "" : " version ", d.version.c_str());
-    if (!d.description.empty()) std::printf("description: %s\n", d.description.c_str());
-    std::printf("weights:     %s (%zu tensors)\n", d.weights.c_str(), d.tensors.size());
+    std::printf("model:       %s%s%s\n", ntex::printable(d.name).c_str(), d.version.empty() ? "" : " version ", ntex::printable(d.version).c_str());
+    if (!d.description.empty()) std::printf("description: %s\n", ntex::printable(d.description).c_str());
+    std::printf("weights:     %s (%zu tensors)\n", ntex::printable(d.weights).c_str(), d.tensors.size());
     std::printf("parameters:  %llu\n", static_cast<unsigned long long>(model->parameter_count()));
     if (d.flops_per_megapixel > 0) std::printf("flops/MP:    %.3g\n", d.flops_per_megapixel);
     std::printf("latent:      z_dim %d, w_dim %d, noise_channels %d, cell_size %d\n", d.z_dim, d.w_dim, d.noise_channels,
@@ -82,15 +86,15 @@ int cmd_info(const std::string& path) {
             for (int c : m.channels) source += (source.empty() ? "" : ",") + std::to_string(c);
             source = "network channels [" + source + "]";
         }
-        std::printf("  %-10s %-9s %d channel%s %s, range [%g, %g], %s\n", m.name.c_str(), semantic_name(m.semantic), m.channel_count(),
-                    m.channel_count() == 1 ? ", " : "s,", source.c_str(), m.range_min, m.range_max, m.color_space.c_str());
+        std::printf("  %-10s %-9s %d channel%s %s, range [%g, %g], %s\n", ntex::printable(m.name).c_str(), semantic_name(m.semantic), m.channel_count(),
+                    m.channel_count() == 1 ? ", " : "s,", ntex::printable(source).c_str(), m.range_min, m.range_max, m.color_space.c_str());
     }
     std::printf("halo:        %d pixels (infinite mode; receptive-field radius %d)\n", ntex::halo_pixels(d), ntex::receptive_field_radius(d));
     std::printf("height scale: %g\n", static_cast<double>(d.height_scale));
     std::printf("directions:  %zu\n", d.directions.size());
     for (std::size_t i = 0; i < d.directions.size(); ++i) {
-        std::printf("  [%zu] %s (sigma %g, tensor %s)\n", i, d.directions[i].label.c_str(), static_cast<double>(d.directions[i].sigma),
-                    d.directions[i].tensor.c_str());
+        std::printf("  [%zu] %s (sigma %g, tensor %s)\n", i, ntex::printable(d.directions[i].label).c_str(), static_cast<double>(d.directions[i].sigma),
+                    ntex::printable(d.directions[i].tensor).c_str());
     }
     ntex::cli::print_conditioning_info(d.categories, d.layout_channels);
     return 0;
@@ -164,7 +168,7 @@ int cmd_profile(const std::string& model_path, int width, int height, int thread
     const bool cuda = settings.backend == NTEX_BACKEND_CUDA;
     std::printf("backend: %s, device: %s, precision: %s\n", cuda ? "cuda" : settings.backend == NTEX_BACKEND_VULKAN ? "vulkan" : "cpu", device.c_str(),
                 cuda ? ntex::cuda::precision_name(settings.precision) : "fp32");
-    std::printf("%s %dx%d, %d threads, %d runs:\n%s", model->description().name.c_str(), width, height, threads, runs,
+    std::printf("%s %dx%d, %d threads, %d runs:\n%s", ntex::printable(model->description().name).c_str(), width, height, threads, runs,
                 gen.backend().profile_report().c_str());
     return 0;
 }
@@ -349,8 +353,8 @@ int main(int argc, char** argv) {
     gen->add_option("--model", g.model, "model .json")->required();
     ntex::cli::add_integer_option(*gen, "--seed", g.seed, "seed (drives z and the noise)", 0, UINT32_MAX);
     gen->add_option("--size", g.size, "W or WxH, multiples of the cell size");
-    gen->add_option("--psi", g.psi, "truncation psi (1 = none)");
-    gen->add_option("--out", g.out, "output .png (base name when the model has several maps)")->required();
+    gen->add_option("--psi", g.psi, "truncation psi (1 = none)")->check(ntex::cli::number_in(-kMaxPsi, kMaxPsi));
+    gen->add_option("--out", g.out, "output .png (base name when the model has several maps)")->required()->check(ntex::cli::nonempty_path());
     ntex::cli::add_integer_option(*gen, "--threads", g.threads, "CPU threads (0 = all)", 0, kMaxThreads);
     auto* gen_backend = gen->add_option("--backend", g.backend, "auto (default: CUDA when usable), cpu, cuda or vulkan");
     gen->add_option("--precision", g.precision, "fp16 or fp32 (CUDA; default fp16 there, the CPU always computes fp32)");
@@ -368,9 +372,9 @@ int main(int argc, char** argv) {
     bake->add_option("--model", b.model, "model .json")->required();
     auto* bake_preset = bake->add_option("--preset", b.preset, "preset .json (ntexSavePreset / the demo's Save preset)");
     ntex::cli::add_integer_option(*bake, "--seed", b.seed, "seed, when no preset is given", 0, UINT32_MAX)->excludes(bake_preset);
-    bake->add_option("--psi", b.psi, "truncation psi, when no preset is given")->excludes(bake_preset);
+    bake->add_option("--psi", b.psi, "truncation psi, when no preset is given")->excludes(bake_preset)->check(ntex::cli::number_in(-kMaxPsi, kMaxPsi));
     bake->add_option("--size", b.size, "W or WxH, multiples of the cell size");
-    bake->add_option("--out", b.out, "base .png: writes <base>_<map>.png per map")->required();
+    bake->add_option("--out", b.out, "base .png: writes <base>_<map>.png per map")->required()->check(ntex::cli::nonempty_path());
     bake->add_option("--tiling", b.tiling, "tileable (default) or infinite");
     ntex::cli::add_integer_option(*bake, "--threads", b.threads, "CPU threads (0 = all)", 0, kMaxThreads);
     auto* bake_backend = bake->add_option("--backend", b.backend, "auto (default: CUDA when usable), cpu, cuda or vulkan");
@@ -414,8 +418,13 @@ int main(int argc, char** argv) {
         b.backend_explicit = bake_backend->count() > 0;
         if (*gen) return cmd_generate(g);
         if (*bake) return cmd_generate(b);
+    } catch (const ntex::Exception& e) {
+        // The message alone, as for errors from the library's internals (`info` and `generate` used to
+        // differ: only the latter prefixed the result name).
+        std::fprintf(stderr, "ntex: error: %s\n", e.message().c_str());
+        return 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ntex: error: %s\n", e.what());
+        std::fprintf(stderr, "ntex: error: %s\n", ntex::printable(e.what()).c_str());
         return 1;
     }
     return 1;

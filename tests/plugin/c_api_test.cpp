@@ -185,6 +185,14 @@ TEST_F(CApi, ParamsMisuse) {
     params.zCount = 8;
     params.truncationPsi = NAN;
     EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    // Bounded (3e38 gave a flat black texture; review robustness-2026-12): the limit itself is accepted.
+    for (float psi : {3e38f, -1e30f, NTEX_MAX_ABS_TRUNCATION_PSI * 1.001f}) {
+        params.truncationPsi = psi;
+        EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT) << psi;
+        EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("truncationPsi"), std::string::npos);
+    }
+    params.truncationPsi = -NTEX_MAX_ABS_TRUNCATION_PSI;
+    EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_SUCCESS);
     params.truncationPsi = 1.0f;
     params.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
     EXPECT_EQ(ntexSetGeneratorParams(m_generator, &params), NTEX_ERROR_INVALID_ARGUMENT);

@@ -17,6 +17,18 @@ expect_text() {   # <output> <text>
 }
 out=$("$1" info "$2" 2>&1)
 check_one_line "$out" 1 $?
+info_out=$out
+# generate reports a bad model with the same line as info (it used to prefix the result name).
+out=$("$1" generate --model "$2" --out never.png 2>&1)
+check_one_line "$out" 1 $?
+[ "$out" = "$info_out" ] || { echo "generate and info differ: '$out' vs '$info_out'"; exit 1; }
+# An empty output path and an unbounded psi are command-line errors naming the option.
+out=$("$1" generate --model "$2" --out "" 2>&1)
+check_one_line "$out" 2 $?
+expect_text "$out" "--out: must name a file"
+out=$("$1" generate --model "$2" --out never.png --psi 3e38 2>&1)
+check_one_line "$out" 2 $?
+expect_text "$out" "--psi"
 out=$("$1" generate --model "$2" --out never.png --pattern bricks --gap nan 2>&1)
 check_one_line "$out" 2 $?
 expect_text "$out" "--gap"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Golden test: the shipped model against the PyTorch reference outputs (max abs error <= 1e-3),
 // plus the fixture reader on a synthetic fixture made from the naive reference.
+#include "core/error.h"
 #include "model/golden_fixture.h"
 #include "naive_reference.h"
 #include "runtime/hash_noise.h"
@@ -58,6 +59,18 @@ TEST(Golden, SyntheticFixtureRoundTrip) {
 
     cases[0].expected[3] += 0.01f;
     EXPECT_GT(run_golden_cases(model, cases, 1)[0].max_abs_error, 5e-3);
+
+    // A fixture is a file too: a psi that is not a usable float is one error naming the case (review
+    // robustness-2026-12 #15: 1e300, nan and inf were undefined casts).
+    for (const char* psi : {"1e300", "nan", "inf", "-5"}) {
+        metadata["case1.psi"] = psi;
+        try {
+            (void)load_golden_cases(SafetensorsFile::parse(serialize_safetensors(tensors, metadata), "synthetic"));
+            ADD_FAILURE() << "psi " << psi << " accepted";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("case 'case1': psi"), std::string::npos) << e.what();
+        }
+    }
 }
 
 }  // namespace

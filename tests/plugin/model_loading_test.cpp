@@ -142,7 +142,16 @@ TEST_F(ModelLoading, UnknownDtype) {
 TEST_F(ModelLoading, SizeNotMatchingShape) {
     auto json = test::make_tiny_model().write(m_dir.path());
     write_raw(m_dir / "tiny.safetensors", R"({"x": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}})", 8);
-    expect_error(json, NTEX_ERROR_INVALID_MODEL, {"tiny.safetensors", "tensor 'x'", "does not match shape"});
+    expect_error(json, NTEX_ERROR_INVALID_MODEL, {"tiny.safetensors", "tensor 'x'", "does not match its shape and dtype F32"});
+}
+
+// Cosmetic list of review robustness-2026-12: the message names the weights file with its folder (a
+// bare file name hid which copy was bad) and a retyped tensor as a dtype problem.
+TEST_F(ModelLoading, RetypedTensorIsNamedAsADtypeProblemWithTheWeightsPath) {
+    auto json = test::make_tiny_model().write(m_dir.path());
+    write_raw(m_dir / "tiny.safetensors", R"({"x": {"dtype": "I64", "shape": [2], "data_offsets": [0, 8]}})", 8);
+    expect_error(json, NTEX_ERROR_INVALID_MODEL,
+                 {(m_dir / "tiny.safetensors").string().c_str(), "dtype I64 (16 bytes)", "ntex reads F32 tensors only"});
 }
 
 TEST_F(ModelLoading, OverlappingOffsets) {
@@ -303,6 +312,43 @@ TEST_F(ModelLoading, DuplicateDirectionLabels) {
     TinyModel tiny = test::make_tiny_model(o);
     tiny.description["directions"][1]["label"] = tiny.description["directions"][0]["label"];
     expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {"tiny.json: directions[1].label:", "is used by another direction"});
+}
+
+// Cosmetic list of review robustness-2026-12: integers above INT64_MAX were reported as "value -1".
+TEST_F(ModelLoading, HugeUnsignedIntegersAreReportedAsWritten) {
+    TinyModel tiny = test::make_tiny_model();
+    tiny.description["latent"]["z_dim"] = UINT64_MAX;
+    expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {"tiny.json: latent.z_dim: value 18446744073709551615 out of range"});
+    tiny = test::make_tiny_model();
+    tiny.description["latent"]["noise_channels"] = uint64_t{1} << 63;
+    expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL, {"latent.noise_channels: value 9223372036854775808 out of range"});
+}
+
+// Model text is hostile: an op named with ANSI escapes (clear screen, red) reaches the message, the
+// log and a terminal escaped, never as raw control bytes.
+TEST_F(ModelLoading, ControlCharactersInModelTextAreEscaped) {
+    TinyModel tiny = test::make_tiny_model();
+    tiny.description["synthesis"]["ops"][3]["op"] = "\x1b[2J\x1b[31mFAKE OK\n\xc2\x9b";
+    expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL,
+                 {R"(unknown op '\x1b[2J\x1b[31mFAKE OK\x0a\xc2\x9b')"});
+    const std::string message = ntexGetLastErrorMessage();
+    for (char c : message) EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) << message;
+}
+
+// [noise_input, output] passed `info` and failed only when generating (cosmetic list). Its cell
+// size is 1 so that no other check (the upsample product) fires first.
+TEST_F(ModelLoading, OpsWithoutAModconvAreRefused) {
+    TinyModel tiny = test::make_tiny_model();
+    nlohmann::json& ops = tiny.description["synthesis"]["ops"];
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& op : ops) {
+        if (op["op"] == "noise_input" || op["op"] == "output") kept.push_back(op);
+    }
+    ops = kept;
+    tiny.description["latent"]["cell_size"] = 1;
+    tiny.description["outputs"][0]["channels"] = {0, 1, 2};
+    expect_error(tiny.write(m_dir.path()), NTEX_ERROR_INVALID_MODEL,
+                 {"tiny.json: synthesis.ops: needs a 'modconv' or an 'upsample' after 'noise_input'"});
 }
 
 TEST_F(ModelLoading, UnknownActivation) {

@@ -128,6 +128,8 @@ TEST(Preset, BadPresetsAreErrorsAndChangeNothing) {
             "directions": [{"label": "nope", "offset": 1}]})", NTEX_ERROR_INVALID_ARGUMENT, "nope"},
         {R"({"format": "ntex-preset", "format_version": 1, "model": "albedo_v1", "seed": 3, "truncation_psi": 1, "origin": [16, 0]})",
          NTEX_ERROR_INVALID_ARGUMENT, "origin"},
+        {R"({"format": "ntex-preset", "format_version": 1, "model": "albedo_v1", "seed": 3, "truncation_psi": 3e38})",
+         NTEX_ERROR_INVALID_ARGUMENT, "'truncation_psi'"},
     };
     for (const auto& c : cases) {
         write_text(path, c.text);

@@ -159,6 +159,7 @@ typedef struct NtexModelLoadInfo {
 #define NTEX_MAX_THREADS 256u   /* NtexContextCreateInfo::threadCount's limit (INVALID_ARGUMENT above) */
 #define NTEX_MAX_MAPS 8u
 #define NTEX_MAX_DIRECTIONS 16u
+#define NTEX_MAX_ABS_TRUNCATION_PSI 4.0f   /* |truncationPsi| limit (INVALID_ARGUMENT above); useful values are 0..1.5 */
 
 typedef struct NtexModelInfo {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_MODEL_INFO */
@@ -193,7 +194,8 @@ typedef struct NtexGeneratorParams {
     uint32_t seed;                /* drives the hashed noise (and z when pZ is NULL) */
     const float* pZ;              /* zDim floats, or NULL for z = ntexLatentFromSeed(seed) */
     uint32_t zCount;              /* length of pZ; must equal zDim when pZ is set */
-    float truncationPsi;          /* w = w_avg + psi (w - w_avg); 1 = none, 0 = the mean style */
+    float truncationPsi;          /* w = w_avg + psi (w - w_avg); 1 = none, 0 = the mean style; finite,
+                                     |psi| <= NTEX_MAX_ABS_TRUNCATION_PSI (Karras et al. 2019, StyleGAN, sec. 3.2) */
     const float* pDirectionOffsets; /* directionCount offsets along the model's latent directions, in units of
                                        each direction's standard deviation (typ. -3..3): w += sum a_i sigma_i v_i
                                        after truncation (Haerkoenen et al. 2020, GANSpace); NULL = none */

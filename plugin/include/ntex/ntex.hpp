@@ -18,11 +18,14 @@ namespace ntex {
 class Exception : public std::runtime_error {
 public:
     Exception(NtexResult result, const std::string& message)
-        : std::runtime_error(std::string(ntexResultToString(result)) + ": " + message), m_result(result) {}
+        : std::runtime_error(std::string(ntexResultToString(result)) + ": " + message), m_result(result), m_message(message) {}
     NtexResult result() const noexcept { return m_result; }
+    // The library's message without the result name (what() is "<result name>: <message>").
+    const std::string& message() const noexcept { return m_message; }
 
 private:
     NtexResult m_result;
+    std::string m_message;
 };
 
 // Throws on errors (< 0); statuses (> 0, e.g. NTEX_NOT_READY) are returned.

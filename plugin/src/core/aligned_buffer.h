@@ -2,6 +2,7 @@
 // AlignedBuffer: a move-only, 64-byte aligned float array (cache lines, AVX-512 loads).
 #pragma once
 
+#include "core/checked_size.h"
 #include "core/error.h"
 
 #include <cstddef>
@@ -20,7 +21,7 @@ public:
         if (count == 0) {
             return;
         }
-        std::size_t bytes = (count * sizeof(float) + kAlignment - 1) / kAlignment * kAlignment;
+        const std::size_t bytes = (CheckedSize(count) * sizeof(float)).round_up(kAlignment).get("aligned buffer");
         void* p = std::aligned_alloc(kAlignment, bytes);
         if (p == nullptr) {
             fail(NTEX_ERROR_OUT_OF_MEMORY, "out of memory allocating ", bytes, " bytes");

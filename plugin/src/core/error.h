@@ -2,6 +2,8 @@
 // ntex::Error: the C++ exception used inside the library; carries the C API result code.
 #pragma once
 
+#include "core/printable.h"
+
 #include <ntex/ntex.h>
 
 #include <sstream>
@@ -11,9 +13,11 @@
 
 namespace ntex {
 
+// The message goes through printable(): it often quotes text from a hostile file (a name, an op, a
+// key), and it ends up on terminals and in host logs.
 class Error : public std::runtime_error {
 public:
-    Error(NtexResult result, const std::string& message) : std::runtime_error(message), m_result(result) {}
+    Error(NtexResult result, const std::string& message) : std::runtime_error(printable(message)), m_result(result) {}
     NtexResult result() const noexcept { return m_result; }
 
 private:

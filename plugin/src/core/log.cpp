@@ -2,6 +2,8 @@
 // Logger implementation.
 #include "core/log.h"
 
+#include "core/printable.h"
+
 namespace ntex {
 
 void Logger::log(NtexLogLevel level, const std::string& message) const noexcept {
@@ -10,7 +12,8 @@ void Logger::log(NtexLogLevel level, const std::string& message) const noexcept 
     }
     // The callback is host C code; nothing may escape from here into our callers.
     try {
-        m_callback(level, message.c_str(), m_user_data);
+        // Warnings quote model strings too (map names, labels): escaped like errors.
+        m_callback(level, printable(message).c_str(), m_user_data);
     } catch (...) {
     }
 }

@@ -2,6 +2,7 @@
 // texture_set.cpp: ring-buffered VkImages per map, uploaded through host-visible staging buffers.
 #include "interop/texture_set.h"
 
+#include "core/checked_size.h"
 #include "core/error.h"
 #include "runtime/async_generator.h"
 
@@ -84,7 +85,7 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
     const uint32_t full_chain = static_cast<uint32_t>(std::bit_width(std::max(m_source.width, m_source.height)));
     m_mip_levels = mip_levels == 0 ? full_chain : std::min(mip_levels, full_chain);
 
-    VkDeviceSize offset = 0;
+    CheckedSize offset = 0;
     for (std::size_t i = 0; i < m_source.semantics.size(); ++i) {
         const VkFormat format = m_source.formats.empty() ? format_for(m_source.semantics[i]) : m_source.formats[i];
         m_host_formats.push_back(host_format_for(format));
@@ -99,12 +100,12 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
                                           VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
         if ((props.optimalTilingFeatures & blit) != blit) m_mip_levels = 1;   // no linear blits: no mip chain
         m_formats.push_back(format);
-        m_offsets.push_back(offset);
-        m_row_pitch.push_back(m_source.width * texel_bytes(format));
-        offset += VkDeviceSize(m_row_pitch.back()) * m_source.height;
-        offset = (offset + 15) & ~VkDeviceSize(15);   // copies need offsets aligned to 4 and the texel size
+        m_offsets.push_back(offset.get("staging buffer"));
+        m_row_pitch.push_back((CheckedSize(m_source.width) * texel_bytes(format)).get_as<uint32_t>("staging row"));
+        offset += CheckedSize(m_row_pitch.back()) * m_source.height;
+        offset = offset.round_up(16);   // copies need offsets aligned to 4 and the texel size
     }
-    m_staging_size = offset;
+    m_staging_size = offset.get("staging buffer");
 
     try {
         VkSemaphoreTypeCreateInfo type{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};

@@ -87,9 +87,10 @@ std::vector<GoldenCase> load_golden_cases(const SafetensorsFile& fixture) {
         }
         c.seed = static_cast<uint32_t>(v);
         if (find_value(fixture, c.name, "psi", v)) {
-            // Far beyond any useful truncation; a double outside float's range would be undefined to convert.
-            if (!std::isfinite(v) || std::fabs(v) > 100.0) {
-                fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "': psi ", v, " is not a finite number in -100..100");
+            // The generator's own limit (a double outside float's range would also be undefined to convert).
+            if (!std::isfinite(v) || std::fabs(v) > NTEX_MAX_ABS_TRUNCATION_PSI) {
+                fail(NTEX_ERROR_INVALID_MODEL, fixture.label(), ": case '", c.name, "': psi ", v, " is not a finite number in -",
+                     NTEX_MAX_ABS_TRUNCATION_PSI, "..", NTEX_MAX_ABS_TRUNCATION_PSI);
             }
             c.psi = static_cast<float>(v);
         }

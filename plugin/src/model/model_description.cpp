@@ -76,6 +76,10 @@ public:
     }
     int64_t integer(int64_t min, int64_t max) const {
         if (!m_value.is_number_integer()) error("expected an integer");
+        // nlohmann keeps integers above INT64_MAX unsigned; read as int64 they wrapped to "-1".
+        if (m_value.is_number_unsigned() && m_value.get<uint64_t>() > static_cast<uint64_t>(max)) {
+            error(cat("value ", m_value.get<uint64_t>(), " out of range [", min, ", ", max, "]"));
+        }
         int64_t v = m_value.get<int64_t>();
         if (v < min || v > max) error(cat("value ", v, " out of range [", min, ", ", max, "]"));
         return v;
@@ -239,6 +243,11 @@ void parse_ops(const Field& ops, ModelDescription& d) {
     if (scale != d.cell_size) {
         ops.error(cat("the upsample factors multiply to ", scale, " but latent.cell_size is ", d.cell_size));
     }
+    // The noise grid is the network's input, not an image: without a modconv or an upsample there
+    // is nothing to output (`info` used to accept [noise_input, output] and only generation failed).
+    bool computes = false;
+    for (const SynthesisOp& op : d.ops) computes = computes || op.kind == OpKind::ModConv || op.kind == OpKind::Upsample;
+    if (!computes) ops.error("needs a 'modconv' or an 'upsample' after 'noise_input' (the noise grid alone is not an image)");
     d.final_channels = channels;
 }
 

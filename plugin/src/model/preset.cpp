@@ -145,6 +145,9 @@ Preset preset_from_json(const std::string& text, const std::string& source) {
     p.seed = static_cast<uint32_t>(j["seed"].get<uint64_t>());
     if (!j.contains("truncation_psi")) bad(source, "truncation_psi", "is missing");
     p.truncation_psi = finite_float(j["truncation_psi"], source, "truncation_psi");
+    if (std::fabs(p.truncation_psi) > NTEX_MAX_ABS_TRUNCATION_PSI) {
+        bad(source, "truncation_psi", cat("must be in [-", NTEX_MAX_ABS_TRUNCATION_PSI, ", ", NTEX_MAX_ABS_TRUNCATION_PSI, "], got ", p.truncation_psi));
+    }
     if (j.contains("z") && !j["z"].is_null()) {
         if (!j["z"].is_array() || j["z"].empty() || j["z"].size() > 4096) bad(source, "z", "must be an array of 1..4096 numbers");
         std::vector<float> z;

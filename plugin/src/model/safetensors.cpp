@@ -41,7 +41,8 @@ std::size_t safetensors_dtype_size(const std::string& dtype) noexcept {
 }
 
 SafetensorsFile SafetensorsFile::load(const std::filesystem::path& path) {
-    return parse(read_file_bytes(path), path.filename().string());
+    // The path as the model names it (folder included): a bare file name hid which copy was bad.
+    return parse(read_file_bytes(path), path.string());
 }
 
 SafetensorsFile SafetensorsFile::parse(std::vector<uint8_t> bytes, const std::string& label) {
@@ -127,8 +128,9 @@ SafetensorsFile SafetensorsFile::parse(std::vector<uint8_t> bytes, const std::st
                                data_size, " bytes)"));
         }
         if (end - begin != count * elem) {
-            invalid(label, cat(where, ": data size ", end - begin, " bytes does not match shape x dtype (",
-                               count * elem, " bytes)"));
+            // Names the dtype: a tensor retyped to I64 with its F32 offsets is a dtype problem first.
+            invalid(label, cat(where, ": data size ", end - begin, " bytes does not match its shape and dtype ", t.dtype,
+                               " (", count * elem, " bytes)", t.dtype != "F32" ? "; ntex reads F32 tensors only" : ""));
         }
         t.begin = static_cast<std::size_t>(begin);
         t.end = static_cast<std::size_t>(end);

@@ -2,6 +2,7 @@
 // AsyncGenerator: worker thread, request superseding, double-buffered results.
 #include "runtime/async_generator.h"
 
+#include "core/checked_size.h"
 #include "core/error.h"
 #include "core/parallel.h"
 
@@ -70,8 +71,7 @@ AsyncGenerator::AsyncGenerator(std::shared_ptr<const LoadedModel> model, int wid
         r->z.assign(static_cast<std::size_t>(d.z_dim), 0.0f);
         r->offsets.assign(kMaxDirections, 0.0f);
     }
-    const std::size_t floats = static_cast<std::size_t>(width) * static_cast<std::size_t>(height) *
-                               static_cast<std::size_t>(m_generator->material_layout().channels);
+    const std::size_t floats = (CheckedSize(width) * height * m_generator->material_layout().channels).get("result buffer");
     m_buffers[0] = AlignedBuffer(floats);
     m_buffers[1] = AlignedBuffer(floats);
     m_front = m_buffers[0].data();

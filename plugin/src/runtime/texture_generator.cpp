@@ -3,6 +3,7 @@
 #include "runtime/texture_generator.h"
 
 #include "backends/backend_factory.h"
+#include "core/checked_size.h"
 #include "core/error.h"
 #include "core/parallel.h"
 #include "runtime/hash_noise.h"
@@ -41,12 +42,13 @@ void TextureGenerator::validate_size(const ModelDescription& d, int64_t width, i
 
 std::size_t TextureGenerator::planned_bytes(const ModelDescription& d, int width, int height, NtexTilingMode tiling) noexcept {
     const int halo = tiling == NTEX_TILING_MODE_INFINITE ? std::min(halo_pixels(d), kMaxHalo) : 0;
-    std::size_t material_channels = 0;
-    for (const OutputMap& m : d.outputs) material_channels += static_cast<std::size_t>(m.channel_count());
-    const std::size_t plan_pixels = static_cast<std::size_t>(width + 2 * halo) * static_cast<std::size_t>(height + 2 * halo);
-    return estimate_plan_bytes(d, width + 2 * halo, height + 2 * halo) +
-           2 * sizeof(float) * material_channels * static_cast<std::size_t>(width) * static_cast<std::size_t>(height) +
-           sizeof(float) * static_cast<std::size_t>(d.layout_channels) * plan_pixels;   // the full-resolution layout map
+    CheckedSize material_channels = 0;
+    for (const OutputMap& m : d.outputs) material_channels += m.channel_count();
+    const CheckedSize plan_pixels = CheckedSize(width + 2 * halo) * (height + 2 * halo);
+    return (CheckedSize(estimate_plan_bytes(d, width + 2 * halo, height + 2 * halo)) +
+            2 * sizeof(float) * material_channels * width * height +
+            sizeof(float) * d.layout_channels * plan_pixels)   // the full-resolution layout map
+        .saturated();
 }
 
 TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int width, int height,
@@ -87,7 +89,7 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
             fail(NTEX_ERROR_INVALID_MODEL, d.file, ": latent.layout_channels is ", d.layout_channels, " but this runtime's layouts have ",
                  kLayoutChannels, " channels");
         }
-        m_layout_map.resize(static_cast<std::size_t>(plan_width()) * static_cast<std::size_t>(plan_height()) * kLayoutChannels);
+        m_layout_map.resize((CheckedSize(plan_width()) * plan_height() * kLayoutChannels).get("layout map"));
     }
 }
 
@@ -116,8 +118,10 @@ LayoutSpec TextureGenerator::resolve_layout(const LayoutSpec* layout) const noex
 
 void TextureGenerator::validate(const GeneratorParams& p) const {
     const ModelDescription& d = m_model->description();
-    if (!std::isfinite(p.psi)) {
-        fail(NTEX_ERROR_INVALID_ARGUMENT, "truncationPsi is not finite");
+    // Bounded, not only finite: psi = 3e38 gave a flat black texture (review robustness-2026-12).
+    if (!std::isfinite(p.psi) || std::fabs(p.psi) > NTEX_MAX_ABS_TRUNCATION_PSI) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "truncationPsi ", p.psi, " is outside [-", NTEX_MAX_ABS_TRUNCATION_PSI, ", ",
+             NTEX_MAX_ABS_TRUNCATION_PSI, "]");
     }
     if (p.z != nullptr) {
         for (int k = 0; k < d.z_dim; ++k) {

@@ -2,8 +2,11 @@
 // CpuPlan: builds oneDNN primitives and buffers once; run() only executes.
 #include "backends/cpu/cpu_plan.h"
 
+#include "core/checked_size.h"
+
 #include "backends/cpu/circular.h"
 #include "backends/cpu/upsample.h"
+#include "core/checked_size.h"
 #include "core/parallel.h"
 #include "core/error.h"
 #include "core/wrap.h"
@@ -31,41 +34,39 @@ using dt = dnnl::memory::data_type;
 memory::desc nhwc(int c, int h, int w) { return memory::desc({1, c, h, w}, dt::f32, tag::nhwc); }
 
 struct BufferSizes {
-    std::size_t max_dense = 0, max_padded = 0, max_resampled = 0, input = 0, noise = 0;
-    std::size_t weights = 0;   // per-op modulated + packed weights (floats)
+    CheckedSize max_dense, max_padded, max_resampled, input, noise;
+    CheckedSize weights;   // per-op modulated + packed weights (floats)
 };
 
 // Floats of the shared buffers build() allocates for a width x height plan.
 BufferSizes buffer_sizes(const ModelDescription& d, int width, int height) noexcept {
     BufferSizes b;
-    std::size_t c = 0, h = static_cast<std::size_t>(height / d.cell_size), w = static_cast<std::size_t>(width / d.cell_size);
+    CheckedSize c = 0, h = height / d.cell_size, w = width / d.cell_size;
     for (const SynthesisOp& op : d.ops) {
         switch (op.kind) {
             case OpKind::NoiseInput:
-                c = static_cast<std::size_t>(op.channels);
+                c = op.channels;
                 b.input = c * h * w;
                 break;
             case OpKind::Upsample:
-                b.max_padded = std::max(b.max_padded, c * (h + 2) * (w + 2));
-                b.max_resampled = std::max(b.max_resampled, c * (2 * h + 4) * (2 * w + 4));
+                b.max_padded = max(b.max_padded, c * (h + 2) * (w + 2));
+                b.max_resampled = max(b.max_resampled, c * (h * 2 + 4) * (w * 2 + 4));
                 h *= 2;
                 w *= 2;
-                b.max_dense = std::max(b.max_dense, c * h * w);
+                b.max_dense = max(b.max_dense, c * h * w);
                 break;
             case OpKind::ModConv: {
-                std::size_t halo = static_cast<std::size_t>(op.kernel / 2);
-                if (halo > 0) b.max_padded = std::max(b.max_padded, c * (h + 2 * halo) * (w + 2 * halo));
-                c = static_cast<std::size_t>(op.out);
-                b.max_dense = std::max(b.max_dense, c * h * w);
+                const int halo = op.kernel / 2;
+                if (halo > 0) b.max_padded = max(b.max_padded, c * (h + 2 * halo) * (w + 2 * halo));
+                c = op.out;
+                b.max_dense = max(b.max_dense, c * h * w);
                 if (op.noise) b.noise += h * w;
-                if (!op.layout_gain.empty()) b.noise += h * w * static_cast<std::size_t>(d.layout_channels);
+                if (!op.layout_gain.empty()) b.noise += h * w * d.layout_channels;
                 // Per-op weights: the modulated copy and the packed copy (channel blocks padded up
                 // to 16), even when ops share one tensor (review robustness-2026-12 #4: 1 MB of
                 // model took 2.3 GB through shared weights).
-                const std::size_t k2 = static_cast<std::size_t>(op.kernel) * static_cast<std::size_t>(op.kernel);
-                const std::size_t in16 = (static_cast<std::size_t>(op.in) + 15) / 16 * 16;
-                const std::size_t out16 = (static_cast<std::size_t>(op.out) + 15) / 16 * 16;
-                b.weights += static_cast<std::size_t>(op.in) * static_cast<std::size_t>(op.out) * k2 + in16 * out16 * k2;
+                const CheckedSize k2 = CheckedSize(op.kernel) * op.kernel;
+                b.weights += CheckedSize(op.in) * op.out * k2 + CheckedSize(op.in).round_up(16) * CheckedSize(op.out).round_up(16) * k2;
                 break;
             }
             case OpKind::Output: break;
@@ -78,7 +79,7 @@ BufferSizes buffer_sizes(const ModelDescription& d, int width, int height) noexc
 
 std::size_t CpuPlan::estimate_buffer_bytes(const ModelDescription& d, int width, int height) noexcept {
     const BufferSizes b = buffer_sizes(d, width, height);
-    return sizeof(float) * (2 * b.max_dense + b.max_padded + b.max_resampled + b.input + b.noise + b.weights);
+    return (sizeof(float) * (2 * b.max_dense + b.max_padded + b.max_resampled + b.input + b.noise + b.weights)).saturated();
 }
 
 namespace {
@@ -185,7 +186,8 @@ void CpuPlan::build() {
 
     // Pass 1: sizes of the shared buffers (ping-pong activations, padded input, resample output).
     const BufferSizes sizes = buffer_sizes(d, m_width, m_height);
-    const std::size_t max_dense = sizes.max_dense, max_padded = sizes.max_padded, max_resampled = sizes.max_resampled;
+    const std::size_t max_dense = sizes.max_dense.get("activation buffer"), max_padded = sizes.max_padded.get("padded buffer"),
+                      max_resampled = sizes.max_resampled.get("upsample buffer");
     check_fits_in_memory(d, m_width, m_height);
     float* dense[2] = {alloc(max_dense), alloc(max_dense)};
     float* padded = max_padded ? alloc(max_padded) : nullptr;
@@ -338,7 +340,7 @@ void CpuPlan::build() {
                 if (needs_post) {
                     Step post(StepKind::Post);
                     if (op.noise) {
-                        m_noise_maps.push_back(NoiseMap{i, w, h, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h))});
+                        m_noise_maps.push_back(NoiseMap{i, w, h, AlignedBuffer((CheckedSize(w) * h).get("noise map"))});
                         post.noise = m_noise_maps.back().values.data();
                         post.noise_strength = &m_model->tensor(op.noise_strength);
                     }
@@ -427,7 +429,8 @@ void CpuPlan::build_native() {
     // Each tensor is the input of the next op, padded as it wants, so max_padded and max_dense
     // bound every one of them.
     const BufferSizes sizes = buffer_sizes(d, m_width, m_height);
-    float* bufs[2] = {alloc(std::max(sizes.max_padded, sizes.max_dense)), alloc(std::max(sizes.max_padded, sizes.max_dense))};
+    const std::size_t ping_pong = max(sizes.max_padded, sizes.max_dense).get("activation buffer");
+    float* bufs[2] = {alloc(ping_pong), alloc(ping_pong)};
     int which = 0;   // the buffer the next op writes
     float* cur = nullptr;
     int cur_halo = 0;
@@ -491,7 +494,7 @@ void CpuPlan::build_native() {
                 conv.parallel = m_threads > 1 && flops >= kSerialFlops;
                 conv.epilogue.activation = op.activation;
                 if (op.noise) {
-                    m_noise_maps.push_back(NoiseMap{i, w, h, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h))});
+                    m_noise_maps.push_back(NoiseMap{i, w, h, AlignedBuffer((CheckedSize(w) * h).get("noise map"))});
                     conv.epilogue.noise = m_noise_maps.back().values.data();
                     conv.epilogue.noise_strength = m_model->tensor(op.noise_strength)[0];
                 }
@@ -584,7 +587,7 @@ std::pair<const float*, const float*> CpuPlan::plan_layout(std::size_t i, int w,
     const int divisor = m_width / w;
     auto level = std::find_if(m_layout_maps.begin(), m_layout_maps.end(), [&](const LayoutMap& m) { return m.divisor == divisor; });
     if (level == m_layout_maps.end()) {
-        m_layout_maps.push_back(LayoutMap{i, divisor, AlignedBuffer(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * k)});
+        m_layout_maps.push_back(LayoutMap{i, divisor, AlignedBuffer((CheckedSize(w) * h * k).get("layout map"))});
         std::fill_n(m_layout_maps.back().values.data(), m_layout_maps.back().values.size(), 0.0f);
         level = m_layout_maps.end() - 1;
     }

@@ -3,6 +3,7 @@
 // epilogue fused into the conv shader), then records one command buffer that run() resubmits.
 #include "backends/vulkan/vulkan_plan.h"
 
+#include "core/checked_size.h"
 #include "core/error.h"
 #include "core/wrap.h"
 #include "runtime/hash_noise.h"
@@ -113,10 +114,10 @@ void VulkanPlan::build() {
                 cv.in = op.in, cv.out = op.out, cv.k = op.kernel, cv.w = w, cv.h = h;
                 // conv.comp's layout: output channels in vec4 groups, zero-padded to a multiple of 4.
                 const int out4 = (op.out + kConvOutputsPerInvocation - 1) / kConvOutputsPerInvocation * kConvOutputsPerInvocation;
-                const std::size_t filter_floats = static_cast<std::size_t>(out4) * op.in * op.kernel * op.kernel;
-                max_filter = std::max(max_filter, static_cast<std::size_t>(op.out) * op.in * op.kernel * op.kernel);
+                const CheckedSize filter_floats = CheckedSize(out4) * op.in * op.kernel * op.kernel;
+                max_filter = std::max(max_filter, (CheckedSize(op.out) * op.in * op.kernel * op.kernel).get("filter"));
                 max_in = std::max(max_in, static_cast<std::size_t>(op.in));
-                cv.filter = Buffer(m_context, filter_floats * sizeof(float), MemoryKind::Upload);
+                cv.filter = Buffer(m_context, (filter_floats * sizeof(float)).get("filter buffer"), MemoryKind::Upload);
                 std::memset(cv.filter.host(), 0, cv.filter.bytes());   // defined until the first set_style
                 const std::vector<float>& bias = m_model->tensor(op.bias);
                 cv.bias = Buffer(m_context, bias.size() * sizeof(float), MemoryKind::Upload);
@@ -126,7 +127,7 @@ void VulkanPlan::build() {
                 s.src = cur;
                 s.pc.strength = 0.0f;
                 if (op.noise) {
-                    cv.noise = Buffer(m_context, static_cast<std::size_t>(w) * h * sizeof(float), MemoryKind::Upload);
+                    cv.noise = Buffer(m_context, (CheckedSize(w) * h * sizeof(float)).get("noise buffer"), MemoryKind::Upload);
                     std::memset(cv.noise.host(), 0, cv.noise.bytes());
                     s.pc.strength = m_model->tensor(op.noise_strength)[0];
                     s.spec.has_noise = 1;
@@ -145,8 +146,9 @@ void VulkanPlan::build() {
                                                [&](const LayoutLevelBuffer& b) { return b.divisor == level->divisor; });
                     if (shared == m_layout_levels.end()) {
                         // Zero until the first set_layout (an all-zero layout, never uninitialised memory).
-                        LayoutLevelBuffer b{level->divisor, Buffer(m_context, static_cast<std::size_t>(w) * h * d.layout_channels * sizeof(float),
-                                                                    MemoryKind::Upload)};
+                        LayoutLevelBuffer b{level->divisor,
+                                            Buffer(m_context, (CheckedSize(w) * h * d.layout_channels * sizeof(float)).get("layout buffer"),
+                                                   MemoryKind::Upload)};
                         std::memset(b.values.host(), 0, b.values.bytes());
                         m_layout_levels.push_back(std::move(b));
                         shared = m_layout_levels.end() - 1;
@@ -195,11 +197,13 @@ void VulkanPlan::build() {
         fail(NTEX_ERROR_INVALID_MODEL, d.file, ": synthesis.ops produce ", cur.w, "x", cur.h, ", not ", m_width, "x", m_height);
     }
     m_out_channels = cur.c;
-    m_input_buf = Buffer(m_context, m_input.floats() * sizeof(float), MemoryKind::Upload);
+    m_input_buf = Buffer(m_context, (CheckedSize(m_input.floats()) * sizeof(float)).get("input buffer"), MemoryKind::Upload);
     std::memset(m_input_buf.host(), 0, m_input_buf.bytes());
-    for (Buffer& b : m_act) b = Buffer(m_context, act_floats * sizeof(float), MemoryKind::DeviceLocal);
-    m_final = Buffer(m_context, cur.floats() * sizeof(float), MemoryKind::DeviceLocal);
-    m_readback = Buffer(m_context, cur.floats() * sizeof(float), MemoryKind::Readback);
+    const std::size_t act_bytes = (CheckedSize(act_floats) * sizeof(float)).get("activation buffer");
+    const std::size_t final_bytes = (CheckedSize(cur.floats()) * sizeof(float)).get("result buffer");
+    for (Buffer& b : m_act) b = Buffer(m_context, act_bytes, MemoryKind::DeviceLocal);
+    m_final = Buffer(m_context, final_bytes, MemoryKind::DeviceLocal);
+    m_readback = Buffer(m_context, final_bytes, MemoryKind::Readback);
     std::memset(m_readback.host(), 0, m_readback.bytes());
     m_dummy = Buffer(m_context, 16, MemoryKind::Upload);
     std::memset(m_dummy.host(), 0, m_dummy.bytes());
