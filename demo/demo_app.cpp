@@ -60,6 +60,11 @@ int run_demo(const Options& o, const std::shared_ptr<engine::ValidationStats>& v
     const NtexModelInfo mi = model->info();   // a copy: a backend switch replaces the model object
     const NtexModelConditioningInfo ci = model->conditioning();
     Conditioning conditioning = conditioning_from_options(o, ci, mi.name);   // bad names fail here, before any window
+    if (o.directions.size() > std::min(mi.directionCount, engine::MaterialControls::kMaxDirections)) {
+        // Extra values used to be dropped silently (review robustness-2026-12, cosmetic list).
+        throw NtexFailure("--directions: " + std::to_string(o.directions.size()) + " values, but model '" + mi.name + "' has " +
+                          std::to_string(mi.directionCount) + " latent directions");
+    }
 
     engine::RendererCreateInfo ri;
     ri.headless = o.headless;
