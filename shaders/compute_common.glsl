@@ -13,17 +13,4 @@ layout(std430, set = 0, binding = 4) readonly buffer Noise { float noise[]; };  
 layout(std430, set = 0, binding = 5) readonly buffer Layout { float lay[]; };       // [h][w][K]
 layout(std430, set = 0, binding = 6) readonly buffer LayoutGain { float gain[]; };  // [out][K]
 
-layout(push_constant) uniform Push {
-    int src_w, src_h, src_halo;   // source interior size and border
-    int dst_w, dst_h, dst_halo;   // destination interior size and border
-    int channels;                 // upsample / output: channels of both tensors
-    float strength;               // conv: noise strength
-    float scale, shift;           // output op: clamp(v * scale + shift, 0, 1)
-    int pad0, pad1;
-} pc;
-
-// v mod n in [0, n) for any int v (GLSL `%` on negative ints is undefined).
-int wrap(int v, int n) {
-    int r = v - (v / n) * n;
-    return r < 0 ? r + n : r;
-}
+#include "compute_push.glsl"

@@ -288,8 +288,11 @@ TEST_F(FramesInFlight, ThreeHundredAnimatedFramesReadExactlyTheResultTheyWereTol
                 kFrames, kFramesInFlight, updates, sampled_frames, checked_frames, worst);
     EXPECT_EQ(checked_frames, sampled_frames);
     EXPECT_GE(sampled_frames, kFrames - 1);   // only the very first frame may have nothing to sample
-    // Every frame changes the parameters, and the ring has a free slot once the host's fence 3 frames
-    // back signalled: most frames must record an update (a set that stalls would pass the texel check).
+    // Every frame changes the parameters, and the ring normally has a free slot once the host's fence 3
+    // frames back signalled: most frames must record an update (a set that stalls would pass the texel
+    // check). Not every one: ntex reads the slot's timeline value without waiting, and a fence and a
+    // semaphore of one submit are separate signal operations; on lavapipe the value was seen lagging
+    // one update behind the waited fence in about 1 frame of 100 (that update then records next frame).
     EXPECT_GE(updates, kFrames / 2);
     // The check can fail: neighbouring results differ far more than the tolerance, so a frame reading
     // the previous or the next update (or a mix) would be caught.

@@ -15,8 +15,8 @@
 
 namespace ntex::vulkan {
 
-enum class Shader { Conv, Upsample, Output, Texels };
-constexpr int kShaderCount = 4;
+enum class Shader { Conv, Upsample, Output, Texels, Noise };
+constexpr int kShaderCount = 5;
 constexpr uint32_t kPlanBindings = 7;   // src, dst, filter, bias, noise, layout, layout gain
 
 // The push-constant block of shaders/compute_common.glsl (std430-compatible: 4-byte scalars only).
@@ -76,7 +76,7 @@ private:
     std::shared_ptr<ComputeContext> m_context;
     VkDescriptorSetLayout m_set_layout = VK_NULL_HANDLE;
     VkPipelineLayout m_layout = VK_NULL_HANDLE;
-    VkShaderModule m_modules[kShaderCount] = {VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE};
+    VkShaderModule m_modules[kShaderCount] = {};
     std::map<std::pair<int, std::vector<int32_t>>, VkPipeline> m_pipelines;
     void release() noexcept;
 };

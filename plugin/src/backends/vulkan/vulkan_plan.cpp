@@ -5,7 +5,6 @@
 
 #include "core/checked_size.h"
 #include "core/error.h"
-#include "core/wrap.h"
 #include "runtime/hash_noise.h"
 #include "runtime/layout_levels.h"
 #include "runtime/style.h"
@@ -127,8 +126,8 @@ void VulkanPlan::build() {
                 s.src = cur;
                 s.pc.strength = 0.0f;
                 if (op.noise) {
-                    cv.noise = Buffer(m_context, (CheckedSize(w) * h * sizeof(float)).get("noise buffer"), MemoryKind::Upload);
-                    std::memset(cv.noise.host(), 0, cv.noise.bytes());
+                    // Written by noise.comp (vk_noise.h) ahead of the network, never by the host.
+                    cv.noise = Buffer(m_context, (CheckedSize(w) * h * sizeof(float)).get("noise buffer"), MemoryKind::DeviceLocal);
                     s.pc.strength = m_model->tensor(op.noise_strength)[0];
                     s.spec.has_noise = 1;
                 }
@@ -197,8 +196,7 @@ void VulkanPlan::build() {
         fail(NTEX_ERROR_INVALID_MODEL, d.file, ": synthesis.ops produce ", cur.w, "x", cur.h, ", not ", m_width, "x", m_height);
     }
     m_out_channels = cur.c;
-    m_input_buf = Buffer(m_context, (CheckedSize(m_input.floats()) * sizeof(float)).get("input buffer"), MemoryKind::Upload);
-    std::memset(m_input_buf.host(), 0, m_input_buf.bytes());
+    m_input_buf = Buffer(m_context, (CheckedSize(m_input.floats()) * sizeof(float)).get("input buffer"), MemoryKind::DeviceLocal);
     const std::size_t act_bytes = (CheckedSize(act_floats) * sizeof(float)).get("activation buffer");
     const std::size_t final_bytes = (CheckedSize(cur.floats()) * sizeof(float)).get("result buffer");
     for (Buffer& b : m_act) b = Buffer(m_context, act_bytes, MemoryKind::DeviceLocal);
@@ -209,12 +207,19 @@ void VulkanPlan::build() {
     std::memset(m_dummy.host(), 0, m_dummy.bytes());
     m_oihw.resize(max_filter);
     m_mod_scratch.resize(std::max<std::size_t>(max_in, 1));
-    // The host-written inputs, registered once their vectors stop growing (regions keep pointers).
-    m_input_region = m_inputs.add(m_input_buf);
-    for (Conv& cv : m_convs) {
-        cv.filter_region = m_inputs.add(cv.filter);
-        if (cv.noise.get()) cv.noise_region = m_inputs.add(cv.noise);
+    // The noise: the input grid (streams 0..c-1 at cell coordinates) and each conv's map (stream
+    // 1000 + op at its resolution's coordinates), computed on the GPU from the seed and origin.
+    std::vector<GpuNoise::Target> targets;
+    targets.push_back(GpuNoise::Target{m_input_buf.get(), m_input.w, m_input.h, m_input.halo, m_input.c, 0, d.cell_size, d.cell_size});
+    for (const Conv& cv : m_convs) {
+        if (!cv.noise.get()) continue;
+        targets.push_back(GpuNoise::Target{cv.noise.get(), cv.w, cv.h, 0, 1, kStreamNoiseBase + static_cast<uint32_t>(cv.op_index),
+                                           m_width / cv.w, m_height / cv.h});
     }
+    m_noise = std::make_unique<GpuNoise>(m_context, m_pipelines, std::move(targets), m_dummy.get());
+    // The host-written inputs, registered once their vectors stop growing (regions keep pointers).
+    m_noise_region = m_inputs.add(m_noise->params());
+    for (Conv& cv : m_convs) cv.filter_region = m_inputs.add(cv.filter);
     for (LayoutLevelBuffer& level : m_layout_levels) level.region = m_inputs.add(level.values);
 
     for (Step& s : m_steps) {
@@ -317,6 +322,11 @@ void VulkanPlan::record_into(VkCommandBuffer cmd) {
     barrier(VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
             VK_ACCESS_HOST_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
             VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+    // The input grid and the noise maps for the current seed and origin (cheap next to the network:
+    // a hash and a Box-Muller per value), then the network reads them.
+    m_noise->record(cmd);
+    barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+            VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
         const Step& s = m_steps[i];
         vk.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s.pipeline);
@@ -352,26 +362,9 @@ void VulkanPlan::set_style(const std::vector<float>& w) {
 }
 
 void VulkanPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
-    const ModelDescription& d = m_model->description();
-    // The input grid with its halo: each border cell repeats the wrapped interior cell (the CPU
-    // plan's circular pad), hashed at absolute cell coordinates (uint32 wrap, as on every backend).
-    const uint32_t cx0 = static_cast<uint32_t>(origin_x / d.cell_size), cy0 = static_cast<uint32_t>(origin_y / d.cell_size);
-    const Tensor& t = m_input;
-    const int pw = t.w + 2 * t.halo, ph = t.h + 2 * t.halo;
-    float* in = m_inputs.write(m_input_region);
-    for (int y = 0; y < ph; ++y) {
-        const int32_t gy = static_cast<int32_t>(cy0 + static_cast<uint32_t>(wrap(y - t.halo, t.h)));
-        for (int x = 0; x < pw; ++x) {
-            const int32_t gx = static_cast<int32_t>(cx0 + static_cast<uint32_t>(wrap(x - t.halo, t.w)));
-            float* px = in + (static_cast<std::size_t>(y) * pw + x) * t.c;
-            for (int ch = 0; ch < t.c; ++ch) px[ch] = gauss(seed, static_cast<uint32_t>(ch), gx, gy);
-        }
-    }
-    for (Conv& cv : m_convs) {
-        if (!cv.noise.get()) continue;
-        const int32_t div_x = m_width / cv.w, div_y = m_height / cv.h;
-        fill_noise_map(m_inputs.write(cv.noise_region), seed, kStreamNoiseBase + static_cast<uint32_t>(cv.op_index), cv.w, cv.h, origin_x / div_x, origin_y / div_y);
-    }
+    // Only the parameters: noise.comp computes the values on the GPU (bit-identical hash, Box-Muller
+    // within a few float32 ULP of the CPU's float64; shaders/noise.comp).
+    m_noise->write_params(m_inputs.write(m_noise_region), seed, origin_x, origin_y);
 }
 
 void VulkanPlan::set_layout(const float* layout) {

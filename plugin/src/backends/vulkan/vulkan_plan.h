@@ -8,19 +8,20 @@
 // between dispatches, then a copy of the final tensor into a host-visible read-back buffer.
 // Host-side, only when their inputs change (TextureGenerator tracks that): set_style modulates and
 // demodulates the weights (runtime/style.h, the CPU's code) into host-visible filter buffers;
-// set_seed computes the input grid and the noise maps with the bit-exact hash and Box-Muller in
-// float64 (GLSL has no float64 log/cos, even where shaderFloat64 exists); set_layout block-averages
-// the layout levels. They write mapped memory directly: safe because run() waits for its fence.
+// set_seed writes only the seed and origin: the input grid and the noise maps are computed on the GPU
+// by dispatches ahead of the network (vk_noise.h, shaders/noise.comp); set_layout block-averages the
+// layout levels. They write mapped memory directly: safe because run() waits for its fence.
 //
 // Two ways to run: run() submits the plan's own command buffer on the context's queue (under its
 // mutex) and waits for its fence, then the result is in output() (ntexGenerate, tools, tests);
 // record_into() records the same dispatches into a host's command buffer and leaves the result in
 // final_buffer() on the device (texture sets on the host's device: interop/compute_texels.h).
-// FP16 and GPU-side modulation and noise are the next increments (issue 12).
+// FP16 and GPU-side modulation are the next increments (issue 12).
 #pragma once
 
 #include "backends/vulkan/vk_buffer.h"
 #include "backends/vulkan/vk_compute_context.h"
+#include "backends/vulkan/vk_noise.h"
 #include "backends/vulkan/vk_pipeline.h"
 #include "backends/vulkan/vk_staged_inputs.h"
 #include "model/model.h"
@@ -83,9 +84,10 @@ private:
     struct Conv {
         std::size_t op_index = 0;
         int in = 0, out = 0, k = 0, w = 0, h = 0;
-        Buffer filter, bias, noise, layout_gain;   // Upload memory; noise empty when unused
+        Buffer filter, bias, layout_gain;          // Upload memory
+        Buffer noise;                              // device-local (noise.comp writes it); empty when unused
         int layout_level = -1;                     // index into m_layout_levels; -1: no layout here
-        int filter_region = -1, noise_region = -1; // StagedInputs regions
+        int filter_region = -1;                    // StagedInputs region
     };
     struct Step {
         Shader shader = Shader::Conv;
@@ -123,8 +125,9 @@ private:
     Tensor m_input;
     Buffer m_input_buf, m_act[2], m_final, m_readback, m_dummy;
     std::vector<float> m_oihw, m_mod_scratch;   // set_style's scratch (sized at build)
+    std::unique_ptr<GpuNoise> m_noise;          // the input grid and noise maps; declared before m_inputs, which points at its parameters
     StagedInputs m_inputs;                      // every host-written input buffer, registered at build
-    int m_input_region = -1;
+    int m_noise_region = -1;                    // StagedInputs region of m_noise's parameters
     VkDescriptorPool m_pool = VK_NULL_HANDLE;
     VkCommandPool m_command_pool = VK_NULL_HANDLE;
     VkCommandBuffer m_cmd = VK_NULL_HANDLE;
