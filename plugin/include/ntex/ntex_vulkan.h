@@ -174,8 +174,9 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
  * - If the generator's parameters changed since the last update (or it never ran) and the next ring slot's
  *   previous update executed (its value is reached: checked, never waited for), records into
  *   `commandBuffer` (a queue of queueFamilyIndex, which must have compute): the network's dispatches, the
- *   copies of the changed inputs (weights modulated on the host, the noise's seed and origin, into the slot's
- *   staging memory), the hashed noise computed on the GPU, the texel conversion into a device-local staging buffer, the copies, mip blits and the final barrier to
+ *   copies of the changed inputs (the style vector w, the noise's seed and origin, the layout levels, into the
+ *   slot's staging memory), the weight modulation (after a style change) and the hashed noise computed on the
+ *   GPU, the texel conversion into a device-local staging buffer, the copies, mip blits and the final barrier to
  *   SHADER_READ_ONLY_OPTIMAL, exactly as the CPU path. Returns SUCCESS and *pSignalValue as above (the
  *   host MUST signal it with the submit that runs `commandBuffer`). resultId counts the set's updates.
  * - Returns NOT_READY and records nothing when the parameters did not change, the next slot's previous

@@ -5,9 +5,10 @@
 // buffer on the device; the set then records its usual copies and mip blits. Nothing is submitted
 // and nothing waits: the host's submit runs it all (issue 12, "Recording, not submitting").
 //
-// The weights are modulated on the host and the noise's seed and origin written, into the ring
+// The style vector w, the noise's seed and origin and the layout levels are written into the ring
 // slot's staging arena (vk_staged_inputs.h); the recorded commands copy what changed into the plan's
-// inputs, compute the noise (shaders/noise.comp) and run the network. A slot's arena is written only once that slot's previous update executed (the
+// inputs, modulate the filters (after a style change) and compute the noise on the GPU, and run the
+// network. A slot's arena is written only once that slot's previous update executed (the
 // set's timeline check), so an update can be recorded every frame with several frames in flight.
 #pragma once
 

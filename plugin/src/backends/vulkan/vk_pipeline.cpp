@@ -31,7 +31,8 @@ PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context) : m_contex
                                                                                  {ntex_spirv_upsample_comp, ntex_spirv_upsample_comp_size},
                                                                                  {ntex_spirv_output_comp, ntex_spirv_output_comp_size},
                                                                                  {ntex_spirv_texels_comp, ntex_spirv_texels_comp_size},
-                                                                                 {ntex_spirv_noise_comp, ntex_spirv_noise_comp_size}};
+                                                                                 {ntex_spirv_noise_comp, ntex_spirv_noise_comp_size},
+                                                                                 {ntex_spirv_modulate_comp, ntex_spirv_modulate_comp_size}};
         for (int i = 0; i < kShaderCount; ++i) {
             VkShaderModuleCreateInfo sci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
             sci.codeSize = code[i].second;

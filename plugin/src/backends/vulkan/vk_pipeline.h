@@ -15,8 +15,8 @@
 
 namespace ntex::vulkan {
 
-enum class Shader { Conv, Upsample, Output, Texels, Noise };
-constexpr int kShaderCount = 5;
+enum class Shader { Conv, Upsample, Output, Texels, Noise, Modulate };
+constexpr int kShaderCount = 6;
 constexpr uint32_t kPlanBindings = 7;   // src, dst, filter, bias, noise, layout, layout gain
 
 // The push-constant block of shaders/compute_common.glsl (std430-compatible: 4-byte scalars only).

@@ -16,4 +16,6 @@ extern const unsigned char ntex_spirv_texels_comp[];
 extern const std::size_t ntex_spirv_texels_comp_size;
 extern const unsigned char ntex_spirv_noise_comp[];
 extern const std::size_t ntex_spirv_noise_comp_size;
+extern const unsigned char ntex_spirv_modulate_comp[];
+extern const std::size_t ntex_spirv_modulate_comp_size;
 }

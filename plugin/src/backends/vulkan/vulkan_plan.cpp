@@ -82,7 +82,6 @@ void VulkanPlan::build() {
     Tensor cur;
     bool have = false;
     int c = 0, h = gh, w = gw;
-    std::size_t max_filter = 0, max_in = 0;
     for (std::size_t i = 0; i < d.ops.size(); ++i) {
         const SynthesisOp& op = d.ops[i];
         switch (op.kind) {
@@ -114,10 +113,8 @@ void VulkanPlan::build() {
                 // conv.comp's layout: output channels in vec4 groups, zero-padded to a multiple of 4.
                 const int out4 = (op.out + kConvOutputsPerInvocation - 1) / kConvOutputsPerInvocation * kConvOutputsPerInvocation;
                 const CheckedSize filter_floats = CheckedSize(out4) * op.in * op.kernel * op.kernel;
-                max_filter = std::max(max_filter, (CheckedSize(op.out) * op.in * op.kernel * op.kernel).get("filter"));
-                max_in = std::max(max_in, static_cast<std::size_t>(op.in));
-                cv.filter = Buffer(m_context, (filter_floats * sizeof(float)).get("filter buffer"), MemoryKind::Upload);
-                std::memset(cv.filter.host(), 0, cv.filter.bytes());   // defined until the first set_style
+                // Written by modulate.comp (vk_modulation.h) from w, never by the host.
+                cv.filter = Buffer(m_context, (filter_floats * sizeof(float)).get("filter buffer"), MemoryKind::DeviceLocal);
                 const std::vector<float>& bias = m_model->tensor(op.bias);
                 cv.bias = Buffer(m_context, bias.size() * sizeof(float), MemoryKind::Upload);
                 std::memcpy(cv.bias.host(), bias.data(), bias.size() * sizeof(float));
@@ -205,8 +202,6 @@ void VulkanPlan::build() {
     std::memset(m_readback.host(), 0, m_readback.bytes());
     m_dummy = Buffer(m_context, 16, MemoryKind::Upload);
     std::memset(m_dummy.host(), 0, m_dummy.bytes());
-    m_oihw.resize(max_filter);
-    m_mod_scratch.resize(std::max<std::size_t>(max_in, 1));
     // The noise: the input grid (streams 0..c-1 at cell coordinates) and each conv's map (stream
     // 1000 + op at its resolution's coordinates), computed on the GPU from the seed and origin.
     std::vector<GpuNoise::Target> targets;
@@ -219,7 +214,11 @@ void VulkanPlan::build() {
     m_noise = std::make_unique<GpuNoise>(m_context, m_pipelines, std::move(targets), m_dummy.get());
     // The host-written inputs, registered once their vectors stop growing (regions keep pointers).
     m_noise_region = m_inputs.add(m_noise->params());
-    for (Conv& cv : m_convs) cv.filter_region = m_inputs.add(cv.filter);
+    // The conv filters: modulated and demodulated from w on the GPU.
+    std::vector<GpuModulation::Target> modulated;
+    for (const Conv& cv : m_convs) modulated.push_back(GpuModulation::Target{cv.op_index, cv.filter.get()});
+    m_modulation = std::make_unique<GpuModulation>(m_context, m_pipelines, *m_model, std::move(modulated), m_dummy.get());
+    m_style_region = m_inputs.add(m_modulation->style());
     for (LayoutLevelBuffer& level : m_layout_levels) level.region = m_inputs.add(level.values);
 
     for (Step& s : m_steps) {
@@ -298,7 +297,7 @@ void VulkanPlan::record() {
     // the previous submission (no SIMULTANEOUS_USE needed).
     VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     NTEX_VK_CHECK(vk.vkBeginCommandBuffer(m_cmd, &bi));
-    record_into(m_cmd);
+    record_network(m_cmd, /*modulate=*/true);   // run() resubmits it: it always modulates (a few MFLOP)
     auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
         memory_barrier(vk, m_cmd, src_stage, src_access, dst_stage, dst_access);
     };
@@ -311,6 +310,14 @@ void VulkanPlan::record() {
 }
 
 void VulkanPlan::record_into(VkCommandBuffer cmd) {
+    // The filters persist between updates: modulate only when w changed since the last recording
+    // (the CPU plan's rule), so an update that changes only the seed or layout skips it.
+    const bool modulate = m_style_pending;
+    m_style_pending = false;
+    record_network(cmd, modulate);
+}
+
+void VulkanPlan::record_network(VkCommandBuffer cmd, bool modulate) {
     const ComputeFunctions& vk = m_context->vk();
     m_inputs.record(cmd);   // staged inputs changed since the last update (nothing in place)
     auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
@@ -325,6 +332,7 @@ void VulkanPlan::record_into(VkCommandBuffer cmd) {
     // The input grid and the noise maps for the current seed and origin (cheap next to the network:
     // a hash and a Box-Muller per value), then the network reads them.
     m_noise->record(cmd);
+    if (modulate) m_modulation->record(cmd);
     barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
             VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
@@ -345,20 +353,9 @@ void VulkanPlan::record_into(VkCommandBuffer cmd) {
 void VulkanPlan::set_style(const std::vector<float>& w) {
     const ModelDescription& d = m_model->description();
     if (w.size() != static_cast<std::size_t>(d.w_dim)) fail(NTEX_ERROR_INVALID_ARGUMENT, "style vector has ", w.size(), " values, not ", d.w_dim);
-    for (Conv& cv : m_convs) {
-        // The CPU's modulation and demodulation (OIHW), then conv.comp's [out/4][ky][kx][in][4]:
-        // four output channels side by side for each input channel (the padding rows stay zero).
-        modulated_weights_into(*m_model, cv.op_index, w.data(), m_oihw.data(), m_mod_scratch.data());
-        float* f = m_inputs.write(cv.filter_region);
-        const int kk = cv.k * cv.k;
-        constexpr int g = kConvOutputsPerInvocation;
-        for (int o = 0; o < cv.out; ++o) {
-            for (int i = 0; i < cv.in; ++i) {
-                const float* src = m_oihw.data() + (static_cast<std::size_t>(o) * cv.in + i) * kk;
-                for (int t = 0; t < kk; ++t) f[((static_cast<std::size_t>(o / g) * kk + t) * cv.in + i) * g + o % g] = src[t];
-            }
-        }
-    }
+    // Only w: modulate.comp computes the styles and the (de)modulated filters on the GPU.
+    std::memcpy(m_inputs.write(m_style_region), w.data(), w.size() * sizeof(float));
+    m_style_pending = true;
 }
 
 void VulkanPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {

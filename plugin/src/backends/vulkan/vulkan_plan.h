@@ -6,8 +6,9 @@
 // Per frame: [conv + fused epilogue (bias, noise, layout, activation, output op, wrap-around halo
 // of the next op's input) | bilinear x2 wrap-around upsample | output op]..., a full compute barrier
 // between dispatches, then a copy of the final tensor into a host-visible read-back buffer.
-// Host-side, only when their inputs change (TextureGenerator tracks that): set_style modulates and
-// demodulates the weights (runtime/style.h, the CPU's code) into host-visible filter buffers;
+// Host-side, only when their inputs change (TextureGenerator tracks that): set_style writes w, from
+// which dispatches ahead of the network compute the modulated and demodulated filters (vk_modulation.h,
+// shaders/modulate.comp; record_into includes them only after a style change);
 // set_seed writes only the seed and origin: the input grid and the noise maps are computed on the GPU
 // by dispatches ahead of the network (vk_noise.h, shaders/noise.comp); set_layout block-averages the
 // layout levels. They write mapped memory directly: safe because run() waits for its fence.
@@ -16,11 +17,12 @@
 // mutex) and waits for its fence, then the result is in output() (ntexGenerate, tools, tests);
 // record_into() records the same dispatches into a host's command buffer and leaves the result in
 // final_buffer() on the device (texture sets on the host's device: interop/compute_texels.h).
-// FP16 and GPU-side modulation are the next increments (issue 12).
+// FP16 is the next increment (issue 12).
 #pragma once
 
 #include "backends/vulkan/vk_buffer.h"
 #include "backends/vulkan/vk_compute_context.h"
+#include "backends/vulkan/vk_modulation.h"
 #include "backends/vulkan/vk_noise.h"
 #include "backends/vulkan/vk_pipeline.h"
 #include "backends/vulkan/vk_staged_inputs.h"
@@ -84,10 +86,10 @@ private:
     struct Conv {
         std::size_t op_index = 0;
         int in = 0, out = 0, k = 0, w = 0, h = 0;
-        Buffer filter, bias, layout_gain;          // Upload memory
+        Buffer filter;                             // device-local (modulate.comp writes it)
+        Buffer bias, layout_gain;                  // Upload memory
         Buffer noise;                              // device-local (noise.comp writes it); empty when unused
         int layout_level = -1;                     // index into m_layout_levels; -1: no layout here
-        int filter_region = -1;                    // StagedInputs region
     };
     struct Step {
         Shader shader = Shader::Conv;
@@ -105,6 +107,8 @@ private:
     void build();
     void create_descriptors();
     void record();
+    // record_into's commands; `modulate` includes the filter modulation.
+    void record_network(VkCommandBuffer cmd, bool modulate);
     VkBuffer buffer_of(Buf b) const noexcept;
     void release() noexcept;
 
@@ -124,7 +128,9 @@ private:
     std::vector<Step> m_steps;
     Tensor m_input;
     Buffer m_input_buf, m_act[2], m_final, m_readback, m_dummy;
-    std::vector<float> m_oihw, m_mod_scratch;   // set_style's scratch (sized at build)
+    std::unique_ptr<GpuModulation> m_modulation;   // the filters from w; declared before m_inputs, which points at w
+    int m_style_region = -1;                    // StagedInputs region of w
+    bool m_style_pending = true;                // set_style since the last record_into
     std::unique_ptr<GpuNoise> m_noise;          // the input grid and noise maps; declared before m_inputs, which points at its parameters
     StagedInputs m_inputs;                      // every host-written input buffer, registered at build
     int m_noise_region = -1;                    // StagedInputs region of m_noise's parameters
