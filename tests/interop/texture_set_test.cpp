@@ -402,6 +402,8 @@ INSTANTIATE_TEST_SUITE_P(Models, TextureSetTest, ::testing::Values("albedo_v1", 
 
 // A host that records updates but never signals the values they ask for stalls the set for good: ntex
 // says so once, as a warning naming the semaphore, instead of returning NOT_READY silently forever.
+// The message callback (NtexMessengerCreateInfo) gets it with NTEX_NOT_READY, and every skipped busy
+// slot as a DEBUG message with NTEX_NOT_READY, which the plain log callback never sees.
 TEST(TextureSetStall, NeverSignalledUpdatesAreReportedOnce) {
     const std::string path = model_path("albedo_v1");
     if (!std::filesystem::exists(path)) GTEST_SKIP() << "model albedo_v1 is not in models/";
@@ -409,14 +411,36 @@ TEST(TextureSetStall, NeverSignalledUpdatesAreReportedOnce) {
     ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
     struct Log {
         std::vector<std::string> warnings;
+        int debug_lines = 0;
     } log;
     const PFN_ntexLogCallback on_log = [](NtexLogLevel level, const char* message, void* user) {
         if (level == NTEX_LOG_LEVEL_WARNING) static_cast<Log*>(user)->warnings.emplace_back(message);
+        if (std::string(message).find("update skipped") != std::string::npos) ++static_cast<Log*>(user)->debug_lines;
+    };
+    struct Messages {
+        int busy_skips = 0;                 // DEBUG, NOT_READY
+        std::vector<std::string> stalls;    // WARNING, NOT_READY
+        int others_not_ready = 0;
+    } messages;
+    NtexMessengerCreateInfo messenger{NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO};
+    messenger.minSeverity = NTEX_LOG_LEVEL_DEBUG;
+    messenger.pUserData = &messages;
+    messenger.pfnCallback = [](NtexLogLevel severity, NtexResult result, const char* message, void* user) {
+        auto* m = static_cast<Messages*>(user);
+        if (result != NTEX_NOT_READY) return;
+        if (severity == NTEX_LOG_LEVEL_DEBUG) {
+            ++m->busy_skips;
+        } else if (severity == NTEX_LOG_LEVEL_WARNING) {
+            m->stalls.emplace_back(message);
+        } else {
+            ++m->others_not_ready;
+        }
     };
     NtexContext context = nullptr;
     ntex_test::ContextOptions options;
     options.log = on_log;
     options.log_user = &log;
+    options.next = &messenger;
     ASSERT_EQ(host.create_context(NTEX_BACKEND_CPU, &context, options), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     NtexModel model = nullptr;
     NtexGenerator generator = nullptr;
@@ -444,6 +468,11 @@ TEST(TextureSetStall, NeverSignalledUpdatesAreReportedOnce) {
     ASSERT_EQ(log.warnings.size(), 1u) << "expected exactly one stall warning";
     EXPECT_NE(log.warnings[0].find("signal"), std::string::npos) << log.warnings[0];
     EXPECT_NE(log.warnings[0].find("120 updates"), std::string::npos) << log.warnings[0];
+    ASSERT_EQ(messages.stalls.size(), 1u) << "the message callback gets the stall once, with NTEX_NOT_READY";
+    EXPECT_EQ(messages.stalls[0], log.warnings[0]);
+    EXPECT_EQ(messages.busy_skips, 130 - recorded) << "one DEBUG message per update that skipped its busy slot";
+    EXPECT_EQ(messages.others_not_ready, 0);
+    EXPECT_EQ(log.debug_lines, 0) << "skipped slots are not sent to the plain log callback";
     ntexDestroyTextureSet(set);
     ntexDestroyGenerator(generator);
     ntexDestroyModel(model);

@@ -204,6 +204,7 @@ NtexResult VulkanHost::create_context(NtexBackend backend, NtexContext* context,
     NtexVulkanDeviceInfo vk = device_info();
     if (options.get_instance_proc != nullptr) vk.pfnGetInstanceProcAddr = options.get_instance_proc;
     vk.pAllocator = options.allocator;
+    vk.pNext = options.next;
     NtexContextCreateInfo ci{};
     ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
     ci.pNext = &vk;

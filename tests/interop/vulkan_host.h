@@ -23,6 +23,7 @@ struct ContextOptions {
     void* log_user = nullptr;
     PFN_vkGetInstanceProcAddr get_instance_proc = nullptr;   // nullptr: the loader's vkGetInstanceProcAddr
     const VkAllocationCallbacks* allocator = nullptr;
+    const void* next = nullptr;   // chained after the NtexVulkanDeviceInfo (e.g. an NtexMessengerCreateInfo)
 };
 
 class VulkanHost {

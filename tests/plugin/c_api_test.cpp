@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
@@ -399,6 +401,63 @@ TEST_F(CApi, LogCallbackGetsErrors) {
     EXPECT_NE(logged.back().find("NTEX_ERROR_FILE_NOT_FOUND"), std::string::npos);
     EXPECT_NE(logged.back().find("/nonexistent/x.json"), std::string::npos);
     ntexDestroyContext(c);
+}
+
+// NtexMessengerCreateInfo (issue 15): messages with their result code, filtered by severity, including
+// ntexCreateContext's own errors; a messenger without a callback is refused.
+TEST_F(CApi, MessengerGetsResultsAndSeverities) {
+    struct Message {
+        NtexLogLevel severity;
+        NtexResult result;
+        std::string text;
+    };
+    std::vector<Message> got;
+    NtexMessengerCreateInfo messenger{};
+    messenger.sType = NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO;
+    messenger.minSeverity = NTEX_LOG_LEVEL_WARNING;
+    messenger.pUserData = &got;
+    messenger.pfnCallback = [](NtexLogLevel severity, NtexResult result, const char* message, void* user) {
+        static_cast<std::vector<Message>*>(user)->push_back({severity, result, message});
+    };
+    NtexContextCreateInfo info = context_info();
+    info.pNext = &messenger;
+    NtexContext c = nullptr;
+    info.threadCount = NTEX_MAX_THREADS + 1;   // the call's own error reaches the chained messenger
+    EXPECT_EQ(ntexCreateContext(&info, &c), NTEX_ERROR_INVALID_ARGUMENT);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].severity, NTEX_LOG_LEVEL_ERROR);
+    EXPECT_EQ(got[0].result, NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(got[0].text.find("threadCount"), std::string::npos) << got[0].text;
+    got.clear();
+    info.threadCount = 2;
+    ASSERT_EQ(ntexCreateContext(&info, &c), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    for (const Message& m : got) EXPECT_GE(m.severity, NTEX_LOG_LEVEL_WARNING) << "below minSeverity: " << m.text;
+    got.clear();
+    NtexModelLoadInfo load{};
+    load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    load.pPath = "/nonexistent/x.json";
+    NtexModel m = nullptr;
+    EXPECT_EQ(ntexLoadModel(c, &load, &m), NTEX_ERROR_FILE_NOT_FOUND);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].result, NTEX_ERROR_FILE_NOT_FOUND);
+    EXPECT_NE(got[0].text.find("ntexLoadModel: NTEX_ERROR_FILE_NOT_FOUND: "), std::string::npos) << got[0].text;
+    EXPECT_NE(got[0].text.find(ntexGetLastErrorMessage()), std::string::npos);
+    ntexDestroyContext(c);
+
+    // DEBUG and INFO reach a messenger that asks for them (the backend chosen is INFO).
+    messenger.minSeverity = NTEX_LOG_LEVEL_DEBUG;
+    got.clear();
+    ASSERT_EQ(ntexCreateContext(&info, &c), NTEX_SUCCESS);
+    EXPECT_TRUE(std::any_of(got.begin(), got.end(), [](const Message& x) { return x.severity == NTEX_LOG_LEVEL_INFO && x.result == NTEX_SUCCESS; }));
+    ntexDestroyContext(c);
+
+    messenger.pfnCallback = nullptr;
+    EXPECT_EQ(ntexCreateContext(&info, &c), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("pfnCallback is NULL"), std::string::npos) << ntexGetLastErrorMessage();
+    messenger.pfnCallback = [](NtexLogLevel, NtexResult, const char*, void*) {};
+    messenger.minSeverity = static_cast<NtexLogLevel>(g_bad_enum);
+    EXPECT_EQ(ntexCreateContext(&info, &c), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("minSeverity"), std::string::npos) << ntexGetLastErrorMessage();
 }
 
 // One context shared by two threads, each with its own generator (the documented contract).

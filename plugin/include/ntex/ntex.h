@@ -52,6 +52,7 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO = 8,
     NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS = 9,
     NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO = 10,
+    NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO = 11,
     /* ntex_vulkan.h */
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO = 100,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO = 101,
@@ -119,9 +120,34 @@ typedef enum NtexHostFormat {
 /* Host log callback; may be called from any thread that calls into ntex. */
 typedef void (*PFN_ntexLogCallback)(NtexLogLevel level, const char* message, void* userData);
 
+/* Diagnostic messages with their result code, in the spirit of VkDebugUtilsMessengerEXT: chain an
+ * NtexMessengerCreateInfo into NtexContextCreateInfo::pNext (it also receives ntexCreateContext's own
+ * errors). `severity` uses NtexLogLevel; `result` says what happened, so a host can act on messages
+ * without parsing text:
+ *   ERROR    result < 0: every failing call, "<function>: <RESULT>: <message>" (the text
+ *            ntexGetLastErrorMessage keeps for the calling thread)
+ *   WARNING  NTEX_NOT_READY: a texture set whose updates found the next slot's upload not executed
+ *            120 times in a row (the host does not signal the values updates ask for: the set stalls)
+ *   WARNING  NTEX_SUCCESS: recoverable surprises (a fallback to host copies, a 1-channel albedo ...)
+ *   INFO     NTEX_SUCCESS: the backend and device chosen, why CUDA was not used
+ *   DEBUG    NTEX_NOT_READY: one texture-set update that skipped its busy slot (once per such update:
+ *            per frame at most; only here, never to pfnLog)
+ * `message` is printable UTF-8 (control characters from files are escaped) and valid only during the
+ * call. Called on the thread that calls into ntex, or on a generator's worker thread for work that
+ * runs there; calls may come from several threads at once. It must not call ntex. */
+typedef void (*PFN_ntexMessageCallback)(NtexLogLevel severity, NtexResult result, const char* message, void* pUserData);
+
+typedef struct NtexMessengerCreateInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO */
+    const void* pNext;
+    NtexLogLevel minSeverity;     /* messages below it are not sent */
+    PFN_ntexMessageCallback pfnCallback;   /* required */
+    void* pUserData;
+} NtexMessengerCreateInfo;
+
 typedef struct NtexContextCreateInfo {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO */
-    const void* pNext;            /* NULL */
+    const void* pNext;            /* NULL, an NtexVulkanDeviceInfo and/or an NtexMessengerCreateInfo */
     uint32_t headerVersion;       /* NTEX_HEADER_VERSION */
     NtexBackend backend;
     uint32_t threadCount;         /* CPU threads for generation; 0 = all cores; at most NTEX_MAX_THREADS */

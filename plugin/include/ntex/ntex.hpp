@@ -68,6 +68,10 @@ public:
         uint32_t thread_count = 0;
         PFN_ntexLogCallback log = nullptr;
         void* log_user_data = nullptr;
+        // The message callback with result codes (NtexMessengerCreateInfo, chained ahead of `next`).
+        PFN_ntexMessageCallback messages = nullptr;
+        void* messages_user_data = nullptr;
+        NtexLogLevel messages_min_severity = NTEX_LOG_LEVEL_WARNING;
         // NtexContextCreateInfo::pNext: e.g. an NtexVulkanDeviceInfo (ntex_vulkan.h; ntex_vulkan.hpp's
         // VulkanDevice builds one). Only read during construction.
         const void* next = nullptr;
@@ -83,6 +87,15 @@ public:
         info.pfnLog = options.log;
         info.pLogUserData = options.log_user_data;
         info.pNext = options.next;
+        NtexMessengerCreateInfo messenger{};
+        if (options.messages != nullptr) {
+            messenger.sType = NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO;
+            messenger.pNext = options.next;
+            messenger.minSeverity = options.messages_min_severity;
+            messenger.pfnCallback = options.messages;
+            messenger.pUserData = options.messages_user_data;
+            info.pNext = &messenger;
+        }
         NtexContext handle = nullptr;
         check(ntexCreateContext(&info, &handle));
         m_handle = Owner(handle);

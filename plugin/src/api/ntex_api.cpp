@@ -38,7 +38,7 @@ void set_last_error(const Logger* logger, const char* function, NtexResult resul
         t_last_error = message;
         if (logger != nullptr) {
             logger->log(result < 0 ? NTEX_LOG_LEVEL_ERROR : NTEX_LOG_LEVEL_WARNING,
-                        std::string(function) + ": " + ntexResultToString(result) + ": " + message);
+                        std::string(function) + ": " + ntexResultToString(result) + ": " + message, result);
         }
     } catch (...) {
         // Out of memory while formatting: keep the previous message rather than throw.
@@ -265,12 +265,33 @@ void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDevi
     context.logger.info("ntex: backend " + context.device_name);
 }
 
+// The first NtexMessengerCreateInfo in a context's chain, or nullptr; bounded like every walk (a
+// looping chain is reported by the validating walk in ntexCreateContext).
+const NtexMessengerCreateInfo* find_messenger(const void* chain) noexcept {
+    int length = 0;
+    for (auto* next = static_cast<const NtexStructureHeader*>(chain); next != nullptr && ++length <= ntex::api::kMaxChainLength;
+         next = static_cast<const NtexStructureHeader*>(next->pNext)) {
+        if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO) return reinterpret_cast<const NtexMessengerCreateInfo*>(next);
+    }
+    return nullptr;
+}
+
+void apply_messenger(ntex::Logger& logger, const NtexMessengerCreateInfo& m) noexcept {
+    const int level = raw_enum(m.minSeverity);
+    if (m.pfnCallback == nullptr || level < NTEX_LOG_LEVEL_DEBUG || level > NTEX_LOG_LEVEL_ERROR) return;   // refused by the walk
+    logger.set_messenger(m.pfnCallback, m.pUserData, static_cast<NtexLogLevel>(level));
+}
+
 }  // namespace
+
 
 NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, NtexContext* pContext) {
     ntex::Logger host_logger;
     if (pCreateInfo != nullptr && raw_enum(pCreateInfo->sType) == NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO) {
         host_logger = ntex::Logger(pCreateInfo->pfnLog, pCreateInfo->pLogUserData);
+        // The messenger first, so that it also hears this call's own errors (as a Vulkan instance's
+        // chained debug messenger does); the walk below validates the chain.
+        if (const NtexMessengerCreateInfo* m = find_messenger(pCreateInfo->pNext)) apply_messenger(host_logger, *m);
     }
     return guarded(&host_logger, "ntexCreateContext", [&] {
         require_non_null(pCreateInfo, "pCreateInfo");
@@ -301,7 +322,14 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
             if (++chain_length > ntex::api::kMaxChainLength) {
                 fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
             }
-            if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO) {
+            if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO) {
+                const auto* m = reinterpret_cast<const NtexMessengerCreateInfo*>(next);
+                if (m->pfnCallback == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexMessengerCreateInfo::pfnCallback is NULL");
+                const int level = raw_enum(m->minSeverity);
+                if (level < NTEX_LOG_LEVEL_DEBUG || level > NTEX_LOG_LEVEL_ERROR) {
+                    fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexMessengerCreateInfo::minSeverity ", level, " is not an NtexLogLevel");
+                }
+            } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO) {
                 vulkan_info = reinterpret_cast<const NtexVulkanDeviceInfo*>(next);
                 context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*reinterpret_cast<const NtexVulkanDeviceInfo*>(next));
                 context->logger.info("ntex: Vulkan device " + context->vulkan->describe());

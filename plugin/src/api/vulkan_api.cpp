@@ -141,12 +141,19 @@ void note_busy_slot(NtexTextureSet_T& set, bool recorded) {
         set.busy_updates = 0;
         return;
     }
-    set.busy_updates = set.set->last_update_found_slot_busy() ? set.busy_updates + 1 : 0;
+    const bool busy = set.set->last_update_found_slot_busy();
+    set.busy_updates = busy ? set.busy_updates + 1 : 0;
+    if (busy && set.context->logger.wants_message(NTEX_LOG_LEVEL_DEBUG)) {
+        set.context->logger.message(NTEX_LOG_LEVEL_DEBUG, NTEX_NOT_READY,
+                                    ntex::cat("ntex: texture set: update skipped: the next slot's upload has not executed (semaphore value ",
+                                              set.set->semaphore_value(), ", slot waits for ", set.set->next_slot_wait_value(), ")"));
+    }
     if (set.busy_updates == kStallUpdates && !set.stall_reported) {
         set.stall_reported = true;
-        set.context->logger.warning(ntex::cat("ntex: texture set: ", kStallUpdates, " updates in a row found the next slot's upload not executed: "
+        set.context->logger.log(NTEX_LOG_LEVEL_WARNING, ntex::cat("ntex: texture set: ", kStallUpdates, " updates in a row found the next slot's upload not executed: "
                                               "does every submit of a recorded update signal (NtexTextureSetImages::semaphore, *pSignalValue)? "
-                                              "(semaphore value ", set.set->semaphore_value(), ", slot waits for ", set.set->next_slot_wait_value(), ")"));
+                                              "(semaphore value ", set.set->semaphore_value(), ", slot waits for ", set.set->next_slot_wait_value(), ")"),
+                                NTEX_NOT_READY);
     }
 }
 
