@@ -31,6 +31,20 @@ typedef struct NtexVulkanDeviceInfo {
     const VkAllocationCallbacks* pAllocator;
 } NtexVulkanDeviceInfo;
 
+/* Chain into NtexContextCreateInfo::pNext (beside the NtexVulkanDeviceInfo) when the host enabled
+ * VK_EXT_debug_utils on its instance: ntex then names the Vulkan objects it creates on the host's device
+ * (vkSetDebugUtilsObjectNameEXT: "ntex texture set 3: albedo, slot 0", "... staging, slot 1",
+ * "... timeline") and wraps what ntexCmdUpdateTextureSet records in a command-buffer label
+ * (vkCmdBegin/EndDebugUtilsLabelEXT, "ntex: update texture set 3"), so captures (RenderDoc, Nsight) and
+ * validation messages say which objects are ntex's. ntex cannot tell whether an instance extension is
+ * enabled, hence the explicit flag. Errors: UNSUPPORTED when debugUtils is VK_TRUE but the instance
+ * does not expose the entry points. */
+typedef struct NtexVulkanDebugInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_VULKAN_DEBUG_INFO */
+    const void* pNext;
+    VkBool32 debugUtils;          /* VK_TRUE: VK_EXT_debug_utils is enabled on NtexVulkanDeviceInfo::instance */
+} NtexVulkanDebugInfo;
+
 typedef struct NtexTextureSet_T* NtexTextureSet;
 
 typedef struct NtexTextureSetCreateInfo {

@@ -315,6 +315,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         context->logger = host_logger;
         // Extension structs: walk pNext (Vulkan style); unknown sTypes are an error, not ignored.
         const NtexVulkanDeviceInfo* vulkan_info = nullptr;
+        bool debug_utils = false, debug_info_given = false;
         int chain_length = 0;
         for (auto* next = static_cast<const NtexStructureHeader*>(pCreateInfo->pNext); next != nullptr;
              next = static_cast<const NtexStructureHeader*>(next->pNext)) {
@@ -331,11 +332,19 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
                 }
             } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO) {
                 vulkan_info = reinterpret_cast<const NtexVulkanDeviceInfo*>(next);
-                context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*reinterpret_cast<const NtexVulkanDeviceInfo*>(next));
-                context->logger.info("ntex: Vulkan device " + context->vulkan->describe());
+            } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEBUG_INFO) {
+                debug_utils = reinterpret_cast<const NtexVulkanDebugInfo*>(next)->debugUtils == VK_TRUE;
+                debug_info_given = true;
             } else {
                 fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", raw_enum(next->sType));
             }
+        }
+        if (debug_info_given && vulkan_info == nullptr) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "an NtexVulkanDebugInfo needs an NtexVulkanDeviceInfo in the same chain");
+        }
+        if (vulkan_info != nullptr) {
+            context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*vulkan_info, debug_utils);
+            context->logger.info("ntex: Vulkan device " + context->vulkan->describe() + (debug_utils ? " (debug names and labels on)" : ""));
         }
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());
         resolve_backend(*context, requested, vulkan_info);

@@ -11,6 +11,8 @@
 
 #include <ntex/ntex_vulkan.h>
 
+#include <atomic>
+
 using ntex::fail;
 using ntex::api::guarded;
 using ntex::api::logger_of;
@@ -29,6 +31,7 @@ struct NtexTextureSet_T {
     std::unique_ptr<ntex::interop::CudaTextureSet> cuda;
 #endif
     uint32_t selected_maps = 0;
+    uint32_t serial = 0;             // 1, 2, ... per process: the number in debug names and labels
     uint32_t busy_updates = 0;       // consecutive updates that found their slot's upload not executed
     bool stall_reported = false;     // the one-time warning about a release value never signalled
     NtexTextureSet_T() = default;
@@ -224,6 +227,9 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
             if (!set->set) set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
         }
         set->attach_host_path();
+        static std::atomic<uint32_t> serials{0};
+        set->serial = ++serials;
+        if (set->set) set->set->name_objects(ntex::cat("ntex texture set ", set->serial));   // VK_EXT_debug_utils, when on
         const char* path = set->compute ? "Vulkan compute (recorded into the host's command buffer)" : "host copies";
 #if NTEX_WITH_CUDA
         if (set->cuda) path = "zero-copy CUDA";
@@ -255,6 +261,15 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
         ntex::api::refresh_generator(set->generator);
         ntex::AsyncGenerator& generator = *set->generator->generator;
         bool recorded = false;
+        // VK_EXT_debug_utils (NtexVulkanDebugInfo): the recorded commands under one label, closed on
+        // every path out (also when nothing was recorded: an empty label region is valid).
+        const ntex::interop::VulkanDevice& device = *set->context->vulkan;
+        device.begin_label(commandBuffer, ntex::cat("ntex: update texture set ", set->serial));
+        struct EndLabel {
+            const ntex::interop::VulkanDevice& device;
+            VkCommandBuffer cmd;
+            ~EndLabel() { device.end_label(cmd); }
+        } end_label{device, commandBuffer};
 #if NTEX_WITH_CUDA
         if (set->cuda) {
             if (!set->cuda->record_update(commandBuffer, generator, pSignalValue)) status = NTEX_NOT_READY;

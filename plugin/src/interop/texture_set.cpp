@@ -7,6 +7,7 @@
 #include "runtime/async_generator.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <array>
 #include <bit>
 
@@ -357,6 +358,39 @@ bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value, Asyn
     m_last_result = converted;
     commit(cmd, slot, next, converted, signal_value);
     return true;
+}
+
+namespace {
+// A Vulkan handle as the uint64_t VkDebugUtilsObjectNameInfoEXT takes (pointers on 64-bit builds,
+// uint64_t on 32-bit ones).
+template <typename Handle>
+uint64_t handle_bits(Handle h) noexcept {
+    if constexpr (std::is_pointer_v<Handle>) {
+        return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(h));
+    } else {
+        return static_cast<uint64_t>(h);
+    }
+}
+}  // namespace
+
+void TextureSet::name_objects(const std::string& prefix) const noexcept {
+    if (!m_device->debug_utils()) return;
+    try {
+        static const char* const kSemantic[] = {"other", "albedo", "normal", "roughness", "height"};
+        m_device->set_name(VK_OBJECT_TYPE_SEMAPHORE, handle_bits(m_semaphore), prefix + ": timeline");
+        for (std::size_t s = 0; s < m_slots.size(); ++s) {
+            const Slot& slot = m_slots[s];
+            m_device->set_name(VK_OBJECT_TYPE_BUFFER, handle_bits(slot.staging), cat(prefix, ": staging, slot ", s));
+            for (std::size_t i = 0; i < slot.maps.size(); ++i) {
+                const int semantic = static_cast<int>(m_source.semantics[i]);
+                const std::string map = cat(prefix, ": ", semantic >= 0 && semantic <= 4 ? kSemantic[semantic] : "map", ", slot ", s);
+                m_device->set_name(VK_OBJECT_TYPE_IMAGE, handle_bits(slot.maps[i].image), map);
+                m_device->set_name(VK_OBJECT_TYPE_IMAGE_VIEW, handle_bits(slot.maps[i].view), map + " view");
+            }
+        }
+    } catch (...) {
+        // Out of memory while formatting a debugging aid: leave the objects unnamed.
+    }
 }
 
 bool TextureSet::last_update_found_slot_busy() const {

@@ -98,6 +98,9 @@ public:
     // previous upload had executed (a host that never signals its values stalls here for good), and
     // the semaphore's value / the value the next slot waits for, for the message that says so.
     bool last_update_found_slot_busy() const;
+    // VK_EXT_debug_utils names for the images, views, staging buffers and the timeline semaphore
+    // ("<prefix>: albedo, slot 0"); nothing unless the device has debug names on.
+    void name_objects(const std::string& prefix) const noexcept;
     uint64_t semaphore_value() const;   // the timeline's value now (never waits); a slot is free once it reaches pending_value
     uint64_t next_slot_wait_value() const;
 

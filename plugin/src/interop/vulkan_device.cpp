@@ -36,7 +36,7 @@ void check_vk(VkResult result, const char* call) {
     fail(code, call, " failed: ", vk_result_name(result), " (", static_cast<int>(result), ")");
 }
 
-VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info)
+VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils)
     : m_instance(info.instance), m_physical_device(info.physicalDevice), m_device(info.device),
       m_queue_family(info.queueFamilyIndex), m_allocator(info.pAllocator) {
     if (info.instance == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::instance is VK_NULL_HANDLE");
@@ -68,6 +68,16 @@ VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info)
     NTEX_VK_OPTIONAL_DEVICE_FUNCTIONS(NTEX_VK_LOAD_OPTIONAL_DEVICE)
 #undef NTEX_VK_LOAD_OPTIONAL_DEVICE
 
+    if (debug_utils) {
+        // Instance-extension entry points, loaded only on the host's word that the extension is enabled.
+        m_set_name = reinterpret_cast<PFN_vkSetDebugUtilsObjectNameEXT>(info.pfnGetInstanceProcAddr(info.instance, "vkSetDebugUtilsObjectNameEXT"));
+        m_begin_label = reinterpret_cast<PFN_vkCmdBeginDebugUtilsLabelEXT>(info.pfnGetInstanceProcAddr(info.instance, "vkCmdBeginDebugUtilsLabelEXT"));
+        m_end_label = reinterpret_cast<PFN_vkCmdEndDebugUtilsLabelEXT>(info.pfnGetInstanceProcAddr(info.instance, "vkCmdEndDebugUtilsLabelEXT"));
+        if (m_set_name == nullptr || m_begin_label == nullptr || m_end_label == nullptr) {
+            m_set_name = nullptr;
+            fail(NTEX_ERROR_UNSUPPORTED, "NtexVulkanDebugInfo::debugUtils is VK_TRUE but the instance does not expose VK_EXT_debug_utils");
+        }
+    }
     m_vk.vkGetPhysicalDeviceProperties(m_physical_device, &m_properties);
     if (m_properties.apiVersion < VK_API_VERSION_1_2) {
         fail(NTEX_ERROR_UNSUPPORTED, "the Vulkan device '", m_properties.deviceName, "' implements Vulkan ",
@@ -119,6 +129,26 @@ uint32_t VulkanDevice::memory_type(uint32_t type_bits, VkMemoryPropertyFlags fla
 std::string VulkanDevice::describe() const {
     return cat(m_properties.deviceName, " (Vulkan ", VK_API_VERSION_MAJOR(m_properties.apiVersion), ".",
                VK_API_VERSION_MINOR(m_properties.apiVersion), "), queue family ", m_queue_family);
+}
+
+void VulkanDevice::set_name(VkObjectType type, uint64_t handle, const std::string& name) const noexcept {
+    if (m_set_name == nullptr || handle == 0) return;
+    VkDebugUtilsObjectNameInfoEXT info{VK_STRUCTURE_TYPE_DEBUG_UTILS_OBJECT_NAME_INFO_EXT};
+    info.objectType = type;
+    info.objectHandle = handle;
+    info.pObjectName = name.c_str();
+    (void)m_set_name(m_device, &info);   // a name is a debugging aid: its failure is not the host's problem
+}
+
+void VulkanDevice::begin_label(VkCommandBuffer cmd, const std::string& name) const noexcept {
+    if (m_begin_label == nullptr) return;
+    VkDebugUtilsLabelEXT label{VK_STRUCTURE_TYPE_DEBUG_UTILS_LABEL_EXT};
+    label.pLabelName = name.c_str();
+    m_begin_label(cmd, &label);
+}
+
+void VulkanDevice::end_label(VkCommandBuffer cmd) const noexcept {
+    if (m_end_label != nullptr) m_end_label(cmd);
 }
 
 }  // namespace ntex::interop

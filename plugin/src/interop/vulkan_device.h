@@ -74,7 +74,9 @@ public:
     // Validates the host's handles and loads the functions. Throws ntex::Error: INVALID_ARGUMENT
     // (NULL handle or loader, queue family out of range or without graphics), UNSUPPORTED (Vulkan
     // < 1.2, or a function the device does not expose).
-    explicit VulkanDevice(const NtexVulkanDeviceInfo& info);
+    // debug_utils: the host enabled VK_EXT_debug_utils (NtexVulkanDebugInfo): names and labels are
+    // emitted, and a missing entry point is UNSUPPORTED.
+    explicit VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils = false);
 
     VkPhysicalDevice physical_device() const noexcept { return m_physical_device; }
     VkDevice device() const noexcept { return m_device; }
@@ -95,8 +97,16 @@ public:
     // A memory type index allowed by `type_bits` with all `flags`; throws UNSUPPORTED if none.
     uint32_t memory_type(uint32_t type_bits, VkMemoryPropertyFlags flags) const;
     std::string describe() const;
+    // VK_EXT_debug_utils (no-ops unless enabled): an object's name, a label around recorded commands.
+    bool debug_utils() const noexcept { return m_set_name != nullptr; }
+    void set_name(VkObjectType type, uint64_t handle, const std::string& name) const noexcept;
+    void begin_label(VkCommandBuffer cmd, const std::string& name) const noexcept;
+    void end_label(VkCommandBuffer cmd) const noexcept;
 
 private:
+    PFN_vkSetDebugUtilsObjectNameEXT m_set_name = nullptr;
+    PFN_vkCmdBeginDebugUtilsLabelEXT m_begin_label = nullptr;
+    PFN_vkCmdEndDebugUtilsLabelEXT m_end_label = nullptr;
     VkInstance m_instance;
     VkPhysicalDevice m_physical_device;
     VkDevice m_device;

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+// VK_EXT_debug_utils (issue 15): with an NtexVulkanDebugInfo chained, ntex names the texture set's
+// Vulkan objects and wraps what ntexCmdUpdateTextureSet records in a label. The host's loader is
+// wrapped (NtexVulkanDeviceInfo::pfnGetInstanceProcAddr) so the test sees every name and label, and
+// forwards them to the real layer chain, where the validation layer checks them too.
+#include "vulkan_host.h"
+
+#include <ntex/ntex_vulkan.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace {
+
+using ntex_test::VulkanHost;
+
+struct Seen {
+    std::vector<std::string> names, labels;
+    int open_labels = 0;
+    bool hide_debug_utils = false;   // the loader pretends the extension is not there
+    PFN_vkSetDebugUtilsObjectNameEXT set_name = nullptr;
+    PFN_vkCmdBeginDebugUtilsLabelEXT begin = nullptr;
+    PFN_vkCmdEndDebugUtilsLabelEXT end = nullptr;
+} g_seen;
+
+VKAPI_ATTR VkResult VKAPI_CALL hook_set_name(VkDevice device, const VkDebugUtilsObjectNameInfoEXT* info) {
+    g_seen.names.emplace_back(info->pObjectName);
+    return g_seen.set_name(device, info);
+}
+VKAPI_ATTR void VKAPI_CALL hook_begin(VkCommandBuffer cmd, const VkDebugUtilsLabelEXT* label) {
+    g_seen.labels.emplace_back(label->pLabelName);
+    ++g_seen.open_labels;
+    g_seen.begin(cmd, label);
+}
+VKAPI_ATTR void VKAPI_CALL hook_end(VkCommandBuffer cmd) {
+    --g_seen.open_labels;
+    g_seen.end(cmd);
+}
+VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL hook_get_instance_proc(VkInstance instance, const char* name) {
+    const PFN_vkVoidFunction real = vkGetInstanceProcAddr(instance, name);
+    const bool debug = std::strstr(name, "DebugUtils") != nullptr;
+    if (debug && g_seen.hide_debug_utils) return nullptr;
+    if (std::strcmp(name, "vkSetDebugUtilsObjectNameEXT") == 0) {
+        g_seen.set_name = reinterpret_cast<PFN_vkSetDebugUtilsObjectNameEXT>(real);
+        return reinterpret_cast<PFN_vkVoidFunction>(hook_set_name);
+    }
+    if (std::strcmp(name, "vkCmdBeginDebugUtilsLabelEXT") == 0) {
+        g_seen.begin = reinterpret_cast<PFN_vkCmdBeginDebugUtilsLabelEXT>(real);
+        return reinterpret_cast<PFN_vkVoidFunction>(hook_begin);
+    }
+    if (std::strcmp(name, "vkCmdEndDebugUtilsLabelEXT") == 0) {
+        g_seen.end = reinterpret_cast<PFN_vkCmdEndDebugUtilsLabelEXT>(real);
+        return reinterpret_cast<PFN_vkVoidFunction>(hook_end);
+    }
+    return real;
+}
+
+std::string model_path() { return std::string(NTEX_SOURCE_DIR) + "/models/albedo_v1.json"; }
+
+bool contains(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+TEST(DebugNames, TextureSetObjectsAreNamedAndUpdatesLabelled) {
+    if (!std::filesystem::exists(model_path())) GTEST_SKIP() << "models/albedo_v1.json is missing";
+    VulkanHost host;   // enables VK_EXT_debug_utils (its messenger counts validation messages)
+    ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
+    g_seen = Seen{};
+    NtexVulkanDebugInfo debug{NTEX_STRUCTURE_TYPE_VULKAN_DEBUG_INFO};
+    debug.debugUtils = VK_TRUE;
+    ntex_test::ContextOptions options;
+    options.get_instance_proc = hook_get_instance_proc;
+    options.next = &debug;
+    NtexContext context = nullptr;
+    ASSERT_EQ(host.create_context(NTEX_BACKEND_CPU, &context, options), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    const std::string path = model_path();
+    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
+    li.pPath = path.c_str();
+    NtexModel model = nullptr;
+    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+    gi.model = model;
+    gi.width = gi.height = 32;
+    NtexGenerator generator = nullptr;
+    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.generator = generator;
+    NtexTextureSet set = nullptr;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+
+    // "ntex texture set N: ..." for every image, view and staging buffer of the ring of 2, and the semaphore.
+    ASSERT_FALSE(g_seen.names.empty());
+    const std::string prefix = g_seen.names.front().substr(0, g_seen.names.front().find(':'));
+    EXPECT_EQ(prefix.rfind("ntex texture set ", 0), 0u) << prefix;
+    for (const char* name : {": timeline", ": staging, slot 0", ": staging, slot 1", ": albedo, slot 0", ": albedo, slot 1",
+                             ": albedo, slot 1 view"}) {
+        EXPECT_TRUE(contains(g_seen.names, prefix + name)) << "missing name '" << prefix + name << "'";
+    }
+    EXPECT_EQ(g_seen.names.size(), 1u + 2u * 3u);
+
+    // An update's commands sit inside one balanced label, also when nothing new was recorded.
+    ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    for (NtexResult expected : {NTEX_SUCCESS, NTEX_NOT_READY}) {
+        NtexResult r = NTEX_ERROR_UNKNOWN;
+        host.submit(
+            [&](VkCommandBuffer cmd) {
+                uint64_t value = 0;
+                r = ntexCmdUpdateTextureSet(set, cmd, &value);
+                return value;
+            },
+            images.semaphore);
+        EXPECT_EQ(r, expected) << ntexGetLastErrorMessage();
+        EXPECT_EQ(g_seen.open_labels, 0) << "unbalanced label";
+    }
+    ASSERT_EQ(g_seen.labels.size(), 2u);
+    EXPECT_EQ(g_seen.labels[0], "ntex: update " + prefix.substr(std::strlen("ntex ")));
+
+    ntexDestroyTextureSet(set);
+    ntexDestroyGenerator(generator);
+    ntexDestroyModel(model);
+    ntexDestroyContext(context);
+    EXPECT_EQ(host.errors.load(), 0) << "validation errors";
+    EXPECT_EQ(host.warnings.load(), 0) << "validation warnings";
+}
+
+TEST(DebugNames, MisuseIsAClearError) {
+    VulkanHost host;
+    g_seen = Seen{};
+    g_seen.hide_debug_utils = true;
+    NtexVulkanDebugInfo debug{NTEX_STRUCTURE_TYPE_VULKAN_DEBUG_INFO};
+    debug.debugUtils = VK_TRUE;
+    ntex_test::ContextOptions options;
+    options.get_instance_proc = hook_get_instance_proc;
+    options.next = &debug;
+    NtexContext context = nullptr;
+    EXPECT_EQ(host.create_context(NTEX_BACKEND_CPU, &context, options), NTEX_ERROR_UNSUPPORTED);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("VK_EXT_debug_utils"), std::string::npos) << ntexGetLastErrorMessage();
+    // Without a device in the chain there is nothing to name.
+    NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO};
+    ci.headerVersion = NTEX_HEADER_VERSION;
+    ci.backend = NTEX_BACKEND_CPU;
+    ci.pNext = &debug;
+    EXPECT_EQ(ntexCreateContext(&ci, &context), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("NtexVulkanDebugInfo needs an NtexVulkanDeviceInfo"), std::string::npos)
+        << ntexGetLastErrorMessage();
+    EXPECT_EQ(context, nullptr);
+}
+
+}  // namespace
