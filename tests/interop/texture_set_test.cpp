@@ -398,6 +398,76 @@ TEST_P(TextureSetTest, ConsumerStagesChosenByTheHost) {
     EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("unknown sType"), std::string::npos) << ntexGetLastErrorMessage();
 }
 
+// NtexDeviceMemoryCallbacks (issue 15): the host's allocator supplies the set's memory, at a non-zero
+// offset inside its own allocations (as VMA's blocks are), mapped by the host for the staging
+// buffers; ntex asks for one block per resource group (images, staging), frees each exactly once, and
+// the texels are those of ntexReadMap.
+TEST_P(TextureSetTest, HostDeviceMemoryCallbacksSupplyEveryBlock) {
+    struct HostAllocator {
+        const VulkanHost* host = nullptr;
+        int allocations = 0, frees = 0, mapped = 0;
+        VkDeviceSize bytes = 0;
+    } allocator;
+    allocator.host = host.get();
+    NtexDeviceMemoryCallbacks callbacks{NTEX_STRUCTURE_TYPE_DEVICE_MEMORY_CALLBACKS};
+    callbacks.pUserData = &allocator;
+    callbacks.pfnAllocate = [](void* user, VkDeviceSize size, VkDeviceSize alignment, uint32_t type_bits, VkMemoryPropertyFlags flags,
+                               VkBool32 map, NtexDeviceMemoryAllocation* out) -> VkResult {
+        auto& a = *static_cast<HostAllocator*>(user);
+        if (type_bits == 0) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+        VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+        mai.allocationSize = size + alignment;   // ntex's block starts one alignment in
+        mai.memoryTypeIndex = a.host->memory_type(type_bits, flags);
+        VkResult r = vkAllocateMemory(a.host->device, &mai, nullptr, &out->memory);
+        if (r != VK_SUCCESS) return r;
+        out->offset = alignment;
+        out->pMapped = nullptr;
+        if (map) {
+            void* p = nullptr;
+            r = vkMapMemory(a.host->device, out->memory, 0, VK_WHOLE_SIZE, 0, &p);
+            if (r != VK_SUCCESS) return r;
+            out->pMapped = static_cast<unsigned char*>(p) + alignment;
+            ++a.mapped;
+        }
+        out->pHostData = &a;
+        ++a.allocations;
+        a.bytes += size;
+        return VK_SUCCESS;
+    };
+    callbacks.pfnFree = [](void* user, const NtexDeviceMemoryAllocation* allocation) {
+        auto& a = *static_cast<HostAllocator*>(user);
+        EXPECT_EQ(allocation->pHostData, &a);
+        vkFreeMemory(a.host->device, allocation->memory, nullptr);   // unmaps too
+        ++a.frees;
+    };
+    ntexDestroyGenerator(generator);
+    ntexDestroyModel(model);
+    ntexDestroyContext(context);
+    generator = nullptr;
+    model = nullptr;
+    ntex_test::ContextOptions options;
+    options.next = &callbacks;
+    ASSERT_EQ(host->create_context(NTEX_BACKEND_CPU, &context, options), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_TRUE(load_generator(context, model_path(GetParam()), 64, 32, &model, &generator));
+    create_set(3);
+    EXPECT_EQ(allocator.allocations, 2) << "one block for the images, one for the staging buffers";
+    EXPECT_EQ(allocator.mapped, 1) << "only the staging block is mapped";
+    generate(21);
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    expect_images_match_read_map();
+    ntexDestroyTextureSet(set);
+    set = nullptr;
+    EXPECT_EQ(allocator.frees, allocator.allocations) << "every block given back once";
+    std::fprintf(stderr, "host allocator: %d blocks, %llu bytes for a ring of 3\n", allocator.allocations,
+                 static_cast<unsigned long long>(allocator.bytes));
+
+    // A callbacks struct without pfnFree, or without a device to allocate on, is refused.
+    NtexContext other = nullptr;
+    callbacks.pfnFree = nullptr;
+    EXPECT_EQ(host->create_context(NTEX_BACKEND_CPU, &other, options), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("pfnAllocate and pfnFree"), std::string::npos) << ntexGetLastErrorMessage();
+}
+
 INSTANTIATE_TEST_SUITE_P(Models, TextureSetTest, ::testing::Values("albedo_v1", "material_v1"));
 
 // A host that records updates but never signals the values they ask for stalls the set for good: ntex

@@ -45,6 +45,38 @@ typedef struct NtexVulkanDebugInfo {
     VkBool32 debugUtils;          /* VK_TRUE: VK_EXT_debug_utils is enabled on NtexVulkanDeviceInfo::instance */
 } NtexVulkanDebugInfo;
 
+/* The host's device-memory allocator (VMA or its own), in the style of VMA's custom pools: chain into
+ * NtexContextCreateInfo::pNext (beside the NtexVulkanDeviceInfo) and a texture set's images and staging
+ * buffers are bound into memory the host hands out. ntex asks for few, large blocks (one per resource group
+ * and memory type: a texture set's images, its staging buffers), never one per resource, and places its
+ * resources inside each block itself. Without it ntex allocates such blocks with vkAllocateMemory.
+ * pfnAllocate: size and alignment in bytes (the block's start must be a multiple of alignment); the memory
+ * type must be one of memoryTypeBits (whose types all have requiredFlags); with `mapped` (HOST_VISIBLE
+ * staging) the host maps the memory and returns the pointer of `offset` in pMapped (ntex never maps or unmaps
+ * host memory). Return VK_SUCCESS and fill *pAllocation, or an error (VK_ERROR_OUT_OF_DEVICE_MEMORY ...:
+ * the ntex call fails with NTEX_ERROR_OUT_OF_MEMORY). pfnFree gets the same allocation back once every
+ * resource bound to it is destroyed (at ntexDestroyTextureSet, after the host's last use of the set).
+ * Called on the thread that creates or destroys the texture set. The Vulkan compute backend's own plan
+ * buffers do not go through it yet. */
+typedef struct NtexDeviceMemoryAllocation {
+    VkDeviceMemory memory;        /* the host's memory object */
+    VkDeviceSize offset;          /* where ntex's block starts in it */
+    void* pMapped;                /* mapped: host pointer of `offset`; else NULL */
+    void* pHostData;              /* the host's own handle (e.g. a VmaAllocation), given back to pfnFree */
+} NtexDeviceMemoryAllocation;
+
+typedef VkResult (*PFN_ntexAllocateDeviceMemory)(void* pUserData, VkDeviceSize size, VkDeviceSize alignment, uint32_t memoryTypeBits,
+                                                 VkMemoryPropertyFlags requiredFlags, VkBool32 mapped, NtexDeviceMemoryAllocation* pAllocation);
+typedef void (*PFN_ntexFreeDeviceMemory)(void* pUserData, const NtexDeviceMemoryAllocation* pAllocation);
+
+typedef struct NtexDeviceMemoryCallbacks {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_DEVICE_MEMORY_CALLBACKS */
+    const void* pNext;
+    PFN_ntexAllocateDeviceMemory pfnAllocate;   /* required */
+    PFN_ntexFreeDeviceMemory pfnFree;           /* required */
+    void* pUserData;
+} NtexDeviceMemoryCallbacks;
+
 typedef struct NtexTextureSet_T* NtexTextureSet;
 
 typedef struct NtexTextureSetCreateInfo {

@@ -316,6 +316,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         // Extension structs: walk pNext (Vulkan style); unknown sTypes are an error, not ignored.
         const NtexVulkanDeviceInfo* vulkan_info = nullptr;
         bool debug_utils = false, debug_info_given = false;
+        const NtexDeviceMemoryCallbacks* memory_callbacks = nullptr;
         int chain_length = 0;
         for (auto* next = static_cast<const NtexStructureHeader*>(pCreateInfo->pNext); next != nullptr;
              next = static_cast<const NtexStructureHeader*>(next->pNext)) {
@@ -332,6 +333,8 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
                 }
             } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO) {
                 vulkan_info = reinterpret_cast<const NtexVulkanDeviceInfo*>(next);
+            } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_DEVICE_MEMORY_CALLBACKS) {
+                memory_callbacks = reinterpret_cast<const NtexDeviceMemoryCallbacks*>(next);
             } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEBUG_INFO) {
                 debug_utils = reinterpret_cast<const NtexVulkanDebugInfo*>(next)->debugUtils == VK_TRUE;
                 debug_info_given = true;
@@ -339,11 +342,12 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
                 fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", raw_enum(next->sType));
             }
         }
-        if (debug_info_given && vulkan_info == nullptr) {
-            fail(NTEX_ERROR_INVALID_ARGUMENT, "an NtexVulkanDebugInfo needs an NtexVulkanDeviceInfo in the same chain");
+        if ((debug_info_given || memory_callbacks != nullptr) && vulkan_info == nullptr) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, debug_info_given ? "an NtexVulkanDebugInfo" : "an NtexDeviceMemoryCallbacks",
+                 " needs an NtexVulkanDeviceInfo in the same chain");
         }
         if (vulkan_info != nullptr) {
-            context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*vulkan_info, debug_utils);
+            context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*vulkan_info, debug_utils, memory_callbacks);
             context->logger.info("ntex: Vulkan device " + context->vulkan->describe() + (debug_utils ? " (debug names and labels on)" : ""));
         }
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());

@@ -4,6 +4,8 @@
 
 #include "core/error.h"
 
+#include <algorithm>
+
 namespace ntex::interop {
 
 namespace {
@@ -13,10 +15,12 @@ VkDeviceSize align_up(VkDeviceSize value, VkDeviceSize alignment) noexcept {
 }  // namespace
 
 std::vector<MemoryBlocks::Placement> MemoryBlocks::plan(const VulkanDevice& device, const std::vector<VkMemoryRequirements>& reqs,
-                                                        VkMemoryPropertyFlags required, const char* what) {
+                                                        VkMemoryPropertyFlags required, bool map, const char* what) {
     struct Open {
         uint32_t type;
         VkDeviceSize size;
+        VkDeviceSize alignment;   // the largest of its resources'
+        uint32_t type_bits;       // the types every resource in it accepts
     };
     std::vector<Open> open;
     std::vector<Placement> placements;
@@ -29,22 +33,49 @@ std::vector<MemoryBlocks::Placement> MemoryBlocks::plan(const VulkanDevice& devi
                 break;
             }
         }
-        if (block == open.size()) open.push_back(Open{type, 0});
+        if (block == open.size()) open.push_back(Open{type, 0, 1, ~0u});
         const VkDeviceSize offset = align_up(open[block].size, req.alignment);
         open[block].size = offset + req.size;
+        open[block].alignment = std::max(open[block].alignment, req.alignment);
+        open[block].type_bits &= req.memoryTypeBits;
         placements.push_back(Placement{m_blocks.size() + block, offset});
     }
+    const NtexDeviceMemoryCallbacks& host = device.memory_callbacks();
     for (const Open& o : open) {
-        VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-        mai.allocationSize = o.size;
-        mai.memoryTypeIndex = o.type;
-        VkDeviceMemory memory = VK_NULL_HANDLE;
-        const VkResult r = device.vk().vkAllocateMemory(device.device(), &mai, device.allocator(), &memory);
-        if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY) {
-            fail(NTEX_ERROR_OUT_OF_MEMORY, "vkAllocateMemory(", what, ", ", o.size, " bytes) failed: ", vk_result_name(r));
+        Block block;
+        if (host.pfnAllocate != nullptr) {
+            // Every type in the offer accepts every resource of the block and has the flags ntex needs.
+            const uint32_t bits = device.memory_types_with(o.type_bits, required);
+            NtexDeviceMemoryAllocation a{};
+            const VkResult r = host.pfnAllocate(host.pUserData, o.size, o.alignment, bits, required, map ? VK_TRUE : VK_FALSE, &a);
+            if (r != VK_SUCCESS) {
+                fail(NTEX_ERROR_OUT_OF_MEMORY, "NtexDeviceMemoryCallbacks::pfnAllocate(", what, ", ", o.size, " bytes) returned ", vk_result_name(r));
+            }
+            if (a.memory == VK_NULL_HANDLE || a.offset % o.alignment != 0 || (map && a.pMapped == nullptr)) {
+                host.pfnFree(host.pUserData, &a);
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexDeviceMemoryCallbacks::pfnAllocate(", what, "): returned ",
+                     a.memory == VK_NULL_HANDLE ? "no memory" : map && a.pMapped == nullptr ? "no mapped pointer" : "a misaligned offset",
+                     " (alignment ", o.alignment, ")");
+            }
+            block.allocation = a;
+            block.host_owned = true;
+        } else {
+            VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+            mai.allocationSize = o.size;
+            mai.memoryTypeIndex = o.type;
+            VkDeviceMemory memory = VK_NULL_HANDLE;
+            const VkResult r = device.vk().vkAllocateMemory(device.device(), &mai, device.allocator(), &memory);
+            if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY) {
+                fail(NTEX_ERROR_OUT_OF_MEMORY, "vkAllocateMemory(", what, ", ", o.size, " bytes) failed: ", vk_result_name(r));
+            }
+            check_vk(r, "vkAllocateMemory");
+            block.allocation.memory = memory;
         }
-        check_vk(r, "vkAllocateMemory");
-        m_blocks.push_back(memory);
+        m_blocks.push_back(block);
+        if (map && !block.host_owned) {
+            check_vk(device.vk().vkMapMemory(device.device(), block.allocation.memory, 0, VK_WHOLE_SIZE, 0, &m_blocks.back().allocation.pMapped),
+                     "vkMapMemory");
+        }
     }
     return placements;
 }
@@ -54,18 +85,12 @@ void MemoryBlocks::bind_buffers(const VulkanDevice& device, const std::vector<Vk
     const auto& vk = device.vk();
     std::vector<VkMemoryRequirements> reqs(buffers.size());
     for (std::size_t i = 0; i < buffers.size(); ++i) vk.vkGetBufferMemoryRequirements(device.device(), buffers[i], &reqs[i]);
-    const std::size_t first_block = m_blocks.size();
-    const std::vector<Placement> where = plan(device, reqs, required, what);
-    std::vector<void*> block_pointers(m_blocks.size() - first_block, nullptr);
-    if (map) {
-        for (std::size_t b = first_block; b < m_blocks.size(); ++b) {
-            check_vk(vk.vkMapMemory(device.device(), m_blocks[b], 0, VK_WHOLE_SIZE, 0, &block_pointers[b - first_block]), "vkMapMemory");
-        }
-    }
+    const std::vector<Placement> where = plan(device, reqs, required, map, what);
     m_mapped.assign(buffers.size(), nullptr);
     for (std::size_t i = 0; i < buffers.size(); ++i) {
-        check_vk(vk.vkBindBufferMemory(device.device(), buffers[i], m_blocks[where[i].block], where[i].offset), "vkBindBufferMemory");
-        if (map) m_mapped[i] = static_cast<unsigned char*>(block_pointers[where[i].block - first_block]) + where[i].offset;
+        const NtexDeviceMemoryAllocation& a = m_blocks[where[i].block].allocation;
+        check_vk(vk.vkBindBufferMemory(device.device(), buffers[i], a.memory, a.offset + where[i].offset), "vkBindBufferMemory");
+        if (map) m_mapped[i] = static_cast<unsigned char*>(a.pMapped) + where[i].offset;
     }
 }
 
@@ -73,14 +98,22 @@ void MemoryBlocks::bind_images(const VulkanDevice& device, const std::vector<VkI
     const auto& vk = device.vk();
     std::vector<VkMemoryRequirements> reqs(images.size());
     for (std::size_t i = 0; i < images.size(); ++i) vk.vkGetImageMemoryRequirements(device.device(), images[i], &reqs[i]);
-    const std::vector<Placement> where = plan(device, reqs, required, what);
+    const std::vector<Placement> where = plan(device, reqs, required, false, what);
     for (std::size_t i = 0; i < images.size(); ++i) {
-        check_vk(vk.vkBindImageMemory(device.device(), images[i], m_blocks[where[i].block], where[i].offset), "vkBindImageMemory");
+        const NtexDeviceMemoryAllocation& a = m_blocks[where[i].block].allocation;
+        check_vk(vk.vkBindImageMemory(device.device(), images[i], a.memory, a.offset + where[i].offset), "vkBindImageMemory");
     }
 }
 
 void MemoryBlocks::release(const VulkanDevice& device) noexcept {
-    for (VkDeviceMemory memory : m_blocks) device.vk().vkFreeMemory(device.device(), memory, device.allocator());
+    const NtexDeviceMemoryCallbacks& host = device.memory_callbacks();
+    for (const Block& b : m_blocks) {
+        if (b.host_owned) {
+            host.pfnFree(host.pUserData, &b.allocation);   // the host unmaps (ntex never mapped it)
+        } else {
+            device.vk().vkFreeMemory(device.device(), b.allocation.memory, device.allocator());
+        }
+    }
     m_blocks.clear();
     m_mapped.clear();
 }

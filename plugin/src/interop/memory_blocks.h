@@ -4,7 +4,8 @@
 // resource. Drivers limit allocations (maxMemoryAllocationCount, 4096 on many) and make each one slow;
 // the best-practices validation layer flags small dedicated allocations (review embedding-2026-12).
 // Resources of one group are all buffers or all optimal-tiling images, so bufferImageGranularity never
-// applies between neighbours.
+// applies between neighbours. With the host's NtexDeviceMemoryCallbacks the blocks come from the host
+// (placed at an offset inside its memory, mapped by it) instead of vkAllocateMemory.
 #pragma once
 
 #include "interop/vulkan_device.h"
@@ -42,12 +43,17 @@ public:
 private:
     struct Placement {
         std::size_t block;
-        VkDeviceSize offset;
+        VkDeviceSize offset;   // from the block's start
+    };
+    // One block: ntex's own VkDeviceMemory (host_owned false), or a range of the host's.
+    struct Block {
+        NtexDeviceMemoryAllocation allocation{};   // memory, offset (0 for ntex's own), pMapped
+        bool host_owned = false;
     };
     std::vector<Placement> plan(const VulkanDevice& device, const std::vector<VkMemoryRequirements>& reqs, VkMemoryPropertyFlags required,
-                                const char* what);
+                                bool map, const char* what);
 
-    std::vector<VkDeviceMemory> m_blocks;
+    std::vector<Block> m_blocks;
     std::vector<void*> m_mapped;
 };
 

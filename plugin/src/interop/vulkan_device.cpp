@@ -36,7 +36,7 @@ void check_vk(VkResult result, const char* call) {
     fail(code, call, " failed: ", vk_result_name(result), " (", static_cast<int>(result), ")");
 }
 
-VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils)
+VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils, const NtexDeviceMemoryCallbacks* memory)
     : m_instance(info.instance), m_physical_device(info.physicalDevice), m_device(info.device),
       m_queue_family(info.queueFamilyIndex), m_allocator(info.pAllocator) {
     if (info.instance == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::instance is VK_NULL_HANDLE");
@@ -68,6 +68,13 @@ VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils)
     NTEX_VK_OPTIONAL_DEVICE_FUNCTIONS(NTEX_VK_LOAD_OPTIONAL_DEVICE)
 #undef NTEX_VK_LOAD_OPTIONAL_DEVICE
 
+    if (memory != nullptr) {
+        if (memory->pfnAllocate == nullptr || memory->pfnFree == nullptr) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexDeviceMemoryCallbacks needs both pfnAllocate and pfnFree");
+        }
+        m_memory_callbacks = *memory;
+        m_memory_callbacks.pNext = nullptr;
+    }
     if (debug_utils) {
         // Instance-extension entry points, loaded only on the host's word that the extension is enabled.
         m_set_name = reinterpret_cast<PFN_vkSetDebugUtilsObjectNameEXT>(info.pfnGetInstanceProcAddr(info.instance, "vkSetDebugUtilsObjectNameEXT"));
@@ -124,6 +131,14 @@ uint32_t VulkanDevice::memory_type(uint32_t type_bits, VkMemoryPropertyFlags fla
         if ((type_bits & (1u << i)) != 0 && (m_memory.memoryTypes[i].propertyFlags & flags) == flags) return i;
     }
     fail(NTEX_ERROR_UNSUPPORTED, "no Vulkan memory type with property flags 0x", std::hex, flags, " for type bits 0x", type_bits);
+}
+
+uint32_t VulkanDevice::memory_types_with(uint32_t type_bits, VkMemoryPropertyFlags flags) const noexcept {
+    uint32_t bits = 0;
+    for (uint32_t i = 0; i < m_memory.memoryTypeCount; ++i) {
+        if ((type_bits & (1u << i)) != 0 && (m_memory.memoryTypes[i].propertyFlags & flags) == flags) bits |= 1u << i;
+    }
+    return bits;
 }
 
 std::string VulkanDevice::describe() const {

@@ -75,8 +75,9 @@ public:
     // (NULL handle or loader, queue family out of range or without graphics), UNSUPPORTED (Vulkan
     // < 1.2, or a function the device does not expose).
     // debug_utils: the host enabled VK_EXT_debug_utils (NtexVulkanDebugInfo): names and labels are
-    // emitted, and a missing entry point is UNSUPPORTED.
-    explicit VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils = false);
+    // emitted, and a missing entry point is UNSUPPORTED. memory: the host's device-memory allocator
+    // (NtexDeviceMemoryCallbacks), or nullptr for vkAllocateMemory.
+    explicit VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils = false, const NtexDeviceMemoryCallbacks* memory = nullptr);
 
     VkPhysicalDevice physical_device() const noexcept { return m_physical_device; }
     VkDevice device() const noexcept { return m_device; }
@@ -96,7 +97,11 @@ public:
 
     // A memory type index allowed by `type_bits` with all `flags`; throws UNSUPPORTED if none.
     uint32_t memory_type(uint32_t type_bits, VkMemoryPropertyFlags flags) const;
+    // The memory types (bits) among `type_bits` that have all `flags`.
+    uint32_t memory_types_with(uint32_t type_bits, VkMemoryPropertyFlags flags) const noexcept;
     std::string describe() const;
+    // The host's device-memory callbacks (pfnAllocate null: none).
+    const NtexDeviceMemoryCallbacks& memory_callbacks() const noexcept { return m_memory_callbacks; }
     // VK_EXT_debug_utils (no-ops unless enabled): an object's name, a label around recorded commands.
     bool debug_utils() const noexcept { return m_set_name != nullptr; }
     void set_name(VkObjectType type, uint64_t handle, const std::string& name) const noexcept;
@@ -104,6 +109,7 @@ public:
     void end_label(VkCommandBuffer cmd) const noexcept;
 
 private:
+    NtexDeviceMemoryCallbacks m_memory_callbacks{};
     PFN_vkSetDebugUtilsObjectNameEXT m_set_name = nullptr;
     PFN_vkCmdBeginDebugUtilsLabelEXT m_begin_label = nullptr;
     PFN_vkCmdEndDebugUtilsLabelEXT m_end_label = nullptr;
