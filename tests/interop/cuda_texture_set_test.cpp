@@ -329,9 +329,9 @@ TEST_F(CudaTextureSetTest, ZeroCopyMatchesCpuAndNeverTears) {
     struct Frame {
         VkCommandBuffer cmd = VK_NULL_HANDLE;
         VkFence fence = VK_NULL_HANDLE;
-        VkBuffer buffer = VK_NULL_HANDLE;
-        VkDeviceMemory memory = VK_NULL_HANDLE;
-        uint8_t* mapped = nullptr;
+        ntex_test::VulkanHost::HostBuffer host;
+        VkBuffer buffer = VK_NULL_HANDLE;   // host.buffer
+        uint8_t* mapped = nullptr;          // host.mapped
         uint32_t seed = 0;
         bool pending = false;
     };
@@ -346,21 +346,9 @@ TEST_F(CudaTextureSetTest, ZeroCopyMatchesCpuAndNeverTears) {
         f.cmd = allocate_command_buffer();
         VkFenceCreateInfo fci{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
         check_vk(vkCreateFence(host->device, &fci, nullptr, &f.fence), "vkCreateFence");
-        VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-        bci.size = total;
-        bci.usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT;
-        check_vk(vkCreateBuffer(host->device, &bci, nullptr, &f.buffer), "vkCreateBuffer");
-        VkMemoryRequirements req;
-        vkGetBufferMemoryRequirements(host->device, f.buffer, &req);
-        VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-        mai.allocationSize = req.size;
-        mai.memoryTypeIndex =
-            host->memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
-        check_vk(vkAllocateMemory(host->device, &mai, nullptr, &f.memory), "vkAllocateMemory");
-        check_vk(vkBindBufferMemory(host->device, f.buffer, f.memory, 0), "vkBindBufferMemory");
-        void* p = nullptr;
-        check_vk(vkMapMemory(host->device, f.memory, 0, VK_WHOLE_SIZE, 0, &p), "vkMapMemory");
-        f.mapped = static_cast<uint8_t*>(p);
+        f.host = host->create_host_buffer(total);
+        f.buffer = f.host.buffer;
+        f.mapped = static_cast<uint8_t*>(f.host.mapped);
     }
     int torn = 0, first_torn = -1, frame_index = 0, writes = 0;
     auto finish = [&](Frame& f, int index) {
@@ -436,8 +424,7 @@ TEST_F(CudaTextureSetTest, ZeroCopyMatchesCpuAndNeverTears) {
     EXPECT_EQ(writes, 500);
     for (Frame& f : frames) {
         vkDestroyFence(host->device, f.fence, nullptr);
-        vkDestroyBuffer(host->device, f.buffer, nullptr);
-        vkFreeMemory(host->device, f.memory, nullptr);
+        host->destroy(f.host);
         vkFreeCommandBuffers(host->device, host->pool, 1, &f.cmd);
     }
 }

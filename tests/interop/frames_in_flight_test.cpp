@@ -88,9 +88,8 @@ struct Generator {
 struct Frame {
     VkCommandBuffer cmd = VK_NULL_HANDLE;
     VkFence fence = VK_NULL_HANDLE;
-    VkBuffer buffer = VK_NULL_HANDLE;
-    VkDeviceMemory memory = VK_NULL_HANDLE;
-    const float* texels = nullptr;   // mapped, kSize x kSize RGBA32F
+    VulkanHost::HostBuffer host;     // what the frame's read copies into
+    const float* texels = nullptr;   // host.mapped: kSize x kSize RGBA32F
     uint64_t result_id = 0;          // what the frame read; 0 = nothing
 };
 
@@ -106,9 +105,7 @@ protected:
         if (!host) return;
         vkDeviceWaitIdle(host->device);
         for (Frame& f : frames) {
-            if (f.memory) vkUnmapMemory(host->device, f.memory);
-            vkDestroyBuffer(host->device, f.buffer, nullptr);
-            vkFreeMemory(host->device, f.memory, nullptr);
+            host->destroy(f.host);
             vkDestroyFence(host->device, f.fence, nullptr);
             if (f.cmd) vkFreeCommandBuffers(host->device, host->pool, 1, &f.cmd);
         }
@@ -127,51 +124,8 @@ protected:
         VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
         fi.flags = VK_FENCE_CREATE_SIGNALED_BIT;
         check_vk(vkCreateFence(host->device, &fi, nullptr, &f.fence), "vkCreateFence");
-        VkBufferCreateInfo bci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-        bci.size = VkDeviceSize(kSize) * kSize * 4 * sizeof(float);
-        bci.usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT;
-        check_vk(vkCreateBuffer(host->device, &bci, nullptr, &f.buffer), "vkCreateBuffer");
-        VkMemoryRequirements req;
-        vkGetBufferMemoryRequirements(host->device, f.buffer, &req);
-        VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-        mai.allocationSize = req.size;
-        mai.memoryTypeIndex =
-            host->memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
-        check_vk(vkAllocateMemory(host->device, &mai, nullptr, &f.memory), "vkAllocateMemory");
-        check_vk(vkBindBufferMemory(host->device, f.buffer, f.memory, 0), "vkBindBufferMemory");
-        void* mapped = nullptr;
-        check_vk(vkMapMemory(host->device, f.memory, 0, VK_WHOLE_SIZE, 0, &mapped), "vkMapMemory");
-        f.texels = static_cast<const float*>(mapped);
-    }
-
-    // The renderer's read of map 0, level 0: SHADER_READ_ONLY -> TRANSFER_SRC, copy, and back, the
-    // first barrier chained after ntex's (whose destination stages are fragment and compute).
-    void record_sampling(VkCommandBuffer cmd, VkImage image, VkBuffer buffer) {
-        VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
-        b.srcAccessMask = VK_ACCESS_SHADER_READ_BIT;
-        b.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-        b.oldLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
-        b.newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
-        b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-        b.image = image;
-        b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
-        constexpr VkPipelineStageFlags kConsumers = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
-        vkCmdPipelineBarrier(cmd, kConsumers, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 1, &b);
-        VkBufferImageCopy copy{};
-        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
-        copy.imageExtent = {kSize, kSize, 1};
-        vkCmdCopyImageToBuffer(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buffer, 1, &copy);
-        std::swap(b.oldLayout, b.newLayout);
-        b.srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-        b.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
-        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, kConsumers, 0, 0, nullptr, 0, nullptr, 1, &b);
-        VkBufferMemoryBarrier hb{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
-        hb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-        hb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-        hb.srcQueueFamilyIndex = hb.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-        hb.buffer = buffer;
-        hb.size = VK_WHOLE_SIZE;
-        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, nullptr, 1, &hb, 0, nullptr);
+        f.host = host->create_host_buffer(VkDeviceSize(kSize) * kSize * 4 * sizeof(float));
+        f.texels = static_cast<const float*>(f.host.mapped);
     }
 
     // The CPU backend's albedo for animation time t, RGBA32F (cached: a result is checked by every
@@ -261,7 +215,8 @@ TEST_F(FramesInFlight, ThreeHundredAnimatedFramesReadExactlyTheResultTheyWereTol
             time_of_result[images.resultId] = t;
         }
         if (images.resultId != 0) {
-            record_sampling(f.cmd, images.images[0], f.buffer);
+            // The renderer's read of map 0, level 0 (SHADER_READ_ONLY -> TRANSFER_SRC, copy, and back).
+            VulkanHost::record_image_read(f.cmd, images.images[0], VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, 0, kSize, kSize, f.host.buffer);
             f.result_id = images.resultId;
             ++sampled_frames;
         }

@@ -55,6 +55,19 @@ public:
     std::vector<uint8_t> read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level,
                                     VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
     uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const;
+    // A host-visible, coherent, persistently mapped TRANSFER_DST buffer (read-backs); destroy with destroy().
+    struct HostBuffer {
+        VkBuffer buffer = VK_NULL_HANDLE;
+        VkDeviceMemory memory = VK_NULL_HANDLE;
+        void* mapped = nullptr;
+    };
+    HostBuffer create_host_buffer(VkDeviceSize size) const;   // throws std::runtime_error
+    void destroy(HostBuffer& b) const noexcept;
+    // Records a copy of mip `level` (w x h texels) of `image`, in `layout`, into `buffer` as a renderer's
+    // read would: barriers chained after the fragment/compute stages ntex makes texels visible to, the
+    // image back in `layout` for those stages afterwards, and the buffer made visible to the host.
+    static void record_image_read(VkCommandBuffer cmd, VkImage image, VkImageLayout layout, uint32_t level, uint32_t w, uint32_t h,
+                                  VkBuffer buffer);
     // This device as ntex takes it (vkGetInstanceProcAddr of the loader, no allocator).
     NtexVulkanDeviceInfo device_info() const;
     // An ntex context on this device (device_info() chained, 2 CPU threads) for `backend`.

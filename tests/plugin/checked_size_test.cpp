@@ -73,6 +73,7 @@ TEST(Printable, EscapesWhatATerminalActsOn) {
     EXPECT_EQ(printable("overlong \xc0\xaf, surrogate \xed\xa0\x80"), "overlong \\xc0\\xaf, surrogate \\xed\\xa0\\x80");
     EXPECT_EQ(printable("cut \xe2\x82"), "cut \\xe2\\x82");
     EXPECT_EQ(printable(std::string_view("nul\0x", 5)), "nul\\x00x");
+    EXPECT_EQ(printable("plan:\n\top 1\x1b", true), "plan:\n\top 1\\x1b");   // log text keeps its line breaks
 }
 
 }  // namespace

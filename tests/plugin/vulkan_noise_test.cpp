@@ -3,7 +3,7 @@
 // layout with its wrapped halo and the per-op noise maps, at origins far from zero (negative and
 // beyond int32, where the coordinates wrap), on a headless device under validation. The hash is
 // bit-identical; the Gaussians come from float32 Box-Muller on the GPU vs float64 on the CPU, so they
-// must agree within 1e-6 absolute (values reach about 5.8).
+// must agree within 8 float32 ULP of max(1, |value|) (values reach about 5.8).
 #include "backends/vulkan/vk_noise.h"
 #include "backends/vulkan/vulkan_backend.h"
 #include "backends/vulkan/vulkan_plan.h"
@@ -93,7 +93,8 @@ TEST(VulkanNoise, MatchesTheCpuHashNoise) {
                 for (int ch = 0; ch < g.channels; ++ch) {
                     const float want = gauss(seed, static_cast<uint32_t>(ch), cx, cy);
                     const float have = got[0][(static_cast<std::size_t>(y) * (g.w + 2 * g.halo) + x) * g.channels + ch];
-                    worst = std::max(worst, std::fabs(double(want) - double(have)));
+                    const double d = std::fabs(double(want) - double(have)) / std::max(1.0, std::fabs(double(want)));
+                    worst = std::isfinite(d) ? std::max(worst, d) : 1e9;
                     ++values;
                 }
             }
@@ -102,13 +103,14 @@ TEST(VulkanNoise, MatchesTheCpuHashNoise) {
         std::vector<float> want(static_cast<std::size_t>(128) * 96);
         fill_noise_map(want.data(), seed, kStreamNoiseBase + 7, 128, 96, ox / 2, oy / 2);
         for (std::size_t i = 0; i < want.size(); ++i) {
-            const double d = std::fabs(double(want[i]) - double(got[1][i]));
+            const double d = std::fabs(double(want[i]) - double(got[1][i])) / std::max(1.0, std::fabs(double(want[i])));
             worst = std::isfinite(d) ? std::max(worst, d) : 1e9;
             ++values;
         }
     }
-    std::printf("GPU noise vs CPU: %zu values, max abs difference %.3g\n", values, worst);
-    EXPECT_LT(worst, 1e-6);
+    // Relative to max(1, |value|): 8 float32 ULP, what Vulkan's division and sqrt precision leave room for.
+    std::printf("GPU noise vs CPU: %zu values, max difference %.3g (relative to max(1, |value|))\n", values, worst);
+    EXPECT_LT(worst, 8.0 / 8388608.0);
     EXPECT_EQ(validation_messages(*device().context), before) << "Vulkan validation messages (see stderr)";
 }
 

@@ -35,7 +35,8 @@ typedef struct NtexVulkanDeviceInfo {
  * VK_EXT_debug_utils on its instance: ntex then names the Vulkan objects it creates on the host's device
  * (vkSetDebugUtilsObjectNameEXT: "ntex texture set 3: albedo, slot 0", "... staging, slot 1",
  * "... timeline") and wraps what ntexCmdUpdateTextureSet records in a command-buffer label
- * (vkCmdBegin/EndDebugUtilsLabelEXT, "ntex: update texture set 3"), so captures (RenderDoc, Nsight) and
+ * (vkCmdBegin/EndDebugUtilsLabelEXT, "ntex: update texture set 3"; also around an update that returns
+ * NOT_READY, which then records only that empty label), so captures (RenderDoc, Nsight) and
  * validation messages say which objects are ntex's. ntex cannot tell whether an instance extension is
  * enabled, hence the explicit flag. Errors: UNSUPPORTED when debugUtils is VK_TRUE but the instance
  * does not expose the entry points. */

@@ -44,13 +44,13 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-std::string printable(std::string_view text) {
+std::string printable(std::string_view text, bool keep_line_breaks) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
         const auto b = static_cast<unsigned char>(text[i]);
         if (b < 0x80) {
-            if (b < 0x20 || b == 0x7f) {
+            if ((b < 0x20 && !(keep_line_breaks && (b == '\n' || b == '\t'))) || b == 0x7f) {
                 escape(out, b);
             } else {
                 out += static_cast<char>(b);

@@ -12,6 +12,8 @@ namespace ntex {
 // (CSI is U+009B) and bytes that are not well-formed UTF-8 (Unicode 15, table 3-7), which some
 // terminals read as 8-bit C1 controls. Printable ASCII and other well-formed UTF-8 pass unchanged.
 // Review robustness-2026-12: model strings were echoed raw in errors.
-std::string printable(std::string_view text);
+// keep_line_breaks: '\n' and '\t' pass (multi-line log text such as a plan description); errors keep
+// the default, so that they stay one line.
+std::string printable(std::string_view text, bool keep_line_breaks = false);
 
 }  // namespace ntex

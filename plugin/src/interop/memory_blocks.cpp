@@ -98,6 +98,16 @@ void MemoryBlocks::bind_images(const VulkanDevice& device, const std::vector<VkI
     const auto& vk = device.vk();
     std::vector<VkMemoryRequirements> reqs(images.size());
     for (std::size_t i = 0; i < images.size(); ++i) vk.vkGetImageMemoryRequirements(device.device(), images[i], &reqs[i]);
+    // A host allocator may place a block beside its own linear resources: every image is aligned and
+    // padded to bufferImageGranularity, so each block starts and ends on it (ntex's own blocks hold
+    // nothing else and need no padding).
+    if (device.memory_callbacks().pfnAllocate != nullptr) {
+        const VkDeviceSize granularity = device.properties().limits.bufferImageGranularity;
+        for (VkMemoryRequirements& r : reqs) {
+            r.alignment = std::max(r.alignment, granularity);
+            r.size = align_up(r.size, granularity);
+        }
+    }
     const std::vector<Placement> where = plan(device, reqs, required, false, what);
     for (std::size_t i = 0; i < images.size(); ++i) {
         const NtexDeviceMemoryAllocation& a = m_blocks[where[i].block].allocation;

@@ -17,21 +17,6 @@ Buffer upload(const std::shared_ptr<ComputeContext>& context, const std::vector<
     return b;
 }
 
-void write_set(const ComputeContext& context, VkDescriptorSet set, const VkBuffer (&bound)[kPlanBindings]) {
-    VkDescriptorBufferInfo infos[kPlanBindings];
-    VkWriteDescriptorSet writes[kPlanBindings];
-    for (uint32_t b = 0; b < kPlanBindings; ++b) {
-        infos[b] = VkDescriptorBufferInfo{bound[b], 0, VK_WHOLE_SIZE};
-        writes[b] = VkWriteDescriptorSet{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-        writes[b].dstSet = set;
-        writes[b].dstBinding = b;
-        writes[b].descriptorCount = 1;
-        writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-        writes[b].pBufferInfo = &infos[b];
-    }
-    context.vk().vkUpdateDescriptorSets(context.device(), kPlanBindings, writes, 0, nullptr);
-}
-
 }  // namespace
 
 GpuModulation::GpuModulation(std::shared_ptr<ComputeContext> context, PlanPipelines& pipelines, const LoadedModel& model,
@@ -54,7 +39,7 @@ GpuModulation::GpuModulation(std::shared_ptr<ComputeContext> context, PlanPipeli
     }
     if (m_ops.empty()) return;
     m_pipeline = pipelines.get(Shader::Modulate);
-    const std::vector<VkDescriptorSet> sets = pipelines.allocate_sets(static_cast<uint32_t>(2 * m_ops.size()), &m_pool);
+    const std::vector<VkDescriptorSet> sets = allocate_sets_or_release(pipelines, static_cast<uint32_t>(2 * m_ops.size()), &m_pool);
     for (std::size_t i = 0; i < m_ops.size(); ++i) {
         Op& o = m_ops[i];
         o.sets[0] = sets[2 * i];
@@ -62,8 +47,8 @@ GpuModulation::GpuModulation(std::shared_ptr<ComputeContext> context, PlanPipeli
         // modulate.comp's bindings: w, dst, weight, affine W, affine b, s (the rest unused).
         const VkBuffer pass0[kPlanBindings] = {m_w.get(), o.scales.get(), o.weight.get(), o.affine_w.get(), o.affine_b.get(), dummy, dummy};
         const VkBuffer pass1[kPlanBindings] = {m_w.get(), o.filter, o.weight.get(), o.affine_w.get(), o.affine_b.get(), o.scales.get(), dummy};
-        write_set(*m_context, o.sets[0], pass0);
-        write_set(*m_context, o.sets[1], pass1);
+        write_plan_bindings(*m_context, o.sets[0], pass0);
+        write_plan_bindings(*m_context, o.sets[1], pass1);
     }
 }
 

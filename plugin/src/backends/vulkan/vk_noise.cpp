@@ -20,22 +20,11 @@ GpuNoise::GpuNoise(std::shared_ptr<ComputeContext> context, PlanPipelines& pipel
     std::memset(m_params.host(), 0, m_params.bytes());   // seed 0 at the origin until the first write_params
     if (m_targets.empty()) return;
     m_pipeline = pipelines.get(Shader::Noise);
-    m_sets = pipelines.allocate_sets(static_cast<uint32_t>(m_targets.size()), &m_pool);
-    const ComputeFunctions& vk = m_context->vk();
+    m_sets = allocate_sets_or_release(pipelines, static_cast<uint32_t>(m_targets.size()), &m_pool);
     for (std::size_t i = 0; i < m_targets.size(); ++i) {
-        VkDescriptorBufferInfo infos[kPlanBindings];
-        VkWriteDescriptorSet writes[kPlanBindings];
-        for (uint32_t b = 0; b < kPlanBindings; ++b) {
-            const VkBuffer buffer = b == 0 ? m_params.get() : b == 1 ? m_targets[i].dst : dummy;
-            infos[b] = VkDescriptorBufferInfo{buffer, 0, VK_WHOLE_SIZE};
-            writes[b] = VkWriteDescriptorSet{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-            writes[b].dstSet = m_sets[i];
-            writes[b].dstBinding = b;
-            writes[b].descriptorCount = 1;
-            writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-            writes[b].pBufferInfo = &infos[b];
-        }
-        vk.vkUpdateDescriptorSets(m_context->device(), kPlanBindings, writes, 0, nullptr);
+        // noise.comp's bindings: the parameters, the destination (the rest unused).
+        const VkBuffer bound[kPlanBindings] = {m_params.get(), m_targets[i].dst, dummy, dummy, dummy, dummy, dummy};
+        write_plan_bindings(*m_context, m_sets[i], bound);
     }
 }
 

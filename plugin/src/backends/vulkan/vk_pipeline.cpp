@@ -8,6 +8,34 @@
 
 namespace ntex::vulkan {
 
+void write_plan_bindings(const ComputeContext& context, VkDescriptorSet set, const VkBuffer (&bound)[kPlanBindings]) {
+    VkDescriptorBufferInfo infos[kPlanBindings];
+    VkWriteDescriptorSet writes[kPlanBindings];
+    for (uint32_t b = 0; b < kPlanBindings; ++b) {
+        infos[b] = VkDescriptorBufferInfo{bound[b], 0, VK_WHOLE_SIZE};
+        writes[b] = VkWriteDescriptorSet{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        writes[b].dstSet = set;
+        writes[b].dstBinding = b;
+        writes[b].descriptorCount = 1;
+        writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+        writes[b].pBufferInfo = &infos[b];
+    }
+    context.vk().vkUpdateDescriptorSets(context.device(), kPlanBindings, writes, 0, nullptr);
+}
+
+std::vector<VkDescriptorSet> allocate_sets_or_release(const PlanPipelines& pipelines, uint32_t count, VkDescriptorPool* pool) {
+    try {
+        return pipelines.allocate_sets(count, pool);
+    } catch (...) {
+        if (*pool != VK_NULL_HANDLE) {
+            const ComputeContext& c = pipelines.context();
+            c.vk().vkDestroyDescriptorPool(c.device(), *pool, c.allocator());
+            *pool = VK_NULL_HANDLE;
+        }
+        throw;
+    }
+}
+
 PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context) : m_context(std::move(context)) {
     const ComputeFunctions& vk = m_context->vk();
     const VkDevice device = m_context->device();

@@ -55,6 +55,14 @@ struct ConvSpec {
 static_assert(sizeof(ConvSpec) == 7 * sizeof(int32_t), "ConvSpec mirrors conv.comp's 7 specialization constants");
 constexpr int kConvOutputsPerInvocation = 4;   // conv.comp's vec4 accumulator
 
+// Writes a plan descriptor set: binding b = bound[b] (whole buffer, storage), for every binding.
+void write_plan_bindings(const ComputeContext& context, VkDescriptorSet set, const VkBuffer (&bound)[kPlanBindings]);
+
+class PlanPipelines;
+// pipelines.allocate_sets(count, pool), destroying *pool again when the allocation throws (callers are
+// constructors whose destructor would not run).
+std::vector<VkDescriptorSet> allocate_sets_or_release(const PlanPipelines& pipelines, uint32_t count, VkDescriptorPool* pool);
+
 class PlanPipelines {
 public:
     explicit PlanPipelines(std::shared_ptr<ComputeContext> context);
@@ -64,6 +72,7 @@ public:
 
     VkDescriptorSetLayout set_layout() const noexcept { return m_set_layout; }
     VkPipelineLayout layout() const noexcept { return m_layout; }
+    const ComputeContext& context() const noexcept { return *m_context; }
     // The pipeline for `shader` with specialization constants `spec` (constant_id 0..n-1), created
     // on first use.
     VkPipeline get(Shader shader, const std::vector<int32_t>& spec = {});

@@ -94,19 +94,9 @@ void TexelWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, std::vec
     require_storage_range(*m_context, bytes, "the generator's final tensor");
     m_maps = std::move(maps);
     for (std::size_t slot = 0; slot < m_sets.size(); ++slot) {
-        VkDescriptorBufferInfo infos[kPlanBindings];
-        VkWriteDescriptorSet writes[kPlanBindings];
-        for (uint32_t b = 0; b < kPlanBindings; ++b) {
-            const VkBuffer buffer = b == 0 ? final_tensor : b == 1 ? m_destinations[slot] : m_dummy.get();
-            infos[b] = VkDescriptorBufferInfo{buffer, 0, VK_WHOLE_SIZE};
-            writes[b] = VkWriteDescriptorSet{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-            writes[b].dstSet = m_sets[slot];
-            writes[b].dstBinding = b;
-            writes[b].descriptorCount = 1;
-            writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-            writes[b].pBufferInfo = &infos[b];
-        }
-        m_context->vk().vkUpdateDescriptorSets(m_context->device(), kPlanBindings, writes, 0, nullptr);
+        const VkBuffer d = m_dummy.get();
+        const VkBuffer bound[kPlanBindings] = {final_tensor, m_destinations[slot], d, d, d, d, d};
+        write_plan_bindings(*m_context, m_sets[slot], bound);
     }
 }
 

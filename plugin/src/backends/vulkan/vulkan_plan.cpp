@@ -243,8 +243,6 @@ VkBuffer VulkanPlan::buffer_of(Buf b) const noexcept {
 }
 
 void VulkanPlan::create_descriptors() {
-    const ComputeFunctions& vk = m_context->vk();
-    const VkDevice device = m_context->device();
     const std::vector<VkDescriptorSet> allocated = m_pipelines.allocate_sets(static_cast<uint32_t>(m_steps.size()), &m_pool);
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
         Step& s = m_steps[i];
@@ -263,18 +261,7 @@ void VulkanPlan::create_descriptors() {
                 bound[6] = cv.layout_gain.get();
             }
         }
-        VkDescriptorBufferInfo infos[kPlanBindings];
-        VkWriteDescriptorSet writes[kPlanBindings];
-        for (uint32_t b = 0; b < kPlanBindings; ++b) {
-            infos[b] = VkDescriptorBufferInfo{bound[b], 0, VK_WHOLE_SIZE};
-            writes[b] = VkWriteDescriptorSet{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-            writes[b].dstSet = s.set;
-            writes[b].dstBinding = b;
-            writes[b].descriptorCount = 1;
-            writes[b].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-            writes[b].pBufferInfo = &infos[b];
-        }
-        vk.vkUpdateDescriptorSets(device, kPlanBindings, writes, 0, nullptr);
+        write_plan_bindings(*m_context, s.set, bound);
     }
 }
 
