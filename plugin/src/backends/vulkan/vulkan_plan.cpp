@@ -284,7 +284,8 @@ void VulkanPlan::record() {
     // the previous submission (no SIMULTANEOUS_USE needed).
     VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     NTEX_VK_CHECK(vk.vkBeginCommandBuffer(m_cmd, &bi));
-    record_network(m_cmd, /*modulate=*/true);   // run() resubmits it: it always modulates (a few MFLOP)
+    // run() resubmits it: it always computes the noise and modulates (cheap next to the network).
+    record_network(m_cmd, /*noise=*/true, /*modulate=*/true);
     auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
         memory_barrier(vk, m_cmd, src_stage, src_access, dst_stage, dst_access);
     };
@@ -297,14 +298,15 @@ void VulkanPlan::record() {
 }
 
 void VulkanPlan::record_into(VkCommandBuffer cmd) {
-    // The filters persist between updates: modulate only when w changed since the last recording
-    // (the CPU plan's rule), so an update that changes only the seed or layout skips it.
-    const bool modulate = m_style_pending;
-    m_style_pending = false;
-    record_network(cmd, modulate);
+    // The noise and the filters persist between updates: each is recomputed only when its input
+    // changed since the last recording (the CPU plan's rule), so a style-only or seed-only update
+    // skips the other.
+    const bool noise = m_seed_pending, modulate = m_style_pending;
+    m_seed_pending = m_style_pending = false;
+    record_network(cmd, noise, modulate);
 }
 
-void VulkanPlan::record_network(VkCommandBuffer cmd, bool modulate) {
+void VulkanPlan::record_network(VkCommandBuffer cmd, bool noise, bool modulate) {
     const ComputeFunctions& vk = m_context->vk();
     m_inputs.record(cmd);   // staged inputs changed since the last update (nothing in place)
     auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
@@ -316,9 +318,9 @@ void VulkanPlan::record_network(VkCommandBuffer cmd, bool modulate) {
     barrier(VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
             VK_ACCESS_HOST_WRITE_BIT | VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
             VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
-    // The input grid and the noise maps for the current seed and origin (cheap next to the network:
-    // a hash and a Box-Muller per value), then the network reads them.
-    m_noise->record(cmd);
+    // The input grid and the noise maps for the current seed and origin, and the filters for the
+    // current style, then the network reads them.
+    if (noise) m_noise->record(cmd);
     if (modulate) m_modulation->record(cmd);
     barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
             VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
@@ -349,6 +351,7 @@ void VulkanPlan::set_seed(uint32_t seed, int32_t origin_x, int32_t origin_y) {
     // Only the parameters: noise.comp computes the values on the GPU (bit-identical hash, Box-Muller
     // within a few float32 ULP of the CPU's float64; shaders/noise.comp).
     m_noise->write_params(m_inputs.write(m_noise_region), seed, origin_x, origin_y);
+    m_seed_pending = true;
 }
 
 void VulkanPlan::set_layout(const float* layout) {

@@ -107,8 +107,8 @@ private:
     void build();
     void create_descriptors();
     void record();
-    // record_into's commands; `modulate` includes the filter modulation.
-    void record_network(VkCommandBuffer cmd, bool modulate);
+    // record_into's commands; `noise` / `modulate` include the noise dispatches / the filter modulation.
+    void record_network(VkCommandBuffer cmd, bool noise, bool modulate);
     VkBuffer buffer_of(Buf b) const noexcept;
     void release() noexcept;
 
@@ -131,6 +131,7 @@ private:
     std::unique_ptr<GpuModulation> m_modulation;   // the filters from w; declared before m_inputs, which points at w
     int m_style_region = -1;                    // StagedInputs region of w
     bool m_style_pending = true;                // set_style since the last record_into
+    bool m_seed_pending = true;                 // set_seed since the last record_into
     std::unique_ptr<GpuNoise> m_noise;          // the input grid and noise maps; declared before m_inputs, which points at its parameters
     StagedInputs m_inputs;                      // every host-written input buffer, registered at build
     int m_noise_region = -1;                    // StagedInputs region of m_noise's parameters
