@@ -121,8 +121,8 @@ static void submit(VkCommandBuffer cmd, VkSemaphore semaphore, uint64_t value) {
     vkFreeCommandBuffers(device, pool, 1, &cmd);
 }
 
-/* Copies mip 0 of a sampled image into host memory (tightly packed). */
-static void read_back(VkImage image, uint32_t texel_bytes, unsigned char* out) {
+/* Copies mip 0 of array layer `layer` of a sampled image into host memory (tightly packed). */
+static void read_back(VkImage image, uint32_t layer, uint32_t texel_bytes, unsigned char* out) {
     VkBufferCreateInfo bci;
     VkBuffer buffer;
     VkMemoryRequirements req;
@@ -169,10 +169,12 @@ static void read_back(VkImage image, uint32_t texel_bytes, unsigned char* out) {
     b.image = image;
     b.subresourceRange.aspectMask = VK_IMAGE_ASPECT_COLOR_BIT;
     b.subresourceRange.levelCount = 1;
+    b.subresourceRange.baseArrayLayer = layer;
     b.subresourceRange.layerCount = 1;
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, NULL, 0, NULL, 1, &b);
     memset(&copy, 0, sizeof copy);
     copy.imageSubresource.aspectMask = VK_IMAGE_ASPECT_COLOR_BIT;
+    copy.imageSubresource.baseArrayLayer = layer;
     copy.imageSubresource.layerCount = 1;
     copy.imageExtent.width = W;
     copy.imageExtent.height = H;
@@ -190,6 +192,46 @@ static void read_back(VkImage image, uint32_t texel_bytes, unsigned char* out) {
     vkUnmapMemory(device, memory);
     vkDestroyBuffer(device, buffer, NULL);
     vkFreeMemory(device, memory, NULL);
+}
+
+/* The host's own RGBA8 sRGB array image (as a bindless texture array would be): W x H, one level,
+ * `layers` layers, device-local. */
+static VkImage create_array_image(uint32_t layers, VkDeviceMemory* memory) {
+    VkImageCreateInfo ici;
+    VkImage image;
+    VkMemoryRequirements req;
+    VkPhysicalDeviceMemoryProperties mp;
+    VkMemoryAllocateInfo mai;
+    uint32_t i;
+    memset(&ici, 0, sizeof ici);
+    ici.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO;
+    ici.imageType = VK_IMAGE_TYPE_2D;
+    ici.format = VK_FORMAT_R8G8B8A8_SRGB;
+    ici.extent.width = W;
+    ici.extent.height = H;
+    ici.extent.depth = 1;
+    ici.mipLevels = 1;
+    ici.arrayLayers = layers;
+    ici.samples = VK_SAMPLE_COUNT_1_BIT;
+    ici.tiling = VK_IMAGE_TILING_OPTIMAL;
+    ici.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+    CHECK(vkCreateImage(device, &ici, NULL, &image) == VK_SUCCESS);
+    vkGetImageMemoryRequirements(device, image, &req);
+    vkGetPhysicalDeviceMemoryProperties(physical, &mp);
+    memset(&mai, 0, sizeof mai);
+    mai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
+    mai.allocationSize = req.size;
+    mai.memoryTypeIndex = mp.memoryTypeCount;
+    for (i = 0; i < mp.memoryTypeCount; ++i) {
+        if ((req.memoryTypeBits & (1u << i)) && (mp.memoryTypes[i].propertyFlags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT)) {
+            mai.memoryTypeIndex = i;
+            break;
+        }
+    }
+    CHECK(mai.memoryTypeIndex < mp.memoryTypeCount);
+    CHECK(vkAllocateMemory(device, &mai, NULL, memory) == VK_SUCCESS);
+    CHECK(vkBindImageMemory(device, image, *memory, 0) == VK_SUCCESS);
+    return image;
 }
 
 int main(int argc, char** argv) {
@@ -281,13 +323,62 @@ int main(int argc, char** argv) {
         hi.rowPitch = W * bytes;
         hi.size = (size_t)W * H * bytes;
         CHECK(ntexReadMap(generator, images.mapIndices[m], &hi) == NTEX_SUCCESS);
-        read_back(images.images[m], bytes, got);
+        read_back(images.images[m], 0, bytes, got);
         CHECK(memcmp(got, want, hi.size) == 0);
     }
     printf("ntex_consumer_vulkan: ok: %u map(s) of %ux%u, %u mip levels, result %llu, on the host's device\n", images.mapCount,
            images.width, images.height, images.mipLevels, (unsigned long long)images.resultId);
 
-    /* 6. Teardown: the GPU is idle (vkQueueWaitIdle above). */
+    /* 6. Host-owned targets: the albedo (map 0) written into layers 1 and 2 (ring slots 0 and 1) of the
+     * host's own array image, as into a bindless texture array; ntex creates no image for it. */
+    {
+        NtexTextureSetTarget targets[2];
+        NtexTextureSetTargetsInfo ti;
+        NtexTextureSet owned = NULL;
+        VkDeviceMemory memory;
+        const VkImage array = create_array_image(3, &memory);
+        uint32_t slot;
+        NtexHostImage hi;
+        for (slot = 0; slot < 2; ++slot) {
+            memset(&targets[slot], 0, sizeof targets[slot]);
+            targets[slot].image = array;
+            targets[slot].format = VK_FORMAT_R8G8B8A8_SRGB;
+            targets[slot].usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+            targets[slot].extent.width = W;
+            targets[slot].extent.height = H;
+            targets[slot].imageMipLevels = 1;
+            targets[slot].imageArrayLayers = 3;
+            targets[slot].arrayLayer = 1 + slot;
+        }
+        memset(&ti, 0, sizeof ti);
+        ti.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO;
+        ti.targetCount = 2;
+        ti.pTargets = targets;
+        si.pNext = &ti;
+        si.mapMask = 1u;
+        CHECK(ntexCreateTextureSet(context, &si, &owned) == NTEX_SUCCESS);
+        CHECK(ntexGetTextureSetImages(owned, &images) == NTEX_SUCCESS);
+        cmd = begin();
+        CHECK(ntexCmdUpdateTextureSet(owned, cmd, &signal) == NTEX_SUCCESS && signal > 0);
+        submit(cmd, images.semaphore, signal);
+        CHECK(ntexGetTextureSetImages(owned, &images) == NTEX_SUCCESS);
+        CHECK(images.images[0] == array && images.mipLevels == 1 && images.layout == VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+        memset(&hi, 0, sizeof hi);
+        hi.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+        hi.format = NTEX_HOST_FORMAT_R8G8B8A8;
+        hi.pData = want;
+        hi.rowPitch = W * 4;
+        hi.size = (size_t)W * H * 4;
+        CHECK(ntexReadMap(generator, 0, &hi) == NTEX_SUCCESS);
+        read_back(array, 1 + images.slot, 4, got);
+        CHECK(memcmp(got, want, hi.size) == 0);
+        printf("ntex_consumer_vulkan: ok: map 0 in layer %u of the host's own 3-layer array image\n", 1 + images.slot);
+        ntexDestroyTextureSet(owned);
+        vkDestroyImage(device, array, NULL);
+        vkFreeMemory(device, memory, NULL);
+    }
+
+    /* 7. Teardown: the GPU is idle (vkQueueWaitIdle above). */
     ntexDestroyTextureSet(set);
     ntexDestroyGenerator(generator);
     ntexDestroyModel(model);

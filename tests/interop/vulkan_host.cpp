@@ -249,7 +249,7 @@ void VulkanHost::destroy(HostBuffer& b) const noexcept {
 }
 
 void VulkanHost::record_image_read(VkCommandBuffer cmd, VkImage image, VkImageLayout layout, uint32_t level, uint32_t w, uint32_t h,
-                                   VkBuffer buffer) {
+                                   VkBuffer buffer, uint32_t layer) {
     constexpr VkPipelineStageFlags kConsumers = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
     VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
     b.srcAccessMask = VK_ACCESS_SHADER_READ_BIT;
@@ -258,10 +258,10 @@ void VulkanHost::record_image_read(VkCommandBuffer cmd, VkImage image, VkImageLa
     b.newLayout = layout == VK_IMAGE_LAYOUT_GENERAL ? VK_IMAGE_LAYOUT_GENERAL : VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
     b.image = image;
-    b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, level, 1, 0, 1};
+    b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, level, 1, layer, 1};
     vkCmdPipelineBarrier(cmd, kConsumers, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 1, &b);
     VkBufferImageCopy copy{};
-    copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, level, 0, 1};
+    copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, level, layer, 1};
     copy.imageExtent = {w, h, 1};
     vkCmdCopyImageToBuffer(cmd, image, b.newLayout, buffer, 1, &copy);
     std::swap(b.oldLayout, b.newLayout);
@@ -277,13 +277,69 @@ void VulkanHost::record_image_read(VkCommandBuffer cmd, VkImage image, VkImageLa
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, nullptr, 1, &hb, 0, nullptr);
 }
 
+VulkanHost::Image VulkanHost::create_image(VkFormat format, uint32_t width, uint32_t height, uint32_t mip_levels, uint32_t layers,
+                                           VkImageUsageFlags usage, float clear) {
+    Image im;
+    VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+    ici.imageType = VK_IMAGE_TYPE_2D;
+    ici.format = format;
+    ici.extent = {width, height, 1};
+    ici.mipLevels = mip_levels;
+    ici.arrayLayers = layers;
+    ici.samples = VK_SAMPLE_COUNT_1_BIT;
+    ici.tiling = VK_IMAGE_TILING_OPTIMAL;
+    ici.usage = usage | VK_IMAGE_USAGE_TRANSFER_DST_BIT;   // for the clear below
+    ici.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    check(vkCreateImage(device, &ici, nullptr, &im.image), "vkCreateImage");
+    VkMemoryRequirements req;
+    vkGetImageMemoryRequirements(device, im.image, &req);
+    VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    mai.allocationSize = req.size;
+    mai.memoryTypeIndex = memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+    check(vkAllocateMemory(device, &mai, nullptr, &im.memory), "vkAllocateMemory");
+    check(vkBindImageMemory(device, im.image, im.memory, 0), "vkBindImageMemory");
+    VkImageViewCreateInfo vci{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
+    vci.image = im.image;
+    vci.viewType = VK_IMAGE_VIEW_TYPE_2D_ARRAY;
+    vci.format = format;
+    vci.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, mip_levels, 0, layers};
+    check(vkCreateImageView(device, &vci, nullptr, &im.view), "vkCreateImageView");
+    submit([&](VkCommandBuffer cmd) {
+        VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+        b.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+        b.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+        b.newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+        b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+        b.image = im.image;
+        b.subresourceRange = vci.subresourceRange;
+        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, 1, &b);
+        const VkClearColorValue value{{clear, clear, clear, clear}};
+        vkCmdClearColorImage(cmd, im.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &value, 1, &vci.subresourceRange);
+        b.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+        b.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
+        b.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+        b.newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+        vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
+                             nullptr, 0, nullptr, 1, &b);
+        return uint64_t{0};
+    });
+    return im;
+}
+
+void VulkanHost::destroy(Image& im) const noexcept {
+    if (im.view != VK_NULL_HANDLE) vkDestroyImageView(device, im.view, nullptr);
+    if (im.image != VK_NULL_HANDLE) vkDestroyImage(device, im.image, nullptr);
+    if (im.memory != VK_NULL_HANDLE) vkFreeMemory(device, im.memory, nullptr);
+    im = Image{};
+}
+
 std::vector<uint8_t> VulkanHost::read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level,
-                                            VkImageLayout layout) {
+                                            VkImageLayout layout, uint32_t layer) {
     const uint32_t w = std::max(1u, width >> level), h = std::max(1u, height >> level);
     const VkDeviceSize size = VkDeviceSize(w) * h * texel_bytes;
     HostBuffer buffer = create_host_buffer(size);
     submit([&](VkCommandBuffer cmd) {
-        record_image_read(cmd, image, layout, level, w, h, buffer.buffer);
+        record_image_read(cmd, image, layout, level, w, h, buffer.buffer, layer);
         return uint64_t{0};
     });
     const auto* bytes = static_cast<const uint8_t*>(buffer.mapped);

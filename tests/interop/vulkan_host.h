@@ -52,8 +52,9 @@ public:
     void submit(const std::function<uint64_t(VkCommandBuffer)>& record, VkSemaphore semaphore = VK_NULL_HANDLE);
     // Copies mip `level` of an image in `layout` (SHADER_READ_ONLY_OPTIMAL, or GENERAL for the CUDA
     // path) into host memory (tightly packed rows).
+    // width x height: the image's mip-0 extent; `layer`: the array layer read.
     std::vector<uint8_t> read_image(VkImage image, uint32_t width, uint32_t height, uint32_t texel_bytes, uint32_t level,
-                                    VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+                                    VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, uint32_t layer = 0);
     uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) const;
     // A host-visible, coherent, persistently mapped TRANSFER_DST buffer (read-backs); destroy with destroy().
     struct HostBuffer {
@@ -67,7 +68,18 @@ public:
     // read would: barriers chained after the fragment/compute stages ntex makes texels visible to, the
     // image back in `layout` for those stages afterwards, and the buffer made visible to the host.
     static void record_image_read(VkCommandBuffer cmd, VkImage image, VkImageLayout layout, uint32_t level, uint32_t w, uint32_t h,
-                                  VkBuffer buffer);
+                                  VkBuffer buffer, uint32_t layer = 0);
+    // An engine's own image (device-local, OPTIMAL tiling, dedicated memory) with a 2D-array view of all
+    // its levels and layers, every subresource cleared to `clear` (the same float in every channel) and
+    // left in SHADER_READ_ONLY_OPTIMAL, as a bindless array's other textures would be; destroy with destroy().
+    struct Image {
+        VkImage image = VK_NULL_HANDLE;
+        VkDeviceMemory memory = VK_NULL_HANDLE;
+        VkImageView view = VK_NULL_HANDLE;
+    };
+    Image create_image(VkFormat format, uint32_t width, uint32_t height, uint32_t mip_levels, uint32_t layers, VkImageUsageFlags usage,
+                       float clear);   // throws std::runtime_error
+    void destroy(Image& image) const noexcept;
     // This device as ntex takes it (vkGetInstanceProcAddr of the loader, no allocator).
     NtexVulkanDeviceInfo device_info() const;
     // An ntex context on this device (device_info() chained, 2 CPU threads) for `backend`.

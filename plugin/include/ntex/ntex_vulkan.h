@@ -82,7 +82,7 @@ typedef struct NtexTextureSet_T* NtexTextureSet;
 
 typedef struct NtexTextureSetCreateInfo {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO */
-    const void* pNext;            /* NULL or an NtexTextureSetSyncInfo */
+    const void* pNext;            /* NULL, an NtexTextureSetSyncInfo and/or an NtexTextureSetTargetsInfo */
     NtexGenerator generator;      /* the source of the texels (its size and maps); must outlive the set */
     uint32_t ringSize;            /* images per map, 2..4; 0 = 2 */
     uint32_t mipLevels;           /* 0 = the full chain, 1 = none; clamped to the full chain */
@@ -107,6 +107,48 @@ typedef struct NtexTextureSetSyncInfo {
     VkPipelineStageFlags consumerStageMask;
 } NtexTextureSetSyncInfo;
 
+/* Host-owned targets: chain into NtexTextureSetCreateInfo::pNext and ntex writes the texels into the host's
+ * own images (a bindless array's layers, an atlas array, the engine's own allocations) instead of creating
+ * images. One target per ring slot and selected map. ntex cannot query a VkImage, so the host describes
+ * each image as it created it, and ntex checks that description before recording anything:
+ * - usage has TRANSFER_DST, and TRANSFER_SRC when more than one mip level is written (blits);
+ * - format is one ntex writes (see pFormats) whose optimal-tiling features on this device allow sampling,
+ *   copies and, for mips, linear blits; when pFormats is given it must name the same format;
+ * - extent >> baseMipLevel is exactly the generator's width x height; baseMipLevel < imageMipLevels,
+ *   arrayLayer < imageArrayLayers;
+ * - no two targets share a subresource (same image and layer with overlapping mip ranges).
+ * ntex writes mip levels baseMipLevel .. baseMipLevel + n - 1 of layer arrayLayer, where n is the set's
+ * mipLevels (NtexTextureSetCreateInfo::mipLevels, 0 = full chain) clamped to what every target has room for
+ * (NtexTextureSetImages::mipLevels reports n). It never touches other levels or layers, never creates views
+ * of these images (`view` is only handed back in NtexTextureSetImages::views) and never destroys them.
+ * Layouts: a slot's first update discards the subresource's contents (oldLayout UNDEFINED); every update
+ * leaves it in finalLayout, and the host must keep it there between updates (transition it back if it
+ * changes it). Queue ownership: the images belong to NtexVulkanDeviceInfo::queueFamilyIndex (EXCLUSIVE
+ * sharing) or are CONCURRENT. Paths: host copies and Vulkan compute write host targets as they write
+ * their own images; the CUDA path cannot (CUDA writes only images whose memory it imported), so a CUDA
+ * context's set with targets uses host copies (logged). Errors: INVALID_ARGUMENT (a description that
+ * fails a check above, targetCount != ringSize x selected maps, VK_NULL_HANDLE image), UNSUPPORTED (the
+ * format lacks a feature on this device). The images must outlive the set. */
+typedef struct NtexTextureSetTarget {
+    VkImage image;                /* the host's 2D image (VK_IMAGE_TYPE_2D, 1 sample) */
+    VkImageView view;             /* optional: reported in NtexTextureSetImages::views; ntex never uses it */
+    VkFormat format;              /* the image's format: the texel format written */
+    VkImageUsageFlags usage;      /* the usage the image was created with */
+    VkExtent2D extent;            /* the image's mip-0 extent */
+    uint32_t imageMipLevels;      /* the image's mip level count */
+    uint32_t imageArrayLayers;    /* the image's array layer count */
+    uint32_t baseMipLevel;        /* the level that receives the generator's full-size output */
+    uint32_t arrayLayer;          /* the layer written */
+} NtexTextureSetTarget;
+
+typedef struct NtexTextureSetTargetsInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO */
+    const void* pNext;            /* NULL */
+    uint32_t targetCount;         /* ringSize x the number of selected maps */
+    const NtexTextureSetTarget* pTargets;   /* slot-major: pTargets[slot * selectedMaps + i] is map i of slot */
+    VkImageLayout finalLayout;    /* SHADER_READ_ONLY_OPTIMAL (also for 0 = UNDEFINED) or GENERAL */
+} NtexTextureSetTargetsInfo;
+
 /* Default image formats per map semantic: albedo VK_FORMAT_R8G8B8A8_SRGB, normal VK_FORMAT_R8G8B8A8_UNORM
  * (n * 0.5 + 0.5), roughness VK_FORMAT_R8_UNORM, height VK_FORMAT_R16_UNORM, other maps
  * VK_FORMAT_R8G8B8A8_UNORM. Images: 2D, OPTIMAL tiling, SAMPLED | TRANSFER_SRC | TRANSFER_DST,
@@ -118,13 +160,14 @@ typedef struct NtexTextureSetImages {
     uint32_t slot;                /* ring slot of these images */
     uint32_t mapCount;
     uint32_t mapIndices[NTEX_MAX_MAPS];   /* model map index of images[i] */
-    VkImage images[NTEX_MAX_MAPS];
-    VkImageView views[NTEX_MAX_MAPS];     /* 2D views of every mip level */
+    VkImage images[NTEX_MAX_MAPS];        /* ntex's images, or the host's targets of this slot */
+    VkImageView views[NTEX_MAX_MAPS];     /* 2D views of every mip level (host targets: the target's view) */
     VkFormat formats[NTEX_MAX_MAPS];
     uint32_t width;
     uint32_t height;
     uint32_t mipLevels;
-    VkImageLayout layout;         /* VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL once the update executed */
+    VkImageLayout layout;         /* VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL once the update executed (host
+                                     targets: their finalLayout) */
     VkSemaphore semaphore;        /* ntex's timeline semaphore (the host signals it, see ntexCmdUpdateTextureSet) */
     uint64_t waitValue;           /* the images are complete when `semaphore` reaches this value */
     /* CUDA backend (zero-copy): CUDA writes the images and signals readySemaphore when done. The submit that
@@ -162,7 +205,8 @@ typedef struct NtexTextureSetPathInfo {
     uint64_t callerConversions;
 } NtexTextureSetPathInfo;
 
-/* Creates the images (ringSize x maps, device-local, one allocation each), staging buffers (one per
+/* Creates the images (ringSize x maps, device-local, bound into one memory block; none when an
+ * NtexTextureSetTargetsInfo names host-owned targets), staging buffers (one per
  * slot: host-visible and persistently mapped; device-local storage buffers on the Vulkan compute path)
  * and a timeline semaphore on the context's Vulkan device.
  * On the CUDA backend: exportable images with dedicated allocations (after checking external-memory

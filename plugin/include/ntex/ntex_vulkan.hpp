@@ -48,6 +48,10 @@ public:
         uint32_t map_mask = 0;                     // bit i selects map i; 0 = every map
         std::vector<VkFormat> formats;             // empty = the defaults; else one per selected map
         VkPipelineStageFlags consumer_stages = 0;  // NtexTextureSetSyncInfo; 0 = FRAGMENT | COMPUTE
+        // Host-owned targets (NtexTextureSetTargetsInfo): empty = ntex's own images; else ring_size x
+        // selected maps, slot-major, each describing the host's image as it was created.
+        std::vector<NtexTextureSetTarget> targets;
+        VkImageLayout final_layout = VK_IMAGE_LAYOUT_UNDEFINED;   // with targets: SHADER_READ_ONLY_OPTIMAL (UNDEFINED) or GENERAL
     };
 
     TextureSet() = default;
@@ -56,9 +60,15 @@ public:
         NtexTextureSetSyncInfo sync{};
         sync.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO;
         sync.consumerStageMask = options.consumer_stages;
+        NtexTextureSetTargetsInfo targets{};
+        targets.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO;
+        targets.pNext = options.consumer_stages != 0 ? &sync : nullptr;
+        targets.targetCount = static_cast<uint32_t>(options.targets.size());
+        targets.pTargets = options.targets.data();
+        targets.finalLayout = options.final_layout;
         NtexTextureSetCreateInfo info{};
         info.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO;
-        info.pNext = options.consumer_stages != 0 ? &sync : nullptr;
+        info.pNext = !options.targets.empty() ? static_cast<const void*>(&targets) : targets.pNext;
         info.generator = generator.get();
         info.ringSize = options.ring_size;
         info.mipLevels = options.mip_levels;

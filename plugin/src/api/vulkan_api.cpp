@@ -88,17 +88,33 @@ bool try_compute_set(NtexContext context, NtexTextureSet_T& set, const ntex::int
     return false;
 }
 
-// The consumer stages from NtexTextureSetCreateInfo::pNext (bounded walk): an NtexTextureSetSyncInfo's
-// mask, else the default. Unknown sTypes and stages that cannot sample are INVALID_ARGUMENT.
-VkPipelineStageFlags consumer_stages(const void* pnext) {
+// What NtexTextureSetCreateInfo::pNext adds to `source` (bounded walk): an NtexTextureSetSyncInfo's consumer
+// stages (else the default) and an NtexTextureSetTargetsInfo's host-owned targets (checked by TextureSet).
+// Unknown sTypes, stages that cannot sample and a NULL pTargets are INVALID_ARGUMENT.
+void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& source) {
     struct Header {
         NtexStructureType sType;
         const void* pNext;
     };
-    VkPipelineStageFlags stages = ntex::interop::kDefaultConsumerStages;
+    source.consumer_stages = ntex::interop::kDefaultConsumerStages;
     int length = 0;
     for (auto* next = static_cast<const Header*>(pnext); next != nullptr; next = static_cast<const Header*>(next->pNext)) {
         if (++length > ntex::api::kMaxChainLength) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
+        if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO) {
+            const auto* info = reinterpret_cast<const NtexTextureSetTargetsInfo*>(next);
+            if (info->targetCount == 0 || info->pTargets == nullptr) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetsInfo: targetCount ", info->targetCount, " with pTargets ",
+                     info->pTargets == nullptr ? "NULL" : "set", ": give ringSize x selected maps targets");
+            }
+            // Bounded before copying: a wild count is refused here rather than read out of bounds.
+            if (info->targetCount > 4u * NTEX_MAX_MAPS) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetsInfo::targetCount ", info->targetCount, " is above ringSize x maps (at most ",
+                     4u * NTEX_MAX_MAPS, ")");
+            }
+            source.targets.assign(info->pTargets, info->pTargets + info->targetCount);
+            source.final_layout = info->finalLayout == VK_IMAGE_LAYOUT_UNDEFINED ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL : info->finalLayout;
+            continue;
+        }
         if (raw_enum(next->sType) != NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", raw_enum(next->sType));
         }
@@ -107,9 +123,8 @@ VkPipelineStageFlags consumer_stages(const void* pnext) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetSyncInfo::consumerStageMask 0x", std::hex, mask, std::dec,
                  " holds stages that cannot sample an image (allowed: the vertex, tessellation, geometry, fragment, compute, task, mesh and ray-tracing shader stages)");
         }
-        stages = mask == 0 ? ntex::interop::kDefaultConsumerStages : mask;
+        source.consumer_stages = mask == 0 ? ntex::interop::kDefaultConsumerStages : mask;
     }
-    return stages;
 }
 
 // Fills the NtexTextureSetPathInfo structs of an NtexTextureSetImages' pNext chain (bounded walk).
@@ -212,14 +227,19 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
                 }
             }
         }
-        source.consumer_stages = consumer_stages(pCreateInfo->pNext);
+        read_create_chain(pCreateInfo->pNext, source);
         const uint32_t ring = pCreateInfo->ringSize == 0 ? 2u : pCreateInfo->ringSize;
         auto set = std::make_unique<NtexTextureSet_T>();
         set->selected_maps = static_cast<uint32_t>(source.map_indices.size());
         set->context = context;
         set->generator = generator;
 #if NTEX_WITH_CUDA
-        if (context->backend == NTEX_BACKEND_CUDA) set->cuda = try_cuda_set(context, generator, source, ring, pCreateInfo->mipLevels);
+        // CUDA writes only images whose memory it imported, which host-owned targets are not.
+        if (context->backend == NTEX_BACKEND_CUDA && !source.targets.empty()) {
+            context->logger.info("ntex: texture set with host-owned targets: host copies (CUDA writes only images it exported itself)");
+        } else if (context->backend == NTEX_BACKEND_CUDA) {
+            set->cuda = try_cuda_set(context, generator, source, ring, pCreateInfo->mipLevels);
+        }
         if (!set->cuda)
 #endif
         {
@@ -234,8 +254,9 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
 #if NTEX_WITH_CUDA
         if (set->cuda) path = "zero-copy CUDA";
 #endif
+        const bool host_targets = set->set && !set->set->source().targets.empty();
         context->logger.info(ntex::cat("ntex: texture set ", shape.width, "x", shape.height, ", ", set->selected_maps, " of the model's ", map_count,
-                                       " map(s), ring of ", ring,
+                                       " map(s)", host_targets ? " into host-owned images" : "", ", ring of ", ring,
                                        ", ", set->mip_levels(), " mip level(s), ", path, ", on ", context->vulkan->describe()));
         ntex::api::register_handle(set.get());
         *pSet = set.release();

@@ -57,7 +57,7 @@ uint32_t texel_bytes(VkFormat format) noexcept {
 namespace {
 
 VkImageMemoryBarrier image_barrier(VkImage image, VkImageLayout from, VkImageLayout to, VkAccessFlags src_access,
-                                   VkAccessFlags dst_access, uint32_t base_mip, uint32_t mip_count) {
+                                   VkAccessFlags dst_access, uint32_t base_mip, uint32_t mip_count, uint32_t layer) {
     VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
     b.srcAccessMask = src_access;
     b.dstAccessMask = dst_access;
@@ -66,9 +66,24 @@ VkImageMemoryBarrier image_barrier(VkImage image, VkImageLayout from, VkImageLay
     b.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
     b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
     b.image = image;
-    b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, base_mip, mip_count, 0, 1};
+    b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, base_mip, mip_count, layer, 1};
     return b;
 }
+
+bool writable_format(VkFormat format) noexcept {
+    switch (format) {
+        case VK_FORMAT_R8G8B8A8_SRGB:
+        case VK_FORMAT_R8G8B8A8_UNORM:
+        case VK_FORMAT_R8_UNORM:
+        case VK_FORMAT_R16_UNORM:
+        case VK_FORMAT_R32_SFLOAT:
+        case VK_FORMAT_R32G32B32A32_SFLOAT: return true;
+        default: return false;
+    }
+}
+
+// Level `level` of an extent (0 beyond 31 halvings of a 32-bit extent, which no real image has).
+uint32_t mip_extent(uint32_t extent, uint32_t level) noexcept { return level >= 32 ? 0u : std::max(1u, extent >> level); }
 
 }  // namespace
 
@@ -85,10 +100,12 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
     const auto& vk = m_device->vk();
     const uint32_t full_chain = static_cast<uint32_t>(std::bit_width(std::max(m_source.width, m_source.height)));
     m_mip_levels = mip_levels == 0 ? full_chain : std::min(mip_levels, full_chain);
+    check_targets(ring_size);
 
     CheckedSize offset = 0;
     for (std::size_t i = 0; i < m_source.semantics.size(); ++i) {
-        const VkFormat format = m_source.formats.empty() ? format_for(m_source.semantics[i]) : m_source.formats[i];
+        const VkFormat format = !m_source.targets.empty() ? m_source.targets[i].format
+                                : m_source.formats.empty() ? format_for(m_source.semantics[i]) : m_source.formats[i];
         m_host_formats.push_back(host_format_for(format));
         VkFormatProperties props{};
         vk.vkGetPhysicalDeviceFormatProperties(m_device->physical_device(), format, &props);
@@ -107,6 +124,7 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
         offset = offset.round_up(16);   // copies need offsets aligned to 4 and the texel size
     }
     m_staging_size = offset.get("staging buffer");
+    check_target_ranges();
 
     try {
         VkSemaphoreTypeCreateInfo type{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};
@@ -125,6 +143,85 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
 
 TextureSet::~TextureSet() { destroy(); }
 
+void TextureSet::check_targets(uint32_t ring_size) {
+    const std::vector<NtexTextureSetTarget>& targets = m_source.targets;
+    const VkImageLayout final_layout = m_source.final_layout;
+    if (final_layout != VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL && final_layout != VK_IMAGE_LAYOUT_GENERAL) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetsInfo::finalLayout ", static_cast<int>(final_layout),
+             " is neither VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL nor VK_IMAGE_LAYOUT_GENERAL");
+    }
+    if (targets.empty()) return;
+    const std::size_t maps = m_source.semantics.size();
+    if (targets.size() != std::size_t{ring_size} * maps) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetsInfo::targetCount ", targets.size(), " is not ringSize x selected maps (", ring_size,
+             " x ", maps, ")");
+    }
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+        const NtexTextureSetTarget& t = targets[k];
+        const std::size_t map = k % maps;
+        const std::string name = cat("NtexTextureSetTargetsInfo::pTargets[", k, "] (slot ", k / maps, ", map ", m_source.map_indices[map], ")");
+        if (t.image == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".image is VK_NULL_HANDLE");
+        if (!writable_format(t.format)) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".format ", static_cast<int>(t.format),
+                 " is not one ntex writes (R8G8B8A8_SRGB/UNORM, R8_UNORM, R16_UNORM, R32_SFLOAT, R32G32B32A32_SFLOAT)");
+        }
+        if (t.format != targets[map].format) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".format ", static_cast<int>(t.format), " differs from slot 0's ",
+                 static_cast<int>(targets[map].format), " (a map has one format in every slot)");
+        }
+        if (!m_source.formats.empty() && t.format != m_source.formats[map]) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".format ", static_cast<int>(t.format), " differs from pFormats[", map, "] ",
+                 static_cast<int>(m_source.formats[map]));
+        }
+        if (t.imageMipLevels == 0 || t.imageArrayLayers == 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".imageMipLevels ", t.imageMipLevels, " and .imageArrayLayers ", t.imageArrayLayers,
+                 " must both be at least 1");
+        }
+        if (t.baseMipLevel >= t.imageMipLevels) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".baseMipLevel ", t.baseMipLevel, " is not below .imageMipLevels ", t.imageMipLevels);
+        }
+        if (t.arrayLayer >= t.imageArrayLayers) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".arrayLayer ", t.arrayLayer, " is not below .imageArrayLayers ", t.imageArrayLayers);
+        }
+        const uint32_t w = t.extent.width == 0 ? 0 : mip_extent(t.extent.width, t.baseMipLevel);
+        const uint32_t h = t.extent.height == 0 ? 0 : mip_extent(t.extent.height, t.baseMipLevel);
+        if (w != m_source.width || h != m_source.height) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".extent ", t.extent.width, "x", t.extent.height, " is ", w, "x", h, " at .baseMipLevel ",
+                 t.baseMipLevel, ", not the generator's ", m_source.width, "x", m_source.height);
+        }
+        if ((t.usage & VK_IMAGE_USAGE_TRANSFER_DST_BIT) == 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".usage 0x", std::hex, t.usage, std::dec, " lacks VK_IMAGE_USAGE_TRANSFER_DST_BIT (ntex copies into it)");
+        }
+        if (m_source.final_layout == VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL &&
+            (t.usage & (VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT)) == 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".usage 0x", std::hex, t.usage, std::dec,
+                 " has neither SAMPLED nor INPUT_ATTACHMENT, which finalLayout SHADER_READ_ONLY_OPTIMAL needs (or choose GENERAL)");
+        }
+        m_mip_levels = std::min(m_mip_levels, t.imageMipLevels - t.baseMipLevel);
+    }
+}
+
+void TextureSet::check_target_ranges() const {
+    const std::vector<NtexTextureSetTarget>& targets = m_source.targets;
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+        const NtexTextureSetTarget& t = targets[k];
+        const std::string name = cat("NtexTextureSetTargetsInfo::pTargets[", k, "]");
+        if (m_mip_levels > 1 && (t.usage & VK_IMAGE_USAGE_TRANSFER_SRC_BIT) == 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".usage 0x", std::hex, t.usage, std::dec, " lacks VK_IMAGE_USAGE_TRANSFER_SRC_BIT, which the ",
+                 m_mip_levels, " mip levels need (blits); or ask for mipLevels 1");
+        }
+        // Levels base .. base + m_mip_levels - 1 of one layer: two targets on one image and layer must not share a level.
+        for (std::size_t j = 0; j < k; ++j) {
+            const NtexTextureSetTarget& o = targets[j];
+            const uint32_t gap = t.baseMipLevel > o.baseMipLevel ? t.baseMipLevel - o.baseMipLevel : o.baseMipLevel - t.baseMipLevel;
+            if (o.image == t.image && o.arrayLayer == t.arrayLayer && gap < m_mip_levels) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, name, " and pTargets[", j, "] write the same subresource (layer ", t.arrayLayer, ", mip levels ",
+                     t.baseMipLevel, " and ", o.baseMipLevel, ", ", m_mip_levels, " level(s) each)");
+            }
+        }
+    }
+}
+
 void TextureSet::create_resources() {
     const auto& vk = m_device->vk();
     const VkDevice dev = m_device->device();
@@ -140,6 +237,11 @@ void TextureSet::create_resources() {
         buffers.push_back(slot.staging);
         slot.maps.resize(m_formats.size());
         for (std::size_t i = 0; i < m_formats.size(); ++i) {
+            if (!m_source.targets.empty()) {
+                const NtexTextureSetTarget& t = m_source.targets[static_cast<std::size_t>(&slot - m_slots.data()) * m_formats.size() + i];
+                slot.maps[i] = MapImage{t.image, t.view, true, t.baseMipLevel, t.arrayLayer};
+                continue;
+            }
             VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
             ici.imageType = VK_IMAGE_TYPE_2D;
             ici.format = m_formats[i];
@@ -165,6 +267,7 @@ void TextureSet::create_resources() {
                                       "staging");
         for (std::size_t s = 0; s < m_slots.size(); ++s) m_slots[s].mapped = m_staging_blocks.mapped(s);
     }
+    if (images.empty()) return;   // host-owned targets
     m_image_blocks.bind_images(*m_device, images, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, "images");
     for (Slot& slot : m_slots) {
         for (std::size_t i = 0; i < m_formats.size(); ++i) {
@@ -185,6 +288,7 @@ void TextureSet::destroy() noexcept {
     const VkAllocationCallbacks* allocator = m_device->allocator();
     for (Slot& slot : m_slots) {
         for (MapImage& m : slot.maps) {
+            if (m.host_owned) continue;
             if (m.view) vk.vkDestroyImageView(dev, m.view, allocator);
             if (m.image) vk.vkDestroyImage(dev, m.image, allocator);
         }
@@ -382,6 +486,7 @@ void TextureSet::name_objects(const std::string& prefix) const noexcept {
             const Slot& slot = m_slots[s];
             m_device->set_name(VK_OBJECT_TYPE_BUFFER, handle_bits(slot.staging), cat(prefix, ": staging, slot ", s));
             for (std::size_t i = 0; i < slot.maps.size(); ++i) {
+                if (slot.maps[i].host_owned) continue;   // the host's objects keep the host's names
                 const int semantic = static_cast<int>(m_source.semantics[i]);
                 const std::string map = cat(prefix, ": ", semantic >= 0 && semantic <= 4 ? kSemantic[semantic] : "map", ", slot ", s);
                 m_device->set_name(VK_OBJECT_TYPE_IMAGE, handle_bits(slot.maps[i].image), map);
@@ -422,15 +527,15 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
 
     // Previous reads of these images (earlier submissions on this queue) finish before the overwrite.
     for (const MapImage& m : slot.maps) {
-        barriers.push_back(image_barrier(m.image, slot.initialized ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL : VK_IMAGE_LAYOUT_UNDEFINED,
-                                         VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0, VK_ACCESS_TRANSFER_WRITE_BIT, 0, m_mip_levels));
+        barriers.push_back(image_barrier(m.image, slot.initialized ? m_source.final_layout : VK_IMAGE_LAYOUT_UNDEFINED,
+                                         VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0, VK_ACCESS_TRANSFER_WRITE_BIT, m.base_mip, m_mip_levels, m.layer));
     }
     vk.vkCmdPipelineBarrier(cmd, slot.initialized ? m_source.consumer_stages : VkPipelineStageFlags{VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT}, VK_PIPELINE_STAGE_TRANSFER_BIT,
                             0, 0, nullptr, 0, nullptr, static_cast<uint32_t>(barriers.size()), barriers.data());
     for (std::size_t i = 0; i < slot.maps.size(); ++i) {
         VkBufferImageCopy copy{};
         copy.bufferOffset = m_offsets[i];
-        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, slot.maps[i].base_mip, slot.maps[i].layer, 1};
         copy.imageExtent = {m_source.width, m_source.height, 1};
         vk.vkCmdCopyBufferToImage(cmd, slot.staging, slot.maps[i].image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
     }
@@ -439,29 +544,31 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
         barriers.clear();
         for (const MapImage& m : slot.maps) {
             barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                                             VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, level - 1, 1));
+                                             VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, m.base_mip + level - 1, 1, m.layer));
         }
         vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr,
                                 static_cast<uint32_t>(barriers.size()), barriers.data());
         for (const MapImage& m : slot.maps) {
             VkImageBlit blit{};
-            blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, level - 1, 0, 1};
+            blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m.base_mip + level - 1, m.layer, 1};
             blit.srcOffsets[1] = {std::max(1, w >> (level - 1)), std::max(1, h >> (level - 1)), 1};
-            blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, level, 0, 1};
+            blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m.base_mip + level, m.layer, 1};
             blit.dstOffsets[1] = {std::max(1, w >> level), std::max(1, h >> level), 1};
             vk.vkCmdBlitImage(cmd, m.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit,
                               VK_FILTER_LINEAR);
         }
     }
-    // Everything to SHADER_READ_ONLY_OPTIMAL: levels 0..n-2 are TRANSFER_SRC now, the last is TRANSFER_DST.
+    // Everything to the final layout (SHADER_READ_ONLY_OPTIMAL unless host targets chose GENERAL): levels
+    // 0..n-2 are TRANSFER_SRC now, the last is TRANSFER_DST.
     barriers.clear();
+    const VkImageLayout final_layout = m_source.final_layout;
     for (const MapImage& m : slot.maps) {
         if (m_mip_levels > 1) {
-            barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-                                             VK_ACCESS_TRANSFER_READ_BIT, VK_ACCESS_SHADER_READ_BIT, 0, m_mip_levels - 1));
+            barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, final_layout, VK_ACCESS_TRANSFER_READ_BIT,
+                                             VK_ACCESS_SHADER_READ_BIT, m.base_mip, m_mip_levels - 1, m.layer));
         }
-        barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL,
-                                         VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_SHADER_READ_BIT, m_mip_levels - 1, 1));
+        barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, final_layout, VK_ACCESS_TRANSFER_WRITE_BIT,
+                                         VK_ACCESS_SHADER_READ_BIT, m.base_mip + m_mip_levels - 1, 1, m.layer));
     }
     vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, 0, 0, nullptr, 0, nullptr,
                             static_cast<uint32_t>(barriers.size()), barriers.data());
@@ -487,7 +594,7 @@ void TextureSet::images(NtexTextureSetImages* out) const {
     out->width = m_source.width;
     out->height = m_source.height;
     out->mipLevels = m_mip_levels;
-    out->layout = m_current < 0 ? VK_IMAGE_LAYOUT_UNDEFINED : VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    out->layout = m_current < 0 ? VK_IMAGE_LAYOUT_UNDEFINED : m_source.final_layout;
     out->semaphore = m_semaphore;
     out->waitValue = slot.pending_value;
 }

@@ -2,7 +2,9 @@
 // TextureSet: a ring of sampled VkImages per material map on the host's device, filled from a
 // generator's newest complete result by commands recorded into the host's command buffer.
 //
-// Per slot: one device-local image per map (+ view) and one host-visible staging buffer. The
+// Per slot: one device-local image per map (+ view), or the host's own image subresource (host-owned
+// targets: a mip range of one array layer, never created, viewed or destroyed here), and one
+// host-visible staging buffer. The
 // float-to-texel conversion runs on the generator's worker (a result listener, attach()) right after
 // each result is published, into a free slot's staging buffer; the update on the render thread only
 // records UNDEFINED/SHADER_READ -> TRANSFER_DST, buffer-to-image copies, a blit chain for the mips and
@@ -48,6 +50,10 @@ struct TextureSetSource {
     // The stages in which the host samples the images (NtexTextureSetSyncInfo): the source stages of the
     // barrier before an overwrite and the destination stages of the barrier after it.
     VkPipelineStageFlags consumer_stages = kDefaultConsumerStages;
+    // Host-owned targets (NtexTextureSetTargetsInfo), slot-major (ring x maps), checked by TextureSet; empty
+    // = ntex creates its own images. final_layout: the layout every update leaves the images in.
+    std::vector<NtexTextureSetTarget> targets;
+    VkImageLayout final_layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
 };
 
 
@@ -118,6 +124,9 @@ private:
     struct MapImage {
         VkImage image = VK_NULL_HANDLE;
         VkImageView view = VK_NULL_HANDLE;
+        bool host_owned = false;   // a host target: not ours to name or destroy
+        uint32_t base_mip = 0;     // the level that receives the full-size texels
+        uint32_t layer = 0;
     };
     struct Slot {
         std::vector<MapImage> maps;
@@ -132,7 +141,13 @@ private:
         uint64_t staged_result = 0;
     };
 
-    // Every slot's staging buffer and images, bound into two MemoryBlocks, and the views.
+    // Checks the host-owned targets against the set (see NtexTextureSetTargetsInfo) and clamps
+    // m_mip_levels to the levels every target has; throws INVALID_ARGUMENT naming the target and field.
+    void check_targets(uint32_t ring_size);
+    // After the formats are known (blits may limit the chain to one level): TRANSFER_SRC where mips are
+    // blitted, and no two targets sharing a subresource.
+    void check_target_ranges() const;
+    // Every slot's staging buffer and images (or host targets), bound into two MemoryBlocks, and the views.
     void create_resources();
     void destroy() noexcept;
     void record_copies(VkCommandBuffer cmd, Slot& slot) const;

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: MIT
+// Host-owned targets (issue 15, NtexTextureSetTargetsInfo): a host hands ntex layers of its own
+// bindless-style array images (or a mip range of an atlas-like image) and ntex writes the texels there
+// instead of into images of its own. The written subresources must hold exactly the texels of
+// ntexReadMap (Vulkan compute path: within 1 LSB of the CPU's), every other layer and level must keep
+// the host's content, the host's chosen final layout must be the one left behind, every wrong
+// description must be refused with a message naming the target and field, and the validation layer
+// (with synchronization validation) must stay silent.
+#include "formats.h"
+#include "vulkan_host.h"
+
+#include <ntex/ntex_vulkan.h>
+#include <ntex/ntex_vulkan.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using ntex_test::host_format;
+using ntex_test::texel_bytes;
+using ntex_test::VulkanHost;
+
+std::string model_path(const char* name) { return std::string(NTEX_SOURCE_DIR) + "/models/" + name + ".json"; }
+
+constexpr uint32_t kWidth = 64, kHeight = 32;
+constexpr uint32_t kFullChain = 7;   // 64 -> 1
+constexpr VkImageUsageFlags kUsage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+
+class HostTargetsTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!std::filesystem::exists(model_path("material_v1"))) GTEST_SKIP() << "model material_v1 is not in models/";
+        host = std::make_unique<VulkanHost>();
+        ASSERT_TRUE(host->validation) << "VK_LAYER_KHRONOS_validation is not installed";
+        open(NTEX_BACKEND_CPU, &context, &model, &generator);
+    }
+
+    void TearDown() override {
+        ntexDestroyTextureSet(set);
+        ntexDestroyGenerator(generator);
+        ntexDestroyModel(model);
+        ntexDestroyContext(context);
+        if (host) {
+            for (VulkanHost::Image& image : images) host->destroy(image);
+            EXPECT_EQ(host->errors.load(), 0) << "validation errors";
+            EXPECT_EQ(host->warnings.load(), 0) << "validation warnings";
+        }
+    }
+
+    void open(NtexBackend backend, NtexContext* c, NtexModel* m, NtexGenerator* g) {
+        ASSERT_EQ(host->create_context(backend, c), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        const std::string path = model_path("material_v1");
+        NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
+        li.pPath = path.c_str();
+        ASSERT_EQ(ntexLoadModel(*c, &li, m), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+        gi.model = *m;
+        gi.width = kWidth;
+        gi.height = kHeight;
+        ASSERT_EQ(ntexCreateGenerator(*c, &gi, g), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    }
+
+    static void set_seed(NtexGenerator g, uint32_t seed) {
+        NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};
+        p.seed = seed;
+        p.truncationPsi = 0.8f;
+        ASSERT_EQ(ntexSetGeneratorParams(g, &p), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    }
+
+    // The model's default format per map (what the set would have chosen itself).
+    std::vector<VkFormat> default_formats() const {
+        NtexModelInfo info{NTEX_STRUCTURE_TYPE_MODEL_INFO};
+        EXPECT_EQ(ntexGetModelInfo(model, &info), NTEX_SUCCESS);
+        std::vector<VkFormat> formats;
+        for (uint32_t i = 0; i < info.mapCount; ++i) {
+            switch (info.mapSemantics[i]) {
+                case NTEX_MAP_SEMANTIC_ALBEDO: formats.push_back(VK_FORMAT_R8G8B8A8_SRGB); break;
+                case NTEX_MAP_SEMANTIC_ROUGHNESS: formats.push_back(VK_FORMAT_R8_UNORM); break;
+                case NTEX_MAP_SEMANTIC_HEIGHT: formats.push_back(VK_FORMAT_R16_UNORM); break;
+                default: formats.push_back(VK_FORMAT_R8G8B8A8_UNORM); break;
+            }
+        }
+        return formats;
+    }
+
+    // A bindless-style array per map: 4 layers, the full mip chain, cleared to 1.0 (no generated map has that mean); ring slot s writes
+    // layer s + 1, so layers 0 and 3 stand for the engine's other textures.
+    std::vector<NtexTextureSetTarget> bindless_targets(const std::vector<VkFormat>& formats, uint32_t ring) {
+        std::vector<NtexTextureSetTarget> targets;
+        for (VkFormat f : formats) images.push_back(host->create_image(f, kWidth, kHeight, kFullChain, ring + 2, kUsage, 1.0f));
+        for (uint32_t slot = 0; slot < ring; ++slot) {
+            for (std::size_t i = 0; i < formats.size(); ++i) {
+                NtexTextureSetTarget t{};
+                t.image = images[i].image;
+                t.view = images[i].view;
+                t.format = formats[i];
+                t.usage = kUsage;
+                t.extent = {kWidth, kHeight};
+                t.imageMipLevels = kFullChain;
+                t.imageArrayLayers = ring + 2;
+                t.baseMipLevel = 0;
+                t.arrayLayer = slot + 1;
+                targets.push_back(t);
+            }
+        }
+        return targets;
+    }
+
+    NtexResult create(const std::vector<NtexTextureSetTarget>& targets, uint32_t ring, uint32_t mip_levels = 0,
+                      VkImageLayout final_layout = VK_IMAGE_LAYOUT_UNDEFINED, NtexContext in = nullptr, NtexGenerator g = nullptr,
+                      NtexTextureSet* out = nullptr) {
+        NtexTextureSetTargetsInfo ti{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO};
+        ti.targetCount = static_cast<uint32_t>(targets.size());
+        ti.pTargets = targets.data();
+        ti.finalLayout = final_layout;
+        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.pNext = &ti;
+        si.generator = g ? g : generator;
+        si.ringSize = ring;
+        si.mipLevels = mip_levels;
+        return ntexCreateTextureSet(in ? in : context, &si, out ? out : &set);
+    }
+
+    // Records an update of `s` and submits it with the signal ntex asks for.
+    NtexResult update_and_submit(NtexTextureSet s) {
+        NtexResult result = NTEX_ERROR_UNKNOWN;
+        uint64_t value = 0;
+        NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        EXPECT_EQ(ntexGetTextureSetImages(s, &im), NTEX_SUCCESS);
+        host->submit(
+            [&](VkCommandBuffer cmd) {
+                result = ntexCmdUpdateTextureSet(s, cmd, &value);
+                return value;
+            },
+            im.semaphore);
+        return result;
+    }
+
+    // ntexReadMap of map `map` of `g` in the texel format of `format`.
+    static std::vector<uint8_t> read_map(NtexGenerator g, uint32_t map, VkFormat format) {
+        const uint32_t bytes = texel_bytes(format);
+        std::vector<uint8_t> texels(std::size_t{kWidth} * kHeight * bytes);
+        NtexHostImage hi{NTEX_STRUCTURE_TYPE_HOST_IMAGE};
+        hi.format = host_format(format);
+        hi.pData = texels.data();
+        hi.rowPitch = std::size_t{kWidth} * bytes;
+        hi.size = texels.size();
+        EXPECT_EQ(ntexReadMap(g, map, &hi), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        return texels;
+    }
+
+    // Every level and the untouched layers of the bindless arrays after an update of the current slot.
+    void expect_slot_holds_read_map(uint32_t ring, const std::vector<std::vector<uint8_t>>& untouched) {
+        NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        ASSERT_EQ(ntexGetTextureSetImages(set, &im), NTEX_SUCCESS);
+        ASSERT_EQ(im.layout, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+        ASSERT_EQ(im.mipLevels, kFullChain);
+        for (uint32_t i = 0; i < im.mapCount; ++i) {
+            EXPECT_EQ(im.images[i], images[i].image) << "map " << i << ": not the host's image";
+            EXPECT_EQ(im.views[i], images[i].view) << "map " << i << ": not the host's view";
+            const uint32_t bytes = texel_bytes(im.formats[i]);
+            const uint32_t layer = im.slot + 1;
+            const std::vector<uint8_t> level0 = host->read_image(im.images[i], kWidth, kHeight, bytes, 0, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, layer);
+            EXPECT_EQ(level0, read_map(generator, im.mapIndices[i], im.formats[i])) << "map " << i << ", layer " << layer;
+            // The last level holds something written (the mean of the map), not the 1.0 clear of the engine's layers.
+            const std::vector<uint8_t> last = host->read_image(im.images[i], kWidth, kHeight, bytes, kFullChain - 1,
+                                                               VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, layer);
+            EXPECT_NE(last, untouched[i * 2 + 1]) << "map " << i << ": the last mip level of layer " << layer << " was not written";
+            EXPECT_EQ(host->read_image(im.images[i], kWidth, kHeight, bytes, 0, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, 0), untouched[i * 2])
+                << "map " << i << ": layer 0 (the engine's own texture) changed";
+            EXPECT_EQ(host->read_image(im.images[i], kWidth, kHeight, bytes, kFullChain - 1, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, ring + 1),
+                      untouched[i * 2 + 1])
+                << "map " << i << ": the last layer (the engine's own texture) changed";
+        }
+    }
+
+    std::unique_ptr<VulkanHost> host;
+    NtexContext context = nullptr;
+    NtexModel model = nullptr;
+    NtexGenerator generator = nullptr;
+    NtexTextureSet set = nullptr;
+    std::vector<VulkanHost::Image> images;
+};
+
+// Four layers per map, two slots: layers 1 and 2 take the ring's texels in turn, layers 0 and 3 keep the
+// host's content, and a slot written again leaves SHADER_READ_ONLY_OPTIMAL from it (not from UNDEFINED).
+TEST_F(HostTargetsTest, LayersOfABindlessArrayHoldTheGeneratedTexels) {
+    const std::vector<VkFormat> formats = default_formats();
+    const std::vector<NtexTextureSetTarget> targets = bindless_targets(formats, 2);
+    ASSERT_EQ(create(targets, 2), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    std::vector<std::vector<uint8_t>> untouched;   // per map: layer 0 level 0, last layer last level, as cleared
+    for (std::size_t i = 0; i < formats.size(); ++i) {
+        const uint32_t bytes = texel_bytes(formats[i]);
+        untouched.push_back(host->read_image(images[i].image, kWidth, kHeight, bytes, 0, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, 0));
+        untouched.push_back(host->read_image(images[i].image, kWidth, kHeight, bytes, kFullChain - 1, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, 3));
+    }
+    uint32_t slots_seen = 0;
+    for (uint32_t seed = 3; seed < 6; ++seed) {   // slots 0, 1, then 0 again
+        set_seed(generator, seed);
+        ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(update_and_submit(set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        expect_slot_holds_read_map(2, untouched);
+        NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        ASSERT_EQ(ntexGetTextureSetImages(set, &im), NTEX_SUCCESS);
+        slots_seen |= 1u << im.slot;
+    }
+    EXPECT_EQ(slots_seen, 3u) << "both ring slots (layers 1 and 2) were written";
+}
+
+// An atlas-like target: ntex writes mip levels 1.. of a 128x64 image (level 0 stays the host's) and
+// leaves them in GENERAL; with one mip level the image needs no TRANSFER_SRC.
+TEST_F(HostTargetsTest, MipRangeOfAnImageLeftInGeneral) {
+    const VkFormat format = VK_FORMAT_R8_UNORM;   // roughness
+    const uint32_t map = 2;
+    images.push_back(host->create_image(format, kWidth * 2, kHeight * 2, kFullChain + 1, 1, kUsage, 0.25f));
+    images.push_back(host->create_image(format, kWidth * 2, kHeight * 2, kFullChain + 1, 1, kUsage, 0.25f));
+    std::vector<NtexTextureSetTarget> targets(2);
+    for (uint32_t slot = 0; slot < 2; ++slot) {
+        NtexTextureSetTarget& t = targets[slot];
+        t.image = images[slot].image;
+        t.format = format;
+        t.usage = kUsage;
+        t.extent = {kWidth * 2, kHeight * 2};
+        t.imageMipLevels = kFullChain + 1;
+        t.imageArrayLayers = 1;
+        t.baseMipLevel = 1;
+    }
+    NtexTextureSetTargetsInfo ti{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO};
+    ti.targetCount = 2;
+    ti.pTargets = targets.data();
+    ti.finalLayout = VK_IMAGE_LAYOUT_GENERAL;
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.pNext = &ti;
+    si.generator = generator;
+    si.mapMask = 1u << map;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    const std::vector<uint8_t> level0 = host->read_image(images[0].image, kWidth * 2, kHeight * 2, 1, 0);
+    for (uint32_t seed = 7; seed < 9; ++seed) {
+        set_seed(generator, seed);
+        ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(update_and_submit(set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        ASSERT_EQ(ntexGetTextureSetImages(set, &im), NTEX_SUCCESS);
+        EXPECT_EQ(im.layout, VK_IMAGE_LAYOUT_GENERAL);
+        EXPECT_EQ(im.mipLevels, kFullChain);
+        EXPECT_EQ(im.images[0], images[im.slot].image);
+        EXPECT_EQ(host->read_image(im.images[0], kWidth * 2, kHeight * 2, 1, 1, VK_IMAGE_LAYOUT_GENERAL), read_map(generator, map, format))
+            << "level 1 of slot " << im.slot;
+        EXPECT_EQ(host->read_image(im.images[0], kWidth * 2, kHeight * 2, 1, 0), level0) << "level 0 is the host's";
+    }
+
+    // One level only: the description needs no TRANSFER_SRC (no blits).
+    NtexTextureSet single = nullptr;
+    for (NtexTextureSetTarget& t : targets) t.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    si.mipLevels = 1;
+    ti.finalLayout = VK_IMAGE_LAYOUT_UNDEFINED;   // = SHADER_READ_ONLY_OPTIMAL
+    ntexDestroyTextureSet(set);                   // the same subresources: one set at a time
+    set = nullptr;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &single), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    set_seed(generator, 9);
+    ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    // The levels the previous set left in GENERAL need no transition by the host: a new set's first
+    // update discards what a slot held (oldLayout UNDEFINED).
+    ASSERT_EQ(update_and_submit(single), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(single, &im), NTEX_SUCCESS);
+    EXPECT_EQ(im.mipLevels, 1u);
+    EXPECT_EQ(im.layout, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+    EXPECT_EQ(host->read_image(im.images[0], kWidth * 2, kHeight * 2, 1, 1), read_map(generator, map, format));
+    ntexDestroyTextureSet(single);
+}
+
+// Every wrong description is INVALID_ARGUMENT with a message naming the target and the field, before
+// anything is recorded.
+TEST_F(HostTargetsTest, WrongDescriptionsAreRefused) {
+    const std::vector<VkFormat> formats = default_formats();
+    const std::vector<NtexTextureSetTarget> good = bindless_targets(formats, 2);
+    struct Case {
+        const char* what;
+        std::function<void(std::vector<NtexTextureSetTarget>&, uint32_t& mips, VkImageLayout& layout)> spoil;
+        const char* message;
+    };
+    const std::vector<Case> cases = {
+        {"null image", [](auto& t, auto&, auto&) { t[1].image = VK_NULL_HANDLE; }, "pTargets[1] (slot 0, map 1).image is VK_NULL_HANDLE"},
+        {"no TRANSFER_DST", [](auto& t, auto&, auto&) { t[0].usage = VK_IMAGE_USAGE_SAMPLED_BIT; }, "lacks VK_IMAGE_USAGE_TRANSFER_DST_BIT"},
+        {"no TRANSFER_SRC with mips", [](auto& t, auto&, auto&) { t[5].usage &= ~VK_IMAGE_USAGE_TRANSFER_SRC_BIT; },
+         "pTargets[5].usage 0x6 lacks VK_IMAGE_USAGE_TRANSFER_SRC_BIT"},
+        {"not sampled", [](auto& t, auto&, auto&) { t[2].usage &= ~VK_IMAGE_USAGE_SAMPLED_BIT; }, "has neither SAMPLED nor INPUT_ATTACHMENT"},
+        {"extent", [](auto& t, auto&, auto&) { t[3].extent.width = 128; }, ".extent 128x32 is 128x32 at .baseMipLevel 0, not the generator's 64x32"},
+        {"extent 0", [](auto& t, auto&, auto&) { t[3].extent.height = 0; }, ".extent 64x0 is 64x0"},
+        {"layer", [](auto& t, auto&, auto&) { t[4].arrayLayer = 4; }, "pTargets[4] (slot 1, map 0).arrayLayer 4 is not below .imageArrayLayers 4"},
+        {"base level", [](auto& t, auto&, auto&) { t[4].baseMipLevel = 4000000000u; }, ".baseMipLevel 4000000000 is not below .imageMipLevels 7"},
+        {"no layers", [](auto& t, auto&, auto&) { t[0].imageArrayLayers = 0; }, "must both be at least 1"},
+        {"format per slot", [](auto& t, auto&, auto&) { t[6].format = VK_FORMAT_R16_UNORM; }, "differs from slot 0's"},
+        {"format ntex cannot write", [](auto& t, auto&, auto&) { t[0].format = VK_FORMAT_B8G8R8A8_UNORM; }, "is not one ntex writes"},
+        {"one subresource for two slots", [](auto& t, auto&, auto&) { t[4].arrayLayer = 1; },
+         "pTargets[4] and pTargets[0] write the same subresource (layer 1"},
+        {"count", [](auto& t, auto&, auto&) { t.pop_back(); }, "targetCount 7 is not ringSize x selected maps (2 x 4)"},
+        {"final layout", [](auto&, auto&, auto& layout) { layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL; }, "finalLayout 7 is neither"},
+    };
+    for (const Case& c : cases) {
+        std::vector<NtexTextureSetTarget> targets = good;
+        uint32_t mips = 0;
+        VkImageLayout layout = VK_IMAGE_LAYOUT_UNDEFINED;
+        c.spoil(targets, mips, layout);
+        EXPECT_EQ(create(targets, 2, mips, layout), NTEX_ERROR_INVALID_ARGUMENT) << c.what;
+        EXPECT_NE(std::string(ntexGetLastErrorMessage()).find(c.message), std::string::npos) << c.what << ": " << ntexGetLastErrorMessage();
+        EXPECT_EQ(set, nullptr) << c.what;
+        ntexDestroyTextureSet(set);
+        set = nullptr;
+    }
+    // Also with a single level written, two slots cannot share a level of one layer.
+    std::vector<NtexTextureSetTarget> stacked = good;
+    for (std::size_t k = 4; k < 8; ++k) {
+        stacked[k].arrayLayer = 1;
+        stacked[k].baseMipLevel = 0;
+    }
+    EXPECT_EQ(create(stacked, 2, 1), NTEX_ERROR_INVALID_ARGUMENT) << "same level and layer";
+    // NULL pTargets, and a count no ring can have, are refused before anything is read.
+    NtexTextureSetTargetsInfo ti{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO};
+    ti.targetCount = 8;
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.pNext = &ti;
+    si.generator = generator;
+    EXPECT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("pTargets NULL"), std::string::npos) << ntexGetLastErrorMessage();
+    ti.pTargets = good.data();
+    ti.targetCount = 1u << 30;
+    EXPECT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("targetCount 1073741824 is above"), std::string::npos) << ntexGetLastErrorMessage();
+}
+
+// The Vulkan compute path writes host targets as it writes its own images: within 1 LSB of the CPU
+// path's texels (the network ran on the GPU), every map, in the host's array layers.
+TEST_F(HostTargetsTest, VulkanComputePathWritesHostTargets) {
+    NtexContext gpu_context = nullptr;
+    NtexModel gpu_model = nullptr;
+    NtexGenerator gpu_generator = nullptr;
+    open(NTEX_BACKEND_VULKAN, &gpu_context, &gpu_model, &gpu_generator);
+    const std::vector<VkFormat> formats = default_formats();
+    const std::vector<NtexTextureSetTarget> targets = bindless_targets(formats, 2);
+    NtexTextureSet gpu_set = nullptr;
+    ASSERT_EQ(create(targets, 2, 0, VK_IMAGE_LAYOUT_UNDEFINED, gpu_context, gpu_generator, &gpu_set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetPathInfo path{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};
+    NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    im.pNext = &path;
+    ASSERT_EQ(ntexGetTextureSetImages(gpu_set, &im), NTEX_SUCCESS);
+    EXPECT_EQ(path.path, NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE);
+    set_seed(gpu_generator, 11);
+    ASSERT_EQ(update_and_submit(gpu_set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    set_seed(generator, 11);
+    ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    im.pNext = nullptr;
+    ASSERT_EQ(ntexGetTextureSetImages(gpu_set, &im), NTEX_SUCCESS);
+    for (uint32_t i = 0; i < im.mapCount; ++i) {
+        EXPECT_EQ(im.images[i], images[i].image);
+        const std::vector<uint8_t> got =
+            host->read_image(im.images[i], kWidth, kHeight, texel_bytes(im.formats[i]), 0, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, im.slot + 1);
+        const std::vector<uint8_t> want = read_map(generator, im.mapIndices[i], im.formats[i]);
+        ASSERT_EQ(got.size(), want.size());
+        int worst = 0;
+        const bool sixteen = im.formats[i] == VK_FORMAT_R16_UNORM;
+        for (std::size_t k = 0; k < got.size(); k += sixteen ? 2 : 1) {
+            const int a = sixteen ? got[k] | got[k + 1] << 8 : got[k];
+            const int b = sixteen ? want[k] | want[k + 1] << 8 : want[k];
+            worst = std::max(worst, std::abs(a - b));
+        }
+        EXPECT_LE(worst, 1) << "map " << i << ": LSB difference to the CPU path";
+    }
+    ntexDestroyTextureSet(gpu_set);
+    ntexDestroyGenerator(gpu_generator);
+    ntexDestroyModel(gpu_model);
+    ntexDestroyContext(gpu_context);
+}
+
+// The C++ wrapper passes targets and the final layout through TextureSet::Options.
+TEST_F(HostTargetsTest, CxxWrapperTakesTargets) {
+    const std::vector<VkFormat> formats = default_formats();
+    const std::vector<NtexTextureSetTarget> targets = bindless_targets(formats, 3);
+    {
+        const ntex::VulkanDevice device(host->instance, host->physical_device, host->device, host->queue_family, vkGetInstanceProcAddr);
+        const ntex::Context cxx_context(device.options(NTEX_BACKEND_CPU, 2));
+        const ntex::Model cxx_model(cxx_context, model_path("material_v1"));
+        ntex::Generator cxx_generator(cxx_context, cxx_model, kWidth, kHeight);
+        ntex::TextureSet::Options options;
+        options.ring_size = 3;
+        options.targets = targets;
+        ntex::TextureSet cxx_set(cxx_context, cxx_generator, options);
+        ntex::Generator::Params p;
+        p.seed = 12;
+        cxx_generator.set_params(p);
+        cxx_generator.generate();
+        host->submit([&](VkCommandBuffer cmd) { return cxx_set.cmd_update(cmd); }, cxx_set.images().semaphore);
+        const NtexTextureSetImages im = cxx_set.images();
+        EXPECT_EQ(im.images[0], images[0].image);
+        EXPECT_EQ(host->read_image(im.images[0], kWidth, kHeight, 4, 0, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, im.slot + 1),
+                  cxx_generator.read_rgba8(0));
+    }
+}
+
+}  // namespace
