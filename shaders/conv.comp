@@ -20,6 +20,7 @@ layout(constant_id = 3) const int ACT = 0;          // 0 linear, 1 leaky ReLU (0
 layout(constant_id = 4) const int HAS_NOISE = 0;
 layout(constant_id = 5) const int LAYOUT_K = 0;     // layout channels injected here (0 = none)
 layout(constant_id = 6) const int OUTPUT_OP = 0;    // the output op fused after the activation
+layout(constant_id = 7) const int DST_FP32 = 0;     // FP16 build: the destination is the FP32 final tensor
 
 #include "compute_common.glsl"
 
@@ -50,11 +51,11 @@ void main() {
         for (int s = 0; s < KSIZE; ++s) {
             const int in_base = ((y + r) * spw + (x + s)) * IN_C;
             const int f_base = (ob * KSIZE * KSIZE + r * KSIZE + s) * IN_C;
-            for (int i = 0; i < IN_C; ++i) acc += src[in_base + i] * filt4[f_base + i];
+            for (int i = 0; i < IN_C; ++i) acc += vec4(src[in_base + i] * filt4[f_base + i]);
         }
     }
     const int pixel = y * pc.dst_w + x;
-    const float n = HAS_NOISE != 0 ? pc.strength * noise[pixel] : 0.0;
+    const float n = HAS_NOISE != 0 ? pc.strength * float(noise[pixel]) : 0.0;
     const int dst_base = (gy * dpw + gx) * OUT_C;
     for (int b = 0; b < 4; ++b) {
         const int oc = 4 * ob + b;
@@ -63,6 +64,6 @@ void main() {
         for (int k = 0; k < LAYOUT_K; ++k) v += gain[oc * LAYOUT_K + k] * lay[pixel * LAYOUT_K + k];
         v = activate(v);
         if (OUTPUT_OP != 0) v = clamp(v * pc.scale + pc.shift, 0.0, 1.0);
-        dst[dst_base + oc] = v;
+        STORE_DST(dst_base + oc, v);
     }
 }

@@ -13,7 +13,17 @@
 layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 
 layout(std430, set = 0, binding = 0) readonly buffer Style { float w[]; };            // [w_dim]
-layout(std430, set = 0, binding = 1) writeonly buffer Dst { float dst[]; };           // pass 0: s [in]; pass 1: filter
+layout(std430, set = 0, binding = 1) writeonly buffer Dst { float dst[]; };           // pass 0: s [in]; pass 1 (FP32): filter
+// FP16 build (NTEX_FP16, see compute_common.glsl): pass 1 writes the filter as float16_t through this
+// view of binding 1; the styles s of pass 0 stay float32.
+#ifdef NTEX_FP16
+#extension GL_EXT_shader_16bit_storage : require
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+layout(std430, set = 0, binding = 1) writeonly buffer DstH { float16_t filt[]; };
+#define STORE_FILTER(i, v) filt[i] = float16_t(v)
+#else
+#define STORE_FILTER(i, v) dst[i] = (v)
+#endif
 layout(std430, set = 0, binding = 2) readonly buffer Weight { float weight[]; };      // [out][in][kk]
 layout(std430, set = 0, binding = 3) readonly buffer AffineW { float affine_w[]; };   // [in][w_dim]
 layout(std430, set = 0, binding = 4) readonly buffer AffineB { float affine_b[]; };   // [in]
@@ -37,7 +47,7 @@ void main() {
     const int base = ((o / 4) * kk) * in_c * 4 + o % 4;   // filter[((o/4) kk + t) in + i][o % 4]
     if (o >= out_c) {
         for (int t = 0; t < kk; ++t) {
-            for (int i = 0; i < in_c; ++i) dst[base + (t * in_c + i) * 4] = 0.0;
+            for (int i = 0; i < in_c; ++i) STORE_FILTER(base + (t * in_c + i) * 4, 0.0);
         }
         return;
     }
@@ -50,6 +60,6 @@ void main() {
     }
     const float scale = pc.dst_h != 0 ? 1.0 / sqrt(sum + 1e-8) : 1.0;
     for (int i = 0; i < in_c; ++i) {
-        for (int t = 0; t < kk; ++t) dst[base + (t * in_c + i) * 4] = weight[(o * in_c + i) * kk + t] * s[i] * scale;
+        for (int t = 0; t < kk; ++t) STORE_FILTER(base + (t * in_c + i) * 4, weight[(o * in_c + i) * kk + t] * s[i] * scale);
     }
 }

@@ -20,7 +20,16 @@
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
 
 layout(std430, set = 0, binding = 0) readonly buffer Params { uint params[]; };
+// FP16 build (NTEX_FP16, see compute_common.glsl): the plan's input grid and noise maps are float16_t.
+#ifdef NTEX_FP16
+#extension GL_EXT_shader_16bit_storage : require
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+layout(std430, set = 0, binding = 1) writeonly buffer Dst { float16_t dst[]; };
+#define noise_t float16_t
+#else
 layout(std430, set = 0, binding = 1) writeonly buffer Dst { float dst[]; };
+#define noise_t float
+#endif
 
 #include "compute_push.glsl"
 
@@ -85,5 +94,5 @@ void main() {
     const uint x = x0 + uint(wrap(gx - pc.dst_halo, pc.dst_w));
     const uint y = y0 + uint(wrap(gy - pc.dst_halo, pc.dst_h));
     const int o = (gy * pw + gx) * pc.channels;
-    for (int ch = 0; ch < pc.channels; ++ch) dst[o + ch] = gauss(seed, uint(pc.src_w) + uint(ch), x, y);
+    for (int ch = 0; ch < pc.channels; ++ch) dst[o + ch] = noise_t(gauss(seed, uint(pc.src_w) + uint(ch), x, y));
 }

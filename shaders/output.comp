@@ -6,6 +6,8 @@
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
 
+layout(constant_id = 0) const int DST_FP32 = 0;   // FP16 build: the destination is the FP32 final tensor
+
 #include "compute_common.glsl"
 
 void main() {
@@ -20,5 +22,5 @@ void main() {
     const int c = pc.channels;
     const int s = (y * spw + x) * c;
     const int o = (gy * dpw + gx) * c;
-    for (int k = 0; k < c; ++k) dst[o + k] = clamp(src[s + k] * pc.scale + pc.shift, 0.0, 1.0);
+    for (int k = 0; k < c; ++k) STORE_DST(o + k, clamp(float(src[s + k]) * pc.scale + pc.shift, 0.0, 1.0));
 }

@@ -7,6 +7,8 @@
 #extension GL_GOOGLE_include_directive : require
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
 
+layout(constant_id = 0) const int DST_FP32 = 0;   // FP16 build: the destination is the FP32 final tensor
+
 #include "compute_common.glsl"
 
 void main() {
@@ -29,8 +31,8 @@ void main() {
     const int p10 = (yb * spw + xa) * c, p11 = (yb * spw + xb) * c;
     const int o = (gy * dpw + gx) * c;
     for (int k = 0; k < c; ++k) {
-        const float top = (1.0 - fx) * src[p00 + k] + fx * src[p01 + k];
-        const float bottom = (1.0 - fx) * src[p10 + k] + fx * src[p11 + k];
-        dst[o + k] = (1.0 - fy) * top + fy * bottom;
+        const float top = (1.0 - fx) * float(src[p00 + k]) + fx * float(src[p01 + k]);
+        const float bottom = (1.0 - fx) * float(src[p10 + k]) + fx * float(src[p11 + k]);
+        STORE_DST(o + k, (1.0 - fy) * top + fy * bottom);
     }
 }

@@ -147,6 +147,11 @@ int cmd_profile(const std::string& model_path, int width, int height, int thread
         settings.backend = NTEX_BACKEND_VULKAN;
         settings.vulkan_device = choice.context;
         device = choice.name;
+        std::string why;
+        if (precision == NTEX_PRECISION_FP16) {
+            if (ntex::vulkan::supports_fp16(*choice.context, &why)) settings.precision = ntex::cuda::Precision::Fp16;
+            else std::fprintf(stderr, "ntex: FP16 asked for, computing in FP32: %s\n", why.c_str());
+        }
     } else if (requested != NTEX_BACKEND_CPU) {
         const ntex::cuda::DeviceChoice choice = ntex::cuda::select_device(nullptr);
         if (choice.ordinal >= 0) {
@@ -166,8 +171,9 @@ int cmd_profile(const std::string& model_path, int width, int height, int thread
     gen.backend().set_profiling(true);
     for (int i = 0; i < runs; ++i) gen.generate();
     const bool cuda = settings.backend == NTEX_BACKEND_CUDA;
+    const bool gpu = cuda || settings.backend == NTEX_BACKEND_VULKAN;
     std::printf("backend: %s, device: %s, precision: %s\n", cuda ? "cuda" : settings.backend == NTEX_BACKEND_VULKAN ? "vulkan" : "cpu", device.c_str(),
-                cuda ? ntex::cuda::precision_name(settings.precision) : "fp32");
+                gpu ? ntex::cuda::precision_name(settings.precision) : "fp32");
     std::printf("%s %dx%d, %d threads, %d runs:\n%s", ntex::printable(model->description().name).c_str(), width, height, threads, runs,
                 gen.backend().profile_report().c_str());
     return 0;
@@ -357,7 +363,7 @@ int main(int argc, char** argv) {
     gen->add_option("--out", g.out, "output .png (base name when the model has several maps)")->required()->check(ntex::cli::nonempty_path());
     ntex::cli::add_integer_option(*gen, "--threads", g.threads, "CPU threads (0 = all)", 0, kMaxThreads);
     auto* gen_backend = gen->add_option("--backend", g.backend, "auto (default: CUDA when usable), cpu, cuda or vulkan");
-    gen->add_option("--precision", g.precision, "fp16 or fp32 (CUDA; default fp16 there, the CPU always computes fp32)");
+    gen->add_option("--precision", g.precision, "fp16 or fp32 (CUDA: default fp16; Vulkan: default fp32, fp16 where the device has it; the CPU always computes fp32)");
     ntex::cli::add_integer_option(*gen, "--map", g.map, "write only this map index, to --out exactly", 0, kAllMaps - 1);
     gen->add_option("--tiling", g.tiling, "tileable (default) or infinite");
     gen->add_option("--origin", g.origin, "X,Y: the region's corner on the infinite plane (multiples of the cell size)");
@@ -378,13 +384,13 @@ int main(int argc, char** argv) {
     bake->add_option("--tiling", b.tiling, "tileable (default) or infinite");
     ntex::cli::add_integer_option(*bake, "--threads", b.threads, "CPU threads (0 = all)", 0, kMaxThreads);
     auto* bake_backend = bake->add_option("--backend", b.backend, "auto (default: CUDA when usable), cpu, cuda or vulkan");
-    bake->add_option("--precision", b.precision, "fp16 or fp32 (CUDA; default fp16 there, the CPU always computes fp32)");
+    bake->add_option("--precision", b.precision, "fp16 or fp32 (CUDA: default fp16; Vulkan: default fp32, fp16 where the device has it; the CPU always computes fp32)");
     ntex::cli::add_conditioning_options(*bake, b.conditioning);   // when no preset is given: a preset carries its own
     for (CLI::Option* option : b.conditioning.options) option->excludes(bake_preset);
 
     std::string prof_model;
     int prof_size = 256, prof_threads = 2, prof_runs = 20;
-    auto* prof = app.add_subcommand("profile", "time each step of the plan (CPU or CUDA)");
+    auto* prof = app.add_subcommand("profile", "time each step of the plan (CPU, CUDA or Vulkan compute)");
     prof->add_option("--model", prof_model, "model .json")->required();
     ntex::cli::add_integer_option(*prof, "--size", prof_size, "square size", 1, 8192);
     ntex::cli::add_integer_option(*prof, "--threads", prof_threads, "CPU threads", 0, kMaxThreads);
@@ -392,7 +398,7 @@ int main(int argc, char** argv) {
     // Default cpu (not auto): scripts/bench.sh profiles the CPU plan and must keep doing so on GPU machines.
     std::string prof_backend = "cpu", prof_precision = "default";
     prof->add_option("--backend", prof_backend, "cpu (default), cuda, vulkan, or auto (CUDA when usable)");
-    prof->add_option("--precision", prof_precision, "fp16 or fp32 (CUDA; default fp16)");
+    prof->add_option("--precision", prof_precision, "fp16 or fp32 (CUDA: default fp16; Vulkan: default fp32, fp16 where the device has it)");
 
     try {
         app.parse(argc, argv);

@@ -72,15 +72,26 @@ protected:
         }
     }
 
-    std::unique_ptr<Side> make_side(NtexBackend backend, uint32_t seed) {
+    // fp16: NtexGeneratorPrecisionInfo FP16, and (declare_fp16) the host's NtexVulkanDeviceFeatures saying it
+    // enabled shaderFloat16 and storageBuffer16BitAccess; `log` receives the context's messages.
+    std::unique_ptr<Side> make_side(NtexBackend backend, uint32_t seed, bool fp16 = false, bool declare_fp16 = false,
+                                    const ntex_test::ContextOptions& log = {}) {
         const Case& c = GetParam();
         auto side = std::make_unique<Side>();
-        EXPECT_EQ(host->create_context(backend, &side->context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        NtexVulkanDeviceFeatures features{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES};
+        features.shaderFloat16 = host->fp16 ? VK_TRUE : VK_FALSE;
+        features.storageBuffer16BitAccess = host->fp16 ? VK_TRUE : VK_FALSE;
+        ntex_test::ContextOptions options = log;
+        if (declare_fp16) options.next = &features;
+        EXPECT_EQ(host->create_context(backend, &side->context, options), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         const std::string path = model_path(c.model);
         NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
         li.pPath = path.c_str();
         EXPECT_EQ(ntexLoadModel(side->context, &li, &side->model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        NtexGeneratorPrecisionInfo precision{NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO};
+        precision.precision = NTEX_PRECISION_FP16;
         NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+        gi.pNext = fp16 ? &precision : nullptr;
         gi.model = side->model;
         gi.width = c.width;
         gi.height = c.height;
@@ -142,8 +153,8 @@ protected:
     }
 
     // Largest difference between the two sets' newest images over every map and mip level, in LSBs
-    // of the map's format (floats: absolute).
-    double max_difference(Side& a, Side& b) {
+    // of the map's format (floats: absolute; r16_as_8bit: R16 differences in 8-bit LSBs, / 257).
+    double max_difference(Side& a, Side& b, bool r16_as_8bit = false) {
         NtexTextureSetImages ia{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES}, ib{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
         EXPECT_EQ(ntexGetTextureSetImages(a.set, &ia), NTEX_SUCCESS);
         EXPECT_EQ(ntexGetTextureSetImages(b.set, &ib), NTEX_SUCCESS);
@@ -169,7 +180,7 @@ protected:
                             uint16_t x, y;
                             std::memcpy(&x, &pa[i], 2);
                             std::memcpy(&y, &pb[i], 2);
-                            level_worst = std::max(level_worst, std::abs(double(x) - double(y)));
+                            level_worst = std::max(level_worst, std::abs(double(x) - double(y)) / (r16_as_8bit ? 257.0 : 1.0));
                         }
                         break;
                     case VK_FORMAT_R32_SFLOAT:
@@ -291,6 +302,45 @@ INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetTest,
                                            Case{"material_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, true},
                                            Case{"material_v2", 64, 64, NTEX_TILING_MODE_INFINITE, -64, 32, false, true},
                                            Case{"material_v2", 128, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, false, true}));
+
+// FP16 on the host's device: with the features enabled and declared (NtexVulkanDeviceFeatures), an FP16
+// generator's set is within 2 LSB of the CPU path's (R16 height: 2 LSB of 8 bits) at every map and mip
+// level, and not identical to the FP32 result; without the declaration FP16 is not used (the log says
+// why) and the texels are the FP32 ones (1 LSB).
+class ComputeTextureSetFp16Test : public ComputeTextureSetTest {};
+
+TEST_P(ComputeTextureSetFp16Test, DeclaredFeaturesGiveFp16WithinTwoLsb) {
+    if (!host->fp16) GTEST_SKIP() << "the device has no shaderFloat16 + storageBuffer16BitAccess";
+    struct Log {
+        std::string text;
+        static void on(NtexLogLevel, const char* message, void* user) { static_cast<Log*>(user)->text += std::string(message) + "\n"; }
+    } log;
+    ntex_test::ContextOptions logging;
+    logging.log = &Log::on;
+    logging.log_user = &log;
+    gpu = make_side(NTEX_BACKEND_VULKAN, 21, true, true, logging);
+    cpu = make_side(NTEX_BACKEND_CPU, 21);
+    ASSERT_FALSE(HasFailure());
+    EXPECT_NE(log.text.find("(Vulkan compute, fp16)"), std::string::npos) << log.text;
+    ASSERT_EQ(ntexGenerate(cpu->generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(update(*cpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    const double fp16 = max_difference(*cpu, *gpu, true);
+    std::fprintf(stderr, "fp16 texture set: max difference %g LSB (8-bit)\n", fp16);
+    EXPECT_LE(fp16, 2.0);
+    EXPECT_GT(fp16, 0.0) << "FP16 asked for and declared, but the texels are the FP32 ones";
+
+    // Not declared: FP32, and the log says why.
+    log.text.clear();
+    gpu = make_side(NTEX_BACKEND_VULKAN, 21, true, false, logging);
+    ASSERT_FALSE(HasFailure());
+    EXPECT_NE(log.text.find("FP16 asked for, computing in FP32: the host did not declare"), std::string::npos) << log.text;
+    ASSERT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_LE(max_difference(*cpu, *gpu), 1.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetFp16Test,
+                         ::testing::Values(Case{"material_v1", 64, 64, NTEX_TILING_MODE_INFINITE, 64, -128, false}));
 
 INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetGateTest,
                          ::testing::Values(Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, false}));

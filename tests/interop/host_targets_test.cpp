@@ -244,7 +244,7 @@ TEST_F(HostTargetsTest, MipRangeOfAnImageLeftInGeneral) {
     si.mapMask = 1u << map;
     ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     const std::vector<uint8_t> level0 = host->read_image(images[0].image, kWidth * 2, kHeight * 2, 1, 0);
-    for (uint32_t seed = 7; seed < 9; ++seed) {
+    for (uint32_t seed = 7; seed < 10; ++seed) {   // slots 0, 1, then slot 0 again, whose levels are in GENERAL
         set_seed(generator, seed);
         ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         ASSERT_EQ(update_and_submit(set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
@@ -256,6 +256,13 @@ TEST_F(HostTargetsTest, MipRangeOfAnImageLeftInGeneral) {
         EXPECT_EQ(host->read_image(im.images[0], kWidth * 2, kHeight * 2, 1, 1, VK_IMAGE_LAYOUT_GENERAL), read_map(generator, map, format))
             << "level 1 of slot " << im.slot;
         EXPECT_EQ(host->read_image(im.images[0], kWidth * 2, kHeight * 2, 1, 0), level0) << "level 0 is the host's";
+        // Level 2 (the first blitted one): a 2x2 filter of level 1, so its mean matches within rounding.
+        const std::vector<uint8_t> l1 = host->read_image(im.images[0], kWidth * 2, kHeight * 2, 1, 1, VK_IMAGE_LAYOUT_GENERAL);
+        const std::vector<uint8_t> l2 = host->read_image(im.images[0], kWidth * 2, kHeight * 2, 1, 2, VK_IMAGE_LAYOUT_GENERAL);
+        double m1 = 0, m2 = 0;
+        for (uint8_t v : l1) m1 += v;
+        for (uint8_t v : l2) m2 += v;
+        EXPECT_NEAR(m1 / static_cast<double>(l1.size()), m2 / static_cast<double>(l2.size()), 1.5) << "level 2 is not a filtered level 1";
     }
 
     // One level only: the description needs no TRANSFER_SRC (no blits).
@@ -292,8 +299,12 @@ TEST_F(HostTargetsTest, WrongDescriptionsAreRefused) {
     const std::vector<Case> cases = {
         {"null image", [](auto& t, auto&, auto&) { t[1].image = VK_NULL_HANDLE; }, "pTargets[1] (slot 0, map 1).image is VK_NULL_HANDLE"},
         {"no TRANSFER_DST", [](auto& t, auto&, auto&) { t[0].usage = VK_IMAGE_USAGE_SAMPLED_BIT; }, "lacks VK_IMAGE_USAGE_TRANSFER_DST_BIT"},
-        {"no TRANSFER_SRC with mips", [](auto& t, auto&, auto&) { t[5].usage &= ~VK_IMAGE_USAGE_TRANSFER_SRC_BIT; },
-         "pTargets[5].usage 0x6 lacks VK_IMAGE_USAGE_TRANSFER_SRC_BIT"},
+        {"no TRANSFER_SRC with mips",
+         [](auto& t, auto&, auto&) {
+             t[1].usage &= ~VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+             t[5].usage &= ~VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+         },
+         "pTargets[1].usage 0x6 lacks VK_IMAGE_USAGE_TRANSFER_SRC_BIT"},
         {"not sampled", [](auto& t, auto&, auto&) { t[2].usage &= ~VK_IMAGE_USAGE_SAMPLED_BIT; }, "has neither SAMPLED nor INPUT_ATTACHMENT"},
         {"extent", [](auto& t, auto&, auto&) { t[3].extent.width = 128; }, ".extent 128x32 is 128x32 at .baseMipLevel 0, not the generator's 64x32"},
         {"extent 0", [](auto& t, auto&, auto&) { t[3].extent.height = 0; }, ".extent 64x0 is 64x0"},
@@ -306,6 +317,22 @@ TEST_F(HostTargetsTest, WrongDescriptionsAreRefused) {
          "pTargets[4] and pTargets[0] write the same subresource (layer 1"},
         {"count", [](auto& t, auto&, auto&) { t.pop_back(); }, "targetCount 7 is not ringSize x selected maps (2 x 4)"},
         {"final layout", [](auto&, auto&, auto& layout) { layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL; }, "finalLayout 7 is neither"},
+        {"one image described twice differently", [](auto& t, auto&, auto&) { t[4].imageArrayLayers = 5; },
+         "pTargets[4] (slot 1, map 0) describes its image differently from pTargets[0]"},
+        {"layers beyond the device",
+         [](auto& t, auto&, auto&) {
+             for (std::size_t k = 0; k < t.size(); k += 4) {
+                 t[k].imageArrayLayers = 4000000000u;
+                 t[k].arrayLayer = 3999999999u - static_cast<uint32_t>(k);
+             }
+         },
+         "cannot exist on this device"},
+        {"more levels than the extent has",
+         [](auto& t, auto&, auto&) {
+             t[1].imageMipLevels = 9;
+             t[5].imageMipLevels = 9;
+         },
+         "9 levels and 4 layers cannot exist"},
     };
     for (const Case& c : cases) {
         std::vector<NtexTextureSetTarget> targets = good;
@@ -337,6 +364,20 @@ TEST_F(HostTargetsTest, WrongDescriptionsAreRefused) {
     ti.targetCount = 1u << 30;
     EXPECT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_ERROR_INVALID_ARGUMENT);
     EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("targetCount 1073741824 is above"), std::string::npos) << ntexGetLastErrorMessage();
+    // pFormats must name the targets' formats; one NtexTextureSetTargetsInfo per chain.
+    ti.targetCount = static_cast<uint32_t>(good.size());
+    std::vector<VkFormat> other = formats;
+    other[0] = VK_FORMAT_R8G8B8A8_UNORM;
+    si.pFormats = other.data();
+    si.ringSize = 2;
+    EXPECT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("differs from pFormats[0]"), std::string::npos) << ntexGetLastErrorMessage();
+    si.pFormats = nullptr;
+    NtexTextureSetTargetsInfo again = ti;
+    ti.pNext = &again;
+    EXPECT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("twice"), std::string::npos) << ntexGetLastErrorMessage();
+    EXPECT_EQ(set, nullptr);
 }
 
 // The Vulkan compute path writes host targets as it writes its own images: within 1 LSB of the CPU

@@ -129,10 +129,23 @@ VulkanHost::VulkanHost(bool want_external_fd, bool with_validation) {
     qci.queueFamilyIndex = queue_family;
     qci.queueCount = 1;
     qci.pQueuePriorities = &priority;
+    // What an engine enables for ntex: timeline semaphores (required), and float16 arithmetic with 16-bit
+    // storage buffers where the device has them (the Vulkan compute backend's FP16 mode).
+    VkPhysicalDeviceVulkan11Features have11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+    VkPhysicalDeviceVulkan12Features have12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+    have11.pNext = &have12;
+    VkPhysicalDeviceFeatures2 have{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    have.pNext = &have11;
+    vkGetPhysicalDeviceFeatures2(physical_device, &have);
+    fp16 = have11.storageBuffer16BitAccess && have12.shaderFloat16;
+    VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+    f11.storageBuffer16BitAccess = fp16 ? VK_TRUE : VK_FALSE;
     VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
     f12.timelineSemaphore = VK_TRUE;
+    f12.shaderFloat16 = fp16 ? VK_TRUE : VK_FALSE;
+    f11.pNext = &f12;
     VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
-    dci.pNext = &f12;
+    dci.pNext = &f11;
     dci.queueCreateInfoCount = 1;
     dci.pQueueCreateInfos = &qci;
     const char* fd_extensions[] = {VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME};

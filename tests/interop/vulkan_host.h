@@ -46,6 +46,7 @@ public:
     std::string device_name;
     bool external_fd = false;          // both fd extensions enabled on `device`
     bool external_memory_fd = false;   // VK_KHR_external_memory_fd enabled
+    bool fp16 = false;                 // shaderFloat16 and storageBuffer16BitAccess enabled (where supported)
 
     // Records with `record`, submits, waits idle. When `record` returns a value v > 0 the submit
     // also signals the timeline `semaphore` to v (what ntexCmdUpdateTextureSet asks of a host).

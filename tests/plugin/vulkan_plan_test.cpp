@@ -138,6 +138,60 @@ TEST_P(VulkanPlanParity, FinalTensorMatchesTheCpuPlan) {
     }
 }
 
+// FP16 (issue 12): the same plans with float16 storage and products; NMSE against the CPU's FP32
+// below 1e-4 (the CUDA FP16 mode's bound), every frame, and a new seed still changes the output.
+double nmse(const float* got, const float* want, std::size_t n) {
+    double err = 0, ref = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = static_cast<double>(got[i]) - static_cast<double>(want[i]);
+        err += d * d;
+        ref += static_cast<double>(want[i]) * static_cast<double>(want[i]);
+    }
+    return ref > 0 ? err / ref : err;   // NaN propagates: fails the comparison
+}
+
+TEST_P(VulkanPlanParity, Fp16FinalTensorIsWithinNmseOfTheCpuPlan) {
+    SKIP_WITHOUT_VULKAN();
+    std::string why;
+    if (!vulkan::supports_fp16(*device().context, &why)) GTEST_SKIP() << "no FP16 on this device: " << why;
+    ValidationGuard validation;
+    const PlanCase& c = GetParam();
+    auto model = test::load_in_memory(test::make_tiny_model(c.options));
+    const ModelDescription& d = model->description();
+    cpu::CpuPlan cpu(model, c.width, c.height, 2);
+    auto gpu = vulkan::make_plan(device().context, model, c.width, c.height, true);
+    EXPECT_NE(gpu->describe().find("FP16"), std::string::npos) << gpu->describe();
+    const uint32_t seed = fresh_seed();
+    SCOPED_TRACE(cat("seed ", seed, " (NTEX_TEST_SEED to replay)"));
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal;
+    std::vector<float> w(static_cast<std::size_t>(d.w_dim));
+    for (float& v : w) v = normal(rng);
+    cpu.set_style(w);
+    gpu->set_style(w);
+    const std::size_t n = static_cast<std::size_t>(c.width) * c.height * static_cast<std::size_t>(cpu.output_channels());
+    std::vector<float> previous;
+    for (int frame = 0; frame < 2; ++frame) {
+        cpu.set_seed(seed + static_cast<uint32_t>(frame), 0, 0);
+        gpu->set_seed(seed + static_cast<uint32_t>(frame), 0, 0);
+        if (d.layout_channels > 0) {
+            const std::vector<float> layout = random_layout(rng, c.width, c.height, d.layout_channels);
+            cpu.set_layout(layout.data());
+            gpu->set_layout(layout.data());
+        }
+        cpu.run();
+        gpu->run();
+        const double e = nmse(gpu->output(), cpu.output(), n);
+        std::fprintf(stderr, "%s fp16 frame %d: NMSE %.3g, max abs %.3g\n", c.name, frame, e, max_abs_diff(gpu->output(), cpu.output(), n));
+        EXPECT_LT(e, 1e-4) << c.name << " frame " << frame << "\n" << gpu->describe();
+        EXPECT_GT(e, 0.0) << "FP16 gave bit-identical output: the FP32 shaders ran";
+        if (frame == 1) {
+            EXPECT_GT(max_abs_diff(gpu->output(), previous.data(), n), 1e-3) << "a new seed left the output unchanged";
+        }
+        previous.assign(gpu->output(), gpu->output() + n);
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     TinyModels, VulkanPlanParity,
     ::testing::Values(PlanCase{"plain_64", opts(false, false, false, false), 64, 64},
@@ -318,7 +372,7 @@ TEST(VulkanBackend, MissingDeviceIsAClearUnsupportedError) {
 
 // The C API: NTEX_BACKEND_VULKAN creates its own headless device; the maps it reads back equal
 // the CPU context's. Without a driver, ntexCreateContext fails with UNSUPPORTED and the reason.
-std::vector<float> read_albedo(NtexBackend backend, NtexResult* created) {
+std::vector<float> read_albedo(NtexBackend backend, NtexResult* created, NtexPrecision precision = NTEX_PRECISION_DEFAULT) {
     NtexContextCreateInfo ci{NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO, nullptr, NTEX_HEADER_VERSION, backend, 2, nullptr, nullptr};
     NtexContext context = nullptr;
     *created = ntexCreateContext(&ci, &context);
@@ -331,7 +385,8 @@ std::vector<float> read_albedo(NtexBackend backend, NtexResult* created) {
     NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO, nullptr, path.c_str()};
     NtexModel model = nullptr;
     EXPECT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO, nullptr, model, 64, 64, NTEX_TILING_MODE_TILEABLE};
+    NtexGeneratorPrecisionInfo pi{NTEX_STRUCTURE_TYPE_GENERATOR_PRECISION_INFO, nullptr, precision};
+    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO, &pi, model, 64, 64, NTEX_TILING_MODE_TILEABLE};
     NtexGenerator generator = nullptr;
     EXPECT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     NtexGeneratorParams p{};
@@ -357,6 +412,22 @@ TEST(VulkanBackend, CApiGeneratesWhatTheCpuDoes) {
     const std::vector<float> gpu = read_albedo(NTEX_BACKEND_VULKAN, &created);
     ASSERT_EQ(created, NTEX_SUCCESS) << ntexGetLastErrorMessage();
     EXPECT_LT(max_abs_diff(gpu.data(), cpu.data(), cpu.size()), 1e-4);
+}
+
+// NtexGeneratorPrecisionInfo FP16 on a headless Vulkan context: the shipped model's albedo within
+// NMSE 1e-4 of the CPU's (lavapipe offers shaderFloat16 and 16-bit storage; elsewhere FP32 is used).
+TEST(VulkanBackend, CApiFp16IsWithinNmseOfTheCpu) {
+    SKIP_WITHOUT_VULKAN();
+    if (!vulkan::supports_fp16(*device().context)) GTEST_SKIP() << "no FP16 on this device";
+    NtexResult created = NTEX_SUCCESS;
+    const std::vector<float> cpu = read_albedo(NTEX_BACKEND_CPU, &created);
+    ASSERT_EQ(created, NTEX_SUCCESS);
+    const std::vector<float> gpu = read_albedo(NTEX_BACKEND_VULKAN, &created, NTEX_PRECISION_FP16);
+    ASSERT_EQ(created, NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    const double e = nmse(gpu.data(), cpu.data(), cpu.size());
+    std::fprintf(stderr, "C API fp16: NMSE %.3g\n", e);
+    EXPECT_LT(e, 1e-4);
+    EXPECT_GT(e, 0.0) << "FP16 asked for, but the output is the FP32 one";
 }
 
 TEST(VulkanBackend, CApiWithoutADriverIsUnsupportedWithTheReason) {

@@ -61,7 +61,8 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO = 104,
     NTEX_STRUCTURE_TYPE_VULKAN_DEBUG_INFO = 105,
     NTEX_STRUCTURE_TYPE_DEVICE_MEMORY_CALLBACKS = 106,
-    NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO = 107
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO = 107,
+    NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES = 108
 } NtexStructureType;
 
 typedef enum NtexBackend {
@@ -80,9 +81,11 @@ typedef enum NtexBackend {
 
 /* Arithmetic of a generator's network (NtexGeneratorPrecisionInfo). The CPU backend always computes in FP32. */
 typedef enum NtexPrecision {
-    NTEX_PRECISION_DEFAULT = 0,  /* CUDA: FP16; CPU: FP32 */
+    NTEX_PRECISION_DEFAULT = 0,  /* CUDA: FP16; CPU and Vulkan compute: FP32 */
     NTEX_PRECISION_FP32 = 1,     /* the exact mode: matches the CPU reference (NMSE < 1e-6) */
-    NTEX_PRECISION_FP16 = 2      /* the fast mode (CUDA): FP16 storage, FP32 accumulation (NMSE < 1e-4) */
+    NTEX_PRECISION_FP16 = 2      /* the fast mode: FP16 storage, FP32 accumulation (NMSE < 1e-4). CUDA; Vulkan
+                                    compute on a device with shaderFloat16 and storageBuffer16BitAccess (the
+                                    host's device: declared in NtexVulkanDeviceFeatures), else computed in FP32 */
 } NtexPrecision;
 
 /* How the borders of a generated region behave (docs/model_format.md, "Tiling modes"). */

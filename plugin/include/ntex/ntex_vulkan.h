@@ -78,6 +78,20 @@ typedef struct NtexDeviceMemoryCallbacks {
     void* pUserData;
 } NtexDeviceMemoryCallbacks;
 
+/* Chain into NtexContextCreateInfo::pNext (beside the NtexVulkanDeviceInfo) to tell ntex which optional
+ * features you enabled on NtexVulkanDeviceInfo::device: ntex cannot query enabled features, so it uses
+ * none it was not told of. The Vulkan compute backend's FP16 mode (NtexGeneratorPrecisionInfo
+ * NTEX_PRECISION_FP16; shaders in float16 storage and products) needs both below, declared here and
+ * supported by the physical device (checked with vkGetPhysicalDeviceFeatures2); otherwise an FP16
+ * generator computes in FP32 and the log says why. Errors: INVALID_ARGUMENT without an
+ * NtexVulkanDeviceInfo in the same chain. */
+typedef struct NtexVulkanDeviceFeatures {
+    NtexStructureType sType;              /* NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES */
+    const void* pNext;                    /* NULL */
+    VkBool32 shaderFloat16;               /* VkPhysicalDeviceVulkan12Features / ShaderFloat16Int8Features */
+    VkBool32 storageBuffer16BitAccess;    /* VkPhysicalDeviceVulkan11Features / 16BitStorageFeatures */
+} NtexVulkanDeviceFeatures;
+
 typedef struct NtexTextureSet_T* NtexTextureSet;
 
 typedef struct NtexTextureSetCreateInfo {
@@ -117,20 +131,29 @@ typedef struct NtexTextureSetSyncInfo {
  * - extent >> baseMipLevel is exactly the generator's width x height; baseMipLevel < imageMipLevels,
  *   arrayLayer < imageArrayLayers;
  * - no two targets share a subresource (same image and layer with overlapping mip ranges).
+ * - the description is one a real image can have on this device (extent, layers, levels within the limits)
+ *   and every target naming the same VkImage describes it the same way.
  * ntex writes mip levels baseMipLevel .. baseMipLevel + n - 1 of layer arrayLayer, where n is the set's
- * mipLevels (NtexTextureSetCreateInfo::mipLevels, 0 = full chain) clamped to what every target has room for
- * (NtexTextureSetImages::mipLevels reports n). It never touches other levels or layers, never creates views
- * of these images (`view` is only handed back in NtexTextureSetImages::views) and never destroys them.
- * Layouts: a slot's first update discards the subresource's contents (oldLayout UNDEFINED); every update
- * leaves it in finalLayout, and the host must keep it there between updates (transition it back if it
- * changes it). Queue ownership: the images belong to NtexVulkanDeviceInfo::queueFamilyIndex (EXCLUSIVE
+ * mipLevels (NtexTextureSetCreateInfo::mipLevels, 0 = full chain) clamped to what every target has room for,
+ * and 1 when a format cannot be blitted with linear filtering (NtexTextureSetImages::mipLevels reports n;
+ * levels past it keep your content). It never touches other levels or layers, never creates views of these
+ * images (`view` is only handed back in NtexTextureSetImages::views) and never destroys them.
+ * Layouts and ordering: a slot's first update discards the subresource's contents (oldLayout UNDEFINED);
+ * every update leaves it in finalLayout, and the host must keep it there between updates (transition it
+ * back if it changes it). Each update's first barrier waits for the consumer stages and transfers on the
+ * queue and makes transfer writes (and with GENERAL shader-storage writes) available, so your earlier
+ * samples, clears and uploads of the subresource are ordered before ntex overwrites it; after other writes
+ * of yours (a colour attachment), end with a barrier to finalLayout whose second scope is TRANSFER.
+ * The last barrier makes the texels visible to shader reads in the consumer stages, and also to storage
+ * writes (GENERAL) and input-attachment reads (INPUT_ATTACHMENT usage). Queue ownership: the images belong to NtexVulkanDeviceInfo::queueFamilyIndex (EXCLUSIVE
  * sharing) or are CONCURRENT. Paths: host copies and Vulkan compute write host targets as they write
  * their own images; the CUDA path cannot (CUDA writes only images whose memory it imported), so a CUDA
  * context's set with targets uses host copies (logged). Errors: INVALID_ARGUMENT (a description that
- * fails a check above, targetCount != ringSize x selected maps, VK_NULL_HANDLE image), UNSUPPORTED (the
- * format lacks a feature on this device). The images must outlive the set. */
+ * fails a check above, targetCount != ringSize x selected maps, VK_NULL_HANDLE image, a second
+ * NtexTextureSetTargetsInfo in the chain), UNSUPPORTED (the format lacks a feature on this device). The
+ * images must outlive the set. */
 typedef struct NtexTextureSetTarget {
-    VkImage image;                /* the host's 2D image (VK_IMAGE_TYPE_2D, 1 sample) */
+    VkImage image;                /* the host's 2D image (VK_IMAGE_TYPE_2D, 1 sample, OPTIMAL tiling) */
     VkImageView view;             /* optional: reported in NtexTextureSetImages::views; ntex never uses it */
     VkFormat format;              /* the image's format: the texel format written */
     VkImageUsageFlags usage;      /* the usage the image was created with */
@@ -143,7 +166,7 @@ typedef struct NtexTextureSetTarget {
 
 typedef struct NtexTextureSetTargetsInfo {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO */
-    const void* pNext;            /* NULL */
+    const void* pNext;            /* NULL or an NtexTextureSetSyncInfo (either may come first in the chain) */
     uint32_t targetCount;         /* ringSize x the number of selected maps */
     const NtexTextureSetTarget* pTargets;   /* slot-major: pTargets[slot * selectedMaps + i] is map i of slot */
     VkImageLayout finalLayout;    /* SHADER_READ_ONLY_OPTIMAL (also for 0 = UNDEFINED) or GENERAL */

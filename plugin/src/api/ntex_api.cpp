@@ -217,7 +217,7 @@ namespace {
 // AUTO/CPU/CUDA -> the backend in use (ntex.h, ntexCreateContext): CUDA when built with it and
 // select_device finds a device (the one whose UUID equals the chained Vulkan device's), else the CPU
 // with the reason logged as a warning; CUDA asked for but unusable fails with that reason.
-void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDeviceInfo* vulkan_info) {
+void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDeviceInfo* vulkan_info, const NtexVulkanDeviceFeatures* features) {
     // The kernels every CPU generator of this context will run (cpu_kernels.h; the same resolution).
     const std::string kernels = ntex::cpu::resolve_cpu_kernels(ntex::cpu::CpuKernels::Auto) == ntex::cpu::CpuKernels::Native
                                     ? ntex::cat("ntex ", ntex::cpu::isa_name(ntex::cpu::detect_isa()), " kernels")
@@ -234,7 +234,7 @@ void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDevi
         // Only when asked for (AUTO does not pick it yet): the host's chained device, else a
         // headless one ntex creates and owns.
         const ntex::vulkan::DeviceChoice choice =
-            vulkan_info != nullptr ? ntex::vulkan::borrow_device(*vulkan_info) : ntex::vulkan::open_headless(false);
+            vulkan_info != nullptr ? ntex::vulkan::borrow_device(*vulkan_info, features) : ntex::vulkan::open_headless(false);
         if (!choice.context) fail(NTEX_ERROR_UNSUPPORTED, "backend VULKAN is not usable: ", choice.reason);
         context.backend = NTEX_BACKEND_VULKAN;
         context.vulkan_compute = choice.context;
@@ -315,6 +315,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
         context->logger = host_logger;
         // Extension structs: walk pNext (Vulkan style); unknown sTypes are an error, not ignored.
         const NtexVulkanDeviceInfo* vulkan_info = nullptr;
+        const NtexVulkanDeviceFeatures* device_features = nullptr;
         bool debug_utils = false, debug_info_given = false;
         const NtexDeviceMemoryCallbacks* memory_callbacks = nullptr;
         int chain_length = 0;
@@ -333,6 +334,8 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
                 }
             } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO) {
                 vulkan_info = reinterpret_cast<const NtexVulkanDeviceInfo*>(next);
+            } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES) {
+                device_features = reinterpret_cast<const NtexVulkanDeviceFeatures*>(next);
             } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_DEVICE_MEMORY_CALLBACKS) {
                 memory_callbacks = reinterpret_cast<const NtexDeviceMemoryCallbacks*>(next);
             } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEBUG_INFO) {
@@ -342,8 +345,9 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
                 fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", raw_enum(next->sType));
             }
         }
-        if ((debug_info_given || memory_callbacks != nullptr) && vulkan_info == nullptr) {
-            fail(NTEX_ERROR_INVALID_ARGUMENT, debug_info_given ? "an NtexVulkanDebugInfo" : "an NtexDeviceMemoryCallbacks",
+        if ((debug_info_given || memory_callbacks != nullptr || device_features != nullptr) && vulkan_info == nullptr) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT,
+                 debug_info_given ? "an NtexVulkanDebugInfo" : memory_callbacks != nullptr ? "an NtexDeviceMemoryCallbacks" : "an NtexVulkanDeviceFeatures",
                  " needs an NtexVulkanDeviceInfo in the same chain");
         }
         if (vulkan_info != nullptr) {
@@ -351,7 +355,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
             context->logger.info("ntex: Vulkan device " + context->vulkan->describe() + (debug_utils ? " (debug names and labels on)" : ""));
         }
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());
-        resolve_backend(*context, requested, vulkan_info);
+        resolve_backend(*context, requested, vulkan_info, device_features);
         context->requested_backend = static_cast<NtexBackend>(requested);
         ntex::api::register_handle(context.get());
         *pContext = context.release();
@@ -517,9 +521,18 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
         }
         auto generator = std::make_unique<NtexGenerator_T>();
         generator->context = context;
-        // DEFAULT: FP16 on CUDA (the fast mode), FP32 on the CPU (its only mode: FP16 is accepted and computed in FP32).
+        // DEFAULT: FP16 on CUDA (the fast mode), FP32 on the CPU (its only mode: FP16 is accepted and computed in FP32)
+        // and on Vulkan compute (FP16 only when asked for and the device can: not measured faster on any GPU yet).
         generator->precision = context->backend == NTEX_BACKEND_CUDA && precision != NTEX_PRECISION_FP32 ? ntex::cuda::Precision::Fp16
                                                                                                           : ntex::cuda::Precision::Fp32;
+        if (context->backend == NTEX_BACKEND_VULKAN && precision == NTEX_PRECISION_FP16) {
+            std::string why;
+            if (ntex::vulkan::supports_fp16(*context->vulkan_compute, &why)) {
+                generator->precision = ntex::cuda::Precision::Fp16;
+            } else {
+                context->logger.info(ntex::cat("ntex: FP16 asked for, computing in FP32: ", why));
+            }
+        }
         generator->width = static_cast<int>(pCreateInfo->width);
         generator->height = static_cast<int>(pCreateInfo->height);
         generator->tiling = static_cast<NtexTilingMode>(tiling);
@@ -536,7 +549,7 @@ NTEX_API NtexResult ntexCreateGenerator(NtexContext context, const NtexGenerator
                                        runs_on == NTEX_BACKEND_CUDA
                                            ? ntex::cat(" on ", context->device_name, ", ", ntex::cuda::precision_name(generator->precision))
                                        : runs_on == NTEX_BACKEND_VULKAN
-                                           ? ntex::cat(" on ", context->device_name, " (Vulkan compute, fp32)")
+                                           ? ntex::cat(" on ", context->device_name, " (Vulkan compute, ", ntex::cuda::precision_name(generator->precision), ")")
                                            : ntex::cat(" on the CPU backend, ", context->threads, " threads")));
         context->logger.debug("ntex: plan:\n" + g.backend().describe());
         generator->model = pCreateInfo->model;

@@ -98,8 +98,17 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
     };
     source.consumer_stages = ntex::interop::kDefaultConsumerStages;
     int length = 0;
+    bool have_targets = false, have_sync = false;
     for (auto* next = static_cast<const Header*>(pnext); next != nullptr; next = static_cast<const Header*>(next->pNext)) {
         if (++length > ntex::api::kMaxChainLength) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
+        const int type = raw_enum(next->sType);
+        if (type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO && type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", type);
+        }
+        // One of each: a second one silently replacing the first would hide a host's mistake.
+        bool& seen = raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO ? have_targets : have_sync;
+        if (seen) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds sType ", raw_enum(next->sType), " twice");
+        seen = true;
         if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO) {
             const auto* info = reinterpret_cast<const NtexTextureSetTargetsInfo*>(next);
             if (info->targetCount == 0 || info->pTargets == nullptr) {
@@ -114,9 +123,6 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
             source.targets.assign(info->pTargets, info->pTargets + info->targetCount);
             source.final_layout = info->finalLayout == VK_IMAGE_LAYOUT_UNDEFINED ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL : info->finalLayout;
             continue;
-        }
-        if (raw_enum(next->sType) != NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO) {
-            fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", raw_enum(next->sType));
         }
         const VkPipelineStageFlags mask = reinterpret_cast<const NtexTextureSetSyncInfo*>(next)->consumerStageMask;
         if ((mask & ~ntex::interop::kShaderStages) != 0) {

@@ -14,7 +14,8 @@ std::unique_ptr<GeneratorBackend> make_backend(std::shared_ptr<const LoadedModel
     switch (settings.backend) {
         case NTEX_BACKEND_CPU: return std::make_unique<cpu::CpuPlan>(std::move(model), width, height, std::max(1, settings.threads), settings.cpu_kernels);
         case NTEX_BACKEND_CUDA: return cuda::make_plan(std::move(model), width, height, settings.cuda_device, settings.precision);
-        case NTEX_BACKEND_VULKAN: return vulkan::make_plan(settings.vulkan_device, std::move(model), width, height);
+        case NTEX_BACKEND_VULKAN:
+            return vulkan::make_plan(settings.vulkan_device, std::move(model), width, height, settings.precision == cuda::Precision::Fp16);
         default: break;
     }
     fail(NTEX_ERROR_INVALID_ARGUMENT, "generator backend ", static_cast<int>(settings.backend),

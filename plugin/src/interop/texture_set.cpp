@@ -125,6 +125,19 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
     }
     m_staging_size = offset.get("staging buffer");
     check_target_ranges();
+    // What the final barrier makes the texels visible to: shader reads, plus storage writes after them
+    // (finalLayout GENERAL: a host post-process) and input-attachment reads (a host target with that usage,
+    // read in the fragment stage).
+    for (std::size_t i = 0; i < m_formats.size(); ++i) {
+        VkAccessFlags access = VK_ACCESS_SHADER_READ_BIT;
+        if (m_source.final_layout == VK_IMAGE_LAYOUT_GENERAL) access |= VK_ACCESS_SHADER_WRITE_BIT;
+        bool input_attachment = false;
+        for (std::size_t k = i; k < m_source.targets.size(); k += m_formats.size()) {
+            input_attachment = input_attachment || (m_source.targets[k].usage & VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT) != 0;
+        }
+        if (input_attachment && (m_source.consumer_stages & VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT) != 0) access |= VK_ACCESS_INPUT_ATTACHMENT_READ_BIT;
+        m_consumer_access.push_back(access);
+    }
 
     try {
         VkSemaphoreTypeCreateInfo type{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};
@@ -196,6 +209,24 @@ void TextureSet::check_targets(uint32_t ring_size) {
             (t.usage & (VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT)) == 0) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".usage 0x", std::hex, t.usage, std::dec,
                  " has neither SAMPLED nor INPUT_ATTACHMENT, which finalLayout SHADER_READ_ONLY_OPTIMAL needs (or choose GENERAL)");
+        }
+        const VkPhysicalDeviceLimits& limits = m_device->properties().limits;
+        if (t.extent.width > limits.maxImageDimension2D || t.extent.height > limits.maxImageDimension2D ||
+            t.imageArrayLayers > limits.maxImageArrayLayers ||
+            t.imageMipLevels > static_cast<uint32_t>(std::bit_width(std::max(t.extent.width, t.extent.height)))) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, ": an image of ", t.extent.width, "x", t.extent.height, ", ", t.imageMipLevels, " levels and ",
+                 t.imageArrayLayers, " layers cannot exist on this device (maxImageDimension2D ", limits.maxImageDimension2D, ", maxImageArrayLayers ",
+                 limits.maxImageArrayLayers, ", a full chain of ", std::bit_width(std::max(t.extent.width, t.extent.height)), " levels)");
+        }
+        // One VkImage is described once: every target naming it must describe it the same way.
+        for (std::size_t j = 0; j < k; ++j) {
+            const NtexTextureSetTarget& o = targets[j];
+            if (o.image == t.image && (o.format != t.format || o.usage != t.usage || o.extent.width != t.extent.width ||
+                                       o.extent.height != t.extent.height || o.imageMipLevels != t.imageMipLevels ||
+                                       o.imageArrayLayers != t.imageArrayLayers)) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, name, " describes its image differently from pTargets[", j,
+                     "] (format, usage, extent, imageMipLevels, imageArrayLayers must agree)");
+            }
         }
         m_mip_levels = std::min(m_mip_levels, t.imageMipLevels - t.baseMipLevel);
     }
@@ -526,12 +557,22 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
     std::vector<VkImageMemoryBarrier> barriers;
 
     // Previous reads of these images (earlier submissions on this queue) finish before the overwrite.
+    // Host targets: the host may have used the subresource before the slot's first update too (a
+    // placeholder sampled by frames in flight, a clear or upload), and with finalLayout GENERAL may write
+    // it in shaders between updates: wait for the consumer stages and transfers, and make shader and
+    // transfer writes available, on every update.
+    const bool host_targets = !m_source.targets.empty();
+    const VkAccessFlags host_writes =
+        host_targets ? VK_ACCESS_TRANSFER_WRITE_BIT | (m_source.final_layout == VK_IMAGE_LAYOUT_GENERAL ? VK_ACCESS_SHADER_WRITE_BIT : 0) : 0;
     for (const MapImage& m : slot.maps) {
         barriers.push_back(image_barrier(m.image, slot.initialized ? m_source.final_layout : VK_IMAGE_LAYOUT_UNDEFINED,
-                                         VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0, VK_ACCESS_TRANSFER_WRITE_BIT, m.base_mip, m_mip_levels, m.layer));
+                                         VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, host_writes, VK_ACCESS_TRANSFER_WRITE_BIT, m.base_mip, m_mip_levels, m.layer));
     }
-    vk.vkCmdPipelineBarrier(cmd, slot.initialized ? m_source.consumer_stages : VkPipelineStageFlags{VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT}, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                            0, 0, nullptr, 0, nullptr, static_cast<uint32_t>(barriers.size()), barriers.data());
+    const VkPipelineStageFlags before = host_targets ? m_source.consumer_stages | VK_PIPELINE_STAGE_TRANSFER_BIT
+                                        : slot.initialized ? m_source.consumer_stages
+                                                           : VkPipelineStageFlags{VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT};
+    vk.vkCmdPipelineBarrier(cmd, before, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, static_cast<uint32_t>(barriers.size()),
+                            barriers.data());
     for (std::size_t i = 0; i < slot.maps.size(); ++i) {
         VkBufferImageCopy copy{};
         copy.bufferOffset = m_offsets[i];
@@ -562,13 +603,14 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
     // 0..n-2 are TRANSFER_SRC now, the last is TRANSFER_DST.
     barriers.clear();
     const VkImageLayout final_layout = m_source.final_layout;
-    for (const MapImage& m : slot.maps) {
+    for (std::size_t i = 0; i < slot.maps.size(); ++i) {
+        const MapImage& m = slot.maps[i];
         if (m_mip_levels > 1) {
             barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, final_layout, VK_ACCESS_TRANSFER_READ_BIT,
-                                             VK_ACCESS_SHADER_READ_BIT, m.base_mip, m_mip_levels - 1, m.layer));
+                                             m_consumer_access[i], m.base_mip, m_mip_levels - 1, m.layer));
         }
         barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, final_layout, VK_ACCESS_TRANSFER_WRITE_BIT,
-                                         VK_ACCESS_SHADER_READ_BIT, m.base_mip + m_mip_levels - 1, 1, m.layer));
+                                         m_consumer_access[i], m.base_mip + m_mip_levels - 1, 1, m.layer));
     }
     vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, 0, 0, nullptr, 0, nullptr,
                             static_cast<uint32_t>(barriers.size()), barriers.data());

@@ -167,6 +167,7 @@ private:
     std::vector<NtexHostFormat> m_host_formats;
     std::vector<VkDeviceSize> m_offsets;   // of each map inside a staging buffer
     std::vector<uint32_t> m_row_pitch;
+    std::vector<VkAccessFlags> m_consumer_access;   // per map: the final barrier's destination access
     VkDeviceSize m_staging_size = 0;
     uint32_t m_mip_levels = 1;
     std::vector<Slot> m_slots;

@@ -75,7 +75,7 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
     // The concrete plan comes from the backend factory: runtime/ names no backend.
     m_backend = make_backend(m_model, plan_width(), plan_height(), settings);
     m_backend_kind = settings.backend;
-    if (settings.backend == NTEX_BACKEND_CUDA) m_precision = settings.precision;
+    if (settings.backend == NTEX_BACKEND_CUDA || settings.backend == NTEX_BACKEND_VULKAN) m_precision = settings.precision;
     // Every per-frame buffer is sized here, so set_params/generate never allocate.
     m_z = latent_from_seed(0, d.z_dim);
     m_new_z.resize(m_z.size());

@@ -32,7 +32,7 @@ struct GeneratorSettings {
     std::size_t memory_budget = kDefaultMemoryBudget;  // bytes; refused above (OUT_OF_MEMORY)
     NtexBackend backend = NTEX_BACKEND_CPU;  // CPU, CUDA or VULKAN (AUTO is resolved by the context)
     int cuda_device = 0;                     // CUDA: the device ordinal (cuda::select_device)
-    cuda::Precision precision = cuda::Precision::Fp32;   // CUDA only; the CPU always computes in FP32
+    cuda::Precision precision = cuda::Precision::Fp32;   // CUDA and Vulkan compute; the CPU always computes in FP32
     cpu::CpuKernels cpu_kernels = cpu::CpuKernels::Auto;  // CPU only: ntex's kernels or oneDNN's (cpu_kernels.h)
     std::shared_ptr<vulkan::ComputeContext> vulkan_device;   // VULKAN only: the device (vulkan::open_headless / borrow_device)
 };

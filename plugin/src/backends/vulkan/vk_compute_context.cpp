@@ -6,6 +6,8 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -64,6 +66,20 @@ bool has_layer(PFN_vkEnumerateInstanceLayerProperties enumerate, const char* nam
     return false;
 }
 
+// Whether `device` (Vulkan >= 1.2) supports FP16 storage buffers and arithmetic; "" or why not.
+std::string fp16_support(const ComputeFunctions& vk, VkPhysicalDevice device, uint32_t api_version) {
+    if (api_version < VK_API_VERSION_1_2) return "the device or instance is below Vulkan 1.2";
+    VkPhysicalDeviceShaderFloat16Int8Features f16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+    VkPhysicalDevice16BitStorageFeatures s16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+    s16.pNext = &f16;
+    VkPhysicalDeviceFeatures2 f2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    f2.pNext = &s16;
+    vk.vkGetPhysicalDeviceFeatures2(device, &f2);
+    if (!f16.shaderFloat16) return "the device has no shaderFloat16";
+    if (!s16.storageBuffer16BitAccess) return "the device has no storageBuffer16BitAccess";
+    return "";
+}
+
 int device_rank(VkPhysicalDeviceType t) noexcept {
     switch (t) {
         case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
@@ -93,7 +109,11 @@ std::shared_ptr<ComputeContext> ComputeContext::create_headless(const HeadlessOp
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
     app.pApplicationName = "ntex";
     app.pEngineName = "ntex";
-    app.apiVersion = VK_API_VERSION_1_1;
+    // 1.2 where the loader has it: the FP16 feature structs are core there (a 1.1 driver still works).
+    auto instance_version = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(gipa(VK_NULL_HANDLE, "vkEnumerateInstanceVersion"));
+    uint32_t loader_version = VK_API_VERSION_1_1;
+    if (instance_version != nullptr && instance_version(&loader_version) != VK_SUCCESS) loader_version = VK_API_VERSION_1_1;
+    app.apiVersion = loader_version >= VK_API_VERSION_1_2 ? VK_API_VERSION_1_2 : VK_API_VERSION_1_1;
     const char* layer = "VK_LAYER_KHRONOS_validation";
     const char* extension = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
     VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
@@ -166,13 +186,25 @@ std::shared_ptr<ComputeContext> ComputeContext::create_headless(const HeadlessOp
     VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     dci.queueCreateInfoCount = 1;
     dci.pQueueCreateInfos = &qci;
+    VkPhysicalDeviceProperties chosen{};
+    c->m_vk.vkGetPhysicalDeviceProperties(c->m_physical_device, &chosen);
+    c->m_fp16_reason = fp16_support(c->m_vk, c->m_physical_device, std::min(chosen.apiVersion, app.apiVersion));
+    VkPhysicalDeviceShaderFloat16Int8Features f16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES};
+    VkPhysicalDevice16BitStorageFeatures s16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+    if (c->m_fp16_reason.empty()) {
+        f16.shaderFloat16 = VK_TRUE;
+        s16.storageBuffer16BitAccess = VK_TRUE;
+        s16.pNext = &f16;
+        dci.pNext = &s16;
+        c->m_fp16 = true;
+    }
     NTEX_VK_CHECK(c->m_vk.vkCreateDevice(c->m_physical_device, &dci, nullptr, &c->m_device));
     c->load_device_functions(c->m_vk.vkGetDeviceProcAddr);
     c->finish_setup();
     return c;
 }
 
-std::shared_ptr<ComputeContext> ComputeContext::borrow(const NtexVulkanDeviceInfo& info) {
+std::shared_ptr<ComputeContext> ComputeContext::borrow(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features) {
     if (info.instance == VK_NULL_HANDLE || info.physicalDevice == VK_NULL_HANDLE || info.device == VK_NULL_HANDLE ||
         info.pfnGetInstanceProcAddr == nullptr) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "Vulkan compute: NtexVulkanDeviceInfo needs instance, physicalDevice, device and pfnGetInstanceProcAddr");
@@ -197,6 +229,13 @@ std::shared_ptr<ComputeContext> ComputeContext::borrow(const NtexVulkanDeviceInf
     }
     c->load_device_functions(info.pfnGetDeviceProcAddr ? info.pfnGetDeviceProcAddr : c->m_vk.vkGetDeviceProcAddr);
     c->finish_setup();
+    // Only what the host says it enabled, and only where the device supports it.
+    if (features == nullptr || !features->shaderFloat16 || !features->storageBuffer16BitAccess) {
+        c->m_fp16_reason = "the host did not declare shaderFloat16 and storageBuffer16BitAccess enabled (NtexVulkanDeviceFeatures)";
+    } else {
+        c->m_fp16_reason = fp16_support(c->m_vk, c->m_physical_device, c->m_properties.apiVersion);
+        c->m_fp16 = c->m_fp16_reason.empty();
+    }
     return c;
 }
 

@@ -24,6 +24,7 @@ namespace ntex::vulkan {
     X(vkEnumeratePhysicalDevices)               \
     X(vkGetPhysicalDeviceProperties)            \
     X(vkGetPhysicalDeviceFeatures)              \
+    X(vkGetPhysicalDeviceFeatures2)             \
     X(vkGetPhysicalDeviceMemoryProperties)      \
     X(vkGetPhysicalDeviceQueueFamilyProperties) \
     X(vkCreateDevice)                           \
@@ -98,10 +99,12 @@ public:
     // the first family with compute on the first device that has one (a discrete or integrated GPU
     // before a CPU implementation such as lavapipe). Throws Error(UNSUPPORTED) naming why when there
     // is no loader, no device or no compute queue.
+    // Enables shaderFloat16 and storageBuffer16BitAccess where the device (Vulkan >= 1.2) has both (fp16()).
     static std::shared_ptr<ComputeContext> create_headless(const HeadlessOptions& options = {});
     // Borrowed: the host's device. Uses queue 0 of info.queueFamilyIndex (which must have compute);
-    // this increment submits to it from the generating thread (see vulkan_plan.h).
-    static std::shared_ptr<ComputeContext> borrow(const NtexVulkanDeviceInfo& info);
+    // this increment submits to it from the generating thread (see vulkan_plan.h). `features`: what
+    // the host says it enabled (NtexVulkanDeviceFeatures, may be null).
+    static std::shared_ptr<ComputeContext> borrow(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features = nullptr);
 
     ~ComputeContext();
     ComputeContext(const ComputeContext&) = delete;
@@ -113,6 +116,10 @@ public:
     uint32_t queue_family() const noexcept { return m_queue_family; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return m_properties; }
     bool owns_device() const noexcept { return m_owned; }
+    // FP16 shaders can run: shaderFloat16 and storageBuffer16BitAccess are supported and enabled.
+    bool fp16() const noexcept { return m_fp16; }
+    // Why fp16() is false ("" when true), for the log line of an FP16 generator computing in FP32.
+    const std::string& fp16_reason() const noexcept { return m_fp16_reason; }
     // Borrowed: the host's NtexVulkanDeviceInfo::pAllocator, for every object ntex creates on its device;
     // owned: nullptr (the driver's).
     const VkAllocationCallbacks* allocator() const noexcept { return m_allocator; }
@@ -134,6 +141,8 @@ private:
 
     void* m_library = nullptr;   // libvulkan.so.1 (owned path)
     bool m_owned = false;
+    bool m_fp16 = false;
+    std::string m_fp16_reason = "not checked";
     const VkAllocationCallbacks* m_allocator = nullptr;
     VkInstance m_instance = VK_NULL_HANDLE;
     VkPhysicalDevice m_physical_device = VK_NULL_HANDLE;

@@ -3,6 +3,7 @@
 #include "backends/vulkan/vk_pipeline.h"
 
 #include "backends/vulkan/vk_shaders.h"
+#include "core/error.h"
 
 #include <utility>
 
@@ -36,7 +37,8 @@ std::vector<VkDescriptorSet> allocate_sets_or_release(const PlanPipelines& pipel
     }
 }
 
-PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context) : m_context(std::move(context)) {
+PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context, bool fp16) : m_context(std::move(context)), m_fp16(fp16) {
+    if (fp16 && !m_context->fp16()) fail(NTEX_ERROR_UNSUPPORTED, "Vulkan compute: FP16 needs shaderFloat16 and storageBuffer16BitAccess on the device");
     const ComputeFunctions& vk = m_context->vk();
     const VkDevice device = m_context->device();
     try {
@@ -55,12 +57,17 @@ PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context) : m_contex
         pci.pushConstantRangeCount = 1;
         pci.pPushConstantRanges = &range;
         NTEX_VK_CHECK(vk.vkCreatePipelineLayout(device, &pci, m_context->allocator(), &m_layout));
-        const std::pair<const unsigned char*, std::size_t> code[kShaderCount] = {{ntex_spirv_conv_comp, ntex_spirv_conv_comp_size},
-                                                                                 {ntex_spirv_upsample_comp, ntex_spirv_upsample_comp_size},
-                                                                                 {ntex_spirv_output_comp, ntex_spirv_output_comp_size},
-                                                                                 {ntex_spirv_texels_comp, ntex_spirv_texels_comp_size},
-                                                                                 {ntex_spirv_noise_comp, ntex_spirv_noise_comp_size},
-                                                                                 {ntex_spirv_modulate_comp, ntex_spirv_modulate_comp_size}};
+        using Code = std::pair<const unsigned char*, std::size_t>;
+        const Code fp32[kShaderCount] = {{ntex_spirv_conv_comp, ntex_spirv_conv_comp_size},         {ntex_spirv_upsample_comp, ntex_spirv_upsample_comp_size},
+                                         {ntex_spirv_output_comp, ntex_spirv_output_comp_size},     {ntex_spirv_texels_comp, ntex_spirv_texels_comp_size},
+                                         {ntex_spirv_noise_comp, ntex_spirv_noise_comp_size},       {ntex_spirv_modulate_comp, ntex_spirv_modulate_comp_size}};
+        const Code fp16_code[kShaderCount] = {{ntex_spirv_conv_comp_f16, ntex_spirv_conv_comp_f16_size},
+                                              {ntex_spirv_upsample_comp_f16, ntex_spirv_upsample_comp_f16_size},
+                                              {ntex_spirv_output_comp_f16, ntex_spirv_output_comp_f16_size},
+                                              {ntex_spirv_texels_comp, ntex_spirv_texels_comp_size},
+                                              {ntex_spirv_noise_comp_f16, ntex_spirv_noise_comp_f16_size},
+                                              {ntex_spirv_modulate_comp_f16, ntex_spirv_modulate_comp_f16_size}};
+        const Code* code = fp16 ? fp16_code : fp32;
         for (int i = 0; i < kShaderCount; ++i) {
             VkShaderModuleCreateInfo sci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
             sci.codeSize = code[i].second;

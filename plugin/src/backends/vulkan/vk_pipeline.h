@@ -47,12 +47,14 @@ static_assert(sizeof(TexelPushConstants) == 64, "TexelPushConstants must match s
 // The one pipeline layout's push-constant range: the larger of the two blocks.
 constexpr uint32_t kPushConstantBytes = sizeof(TexelPushConstants);
 
-// Specialization constants of conv.comp, in constant_id order.
+// Specialization constants of conv.comp, in constant_id order. dst_fp32: the FP16 build writes the
+// FP32 final tensor (shaders/compute_common.glsl, "Precision"); upsample.comp and output.comp take it
+// as their constant 0.
 struct ConvSpec {
-    int32_t in_c = 1, out_c = 1, kernel = 1, activation = 0, has_noise = 0, layout_k = 0, output_op = 0;
-    std::vector<int32_t> values() const { return {in_c, out_c, kernel, activation, has_noise, layout_k, output_op}; }
+    int32_t in_c = 1, out_c = 1, kernel = 1, activation = 0, has_noise = 0, layout_k = 0, output_op = 0, dst_fp32 = 0;
+    std::vector<int32_t> values() const { return {in_c, out_c, kernel, activation, has_noise, layout_k, output_op, dst_fp32}; }
 };
-static_assert(sizeof(ConvSpec) == 7 * sizeof(int32_t), "ConvSpec mirrors conv.comp's 7 specialization constants");
+static_assert(sizeof(ConvSpec) == 8 * sizeof(int32_t), "ConvSpec mirrors conv.comp's 8 specialization constants");
 constexpr int kConvOutputsPerInvocation = 4;   // conv.comp's vec4 accumulator
 
 // Writes a plan descriptor set: binding b = bound[b] (whole buffer, storage), for every binding.
@@ -65,7 +67,9 @@ std::vector<VkDescriptorSet> allocate_sets_or_release(const PlanPipelines& pipel
 
 class PlanPipelines {
 public:
-    explicit PlanPipelines(std::shared_ptr<ComputeContext> context);
+    // fp16: the FP16 builds of conv, upsample, output, noise and modulate (the context must support
+    // them: ComputeContext::fp16()); texels.comp has one build.
+    explicit PlanPipelines(std::shared_ptr<ComputeContext> context, bool fp16 = false);
     ~PlanPipelines();
     PlanPipelines(const PlanPipelines&) = delete;
     PlanPipelines& operator=(const PlanPipelines&) = delete;
@@ -73,6 +77,7 @@ public:
     VkDescriptorSetLayout set_layout() const noexcept { return m_set_layout; }
     VkPipelineLayout layout() const noexcept { return m_layout; }
     const ComputeContext& context() const noexcept { return *m_context; }
+    bool fp16() const noexcept { return m_fp16; }
     // The pipeline for `shader` with specialization constants `spec` (constant_id 0..n-1), created
     // on first use.
     VkPipeline get(Shader shader, const std::vector<int32_t>& spec = {});
@@ -83,6 +88,7 @@ public:
 
 private:
     std::shared_ptr<ComputeContext> m_context;
+    bool m_fp16 = false;
     VkDescriptorSetLayout m_set_layout = VK_NULL_HANDLE;
     VkPipelineLayout m_layout = VK_NULL_HANDLE;
     VkShaderModule m_modules[kShaderCount] = {};

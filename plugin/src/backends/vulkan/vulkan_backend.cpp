@@ -32,16 +32,27 @@ DeviceChoice open_headless(bool validation) noexcept {
     return choose([&] { return ComputeContext::create_headless(HeadlessOptions{validation}); });
 }
 
-DeviceChoice borrow_device(const NtexVulkanDeviceInfo& info) noexcept {
-    return choose([&] { return ComputeContext::borrow(info); });
+DeviceChoice borrow_device(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features) noexcept {
+    return choose([&] { return ComputeContext::borrow(info, features); });
+}
+
+bool supports_fp16(const ComputeContext& context, std::string* reason) noexcept {
+    if (reason != nullptr && !context.fp16()) {
+        try {
+            *reason = context.fp16_reason();
+        } catch (...) {
+            reason->clear();
+        }
+    }
+    return context.fp16();
 }
 
 int validation_messages(const ComputeContext& context) noexcept { return context.validation_messages(); }
 
 std::unique_ptr<GeneratorBackend> make_plan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width,
-                                            int height) {
+                                            int height, bool fp16) {
     if (!context) fail(NTEX_ERROR_UNSUPPORTED, "Vulkan compute: no device (open_headless or borrow_device first)");
-    return std::make_unique<VulkanPlan>(std::move(context), std::move(model), width, height);
+    return std::make_unique<VulkanPlan>(std::move(context), std::move(model), width, height, fp16);
 }
 
 }  // namespace ntex::vulkan

@@ -10,6 +10,7 @@
 #include <string>
 
 struct NtexVulkanDeviceInfo;
+struct NtexVulkanDeviceFeatures;
 
 namespace ntex {
 class LoadedModel;
@@ -34,14 +35,18 @@ struct DeviceChoice {
 // counted (tests). Never throws.
 DeviceChoice open_headless(bool validation = false) noexcept;
 // The host's device (NtexVulkanDeviceInfo), borrowed: ntex creates a command pool and a fence on
-// it and submits to queue 0 of its queueFamilyIndex (this increment). Never throws.
-DeviceChoice borrow_device(const NtexVulkanDeviceInfo& info) noexcept;
+// it and submits to queue 0 of its queueFamilyIndex (this increment). `features`: the optional
+// features the host declared enabled (NtexVulkanDeviceFeatures; may be null). Never throws.
+DeviceChoice borrow_device(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features = nullptr) noexcept;
+// Whether FP16 plans can run on `context`; when not, `reason` says why.
+bool supports_fp16(const ComputeContext& context, std::string* reason = nullptr) noexcept;
 // Warnings + errors the validation layer reported on an open_headless(true) context.
 int validation_messages(const ComputeContext& context) noexcept;
 
-// The execution plan for one model and one (padded) output size. Throws Error(UNSUPPORTED) when
-// not built with Vulkan compute, BACKEND on a Vulkan failure (naming the call), OUT_OF_MEMORY.
+// The execution plan for one model and one (padded) output size, FP16 when `fp16` (UNSUPPORTED when
+// the context cannot: supports_fp16). Throws Error(UNSUPPORTED) when not built with Vulkan compute,
+// BACKEND on a Vulkan failure (naming the call), OUT_OF_MEMORY.
 std::unique_ptr<GeneratorBackend> make_plan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width,
-                                            int height);
+                                            int height, bool fp16 = false);
 
 }  // namespace ntex::vulkan

@@ -39,8 +39,14 @@ int activation_id(Activation a) noexcept { return a == Activation::LRelu ? 1 : a
 
 }  // namespace
 
-VulkanPlan::VulkanPlan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width, int height)
-    : m_context(std::move(context)), m_model(std::move(model)), m_width(width), m_height(height), m_pipelines(m_context), m_inputs(m_context) {
+VulkanPlan::VulkanPlan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width, int height, bool fp16)
+    : m_context(std::move(context)),
+      m_model(std::move(model)),
+      m_width(width),
+      m_height(height),
+      m_element_bytes(fp16 ? 2 : sizeof(float)),
+      m_pipelines(m_context, fp16),
+      m_inputs(m_context) {
     try {
         build();
         create_descriptors();
@@ -114,7 +120,7 @@ void VulkanPlan::build() {
                 const int out4 = (op.out + kConvOutputsPerInvocation - 1) / kConvOutputsPerInvocation * kConvOutputsPerInvocation;
                 const CheckedSize filter_floats = CheckedSize(out4) * op.in * op.kernel * op.kernel;
                 // Written by modulate.comp (vk_modulation.h) from w, never by the host.
-                cv.filter = Buffer(m_context, (filter_floats * sizeof(float)).get("filter buffer"), MemoryKind::DeviceLocal);
+                cv.filter = Buffer(m_context, (filter_floats * m_element_bytes).get("filter buffer"), MemoryKind::DeviceLocal);
                 const std::vector<float>& bias = m_model->tensor(op.bias);
                 cv.bias = Buffer(m_context, bias.size() * sizeof(float), MemoryKind::Upload);
                 std::memcpy(cv.bias.host(), bias.data(), bias.size() * sizeof(float));
@@ -124,7 +130,7 @@ void VulkanPlan::build() {
                 s.pc.strength = 0.0f;
                 if (op.noise) {
                     // Written by noise.comp (vk_noise.h) ahead of the network, never by the host.
-                    cv.noise = Buffer(m_context, (CheckedSize(w) * h * sizeof(float)).get("noise buffer"), MemoryKind::DeviceLocal);
+                    cv.noise = Buffer(m_context, (CheckedSize(w) * h * m_element_bytes).get("noise buffer"), MemoryKind::DeviceLocal);
                     s.pc.strength = m_model->tensor(op.noise_strength)[0];
                     s.spec.has_noise = 1;
                 }
@@ -193,8 +199,8 @@ void VulkanPlan::build() {
         fail(NTEX_ERROR_INVALID_MODEL, d.file, ": synthesis.ops produce ", cur.w, "x", cur.h, ", not ", m_width, "x", m_height);
     }
     m_out_channels = cur.c;
-    m_input_buf = Buffer(m_context, (CheckedSize(m_input.floats()) * sizeof(float)).get("input buffer"), MemoryKind::DeviceLocal);
-    const std::size_t act_bytes = (CheckedSize(act_floats) * sizeof(float)).get("activation buffer");
+    m_input_buf = Buffer(m_context, (CheckedSize(m_input.floats()) * m_element_bytes).get("input buffer"), MemoryKind::DeviceLocal);
+    const std::size_t act_bytes = (CheckedSize(act_floats) * m_element_bytes).get("activation buffer");
     const std::size_t final_bytes = (CheckedSize(cur.floats()) * sizeof(float)).get("result buffer");
     for (Buffer& b : m_act) b = Buffer(m_context, act_bytes, MemoryKind::DeviceLocal);
     m_final = Buffer(m_context, final_bytes, MemoryKind::DeviceLocal);
@@ -228,7 +234,9 @@ void VulkanPlan::build() {
         s.groups[0] = groups_for(s.dst.w + 2 * s.dst.halo, 8);
         s.groups[1] = groups_for(s.dst.h + 2 * s.dst.halo, 8);
         s.groups[2] = s.shader == Shader::Conv ? groups_for(s.dst.c, kConvOutputsPerInvocation) : 1;
-        s.pipeline = m_pipelines.get(s.shader, s.shader == Shader::Conv ? s.spec.values() : std::vector<int32_t>{});
+        // The step writing the final tensor stores FP32 in the FP16 build (shaders/compute_common.glsl).
+        s.spec.dst_fp32 = s.dst.buf == Buf::Final ? 1 : 0;
+        s.pipeline = m_pipelines.get(s.shader, s.shader == Shader::Conv ? s.spec.values() : std::vector<int32_t>{s.spec.dst_fp32});
     }
 }
 
@@ -415,7 +423,7 @@ std::size_t VulkanPlan::device_bytes() const noexcept {
 }
 
 std::string VulkanPlan::describe() const {
-    std::string s = cat("Vulkan compute on ", m_context->describe(), ", FP32; ntexGenerate submits and waits; texture sets record into the host's command buffer\n");
+    std::string s = cat("Vulkan compute on ", m_context->describe(), fp16() ? ", FP16 storage and products, FP32 sums" : ", FP32", "; ntexGenerate submits and waits; texture sets record into the host's command buffer\n");
     for (const Step& step : m_steps) s += step.label + "\n";
     return s;
 }

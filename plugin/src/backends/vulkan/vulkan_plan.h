@@ -17,7 +17,9 @@
 // mutex) and waits for its fence, then the result is in output() (ntexGenerate, tools, tests);
 // record_into() records the same dispatches into a host's command buffer and leaves the result in
 // final_buffer() on the device (texture sets on the host's device: interop/compute_texels.h).
-// FP16 is the next increment (issue 12).
+// FP16 (fp16 = true; the context must support it): activations, the input grid, noise maps and filters
+// in float16 storage, conv products in float16 summed in float32, the final tensor in float32
+// (shaders/compute_common.glsl, "Precision").
 #pragma once
 
 #include "backends/vulkan/vk_buffer.h"
@@ -41,7 +43,7 @@ void memory_barrier(const ComputeFunctions& vk, VkCommandBuffer cmd, VkPipelineS
 
 class VulkanPlan final : public GeneratorBackend {
 public:
-    VulkanPlan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width, int height);
+    VulkanPlan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width, int height, bool fp16 = false);
     ~VulkanPlan() override;
     VulkanPlan(const VulkanPlan&) = delete;
     VulkanPlan& operator=(const VulkanPlan&) = delete;
@@ -73,6 +75,7 @@ public:
     void set_profiling(bool enabled) override;
     std::string profile_report() const override;
     std::size_t device_bytes() const noexcept;
+    bool fp16() const noexcept { return m_element_bytes == 2; }
 
 private:
     enum class Buf { Input, Act0, Act1, Final };
@@ -115,6 +118,7 @@ private:
     std::shared_ptr<ComputeContext> m_context;
     std::shared_ptr<const LoadedModel> m_model;
     int m_width, m_height;
+    std::size_t m_element_bytes;   // of activations, the input grid, noise maps and filters: 4 (FP32) or 2 (FP16)
     int m_out_channels = 0;
     PlanPipelines m_pipelines;
     std::vector<Conv> m_convs;

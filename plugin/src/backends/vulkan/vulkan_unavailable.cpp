@@ -18,12 +18,17 @@ DeviceChoice open_headless(bool /*validation*/) noexcept {
     return choice;
 }
 
-DeviceChoice borrow_device(const NtexVulkanDeviceInfo& /*info*/) noexcept { return open_headless(false); }
+DeviceChoice borrow_device(const NtexVulkanDeviceInfo& /*info*/, const NtexVulkanDeviceFeatures* /*features*/) noexcept { return open_headless(false); }
+
+bool supports_fp16(const ComputeContext& /*context*/, std::string* reason) noexcept {
+    if (reason != nullptr) reason->clear();
+    return false;
+}
 
 int validation_messages(const ComputeContext& /*context*/) noexcept { return 0; }
 
 std::unique_ptr<GeneratorBackend> make_plan(std::shared_ptr<ComputeContext> /*context*/, std::shared_ptr<const LoadedModel> /*model*/,
-                                            int /*width*/, int /*height*/) {
+                                            int /*width*/, int /*height*/, bool /*fp16*/) {
     fail(NTEX_ERROR_UNSUPPORTED, "Vulkan compute backend: ", kReason);
 }
 
