@@ -725,6 +725,18 @@ TEST(TextureSetFallback, AutoBackendWithoutExternalExtensionsUsesHostCopies) {
     ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
     NtexContext context = nullptr;
     ASSERT_EQ(host.create_context(NTEX_BACKEND_AUTO, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    // AUTO on the host's device: not CUDA (none here), and not Vulkan compute on a CPU implementation
+    // (lavapipe): the CPU backend, with both reasons.
+    NtexBackendInfo backend{NTEX_STRUCTURE_TYPE_BACKEND_INFO};
+    ASSERT_EQ(ntexGetContextBackendInfo(context, &backend), NTEX_SUCCESS);
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(host.physical_device, &props);
+    if (props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU && backend.backend != NTEX_BACKEND_CUDA) {
+        EXPECT_EQ(backend.backend, NTEX_BACKEND_CPU);
+        EXPECT_NE(std::string(backend.fallbackReason).find("Vulkan compute: the Vulkan device is a CPU implementation"), std::string::npos)
+            << backend.fallbackReason;
+        EXPECT_NE(std::string(backend.fallbackReason).find("CUDA: "), std::string::npos) << backend.fallbackReason;
+    }
     NtexModel model = nullptr;
     NtexGenerator generator = nullptr;
     ASSERT_TRUE(load_generator(context, path, 32, 32, &model, &generator));

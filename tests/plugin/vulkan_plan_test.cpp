@@ -13,6 +13,7 @@
 #include "test_support.h"
 
 #include <ntex/ntex.h>
+#include <vulkan/vulkan.h>
 
 #include <gtest/gtest.h>
 
@@ -428,6 +429,17 @@ TEST(VulkanBackend, CApiFp16IsWithinNmseOfTheCpu) {
     std::fprintf(stderr, "C API fp16: NMSE %.3g\n", e);
     EXPECT_LT(e, 1e-4);
     EXPECT_GT(e, 0.0) << "FP16 asked for, but the output is the FP32 one";
+}
+
+// NTEX_BACKEND_AUTO's rule for the host's device (the positive case needs a GPU, which CI lacks: the
+// rule itself is checked here, the lavapipe refusal end to end in TextureSetFallback).
+TEST(VulkanBackend, AutoTakesGpusNotCpuImplementations) {
+    if (!vulkan::built_with_vulkan_compute()) GTEST_SKIP() << "built without the Vulkan compute backend";
+    EXPECT_EQ(vulkan::auto_vulkan_refusal(VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU), "");
+    EXPECT_EQ(vulkan::auto_vulkan_refusal(VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU), "");
+    EXPECT_EQ(vulkan::auto_vulkan_refusal(VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU), "");
+    EXPECT_NE(vulkan::auto_vulkan_refusal(VK_PHYSICAL_DEVICE_TYPE_CPU).find("CPU implementation"), std::string::npos);
+    EXPECT_NE(vulkan::auto_vulkan_refusal(VK_PHYSICAL_DEVICE_TYPE_OTHER).find("not a GPU"), std::string::npos);
 }
 
 TEST(VulkanBackend, CApiWithoutADriverIsUnsupportedWithTheReason) {

@@ -66,17 +66,19 @@ typedef enum NtexStructureType {
 } NtexStructureType;
 
 typedef enum NtexBackend {
-    NTEX_BACKEND_AUTO = 0,  /* the fastest available: CUDA where usable, else CPU */
+    NTEX_BACKEND_AUTO = 0,  /* the fastest available: CUDA where usable; else, with a chained Vulkan device that is a
+                               GPU (not a CPU implementation such as lavapipe) and has a compute queue family,
+                               Vulkan compute on it; else the CPU. ntexGetContextBackendInfo says which and why */
     NTEX_BACKEND_CPU = 1,   /* ntex AVX-512/AVX2 kernels (oneDNN on other CPUs); always available; the reference */
     NTEX_BACKEND_CUDA = 2,  /* cuDNN + CUDA kernels on an NVIDIA GPU; with a Vulkan device (ntex_vulkan.h), the
                                CUDA device whose UUID equals the VkPhysicalDevice's deviceUUID */
-    NTEX_BACKEND_VULKAN = 3 /* Vulkan compute shaders (FP32) on any Vulkan 1.1 device: the chained Vulkan device
+    NTEX_BACKEND_VULKAN = 3 /* Vulkan compute shaders (FP32; FP16 on request) on any Vulkan 1.1 device: the chained Vulkan device
                                (ntex_vulkan.h), else a headless device ntex creates on the first compute-capable
                                GPU (or lavapipe). On the chained device, texture sets record the network into the
                                host's command buffers and submit nothing; ntexGenerate / ntexGenerateAsync submit to
                                queue 0 of its queueFamilyIndex (under ntex's lock), so a host that calls them must not
                                use that queue from another thread meanwhile (Vulkan's external synchronization).
-                               Only when asked for explicitly: AUTO does not pick it yet */
+                               AUTO picks it only on a chained GPU device (see AUTO), never headless */
 } NtexBackend;
 
 /* Arithmetic of a generator's network (NtexGeneratorPrecisionInfo). The CPU backend always computes in FP32. */

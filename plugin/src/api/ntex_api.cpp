@@ -214,9 +214,10 @@ NTEX_API const char* ntexGetLastErrorMessage(void) { return t_last_error.c_str()
 
 namespace {
 
-// AUTO/CPU/CUDA -> the backend in use (ntex.h, ntexCreateContext): CUDA when built with it and
-// select_device finds a device (the one whose UUID equals the chained Vulkan device's), else the CPU
-// with the reason logged as a warning; CUDA asked for but unusable fails with that reason.
+// AUTO/CPU/CUDA/VULKAN -> the backend in use (ntex.h, ntexCreateContext): CUDA when built with it and
+// select_device finds a device (the one whose UUID equals the chained Vulkan device's); else, for AUTO
+// with a chained Vulkan device that is a GPU, Vulkan compute on it; else the CPU with the reasons logged;
+// CUDA or VULKAN asked for but unusable fails with the reason.
 void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDeviceInfo* vulkan_info, const NtexVulkanDeviceFeatures* features) {
     // The kernels every CPU generator of this context will run (cpu_kernels.h; the same resolution).
     const std::string kernels = ntex::cpu::resolve_cpu_kernels(ntex::cpu::CpuKernels::Auto) == ntex::cpu::CpuKernels::Native
@@ -259,9 +260,27 @@ void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDevi
         reason = choice.reason;
     }
     if (requested == NTEX_BACKEND_CUDA) fail(NTEX_ERROR_UNSUPPORTED, "backend CUDA is not usable: ", reason);
+    // AUTO, CUDA ruled out: Vulkan compute on the host's own GPU (never a headless device ntex would open
+    // itself: a host without Vulkan gets the CPU).
+    if (vulkan_info != nullptr) {
+        std::string refusal = ntex::vulkan::auto_vulkan_refusal(static_cast<int>(context.vulkan->properties().deviceType));
+        if (refusal.empty()) {
+            const ntex::vulkan::DeviceChoice choice = ntex::vulkan::borrow_device(*vulkan_info, features);
+            if (choice.context) {
+                context.backend = NTEX_BACKEND_VULKAN;
+                context.vulkan_compute = choice.context;
+                context.device_name = choice.name;
+                context.fallback_reason = ntex::cat("CUDA: ", reason);
+                context.logger.info(ntex::cat("ntex: CUDA backend not used (", reason, "); backend Vulkan compute on ", context.device_name));
+                return;
+            }
+            refusal = choice.reason;
+        }
+        reason = ntex::cat("CUDA: ", reason, "; Vulkan compute: ", refusal);
+    }
     context.fallback_reason = reason;
     // Expected on every machine without an NVIDIA GPU: info, not a warning (ntexGetContextBackendInfo keeps it).
-    context.logger.info("ntex: CUDA backend not used (" + reason + "); falling back to " + cpu_name);
+    context.logger.info("ntex: GPU backends not used (" + reason + "); falling back to " + cpu_name);
     context.logger.info("ntex: backend " + context.device_name);
 }
 

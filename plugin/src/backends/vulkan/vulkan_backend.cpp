@@ -49,6 +49,17 @@ bool supports_fp16(const ComputeContext& context, std::string* reason) noexcept 
 
 int validation_messages(const ComputeContext& context) noexcept { return context.validation_messages(); }
 
+std::string auto_vulkan_refusal(int device_type) {
+    switch (device_type) {
+        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "";
+        case VK_PHYSICAL_DEVICE_TYPE_CPU:
+            return "the Vulkan device is a CPU implementation (e.g. lavapipe), where the CPU backend is faster than compute shaders";
+        default: return cat("the Vulkan device's type (", device_type, ") is not a GPU");
+    }
+}
+
 std::unique_ptr<GeneratorBackend> make_plan(std::shared_ptr<ComputeContext> context, std::shared_ptr<const LoadedModel> model, int width,
                                             int height, bool fp16) {
     if (!context) fail(NTEX_ERROR_UNSUPPORTED, "Vulkan compute: no device (open_headless or borrow_device first)");

@@ -40,6 +40,10 @@ DeviceChoice open_headless(bool validation = false) noexcept;
 DeviceChoice borrow_device(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features = nullptr) noexcept;
 // Whether FP16 plans can run on `context`; when not, `reason` says why.
 bool supports_fp16(const ComputeContext& context, std::string* reason = nullptr) noexcept;
+// NTEX_BACKEND_AUTO's rule for the host's device once CUDA is ruled out: "" when Vulkan compute should
+// run on a device of this VkPhysicalDeviceType (a discrete, integrated or virtual GPU), else why not
+// (a CPU implementation such as lavapipe or SwiftShader: ntex's CPU backend is faster there). Pure.
+std::string auto_vulkan_refusal(int device_type);
 // Warnings + errors the validation layer reported on an open_headless(true) context.
 int validation_messages(const ComputeContext& context) noexcept;
 

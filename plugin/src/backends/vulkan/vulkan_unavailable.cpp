@@ -27,6 +27,8 @@ bool supports_fp16(const ComputeContext& /*context*/, std::string* reason) noexc
 
 int validation_messages(const ComputeContext& /*context*/) noexcept { return 0; }
 
+std::string auto_vulkan_refusal(int /*device_type*/) { return kReason; }
+
 std::unique_ptr<GeneratorBackend> make_plan(std::shared_ptr<ComputeContext> /*context*/, std::shared_ptr<const LoadedModel> /*model*/,
                                             int /*width*/, int /*height*/, bool /*fp16*/) {
     fail(NTEX_ERROR_UNSUPPORTED, "Vulkan compute backend: ", kReason);
