@@ -108,8 +108,9 @@ run host_copy_path 90 "$T/interop/ntex_interop_tests"
 # Tiny model (C = 4/6/3, k = 5, FP16 default) on CUDA through the C API (AUTO resolves to CUDA here;
 # the CApi tests know that since issue 13).
 run tiny_model_cuda 60 "$T/plugin/ntex_plugin_tests" --gtest_filter='PrecisionInfo.*:CApi.*:Async*'
-# Vulkan compute (issue 12) on the NVIDIA device: FP32 parity against the CPU plan (the headless path
-# picks a GPU before lavapipe); the texture-set path ran above inside ntex_interop_tests.
+# Vulkan compute (issue 12) on the NVIDIA device: FP32 and FP16 parity against the CPU plan (the headless
+# path picks a GPU before lavapipe); the texture-set path (host targets, FP16 sets) ran above inside
+# ntex_interop_tests.
 run vulkan_compute 90 "$T/plugin/ntex_vulkan_tests"
 
 # ---- 4. benchmarks (short) ----------------------------------------------------------------------------
@@ -120,6 +121,8 @@ fi
 run profile_fp16 45 "$B/plugin/ntex" profile --model models/material_v1.json --size 1024 --backend cuda --precision fp16 --runs 20
 # The Vulkan compute backend's naive FP32 shaders on the same GPU (issue 12's target: within 1.5x of CUDA).
 run profile_vulkan 45 "$B/plugin/ntex" profile --model models/material_v1.json --size 1024 --backend vulkan --runs 10
+# Its FP16 mode (shaderFloat16 + 16-bit storage; measured before it may become the Vulkan default).
+run profile_vulkan_fp16 45 "$B/plugin/ntex" profile --model models/material_v1.json --size 1024 --backend vulkan --precision fp16 --runs 10
 PYTHONUNBUFFERED=1 run torch_1024 120 python3 models/training/bench_torch_gpu.py --sizes 1024 --repeats 30 --warmup 5
 cp "$L/torch_1024.log" "$L/torch_gpu.txt" 2>/dev/null; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader > "$L/gpu.txt"
 python3 scripts/gpu_report.py "$L" > "$L/report.md" 2>&1
