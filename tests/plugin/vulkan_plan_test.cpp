@@ -307,6 +307,36 @@ TEST(VulkanGenerator, TileableMatchesTheCpu) {
     }
 }
 
+// The plan's memory report counts every buffer it owns: the weights uploaded for the GPU modulation at
+// least (4 bytes per parameter), and less in FP16 (activations, noise and filters in 2 bytes).
+double reported_mib(const GeneratorBackend& plan) {
+    const std::string report = plan.profile_report();
+    const std::size_t at = report.find(" MiB device buffers");
+    EXPECT_NE(at, std::string::npos) << report;
+    if (at == std::string::npos) return 0;
+    return std::strtod(report.c_str() + report.rfind('\n', at) + 1, nullptr);
+}
+
+TEST(VulkanBackend, MemoryReportCountsTheWeightsAndFp16Saves) {
+    SKIP_WITHOUT_VULKAN();
+    if (!vulkan::supports_fp16(*device().context)) GTEST_SKIP() << "no FP16 on this device";
+    const std::filesystem::path json = test::source_dir() / "models" / "material_v1.json";
+    if (!std::filesystem::exists(json)) GTEST_SKIP() << json << " is not present";
+    auto model = LoadedModel::load(json);
+    auto fp32 = vulkan::make_plan(device().context, model, 64, 64, false);
+    auto fp16 = vulkan::make_plan(device().context, model, 64, 64, true);
+    // Every conv's weights twice: uploaded for modulate.comp and the modulated filters it writes.
+    double conv_floats = 0;
+    for (const SynthesisOp& op : model->description().ops) {
+        if (op.kind == OpKind::ModConv) conv_floats += static_cast<double>(op.in) * op.out * op.kernel * op.kernel;
+    }
+    const double weights_mib = 2.0 * conv_floats * 4.0 / 1048576.0;
+    const double a = reported_mib(*fp32), b = reported_mib(*fp16);
+    std::fprintf(stderr, "material_v1 64x64: %.1f MiB FP32, %.1f MiB FP16, conv weights + filters %.2f MiB\n", a, b, weights_mib);
+    EXPECT_GE(a, weights_mib);
+    EXPECT_LT(b, a);
+}
+
 // The shipped material model (skipped when it is not present), with timings. 64x64: at 256x256 one
 // lavapipe frame takes ~20 s on a loaded 2-core machine (the naive direct conv.comp), too slow here.
 TEST(VulkanGenerator, ShippedMaterialV1At64) {

@@ -57,6 +57,12 @@ GpuModulation::~GpuModulation() {
     if (m_pool != VK_NULL_HANDLE) m_context->vk().vkDestroyDescriptorPool(m_context->device(), m_pool, m_context->allocator());
 }
 
+std::size_t GpuModulation::device_bytes() const noexcept {
+    std::size_t b = m_w.bytes();
+    for (const Op& op : m_ops) b += op.weight.bytes() + op.affine_w.bytes() + op.affine_b.bytes() + op.scales.bytes();
+    return b;
+}
+
 void GpuModulation::record(VkCommandBuffer cmd) const {
     if (m_ops.empty()) return;
     const ComputeFunctions& vk = m_context->vk();

@@ -36,6 +36,8 @@ public:
     // Records both passes for every op, with the barrier between them; the caller records the
     // barriers before (w written) and after (filters read by the convs).
     void record(VkCommandBuffer cmd) const;
+    // Bytes of the buffers this object owns (w, each op's weight, affine and style buffers).
+    std::size_t device_bytes() const noexcept;
 
 private:
     struct Op {

@@ -415,7 +415,9 @@ std::string VulkanPlan::profile_report() const {
 }
 
 std::size_t VulkanPlan::device_bytes() const noexcept {
-    std::size_t b = m_input_buf.bytes() + m_act[0].bytes() + m_act[1].bytes() + m_final.bytes() + m_readback.bytes();
+    std::size_t b = m_input_buf.bytes() + m_act[0].bytes() + m_act[1].bytes() + m_final.bytes() + m_readback.bytes() + m_dummy.bytes();
+    if (m_noise) b += m_noise->params().bytes();
+    if (m_modulation) b += m_modulation->device_bytes();
     for (const Conv& cv : m_convs) b += cv.filter.bytes() + cv.bias.bytes() + cv.noise.bytes() + cv.layout_gain.bytes();
     for (const LayoutLevelBuffer& l : m_layout_levels) b += l.values.bytes();
     b += m_inputs.arena_bytes();
