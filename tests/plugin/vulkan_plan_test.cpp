@@ -5,6 +5,8 @@
 // VK_LAYER_KHRONOS_validation + synchronization validation on: any validation message fails the
 // test. Label `vulkan`; every test skips with the reason when no Vulkan device exists.
 #include "backends/cpu/cpu_plan.h"
+#include "backends/vulkan/vk_compute_context.h"
+#include "backends/vulkan/vk_memory_pool.h"
 #include "backends/vulkan/vulkan_backend.h"
 #include "core/error.h"
 #include "runtime/layout_levels.h"
@@ -335,6 +337,38 @@ TEST(VulkanBackend, MemoryReportCountsTheWeightsAndFp16Saves) {
     std::fprintf(stderr, "material_v1 64x64: %.1f MiB FP32, %.1f MiB FP16, conv weights + filters %.2f MiB\n", a, b, weights_mib);
     EXPECT_GE(a, weights_mib);
     EXPECT_LT(b, a);
+}
+
+// Device memory is suballocated (vk_memory_pool.h): a plan with dozens of buffers (material_v1: filter,
+// bias, noise and modulation buffers per conv) takes a few vkAllocateMemory blocks, freed with the plan.
+TEST(VulkanBackend, PlanBuffersShareAFewMemoryBlocks) {
+    SKIP_WITHOUT_VULKAN();
+    ValidationGuard validation;
+    const std::filesystem::path json = test::source_dir() / "models" / "material_v1.json";
+    if (!std::filesystem::exists(json)) GTEST_SKIP() << json << " is not present";
+    auto model = LoadedModel::load(json);
+    const vulkan::MemoryPool& pool = device().context->memory_pool();
+    const std::size_t before = pool.block_count();
+    std::size_t convs = 0;
+    for (const SynthesisOp& op : model->description().ops) convs += op.kind == OpKind::ModConv ? 1 : 0;
+    {
+        auto plan = vulkan::make_plan(device().context, model, 64, 64);
+        const std::size_t blocks = pool.block_count() - before;
+        std::fprintf(stderr, "material_v1 64x64: %zu convs (at least %zu buffers), %zu memory blocks\n", convs, 4 * convs, blocks);
+        EXPECT_LE(blocks, 6u) << "one allocation per buffer again?";
+        EXPECT_GE(blocks, 1u);
+        // Suballocated buffers still compute the CPU's result (non-zero offsets, shared mappings).
+        cpu::CpuPlan cpu(model, 64, 64, 2);
+        std::vector<float> w(static_cast<std::size_t>(model->description().w_dim), 0.5f);
+        cpu.set_style(w);
+        plan->set_style(w);
+        cpu.set_seed(3, 0, 0);
+        plan->set_seed(3, 0, 0);
+        cpu.run();
+        plan->run();
+        EXPECT_LT(max_abs_diff(plan->output(), cpu.output(), std::size_t{64} * 64 * static_cast<std::size_t>(cpu.output_channels())), 1e-4);
+    }
+    EXPECT_EQ(pool.block_count(), before) << "blocks outlived the plan";
 }
 
 // The shipped material model (skipped when it is not present), with timings. 64x64: at 256x256 one

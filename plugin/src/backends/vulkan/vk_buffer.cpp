@@ -19,23 +19,18 @@ Buffer::Buffer(std::shared_ptr<ComputeContext> context, std::size_t bytes, Memor
         NTEX_VK_CHECK(vk.vkCreateBuffer(device, &bci, m_context->allocator(), &m_buffer));
         VkMemoryRequirements req;
         vk.vkGetBufferMemoryRequirements(device, m_buffer, &req);
-        VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-        mai.allocationSize = req.size;
         constexpr VkMemoryPropertyFlags kHost = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+        uint32_t type = 0;
         switch (kind) {
-            case MemoryKind::DeviceLocal:
-                mai.memoryTypeIndex = m_context->memory_type(req.memoryTypeBits, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-                break;
-            case MemoryKind::Upload:
-                mai.memoryTypeIndex = m_context->memory_type(req.memoryTypeBits, kHost, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-                break;
-            case MemoryKind::Readback:
-                mai.memoryTypeIndex = m_context->memory_type(req.memoryTypeBits, kHost, VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
-                break;
+            case MemoryKind::DeviceLocal: type = m_context->memory_type(req.memoryTypeBits, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT); break;
+            case MemoryKind::Upload: type = m_context->memory_type(req.memoryTypeBits, kHost, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT); break;
+            case MemoryKind::Readback: type = m_context->memory_type(req.memoryTypeBits, kHost, VK_MEMORY_PROPERTY_HOST_CACHED_BIT); break;
         }
-        NTEX_VK_CHECK(vk.vkAllocateMemory(device, &mai, m_context->allocator(), &m_memory));
-        NTEX_VK_CHECK(vk.vkBindBufferMemory(device, m_buffer, m_memory, 0));
-        if (kind != MemoryKind::DeviceLocal) NTEX_VK_CHECK(vk.vkMapMemory(device, m_memory, 0, VK_WHOLE_SIZE, 0, &m_mapped));
+        // Host kinds get a host-visible type (required above), so their block is mapped; a device-local
+        // type that happens to be host-visible too stays unmapped.
+        m_memory = m_context->memory_pool().allocate(req.size, req.alignment, type, kind != MemoryKind::DeviceLocal);
+        NTEX_VK_CHECK(vk.vkBindBufferMemory(device, m_buffer, m_memory.memory, m_memory.offset));
+        if (kind != MemoryKind::DeviceLocal) m_mapped = m_memory.mapped;
     } catch (...) {
         release();
         throw;
@@ -46,7 +41,7 @@ Buffer::~Buffer() { release(); }
 
 Buffer::Buffer(Buffer&& other) noexcept
     : m_context(std::move(other.m_context)), m_buffer(std::exchange(other.m_buffer, VK_NULL_HANDLE)),
-      m_memory(std::exchange(other.m_memory, VK_NULL_HANDLE)), m_mapped(std::exchange(other.m_mapped, nullptr)),
+      m_memory(std::exchange(other.m_memory, MemoryPool::Allocation{})), m_mapped(std::exchange(other.m_mapped, nullptr)),
       m_bytes(std::exchange(other.m_bytes, 0)) {}
 
 Buffer& Buffer::operator=(Buffer&& other) noexcept {
@@ -54,7 +49,7 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
         release();
         m_context = std::move(other.m_context);
         m_buffer = std::exchange(other.m_buffer, VK_NULL_HANDLE);
-        m_memory = std::exchange(other.m_memory, VK_NULL_HANDLE);
+        m_memory = std::exchange(other.m_memory, MemoryPool::Allocation{});
         m_mapped = std::exchange(other.m_mapped, nullptr);
         m_bytes = std::exchange(other.m_bytes, 0);
     }
@@ -64,13 +59,11 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
 void Buffer::release() noexcept {
     if (!m_context) return;
     const ComputeFunctions& vk = m_context->vk();
-    // Freeing mapped memory unmaps it implicitly; unmapping first keeps the validation layer quiet.
-    if (m_mapped != nullptr) vk.vkUnmapMemory(m_context->device(), m_memory);
     if (m_buffer != VK_NULL_HANDLE) vk.vkDestroyBuffer(m_context->device(), m_buffer, m_context->allocator());
-    if (m_memory != VK_NULL_HANDLE) vk.vkFreeMemory(m_context->device(), m_memory, m_context->allocator());
+    m_context->memory_pool().release(m_memory);   // the block is unmapped and freed with its last buffer
     m_mapped = nullptr;
     m_buffer = VK_NULL_HANDLE;
-    m_memory = VK_NULL_HANDLE;
+    m_memory = MemoryPool::Allocation{};
 }
 
 }  // namespace ntex::vulkan

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Buffer: one VkBuffer with its own VkDeviceMemory (RAII, move-only). Device-local buffers hold
+// Buffer: one VkBuffer bound into the context's MemoryPool (vk_memory_pool.h: a few blocks per memory
+// type, not an allocation per buffer; RAII, move-only). Device-local buffers hold
 // activations; host-visible coherent ones (persistently mapped) hold what the host writes between
 // frames (modulated weights, noise, layout levels) and the read-back of the final tensor.
 #pragma once
 
 #include "backends/vulkan/vk_compute_context.h"
+#include "backends/vulkan/vk_memory_pool.h"
 
 #include <cstddef>
 #include <memory>
@@ -37,7 +39,7 @@ private:
     void release() noexcept;
     std::shared_ptr<ComputeContext> m_context;
     VkBuffer m_buffer = VK_NULL_HANDLE;
-    VkDeviceMemory m_memory = VK_NULL_HANDLE;
+    MemoryPool::Allocation m_memory;
     void* m_mapped = nullptr;
     std::size_t m_bytes = 0;
 };

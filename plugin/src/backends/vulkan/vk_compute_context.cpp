@@ -2,6 +2,7 @@
 // ComputeContext: headless instance/device creation (dlopen'ed loader) or the host's borrowed device.
 #include "backends/vulkan/vk_compute_context.h"
 
+#include "backends/vulkan/vk_memory_pool.h"
 #include "core/error.h"
 
 #include <dlfcn.h>
@@ -248,13 +249,16 @@ void ComputeContext::load_device_functions(PFN_vkGetDeviceProcAddr get_device) {
 }
 
 void ComputeContext::finish_setup() {
+    m_pool = std::make_unique<MemoryPool>(*this);
     m_vk.vkGetPhysicalDeviceProperties(m_physical_device, &m_properties);
     m_vk.vkGetPhysicalDeviceMemoryProperties(m_physical_device, &m_memory);
     m_vk.vkGetDeviceQueue(m_device, m_queue_family, 0, &m_queue);
 }
 
 ComputeContext::~ComputeContext() {
-    // Never throws: only destroy calls (void) and one wait whose failure leaves nothing to do.
+    // Never throws: only destroy calls (void) and one wait whose failure leaves nothing to do. The pool
+    // is empty by now (every Buffer holds this context), so releasing it first frees nothing late.
+    m_pool.reset();
     if (m_owned) {
         if (m_device != VK_NULL_HANDLE) {
             (void)m_vk.vkDeviceWaitIdle(m_device);

@@ -18,6 +18,8 @@
 
 namespace ntex::vulkan {
 
+class MemoryPool;
+
 // Instance-level functions the owned path needs before/around device creation.
 #define NTEX_VKC_INSTANCE_FUNCTIONS(X)          \
     X(vkDestroyInstance)                        \
@@ -133,6 +135,8 @@ public:
     bool validation_enabled() const noexcept { return m_messenger != VK_NULL_HANDLE; }
     // vkQueueSubmit needs the queue externally synchronized: every submit from ntex takes this lock.
     std::mutex& queue_mutex() noexcept { return m_queue_mutex; }
+    // The suballocator every Buffer on this device draws from (vk_memory_pool.h; thread-safe).
+    MemoryPool& memory_pool() const noexcept { return *m_pool; }
 
 private:
     ComputeContext() = default;
@@ -156,6 +160,7 @@ private:
     VkPhysicalDeviceMemoryProperties m_memory{};
     std::atomic<int> m_messages{0};
     std::mutex m_queue_mutex;
+    std::unique_ptr<MemoryPool> m_pool;   // created by finish_setup, released before the device
 
     static VKAPI_ATTR VkBool32 VKAPI_CALL on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT types,
                                                      const VkDebugUtilsMessengerCallbackDataEXT* data, void* user);
