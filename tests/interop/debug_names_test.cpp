@@ -128,6 +128,53 @@ TEST(DebugNames, TextureSetObjectsAreNamedAndUpdatesLabelled) {
     EXPECT_EQ(host.warnings.load(), 0) << "validation warnings";
 }
 
+// The Vulkan compute path: the generator plan's own buffers, pipelines and descriptor pool are named too,
+// under the set's prefix ("ntex texture set N: plan: op 1 filter"), each object once.
+TEST(DebugNames, ComputePlanObjectsAreNamed) {
+    if (!std::filesystem::exists(model_path())) GTEST_SKIP() << "models/albedo_v1.json is missing";
+    VulkanHost host;
+    ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
+    g_seen = Seen{};
+    NtexVulkanDebugInfo debug{NTEX_STRUCTURE_TYPE_VULKAN_DEBUG_INFO};
+    debug.debugUtils = VK_TRUE;
+    ntex_test::ContextOptions options;
+    options.get_instance_proc = hook_get_instance_proc;
+    options.next = &debug;
+    NtexContext context = nullptr;
+    ASSERT_EQ(host.create_context(NTEX_BACKEND_VULKAN, &context, options), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    const std::string path = model_path();
+    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
+    li.pPath = path.c_str();
+    NtexModel model = nullptr;
+    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
+    gi.model = model;
+    gi.width = gi.height = 32;
+    NtexGenerator generator = nullptr;
+    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.generator = generator;
+    NtexTextureSet set = nullptr;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_FALSE(g_seen.names.empty());
+    const std::string prefix = g_seen.names.front().substr(0, g_seen.names.front().find(':'));
+    for (const char* name : {": plan: input grid", ": plan: activations 0", ": plan: final tensor", ": plan: op 1 filter", ": plan: op 1 bias",
+                             ": plan: descriptor pool", ": albedo, slot 0"}) {
+        EXPECT_TRUE(contains(g_seen.names, prefix + name)) << "missing name '" << prefix + name << "'";
+    }
+    const auto pipelines = std::count_if(g_seen.names.begin(), g_seen.names.end(), [](const std::string& n) { return n.find(" pipeline") != std::string::npos; });
+    EXPECT_GE(pipelines, 2) << "conv and upsample pipelines";
+    std::vector<std::string> sorted = g_seen.names;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end()) << "a name given twice";
+    ntexDestroyTextureSet(set);
+    ntexDestroyGenerator(generator);
+    ntexDestroyModel(model);
+    ntexDestroyContext(context);
+    EXPECT_EQ(host.errors.load(), 0) << "validation errors";
+    EXPECT_EQ(host.warnings.load(), 0) << "validation warnings";
+}
+
 TEST(DebugNames, MisuseIsAClearError) {
     VulkanHost host;
     g_seen = Seen{};

@@ -256,6 +256,7 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         static std::atomic<uint32_t> serials{0};
         set->serial = ++serials;
         if (set->set) set->set->name_objects(ntex::cat("ntex texture set ", set->serial));   // VK_EXT_debug_utils, when on
+        if (set->compute) set->compute->name_objects(ntex::cat("ntex texture set ", set->serial));
         const char* path = set->compute ? "Vulkan compute (recorded into the host's command buffer)" : "host copies";
 #if NTEX_WITH_CUDA
         if (set->cuda) path = "zero-copy CUDA";

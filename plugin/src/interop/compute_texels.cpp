@@ -37,6 +37,18 @@ ComputeTexels::ComputeTexels(const TextureSet& set, AsyncGenerator& generator) :
     m_writer->bind_source(plan.final_buffer(), plan.final_bytes(), texel_maps(g));
 }
 
+void ComputeTexels::name_objects(const std::string& prefix) noexcept {
+    if (!m_set.device().debug_utils()) return;
+    try {
+        m_name_prefix = prefix;
+        auto* plan = dynamic_cast<const vulkan::VulkanPlan*>(m_plan.get());
+        if (plan == nullptr) return;
+        for (const vulkan::VulkanPlan::NamedObject& o : plan->debug_objects()) m_set.device().set_name(o.type, o.handle, prefix + ": plan: " + o.name);
+    } catch (...) {
+        // Out of memory while formatting a debugging aid: leave the objects unnamed.
+    }
+}
+
 std::vector<vulkan::TexelMap> ComputeTexels::texel_maps(const TextureGenerator& g) const {
     const ModelDescription& d = g.model().description();
     std::vector<vulkan::TexelMap> maps;
@@ -62,6 +74,7 @@ bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::
         if (shared != m_plan) {
             m_writer->bind_source(plan.final_buffer(), plan.final_bytes(), texel_maps(g));
             m_plan = std::move(shared);
+            if (!m_name_prefix.empty()) name_objects(m_name_prefix);
         }
         // Style / seed / layout changes go into this slot's staging arena (free: its previous update
         // executed) and are copied into the plan's inputs by the recorded commands themselves.

@@ -15,6 +15,7 @@
 #include "interop/texture_set.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace ntex {
@@ -45,6 +46,9 @@ public:
     // the texel conversion of `slot` into `cmd` and returns true. Otherwise records nothing and
     // returns false. TextureSet calls it only when no earlier update may still execute.
     bool record(VkCommandBuffer cmd, AsyncGenerator& generator, std::size_t slot);
+    // VK_EXT_debug_utils names "<prefix>: plan: <object>" for the generator plan's buffers, pipelines and
+    // descriptor pool (nothing unless the device has debug names on); again for a new plan after a hot reload.
+    void name_objects(const std::string& prefix) noexcept;
 
 private:
     // Texel maps for the model `g` runs (offsets and formats from the set).
@@ -59,6 +63,7 @@ private:
     std::shared_ptr<GeneratorBackend> m_plan;
     uint64_t m_last_revision = 0;
     bool m_recorded = false;
+    std::string m_name_prefix;   // name_objects' prefix; empty until it is called
 };
 
 }  // namespace ntex::interop

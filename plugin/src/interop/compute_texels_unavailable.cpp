@@ -15,4 +15,6 @@ ComputeTexels::~ComputeTexels() = default;
 
 bool ComputeTexels::record(VkCommandBuffer /*cmd*/, AsyncGenerator& /*generator*/, std::size_t /*slot*/) { return false; }
 
+void ComputeTexels::name_objects(const std::string& /*prefix*/) noexcept {}
+
 }  // namespace ntex::interop

@@ -10,6 +10,7 @@
 #include "runtime/style.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -412,6 +413,40 @@ std::string VulkanPlan::profile_report() const {
     std::snprintf(buf, sizeof buf, "%9.1f MiB device buffers, %d conv steps, %zu pipelines\n", static_cast<double>(device_bytes()) / 1048576.0,
                   convs, m_pipelines.pipeline_count());
     return s + buf;
+}
+
+std::vector<VulkanPlan::NamedObject> VulkanPlan::debug_objects() const {
+    std::vector<NamedObject> out;
+    const auto add = [&](VkObjectType type, auto handle, std::string name) {
+        if (handle == VK_NULL_HANDLE) return;
+        // Non-dispatchable handles are pointers on 64-bit platforms and uint64_t elsewhere.
+        uint64_t bits = 0;
+        if constexpr (std::is_pointer_v<decltype(handle)>) bits = reinterpret_cast<uint64_t>(handle);
+        else bits = static_cast<uint64_t>(handle);
+        out.push_back(NamedObject{type, bits, std::move(name)});
+    };
+    add(VK_OBJECT_TYPE_BUFFER, m_input_buf.get(), "input grid");
+    add(VK_OBJECT_TYPE_BUFFER, m_act[0].get(), "activations 0");
+    add(VK_OBJECT_TYPE_BUFFER, m_act[1].get(), "activations 1");
+    add(VK_OBJECT_TYPE_BUFFER, m_final.get(), "final tensor");
+    add(VK_OBJECT_TYPE_BUFFER, m_readback.get(), "read-back");
+    add(VK_OBJECT_TYPE_BUFFER, m_dummy.get(), "unused binding");
+    for (const Conv& cv : m_convs) {
+        add(VK_OBJECT_TYPE_BUFFER, cv.filter.get(), cat("op ", cv.op_index, " filter"));
+        add(VK_OBJECT_TYPE_BUFFER, cv.bias.get(), cat("op ", cv.op_index, " bias"));
+        add(VK_OBJECT_TYPE_BUFFER, cv.noise.get(), cat("op ", cv.op_index, " noise"));
+        add(VK_OBJECT_TYPE_BUFFER, cv.layout_gain.get(), cat("op ", cv.op_index, " layout gain"));
+    }
+    for (std::size_t i = 0; i < m_layout_levels.size(); ++i) add(VK_OBJECT_TYPE_BUFFER, m_layout_levels[i].values.get(), cat("layout level ", i));
+    // Pipelines are shared between steps of one shape: named after their first step.
+    std::vector<VkPipeline> named;
+    for (const Step& s : m_steps) {
+        if (std::find(named.begin(), named.end(), s.pipeline) != named.end()) continue;
+        named.push_back(s.pipeline);
+        add(VK_OBJECT_TYPE_PIPELINE, s.pipeline, s.label.substr(0, s.label.find(':')) + " pipeline");
+    }
+    add(VK_OBJECT_TYPE_DESCRIPTOR_POOL, m_pool, "descriptor pool");
+    return out;
 }
 
 std::size_t VulkanPlan::device_bytes() const noexcept {

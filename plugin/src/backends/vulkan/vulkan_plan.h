@@ -75,6 +75,14 @@ public:
     void set_profiling(bool enabled) override;
     std::string profile_report() const override;
     std::size_t device_bytes() const noexcept;
+    // The plan's own Vulkan objects with a name each ("activations 0", "op 3 filter", "op 3 pipeline",
+    // ...), for VK_EXT_debug_utils names given by a layer that knows the host's device (interop).
+    struct NamedObject {
+        VkObjectType type;
+        uint64_t handle;
+        std::string name;
+    };
+    std::vector<NamedObject> debug_objects() const;
     bool fp16() const noexcept { return m_element_bytes == 2; }
 
 private:
