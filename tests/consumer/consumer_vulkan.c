@@ -121,19 +121,29 @@ static void submit(VkCommandBuffer cmd, VkSemaphore semaphore, uint64_t value) {
     vkFreeCommandBuffers(device, pool, 1, &cmd);
 }
 
+/* The first memory type allowed by `bits` with every flag of `flags` (checked to exist). */
+static uint32_t memory_type(uint32_t bits, VkMemoryPropertyFlags flags) {
+    VkPhysicalDeviceMemoryProperties mp;
+    uint32_t i;
+    vkGetPhysicalDeviceMemoryProperties(physical, &mp);
+    for (i = 0; i < mp.memoryTypeCount; ++i) {
+        if ((bits & (1u << i)) && (mp.memoryTypes[i].propertyFlags & flags) == flags) return i;
+    }
+    CHECK(!"no memory type with the flags");
+    return 0;
+}
+
 /* Copies mip 0 of array layer `layer` of a sampled image into host memory (tightly packed). */
 static void read_back(VkImage image, uint32_t layer, uint32_t texel_bytes, unsigned char* out) {
     VkBufferCreateInfo bci;
     VkBuffer buffer;
     VkMemoryRequirements req;
-    VkPhysicalDeviceMemoryProperties mp;
     VkMemoryAllocateInfo mai;
     VkDeviceMemory memory;
     VkImageMemoryBarrier b;
     VkBufferImageCopy copy;
     VkCommandBuffer cmd;
     void* mapped;
-    uint32_t i;
     const VkMemoryPropertyFlags host = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
 
     memset(&bci, 0, sizeof bci);
@@ -142,18 +152,10 @@ static void read_back(VkImage image, uint32_t layer, uint32_t texel_bytes, unsig
     bci.usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     CHECK(vkCreateBuffer(device, &bci, NULL, &buffer) == VK_SUCCESS);
     vkGetBufferMemoryRequirements(device, buffer, &req);
-    vkGetPhysicalDeviceMemoryProperties(physical, &mp);
     memset(&mai, 0, sizeof mai);
     mai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
     mai.allocationSize = req.size;
-    mai.memoryTypeIndex = mp.memoryTypeCount;
-    for (i = 0; i < mp.memoryTypeCount; ++i) {
-        if ((req.memoryTypeBits & (1u << i)) && (mp.memoryTypes[i].propertyFlags & host) == host) {
-            mai.memoryTypeIndex = i;
-            break;
-        }
-    }
-    CHECK(mai.memoryTypeIndex < mp.memoryTypeCount);
+    mai.memoryTypeIndex = memory_type(req.memoryTypeBits, host);
     CHECK(vkAllocateMemory(device, &mai, NULL, &memory) == VK_SUCCESS);
     CHECK(vkBindBufferMemory(device, buffer, memory, 0) == VK_SUCCESS);
 
@@ -200,9 +202,7 @@ static VkImage create_array_image(uint32_t layers, VkDeviceMemory* memory) {
     VkImageCreateInfo ici;
     VkImage image;
     VkMemoryRequirements req;
-    VkPhysicalDeviceMemoryProperties mp;
     VkMemoryAllocateInfo mai;
-    uint32_t i;
     memset(&ici, 0, sizeof ici);
     ici.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO;
     ici.imageType = VK_IMAGE_TYPE_2D;
@@ -217,18 +217,10 @@ static VkImage create_array_image(uint32_t layers, VkDeviceMemory* memory) {
     ici.usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
     CHECK(vkCreateImage(device, &ici, NULL, &image) == VK_SUCCESS);
     vkGetImageMemoryRequirements(device, image, &req);
-    vkGetPhysicalDeviceMemoryProperties(physical, &mp);
     memset(&mai, 0, sizeof mai);
     mai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
     mai.allocationSize = req.size;
-    mai.memoryTypeIndex = mp.memoryTypeCount;
-    for (i = 0; i < mp.memoryTypeCount; ++i) {
-        if ((req.memoryTypeBits & (1u << i)) && (mp.memoryTypes[i].propertyFlags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT)) {
-            mai.memoryTypeIndex = i;
-            break;
-        }
-    }
-    CHECK(mai.memoryTypeIndex < mp.memoryTypeCount);
+    mai.memoryTypeIndex = memory_type(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
     CHECK(vkAllocateMemory(device, &mai, NULL, memory) == VK_SUCCESS);
     CHECK(vkBindImageMemory(device, image, *memory, 0) == VK_SUCCESS);
     return image;

@@ -131,19 +131,7 @@ protected:
     }
 
     // Records an update of `s` and submits it with the signal ntex asks for.
-    NtexResult update_and_submit(NtexTextureSet s) {
-        NtexResult result = NTEX_ERROR_UNKNOWN;
-        uint64_t value = 0;
-        NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
-        EXPECT_EQ(ntexGetTextureSetImages(s, &im), NTEX_SUCCESS);
-        host->submit(
-            [&](VkCommandBuffer cmd) {
-                result = ntexCmdUpdateTextureSet(s, cmd, &value);
-                return value;
-            },
-            im.semaphore);
-        return result;
-    }
+    NtexResult update_and_submit(NtexTextureSet s) { return host->update_and_submit(s); }
 
     // ntexReadMap of map `map` of `g` in the texel format of `format`.
     static std::vector<uint8_t> read_map(NtexGenerator g, uint32_t map, VkFormat format) {

@@ -87,19 +87,7 @@ protected:
     }
 
     // Records an update and submits it with the signal ntex asks for; returns the result.
-    NtexResult update_and_submit() {
-        NtexResult result = NTEX_SUCCESS;
-        uint64_t value = 0;
-        NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
-        EXPECT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
-        host->submit(
-            [&](VkCommandBuffer cmd) {
-                result = ntexCmdUpdateTextureSet(set, cmd, &value);
-                return value;
-            },
-            images.semaphore);
-        return result == NTEX_SUCCESS && value == 0 ? NTEX_ERROR_UNKNOWN : result;
-    }
+    NtexResult update_and_submit() { return host->update_and_submit(set); }
 
     // NtexTextureSetPathInfo::callerConversions: results the updating thread converted itself.
     uint64_t caller_conversions() {

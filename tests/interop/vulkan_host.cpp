@@ -290,6 +290,20 @@ void VulkanHost::record_image_read(VkCommandBuffer cmd, VkImage image, VkImageLa
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, nullptr, 1, &hb, 0, nullptr);
 }
 
+NtexResult VulkanHost::update_and_submit(NtexTextureSet set) {
+    NtexResult result = NTEX_ERROR_UNKNOWN;
+    uint64_t value = 0;
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    if (ntexGetTextureSetImages(set, &images) != NTEX_SUCCESS) return NTEX_ERROR_INVALID_ARGUMENT;
+    submit(
+        [&](VkCommandBuffer cmd) {
+            result = ntexCmdUpdateTextureSet(set, cmd, &value);
+            return value;
+        },
+        images.semaphore);
+    return result == NTEX_SUCCESS && value == 0 ? NTEX_ERROR_UNKNOWN : result;
+}
+
 VulkanHost::Image VulkanHost::create_image(VkFormat format, uint32_t width, uint32_t height, uint32_t mip_levels, uint32_t layers,
                                            VkImageUsageFlags usage, float clear) {
     Image im;

@@ -51,6 +51,9 @@ public:
     // Records with `record`, submits, waits idle. When `record` returns a value v > 0 the submit
     // also signals the timeline `semaphore` to v (what ntexCmdUpdateTextureSet asks of a host).
     void submit(const std::function<uint64_t(VkCommandBuffer)>& record, VkSemaphore semaphore = VK_NULL_HANDLE);
+    // One frame of a texture-set host: ntexCmdUpdateTextureSet recorded and submitted with the signal it
+    // asks for. Its result, except NTEX_ERROR_UNKNOWN for a SUCCESS that asked for no signal value.
+    NtexResult update_and_submit(NtexTextureSet set);
     // Copies mip `level` of an image in `layout` (SHADER_READ_ONLY_OPTIMAL, or GENERAL for the CUDA
     // path) into host memory (tightly packed rows).
     // width x height: the image's mip-0 extent; `layer`: the array layer read.

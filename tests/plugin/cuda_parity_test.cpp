@@ -33,20 +33,8 @@ namespace {
     if (choice.ordinal < 0) NTEX_GPU_UNAVAILABLE(choice.reason)
 
 // A fresh seed per run (printed, so a failure can be replayed with NTEX_TEST_SEED).
-uint32_t fresh_seed() {
-    if (const char* s = std::getenv("NTEX_TEST_SEED")) return static_cast<uint32_t>(std::strtoul(s, nullptr, 10));
-    return std::random_device{}();
-}
-
-double nmse(const float* a, const float* ref, std::size_t n) {
-    double err = 0, norm = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const double d = static_cast<double>(a[i]) - static_cast<double>(ref[i]);
-        err += d * d;
-        norm += static_cast<double>(ref[i]) * static_cast<double>(ref[i]);
-    }
-    return norm > 0 ? err / norm : err;
-}
+using test::fresh_seed;
+using test::nmse;
 
 // Non-square sizes catch an x/y or w/h swap in any kernel; the tiny model runs other shapes than the
 // shipped variant (4 and 6 channels, a k=5 conv whose producer writes a 2-pixel halo, an output op

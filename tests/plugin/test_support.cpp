@@ -3,6 +3,7 @@
 #include "test_support.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <stdexcept>
@@ -230,6 +231,21 @@ TinyModel make_shipped_material_variant(uint32_t seed) {
 std::shared_ptr<const LoadedModel> load_in_memory(const TinyModel& model, const std::string& label) {
     nlohmann::json d = model.description;
     return LoadedModel::parse(d.dump(), label, serialize_safetensors(model.tensors));
+}
+
+uint32_t fresh_seed() {
+    if (const char* s = std::getenv("NTEX_TEST_SEED")) return static_cast<uint32_t>(std::strtoul(s, nullptr, 10));
+    return std::random_device{}();
+}
+
+double nmse(const float* a, const float* ref, std::size_t n) {
+    double err = 0, norm = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double d = static_cast<double>(a[i]) - static_cast<double>(ref[i]);
+        err += d * d;
+        norm += static_cast<double>(ref[i]) * static_cast<double>(ref[i]);
+    }
+    return norm > 0 ? err / norm : err;
 }
 
 }  // namespace ntex::test

@@ -76,4 +76,9 @@ std::filesystem::path source_dir();
 std::filesystem::path shipped_model_json();  // models/albedo_v1.json
 std::filesystem::path fixtures_dir();        // tests/fixtures
 
+// A random seed for parity tests, or $NTEX_TEST_SEED to replay a failure.
+uint32_t fresh_seed();
+// Normalised MSE of `a` against `ref` (sum of squared errors / sum of squares of ref; NaN propagates).
+double nmse(const float* a, const float* ref, std::size_t n);
+
 }  // namespace ntex::test
