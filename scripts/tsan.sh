@@ -25,6 +25,6 @@ run() {
   fi
 }
 run plugin/ntex_plugin_tests 'CApi*:Async*:AsyncGenerator*:HotReload*:Handles*:LatentAnimation*:Preset*'
-run interop/ntex_interop_tests 'TextureSet*:Models/TextureSet*'
+run interop/ntex_interop_tests 'TextureSet*:Models/TextureSet*:HostTargets*:DebugNames*'
 if [ $status = 0 ]; then echo "ThreadSanitizer: no reports"; else echo "ThreadSanitizer: reports or failures above (logs in $build)"; fi
 exit $status
