@@ -431,6 +431,10 @@ TEST_F(HostTargetsTest, CxxWrapperTakesTargets) {
         host->submit([&](VkCommandBuffer cmd) { return cxx_set.cmd_update(cmd); }, cxx_set.images().semaphore);
         const NtexTextureSetImages im = cxx_set.images();
         EXPECT_EQ(im.images[0], images[0].image);
+        for (uint32_t slot = 0; slot < 3; ++slot) {
+            EXPECT_EQ(cxx_set.slot_images(slot).images[0], images[0].image) << "slot " << slot;   // layers 1..3 of one array
+            EXPECT_EQ(cxx_set.slot_images(slot).resultId == 0, slot != im.slot) << "slot " << slot;
+        }
         EXPECT_EQ(host->read_image(im.images[0], kWidth, kHeight, 4, 0, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, im.slot + 1),
                   cxx_generator.read_rgba8(0));
     }

@@ -13,6 +13,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -289,6 +290,42 @@ TEST_P(TextureSetTest, HostChosenFormats) {
     si.pFormats = bad.data();
     EXPECT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_ERROR_INVALID_ARGUMENT);
     EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("VkFormat"), std::string::npos);
+}
+
+// Every slot's images up front (a bindless host registers them all once, then indexes by imgs.slot):
+// distinct per slot, UNDEFINED and result 0 until written, and the current slot's equal
+// ntexGetTextureSetImages after an update; a slot past the ring is an error.
+TEST_P(TextureSetTest, EverySlotsImagesAreKnownUpFront) {
+    create_set(3);
+    std::vector<VkImage> seen;
+    for (uint32_t s = 0; s < 3; ++s) {
+        NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        ASSERT_EQ(ntexGetTextureSetSlotImages(set, s, &im), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        EXPECT_EQ(im.slot, s);
+        EXPECT_EQ(im.resultId, 0u);
+        EXPECT_EQ(im.layout, VK_IMAGE_LAYOUT_UNDEFINED);
+        for (uint32_t m = 0; m < im.mapCount; ++m) {
+            EXPECT_NE(im.views[m], VK_NULL_HANDLE);
+            EXPECT_EQ(std::count(seen.begin(), seen.end(), im.images[m]), 0) << "slot " << s << " map " << m << " shares an image";
+            seen.push_back(im.images[m]);
+        }
+    }
+    generate(5);
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetImages current{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES}, same{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &current), NTEX_SUCCESS);
+    ASSERT_EQ(ntexGetTextureSetSlotImages(set, current.slot, &same), NTEX_SUCCESS);
+    EXPECT_EQ(same.resultId, current.resultId);
+    EXPECT_NE(same.resultId, 0u);
+    EXPECT_EQ(same.layout, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
+    EXPECT_EQ(same.waitValue, current.waitValue);
+    EXPECT_EQ(same.images[0], current.images[0]);
+    NtexTextureSetImages other{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetSlotImages(set, (current.slot + 1) % 3, &other), NTEX_SUCCESS);
+    EXPECT_EQ(other.resultId, 0u) << "a slot never written";
+    EXPECT_EQ(ntexGetTextureSetSlotImages(set, 3, &other), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("slot 3 is not below the ring size 3"), std::string::npos) << ntexGetLastErrorMessage();
+    EXPECT_EQ(ntexGetTextureSetSlotImages(set, 0, nullptr), NTEX_ERROR_INVALID_ARGUMENT);
 }
 
 TEST_P(TextureSetTest, MisuseReturnsErrors) {

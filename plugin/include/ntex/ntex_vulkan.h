@@ -307,10 +307,19 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
  * may hold an NtexTextureSetPathInfo (filled); other sTypes are INVALID_ARGUMENT. */
 NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetImages* pImages);
 
+/* The images of ring slot `slot` (0 .. ringSize - 1), whichever slot is current: a host that registers every
+ * slot's views up front (a bindless heap) reads them all once after ntexCreateTextureSet and then indexes by
+ * NtexTextureSetImages::slot. resultId is the result that slot holds (0 = never written: do not sample) and
+ * layout UNDEFINED until its first update; waitValue / readyValue are those of the slot's last update.
+ * Never blocks. Errors: INVALID_ARGUMENT (slot >= ringSize, NULL or foreign pointers, an unknown sType in
+ * pImages->pNext, which may hold an NtexTextureSetPathInfo). */
+NTEX_API NtexResult ntexGetTextureSetSlotImages(NtexTextureSet set, uint32_t slot, NtexTextureSetImages* pImages);
+
 typedef NtexResult (*PFN_ntexCreateTextureSet)(NtexContext, const NtexTextureSetCreateInfo*, NtexTextureSet*);
 typedef void (*PFN_ntexDestroyTextureSet)(NtexTextureSet);
 typedef NtexResult (*PFN_ntexCmdUpdateTextureSet)(NtexTextureSet, VkCommandBuffer, uint64_t*);
 typedef NtexResult (*PFN_ntexGetTextureSetImages)(NtexTextureSet, NtexTextureSetImages*);
+typedef NtexResult (*PFN_ntexGetTextureSetSlotImages)(NtexTextureSet, uint32_t, NtexTextureSetImages*);
 
 #ifdef __cplusplus
 }

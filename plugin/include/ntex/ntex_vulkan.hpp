@@ -95,6 +95,13 @@ public:
         check(ntexGetTextureSetImages(m_handle.get(), &out));
         return out;
     }
+    // The images of ring slot `slot` (ntexGetTextureSetSlotImages): register every slot's views once.
+    NtexTextureSetImages slot_images(uint32_t slot) const {
+        NtexTextureSetImages out{};
+        out.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
+        check(ntexGetTextureSetSlotImages(m_handle.get(), slot, &out));
+        return out;
+    }
     // How the set is filled (host copies, CUDA, Vulkan compute) and whether updates generate.
     NtexTextureSetPathInfo path() const {
         NtexTextureSetPathInfo info{};

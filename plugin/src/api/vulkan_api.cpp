@@ -317,6 +317,24 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
     return r != NTEX_SUCCESS ? r : status;
 }
 
+NTEX_API NtexResult ntexGetTextureSetSlotImages(NtexTextureSet set, uint32_t slot, NtexTextureSetImages* pImages) {
+    return guarded(ntex::api::logger_of_live(set), "ntexGetTextureSetSlotImages", [&] {
+        ntex::api::require_live(set, "set");
+        require_non_null(pImages, "pImages");
+        require_stype(pImages->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES, "pImages");
+        fill_path_info(*set, pImages->pNext);
+#if NTEX_WITH_CUDA
+        if (set->cuda) {
+            if (slot >= set->cuda->ring_size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "slot ", slot, " is not below the ring size ", set->cuda->ring_size());
+            set->cuda->images(pImages, static_cast<int>(slot));
+            return;
+        }
+#endif
+        if (slot >= set->set->ring_size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "slot ", slot, " is not below the ring size ", set->set->ring_size());
+        set->set->images(pImages, static_cast<int>(slot));
+    });
+}
+
 NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetImages* pImages) {
     return guarded(ntex::api::logger_of_live(set), "ntexGetTextureSetImages", [&] {
         ntex::api::require_live(set, "set");

@@ -190,12 +190,12 @@ bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generato
     return true;
 }
 
-void CudaTextureSet::images(NtexTextureSetImages* out) const {
+void CudaTextureSet::images(NtexTextureSetImages* out, int which) const {
     void* next = out->pNext;
     *out = NtexTextureSetImages{};
     out->sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
     out->pNext = next;
-    const std::size_t index = m_current < 0 ? 0 : static_cast<std::size_t>(m_current);
+    const std::size_t index = which >= 0 ? static_cast<std::size_t>(which) : m_current < 0 ? 0 : static_cast<std::size_t>(m_current);
     const Slot& slot = m_slots[index];
     out->resultId = slot.update_id;   // ids of this set's writes (1, 2, ...); 0 before the first
     out->slot = static_cast<uint32_t>(index);

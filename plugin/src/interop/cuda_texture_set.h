@@ -42,7 +42,9 @@ public:
     // True when commands were recorded; then *signal_value is the release value the host must signal.
     // `generator` is the set's generator's current AsyncGenerator (a hot reload replaces it).
     bool record_update(VkCommandBuffer cmd, AsyncGenerator& generator, uint64_t* signal_value);
-    void images(NtexTextureSetImages* out) const;
+    // The newest write's slot (slot < 0), or ring slot `slot` (< ring_size()).
+    void images(NtexTextureSetImages* out, int slot = -1) const;
+    uint32_t ring_size() const noexcept { return static_cast<uint32_t>(m_slots.size()); }
     uint32_t mip_levels() const noexcept { return m_mip_levels; }
 
 private:

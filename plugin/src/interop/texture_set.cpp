@@ -616,15 +616,16 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
                             static_cast<uint32_t>(barriers.size()), barriers.data());
 }
 
-void TextureSet::images(NtexTextureSetImages* out) const {
+void TextureSet::images(NtexTextureSetImages* out, int which) const {
     std::lock_guard<std::mutex> lock(m_mutex);
     void* next = out->pNext;
     *out = NtexTextureSetImages{};
     out->sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
     out->pNext = next;
-    const std::size_t index = m_current < 0 ? 0 : static_cast<std::size_t>(m_current);
+    const std::size_t index = which >= 0 ? static_cast<std::size_t>(which) : m_current < 0 ? 0 : static_cast<std::size_t>(m_current);
     const Slot& slot = m_slots[index];
-    out->resultId = m_current < 0 ? 0 : slot.result_id;
+    const bool written = which >= 0 ? slot.initialized : m_current >= 0;
+    out->resultId = written ? slot.result_id : 0;
     out->slot = static_cast<uint32_t>(index);
     out->mapCount = static_cast<uint32_t>(slot.maps.size());
     for (std::size_t i = 0; i < slot.maps.size(); ++i) {
@@ -636,7 +637,7 @@ void TextureSet::images(NtexTextureSetImages* out) const {
     out->width = m_source.width;
     out->height = m_source.height;
     out->mipLevels = m_mip_levels;
-    out->layout = m_current < 0 ? VK_IMAGE_LAYOUT_UNDEFINED : m_source.final_layout;
+    out->layout = written ? m_source.final_layout : VK_IMAGE_LAYOUT_UNDEFINED;
     out->semaphore = m_semaphore;
     out->waitValue = slot.pending_value;
 }

@@ -97,7 +97,9 @@ public:
     bool record_update(VkCommandBuffer cmd, uint64_t* signal_value, AsyncGenerator& generator, uint64_t id_base);
     // Device texels: the texels come from `device_texels` recorded into cmd.
     bool record_device_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels);
-    void images(NtexTextureSetImages* out) const;
+    // The newest recorded update's slot (slot < 0), or ring slot `slot` (< ring_size()).
+    void images(NtexTextureSetImages* out, int slot = -1) const;
+    uint32_t ring_size() const noexcept { return static_cast<uint32_t>(m_slots.size()); }
     // Host path: results the render thread had to convert itself (see above).
     uint64_t caller_conversions() const;
     // Whether the last update recorded nothing because there was something to record but no slot's
