@@ -106,10 +106,10 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", type);
         }
         // One of each: a second one silently replacing the first would hide a host's mistake.
-        bool& seen = raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO ? have_targets : have_sync;
-        if (seen) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds sType ", raw_enum(next->sType), " twice");
+        bool& seen = type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO ? have_targets : have_sync;
+        if (seen) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds sType ", type, " twice");
         seen = true;
-        if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO) {
+        if (type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO) {
             const auto* info = reinterpret_cast<const NtexTextureSetTargetsInfo*>(next);
             if (info->targetCount == 0 || info->pTargets == nullptr) {
                 fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetsInfo: targetCount ", info->targetCount, " with pTargets ",
@@ -179,6 +179,27 @@ void note_busy_slot(NtexTextureSet_T& set, bool recorded) {
                                               "(semaphore value ", set.set->semaphore_value(), ", slot waits for ", set.set->next_slot_wait_value(), ")"),
                                 NTEX_NOT_READY);
     }
+}
+
+// ntexGetTextureSetImages (slot < 0: the newest update's) and ntexGetTextureSetSlotImages (ring slot `slot`).
+void fill_images(NtexTextureSet set, int64_t slot, NtexTextureSetImages* pImages) {
+    ntex::api::require_live(set, "set");
+    require_non_null(pImages, "pImages");
+    require_stype(pImages->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES, "pImages");
+    fill_path_info(*set, pImages->pNext);
+#if NTEX_WITH_CUDA
+    const uint32_t ring = set->cuda ? set->cuda->ring_size() : set->set->ring_size();
+#else
+    const uint32_t ring = set->set->ring_size();
+#endif
+    if (slot >= ring) fail(NTEX_ERROR_INVALID_ARGUMENT, "slot ", slot, " is not below the ring size ", ring);
+#if NTEX_WITH_CUDA
+    if (set->cuda) {
+        set->cuda->images(pImages, static_cast<int>(slot));
+        return;
+    }
+#endif
+    set->set->images(pImages, static_cast<int>(slot));
 }
 
 }  // namespace
@@ -318,37 +339,11 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
 }
 
 NTEX_API NtexResult ntexGetTextureSetSlotImages(NtexTextureSet set, uint32_t slot, NtexTextureSetImages* pImages) {
-    return guarded(ntex::api::logger_of_live(set), "ntexGetTextureSetSlotImages", [&] {
-        ntex::api::require_live(set, "set");
-        require_non_null(pImages, "pImages");
-        require_stype(pImages->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES, "pImages");
-        fill_path_info(*set, pImages->pNext);
-#if NTEX_WITH_CUDA
-        if (set->cuda) {
-            if (slot >= set->cuda->ring_size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "slot ", slot, " is not below the ring size ", set->cuda->ring_size());
-            set->cuda->images(pImages, static_cast<int>(slot));
-            return;
-        }
-#endif
-        if (slot >= set->set->ring_size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "slot ", slot, " is not below the ring size ", set->set->ring_size());
-        set->set->images(pImages, static_cast<int>(slot));
-    });
+    return guarded(ntex::api::logger_of_live(set), "ntexGetTextureSetSlotImages", [&] { fill_images(set, static_cast<int64_t>(slot), pImages); });
 }
 
 NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetImages* pImages) {
-    return guarded(ntex::api::logger_of_live(set), "ntexGetTextureSetImages", [&] {
-        ntex::api::require_live(set, "set");
-        require_non_null(pImages, "pImages");
-        require_stype(pImages->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES, "pImages");
-        fill_path_info(*set, pImages->pNext);
-#if NTEX_WITH_CUDA
-        if (set->cuda) {
-            set->cuda->images(pImages);
-            return;
-        }
-#endif
-        set->set->images(pImages);
-    });
+    return guarded(ntex::api::logger_of_live(set), "ntexGetTextureSetImages", [&] { fill_images(set, -1, pImages); });
 }
 
 }  // extern "C"
