@@ -16,8 +16,16 @@ namespace {
 // appends to it, so the section sits in the one panel.
 constexpr const char* kPanel = "ntex material";
 
-// NtexLayoutPattern NONE..VORONOI, in value order (MASK needs a host image: not offered here).
-constexpr const char* kPatterns[] = {"none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi"};
+// The patterns the picker offers (MASK needs a host image: not offered here); AUTO only for a model
+// with a layout prior.
+struct PatternItem {
+    NtexLayoutPattern value;
+    const char* name;
+};
+constexpr PatternItem kPatterns[] = {{NTEX_LAYOUT_PATTERN_NONE, "none"},       {NTEX_LAYOUT_PATTERN_BRICKS, "bricks"},
+                                     {NTEX_LAYOUT_PATTERN_TILES, "tiles"},     {NTEX_LAYOUT_PATTERN_HEXAGONS, "hexagons"},
+                                     {NTEX_LAYOUT_PATTERN_PLANKS, "planks"},   {NTEX_LAYOUT_PATTERN_PANELS, "panels"},
+                                     {NTEX_LAYOUT_PATTERN_VORONOI, "voronoi"}, {NTEX_LAYOUT_PATTERN_AUTO, "auto"}};
 constexpr int kPatternCount = static_cast<int>(sizeof(kPatterns) / sizeof(kPatterns[0]));
 constexpr int kMaxCells = 64;
 
@@ -39,19 +47,28 @@ bool slider_count(const char* label, uint32_t& value) {
     return true;
 }
 
+bool input_seed(uint32_t& value) {
+    int seed = static_cast<int>(std::min<uint32_t>(value, 0x7FFFFFFF));
+    if (!ImGui::InputInt("pattern seed", &seed)) return false;
+    value = static_cast<uint32_t>(std::max(seed, 0));
+    return true;
+}
+
 }  // namespace
 
 bool has_conditioning(const NtexModelConditioningInfo& info) { return info.categoryCount > 0 || info.layoutChannels > 0; }
 
 const char* pattern_name(NtexLayoutPattern pattern) {
-    const int i = static_cast<int>(pattern);
-    return i >= 0 && i < kPatternCount ? kPatterns[i] : "?";
+    for (const PatternItem& p : kPatterns) {
+        if (p.value == pattern) return p.name;
+    }
+    return "?";
 }
 
 bool pattern_from_name(const std::string& name, NtexLayoutPattern* pattern) {
-    for (int i = 0; i < kPatternCount; ++i) {
-        if (name == kPatterns[i]) {
-            *pattern = static_cast<NtexLayoutPattern>(i);
+    for (const PatternItem& p : kPatterns) {
+        if (name == p.name) {
+            *pattern = p.value;
             return true;
         }
     }
@@ -71,14 +88,18 @@ int32_t category_index(const NtexModelConditioningInfo& info, const std::string&
 Conditioning conditioning_from_options(const Options& o, const NtexModelConditioningInfo& info, const char* model_name) {
     Conditioning c = o.layout;
     c.category = category_index(info, o.category, model_name, "--category");
-    c.pattern = NTEX_LAYOUT_PATTERN_NONE;
+    // Without --pattern a model with a layout prior starts on AUTO: a category then comes with its
+    // structure (bricks for brick_tile) instead of the streaks it draws without a layout.
+    c.pattern = o.pattern.empty() && info.hasLayoutPrior != 0 ? NTEX_LAYOUT_PATTERN_AUTO : NTEX_LAYOUT_PATTERN_NONE;
     if (!o.pattern.empty() && !pattern_from_name(o.pattern, &c.pattern)) {
         throw NtexFailure("--pattern '" + o.pattern + "' is not a layout pattern");   // options.cpp checked the name already
     }
-    if (c.pattern == NTEX_LAYOUT_PATTERN_NONE) {
+    if (c.pattern == NTEX_LAYOUT_PATTERN_NONE || (o.pattern.empty() && c.pattern == NTEX_LAYOUT_PATTERN_AUTO)) {
         if (o.layout_numbers_given) throw NtexFailure("--columns, --rows, --period, --offset, --gap, --bevel, --jitter and --pattern-seed need --pattern");
     } else if (info.layoutChannels == 0) {
         throw NtexFailure(std::string("--pattern ") + pattern_name(c.pattern) + ": model '" + model_name + "' has no layout conditioning");
+    } else if (c.pattern == NTEX_LAYOUT_PATTERN_AUTO && info.hasLayoutPrior == 0) {
+        throw NtexFailure(std::string("--pattern auto: model '") + model_name + "' has no layout prior");
     }
     return c;
 }
@@ -88,7 +109,10 @@ std::string describe(const NtexModelConditioningInfo& info, const Conditioning& 
     char buf[160];
     std::snprintf(buf, sizeof(buf), "category %s, pattern %s", named ? info.categoryNames[c.category] : "any", pattern_name(c.pattern));
     std::string s = buf;
-    if (c.pattern != NTEX_LAYOUT_PATTERN_NONE) {
+    if (c.pattern == NTEX_LAYOUT_PATTERN_AUTO) {
+        std::snprintf(buf, sizeof(buf), " (seed %u)", c.pattern_seed);
+        s += buf;
+    } else if (c.pattern != NTEX_LAYOUT_PATTERN_NONE) {
         std::snprintf(buf, sizeof(buf), " %ux%u (gap %.1f, bevel %.1f, jitter %.2f, seed %u)", c.columns, c.rows,
                       static_cast<double>(c.gap), static_cast<double>(c.bevel), static_cast<double>(c.jitter), c.pattern_seed);
         s += buf;
@@ -117,13 +141,24 @@ bool draw_material_controls(const NtexModelConditioningInfo& info, Conditioning&
             }
         }
         if (info.layoutChannels > 0) {
-            int pattern = std::clamp(static_cast<int>(c.pattern), 0, kPatternCount - 1);
-            if (ImGui::Combo("pattern", &pattern, kPatterns, kPatternCount)) {
-                c.pattern = static_cast<NtexLayoutPattern>(pattern);
-                keep_rows_valid(c);
-                changed = true;
+            const int offered = info.hasLayoutPrior != 0 ? kPatternCount : kPatternCount - 1;   // AUTO is last
+            if (ImGui::BeginCombo("pattern", pattern_name(c.pattern))) {
+                for (int i = 0; i < offered; ++i) {
+                    const bool selected = c.pattern == kPatterns[i].value;
+                    if (ImGui::Selectable(kPatterns[i].name, selected) && !selected) {
+                        c.pattern = kPatterns[i].value;
+                        keep_rows_valid(c);
+                        changed = true;
+                    }
+                    if (selected) ImGui::SetItemDefaultFocus();
+                }
+                ImGui::EndCombo();
             }
-            if (c.pattern != NTEX_LAYOUT_PATTERN_NONE) {
+            if (c.pattern == NTEX_LAYOUT_PATTERN_AUTO) {
+                // The prior chooses the pattern and its numbers for the category; the seed picks which.
+                changed |= input_seed(c.pattern_seed);
+                ImGui::TextDisabled("layout: the model's prior for the category");
+            } else if (c.pattern != NTEX_LAYOUT_PATTERN_NONE) {
                 changed |= slider_count("columns", c.columns);
                 if (slider_count("rows", c.rows)) {
                     keep_rows_valid(c);
@@ -133,11 +168,7 @@ bool draw_material_controls(const NtexModelConditioningInfo& info, Conditioning&
                 changed |= ImGui::SliderFloat("gap", &c.gap, 0.0f, 64.0f, "%.1f texels", ImGuiSliderFlags_AlwaysClamp);
                 changed |= ImGui::SliderFloat("bevel", &c.bevel, 0.0f, 64.0f, "%.1f texels", ImGuiSliderFlags_AlwaysClamp);
                 changed |= ImGui::SliderFloat("jitter", &c.jitter, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
-                int seed = static_cast<int>(std::min<uint32_t>(c.pattern_seed, 0x7FFFFFFF));
-                if (ImGui::InputInt("pattern seed", &seed)) {
-                    c.pattern_seed = static_cast<uint32_t>(std::max(seed, 0));
-                    changed = true;
-                }
+                changed |= input_seed(c.pattern_seed);
                 if (c.period_width != 0 || c.period_height != 0) {
                     ImGui::Text("period: %ux%u texels", c.period_width, c.period_height);
                 } else {

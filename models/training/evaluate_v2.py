@@ -32,7 +32,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from evaluate import data_dir, mean_pairwise_l1  # noqa: E402
-from ntex_train import baselines, c2st, conditioning, eval_sheets, patterns, swd  # noqa: E402
+from ntex_train import baselines, c2st, conditioning, eval_sheets, layout_prior, patterns, swd  # noqa: E402
 from ntex_train import eval_v2_data as ed  # noqa: E402
 from ntex_train.eval_v2_report import markdown  # noqa: E402
 from ntex_train.model import Generator  # noqa: E402
@@ -148,6 +148,32 @@ class PatternLayouts:
         return self(a, b)[:, :1] > 0.5
 
 
+class PriorLayouts:
+    """The AUTO layout (ntex_train/layout_prior.py): sample j draws from the prior of category
+    classes[j] (-1: any) with layout seed seed0 + j, rendered at a random place of the endless plane
+    (period 256: a window is a circular shift) and turned like the real windows."""
+
+    def __init__(self, prior, classes, count, seed0, rng):
+        cats = list(conditioning.CATEGORIES)
+        cls = np.broadcast_to(np.asarray(classes, np.int64), (count,))
+        self.specs = [layout_prior.sample(prior, None if c < 0 else cats[c], seed0 + j) for j, c in enumerate(cls)]
+        self.place = rng.integers(0, 1 << 20, (count, 2))
+        self.turn = rng.integers(0, 8, count)
+
+    def layout(self, j):
+        lay = patterns.render_layout(self.specs[j], int(self.place[j, 0]), int(self.place[j, 1]), SIZE, SIZE)
+        return np.ascontiguousarray(ed.dihedral(lay, int(self.turn[j])))
+
+    def __call__(self, a, b):
+        return torch.from_numpy(np.stack([self.layout(j) for j in range(a, b)])).permute(0, 3, 1, 2)
+
+    def patterns(self):
+        out = {}
+        for s in self.specs:
+            out[s["pattern"]] = out.get(s["pattern"], 0) + 1
+        return out
+
+
 # --- measures ----------------------------------------------------------------------------------------
 
 def swd_rows(ref, sets, gray, seed):
@@ -183,6 +209,8 @@ def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--checkpoint", required=True, help="material_v2 checkpoint (G_ema)")
     ap.add_argument("--v1-checkpoint", default=None, help="material_v1 checkpoint, reported in the same tables")
+    ap.add_argument("--layout-prior", default=os.path.join(HERE, "layout_prior_material_v2.json"),
+                    help="ntex_train/layout_prior.py's fit: categories are judged with its AUTO layout ('' = none)")
     ap.add_argument("--out-dir", required=True)
     ap.add_argument("--data", default=None, help="folder with train.npz and heldout_full.npz")
     ap.add_argument("--crops", type=int, default=2048, help="images per set (C2ST: 3/4 train, 1/4 test)")
@@ -237,6 +265,10 @@ def main(argv=None):
     st2 = load_checkpoint(args.checkpoint)
     G2 = build_generator(st2["G_ema"])
     G1, st1 = None, {}
+    prior = None
+    if args.layout_prior:
+        with open(args.layout_prior) as f:
+            prior = {"categories": json.load(f)["categories"]}
     if args.v1_checkpoint:
         st1 = load_checkpoint(args.v1_checkpoint)
         G1 = build_generator(st1["G_ema"])
@@ -262,6 +294,9 @@ def main(argv=None):
     gen = {"v2": generate(G2, n, args.seed + 1, batch=args.gen_batch),
            "v2_layout": generate(G2, n, args.seed + 2, classes=ho_info["categories"],
                                  layouts=heldout_layouts(ho_h), batch=args.gen_batch)}
+    if prior is not None:   # the held-out windows' categories, each with the prior's AUTO layout
+        gen["v2_auto"] = generate(G2, n, args.seed + 5, classes=ho_info["categories"], batch=args.gen_batch,
+                                  layouts=PriorLayouts(prior, ho_info["categories"], n, 50000, np.random.default_rng(args.seed + 6)))
     if G1 is not None:
         gen["v1"] = generate(G1, n, args.seed + 3, batch=args.gen_batch)
     fb = baselines.fbm_material(n, SIZE, baselines.dataset_stats(train_npz), 1.0, args.seed + 4)
@@ -346,25 +381,39 @@ def main(argv=None):
         c_items = held.select(ci, need_h)
         ra, rb, info = ed.c2st_set(held, c_items, n_tr, n_te, SIZE, rng)
         small = info["textures"] < args.min_textures or info["shared_textures"]
-        g = generate(G2, n, args.seed + 100 + ci, classes=ci, batch=args.gen_batch)
+        # Judged: the category with the prior's AUTO layout (what the demo and `--pattern auto` give for a
+        # category); the category without a layout is reported beside it ("no_layout").
+        g_none = generate(G2, n, args.seed + 100 + ci, classes=ci, batch=args.gen_batch)
+        lay_auto = None if prior is None else PriorLayouts(prior, ci, n, 60000 + 1000 * ci, np.random.default_rng(args.seed + 400 + ci))
+        g = g_none if prior is None else generate(G2, n, args.seed + 100 + ci, classes=ci, layouts=lay_auto, batch=args.gen_batch)
         entry = {"heldout_textures": held.texture_count(held.select(ci)), "reference": {k: v for k, v in info.items()
                                                                                        if k != "categories"},
-                 "small": bool(small), "assigned": judged(float(np.mean(c2st.classify(clf, g[..., :ch]) == ci)),
-                                                          TARGETS["assigned"], below=False)}
+                 "small": bool(small), "layout": "none" if prior is None else "auto",
+                 "assigned": judged(float(np.mean(c2st.classify(clf, g[..., :ch]) == ci)), TARGETS["assigned"], below=False)}
+        if lay_auto is not None:
+            entry["auto_patterns"] = lay_auto.patterns()
+            entry["no_layout"] = {"assigned": float(np.mean(c2st.classify(clf, g_none[..., :ch]) == ci))}
         if len(ra) and len(rb):
             r = c2st.c2st(ra[..., :ch], g[:n_tr, ..., :ch], rb[..., :ch], g[n_tr:, ..., :ch], **c2)
             r.update(judged(r["accuracy"], TARGETS["c2st_conditional"], small))
             entry["c2st"] = r
+            if lay_auto is not None:
+                entry["no_layout"]["c2st"] = c2st.c2st(ra[..., :ch], g_none[:n_tr, ..., :ch], rb[..., :ch],
+                                                       g_none[n_tr:, ..., :ch], **c2)["accuracy"]
         real_c = ed.one_window_each(held, held.select(ci), SIZE, div_rng)
         entry["diversity"] = diversity(g[:d, ..., :3], None if real_c is None else real_c[..., :3],
                                        entry["heldout_textures"], args.min_textures)
         pics = ed.sheet_windows(held, c_items, 16, SIZE, div_rng)
         sheets.append(eval_sheets.comparison_sheet(g[:16], pics, sheet_path(f"sheet_category_{cname}.jpg"),
-                                                   left=f"generated ({cname})", right=f"held-out {cname}"))
+                                                   left=f"generated ({cname}, {entry['layout']} layout)",
+                                                   right=f"held-out {cname}"))
+        if lay_auto is not None:
+            sheets.append(eval_sheets.comparison_sheet(g_none[:16], pics, sheet_path(f"sheet_category_{cname}_no_layout.jpg"),
+                                                       left=f"generated ({cname}, no layout)", right=f"held-out {cname}"))
         res_cat[cname] = entry
         log(f"category {cname}: {info['textures']} textures, C2ST {entry.get('c2st', {}).get('accuracy')}, "
             f"assigned {entry['assigned']['value']:.3f}")
-        del g
+        del g, g_none
         for pname in (p for p, c in PATTERN_CATEGORY.items() if c == cname):
             lay = PatternLayouts(pname, n, np.random.default_rng(args.seed + 300 + len(res_pat)))
             g = generate(G2, n, args.seed + 200 + len(res_pat), classes=ci, layouts=lay, batch=args.gen_batch)

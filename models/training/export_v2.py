@@ -23,7 +23,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from export import (MATERIAL_OUTPUTS, build_json, data_dir, explicit_z, latent_directions,  # noqa: E402
                     to_uint8)
-from ntex_train import conditioning, hashnoise, material, patterns, safetensors_io  # noqa: E402
+from ntex_train import conditioning, hashnoise, layout_prior, material, patterns, safetensors_io  # noqa: E402
 from ntex_train.model import STAGES_V2, Generator, flops_per_megapixel  # noqa: E402
 from ntex_train.reference import ReferenceModel  # noqa: E402
 
@@ -36,6 +36,8 @@ GOLDEN_CASES = [
                                      "jitter": 0.5, "seed": 9}),
     (5, "seed", 0.8, 64, 64, 4, {"pattern": "voronoi", "columns": 4, "rows": 4, "gap": 3.0, "bevel": 2.0,
                                  "jitter": 0.8, "seed": 1}),
+    # The layout prior's draw for brick_tile (ntex_train/layout_prior.py), its period fitted to 128 px.
+    (21, "seed", 1.0, 128, 128, 2, {"pattern": "auto", "seed": 6}),
 ]
 # The sample sheet: one row per pattern with its default look at 256 px.
 SHEET_PATTERNS = [
@@ -46,14 +48,16 @@ SHEET_PATTERNS = [
     ("planks", {"columns": 2, "rows": 6, "offset": 0.3, "gap": 3.0, "bevel": 1.0, "jitter": 0.6}),
     ("panels", {"columns": 2, "rows": 2, "gap": 4.0, "bevel": 2.0, "jitter": 0.7}),
     ("voronoi", {"columns": 5, "rows": 5, "gap": 4.0, "bevel": 3.0, "jitter": 0.9}),
+    ("auto", {}),   # the layout prior's draw for each column's category (period 256 fitted to the cell)
 ]
 
 
 def layout_map(spec, width, height):
-    """[height, width, 2] float32 of a procedural layout with the period = the texture's size."""
-    if spec is None:
+    """[height, width, 2] float32 of a procedural layout; the period is the texture's size unless the
+    spec has one. None (no layout) for None or "none"."""
+    if spec is None or spec["pattern"] == "none":
         return None
-    s = dict(spec, period_width=width, period_height=height)
+    s = {"period_width": width, "period_height": height, **spec}
     return patterns.render_layout(s, 0, 0, width, height)
 
 
@@ -64,8 +68,9 @@ def load_generator(ckpt):
     return G.eval()
 
 
-def write_golden(ref, name, path):
-    """The fixture plugin/src/model/golden_fixture.h reads, with a category and a layout per case."""
+def write_golden(ref, name, path, prior):
+    """The fixture plugin/src/model/golden_fixture.h reads, with a category and a layout per case
+    ("auto" stored as such: the plugin resolves it with the model's prior, as resolve() does here)."""
     tensors, meta = {}, {"model": name, "count": str(len(GOLDEN_CASES))}
     for i, (seed, zsrc, psi, width, height, category, spec) in enumerate(GOLDEN_CASES):
         z = hashnoise.z_from_seed(seed, ref.z_dim) if zsrc == "seed" else explicit_z(ref.z_dim)
@@ -76,7 +81,8 @@ def write_golden(ref, name, path):
         tensors[f"case{i}.noise"] = grid.numpy().astype(np.float32)
         tensors[f"case{i}.w"] = w
         tensors[f"case{i}.output"] = ref.generate(seed, width, height, z=z, psi=psi, category=category,
-                                                  layout=layout_map(spec, width, height)).numpy().astype(np.float32)
+                                                  layout=layout_map(resolved(prior, spec, category, width, height),
+                                                                    width, height)).numpy().astype(np.float32)
         meta.update({f"case{i}.seed": str(seed), f"case{i}.psi": repr(float(psi)), f"case{i}.width": str(width),
                      f"case{i}.height": str(height), f"case{i}.category": str(category)})
         if spec is not None:
@@ -84,7 +90,11 @@ def write_golden(ref, name, path):
     safetensors_io.save(path, tensors, meta)
 
 
-def sample_sheet(ref, path, size=160):
+def resolved(prior, spec, category, width, height):
+    return layout_prior.resolve(prior, list(conditioning.CATEGORIES), spec, category, width, height)
+
+
+def sample_sheet(ref, path, prior, size=160):
     """Rows: the layout patterns (scaled to the cell size); columns: "any" then every category; each cell
     albedo over height. 160-px cells keep the committed PNG small (the evaluation has full-size sheets)."""
     from PIL import Image
@@ -92,11 +102,11 @@ def sample_sheet(ref, path, size=160):
     rows = []
     for pi, (pattern, params) in enumerate(SHEET_PATTERNS):
         spec = None if pattern == "none" else dict(params, pattern=pattern, seed=pi)
-        if spec is not None:   # the 256-px look at this cell size: cells scale, gaps stay in pixels
+        if spec is not None and pattern != "auto":   # the 256-px look at this size: cells scale, gaps stay in pixels
             spec = dict(spec, gap=spec["gap"] * size / 256, bevel=spec["bevel"] * size / 256)
-        lay = layout_map(spec, size, size)
         cells = []
         for c in cats:
+            lay = layout_map(resolved(prior, spec, c, size, size), size, size)
             x = ref.generate(100 + pi, size, size, category=c, layout=lay)
             cells.append(np.concatenate([to_uint8(x[:3]), to_uint8(x[3:4].expand(3, -1, -1))], 0))
         rows.append(np.concatenate(cells, 1))
@@ -125,20 +135,24 @@ def model_card(path, desc, name):
 Conditional tileable PBR material generator for the ntex runtime: albedo (sRGB), tangent-space normal
 (OpenGL, derived from height, strength {desc['height_scale']}), roughness and height, at any multiple of 16
 px, tileable or infinite, steered by a **category** ({cats}, or any) and a **layout**: a procedural
-pattern (bricks, tiles, hexagons, planks, panels, Voronoi stones) with its parameters or a mask
-image. Format v2 (`docs/model_format.md`: "Conditional mapping", "Layout conditioning").
+pattern (bricks, tiles, hexagons, planks, panels, Voronoi stones) with its parameters, a mask
+image, or **auto**: the model's layout prior (layouts fitted to the training textures of each category,
+with their frequencies) picks pattern and numbers for the category from a seed, so a category alone
+comes with its structure. Format v2 (`docs/model_format.md`: "Conditional mapping", "Layout
+conditioning", "Layout prior").
 
 **Status: a partly trained snapshot (step {tr['steps']:,}, {tr['train_seconds'] / 3600:.2f} h of CPU step time). It does
 not meet its targets yet (below); the demo keeps material_v1 as its default until it does.**
 
 ![samples](./{name}_samples.png)
 
-Rows of the sheet above: no layout, bricks, tiles, hexagons, planks, panels, Voronoi; columns: any
-category, then {cats}; each cell albedo over height.
+Rows of the sheet above: no layout, bricks, tiles, hexagons, planks, panels, Voronoi, auto (the
+prior's draw for the column's category); columns: any category, then {cats}; each cell albedo over height.
 
 ## Use
 ```
 ntex generate --model models/{name}.json --category brick_tile --pattern bricks --columns 4 --rows 8 --size 512 --out b.png
+ntex generate --model models/{name}.json --category brick_tile --pattern auto --pattern-seed 3 --size 512 --out a.png
 ```
 C API: chain an `NtexConditioningParams` into `NtexGeneratorParams::pNext`; the demo's "Material"
 panel; presets store category and layout (`docs/embedding.md`).
@@ -158,6 +172,9 @@ panel; presets store category and layout (`docs/embedding.md`).
   resolution, the whole window at half resolution) with projection on the category, both seeing the
   layout; layout-consistency term; class dropout {tr['conditioning'].get('class_dropout')}, layout dropout {tr['conditioning'].get('layout_dropout')}.
   Layouts from each crop's own height: {tr['conditioning']['layout']}. Details: docs/training.md, section 8.
+- Layout prior: fitted to the {tr.get('layout_prior', {}).get('crops', '?')} training crops with a height map
+  ({tr.get('layout_prior', {}).get('candidates', '?')} candidate patterns; ntex_train/layout_prior.py,
+  `{tr.get('layout_prior', {}).get('file', '?')}`); per category the entries and counts are in the model's `layout_prior`.
 
 ## Evaluation (held-out textures)
 {table}
@@ -189,6 +206,8 @@ def main(argv=None):
                     help="normal strength (default: the value the discriminators saw in training)")
     ap.add_argument("--direction-labels", type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
                     default=[f"direction {i}" for i in range(8)])
+    ap.add_argument("--layout-prior", default=os.path.join(HERE, "layout_prior_material_v2.json"),
+                    help="ntex_train/layout_prior.py's fit, stored in the model as layout_prior")
     ap.add_argument("--no-samples", action="store_true")
     ap.add_argument("--no-fixtures", action="store_true")
     args = ap.parse_args(argv)
@@ -217,6 +236,9 @@ def main(argv=None):
     desc["outputs"] = MATERIAL_OUTPUTS
     desc["height_scale"] = args.height_scale or float(ckpt.get("args", {}).get("height_scale", 4.1087))
     desc["directions"] = directions
+    with open(args.layout_prior) as f:
+        fitted = json.load(f)
+    desc["layout_prior"] = {"categories": fitted["categories"]}
     desc["flops_per_megapixel"] = flops_per_megapixel(desc["synthesis"], desc["latent"]["cell_size"],
                                                       conditioning.LAYOUT_CHANNELS)
     a = ckpt.get("args", {})
@@ -231,6 +253,7 @@ def main(argv=None):
                                    "softened with sigma 1 px; channel 1 = present",
                          "class_dropout": a.get("class_dropout"), "layout_dropout": a.get("layout_dropout")},
         "warm_start": a.get("init_from"),
+        "layout_prior": dict(fitted["fit"], file=os.path.basename(args.layout_prior)),
     })
     os.makedirs(args.out_dir, exist_ok=True)
     json_path = os.path.join(args.out_dir, f"{args.name}.json")
@@ -245,12 +268,12 @@ def main(argv=None):
     ref = ReferenceModel(json_path)
     if not args.no_samples:
         p = os.path.join(args.out_dir, f"{args.name}_samples.png")
-        sample_sheet(ref, p)
+        sample_sheet(ref, p, desc["layout_prior"])
         print(f"[export_v2] {p}", flush=True)
     if not args.no_fixtures:
         os.makedirs(args.fixtures_dir, exist_ok=True)
         gp = os.path.join(args.fixtures_dir, f"{args.name}_golden.safetensors")
-        write_golden(ref, args.name, gp)
+        write_golden(ref, args.name, gp, desc["layout_prior"])
         print(f"[export_v2] {gp}", flush=True)
     return 0
 

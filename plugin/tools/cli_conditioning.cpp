@@ -30,7 +30,7 @@
 namespace ntex::cli {
 namespace {
 
-constexpr const char* kPatterns = "none, bricks, tiles, hexagons, planks, panels, voronoi or mask";
+constexpr const char* kPatterns = "none, bricks, tiles, hexagons, planks, panels, voronoi, auto or mask";
 constexpr int kMaxMaskSide = kMaxMaskSize;   // the runtime's limit (layout_pattern.h)
 // A 2048 x 2048 16-bit grey + alpha PNG is 16 MiB of pixels; stored (uncompressed) deflate adds
 // little, so anything far larger is not a mask and is refused before it is decoded.
@@ -178,7 +178,7 @@ CLI::Option* add_integer_option(CLI::App& command, const std::string& name, int&
 void add_conditioning_options(CLI::App& command, ConditioningOptions& o) {
     auto& v = o.options;
     v.push_back(command.add_option("--category", o.category, "category name (see `ntex info`) or any (default)"));
-    v.push_back(command.add_option("--pattern", o.pattern, "layout pattern: none (default), bricks, tiles, hexagons, planks, panels, voronoi, mask")
+    v.push_back(command.add_option("--pattern", o.pattern, "layout pattern: none (default), bricks, tiles, hexagons, planks, panels, voronoi, auto (the model's layout prior for the category, chosen by --pattern-seed), mask")
                     ->check(CLI::Validator(
                         [](std::string& value) -> std::string {
                             LayoutPattern p = LayoutPattern::None;
@@ -252,6 +252,15 @@ Conditioning resolve_conditioning(const ConditioningOptions& o, const Model& mod
     if (ci.layoutChannels == 0) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "--pattern ", layout_pattern_name(pattern), ": model '", info.name, "' has no layout conditioning");
     }
+    if (pattern == LayoutPattern::Auto) {
+        if (ci.hasLayoutPrior == 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "--pattern auto: model '", info.name, "' has no layout prior");
+        // The prior chooses every number; only the seed is the user's.
+        for (const CLI::Option* option : o.layout_numbers) {
+            if (option->count() > 0 && option->get_name() != "--pattern-seed") {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, option->get_name(), " is chosen by the layout prior with --pattern auto (only --pattern-seed applies)");
+            }
+        }
+    }
     c.pattern = static_cast<NtexLayoutPattern>(pattern);
     c.columns = o.columns;
     c.rows = o.rows;
@@ -278,7 +287,7 @@ std::string describe_conditioning(const ConditioningOptions& o) {
     return s;
 }
 
-void print_conditioning_info(const std::vector<std::string>& categories, int layout_channels) {
+void print_conditioning_info(const std::vector<std::string>& categories, int layout_channels, bool layout_prior) {
     if (categories.empty()) {
         std::printf("categories:  none (unconditional)\n");
     } else {
@@ -287,7 +296,8 @@ void print_conditioning_info(const std::vector<std::string>& categories, int lay
         std::printf("categories:  %zu (%s; --category any: unconditional)\n", categories.size(), printable(names).c_str());
     }
     if (layout_channels > 0) {
-        std::printf("layouts:     yes (%d channels; --pattern bricks, tiles, hexagons, planks, panels, voronoi or --mask)\n", layout_channels);
+        std::printf("layouts:     yes (%d channels; --pattern bricks, tiles, hexagons, planks, panels, voronoi%s or --mask)\n", layout_channels,
+                    layout_prior ? ", auto (layout prior)" : "");
     } else {
         std::printf("layouts:     no\n");
     }

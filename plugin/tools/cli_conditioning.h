@@ -65,6 +65,6 @@ Conditioning resolve_conditioning(const ConditioningOptions& o, const Model& mod
 std::string describe_conditioning(const ConditioningOptions& o);
 
 // `ntex info`: the categories and whether the model takes layouts (two lines).
-void print_conditioning_info(const std::vector<std::string>& categories, int layout_channels);
+void print_conditioning_info(const std::vector<std::string>& categories, int layout_channels, bool layout_prior);
 
 }  // namespace ntex::cli

@@ -96,7 +96,7 @@ int cmd_info(const std::string& path) {
         std::printf("  [%zu] %s (sigma %g, tensor %s)\n", i, ntex::printable(d.directions[i].label).c_str(), static_cast<double>(d.directions[i].sigma),
                     ntex::printable(d.directions[i].tensor).c_str());
     }
-    ntex::cli::print_conditioning_info(d.categories, d.layout_channels);
+    ntex::cli::print_conditioning_info(d.categories, d.layout_channels, !d.layout_prior.empty());
     return 0;
 }
 

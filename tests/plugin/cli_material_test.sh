@@ -74,6 +74,17 @@ JSON
     cmp "$f" "$out_dir/cond_baked_${base#cond_}" || { echo "bake --preset differs from generate: $base"; exit 1; }
   done
   expect_error "is not a category of model" generate --model "$conditional" --size 64 --category no_such --out "$out_dir/bad.png"
+  # The layout prior's AUTO layout: the same files as a preset storing "auto"; its numbers are the prior's.
+  "$cli" info "$conditional" | grep -q "auto (layout prior)" || { echo "$conditional: no layout prior"; exit 1; }
+  "$cli" generate --model "$conditional" --size 64 --seed 3 --category "$category" --pattern auto --pattern-seed 2 \
+    --out "$out_dir/auto.png" >/dev/null
+  cat > "$preset" <<JSON
+{"format": "ntex-preset", "format_version": 2, "model": "$name", "seed": 3, "truncation_psi": 1, "category": "$category",
+ "layout": {"pattern": "auto", "seed": 2}}
+JSON
+  "$cli" bake --model "$conditional" --preset "$preset" --size 64 --out "$out_dir/auto_baked.png" >/dev/null
+  cmp "$out_dir/auto_albedo.png" "$out_dir/auto_baked_albedo.png" || { echo "bake of an auto preset differs from generate"; exit 1; }
+  expect_error "chosen by the layout prior" generate --model "$conditional" --size 64 --pattern auto --columns 3 --out "$out_dir/bad.png"
   # A mask: material_v1's 16-bit height map, tiled over the period.
   "$cli" generate --model "$model" --size 32 --map 3 --out "$out_dir/mask.png" >/dev/null
   "$cli" generate --model "$conditional" --size 64 --mask "$out_dir/mask.png" --out "$out_dir/masked.png" >/dev/null

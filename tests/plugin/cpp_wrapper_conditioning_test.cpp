@@ -22,6 +22,9 @@ protected:
         o.material = true;
         o.tanh_last = true;
         m_conditional = test::make_tiny_model(o).write(m_dir.path(), "conditional").string();
+        test::TinyModel with_prior = test::make_tiny_model(o);
+        test::add_layout_prior(with_prior);
+        m_with_prior = with_prior.write(m_dir.path(), "with_prior").string();
         m_plain = test::make_tiny_model().write(m_dir.path(), "plain").string();
         Context::Options options;
         options.backend = NTEX_BACKEND_CPU;
@@ -66,7 +69,7 @@ protected:
     }
 
     test::TempDir m_dir;
-    std::string m_conditional, m_plain;
+    std::string m_conditional, m_plain, m_with_prior;
     Context m_context;
 };
 
@@ -77,11 +80,46 @@ TEST_F(CppWrapperConditioning, DescribesTheModel) {
     const NtexModelConditioningInfo info = model.conditioning_info();
     EXPECT_EQ(info.categoryCount, 3u);
     EXPECT_EQ(info.layoutChannels, 2u);
+    EXPECT_EQ(info.hasLayoutPrior, 0u);
+    EXPECT_FALSE(model.has_layout_prior());
     EXPECT_EQ(info.pNext, nullptr);
+    EXPECT_TRUE(Model(m_context, m_with_prior).has_layout_prior());
 
     const Model plain(m_context, m_plain);
     EXPECT_TRUE(plain.category_names().empty());
     EXPECT_FALSE(plain.takes_layouts());
+}
+
+// NTEX_LAYOUT_PATTERN_AUTO through the wrapper: the prior's draw for the category (here c2's only
+// entry, Voronoi 8 x 8), the same image as that spec given explicitly; refused without a prior.
+TEST_F(CppWrapperConditioning, AutoLayoutDrawsFromThePrior) {
+    const Model model(m_context, m_with_prior);
+    Generator g(m_context, model, 32, 32);
+    Conditioning autolayout;
+    autolayout.category = 2;
+    autolayout.pattern = NTEX_LAYOUT_PATTERN_AUTO;
+    autolayout.pattern_seed = 4;
+    autolayout.columns = 0;   // ignored by AUTO (0 is out of range for every other pattern)
+    Conditioning voronoi;
+    voronoi.category = 2;
+    voronoi.pattern = NTEX_LAYOUT_PATTERN_VORONOI;
+    voronoi.columns = voronoi.rows = 8;
+    voronoi.period_width = voronoi.period_height = 32;   // 256 fitted to the 32-px tileable size
+    voronoi.offset = 0.5f;
+    voronoi.gap = 4.0f;
+    voronoi.bevel = 2.0f;
+    voronoi.jitter = 0.5f;
+    voronoi.pattern_seed = 4;
+    EXPECT_EQ(image(g, &autolayout), image(g, &voronoi));
+    Conditioning none = autolayout;
+    none.category = 1;   // c1's prior draws only "none": the unconditioned-layout image
+    Conditioning plain_c1;
+    plain_c1.category = 1;
+    EXPECT_EQ(image(g, &none), image(g, &plain_c1));
+
+    const Model without(m_context, m_conditional);
+    Generator g2(m_context, without, 32, 32);
+    expect_invalid(g2, autolayout, "has no layout prior");
 }
 
 TEST_F(CppWrapperConditioning, ChainsAndResets) {

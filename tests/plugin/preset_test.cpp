@@ -342,4 +342,36 @@ TEST(Preset, ConditionalRoundTrip) {
     EXPECT_EQ(read_text(path), text);
 }
 
+// The AUTO layout is stored as "auto" plus its seed (the prior draws again on load), and refused on
+// load by a model without a prior, naming the file.
+TEST(Preset, AutoLayoutRoundTrip) {
+    ntex::test::TempDir dir;
+    ntex::test::TinyModelOptions options;
+    options.categories = 3;
+    options.layout_channels = 2;
+    options.tanh_last = true;
+    ntex::test::TinyModel with_prior = ntex::test::make_tiny_model(options);
+    ntex::test::add_layout_prior(with_prior);
+    const std::string model = with_prior.write(dir.path(), "tiny").string();
+    Handles a(model);
+    NtexConditioningParams c = conditioning(0, NTEX_LAYOUT_PATTERN_AUTO);
+    c.patternSeed = 5;
+    NtexGeneratorParams p = seed_params(3, &c);
+    ASSERT_EQ(ntexSetGeneratorParams(a.generator, &p), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    const std::vector<uint8_t> expected = a.texels();
+    const fs::path path = dir / "auto.preset.json";
+    ASSERT_EQ(ntexSavePreset(a.generator, path.c_str()), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    const std::string text = read_text(path);
+    EXPECT_NE(text.find("\"pattern\": \"auto\""), std::string::npos) << text;
+    Handles b(model);
+    ASSERT_EQ(ntexLoadPreset(b.generator, path.c_str()), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(b.texels(), expected);
+
+    const std::string plain = ntex::test::make_tiny_model(options).write(dir.path(), "plain").string();
+    Handles d(plain);
+    EXPECT_EQ(ntexLoadPreset(d.generator, path.c_str()), NTEX_ERROR_INVALID_ARGUMENT);
+    const std::string message = ntexGetLastErrorMessage();
+    EXPECT_NE(message.find("has no layout prior"), std::string::npos) << message;
+}
+
 }  // namespace

@@ -2,6 +2,10 @@
 // Test helpers.
 #include "test_support.h"
 
+#include "core/error.h"
+
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -53,6 +57,26 @@ SafetensorsWriteTensor* TinyModel::find(const std::string& name) {
         if (t.name == name) return &t;
     }
     return nullptr;
+}
+
+void expect_error(const std::function<void()>& f, NtexResult result, const std::string& needle) {
+    try {
+        f();
+        ADD_FAILURE() << "accepted; expected an error containing '" << needle << "'";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.result(), result) << e.what();
+        EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+}
+
+void add_layout_prior(TinyModel& model) {
+    auto spec = [](const char* pattern, int columns, int rows) {
+        return nlohmann::json{{"pattern", pattern}, {"columns", columns}, {"rows", rows}, {"period_width", 256},
+                              {"period_height", 256}, {"offset", 0.5}, {"gap", 4.0}, {"bevel", 2.0}, {"jitter", 0.5}};
+    };
+    model.description["layout_prior"] = {
+        {"categories",
+         {{"c0", {{3, spec("bricks", 4, 8)}, {1, spec("tiles", 4, 4)}}}, {"c1", {{2, {{"pattern", "none"}}}}}, {"c2", {{5, spec("voronoi", 8, 8)}}}}}};
 }
 
 TinyModel make_tiny_model(const TinyModelOptions& options) {

@@ -6,10 +6,13 @@
 #include "model/model.h"
 #include "model/safetensors.h"
 
+#include <ntex/ntex.h>
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -55,6 +58,14 @@ struct TinyModel {
 };
 
 TinyModel make_tiny_model(const TinyModelOptions& options = {});
+// Adds a layout prior (docs/model_format.md, "Layout prior") to a model made with categories = 3 and
+// layout_channels = 2: c0 bricks 4 x 8 (count 3) and tiles 4 x 4 (count 1), c1 only "none", c2
+// Voronoi 8 x 8 (count 5); period 256, gap 4, bevel 2, jitter 0.5.
+void add_layout_prior(TinyModel& model);
+
+// Runs f and expects it to throw ntex::Error with `result` and a message containing `needle`
+// (gtest failures otherwise, naming the needle).
+void expect_error(const std::function<void()>& f, NtexResult result, const std::string& needle);
 
 // material_v1's "outputs" block (docs/model_format.md): albedo [0,1,2], normal derived from
 // height, roughness [4], height [3].

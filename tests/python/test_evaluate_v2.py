@@ -117,7 +117,13 @@ class EvaluateV2Test(unittest.TestCase):
                 self.assertTrue(finite(e["c2st"]["accuracy"]) and finite(e["iou_pattern"]), name)
             for sheet in res["sheets"]:
                 self.assertGreater(os.path.getsize(os.path.join(out, sheet)), 1000, sheet)
-            self.assertEqual(len(res["sheets"]), 3 + 6 + 6)
+            # Main sets v2, v2_layout, v2_auto, v1; per category the AUTO layout and no layout; per pattern.
+            self.assertEqual(len(res["sheets"]), 4 + 2 * 6 + 6)
+            for name, e in res["categories"].items():
+                self.assertEqual(e["layout"], "auto", name)
+                self.assertTrue(finite(e["no_layout"]["assigned"]) and finite(e["no_layout"]["c2st"]), name)
+                self.assertEqual(sum(e["auto_patterns"].values()), res["settings"]["crops"], name)
+            self.assertTrue(0.0 <= res["c2st"]["256"]["v2_auto"]["accuracy"] <= 1.0)
             with open(os.path.join(out, "eval.md")) as f:
                 md = f.read()
             self.assertIn("Quick smoke run", md)

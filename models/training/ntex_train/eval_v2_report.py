@@ -4,6 +4,7 @@ pass/fail; references with too few held-out textures are flagged, not judged).""
 
 SET_LABEL = {"floor": "floor (training crops)", "real_vs_real": "real vs real (training vs held-out)",
              "v2": "material_v2 (any category, no layout)", "v2_layout": "material_v2 (held-out category + layout)",
+             "v2_auto": "material_v2 (held-out category + AUTO layout from the prior)",
              "v1": "material_v1", "fbm": "baseline fBm (power check)"}
 
 
@@ -88,21 +89,31 @@ def markdown(res, command=""):
                    f"{_verdict(c)} | {e['iou_pattern']:.3f} | {e['assigned']:.3f} |")
 
     cl = res["classifier"]
+    auto = any(e.get("layout") == "auto" for e in res["categories"].values())
+    how = ("with that category and the AUTO layout (the layout prior's draw for the category, "
+           "ntex_train/layout_prior.py: what the demo and `--pattern auto` give)" if auto else "with that category (no layout)")
     out += ["", "## Category control", "",
-            f"Per category: {s['crops']} samples generated with that category (no layout); C2ST at 256 px against "
+            f"Per category: {s['crops']} samples generated {how}; C2ST at 256 px against "
             f"the category's held-out windows (target <= {t['c2st_conditional']}); share of samples the category "
             f"classifier assigns to the requested category (target >= {t['assigned']}); diversity (evaluate.py's "
             f"mean pairwise L1 of albedo, {s['diversity_samples']} samples vs one window per held-out texture of "
-            f"the category, 256 px; target ratio >= {t['diversity']}).", "",
+            f"the category, 256 px; target ratio >= {t['diversity']})."
+            + (" The same category without a layout is reported beside it (not judged)." if auto else ""), "",
             "| category | held-out textures (C2ST ref.) | C2ST 256 px | result | assigned | result | diversity ratio "
-            "(model / real, real textures) | result |", "|---|---:|---:|---|---:|---|---:|---|"]
+            "(model / real, real textures) | result |" + (" no layout: C2ST / assigned | AUTO draws |" if auto else ""),
+            "|---|---:|---:|---|---:|---|---:|---|" + ("---:|---|" if auto else "")]
     for name, e in res["categories"].items():
         c, dv = e.get("c2st"), e["diversity"]
         div = ("—" if dv["ratio"] is None
                else f"{dv['ratio']:.3f} ({dv['model']:.4f} / {dv['real']:.4f}, {dv['real_count']})")
-        out.append(f"| {name} | {e['heldout_textures']} ({_ref(e['reference'])}) | {_f(c and c['accuracy'])} | "
-                   f"{_verdict(c)} | {e['assigned']['value']:.3f} | {_verdict(e['assigned'])} | {div} | "
-                   f"{_verdict(dv)} |")
+        row = (f"| {name} | {e['heldout_textures']} ({_ref(e['reference'])}) | {_f(c and c['accuracy'])} | "
+               f"{_verdict(c)} | {e['assigned']['value']:.3f} | {_verdict(e['assigned'])} | {div} | "
+               f"{_verdict(dv)} |")
+        if auto:
+            nl = e.get("no_layout", {})
+            draws = ", ".join(f"{k} {v}" for k, v in sorted(e.get("auto_patterns", {}).items(), key=lambda kv: -kv[1]))
+            row += f" {_f(nl.get('c2st'))} / {_f(nl.get('assigned'))} | {draws} |"
+        out.append(row)
     out += ["", f"Category classifier (ntex_train/c2st.py SmallCNN, {cl['train_crops']} training-split crops, "
                 f"class-balanced batches, random rotations/flips, {cl['steps']} steps). On {cl['heldout_windows']} "
                 f"held-out windows: accuracy {cl['heldout_accuracy']:.3f}, balanced accuracy "

@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct or entry point changes; checked by ntexCreateContext. */
-#define NTEX_HEADER_VERSION 3
+#define NTEX_HEADER_VERSION 4
 
 /* Typed opaque handles (Vulkan/OpenXR style). */
 typedef struct NtexContext_T* NtexContext;
@@ -254,7 +254,13 @@ typedef enum NtexLayoutPattern {
     NTEX_LAYOUT_PATTERN_PLANKS = 4,    /* rows of columns boards; jitter varies their lengths; offset shifts rows */
     NTEX_LAYOUT_PATTERN_PANELS = 5,    /* a grid of panels, each split in two with probability jitter */
     NTEX_LAYOUT_PATTERN_VORONOI = 6,   /* stones: one jittered point per grid cell (jitter 0..1), Voronoi cells */
-    NTEX_LAYOUT_PATTERN_MASK = 7       /* the host's mask (pMask): raised = mask value, tiled over the period */
+    NTEX_LAYOUT_PATTERN_MASK = 7,      /* the host's mask (pMask): raised = mask value, tiled over the period */
+    NTEX_LAYOUT_PATTERN_AUTO = 8       /* the model's layout prior picks pattern and numbers for the category
+                                          (NtexModelConditioningInfo::hasLayoutPrior): patternSeed chooses one
+                                          of the layouts fitted to the training textures of that category, drawn
+                                          with their frequency (docs/model_format.md, "Layout prior"); every
+                                          other layout field is ignored. TILEABLE: the period (256 px) is
+                                          stretched to the nearest divisor of the size so the layout tiles. */
 } NtexLayoutPattern;
 
 /* Category value meaning "any category" (the model's unconditional mode). */
@@ -262,7 +268,8 @@ typedef enum NtexLayoutPattern {
 
 /* Chain into NtexGeneratorParams::pNext to choose the category and the layout; without it the
  * category is ANY and the pattern NONE. Models without categories accept only NTEX_CATEGORY_ANY,
- * models without layout conditioning only NTEX_LAYOUT_PATTERN_NONE (else INVALID_ARGUMENT).
+ * models without layout conditioning only NTEX_LAYOUT_PATTERN_NONE, models without a layout prior
+ * anything but NTEX_LAYOUT_PATTERN_AUTO (else INVALID_ARGUMENT).
  * The pattern is evaluated on the same absolute plane as the noise and repeats every
  * periodWidth x periodHeight pixels, so it tiles in TILEABLE mode (the period must divide the
  * generator's size) and continues across regions in INFINITE mode. Ranges (else INVALID_ARGUMENT
@@ -297,6 +304,7 @@ typedef struct NtexModelConditioningInfo {
     uint32_t categoryCount;       /* 0 for an unconditional model */
     char categoryNames[NTEX_MAX_CATEGORIES][NTEX_MAX_NAME_SIZE];  /* "metal", "brick_tile", ... */
     uint32_t layoutChannels;      /* 0: the model ignores layouts; 2: layout-conditioned */
+    uint32_t hasLayoutPrior;      /* 1: NTEX_LAYOUT_PATTERN_AUTO is accepted; 0: it is INVALID_ARGUMENT */
 } NtexModelConditioningInfo;
 
 typedef struct NtexHostImage {

@@ -150,6 +150,8 @@ public:
     }
     // True when the model is layout-conditioned (Conditioning::pattern other than NONE is accepted).
     bool takes_layouts() const { return conditioning_info().layoutChannels > 0; }
+    // True when the model has a layout prior (Conditioning::pattern NTEX_LAYOUT_PATTERN_AUTO is accepted).
+    bool has_layout_prior() const { return conditioning_info().hasLayoutPrior != 0; }
     std::vector<float> latent_from_seed(uint32_t seed) const {
         std::vector<float> z(info().zDim);
         check(ntexLatentFromSeed(m_handle.get(), seed, z.data(), static_cast<uint32_t>(z.size())));

@@ -12,6 +12,9 @@ namespace ntex::api {
 
 namespace {
 
+static_assert(static_cast<int>(LayoutPattern::Mask) == NTEX_LAYOUT_PATTERN_MASK && static_cast<int>(LayoutPattern::Auto) == NTEX_LAYOUT_PATTERN_AUTO,
+              "NtexLayoutPattern and LayoutPattern share their values");
+
 struct ChainHeader {
     NtexStructureType sType;
     const void* pNext;
@@ -41,7 +44,7 @@ const NtexConditioningParams* find_conditioning(const void* pNext, const char* c
 
 LayoutSpec to_layout_spec(const NtexConditioningParams& c) {
     const int pattern = raw_enum(c.pattern);
-    if (pattern < NTEX_LAYOUT_PATTERN_NONE || pattern > NTEX_LAYOUT_PATTERN_MASK) {
+    if (pattern < NTEX_LAYOUT_PATTERN_NONE || pattern > NTEX_LAYOUT_PATTERN_AUTO) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexConditioningParams::pattern ", pattern, " is not a known NtexLayoutPattern");
     }
     LayoutSpec s;
@@ -101,6 +104,7 @@ void fill_conditioning_info(const ModelDescription& d, void* model_info_pnext) {
             std::memcpy(info->categoryNames[i], name.data(), n);
         }
         info->layoutChannels = static_cast<uint32_t>(d.layout_channels);
+        info->hasLayoutPrior = d.layout_prior.empty() ? 0u : 1u;
     }
 }
 

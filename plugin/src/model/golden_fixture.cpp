@@ -161,7 +161,7 @@ std::vector<GoldenResult> run_golden_cases(const std::shared_ptr<const LoadedMod
         TextureGenerator gen(model, c.width, c.height, settings);
         if (c.has_layout) {
             try {
-                validate_layout(gen.resolve_layout(&c.layout));
+                validate_layout(gen.resolve_layout(&c.layout, c.category));
             } catch (const Error& e) {
                 fail(NTEX_ERROR_INVALID_MODEL, "golden case '", c.name, "': ", e.what());
             }

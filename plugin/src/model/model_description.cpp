@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <set>
 
@@ -112,6 +114,74 @@ void parse_latent(const Field& latent, ModelDescription& d) {
     if (latent.has("layout_channels")) {
         if (d.format_version < 2) latent.at("layout_channels").error("needs format_version 2");
         d.layout_channels = static_cast<int>(latent.at("layout_channels").integer(1, kMaxLayoutChannels));
+    }
+}
+
+// "layout_prior": {"categories": {name: [[count, {pattern, columns, rows, period_width, period_height,
+// offset, gap, bevel, jitter}], ...], ...}} (models/training/ntex_train/layout_prior.py writes it).
+// Every category of the model appears once; every spec is a valid procedural pattern.
+void parse_layout_prior(const Field& prior, ModelDescription& d) {
+    prior.object();
+    if (d.categories.empty()) prior.error("needs mapping.categories");
+    if (d.layout_channels == 0) prior.error("needs latent.layout_channels");
+    for (const auto& item : prior.object().items()) {
+        if (item.key() != "categories") prior.at(item.key().c_str()).error("is not a layout prior field (categories)");
+    }
+    Field cats = prior.at("categories");
+    cats.object();
+    d.layout_prior.per_category.assign(d.categories.size(), {});
+    std::vector<bool> seen(d.categories.size(), false);
+    for (const auto& item : cats.object().items()) {
+        const std::string& name = item.key();
+        Field list = cats.at(name.c_str());
+        const auto it = std::find(d.categories.begin(), d.categories.end(), name);
+        if (it == d.categories.end()) list.error("is not one of mapping.categories");
+        const auto c = static_cast<std::size_t>(it - d.categories.begin());
+        seen[c] = true;
+        list.array();
+        if (list.value().size() > static_cast<std::size_t>(kMaxLayoutPriorEntries)) {
+            list.error(cat("has ", list.value().size(), " entries; at most ", kMaxLayoutPriorEntries));
+        }
+        for (std::size_t i = 0; i < list.value().size(); ++i) {
+            Field entry = list.item(i);
+            entry.array();
+            if (entry.value().size() != 2) entry.error("expected [count, spec]");
+            LayoutPriorEntry e;
+            e.count = static_cast<uint32_t>(entry.item(0).integer(1, kMaxLayoutPriorCount));
+            Field spec = entry.item(1);
+            spec.object();
+            for (const auto& f : spec.object().items()) {
+                static constexpr const char* kKeys[] = {"pattern", "columns", "rows", "period_width", "period_height",
+                                                        "offset", "gap", "bevel", "jitter"};
+                if (std::find_if(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return f.key() == k; }) == std::end(kKeys)) {
+                    spec.at(f.key().c_str()).error("is not a layout prior spec field");
+                }
+            }
+            const std::string pattern = spec.at("pattern").string();
+            if (!parse_layout_pattern(pattern, &e.spec.pattern) || e.spec.pattern == LayoutPattern::Mask ||
+                e.spec.pattern == LayoutPattern::Auto) {
+                spec.at("pattern").error(cat("'", pattern, "' is not a procedural pattern (none, bricks, tiles, hexagons, planks, panels, voronoi)"));
+            }
+            if (e.spec.pattern != LayoutPattern::None) {
+                e.spec.columns = static_cast<int>(spec.at("columns").integer(1, 64));
+                e.spec.rows = static_cast<int>(spec.at("rows").integer(1, 64));
+                e.spec.period_width = static_cast<int>(spec.at("period_width").integer(16, 8192));
+                e.spec.period_height = static_cast<int>(spec.at("period_height").integer(16, 8192));
+                e.spec.offset = spec.at("offset").finite_float();
+                e.spec.gap = spec.at("gap").finite_float();
+                e.spec.bevel = spec.at("bevel").finite_float();
+                e.spec.jitter = spec.at("jitter").finite_float();
+            }
+            try {
+                validate_layout(e.spec);
+            } catch (const Error& err) {
+                spec.error(err.what());
+            }
+            d.layout_prior.per_category[c].push_back(e);
+        }
+    }
+    for (std::size_t c = 0; c < seen.size(); ++c) {
+        if (!seen[c]) cats.error(cat("has no entry list for category '", d.categories[c], "'"));
     }
 }
 
@@ -460,6 +530,7 @@ ModelDescription parse_model_description(const json& root_json, const std::strin
     parse_outputs(root.at("outputs"), d);
     parse_height_scale(root, d);
     if (root.has("directions")) parse_directions(root.at("directions"), d);
+    if (root.has("layout_prior")) parse_layout_prior(root.at("layout_prior"), d);
     d.weights = root.at("weights").nonempty_string();
     if (d.weights.find('/') != std::string::npos || d.weights.find('\\') != std::string::npos) {
         root.at("weights").error("must be a file name beside the JSON, not a path");

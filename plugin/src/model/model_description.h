@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/layout_prior.h"
+
 #include <nlohmann/json_fwd.hpp>
 
 namespace ntex {
@@ -102,6 +104,9 @@ struct ModelDescription {
     int embed_dim = 0;
     // Layout conditioning (format v2): channels of the layout map (0 = none).
     int layout_channels = 0;
+    // Optional (docs/model_format.md, "Layout prior"): per category, the procedural layouts the AUTO
+    // layout draws from; empty without one. Needs categories and layout_channels.
+    LayoutPrior layout_prior;
     int format_version = 1;
     std::vector<SynthesisOp> ops;
     std::vector<OutputMap> outputs;

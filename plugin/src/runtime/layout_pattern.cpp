@@ -256,7 +256,8 @@ double raised_at(const Geometry& g, RowState& st, double px, double py) noexcept
         case LayoutPattern::Planks: return planks(g, st, px, py);
         case LayoutPattern::Panels: return panels(g, px, py);
         case LayoutPattern::Mask: return mask(g, px, py);
-        case LayoutPattern::None: break;
+        case LayoutPattern::None:
+        case LayoutPattern::Auto: break;
     }
     return 0.0;
 }
@@ -290,10 +291,11 @@ bool check_float(Problem* p, const char* field, float v, double lo, double hi) n
 Problem find_problem(const LayoutSpec& s) noexcept {
     Problem p;
     const int pattern = static_cast<int>(s.pattern);
-    if (pattern < 0 || pattern > static_cast<int>(LayoutPattern::Mask)) {
-        p = {Issue::Pattern, "layout.pattern", static_cast<double>(pattern), 0.0, 7.0};
+    if (pattern < 0 || pattern > static_cast<int>(LayoutPattern::Auto)) {
+        p = {Issue::Pattern, "layout.pattern", static_cast<double>(pattern), 0.0, 8.0};
         return p;
     }
+    if (s.pattern == LayoutPattern::Auto) return p;   // every field but the seed is ignored
     const bool ok = check_int(&p, "layout.columns", s.columns, 1, kMaxCells) &&
                     check_int(&p, "layout.rows", s.rows, 1, kMaxCells) &&
                     check_int(&p, "layout.period_width", s.period_width, 16, 8192) &&
@@ -339,12 +341,13 @@ const char* layout_pattern_name(LayoutPattern p) noexcept {
         case LayoutPattern::Panels: return "panels";
         case LayoutPattern::Voronoi: return "voronoi";
         case LayoutPattern::Mask: return "mask";
+        case LayoutPattern::Auto: return "auto";
     }
     return "unknown";
 }
 
 bool parse_layout_pattern(std::string_view name, LayoutPattern* out) noexcept {
-    for (int i = 0; i <= static_cast<int>(LayoutPattern::Mask); ++i) {
+    for (int i = 0; i <= static_cast<int>(LayoutPattern::Auto); ++i) {
         const auto p = static_cast<LayoutPattern>(i);
         if (name == layout_pattern_name(p)) {
             if (out != nullptr) *out = p;
@@ -362,7 +365,7 @@ void validate_layout(const LayoutSpec& spec) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value, " is outside ", p.lo, "..", p.hi);
         case Issue::NotFinite: fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value, " is not finite");
         case Issue::Pattern:
-            fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value, " is not a layout pattern (0..7)");
+            fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value, " is not a layout pattern (0..8)");
         case Issue::OddRows:
             fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value,
                  " is odd; hexagons need an even row count for the period to tile");
@@ -383,7 +386,8 @@ void validate_layout(const LayoutSpec& spec) {
 void render_layout(const LayoutSpec& spec, int32_t x0, int32_t y0, int w, int h, float* out) noexcept {
     if (out == nullptr || w <= 0 || h <= 0) return;
     const std::size_t row_floats = static_cast<std::size_t>(w) * kLayoutChannels;
-    if (spec.pattern == LayoutPattern::None || find_problem(spec).issue != Issue::None) {
+    // Auto is resolved by the generator before rendering; unresolved it means no layout.
+    if (spec.pattern == LayoutPattern::None || spec.pattern == LayoutPattern::Auto || find_problem(spec).issue != Issue::None) {
         std::fill(out, out + row_floats * static_cast<std::size_t>(h), 0.0f);
         return;
     }

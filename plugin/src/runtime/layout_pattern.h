@@ -10,7 +10,9 @@ namespace ntex {
 // Training derives the same map from real height maps (models/training/ntex_train/conditioning.py);
 // models/training/ntex_train/patterns.py is the numpy mirror of render_layout, checked against it
 // through tests/fixtures/layout_patterns.json.
-enum class LayoutPattern { None = 0, Bricks = 1, Tiles = 2, Hexagons = 3, Planks = 4, Panels = 5, Voronoi = 6, Mask = 7 };
+// Auto is not drawn by render_layout: TextureGenerator replaces it by the model's layout prior's draw
+// for the category and seed (runtime/layout_prior.h) before anything renders it.
+enum class LayoutPattern { None = 0, Bricks = 1, Tiles = 2, Hexagons = 3, Planks = 4, Panels = 5, Voronoi = 6, Mask = 7, Auto = 8 };
 
 constexpr int kLayoutChannels = 2;  // 0: raised (1 face, 0 gap), 1: present (0 only for None)
 // Largest host mask side: a layout is structure, not detail (it is block-averaged down to 1/16 in
@@ -35,7 +37,8 @@ constexpr uint32_t kStreamLayoutPoint = 3000006;       // Voronoi: feature point
 //   Planks   board length weights 1 + 1.5 * jitter * U[-0.5, 0.5) (ratio up to 7:1 at jitter 1);
 //   Panels   probability that a panel is split in two through its middle (axis hashed);
 //   Voronoi  feature point offset jitter * U[-0.5, 0.5) cells from its cell's centre, per axis;
-//   Mask     ignored (as are gap, bevel, columns, rows, offset, seed).
+//   Mask     ignored (as are gap, bevel, columns, rows, offset, seed);
+//   Auto     ignored (as is every field but seed, which picks the prior's entry and seeds its cells).
 struct LayoutSpec {
     LayoutPattern pattern = LayoutPattern::None;
     int columns = 4;            // cells across one period, 1..64
@@ -52,7 +55,7 @@ struct LayoutSpec {
     int mask_width = 0, mask_height = 0;  // 1..kMaxMaskSize each
 };
 
-// "none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "mask" ("unknown" otherwise).
+// "none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "mask", "auto" ("unknown" otherwise).
 const char* layout_pattern_name(LayoutPattern p) noexcept;
 // Inverse of layout_pattern_name (exact, lower case); false and *out untouched for anything else.
 bool parse_layout_pattern(std::string_view name, LayoutPattern* out) noexcept;
@@ -60,7 +63,8 @@ bool parse_layout_pattern(std::string_view name, LayoutPattern* out) noexcept;
 // Throws Error(NTEX_ERROR_INVALID_ARGUMENT) with a one-line message naming the field
 // ("layout.gap: 80 is outside 0..64") for a value out of range or non-finite, a Mask without data or
 // with a value outside [0, 1], an odd Hexagons row count, Voronoi or Hexagons cells beyond 2:1 (their
-// 5 x 5 nearest-point search is exact only up to that). Every field is checked whatever the pattern.
+// 5 x 5 nearest-point search is exact only up to that). Every field is checked whatever the pattern,
+// except for Auto, whose fields (seed aside) are ignored.
 void validate_layout(const LayoutSpec& spec);
 
 // Writes h rows of w pixels x kLayoutChannels floats (NHWC, out[(y * w + x) * 2 + c]) of the endless

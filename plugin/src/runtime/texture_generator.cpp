@@ -8,6 +8,7 @@
 #include "core/parallel.h"
 #include "runtime/hash_noise.h"
 #include "runtime/layout_levels.h"
+#include "runtime/layout_prior.h"
 #include "runtime/style.h"
 #include "runtime/tiling.h"
 
@@ -83,7 +84,7 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
     m_w_truncated.resize(static_cast<std::size_t>(d.w_dim));
     m_w.resize(static_cast<std::size_t>(d.w_dim));
     m_mapping_scratch.resize(2 * mapping_scratch_size(d));
-    m_layout_spec = resolve_layout(nullptr);
+    m_layout_spec = resolve_layout(nullptr, -1);
     if (d.layout_channels > 0) {
         if (d.layout_channels != kLayoutChannels) {
             fail(NTEX_ERROR_INVALID_MODEL, d.file, ": latent.layout_channels is ", d.layout_channels, " but this runtime's layouts have ",
@@ -93,8 +94,14 @@ TextureGenerator::TextureGenerator(std::shared_ptr<const LoadedModel> model, int
     }
 }
 
-LayoutSpec TextureGenerator::resolve_layout(const LayoutSpec* layout) const noexcept {
+LayoutSpec TextureGenerator::resolve_layout(const LayoutSpec* layout, int category) const noexcept {
     LayoutSpec s = layout ? *layout : LayoutSpec{};
+    if (s.pattern == LayoutPattern::Auto) {
+        // The prior's draw for the category and seed (validate refuses Auto without a prior). Tileable
+        // textures stretch its period so it divides the texture; infinite ones keep it.
+        s = sample_layout_prior(m_model->description().layout_prior, category, s.seed);
+        if (m_tiling == NTEX_TILING_MODE_TILEABLE) s = fit_layout_period(s, m_width, m_height);
+    }
     // Fields a pattern ignores are reset, so changing them (or a NaN there) is not a change.
     if (s.pattern == LayoutPattern::None) {
         s = LayoutSpec{};
@@ -155,9 +162,14 @@ void TextureGenerator::validate(const GeneratorParams& p) const {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "layout pattern '", layout_pattern_name(p.layout->pattern), "': model '", d.name,
                  "' has no layout conditioning");
         }
-        const LayoutSpec s = resolve_layout(p.layout);
+        if (p.layout->pattern == LayoutPattern::Auto && d.layout_prior.empty()) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "layout pattern 'auto': model '", d.name, "' has no layout prior (docs/model_format.md, \"Layout prior\")");
+        }
+        const LayoutSpec s = resolve_layout(p.layout, p.category);
         validate_layout(s);
-        if (m_tiling == NTEX_TILING_MODE_TILEABLE && (m_width % s.period_width != 0 || m_height % s.period_height != 0)) {
+        // An AUTO draw may be "none", whose (unused) period need not divide anything.
+        if (s.pattern != LayoutPattern::None && m_tiling == NTEX_TILING_MODE_TILEABLE &&
+            (m_width % s.period_width != 0 || m_height % s.period_height != 0)) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "layout period ", s.period_width, "x", s.period_height, " does not divide the ", m_width, "x",
                  m_height, " tileable texture (it would not tile)");
         }
@@ -202,7 +214,7 @@ void TextureGenerator::apply_validated_params(const GeneratorParams& p) {
         m_mapping_dirty = true;
     }
     if (!m_layout_map.empty()) {
-        const LayoutSpec s = resolve_layout(p.layout);
+        const LayoutSpec s = resolve_layout(p.layout, p.category);
         const std::size_t mask_size = s.pattern == LayoutPattern::Mask
                                           ? static_cast<std::size_t>(s.mask_width) * static_cast<std::size_t>(s.mask_height)
                                           : 0;

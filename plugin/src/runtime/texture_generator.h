@@ -61,11 +61,13 @@ public:
     // Throws INVALID_ARGUMENT (naming the field) for non-finite z/psi/offsets, more offsets than the
     // model's directions, or an origin that is not a multiple of cell_size, not 0 in TILEABLE mode,
     // or whose padded region leaves int32; a category outside the model's, a layout on a model
-    // without layout channels, a bad layout field (validate_layout), or a layout period that does
+    // without layout channels, 'auto' on a model without a layout prior, a bad layout field
+    // (validate_layout), or a layout period that does
     // not divide the size in TILEABLE mode. Reads only immutable state: callable from any thread.
     void validate(const GeneratorParams& p) const;
-    // The layout as set_params stores it: a period of 0 resolved to the generator's size.
-    LayoutSpec resolve_layout(const LayoutSpec* layout) const noexcept;
+    // The layout as set_params stores it: a period of 0 resolved to the generator's size, Auto
+    // replaced by the model's layout prior's draw for `category` (-1: any) and the layout's seed.
+    LayoutSpec resolve_layout(const LayoutSpec* layout, int category) const noexcept;
     int category() const noexcept { return m_category; }
     const LayoutSpec& layout() const noexcept { return m_layout_spec; }
     // Validates, then records; no allocation.

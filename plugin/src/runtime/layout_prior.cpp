@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// layout_prior.cpp: drawing an AUTO layout from the model's per-category layout prior.
+#include "runtime/layout_prior.h"
+
+#include "runtime/hash_noise.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ntex {
+
+namespace {
+
+// Draws from categories first..last-1 of the prior, as if their entries were one list in order.
+LayoutSpec draw(const LayoutPrior& prior, std::size_t first, std::size_t last, int key, uint32_t seed) noexcept {
+    uint64_t total = 0;
+    for (std::size_t c = first; c < last; ++c) {
+        for (const LayoutPriorEntry& e : prior.per_category[c]) total += e.count;
+    }
+    LayoutSpec none;
+    none.seed = seed;
+    if (total == 0) return none;
+    uint64_t pick = hash4(seed, kStreamLayoutPrior, key, 0) % total;
+    for (std::size_t c = first; c < last; ++c) {
+        for (const LayoutPriorEntry& e : prior.per_category[c]) {
+            if (pick < e.count) {
+                LayoutSpec s = e.spec;
+                s.seed = seed;
+                return s;
+            }
+            pick -= e.count;
+        }
+    }
+    return none;   // unreachable: pick < total
+}
+
+// The divisor p of size nearest to period in ratio (|log(p / period)|; ties: the larger p), at least
+// 16 px (validate_layout's minimum) when the size has such a divisor.
+int fitted_period(int size, int period) noexcept {
+    int best = size;
+    double best_score = 1e300;
+    for (int k = 1; k <= size; ++k) {
+        if (size % k != 0) continue;
+        const int p = size / k;
+        if (p < 16 && best >= 16) break;   // p only shrinks from here
+        const double score = std::fabs(std::log(static_cast<double>(p) / period));
+        if (score < best_score) {
+            best = p;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+LayoutSpec sample_layout_prior(const LayoutPrior& prior, int category, uint32_t seed) noexcept {
+    const std::size_t count = prior.per_category.size();
+    if (category >= 0 && static_cast<std::size_t>(category) < count) {
+        const auto c = static_cast<std::size_t>(category);
+        return draw(prior, c, c + 1, category, seed);
+    }
+    return draw(prior, 0, count, static_cast<int>(count), seed);
+}
+
+LayoutSpec fit_layout_period(LayoutSpec s, int width, int height) noexcept {
+    if (s.pattern == LayoutPattern::None || s.pattern == LayoutPattern::Mask || s.pattern == LayoutPattern::Auto) return s;
+    s.period_width = fitted_period(width, s.period_width);
+    s.period_height = fitted_period(height, s.period_height);
+    if (s.pattern == LayoutPattern::Voronoi || s.pattern == LayoutPattern::Hexagons) {
+        const double aspect = (static_cast<double>(s.period_width) / s.columns) / (static_cast<double>(s.period_height) / s.rows);
+        if (aspect > 2.0 || aspect < 0.5) {
+            // Square cells: columns / rows = period_width / period_height.
+            const double columns = static_cast<double>(s.rows) * s.period_width / s.period_height;
+            s.columns = std::clamp(static_cast<int>(std::lround(columns)), 1, 64);
+        }
+    }
+    return s;
+}
+
+}  // namespace ntex
