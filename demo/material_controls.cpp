@@ -47,6 +47,13 @@ bool slider_count(const char* label, uint32_t& value) {
     return true;
 }
 
+// True when no layout number but the seed differs from Conditioning's defaults.
+bool only_seed_differs(const Conditioning& l) {
+    const Conditioning d;
+    return l.columns == d.columns && l.rows == d.rows && l.period_width == d.period_width && l.period_height == d.period_height &&
+           l.offset == d.offset && l.gap == d.gap && l.bevel == d.bevel && l.jitter == d.jitter;
+}
+
 bool input_seed(uint32_t& value) {
     int seed = static_cast<int>(std::min<uint32_t>(value, 0x7FFFFFFF));
     if (!ImGui::InputInt("pattern seed", &seed)) return false;
@@ -100,6 +107,9 @@ Conditioning conditioning_from_options(const Options& o, const NtexModelConditio
         throw NtexFailure(std::string("--pattern ") + pattern_name(c.pattern) + ": model '" + model_name + "' has no layout conditioning");
     } else if (c.pattern == NTEX_LAYOUT_PATTERN_AUTO && info.hasLayoutPrior == 0) {
         throw NtexFailure(std::string("--pattern auto: model '") + model_name + "' has no layout prior");
+    } else if (c.pattern == NTEX_LAYOUT_PATTERN_AUTO && !only_seed_differs(o.layout)) {
+        // The prior chooses every number; only --pattern-seed is the user's (as `ntex generate`).
+        throw NtexFailure("--pattern auto: the layout prior chooses columns, rows, period, offset, gap, bevel and jitter (only --pattern-seed applies)");
     }
     return c;
 }

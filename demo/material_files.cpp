@@ -70,7 +70,7 @@ void check_tileable(int32_t origin_x, int32_t origin_y, const Conditioning& c, u
         throw NtexFailure(what + ": origin " + std::to_string(origin_x) + "," + std::to_string(origin_y) +
                           " must be 0,0 for the demo's tileable material");
     }
-    if (c.pattern == NTEX_LAYOUT_PATTERN_NONE) return;
+    if (c.pattern == NTEX_LAYOUT_PATTERN_NONE || c.pattern == NTEX_LAYOUT_PATTERN_AUTO) return;   // AUTO fits its own period
     const uint32_t pw = c.period_width == 0 ? size : c.period_width;
     const uint32_t ph = c.period_height == 0 ? size : c.period_height;
     if (size % pw != 0 || size % ph != 0) {

@@ -156,7 +156,7 @@ class PriorLayouts:
     def __init__(self, prior, classes, count, seed0, rng):
         cats = list(conditioning.CATEGORIES)
         cls = np.broadcast_to(np.asarray(classes, np.int64), (count,))
-        self.specs = [layout_prior.sample(prior, None if c < 0 else cats[c], seed0 + j) for j, c in enumerate(cls)]
+        self.specs = [layout_prior.sample(prior, None if c < 0 else cats[c], seed0 + j, cats) for j, c in enumerate(cls)]
         self.place = rng.integers(0, 1 << 20, (count, 2))
         self.turn = rng.integers(0, 8, count)
 

@@ -48,6 +48,7 @@ FRACTION_WEIGHT = 1.0
 NONE_DISTANCE = 0.05    # set from the fit's distance histogram (docs/training.md, "Layout prior")
 STREAM_PRIOR = 3000007  # hash4(seed, STREAM_PRIOR, category, 0): which entry the AUTO layout takes
 MAX_ENTRIES = 256       # per category, as the plugin's model loader limits them
+MAX_COUNT = 65536       # per entry, the same
 TEXTURE_WEIGHT = 12     # count units per texture (a texture's crops share them)
 JITTER = {"tiles": 0.5, "bricks": 0.3, "planks": 0.7, "panels": 0.5, "hexagons": 0.5, "voronoi": 1.0}
 
@@ -152,7 +153,7 @@ def build_prior(best, classes, sources, cands, categories):
         weights = {}
         for b, src in zip(best[classes == ci], sources[classes == ci]):
             weights[int(b)] = weights.get(int(b), 0.0) + 1.0 / per_texture[src]
-        counts = {b: max(1, int(round(TEXTURE_WEIGHT * w))) for b, w in weights.items()}
+        counts = {b: min(MAX_COUNT, max(1, int(round(TEXTURE_WEIGHT * w)))) for b, w in weights.items()}
         entries = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_ENTRIES]
         out[cname] = [[n, {"pattern": "none"} if b < 0 else spec_fields(cands[b])] for b, n in entries]
     return {"categories": out}
@@ -163,12 +164,14 @@ def spec_fields(spec):
     return {k: spec[k] for k in keys}
 
 
-def sample(prior, category, seed):
+def sample(prior, category, seed, categories=None):
     """The layout spec the AUTO layout renders for category name (or None: "any", every category's
     entries together, in the model's category order) and layout seed: entry k with probability
     count_k / sum(counts), chosen by hash4(seed, STREAM_PRIOR, category index or len(categories), 0);
-    the entry's pattern randomness uses the same seed. Mirrors the plugin's sample_layout_prior."""
-    cats = list(prior["categories"])
+    the entry's pattern randomness uses the same seed. categories: the model's mapping.categories (the
+    plugin's order for the key and for "any"; default: the prior's own key order). Mirrors the plugin's
+    sample_layout_prior."""
+    cats = list(categories) if categories is not None else list(prior["categories"])
     if category is None:
         entries = [e for c in cats for e in prior["categories"][c]]
         key = len(cats)
@@ -216,9 +219,15 @@ def fit_period(spec, width, height):
     s["period_width"] = _fitted_period(width, spec["period_width"])
     s["period_height"] = _fitted_period(height, spec["period_height"])
     if s["pattern"] in ("voronoi", "hexagons"):
-        aspect = (s["period_width"] / s["columns"]) / (s["period_height"] / s["rows"])
-        if aspect > 2.0 or aspect < 0.5:
+        def aspect_ok(t):
+            return 0.5 <= (t["period_width"] / t["columns"]) / (t["period_height"] / t["rows"]) <= 2.0
+        if not aspect_ok(s):
+            step = 2 if s["pattern"] == "hexagons" else 1
+            rows = _lround(s["rows"] * s["period_height"] / spec["period_height"] / step) * step
+            s["rows"] = int(np.clip(rows, step, 64))
             s["columns"] = int(np.clip(_lround(s["rows"] * s["period_width"] / s["period_height"]), 1, 64))
+        if not aspect_ok(s):
+            return {"pattern": "none", "seed": spec.get("seed", 0)}
     return s
 
 
@@ -228,7 +237,7 @@ def resolve(prior, categories, spec, category, width=None, height=None):
     width x height tileable texture when both are given."""
     if spec is None or spec.get("pattern") != "auto":
         return spec
-    s = sample(prior, None if category < 0 else categories[category], int(spec.get("seed", 0)))
+    s = sample(prior, None if category < 0 else categories[category], int(spec.get("seed", 0)), categories)
     return fit_period(s, width, height) if width is not None else s
 
 
@@ -241,7 +250,7 @@ def write_fixture(model_json, path, seeds=48):
     cases = []
     for c in range(-1, len(cats)):
         for seed in list(range(seeds)) + [4294967295]:
-            s = sample(prior, None if c < 0 else cats[c], seed)
+            s = sample(prior, None if c < 0 else cats[c], seed, cats)
             cases.append({"category": c, "seed": seed, "draw": s, "tileable_384x128": fit_period(s, 384, 128)})
     with open(path, "w") as f:
         json.dump({"model": os.path.basename(model_json), "cases": cases}, f, indent=0, sort_keys=True)

@@ -259,8 +259,9 @@ typedef enum NtexLayoutPattern {
                                           (NtexModelConditioningInfo::hasLayoutPrior): patternSeed chooses one
                                           of the layouts fitted to the training textures of that category, drawn
                                           with their frequency (docs/model_format.md, "Layout prior"); every
-                                          other layout field is ignored. TILEABLE: the period (256 px) is
-                                          stretched to the nearest divisor of the size so the layout tiles. */
+                                          other layout field is ignored (counts and sizes above 2^20 are still
+                                          INVALID_ARGUMENT). TILEABLE: the prior's period is replaced by the
+                                          nearest divisor of the size so the layout tiles. */
 } NtexLayoutPattern;
 
 /* Category value meaning "any category" (the model's unconditional mode). */

@@ -449,8 +449,10 @@ NTEX_API NtexResult ntexReloadModel(NtexModel model) {
         }
         // Generators keep their category by index and their layout: a reload that reorders or
         // drops categories, or the layout input, would silently change or break them.
-        if (old_d.categories != new_d.categories || old_d.layout_channels != new_d.layout_channels) {
-            fail(NTEX_ERROR_INVALID_MODEL, model->path, ": the new files change the categories or the layout channels of model '",
+        // A generator on AUTO needs the prior too.
+        if (old_d.categories != new_d.categories || old_d.layout_channels != new_d.layout_channels ||
+            old_d.layout_prior.empty() != new_d.layout_prior.empty()) {
+            fail(NTEX_ERROR_INVALID_MODEL, model->path, ": the new files change the categories, the layout channels or the layout prior of model '",
                  old_d.name, "'; load them as a new model (the previous model keeps running)");
         }
         model->model = std::move(fresh);

@@ -65,14 +65,26 @@ LayoutSpec sample_layout_prior(const LayoutPrior& prior, int category, uint32_t 
 
 LayoutSpec fit_layout_period(LayoutSpec s, int width, int height) noexcept {
     if (s.pattern == LayoutPattern::None || s.pattern == LayoutPattern::Mask || s.pattern == LayoutPattern::Auto) return s;
+    const int old_height = s.period_height;
     s.period_width = fitted_period(width, s.period_width);
     s.period_height = fitted_period(height, s.period_height);
     if (s.pattern == LayoutPattern::Voronoi || s.pattern == LayoutPattern::Hexagons) {
-        const double aspect = (static_cast<double>(s.period_width) / s.columns) / (static_cast<double>(s.period_height) / s.rows);
-        if (aspect > 2.0 || aspect < 0.5) {
-            // Square cells: columns / rows = period_width / period_height.
+        const auto aspect_ok = [](const LayoutSpec& t) {
+            const double aspect = (static_cast<double>(t.period_width) / t.columns) / (static_cast<double>(t.period_height) / t.rows);
+            return aspect >= 0.5 && aspect <= 2.0;
+        };
+        if (!aspect_ok(s)) {
+            // Rows keep the cell height, columns follow for square cells (Hexagons: rows stay even).
+            const int step = s.pattern == LayoutPattern::Hexagons ? 2 : 1;
+            const long rows = std::lround(static_cast<double>(s.rows) * s.period_height / old_height / step) * step;
+            s.rows = static_cast<int>(std::clamp<long>(rows, step, 64));
             const double columns = static_cast<double>(s.rows) * s.period_width / s.period_height;
             s.columns = std::clamp(static_cast<int>(std::lround(columns)), 1, 64);
+        }
+        if (!aspect_ok(s)) {   // a strip too thin for square cells (e.g. 16 x 1024): no layout
+            LayoutSpec none;
+            none.seed = s.seed;
+            return none;
         }
     }
     return s;
