@@ -25,7 +25,8 @@ struct PatternItem {
 constexpr PatternItem kPatterns[] = {{NTEX_LAYOUT_PATTERN_NONE, "none"},       {NTEX_LAYOUT_PATTERN_BRICKS, "bricks"},
                                      {NTEX_LAYOUT_PATTERN_TILES, "tiles"},     {NTEX_LAYOUT_PATTERN_HEXAGONS, "hexagons"},
                                      {NTEX_LAYOUT_PATTERN_PLANKS, "planks"},   {NTEX_LAYOUT_PATTERN_PANELS, "panels"},
-                                     {NTEX_LAYOUT_PATTERN_VORONOI, "voronoi"}, {NTEX_LAYOUT_PATTERN_AUTO, "auto"}};
+                                     {NTEX_LAYOUT_PATTERN_VORONOI, "voronoi"}, {NTEX_LAYOUT_PATTERN_BLOBS, "blobs"},
+                                     {NTEX_LAYOUT_PATTERN_AUTO, "auto"}};
 constexpr int kPatternCount = static_cast<int>(sizeof(kPatterns) / sizeof(kPatterns[0]));
 constexpr int kMaxCells = 64;
 
@@ -174,7 +175,9 @@ bool draw_material_controls(const NtexModelConditioningInfo& info, Conditioning&
                     keep_rows_valid(c);
                     changed = true;
                 }
-                changed |= ImGui::SliderFloat("row offset", &c.offset, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
+                // offset is the row shift for courses and boards, the noise threshold for blobs.
+                const char* offset_label = c.pattern == NTEX_LAYOUT_PATTERN_BLOBS ? "threshold" : "row offset";
+                changed |= ImGui::SliderFloat(offset_label, &c.offset, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);
                 changed |= ImGui::SliderFloat("gap", &c.gap, 0.0f, 64.0f, "%.1f texels", ImGuiSliderFlags_AlwaysClamp);
                 changed |= ImGui::SliderFloat("bevel", &c.bevel, 0.0f, 64.0f, "%.1f texels", ImGuiSliderFlags_AlwaysClamp);
                 changed |= ImGui::SliderFloat("jitter", &c.jitter, 0.0f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp);

@@ -19,7 +19,7 @@ namespace demo {
 // True when the model takes a category or a layout.
 bool has_conditioning(const NtexModelConditioningInfo& info);
 
-// "none", "bricks", ... "voronoi", "auto" for the patterns the demo offers (NONE..VORONOI, AUTO); "mask" and
+// "none", "bricks", ... "voronoi", "blobs", "auto" for the patterns the demo offers (NONE..VORONOI, BLOBS, AUTO); "mask" and
 // anything else: "?".
 const char* pattern_name(NtexLayoutPattern pattern);
 // The inverse; false for a name the demo does not offer.

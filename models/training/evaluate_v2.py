@@ -43,7 +43,8 @@ TARGETS = {"swd_fraction": 1.0 / 8.0, "c2st": 0.62, "c2st_conditional": 0.75, "i
            "assigned": 0.70, "diversity": 0.8}
 # Pattern -> the category whose held-out textures it should look like (and the class it is generated with).
 PATTERN_CATEGORY = {"bricks": "brick_tile", "tiles": "brick_tile", "hexagons": "brick_tile",
-                    "planks": "wood", "panels": "metal", "voronoi": "ground_rock"}
+                    "planks": "wood", "panels": "metal", "voronoi": "ground_rock",
+                    "blobs": "ground_rock"}
 # Variants of every pattern, all with period 256 (so a window of the endless plane is a circular
 # shift of the one rendered period: patterns.render_layout is exactly periodic).
 PATTERN_VARIANTS = ({}, {"columns": 3, "rows": 6}, {"columns": 6, "rows": 12}, {"jitter": 0.5, "seed": 1},

@@ -38,6 +38,8 @@ GOLDEN_CASES = [
                                  "jitter": 0.8, "seed": 1}),
     # The layout prior's draw for brick_tile (ntex_train/layout_prior.py), its period fitted to 128 px.
     (21, "seed", 1.0, 128, 128, 2, {"pattern": "auto", "seed": 6}),
+    (7, "seed", 0.9, 96, 64, 4, {"pattern": "blobs", "columns": 3, "rows": 2, "offset": 0.45, "gap": 0.0, "bevel": 3.0,
+                                 "jitter": 0.7, "seed": 4}),
 ]
 # The sample sheet: one row per pattern with its default look at 256 px.
 SHEET_PATTERNS = [
@@ -48,6 +50,7 @@ SHEET_PATTERNS = [
     ("planks", {"columns": 2, "rows": 6, "offset": 0.3, "gap": 3.0, "bevel": 1.0, "jitter": 0.6}),
     ("panels", {"columns": 2, "rows": 2, "gap": 4.0, "bevel": 2.0, "jitter": 0.7}),
     ("voronoi", {"columns": 5, "rows": 5, "gap": 4.0, "bevel": 3.0, "jitter": 0.9}),
+    ("blobs", {"columns": 4, "rows": 4, "offset": 0.5, "gap": 0.0, "bevel": 3.0, "jitter": 0.8}),
     ("auto", {}),   # the layout prior's draw for each column's category (period 256 fitted to the cell)
 ]
 

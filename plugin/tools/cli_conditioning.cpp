@@ -30,7 +30,7 @@
 namespace ntex::cli {
 namespace {
 
-constexpr const char* kPatterns = "none, bricks, tiles, hexagons, planks, panels, voronoi, auto or mask";
+constexpr const char* kPatterns = "none, bricks, tiles, hexagons, planks, panels, voronoi, blobs, auto or mask";
 constexpr int kMaxMaskSide = kMaxMaskSize;   // the runtime's limit (layout_pattern.h)
 // A 2048 x 2048 16-bit grey + alpha PNG is 16 MiB of pixels; stored (uncompressed) deflate adds
 // little, so anything far larger is not a mask and is refused before it is decoded.
@@ -178,7 +178,7 @@ CLI::Option* add_integer_option(CLI::App& command, const std::string& name, int&
 void add_conditioning_options(CLI::App& command, ConditioningOptions& o) {
     auto& v = o.options;
     v.push_back(command.add_option("--category", o.category, "category name (see `ntex info`) or any (default)"));
-    v.push_back(command.add_option("--pattern", o.pattern, "layout pattern: none (default), bricks, tiles, hexagons, planks, panels, voronoi, auto (the model's layout prior for the category, chosen by --pattern-seed), mask")
+    v.push_back(command.add_option("--pattern", o.pattern, "layout pattern: none (default), bricks, tiles, hexagons, planks, panels, voronoi, blobs, auto (the model's layout prior for the category, chosen by --pattern-seed), mask")
                     ->check(CLI::Validator(
                         [](std::string& value) -> std::string {
                             LayoutPattern p = LayoutPattern::None;
@@ -195,7 +195,7 @@ void add_conditioning_options(CLI::App& command, ConditioningOptions& o) {
                             return parse_period(value, &w, &h) ? "" : "expected W or WxH, each 0 or 16..8192, got '" + value + "'";
                         },
                         "W[xH]")));
-    n.push_back(command.add_option("--offset", o.offset, "bricks, planks: row shift in cells, 0..1 (default 0.5)")->check(number_in(0, 1)));
+    n.push_back(command.add_option("--offset", o.offset, "bricks, planks: row shift in cells; blobs: noise threshold; 0..1 (default 0.5)")->check(number_in(0, 1)));
     n.push_back(command.add_option("--gap", o.gap, "gap width in pixels, 0..64 (default 3)")->check(number_in(0, 64)));
     n.push_back(command.add_option("--bevel", o.bevel, "gap-to-face ramp in pixels, 0..64 (default 2)")->check(number_in(0, 64)));
     n.push_back(command.add_option("--jitter", o.jitter, "per-pattern randomness, 0..1 (default 0)")->check(number_in(0, 1)));
@@ -244,7 +244,7 @@ Conditioning resolve_conditioning(const ConditioningOptions& o, const Model& mod
     if (pattern == LayoutPattern::None) {
         for (const CLI::Option* option : o.layout_numbers) {
             if (option->count() > 0) {
-                fail(NTEX_ERROR_INVALID_ARGUMENT, option->get_name(), " needs --pattern (bricks, tiles, hexagons, planks, panels, voronoi) or --mask");
+                fail(NTEX_ERROR_INVALID_ARGUMENT, option->get_name(), " needs --pattern (bricks, tiles, hexagons, planks, panels, voronoi, blobs) or --mask");
             }
         }
         return c;
@@ -296,7 +296,7 @@ void print_conditioning_info(const std::vector<std::string>& categories, int lay
         std::printf("categories:  %zu (%s; --category any: unconditional)\n", categories.size(), printable(names).c_str());
     }
     if (layout_channels > 0) {
-        std::printf("layouts:     yes (%d channels; --pattern bricks, tiles, hexagons, planks, panels, voronoi%s or --mask)\n", layout_channels,
+        std::printf("layouts:     yes (%d channels; --pattern bricks, tiles, hexagons, planks, panels, voronoi, blobs%s or --mask)\n", layout_channels,
                     layout_prior ? ", auto (layout prior)" : "");
     } else {
         std::printf("layouts:     no\n");

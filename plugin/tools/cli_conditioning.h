@@ -21,7 +21,7 @@ namespace ntex::cli {
 // What the options hold after parsing. The numbers' defaults are the runtime's (LayoutSpec).
 struct ConditioningOptions {
     std::string category;        // a category name or "any"; "" = not given (any)
-    std::string pattern;         // none, bricks, tiles, hexagons, planks, panels, voronoi, mask; "" = none
+    std::string pattern;         // none, bricks, tiles, hexagons, planks, panels, voronoi, blobs, mask; "" = none
     uint32_t columns = 4;
     uint32_t rows = 8;
     std::string period;          // "W" or "WxH"; "" = 0 (the generator's size)

@@ -85,6 +85,17 @@ JSON
   "$cli" bake --model "$conditional" --preset "$preset" --size 64 --out "$out_dir/auto_baked.png" >/dev/null
   cmp "$out_dir/auto_albedo.png" "$out_dir/auto_baked_albedo.png" || { echo "bake of an auto preset differs from generate"; exit 1; }
   expect_error "chosen by the layout prior" generate --model "$conditional" --size 64 --pattern auto --columns 3 --out "$out_dir/bad.png"
+  # Blobs: --offset is its noise threshold; a different layout from the bricks above, and a preset
+  # storing it bakes the same files.
+  blobs=(--pattern blobs --columns 3 --rows 3 --offset 0.4 --gap 0 --bevel 3 --jitter 0.8 --pattern-seed 4)
+  "$cli" generate --model "$conditional" --size 64 --seed 3 --category "$category" "${blobs[@]}" --out "$out_dir/blobs.png" >/dev/null
+  if cmp -s "$out_dir/blobs_height.png" "$out_dir/cond_height.png"; then echo "blobs gave the bricks' height"; exit 1; fi
+  cat > "$preset" <<JSON
+{"format": "ntex-preset", "format_version": 2, "model": "$name", "seed": 3, "truncation_psi": 1, "category": "$category",
+ "layout": {"pattern": "blobs", "columns": 3, "rows": 3, "period": [0, 0], "offset": 0.4, "gap": 0, "bevel": 3, "jitter": 0.8, "seed": 4}}
+JSON
+  "$cli" bake --model "$conditional" --preset "$preset" --size 64 --out "$out_dir/blobs_baked.png" >/dev/null
+  cmp "$out_dir/blobs_height.png" "$out_dir/blobs_baked_height.png" || { echo "bake of a blobs preset differs from generate"; exit 1; }
   # A mask: material_v1's 16-bit height map, tiled over the period.
   "$cli" generate --model "$model" --size 32 --map 3 --out "$out_dir/mask.png" >/dev/null
   "$cli" generate --model "$conditional" --size 64 --mask "$out_dir/mask.png" --out "$out_dir/masked.png" >/dev/null

@@ -459,6 +459,13 @@ TEST(Conditioning, CApi) {
     cond.rows = 2;
     EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
     EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("2:1"), std::string::npos) << ntexGetLastErrorMessage();
+    cond.pattern = NTEX_LAYOUT_PATTERN_BLOBS;     // noise has no nearest-point search: any lattice aspect
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_EQ(ntexGenerate(gen), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    bogus_pattern = NTEX_LAYOUT_PATTERN_BLOBS + 1;   // the first value past the enum
+    std::memcpy(&cond.pattern, &bogus_pattern, sizeof bogus_pattern);
+    EXPECT_EQ(ntexSetGeneratorParams(gen, &params), NTEX_ERROR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("not a known NtexLayoutPattern"), std::string::npos) << ntexGetLastErrorMessage();
 
     ntexDestroyGenerator(gen);
 }

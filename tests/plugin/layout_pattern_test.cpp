@@ -42,10 +42,12 @@ const std::vector<float>& test_mask() {
     return m;
 }
 
-// Every pattern with non-default parameters, randomness switched on and non-square periods.
+// Every pattern that renders (not None, not Auto) with non-default parameters, randomness switched on
+// and non-square periods.
 std::vector<LayoutSpec> all_patterns() {
     std::vector<LayoutSpec> specs;
-    for (int p = 1; p <= static_cast<int>(LayoutPattern::Mask); ++p) {
+    for (int p = 1; p <= static_cast<int>(kLastLayoutPattern); ++p) {
+        if (static_cast<LayoutPattern>(p) == LayoutPattern::Auto) continue;
         LayoutSpec s;
         s.pattern = static_cast<LayoutPattern>(p);
         s.columns = 5;
@@ -66,12 +68,14 @@ std::vector<LayoutSpec> all_patterns() {
 }
 
 TEST(LayoutPattern, NameParseRoundTrip) {
-    for (int p = 0; p <= static_cast<int>(LayoutPattern::Mask); ++p) {
+    for (int p = 0; p <= static_cast<int>(kLastLayoutPattern); ++p) {
         LayoutPattern out = LayoutPattern::None;
         ASSERT_TRUE(parse_layout_pattern(layout_pattern_name(static_cast<LayoutPattern>(p)), &out)) << p;
         EXPECT_EQ(static_cast<int>(out), p);
     }
     EXPECT_STREQ(layout_pattern_name(LayoutPattern::Voronoi), "voronoi");
+    EXPECT_STREQ(layout_pattern_name(LayoutPattern::Blobs), "blobs");
+    EXPECT_STREQ(layout_pattern_name(static_cast<LayoutPattern>(10)), "unknown");
     LayoutPattern out = LayoutPattern::Tiles;
     EXPECT_FALSE(parse_layout_pattern("Bricks", &out));
     EXPECT_FALSE(parse_layout_pattern("", &out));
@@ -189,6 +193,37 @@ TEST(LayoutPattern, PlanksWithoutJitterAreBricks) {
     planks.pattern = LayoutPattern::Planks;
     const std::vector<float> a = render(bricks, 0, 0, 256, 256), b = render(planks, 0, 0, 256, 256);
     for (std::size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-5) << i;
+}
+
+// Blobs: the threshold (offset) sets how much is raised (a hard step, no gap or bevel, marks where the
+// noise in [0, 1) exceeds it), and the pattern seed which blobs.
+TEST(LayoutPattern, BlobsThresholdSetsTheArea) {
+    LayoutSpec s;
+    s.pattern = LayoutPattern::Blobs;
+    s.columns = 4;
+    s.rows = 4;
+    s.period_width = 128;
+    s.period_height = 128;
+    s.gap = 0.0f;
+    s.bevel = 0.0f;
+    s.seed = 5;
+    double previous = 1.0;
+    for (float t : {0.2f, 0.4f, 0.6f, 0.8f}) {
+        s.offset = t;
+        const double area = raised_fraction(s);
+        EXPECT_LT(area, previous) << "threshold " << t;
+        previous = area;
+    }
+    s.offset = 0.0f;   // the noise is in [0, 1]: everything (bar exact zeros) is above 0, nothing above 1
+    EXPECT_GT(raised_fraction(s), 0.99);
+    s.offset = 1.0f;
+    EXPECT_EQ(raised_fraction(s), 0.0);
+    // A different seed gives different blobs; the same seed the same ones.
+    s.offset = 0.5f;
+    const std::vector<float> a = render(s, 0, 0, 64, 64);
+    EXPECT_EQ(render(s, 0, 0, 64, 64), a);
+    s.seed = 6;
+    EXPECT_NE(render(s, 0, 0, 64, 64), a);
 }
 
 TEST(LayoutPattern, WiderGapsRaiseLess) {

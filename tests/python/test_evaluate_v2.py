@@ -106,7 +106,7 @@ class EvaluateV2Test(unittest.TestCase):
             self.assertTrue(finite(res["classifier"]["heldout_accuracy"]))
             self.assertEqual(set(res["categories"]), {"metal", "concrete_stone", "brick_tile", "wood",
                                                       "ground_rock", "other"})
-            self.assertEqual(set(res["patterns"]), {"bricks", "tiles", "hexagons", "planks", "panels", "voronoi"})
+            self.assertEqual(set(res["patterns"]), {"bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "blobs"})
             for name, e in res["categories"].items():
                 self.assertTrue(finite(e["assigned"]["value"]), name)
                 self.assertTrue(finite(e["c2st"]["accuracy"]), name)
@@ -118,7 +118,7 @@ class EvaluateV2Test(unittest.TestCase):
             for sheet in res["sheets"]:
                 self.assertGreater(os.path.getsize(os.path.join(out, sheet)), 1000, sheet)
             # Main sets v2, v2_layout, v2_auto, v1; per category the AUTO layout and no layout; per pattern.
-            self.assertEqual(len(res["sheets"]), 4 + 2 * 6 + 6)
+            self.assertEqual(len(res["sheets"]), 4 + 2 * 6 + 7)
             for name, e in res["categories"].items():
                 self.assertEqual(e["layout"], "auto", name)
                 self.assertTrue(finite(e["no_layout"]["assigned"]) and finite(e["no_layout"]["c2st"]), name)

@@ -12,7 +12,7 @@ from ntex_test_util import FIXTURES
 from ntex_train import conditioning, patterns
 
 SPECS = [dict(pattern=p, columns=5, rows=6, period_width=90, period_height=66, offset=0.3, gap=2.5,
-              bevel=1.5, jitter=0.7, seed=1234) for p in patterns.PATTERNS[1:-1]]
+              bevel=1.5, jitter=0.7, seed=1234) for p in patterns.PROCEDURAL]
 SPECS.append(dict(pattern="mask", period_width=40, period_height=30,
                   mask=np.random.default_rng(2).random((6, 9)).astype(np.float32)))
 
@@ -57,6 +57,34 @@ class PatternTest(unittest.TestCase):
             self.assertGreater(fractions[0], fractions[1], s["pattern"])
             self.assertGreater(fractions[1], fractions[2], s["pattern"])
 
+    def test_blobs_threshold_and_detail(self):
+        # offset is the threshold: raising it shrinks the blobs; the fine octave (jitter) makes the edges
+        # longer (more boundary pixels for about the same area); the edge is where the noise crosses the
+        # threshold, so its gap-free hard step matches the thresholded noise itself.
+        base = dict(pattern="blobs", columns=4, rows=4, period_width=128, period_height=128, gap=0.0, bevel=0.0, seed=5)
+        area = [(patterns.render_layout(dict(base, offset=t), 0, 0, 128, 128)[..., 0] > 0.5).mean() for t in (0.3, 0.5, 0.7)]
+        self.assertGreater(area[0], area[1])
+        self.assertGreater(area[1], area[2])
+        self.assertGreater(area[0] - area[2], 0.3)
+
+        def edge_pixels(jitter):
+            m = patterns.render_layout(dict(base, jitter=jitter), 0, 0, 128, 128)[..., 0] > 0.5
+            return int((m != np.roll(m, 1, 0)).sum() + (m != np.roll(m, 1, 1)).sum())
+        self.assertGreater(edge_pixels(1.0), 1.2 * edge_pixels(0.0))
+        s = patterns.normalise(dict(base, offset=0.5))
+        px, py = np.meshgrid(np.arange(128) + 0.5, np.arange(128) + 0.5)
+        v, _, _ = patterns._value_noise(s, patterns.STREAM_BLOB, 4, 4, px, py)
+        np.testing.assert_array_equal(patterns.render_layout(s, 0, 0, 128, 128)[..., 0] > 0.5, v >= 0.5)
+
+    def test_blobs_distance_is_first_order_exact(self):
+        # d = (n - offset) / |grad n|: with a 16-px bevel the ramp is the noise's linearisation, so a
+        # one-pixel step changes it by about |grad n| / |grad n| / bevel = 1 / 16 at most (plus curvature).
+        s = dict(pattern="blobs", columns=2, rows=2, period_width=256, period_height=256, gap=0.0, bevel=16.0, seed=8)
+        v = patterns.render_layout(s, 0, 0, 256, 256)[..., 0].astype(np.float64)
+        step = max(np.abs(np.diff(v, axis=0)).max(), np.abs(np.diff(v, axis=1)).max())
+        self.assertLess(step, 1.5 / 16)
+        self.assertGreater(step, 0.5 / 16)
+
     def test_validation_names_the_field(self):
         for field, value in (("gap", 80.0), ("columns", 0), ("jitter", float("nan")), ("period_width", 15)):
             with self.assertRaisesRegex(ValueError, f"^layout.{field}:"):
@@ -70,8 +98,8 @@ class PatternTest(unittest.TestCase):
         # Training derives "raised" from the height (Otsu of the low-passed height); a height equal to
         # the procedural raised channel must give back (nearly) the same mask, or run time would
         # condition the generator on layouts it never saw.
-        for name in ("bricks", "tiles", "hexagons", "planks", "panels", "voronoi"):
-            lay = patterns.render_layout(dict(pattern=name, seed=3), -40, 17, 256, 256)
+        for name in patterns.PROCEDURAL:
+            lay = patterns.render_layout(dict(pattern=name, seed=3, rows=4 if name == "blobs" else 8), -40, 17, 256, 256)
             height = torch.from_numpy(lay[..., 0].copy())[None, None]
             mask, valid = conditioning.raised_mask(height, mode="reflect")
             self.assertTrue(bool(valid[0]), name)
@@ -81,7 +109,7 @@ class PatternTest(unittest.TestCase):
     def test_fixture_reproduces(self):
         with open(os.path.join(FIXTURES, "layout_patterns.json")) as f:
             doc = json.load(f)
-        self.assertEqual({c["spec"]["pattern"] for c in doc["cases"]}, set(patterns.PATTERNS))
+        self.assertEqual({c["spec"]["pattern"] for c in doc["cases"]}, set(patterns.PATTERNS) - {"auto"})
         for c in doc["cases"]:
             got = patterns.render_layout(c["spec"], c["x0"], c["y0"], c["w"], c["h"])
             want = np.asarray(c["values"], np.float32).reshape(c["h"], c["w"], 2)

@@ -51,11 +51,15 @@ MAX_ENTRIES = 256       # per category, as the plugin's model loader limits them
 MAX_COUNT = 65536       # per entry, the same
 TEXTURE_WEIGHT = 12     # count units per texture (a texture's crops share them)
 JITTER = {"tiles": 0.5, "bricks": 0.3, "planks": 0.7, "panels": 0.5, "hexagons": 0.5, "voronoi": 1.0}
+BLOB_THRESHOLDS = (0.35, 0.5, 0.65)   # noise thresholds: mostly raised, half, mostly low
+BLOB_JITTERS = (0.3, 1.0)             # smooth and ragged edges
 
 
 def candidates():
     """Every candidate spec: tiles, bricks, planks, panels over COUNTS x COUNTS x GAPS; hexagons and
-    Voronoi (cells between 1:2 and 2:1, as validate_layout requires) with the gaps 2 and 4."""
+    Voronoi (cells between 1:2 and 2:1, as validate_layout requires) with the gaps 2 and 4; blobs
+    (lattices of at least 2 x 2, within 2:1; a 1-cell lattice wraps to a constant) over
+    BLOB_THRESHOLDS x BLOB_JITTERS, without a gap (soft patches have no grooves)."""
     out = []
     for name in ("tiles", "bricks", "planks", "panels", "hexagons", "voronoi"):
         for c in COUNTS:
@@ -70,6 +74,14 @@ def candidates():
                 for g in (GAPS if name not in ("hexagons", "voronoi") else GAPS[:2]):
                     out.append(dict(pattern=name, columns=c, rows=r, period_width=PERIOD, period_height=PERIOD,
                                     offset=0.5, gap=g, bevel=BEVEL, jitter=JITTER[name], seed=0))
+    for c in COUNTS:
+        for r in COUNTS:
+            if min(c, r) < 2 or not 0.5 <= c / r <= 2.0:
+                continue
+            for t in BLOB_THRESHOLDS:
+                for j in BLOB_JITTERS:
+                    out.append(dict(pattern="blobs", columns=c, rows=r, period_width=PERIOD, period_height=PERIOD,
+                                    offset=t, gap=0.0, bevel=BEVEL, jitter=j, seed=0))
     return out
 
 
@@ -211,14 +223,14 @@ def _fitted_period(size, period):
 
 def fit_period(spec, width, height):
     """TILEABLE: each period replaced by the divisor of the side nearest to it in ratio (ties to the
-    larger, at least 16 px where possible), Voronoi/Hexagons cells beyond 2:1 made square-ish again.
+    larger, at least 16 px where possible), Voronoi/Hexagons/Blobs cells beyond 2:1 made square-ish again.
     Mirrors the plugin's fit_layout_period."""
     if spec["pattern"] in ("none", "mask", "auto"):
         return dict(spec)
     s = dict(spec)
     s["period_width"] = _fitted_period(width, spec["period_width"])
     s["period_height"] = _fitted_period(height, spec["period_height"])
-    if s["pattern"] in ("voronoi", "hexagons"):
+    if s["pattern"] in ("voronoi", "hexagons", "blobs"):
         def aspect_ok(t):
             return 0.5 <= (t["period_width"] / t["columns"]) / (t["period_height"] / t["rows"]) <= 2.0
         if not aspect_ok(s):

@@ -18,7 +18,9 @@ import numpy as np
 
 from ntex_train.hashnoise import hash4
 
-PATTERNS = ("none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "mask")
+PATTERNS = ("none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "mask", "auto", "blobs")
+# "auto" (the layout prior's draw, layout_prior.py) is resolved before rendering; render_layout refuses it.
+PROCEDURAL = ("bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "blobs")   # drawn from parameters alone
 LAYOUT_CHANNELS = 2
 STREAM_ROW_SHIFT = 3000001
 STREAM_FACE_LEVEL = 3000002
@@ -26,6 +28,8 @@ STREAM_PLANK_LENGTH = 3000003
 STREAM_PANEL_SPLIT = 3000004
 STREAM_PANEL_AXIS = 3000005
 STREAM_POINT = 3000006
+STREAM_BLOB = 3000008
+STREAM_BLOB_DETAIL = 3000009
 SEARCH = 2   # Voronoi/Hexagons: the 5 x 5 cells around the pixel's cell
 MAX_MASK_SIZE = 2048
 DEFAULTS = dict(pattern="none", columns=4, rows=8, period_width=256, period_height=256, offset=0.5,
@@ -55,8 +59,8 @@ def normalise(spec):
     s.update(spec)
     p = s["pattern"]
     s["pattern"] = PATTERNS[p] if isinstance(p, (int, np.integer)) else str(p)
-    if s["pattern"] not in PATTERNS:
-        raise ValueError(f"layout.pattern: {p} is not a layout pattern")
+    if s["pattern"] not in PATTERNS or s["pattern"] == "auto":
+        raise ValueError(f"layout.pattern: {p} is not a layout pattern that renders (auto is resolved first)")
     for name, lo, hi in RANGES:
         v = s[name]
         if isinstance(lo, float):
@@ -214,8 +218,47 @@ def _mask(s, px, py):
     return np.clip((1.0 - fy) * top + fy * bottom, 0.0, 1.0)
 
 
+def _fade(t):
+    return t * t * t * (t * (t * 6.0 - 15.0) + 10.0)
+
+
+def _fade_slope(t):
+    return 30.0 * t * t * (t * (t - 2.0) + 1.0)
+
+
+def _value_noise(s, stream, cells_x, cells_y, px, py):
+    """One Blobs octave: (value, d/dx, d/dy) per pixel of the cells_x x cells_y lattice value noise."""
+    tx = px * cells_x / s["period_width"]
+    ty = py * cells_y / s["period_height"]
+    i, j = _cell_index(tx, cells_x), _cell_index(ty, cells_y)
+    i1, j1 = np.mod(i + 1, cells_x), np.mod(j + 1, cells_y)
+    a, b = _unit(s["seed"], stream, i, j), _unit(s["seed"], stream, i1, j)
+    c, d = _unit(s["seed"], stream, i, j1), _unit(s["seed"], stream, i1, j1)
+    fx, fy = tx - i, ty - j
+    sx, sy = _fade(fx), _fade(fy)
+    k1, k2, k3 = b - a, c - a, a - b - c + d
+    v = a + k1 * sx + k2 * sy + k3 * sx * sy
+    dx = _fade_slope(fx) * (cells_x / s["period_width"]) * (k1 + k3 * sy)
+    dy = _fade_slope(fy) * (cells_y / s["period_height"]) * (k2 + k3 * sx)
+    return v, dx, dy
+
+
+def _blobs(s, px, py):
+    v, dx, dy = _value_noise(s, STREAM_BLOB, s["columns"], s["rows"], px, py)
+    if s["jitter"] > 0.0:
+        w = 0.5 * s["jitter"]
+        fv, fdx, fdy = _value_noise(s, STREAM_BLOB_DETAIL, 2 * s["columns"], 2 * s["rows"], px, py)
+        v, dx, dy = (v + w * fv) / (1.0 + w), (dx + w * fdx) / (1.0 + w), (dy + w * fdy) / (1.0 + w)
+    slope = np.sqrt(dx * dx + dy * dy)
+    rise = v - s["offset"]
+    saturated = 0.5 * s["gap"] + s["bevel"] + 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.where(slope > 1e-12, rise / slope, np.where(rise > 0.0, saturated, -saturated))
+    return _ramp(s, d)
+
+
 _RAISED = dict(bricks=_bricks, tiles=_tiles, hexagons=_lattice, voronoi=_lattice, planks=_planks,
-               panels=_panels, mask=_mask)
+               panels=_panels, mask=_mask, blobs=_blobs)
 
 
 def render_layout(spec, x0, y0, w, h):
@@ -259,6 +302,10 @@ def fixture_cases():
         dict(pattern="voronoi", columns=3, rows=2, period_width=40, period_height=36, gap=1.0, bevel=4.0,
              jitter=0.4, seed=3),
         dict(pattern="mask", period_width=28, period_height=20, mask=mask.tolist()),
+        dict(pattern="blobs", columns=3, rows=2, period_width=60, period_height=44, offset=0.45, gap=1.5, bevel=3.0,
+             jitter=0.8, seed=13),
+        dict(pattern="blobs", columns=5, rows=5, period_width=40, period_height=40, offset=0.6, gap=0.0, bevel=0.0,
+             jitter=0.0, seed=2),
     ]
 
 

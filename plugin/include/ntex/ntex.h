@@ -255,13 +255,17 @@ typedef enum NtexLayoutPattern {
     NTEX_LAYOUT_PATTERN_PANELS = 5,    /* a grid of panels, each split in two with probability jitter */
     NTEX_LAYOUT_PATTERN_VORONOI = 6,   /* stones: one jittered point per grid cell (jitter 0..1), Voronoi cells */
     NTEX_LAYOUT_PATTERN_MASK = 7,      /* the host's mask (pMask): raised = mask value, tiled over the period */
-    NTEX_LAYOUT_PATTERN_AUTO = 8       /* the model's layout prior picks pattern and numbers for the category
+    NTEX_LAYOUT_PATTERN_AUTO = 8,      /* the model's layout prior picks pattern and numbers for the category
                                           (NtexModelConditioningInfo::hasLayoutPrior): patternSeed chooses one
                                           of the layouts fitted to the training textures of that category, drawn
                                           with their frequency (docs/model_format.md, "Layout prior"); every
                                           other layout field is ignored (counts and sizes above 2^20 are still
                                           INVALID_ARGUMENT). TILEABLE: the prior's period is replaced by the
                                           nearest divisor of the size so the layout tiles. */
+    NTEX_LAYOUT_PATTERN_BLOBS = 9      /* soft irregular patches (grass, gravel, snow): smooth value noise on a
+                                          columns x rows lattice, raised where it exceeds offset (0..1, higher:
+                                          fewer, smaller blobs); jitter 0..1 adds a finer octave (ragged edges);
+                                          gap and bevel apply at the blob edges */
 } NtexLayoutPattern;
 
 /* Category value meaning "any category" (the model's unconditional mode). */

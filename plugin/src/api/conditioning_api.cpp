@@ -12,7 +12,8 @@ namespace ntex::api {
 
 namespace {
 
-static_assert(static_cast<int>(LayoutPattern::Mask) == NTEX_LAYOUT_PATTERN_MASK && static_cast<int>(LayoutPattern::Auto) == NTEX_LAYOUT_PATTERN_AUTO,
+static_assert(static_cast<int>(LayoutPattern::Mask) == NTEX_LAYOUT_PATTERN_MASK && static_cast<int>(LayoutPattern::Auto) == NTEX_LAYOUT_PATTERN_AUTO &&
+                  static_cast<int>(kLastLayoutPattern) == NTEX_LAYOUT_PATTERN_BLOBS,
               "NtexLayoutPattern and LayoutPattern share their values");
 
 struct ChainHeader {
@@ -44,7 +45,7 @@ const NtexConditioningParams* find_conditioning(const void* pNext, const char* c
 
 LayoutSpec to_layout_spec(const NtexConditioningParams& c) {
     const int pattern = raw_enum(c.pattern);
-    if (pattern < NTEX_LAYOUT_PATTERN_NONE || pattern > NTEX_LAYOUT_PATTERN_AUTO) {
+    if (pattern < NTEX_LAYOUT_PATTERN_NONE || pattern > NTEX_LAYOUT_PATTERN_BLOBS) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexConditioningParams::pattern ", pattern, " is not a known NtexLayoutPattern");
     }
     LayoutSpec s;

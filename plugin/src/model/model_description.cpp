@@ -160,7 +160,7 @@ void parse_layout_prior(const Field& prior, ModelDescription& d) {
             const std::string pattern = spec.at("pattern").string();
             if (!parse_layout_pattern(pattern, &e.spec.pattern) || e.spec.pattern == LayoutPattern::Mask ||
                 e.spec.pattern == LayoutPattern::Auto) {
-                spec.at("pattern").error(cat("'", pattern, "' is not a procedural pattern (none, bricks, tiles, hexagons, planks, panels, voronoi)"));
+                spec.at("pattern").error(cat("'", pattern, "' is not a procedural pattern (none, bricks, tiles, hexagons, planks, panels, voronoi, blobs)"));
             }
             if (e.spec.pattern != LayoutPattern::None) {
                 e.spec.columns = static_cast<int>(spec.at("columns").integer(1, 64));

@@ -81,7 +81,7 @@ std::optional<LayoutSpec> layout_from_json(const nlohmann::json& j, const std::s
     LayoutSpec l;
     const std::string name = j["pattern"].get<std::string>();
     if (!parse_layout_pattern(name, &l.pattern)) {
-        bad(source, "layout.pattern", cat("'", name, "' is not a layout pattern (none, bricks, tiles, hexagons, planks, panels, voronoi, auto)"));
+        bad(source, "layout.pattern", cat("'", name, "' is not a layout pattern (none, bricks, tiles, hexagons, planks, panels, voronoi, blobs, auto)"));
     }
     if (l.pattern == LayoutPattern::Mask) bad(source, "layout.pattern", cat("'mask': ", kNoMask));
     if (j.contains("columns")) l.columns = int_in(j["columns"], source, "layout.columns", 1, 64);

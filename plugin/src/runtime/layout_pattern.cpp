@@ -61,6 +61,10 @@ struct RowState {
     int wi[kCandidates], wj[kCandidates];
     int near[kCandidates], edge[kCandidates];  // candidates that can be the nearest / matter for d
     int near_count = 0, edge_count = 0;
+    struct BlobCell {
+        int i = INT_MIN, j = INT_MIN;
+        double a = 0.0, b = 0.0, c = 0.0, d = 0.0;  // lattice values at (i, j), (i+1, j), (i, j+1), (i+1, j+1)
+    } blob[2];                                     // per octave
 };
 
 // Row of a pixel (courses, plank rows) and the vertical distance to that row's edges.
@@ -232,6 +236,46 @@ double lattice(const Geometry& g, RowState& st, double px, double py) noexcept {
     return v;
 }
 
+// Value noise of one Blobs octave and its gradient per pixel: a cells_x x cells_y lattice over the
+// period (wrapped, so it tiles), quintic fade 6t^5 - 15t^4 + 10t^3 (Perlin 2002, C2 across cells).
+struct NoiseSample {
+    double v, dx, dy;
+};
+
+double fade(double t) noexcept { return t * t * t * (t * (t * 6.0 - 15.0) + 10.0); }
+double fade_slope(double t) noexcept { return 30.0 * t * t * (t * (t - 2.0) + 1.0); }
+
+NoiseSample value_noise(const Geometry& g, RowState::BlobCell& cell, uint32_t stream, int cells_x, int cells_y, double px,
+                        double py) noexcept {
+    const uint32_t seed = g.spec->seed;
+    const double tx = px * cells_x / g.pw, ty = py * cells_y / g.ph;
+    const int i = cell_index(tx, cells_x), j = cell_index(ty, cells_y);
+    if (i != cell.i || j != cell.j) {
+        const int i1 = wrap(i + 1, cells_x), j1 = wrap(j + 1, cells_y);
+        cell = {i, j, unit(seed, stream, i, j), unit(seed, stream, i1, j), unit(seed, stream, i, j1), unit(seed, stream, i1, j1)};
+    }
+    const double fx = tx - i, fy = ty - j;
+    const double sx = fade(fx), sy = fade(fy);
+    const double k1 = cell.b - cell.a, k2 = cell.c - cell.a, k3 = cell.a - cell.b - cell.c + cell.d;
+    return {cell.a + k1 * sx + k2 * sy + k3 * sx * sy, fade_slope(fx) * (cells_x / g.pw) * (k1 + k3 * sy),
+            fade_slope(fy) * (cells_y / g.ph) * (k2 + k3 * sx)};
+}
+
+double blobs(const Geometry& g, RowState& st, double px, double py) noexcept {
+    const LayoutSpec& s = *g.spec;
+    NoiseSample n = value_noise(g, st.blob[0], kStreamLayoutBlob, s.columns, s.rows, px, py);
+    if (g.jitter > 0.0) {
+        const double w = 0.5 * g.jitter;
+        const NoiseSample f = value_noise(g, st.blob[1], kStreamLayoutBlobDetail, 2 * s.columns, 2 * s.rows, px, py);
+        n = {(n.v + w * f.v) / (1.0 + w), (n.dx + w * f.dx) / (1.0 + w), (n.dy + w * f.dy) / (1.0 + w)};
+    }
+    const double slope = std::sqrt(n.dx * n.dx + n.dy * n.dy);
+    const double rise = n.v - g.offset;
+    // A flat spot (lattice corners all equal) has no boundary nearby: far inside or far outside.
+    const double d = slope > 1e-12 ? rise / slope : (rise > 0.0 ? g.saturated : -g.saturated);
+    return ramp(g, d);
+}
+
 // Mask pixel (i, j) covers [j, j + 1) * period_width / mask_width across; its value sits at the centre.
 double mask(const Geometry& g, double px, double py) noexcept {
     const LayoutSpec& s = *g.spec;
@@ -256,6 +300,7 @@ double raised_at(const Geometry& g, RowState& st, double px, double py) noexcept
         case LayoutPattern::Planks: return planks(g, st, px, py);
         case LayoutPattern::Panels: return panels(g, px, py);
         case LayoutPattern::Mask: return mask(g, px, py);
+        case LayoutPattern::Blobs: return blobs(g, st, px, py);
         case LayoutPattern::None:
         case LayoutPattern::Auto: break;
     }
@@ -291,8 +336,8 @@ bool check_float(Problem* p, const char* field, float v, double lo, double hi) n
 Problem find_problem(const LayoutSpec& s) noexcept {
     Problem p;
     const int pattern = static_cast<int>(s.pattern);
-    if (pattern < 0 || pattern > static_cast<int>(LayoutPattern::Auto)) {
-        p = {Issue::Pattern, "layout.pattern", static_cast<double>(pattern), 0.0, 8.0};
+    if (pattern < 0 || pattern > static_cast<int>(kLastLayoutPattern)) {
+        p = {Issue::Pattern, "layout.pattern", static_cast<double>(pattern), 0.0, static_cast<double>(kLastLayoutPattern)};
         return p;
     }
     if (s.pattern == LayoutPattern::Auto) return p;   // every field but the seed is ignored
@@ -342,12 +387,13 @@ const char* layout_pattern_name(LayoutPattern p) noexcept {
         case LayoutPattern::Voronoi: return "voronoi";
         case LayoutPattern::Mask: return "mask";
         case LayoutPattern::Auto: return "auto";
+        case LayoutPattern::Blobs: return "blobs";
     }
     return "unknown";
 }
 
 bool parse_layout_pattern(std::string_view name, LayoutPattern* out) noexcept {
-    for (int i = 0; i <= static_cast<int>(LayoutPattern::Auto); ++i) {
+    for (int i = 0; i <= static_cast<int>(kLastLayoutPattern); ++i) {
         const auto p = static_cast<LayoutPattern>(i);
         if (name == layout_pattern_name(p)) {
             if (out != nullptr) *out = p;
@@ -365,7 +411,7 @@ void validate_layout(const LayoutSpec& spec) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value, " is outside ", p.lo, "..", p.hi);
         case Issue::NotFinite: fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value, " is not finite");
         case Issue::Pattern:
-            fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value, " is not a layout pattern (0..8)");
+            fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value, " is not a layout pattern (0..", p.hi, ")");
         case Issue::OddRows:
             fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value,
                  " is odd; hexagons need an even row count for the period to tile");

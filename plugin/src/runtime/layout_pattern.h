@@ -12,7 +12,9 @@ namespace ntex {
 // through tests/fixtures/layout_patterns.json.
 // Auto is not drawn by render_layout: TextureGenerator replaces it by the model's layout prior's draw
 // for the category and seed (runtime/layout_prior.h) before anything renders it.
-enum class LayoutPattern { None = 0, Bricks = 1, Tiles = 2, Hexagons = 3, Planks = 4, Panels = 5, Voronoi = 6, Mask = 7, Auto = 8 };
+// Blobs came after Mask and Auto, so the values (shared with NtexLayoutPattern) stay stable.
+enum class LayoutPattern { None = 0, Bricks = 1, Tiles = 2, Hexagons = 3, Planks = 4, Panels = 5, Voronoi = 6, Mask = 7, Auto = 8, Blobs = 9 };
+constexpr LayoutPattern kLastLayoutPattern = LayoutPattern::Blobs;
 
 constexpr int kLayoutChannels = 2;  // 0: raised (1 face, 0 gap), 1: present (0 only for None)
 // Largest host mask side: a layout is structure, not detail (it is block-averaged down to 1/16 in
@@ -27,16 +29,26 @@ constexpr uint32_t kStreamLayoutPlankLength = 3000003; // Planks: board length w
 constexpr uint32_t kStreamLayoutPanelSplit = 3000004;  // Panels: split or not
 constexpr uint32_t kStreamLayoutPanelAxis = 3000005;   // Panels: split axis
 constexpr uint32_t kStreamLayoutPoint = 3000006;       // Voronoi: feature point position
+// (3000007 is the layout prior's draw, runtime/layout_prior.h.)
+constexpr uint32_t kStreamLayoutBlob = 3000008;        // Blobs: lattice values of the coarse octave
+constexpr uint32_t kStreamLayoutBlobDetail = 3000009;  // Blobs: lattice values of the fine octave
 
 // Every length is in output pixels. A cell boundary is where two cells meet; d is the distance from a
 // pixel centre to the nearest boundary and raised = clamp((d - gap / 2) / bevel, 0, 1) (a hard step
-// d >= gap / 2 when bevel == 0). What `jitter` means per pattern:
+// d >= gap / 2 when bevel == 0).
+// Blobs has no cells: n is smooth tileable value noise in [0, 1] (a columns x rows lattice of hashed
+// values per period, quintic interpolation, Perlin 2002) plus, weighted 0.5 * jitter, a second octave
+// on the 2 columns x 2 rows lattice; the blobs are where n > offset, and d is the first-order signed
+// distance to that level set, (n - offset) / |grad n| (negative outside), so gap and bevel keep their
+// meaning in pixels. Soft irregular patches (grass, gravel, snow, stains) that Voronoi's straight
+// edges do not describe. What `jitter` means per pattern:
 //   Bricks   per-course extra shift jitter * U[-0.5, 0.5) cells on top of r * offset;
 //   Tiles    per-tile face level: raised *= 1 - 0.3 * jitter * U[0, 1);
 //   Hexagons the same face level per hexagon;
 //   Planks   board length weights 1 + 1.5 * jitter * U[-0.5, 0.5) (ratio up to 7:1 at jitter 1);
 //   Panels   probability that a panel is split in two through its middle (axis hashed);
 //   Voronoi  feature point offset jitter * U[-0.5, 0.5) cells from its cell's centre, per axis;
+//   Blobs    weight of the fine octave (0: round blobs, 1: ragged edges); offset is the threshold;
 //   Mask     ignored (as are gap, bevel, columns, rows, offset, seed);
 //   Auto     ignored (as is every field but seed, which picks the prior's entry and seeds its cells).
 struct LayoutSpec {
@@ -45,7 +57,8 @@ struct LayoutSpec {
     int rows = 8;               // cells down one period, 1..64 (Hexagons: even, so the period tiles)
     int period_width = 256;     // pixels of one period of the pattern, 16..8192
     int period_height = 256;
-    float offset = 0.5f;        // Bricks/Planks: shift of row r by r * offset cells (mod 1), 0..1
+    float offset = 0.5f;        // Bricks/Planks: shift of row r by r * offset cells (mod 1); Blobs:
+                                // threshold on the noise (higher: fewer, smaller blobs); 0..1
     float gap = 3.0f;           // gap (mortar, groove, seam) width in pixels, 0..64
     float bevel = 2.0f;         // width of the ramp from gap (0) to face (1) in pixels, 0..64
     float jitter = 0.0f;        // 0..1, per pattern as above
@@ -55,7 +68,8 @@ struct LayoutSpec {
     int mask_width = 0, mask_height = 0;  // 1..kMaxMaskSize each
 };
 
-// "none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "mask", "auto" ("unknown" otherwise).
+// "none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "mask", "auto", "blobs"
+// ("unknown" otherwise).
 const char* layout_pattern_name(LayoutPattern p) noexcept;
 // Inverse of layout_pattern_name (exact, lower case); false and *out untouched for anything else.
 bool parse_layout_pattern(std::string_view name, LayoutPattern* out) noexcept;

@@ -68,7 +68,7 @@ LayoutSpec fit_layout_period(LayoutSpec s, int width, int height) noexcept {
     const int old_height = s.period_height;
     s.period_width = fitted_period(width, s.period_width);
     s.period_height = fitted_period(height, s.period_height);
-    if (s.pattern == LayoutPattern::Voronoi || s.pattern == LayoutPattern::Hexagons) {
+    if (s.pattern == LayoutPattern::Voronoi || s.pattern == LayoutPattern::Hexagons || s.pattern == LayoutPattern::Blobs) {
         const auto aspect_ok = [](const LayoutSpec& t) {
             const double aspect = (static_cast<double>(t.period_width) / t.columns) / (static_cast<double>(t.period_height) / t.rows);
             return aspect >= 0.5 && aspect <= 2.0;
