@@ -138,7 +138,7 @@ def model_card(path, desc, name):
 Conditional tileable PBR material generator for the ntex runtime: albedo (sRGB), tangent-space normal
 (OpenGL, derived from height, strength {desc['height_scale']}), roughness and height, at any multiple of 16
 px, tileable or infinite, steered by a **category** ({cats}, or any) and a **layout**: a procedural
-pattern (bricks, tiles, hexagons, planks, panels, Voronoi stones) with its parameters, a mask
+pattern (bricks, tiles, hexagons, planks, panels, Voronoi stones, blobs) with its parameters, a mask
 image, or **auto**: the model's layout prior (layouts fitted to the training textures of each category,
 with their frequencies) picks pattern and numbers for the category from a seed, so a category alone
 comes with its structure. Format v2 (`docs/model_format.md`: "Conditional mapping", "Layout
@@ -149,7 +149,7 @@ not meet its targets yet (below); the demo keeps material_v1 as its default unti
 
 ![samples](./{name}_samples.png)
 
-Rows of the sheet above: no layout, bricks, tiles, hexagons, planks, panels, Voronoi, auto (the
+Rows of the sheet above: no layout, bricks, tiles, hexagons, planks, panels, Voronoi, blobs, auto (the
 prior's draw for the column's category); columns: any category, then {cats}; each cell albedo over height.
 
 ## Use

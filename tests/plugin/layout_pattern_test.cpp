@@ -308,6 +308,8 @@ TEST(LayoutPattern, ValidateNamesTheBadField) {
     s = base; s.jitter = 1.01f; expect_rejected(s, "layout.jitter");
     s = base; s.pattern = static_cast<LayoutPattern>(42); expect_rejected(s, "layout.pattern");
     s = base; s.pattern = LayoutPattern::Hexagons; s.rows = 7; expect_rejected(s, "layout.rows");
+    s = base; s.pattern = LayoutPattern::Blobs; s.columns = 1; expect_rejected(s, "layout.columns");   // constant along x
+    s = base; s.pattern = LayoutPattern::Blobs; s.rows = 1; expect_rejected(s, "layout.rows");
     s = base; s.pattern = LayoutPattern::Mask; expect_rejected(s, "layout.mask");
     s.mask = test_mask().data();
     s.mask_width = 0; s.mask_height = 8; expect_rejected(s, "layout.mask_width");
@@ -326,10 +328,12 @@ TEST(LayoutPattern, MatchesThePythonMirror) {
     ASSERT_TRUE(in) << "tests/fixtures/layout_patterns.json missing";
     const nlohmann::json doc = nlohmann::json::parse(in);
     ASSERT_GE(doc.at("cases").size(), 8u);
+    std::vector<bool> covered(static_cast<std::size_t>(kLastLayoutPattern) + 1, false);
     for (const nlohmann::json& c : doc.at("cases")) {
         const nlohmann::json& j = c.at("spec");
         LayoutSpec s;
         ASSERT_TRUE(parse_layout_pattern(j.at("pattern").get<std::string>(), &s.pattern));
+        covered[static_cast<std::size_t>(s.pattern)] = true;
         s.columns = j.value("columns", s.columns);
         s.rows = j.value("rows", s.rows);
         s.period_width = j.value("period_width", s.period_width);
@@ -359,6 +363,9 @@ TEST(LayoutPattern, MatchesThePythonMirror) {
                               << ", Python " << want[i];
         }
         EXPECT_EQ(bad, 0) << j.at("pattern");
+    }
+    for (int p = 0; p <= static_cast<int>(kLastLayoutPattern); ++p) {   // every pattern that renders
+        if (static_cast<LayoutPattern>(p) != LayoutPattern::Auto) EXPECT_TRUE(covered[static_cast<std::size_t>(p)]) << layout_pattern_name(static_cast<LayoutPattern>(p));
     }
 }
 

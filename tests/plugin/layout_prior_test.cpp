@@ -74,6 +74,7 @@ TEST(LayoutPrior, FittedPeriodsTileAndStayValid) {
     LayoutPrior prior;
     prior.per_category = {{entry(1, LayoutPattern::Voronoi, 8, 4), entry(1, LayoutPattern::Hexagons, 4, 8), entry(1, LayoutPattern::Bricks, 4, 8)}};
     prior.per_category[0].push_back(entry(1, LayoutPattern::Voronoi, 16, 16));
+    prior.per_category[0].push_back(entry(1, LayoutPattern::Blobs, 2, 2));
     for (int w : {16, 48, 128, 256, 384, 512, 1000, 4096}) {
         for (int h : {16, 48, 64, 256, 720, 1024}) {
             for (uint32_t seed = 0; seed < 16; ++seed) {
@@ -82,6 +83,11 @@ TEST(LayoutPrior, FittedPeriodsTileAndStayValid) {
                 EXPECT_EQ(w % s.period_width, 0) << w << "x" << h;
                 EXPECT_EQ(h % s.period_height, 0) << w << "x" << h;
                 EXPECT_NO_THROW(validate_layout(s)) << layout_pattern_name(s.pattern) << " " << s.columns << "x" << s.rows << " at " << w << "x" << h;
+                if (s.pattern == LayoutPattern::Blobs) {
+                    // Blobs' lattice cells keep their 128 px where the counts allow (2..64 per axis).
+                    EXPECT_EQ(s.columns, std::clamp(static_cast<int>(std::lround(2.0 * s.period_width / 256.0)), 2, 64)) << w;
+                    EXPECT_EQ(s.rows, std::clamp(static_cast<int>(std::lround(2.0 * s.period_height / 256.0)), 2, 64)) << h;
+                }
             }
         }
     }

@@ -85,12 +85,31 @@ class PatternTest(unittest.TestCase):
         self.assertLess(step, 1.5 / 16)
         self.assertGreater(step, 0.5 / 16)
 
+    def test_blobs_gradient_matches_finite_differences(self):
+        s = patterns.normalise(dict(pattern="blobs", columns=3, rows=5, period_width=96, period_height=80, seed=11))
+        rng = np.random.default_rng(4)
+        px, py = rng.uniform(1.0, 95.0, 200), rng.uniform(1.0, 79.0, 200)
+        h = 1e-5
+        v, dx, dy = patterns._value_noise(s, patterns.STREAM_BLOB, 3, 5, px, py)
+        fdx = (patterns._value_noise(s, patterns.STREAM_BLOB, 3, 5, px + h, py)[0] -
+               patterns._value_noise(s, patterns.STREAM_BLOB, 3, 5, px - h, py)[0]) / (2 * h)
+        fdy = (patterns._value_noise(s, patterns.STREAM_BLOB, 3, 5, px, py + h)[0] -
+               patterns._value_noise(s, patterns.STREAM_BLOB, 3, 5, px, py - h)[0]) / (2 * h)
+        # Points within h of a lattice line straddle two cells; the fade is C2 there, so they agree too.
+        np.testing.assert_allclose(dx, fdx, atol=1e-6)
+        np.testing.assert_allclose(dy, fdy, atol=1e-6)
+        self.assertGreater(np.abs(dx).max(), 1e-3)
+
     def test_validation_names_the_field(self):
         for field, value in (("gap", 80.0), ("columns", 0), ("jitter", float("nan")), ("period_width", 15)):
             with self.assertRaisesRegex(ValueError, f"^layout.{field}:"):
                 patterns.render_layout(dict(pattern="bricks", **{field: value}), 0, 0, 4, 4)
         with self.assertRaisesRegex(ValueError, "^layout.rows:"):
             patterns.render_layout(dict(pattern="hexagons", rows=7), 0, 0, 4, 4)
+        with self.assertRaisesRegex(ValueError, "^layout.columns:"):
+            patterns.render_layout(dict(pattern="blobs", columns=1), 0, 0, 4, 4)
+        with self.assertRaisesRegex(ValueError, "^layout.pattern:"):
+            patterns.render_layout(dict(pattern=10), 0, 0, 4, 4)
         with self.assertRaisesRegex(ValueError, "^layout.mask:"):
             patterns.render_layout(dict(pattern="mask"), 0, 0, 4, 4)
 

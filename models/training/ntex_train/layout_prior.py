@@ -223,14 +223,19 @@ def _fitted_period(size, period):
 
 def fit_period(spec, width, height):
     """TILEABLE: each period replaced by the divisor of the side nearest to it in ratio (ties to the
-    larger, at least 16 px where possible), Voronoi/Hexagons/Blobs cells beyond 2:1 made square-ish again.
+    larger, at least 16 px where possible), Blobs' counts scaled with the periods (2..64), Voronoi/Hexagons
+    cells beyond 2:1 made square-ish again.
     Mirrors the plugin's fit_layout_period."""
     if spec["pattern"] in ("none", "mask", "auto"):
         return dict(spec)
     s = dict(spec)
     s["period_width"] = _fitted_period(width, spec["period_width"])
     s["period_height"] = _fitted_period(height, spec["period_height"])
-    if s["pattern"] in ("voronoi", "hexagons", "blobs"):
+    if s["pattern"] == "blobs":   # counts follow the periods, so lattice cells keep their size; 2..64
+        s["columns"] = int(np.clip(_lround(spec["columns"] * s["period_width"] / spec["period_width"]), 2, 64))
+        s["rows"] = int(np.clip(_lround(spec["rows"] * s["period_height"] / spec["period_height"]), 2, 64))
+        return s
+    if s["pattern"] in ("voronoi", "hexagons"):
         def aspect_ok(t):
             return 0.5 <= (t["period_width"] / t["columns"]) / (t["period_height"] / t["rows"]) <= 2.0
         if not aspect_ok(s):

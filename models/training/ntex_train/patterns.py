@@ -58,7 +58,11 @@ def normalise(spec):
     s = dict(DEFAULTS)
     s.update(spec)
     p = s["pattern"]
-    s["pattern"] = PATTERNS[p] if isinstance(p, (int, np.integer)) else str(p)
+    if isinstance(p, (int, np.integer)):
+        if not 0 <= p < len(PATTERNS):
+            raise ValueError(f"layout.pattern: {p} is not a layout pattern (0..{len(PATTERNS) - 1})")
+        p = PATTERNS[p]
+    s["pattern"] = str(p)
     if s["pattern"] not in PATTERNS or s["pattern"] == "auto":
         raise ValueError(f"layout.pattern: {p} is not a layout pattern that renders (auto is resolved first)")
     for name, lo, hi in RANGES:
@@ -69,6 +73,8 @@ def normalise(spec):
                 raise ValueError(f"layout.{name}: {v} is not finite")
         if not lo <= v <= hi:
             raise ValueError(f"layout.{name}: {v} is outside {lo}..{hi}")
+    if s["pattern"] == "blobs" and min(s["columns"], s["rows"]) < 2:
+        raise ValueError("layout.columns: blobs need a lattice of at least 2 x 2 (one cell repeats as a constant)")
     if s["pattern"] == "hexagons" and s["rows"] % 2:
         raise ValueError(f"layout.rows: {s['rows']} is odd; hexagons need an even row count")
     if s["pattern"] in ("voronoi", "hexagons"):
@@ -249,12 +255,9 @@ def _blobs(s, px, py):
         w = 0.5 * s["jitter"]
         fv, fdx, fdy = _value_noise(s, STREAM_BLOB_DETAIL, 2 * s["columns"], 2 * s["rows"], px, py)
         v, dx, dy = (v + w * fv) / (1.0 + w), (dx + w * fdx) / (1.0 + w), (dy + w * fdy) / (1.0 + w)
-    slope = np.sqrt(dx * dx + dy * dy)
-    rise = v - s["offset"]
-    saturated = 0.5 * s["gap"] + s["bevel"] + 1.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = np.where(slope > 1e-12, rise / slope, np.where(rise > 0.0, saturated, -saturated))
-    return _ramp(s, d)
+    min_slope = 1e-3 * max(s["columns"] / s["period_width"], s["rows"] / s["period_height"])
+    slope = np.maximum(np.sqrt(dx * dx + dy * dy), min_slope)
+    return _ramp(s, (v - s["offset"]) / slope)
 
 
 _RAISED = dict(bricks=_bricks, tiles=_tiles, hexagons=_lattice, voronoi=_lattice, planks=_planks,

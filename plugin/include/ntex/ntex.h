@@ -263,9 +263,9 @@ typedef enum NtexLayoutPattern {
                                           INVALID_ARGUMENT). TILEABLE: the prior's period is replaced by the
                                           nearest divisor of the size so the layout tiles. */
     NTEX_LAYOUT_PATTERN_BLOBS = 9      /* soft irregular patches (grass, gravel, snow): smooth value noise on a
-                                          columns x rows lattice, raised where it exceeds offset (0..1, higher:
-                                          fewer, smaller blobs); jitter 0..1 adds a finer octave (ragged edges);
-                                          gap and bevel apply at the blob edges */
+                                          columns x rows lattice (2..64 each), raised where it exceeds offset
+                                          (0..1, higher: fewer, smaller blobs); jitter 0..1 adds a finer octave
+                                          (ragged edges); bevel ramps the edges, gap shrinks each blob by gap / 2 */
 } NtexLayoutPattern;
 
 /* Category value meaning "any category" (the model's unconditional mode). */
@@ -278,7 +278,7 @@ typedef enum NtexLayoutPattern {
  * The pattern is evaluated on the same absolute plane as the noise and repeats every
  * periodWidth x periodHeight pixels, so it tiles in TILEABLE mode (the period must divide the
  * generator's size) and continues across regions in INFINITE mode. Ranges (else INVALID_ARGUMENT
- * naming the field): columns, rows 1..64 (HEXAGONS: rows even; VORONOI, HEXAGONS: cells within 2:1); period 16..8192 or 0; offset,
+ * naming the field): columns, rows 1..64 (HEXAGONS: rows even; VORONOI, HEXAGONS: cells within 2:1; BLOBS: 2..64); period 16..8192 or 0; offset,
  * jitter 0..1; gap, bevel 0..64 pixels; mask 1..2048 x 1..2048 values in [0, 1]. The mask is
  * copied by ntexSetGeneratorParams. The layout is re-rendered only when it or the origin changes. */
 typedef struct NtexConditioningParams {
@@ -290,7 +290,8 @@ typedef struct NtexConditioningParams {
     uint32_t rows;                /* cells down one period (courses, rows of boards, ...) */
     uint32_t periodWidth;         /* pixels of one repetition of the pattern; 0 = the generator's width */
     uint32_t periodHeight;        /* 0 = the generator's height */
-    float offset;                 /* BRICKS, PLANKS: row r is shifted by r * offset cells (0.5 = running bond) */
+    float offset;                 /* BRICKS, PLANKS: row r is shifted by r * offset cells (0.5 = running bond);
+                                     BLOBS: the noise threshold (higher: fewer, smaller blobs) */
     float gap;                    /* width of the gaps in pixels (mortar, grooves, seams) */
     float bevel;                  /* width of the ramp from gap to face in pixels (0 = a hard edge) */
     float jitter;                 /* per-pattern randomness, see NtexLayoutPattern */

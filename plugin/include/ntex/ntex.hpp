@@ -187,7 +187,7 @@ struct Conditioning {
     uint32_t rows = 8;                              // cells down one period, 1..64 (HEXAGONS: even)
     uint32_t period_width = 0;                      // 0 (the generator's size) or 16..8192 pixels
     uint32_t period_height = 0;
-    float offset = 0.5f;                            // BRICKS, PLANKS: row shift in cells, 0..1
+    float offset = 0.5f;                            // BRICKS, PLANKS: row shift in cells; BLOBS: threshold; 0..1
     float gap = 3.0f;                               // pixels, 0..64
     float bevel = 2.0f;                             // pixels, 0..64
     float jitter = 0.0f;                            // 0..1

@@ -269,11 +269,11 @@ double blobs(const Geometry& g, RowState& st, double px, double py) noexcept {
         const NoiseSample f = value_noise(g, st.blob[1], kStreamLayoutBlobDetail, 2 * s.columns, 2 * s.rows, px, py);
         n = {(n.v + w * f.v) / (1.0 + w), (n.dx + w * f.dx) / (1.0 + w), (n.dy + w * f.dy) / (1.0 + w)};
     }
-    const double slope = std::sqrt(n.dx * n.dx + n.dy * n.dy);
-    const double rise = n.v - g.offset;
-    // A flat spot (lattice corners all equal) has no boundary nearby: far inside or far outside.
-    const double d = slope > 1e-12 ? rise / slope : (rise > 0.0 ? g.saturated : -g.saturated);
-    return ramp(g, d);
+    // The gradient vanishes at every lattice point (the fade's slope is 0 there): a floor on it keeps d
+    // continuous (a pixel just past the threshold stays near the edge, not far inside).
+    const double min_slope = 1e-3 * std::max(s.columns / g.pw, s.rows / g.ph);
+    const double slope = std::max(std::sqrt(n.dx * n.dx + n.dy * n.dy), min_slope);
+    return ramp(g, (n.v - g.offset) / slope);
 }
 
 // Mask pixel (i, j) covers [j, j + 1) * period_width / mask_width across; its value sits at the centre.
@@ -309,7 +309,7 @@ double raised_at(const Geometry& g, RowState& st, double px, double py) noexcept
 
 // The first invalid field, found without allocating (render_layout is noexcept and allocation-free);
 // validate_layout turns it into the message.
-enum class Issue { None, Range, NotFinite, Pattern, OddRows, NoMask, Aspect };
+enum class Issue { None, Range, NotFinite, Pattern, OddRows, NoMask, Aspect, BlobCells };
 
 struct Problem {
     Issue issue = Issue::None;
@@ -352,6 +352,11 @@ Problem find_problem(const LayoutSpec& s) noexcept {
     if (!ok) return p;
     if (s.pattern == LayoutPattern::Hexagons && s.rows % 2 != 0) {
         p = {Issue::OddRows, "layout.rows", static_cast<double>(s.rows), 0.0, 0.0};
+        return p;
+    }
+    if (s.pattern == LayoutPattern::Blobs && (s.columns < kMinBlobCells || s.rows < kMinBlobCells)) {
+        const bool cols = s.columns < kMinBlobCells;
+        p = {Issue::BlobCells, cols ? "layout.columns" : "layout.rows", static_cast<double>(cols ? s.columns : s.rows), 0.0, 0.0};
         return p;
     }
     if (s.pattern == LayoutPattern::Voronoi || s.pattern == LayoutPattern::Hexagons) {
@@ -416,6 +421,8 @@ void validate_layout(const LayoutSpec& spec) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value,
                  " is odd; hexagons need an even row count for the period to tile");
         case Issue::NoMask: fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": the mask pattern needs mask data");
+        case Issue::BlobCells:
+            fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": ", p.value, " is below 2; blobs need a lattice of at least 2 x 2 (one cell repeats as a constant)");
         case Issue::Aspect:
             fail(NTEX_ERROR_INVALID_ARGUMENT, p.field, ": cells of ", p.value, ":1 (width:height); ", layout_pattern_name(spec.pattern),
                  " cells must be between 1:2 and 2:1 (adjust columns, rows or the period)");

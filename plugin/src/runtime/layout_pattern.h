@@ -15,6 +15,8 @@ namespace ntex {
 // Blobs came after Mask and Auto, so the values (shared with NtexLayoutPattern) stay stable.
 enum class LayoutPattern { None = 0, Bricks = 1, Tiles = 2, Hexagons = 3, Planks = 4, Panels = 5, Voronoi = 6, Mask = 7, Auto = 8, Blobs = 9 };
 constexpr LayoutPattern kLastLayoutPattern = LayoutPattern::Blobs;
+// Blobs' lattice wraps around the period, so a 1-cell axis would be constant: at least 2 per axis.
+constexpr int kMinBlobCells = 2;
 
 constexpr int kLayoutChannels = 2;  // 0: raised (1 face, 0 gap), 1: present (0 only for None)
 // Largest host mask side: a layout is structure, not detail (it is block-averaged down to 1/16 in
@@ -36,11 +38,13 @@ constexpr uint32_t kStreamLayoutBlobDetail = 3000009;  // Blobs: lattice values 
 // Every length is in output pixels. A cell boundary is where two cells meet; d is the distance from a
 // pixel centre to the nearest boundary and raised = clamp((d - gap / 2) / bevel, 0, 1) (a hard step
 // d >= gap / 2 when bevel == 0).
-// Blobs has no cells: n is smooth tileable value noise in [0, 1] (a columns x rows lattice of hashed
+// Blobs has no cells: n is smooth tileable value noise in [0, 1) (a columns x rows lattice of hashed
 // values per period, quintic interpolation, Perlin 2002) plus, weighted 0.5 * jitter, a second octave
 // on the 2 columns x 2 rows lattice; the blobs are where n > offset, and d is the first-order signed
-// distance to that level set, (n - offset) / |grad n| (negative outside), so gap and bevel keep their
-// meaning in pixels. Soft irregular patches (grass, gravel, snow, stains) that Voronoi's straight
+// distance to that level set, (n - offset) / max(|grad n|, g_min) (negative outside; g_min, 1e-3 of
+// the coarse octave's steepest possible slope, keeps lattice points, where the gradient vanishes,
+// continuous), so bevel is the edge's ramp in pixels and gap shrinks every blob by gap / 2 (outside
+// is 0 already: no groove). The estimate is good within about a cell of an edge. Soft irregular patches (grass, gravel, snow, stains) that Voronoi's straight
 // edges do not describe. What `jitter` means per pattern:
 //   Bricks   per-course extra shift jitter * U[-0.5, 0.5) cells on top of r * offset;
 //   Tiles    per-tile face level: raised *= 1 - 0.3 * jitter * U[0, 1);
@@ -76,7 +80,8 @@ bool parse_layout_pattern(std::string_view name, LayoutPattern* out) noexcept;
 
 // Throws Error(NTEX_ERROR_INVALID_ARGUMENT) with a one-line message naming the field
 // ("layout.gap: 80 is outside 0..64") for a value out of range or non-finite, a Mask without data or
-// with a value outside [0, 1], an odd Hexagons row count, Voronoi or Hexagons cells beyond 2:1 (their
+// with a value outside [0, 1], an odd Hexagons row count, a Blobs lattice under 2 x 2, Voronoi or
+// Hexagons cells beyond 2:1 (their
 // 5 x 5 nearest-point search is exact only up to that). Every field is checked whatever the pattern,
 // except for Auto, whose fields (seed aside) are ignored.
 void validate_layout(const LayoutSpec& spec);

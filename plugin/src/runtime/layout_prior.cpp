@@ -65,10 +65,20 @@ LayoutSpec sample_layout_prior(const LayoutPrior& prior, int category, uint32_t 
 
 LayoutSpec fit_layout_period(LayoutSpec s, int width, int height) noexcept {
     if (s.pattern == LayoutPattern::None || s.pattern == LayoutPattern::Mask || s.pattern == LayoutPattern::Auto) return s;
-    const int old_height = s.period_height;
+    const int old_width = s.period_width, old_height = s.period_height;
     s.period_width = fitted_period(width, s.period_width);
     s.period_height = fitted_period(height, s.period_height);
-    if (s.pattern == LayoutPattern::Voronoi || s.pattern == LayoutPattern::Hexagons || s.pattern == LayoutPattern::Blobs) {
+    if (s.pattern == LayoutPattern::Blobs) {
+        // Noise has no aspect limit, but a 1-cell lattice axis is constant (validate_layout refuses it):
+        // both counts follow their periods, so the lattice cells keep their size, at least 2 each.
+        const auto scaled = [](int count, int now, int before) {
+            return std::clamp(static_cast<int>(std::lround(static_cast<double>(count) * now / before)), kMinBlobCells, 64);
+        };
+        s.columns = scaled(s.columns, s.period_width, old_width);
+        s.rows = scaled(s.rows, s.period_height, old_height);
+        return s;
+    }
+    if (s.pattern == LayoutPattern::Voronoi || s.pattern == LayoutPattern::Hexagons) {
         const auto aspect_ok = [](const LayoutSpec& t) {
             const double aspect = (static_cast<double>(t.period_width) / t.columns) / (static_cast<double>(t.period_height) / t.rows);
             return aspect >= 0.5 && aspect <= 2.0;

@@ -43,9 +43,9 @@ LayoutSpec sample_layout_prior(const LayoutPrior& prior, int category, uint32_t 
 
 // TILEABLE mode: each period (the prior's 256 px) replaced by the divisor of the texture's side nearest
 // to it in ratio (|log(p / period)|, ties to the larger; at least 16 px where the side has such a
-// divisor), so the layout tiles a texture of any size (1000 px: 250; 700: 350). A Voronoi, Hexagons or
-// Blobs spec whose cells this takes beyond 2:1 (validate_layout's limit; for Blobs, stretched noise)
-// gets rows scaled with the period
+// divisor), so the layout tiles a texture of any size (1000 px: 250; 700: 350). A Blobs spec gets
+// columns and rows scaled with its periods (lround, 2..64), so its lattice cells keep their size. A
+// Voronoi or Hexagons spec whose cells this takes beyond 2:1 (validate_layout's limit) gets rows scaled with the period
 // height (Hexagons: even) and columns = lround(rows * period_width / period_height), so they stay
 // square-ish; where even that fails (a strip like 16 x 1024) it becomes None. None, Mask and Auto pass
 // unchanged. The result always passes validate_layout when both sides are at least 16.
