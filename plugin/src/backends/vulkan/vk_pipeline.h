@@ -52,10 +52,23 @@ constexpr uint32_t kPushConstantBytes = sizeof(TexelPushConstants);
 // as their constant 0.
 struct ConvSpec {
     int32_t in_c = 1, out_c = 1, kernel = 1, activation = 0, has_noise = 0, layout_k = 0, output_op = 0, dst_fp32 = 0;
-    std::vector<int32_t> values() const { return {in_c, out_c, kernel, activation, has_noise, layout_k, output_op, dst_fp32}; }
+    int32_t out_vec4 = 1;   // vec4 output groups per invocation: conv_output_groups(out_c)
+    std::vector<int32_t> values() const {
+        return {in_c, out_c, kernel, activation, has_noise, layout_k, output_op, dst_fp32, out_vec4};
+    }
 };
-static_assert(sizeof(ConvSpec) == 8 * sizeof(int32_t), "ConvSpec mirrors conv.comp's 8 specialization constants");
-constexpr int kConvOutputsPerInvocation = 4;   // conv.comp's vec4 accumulator
+static_assert(sizeof(ConvSpec) == 9 * sizeof(int32_t), "ConvSpec mirrors conv.comp's 9 specialization constants");
+constexpr int kConvOutputsPerInvocation = 4;   // conv.comp's vec4: the filter's output padding
+constexpr int kMaxConvOutputGroups = 4;        // at most 16 output channels per invocation (registers)
+// conv.comp's OUT_VEC4 for `out` output channels: the largest of 4, 2, 1 that divides the vec4 group
+// count ceil(out / 4), so every invocation's groups exist in the (4-padded) filter.
+constexpr int conv_output_groups(int out) noexcept {
+    const int groups = (out + kConvOutputsPerInvocation - 1) / kConvOutputsPerInvocation;
+    for (int g = kMaxConvOutputGroups; g > 1; g /= 2)
+        if (groups % g == 0) return g;
+    return 1;
+}
+static_assert(conv_output_groups(64) == 4 && conv_output_groups(24) == 2 && conv_output_groups(5) == 2 && conv_output_groups(3) == 1);
 
 // Writes a plan descriptor set: binding b = bound[b] (whole buffer, storage), for every binding.
 void write_plan_bindings(const ComputeContext& context, VkDescriptorSet set, const VkBuffer (&bound)[kPlanBindings]);

@@ -166,6 +166,7 @@ void VulkanPlan::build() {
                     s.pc.shift = d.ops[i + 1].shift;
                 }
                 s.spec.in_c = op.in, s.spec.out_c = op.out, s.spec.kernel = op.kernel;
+                s.spec.out_vec4 = conv_output_groups(op.out);
                 s.spec.activation = activation_id(op.activation);
                 s.dst = next_dst(cur, fuse_output ? i + 2 : i + 1, op.out, h, w);
                 s.conv = static_cast<int>(m_convs.size());
@@ -234,7 +235,7 @@ void VulkanPlan::build() {
         s.pc.channels = s.dst.c;
         s.groups[0] = groups_for(s.dst.w + 2 * s.dst.halo, 8);
         s.groups[1] = groups_for(s.dst.h + 2 * s.dst.halo, 8);
-        s.groups[2] = s.shader == Shader::Conv ? groups_for(s.dst.c, kConvOutputsPerInvocation) : 1;
+        s.groups[2] = s.shader == Shader::Conv ? groups_for(s.dst.c, kConvOutputsPerInvocation * s.spec.out_vec4) : 1;
         // The step writing the final tensor stores FP32 in the FP16 build (shaders/compute_common.glsl).
         s.spec.dst_fp32 = s.dst.buf == Buf::Final ? 1 : 0;
         s.pipeline = m_pipelines.get(s.shader, s.shader == Shader::Conv ? s.spec.values() : std::vector<int32_t>{s.spec.dst_fp32});
