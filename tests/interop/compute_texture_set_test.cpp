@@ -229,6 +229,17 @@ TEST_P(ComputeTextureSetTest, TexelsMatchTheCpuPathAtEveryMipLevel) {
     ASSERT_EQ(ntexGetTextureSetImages(gpu->set, &images), NTEX_SUCCESS);
     EXPECT_EQ(path.path, NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE);
     EXPECT_EQ(path.generatesOnUpdate, VK_TRUE);
+    // The footprint: the same images on both paths; the compute path's staging is device-local (the
+    // texel conversion writes it) and the same size, as the texels are the same.
+    NtexTextureSetMemoryInfo cpu_memory{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO}, gpu_memory{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO};
+    images.pNext = &cpu_memory;
+    ASSERT_EQ(ntexGetTextureSetImages(cpu->set, &images), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    images.pNext = &gpu_memory;
+    ASSERT_EQ(ntexGetTextureSetImages(gpu->set, &images), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    EXPECT_GT(gpu_memory.imageBytes, 0u);
+    EXPECT_EQ(gpu_memory.imageBytes, cpu_memory.imageBytes);
+    EXPECT_GT(gpu_memory.stagingBytes, 0u);
+    EXPECT_EQ(gpu_memory.deviceMemoryAllocations, 2u);
     images.pNext = nullptr;
     EXPECT_EQ(images.resultId, 1u);
     EXPECT_EQ(images.layout, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);

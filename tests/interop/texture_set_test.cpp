@@ -90,6 +90,17 @@ protected:
     // Records an update and submits it with the signal ntex asks for; returns the result.
     NtexResult update_and_submit() { return host->update_and_submit(set); }
 
+    // NtexTextureSetMemoryInfo, chained behind an NtexTextureSetPathInfo (both in one chain).
+    NtexTextureSetMemoryInfo memory_info() {
+        NtexTextureSetMemoryInfo memory{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO};
+        NtexTextureSetPathInfo path{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};
+        path.pNext = &memory;
+        NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        images.pNext = &path;
+        EXPECT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        return memory;
+    }
+
     // NtexTextureSetPathInfo::callerConversions: results the updating thread converted itself.
     uint64_t caller_conversions() {
         NtexTextureSetPathInfo path{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};
@@ -328,6 +339,39 @@ TEST_P(TextureSetTest, EverySlotsImagesAreKnownUpFront) {
     EXPECT_EQ(ntexGetTextureSetSlotImages(set, 0, nullptr), NTEX_ERROR_INVALID_ARGUMENT);
 }
 
+// The footprint query: the images' memory is their memory requirements' sum (every slot, map and mip)
+// plus at most each image's alignment of padding; staging holds one slot's level-0 texels per slot;
+// the whole set costs 2 vkAllocateMemory (images, staging) and changes nothing by being asked.
+TEST_P(TextureSetTest, MemoryInfoReportsTheFootprint) {
+    create_set(3);
+    const NtexTextureSetMemoryInfo m = memory_info();
+    EXPECT_EQ(m.deviceMemoryAllocations, 2u) << "one block for the images, one for the staging buffers";
+    EXPECT_EQ(m.hostMemoryBlocks, 0u);
+    VkDeviceSize required = 0, padding = 0, level0 = 0;
+    for (uint32_t s = 0; s < 3; ++s) {
+        NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        ASSERT_EQ(ntexGetTextureSetSlotImages(set, s, &im), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        EXPECT_GT(im.mipLevels, 1u);
+        for (uint32_t i = 0; i < im.mapCount; ++i) {
+            VkMemoryRequirements req{};
+            vkGetImageMemoryRequirements(host->device, im.images[i], &req);
+            required += req.size;
+            padding += req.alignment;
+            const VkDeviceSize texel = im.formats[i] == VK_FORMAT_R8_UNORM ? 1 : im.formats[i] == VK_FORMAT_R16_UNORM ? 2 : 4;
+            level0 += texel * im.width * im.height;
+        }
+    }
+    EXPECT_GE(m.imageBytes, required);
+    EXPECT_LE(m.imageBytes, required + padding);
+    EXPECT_GE(m.stagingBytes, level0) << "every slot's staging holds its level-0 texels";
+    EXPECT_LT(m.stagingBytes, m.imageBytes) << "staging has no mips";
+    const NtexTextureSetMemoryInfo again = memory_info();
+    EXPECT_EQ(again.imageBytes, m.imageBytes);
+    EXPECT_EQ(again.stagingBytes, m.stagingBytes);
+    std::fprintf(stderr, "texture set %s, ring 3: %llu image bytes, %llu staging bytes, %u allocations\n", GetParam(),
+                 static_cast<unsigned long long>(m.imageBytes), static_cast<unsigned long long>(m.stagingBytes), m.deviceMemoryAllocations);
+}
+
 TEST_P(TextureSetTest, MisuseReturnsErrors) {
     NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
     si.generator = generator;
@@ -477,6 +521,10 @@ TEST_P(TextureSetTest, HostDeviceMemoryCallbacksSupplyEveryBlock) {
     create_set(3);
     EXPECT_EQ(allocator.allocations, 2) << "one block for the images, one for the staging buffers";
     EXPECT_EQ(allocator.mapped, 1) << "only the staging block is mapped";
+    const NtexTextureSetMemoryInfo footprint = memory_info();
+    EXPECT_EQ(footprint.hostMemoryBlocks, 2u);
+    EXPECT_EQ(footprint.deviceMemoryAllocations, 0u) << "the host's blocks are not ntex's allocations";
+    EXPECT_EQ(footprint.imageBytes + footprint.stagingBytes, allocator.bytes) << "exactly what the host was asked for";
     generate(21);
     ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     expect_images_match_read_map();

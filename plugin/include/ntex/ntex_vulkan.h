@@ -228,6 +228,25 @@ typedef struct NtexTextureSetPathInfo {
     uint64_t callerConversions;
 } NtexTextureSetPathInfo;
 
+/* A texture set's footprint in device memory, to budget for (VkPhysicalDeviceMemoryBudgetPropertiesEXT's
+ * use case) and to count against maxMemoryAllocationCount: chain it into NtexTextureSetImages::pNext.
+ * Fixed for the set's life. It counts what the set itself holds; the Vulkan compute path's network
+ * buffers belong to the generator (`ntex profile --backend vulkan` prints them). */
+typedef struct NtexTextureSetMemoryInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO */
+    void* pNext;
+    VkDeviceSize imageBytes;      /* device-local memory of the ring's images, every slot, map and mip level,
+                                     alignment padding included (the blocks' sizes); 0 with host-owned targets
+                                     (NtexTextureSetTargetsInfo: the host's memory) */
+    VkDeviceSize stagingBytes;    /* the staging buffers' memory: host-visible on HOST_COPIES, device-local on
+                                     VULKAN_COMPUTE, 0 on CUDA (no staging) */
+    uint32_t deviceMemoryAllocations;  /* vkAllocateMemory allocations ntex made for the set: its blocks (about
+                                          one for the images and one for staging), or on CUDA one dedicated
+                                          allocation per image */
+    uint32_t hostMemoryBlocks;    /* blocks taken from the host's NtexDeviceMemoryCallbacks (then not counted
+                                     in deviceMemoryAllocations) */
+} NtexTextureSetMemoryInfo;
+
 /* Creates the images (ringSize x maps, device-local, bound into one memory block; none when an
  * NtexTextureSetTargetsInfo names host-owned targets), staging buffers (one per
  * slot: host-visible and persistently mapped; device-local storage buffers on the Vulkan compute path)
@@ -304,7 +323,8 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
  *   or a buffer exceeds the device's maxStorageBufferRange. */
 
 /* The images of the newest recorded update (what to sample this frame). Never blocks. pImages->pNext
- * may hold an NtexTextureSetPathInfo (filled); other sTypes are INVALID_ARGUMENT. */
+ * may hold an NtexTextureSetPathInfo and an NtexTextureSetMemoryInfo (filled); other sTypes are
+ * INVALID_ARGUMENT. */
 NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetImages* pImages);
 
 /* The images of ring slot `slot` (0 .. ringSize - 1), whichever slot is current: a host that registers every
@@ -312,7 +332,7 @@ NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetIm
  * NtexTextureSetImages::slot. resultId is the result that slot holds (0 = never written: do not sample) and
  * layout UNDEFINED until its first update; waitValue / readyValue are those of the slot's last update.
  * Never blocks. Errors: INVALID_ARGUMENT (slot >= ringSize, NULL or foreign pointers, an unknown sType in
- * pImages->pNext, which may hold an NtexTextureSetPathInfo). */
+ * pImages->pNext, which may hold an NtexTextureSetPathInfo and an NtexTextureSetMemoryInfo). */
 NTEX_API NtexResult ntexGetTextureSetSlotImages(NtexTextureSet set, uint32_t slot, NtexTextureSetImages* pImages);
 
 typedef NtexResult (*PFN_ntexCreateTextureSet)(NtexContext, const NtexTextureSetCreateInfo*, NtexTextureSet*);

@@ -133,8 +133,9 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
     }
 }
 
-// Fills the NtexTextureSetPathInfo structs of an NtexTextureSetImages' pNext chain (bounded walk).
-void fill_path_info(const NtexTextureSet_T& set, void* pnext) {
+// Fills the NtexTextureSetPathInfo and NtexTextureSetMemoryInfo structs of an NtexTextureSetImages'
+// pNext chain (bounded walk).
+void fill_chained_info(const NtexTextureSet_T& set, void* pnext) {
     struct Header {
         NtexStructureType sType;
         void* pNext;
@@ -142,6 +143,17 @@ void fill_path_info(const NtexTextureSet_T& set, void* pnext) {
     int length = 0;
     for (auto* next = static_cast<Header*>(pnext); next != nullptr; next = static_cast<Header*>(next->pNext)) {
         if (++length > ntex::api::kMaxChainLength) fail(NTEX_ERROR_INVALID_ARGUMENT, "pImages->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
+        if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO) {
+            auto* memory = reinterpret_cast<NtexTextureSetMemoryInfo*>(next);
+#if NTEX_WITH_CUDA
+            if (set.cuda) {
+                set.cuda->memory_info(memory);
+                continue;
+            }
+#endif
+            set.set->memory_info(memory);
+            continue;
+        }
         if (raw_enum(next->sType) != NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pImages->pNext chain holds an unknown sType ", raw_enum(next->sType));
         }
@@ -186,7 +198,7 @@ void fill_images(NtexTextureSet set, int64_t slot, NtexTextureSetImages* pImages
     ntex::api::require_live(set, "set");
     require_non_null(pImages, "pImages");
     require_stype(pImages->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES, "pImages");
-    fill_path_info(*set, pImages->pNext);
+    fill_chained_info(*set, pImages->pNext);
 #if NTEX_WITH_CUDA
     const uint32_t ring = set->cuda ? set->cuda->ring_size() : set->set->ring_size();
 #else

@@ -190,6 +190,19 @@ bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generato
     return true;
 }
 
+void CudaTextureSet::memory_info(NtexTextureSetMemoryInfo* out) const noexcept {
+    out->imageBytes = 0;
+    out->stagingBytes = 0;
+    out->deviceMemoryAllocations = 0;
+    out->hostMemoryBlocks = 0;   // exportable memory is always ntex's own (the host hook cannot export)
+    for (const Slot& slot : m_slots) {
+        for (const auto& image : slot.images) {
+            out->imageBytes += image->allocation_size();
+            ++out->deviceMemoryAllocations;
+        }
+    }
+}
+
 void CudaTextureSet::images(NtexTextureSetImages* out, int which) const {
     void* next = out->pNext;
     *out = NtexTextureSetImages{};

@@ -46,6 +46,8 @@ public:
     void images(NtexTextureSetImages* out, int slot = -1) const;
     uint32_t ring_size() const noexcept { return static_cast<uint32_t>(m_slots.size()); }
     uint32_t mip_levels() const noexcept { return m_mip_levels; }
+    // The set's footprint: one dedicated exportable allocation per image, no staging.
+    void memory_info(NtexTextureSetMemoryInfo* out) const noexcept;
 
 private:
     struct Slot {

@@ -71,6 +71,7 @@ std::vector<MemoryBlocks::Placement> MemoryBlocks::plan(const VulkanDevice& devi
             check_vk(r, "vkAllocateMemory");
             block.allocation.memory = memory;
         }
+        block.size = o.size;
         m_blocks.push_back(block);
         if (map && !block.host_owned) {
             check_vk(device.vk().vkMapMemory(device.device(), block.allocation.memory, 0, VK_WHOLE_SIZE, 0, &m_blocks.back().allocation.pMapped),
@@ -113,6 +114,16 @@ void MemoryBlocks::bind_images(const VulkanDevice& device, const std::vector<VkI
         const NtexDeviceMemoryAllocation& a = m_blocks[where[i].block].allocation;
         check_vk(vk.vkBindImageMemory(device.device(), images[i], a.memory, a.offset + where[i].offset), "vkBindImageMemory");
     }
+}
+
+VkDeviceSize MemoryBlocks::bytes() const noexcept {
+    VkDeviceSize total = 0;
+    for (const Block& b : m_blocks) total += b.size;
+    return total;
+}
+
+std::size_t MemoryBlocks::own_allocations() const noexcept {
+    return static_cast<std::size_t>(std::count_if(m_blocks.begin(), m_blocks.end(), [](const Block& b) { return !b.host_owned; }));
 }
 
 void MemoryBlocks::release(const VulkanDevice& device) noexcept {

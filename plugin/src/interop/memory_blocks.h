@@ -37,6 +37,10 @@ public:
 
     void* mapped(std::size_t resource) const noexcept { return m_mapped[resource]; }
     std::size_t block_count() const noexcept { return m_blocks.size(); }
+    // The footprint: bytes of every block (alignment padding included), and how many are ntex's own
+    // vkAllocateMemory allocations vs ranges of the host's memory (NtexDeviceMemoryCallbacks).
+    VkDeviceSize bytes() const noexcept;
+    std::size_t own_allocations() const noexcept;
     // Frees every block (unmapping implicitly). Every resource bound to them must be destroyed first.
     void release(const VulkanDevice& device) noexcept;
 
@@ -48,6 +52,7 @@ private:
     // One block: ntex's own VkDeviceMemory (host_owned false), or a range of the host's.
     struct Block {
         NtexDeviceMemoryAllocation allocation{};   // memory, offset (0 for ntex's own), pMapped
+        VkDeviceSize size = 0;
         bool host_owned = false;
     };
     std::vector<Placement> plan(const VulkanDevice& device, const std::vector<VkMemoryRequirements>& reqs, VkMemoryPropertyFlags required,

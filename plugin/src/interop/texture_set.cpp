@@ -545,6 +545,14 @@ uint64_t TextureSet::next_slot_wait_value() const {
     return m_slots[static_cast<std::size_t>(m_current + 1) % m_slots.size()].pending_value;
 }
 
+void TextureSet::memory_info(NtexTextureSetMemoryInfo* out) const noexcept {
+    out->imageBytes = m_image_blocks.bytes();
+    out->stagingBytes = m_staging_blocks.bytes();
+    const std::size_t own = m_image_blocks.own_allocations() + m_staging_blocks.own_allocations();
+    out->deviceMemoryAllocations = static_cast<uint32_t>(own);
+    out->hostMemoryBlocks = static_cast<uint32_t>(m_image_blocks.block_count() + m_staging_blocks.block_count() - own);
+}
+
 uint64_t TextureSet::caller_conversions() const {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_caller_conversions;

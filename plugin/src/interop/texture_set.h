@@ -121,6 +121,8 @@ public:
     const std::vector<VkDeviceSize>& staging_offsets() const noexcept { return m_offsets; }
     std::vector<VkBuffer> staging_buffers() const;
     VkDeviceSize staging_bytes() const noexcept { return m_staging_size; }
+    // The set's device-memory footprint (NtexTextureSetMemoryInfo's fields).
+    void memory_info(NtexTextureSetMemoryInfo* out) const noexcept;
 
 private:
     struct MapImage {
