@@ -172,13 +172,19 @@ TEST(LayoutPattern, TilePanelHexagonFaces) {
     EXPECT_EQ(raised(s, 63, 32), 0.0f);   // between (32, 32) and (96, 32)
 }
 
+// A spec of `pattern` with the given cell counts and period, the other fields at their defaults.
+LayoutSpec spec_of(LayoutPattern pattern, int columns, int rows, int period_width, int period_height) {
+    LayoutSpec s;
+    s.pattern = pattern;
+    s.columns = columns;
+    s.rows = rows;
+    s.period_width = period_width;
+    s.period_height = period_height;
+    return s;
+}
+
 TEST(LayoutPattern, VoronoiWithoutJitterIsTheGrid) {
-    LayoutSpec tiles;
-    tiles.pattern = LayoutPattern::Tiles;
-    tiles.columns = 5;
-    tiles.rows = 3;
-    tiles.period_width = 100;
-    tiles.period_height = 60;
+    const LayoutSpec tiles = spec_of(LayoutPattern::Tiles, 5, 3, 100, 60);
     LayoutSpec voronoi = tiles;
     voronoi.pattern = LayoutPattern::Voronoi;
     const std::vector<float> a = render(tiles, -7, -3, 100, 60), b = render(voronoi, -7, -3, 100, 60);
@@ -198,12 +204,7 @@ TEST(LayoutPattern, PlanksWithoutJitterAreBricks) {
 // Blobs: the threshold (offset) sets how much is raised (a hard step, no gap or bevel, marks where the
 // noise in [0, 1) exceeds it), and the pattern seed which blobs.
 TEST(LayoutPattern, BlobsThresholdSetsTheArea) {
-    LayoutSpec s;
-    s.pattern = LayoutPattern::Blobs;
-    s.columns = 4;
-    s.rows = 4;
-    s.period_width = 128;
-    s.period_height = 128;
+    LayoutSpec s = spec_of(LayoutPattern::Blobs, 4, 4, 128, 128);
     s.gap = 0.0f;
     s.bevel = 0.0f;
     s.seed = 5;
