@@ -8,7 +8,7 @@
 // One invocation = one destination pixel x 4 OUT_VEC4 output channels: the filter is stored as vec4s
 // of 4 consecutive output channels ([out/4][ky][kx][in], zero-padded past `out`), and each input value
 // loaded feeds OUT_VEC4 vec4 FMAs (register blocking over output channels: one load per 4 OUT_VEC4
-// multiply-adds instead of one per 4). OUT_VEC4 divides out/4 (the plan picks 4, 2 or 1), so no
+// multiply-adds instead of one per 4). OUT_VEC4 divides ceil(out/4) (the plan picks 4, 2 or 1), so no
 // invocation reads past the filter. The accumulator array's size and its loops are specialization
 // constants, so the driver unrolls them and indexes it with constants only (a dynamically indexed
 // array is spilled to memory by CPU implementations such as lavapipe). Shape and epilogue are
@@ -24,7 +24,7 @@ layout(constant_id = 4) const int HAS_NOISE = 0;
 layout(constant_id = 5) const int LAYOUT_K = 0;     // layout channels injected here (0 = none)
 layout(constant_id = 6) const int OUTPUT_OP = 0;    // the output op fused after the activation
 layout(constant_id = 7) const int DST_FP32 = 0;     // FP16 build: the destination is the FP32 final tensor
-layout(constant_id = 8) const int OUT_VEC4 = 1;     // vec4 output groups per invocation (divides out/4)
+layout(constant_id = 8) const int OUT_VEC4 = 1;     // vec4 output groups per invocation (divides ceil(out/4))
 
 #include "compute_common.glsl"
 

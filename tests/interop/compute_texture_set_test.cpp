@@ -229,8 +229,8 @@ TEST_P(ComputeTextureSetTest, TexelsMatchTheCpuPathAtEveryMipLevel) {
     ASSERT_EQ(ntexGetTextureSetImages(gpu->set, &images), NTEX_SUCCESS);
     EXPECT_EQ(path.path, NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE);
     EXPECT_EQ(path.generatesOnUpdate, VK_TRUE);
-    // The footprint: the same images on both paths; the compute path's staging is device-local (the
-    // texel conversion writes it) and the same size, as the texels are the same.
+    // The footprint: the same images on both paths; the compute path's staging (device-local: the texel
+    // conversion writes it) is counted too.
     NtexTextureSetMemoryInfo cpu_memory{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO}, gpu_memory{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO};
     images.pNext = &cpu_memory;
     ASSERT_EQ(ntexGetTextureSetImages(cpu->set, &images), NTEX_SUCCESS) << ntexGetLastErrorMessage();

@@ -134,7 +134,7 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
 }
 
 // Fills the NtexTextureSetPathInfo and NtexTextureSetMemoryInfo structs of an NtexTextureSetImages'
-// pNext chain (bounded walk).
+// pNext chain. The chain is checked whole first (bounded walk), so an error leaves every struct as it was.
 void fill_chained_info(const NtexTextureSet_T& set, void* pnext) {
     struct Header {
         NtexStructureType sType;
@@ -143,6 +143,12 @@ void fill_chained_info(const NtexTextureSet_T& set, void* pnext) {
     int length = 0;
     for (auto* next = static_cast<Header*>(pnext); next != nullptr; next = static_cast<Header*>(next->pNext)) {
         if (++length > ntex::api::kMaxChainLength) fail(NTEX_ERROR_INVALID_ARGUMENT, "pImages->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
+        const int type = raw_enum(next->sType);
+        if (type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO && type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "pImages->pNext chain holds an unknown sType ", type);
+        }
+    }
+    for (auto* next = static_cast<Header*>(pnext); next != nullptr; next = static_cast<Header*>(next->pNext)) {
         if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO) {
             auto* memory = reinterpret_cast<NtexTextureSetMemoryInfo*>(next);
 #if NTEX_WITH_CUDA
@@ -153,9 +159,6 @@ void fill_chained_info(const NtexTextureSet_T& set, void* pnext) {
 #endif
             set.set->memory_info(memory);
             continue;
-        }
-        if (raw_enum(next->sType) != NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO) {
-            fail(NTEX_ERROR_INVALID_ARGUMENT, "pImages->pNext chain holds an unknown sType ", raw_enum(next->sType));
         }
         auto* info = reinterpret_cast<NtexTextureSetPathInfo*>(next);
         info->path = set.compute ? NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE : NTEX_TEXTURE_SET_PATH_HOST_COPIES;
@@ -198,13 +201,13 @@ void fill_images(NtexTextureSet set, int64_t slot, NtexTextureSetImages* pImages
     ntex::api::require_live(set, "set");
     require_non_null(pImages, "pImages");
     require_stype(pImages->sType, NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES, "pImages");
-    fill_chained_info(*set, pImages->pNext);
 #if NTEX_WITH_CUDA
     const uint32_t ring = set->cuda ? set->cuda->ring_size() : set->set->ring_size();
 #else
     const uint32_t ring = set->set->ring_size();
 #endif
     if (slot >= ring) fail(NTEX_ERROR_INVALID_ARGUMENT, "slot ", slot, " is not below the ring size ", ring);
+    fill_chained_info(*set, pImages->pNext);
 #if NTEX_WITH_CUDA
     if (set->cuda) {
         set->cuda->images(pImages, static_cast<int>(slot));
