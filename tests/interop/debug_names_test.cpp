@@ -150,8 +150,9 @@ TEST(DebugNames, TextureSetObjectsAreNamedAndUpdatesLabelled) {
     EXPECT_EQ(host.warnings.load(), 0) << "validation warnings";
 }
 
-// The Vulkan compute path: the generator plan's own buffers, pipelines and descriptor pool are named too,
-// under the set's prefix ("ntex texture set N: plan: op 1 filter"), each object once.
+// The Vulkan compute path: the generator plan's own buffers, pipelines and descriptor pools (the network's,
+// the weight modulation's, the noise's) and the texel writer's are named too, under the set's prefix
+// ("ntex texture set N: plan: op 1 filter"), each object once.
 TEST(DebugNames, ComputePlanObjectsAreNamed) {
     if (!std::filesystem::exists(model_path())) GTEST_SKIP() << "models/albedo_v1.json is missing";
     VulkanHost host;
@@ -162,7 +163,8 @@ TEST(DebugNames, ComputePlanObjectsAreNamed) {
     ASSERT_FALSE(g_seen.names.empty());
     const std::string prefix = g_seen.names.front().substr(0, g_seen.names.front().find(':'));
     for (const char* name : {": plan: input grid", ": plan: activations 0", ": plan: final tensor", ": plan: op 1 filter", ": plan: op 1 bias",
-                             ": plan: descriptor pool", ": albedo, slot 0"}) {
+                             ": plan: descriptor pool", ": albedo, slot 0", ": plan: style w", ": plan: op 1 modulation weight",
+                             ": plan: modulation descriptor pool", ": plan: noise parameters", ": texel writer descriptor pool"}) {
         EXPECT_TRUE(contains(g_seen.names, prefix + name)) << "missing name '" << prefix + name << "'";
     }
     const auto pipelines = std::count_if(g_seen.names.begin(), g_seen.names.end(), [](const std::string& n) { return n.find(" pipeline") != std::string::npos; });

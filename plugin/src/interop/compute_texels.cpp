@@ -44,6 +44,9 @@ void ComputeTexels::name_objects(const std::string& prefix) noexcept {
         auto* plan = dynamic_cast<const vulkan::VulkanPlan*>(m_plan.get());
         if (plan == nullptr) return;
         for (const vulkan::VulkanPlan::NamedObject& o : plan->debug_objects()) m_set.device().set_name(o.type, o.handle, prefix + ": plan: " + o.name);
+        vulkan::DebugObjects writer;
+        m_writer->debug_objects(writer);
+        for (const vulkan::NamedObject& o : writer.objects()) m_set.device().set_name(o.type, o.handle, prefix + ": " + o.name);
     } catch (...) {
         // Out of memory while formatting a debugging aid: leave the objects unnamed.
     }

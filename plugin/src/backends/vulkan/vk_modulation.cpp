@@ -28,6 +28,7 @@ GpuModulation::GpuModulation(std::shared_ptr<ComputeContext> context, PlanPipeli
     for (const Target& t : targets) {
         const SynthesisOp& op = d.ops.at(t.op_index);
         Op o;
+        o.op_index = t.op_index;
         o.in = op.in, o.out = op.out, o.kk = op.kernel * op.kernel;
         o.demodulate = op.demodulate;
         o.filter = t.filter;
@@ -85,6 +86,17 @@ void GpuModulation::record(VkCommandBuffer cmd) const {
                            VK_ACCESS_SHADER_READ_BIT);
         }
     }
+}
+
+void GpuModulation::debug_objects(DebugObjects& out) const {
+    out.add(VK_OBJECT_TYPE_BUFFER, m_w.get(), "style w");
+    for (const Op& o : m_ops) {
+        out.add(VK_OBJECT_TYPE_BUFFER, o.weight.get(), cat("op ", o.op_index, " modulation weight"));
+        out.add(VK_OBJECT_TYPE_BUFFER, o.affine_w.get(), cat("op ", o.op_index, " modulation affine weight"));
+        out.add(VK_OBJECT_TYPE_BUFFER, o.affine_b.get(), cat("op ", o.op_index, " modulation affine bias"));
+        out.add(VK_OBJECT_TYPE_BUFFER, o.scales.get(), cat("op ", o.op_index, " modulation style scales"));
+    }
+    out.add(VK_OBJECT_TYPE_DESCRIPTOR_POOL, m_pool, "modulation descriptor pool");
 }
 
 }  // namespace ntex::vulkan

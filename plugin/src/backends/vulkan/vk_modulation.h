@@ -7,6 +7,7 @@
 #pragma once
 
 #include "backends/vulkan/vk_buffer.h"
+#include "backends/vulkan/vk_debug_names.h"
 #include "backends/vulkan/vk_pipeline.h"
 #include "model/model.h"
 
@@ -39,8 +40,12 @@ public:
     // Bytes of the buffers this object owns (w, each op's weight, affine and style buffers).
     std::size_t device_bytes() const noexcept;
 
+    // Its Vulkan objects, named for VK_EXT_debug_utils (vk_debug_names.h).
+    void debug_objects(DebugObjects& out) const;
+
 private:
     struct Op {
+        std::size_t op_index = 0;
         int in = 0, out = 0, kk = 0;
         bool demodulate = true;
         VkBuffer filter = VK_NULL_HANDLE;

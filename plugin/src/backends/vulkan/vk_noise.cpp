@@ -62,4 +62,9 @@ void GpuNoise::record(VkCommandBuffer cmd) const {
     }
 }
 
+void GpuNoise::debug_objects(DebugObjects& out) const {
+    out.add(VK_OBJECT_TYPE_BUFFER, m_params.get(), "noise parameters");
+    out.add(VK_OBJECT_TYPE_DESCRIPTOR_POOL, m_pool, "noise descriptor pool");
+}
+
 }  // namespace ntex::vulkan

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "backends/vulkan/vk_buffer.h"
+#include "backends/vulkan/vk_debug_names.h"
 #include "backends/vulkan/vk_pipeline.h"
 
 #include <cstdint>
@@ -39,6 +40,9 @@ public:
     void write_params(float* out, uint32_t seed, int32_t origin_x, int32_t origin_y) const noexcept;
     // Records one dispatch per target; the caller records the barriers around them.
     void record(VkCommandBuffer cmd) const;
+
+    // Its Vulkan objects, named for VK_EXT_debug_utils (vk_debug_names.h).
+    void debug_objects(DebugObjects& out) const;
 
 private:
     std::shared_ptr<ComputeContext> m_context;

@@ -62,4 +62,8 @@ std::size_t StagedInputs::arena_bytes() const noexcept {
     return b;
 }
 
+void StagedInputs::debug_objects(DebugObjects& out) const {
+    for (std::size_t s = 0; s < m_arenas.size(); ++s) out.add(VK_OBJECT_TYPE_BUFFER, m_arenas[s].get(), cat("input staging slot ", s));
+}
+
 }  // namespace ntex::vulkan

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "backends/vulkan/vk_buffer.h"
+#include "backends/vulkan/vk_debug_names.h"
 
 #include <array>
 #include <memory>
@@ -39,6 +40,9 @@ public:
     // then nothing is marked changed. Nothing is recorded when nothing changed or in place.
     void record(VkCommandBuffer cmd);
     std::size_t arena_bytes() const noexcept;
+
+    // Its Vulkan objects, named for VK_EXT_debug_utils (vk_debug_names.h).
+    void debug_objects(DebugObjects& out) const;
 
 private:
     struct Region {

@@ -127,4 +127,9 @@ void TexelWriter::record(VkCommandBuffer cmd, std::size_t slot, int src_w, int s
     }
 }
 
+void TexelWriter::debug_objects(DebugObjects& out) const {
+    out.add(VK_OBJECT_TYPE_BUFFER, m_dummy.get(), "texel writer unused binding");
+    out.add(VK_OBJECT_TYPE_DESCRIPTOR_POOL, m_pool, "texel writer descriptor pool");
+}
+
 }  // namespace ntex::vulkan

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "backends/vulkan/vk_buffer.h"
+#include "backends/vulkan/vk_debug_names.h"
 #include "backends/vulkan/vk_pipeline.h"
 #include "model/model_description.h"
 
@@ -48,6 +49,9 @@ public:
     // (src_w x src_h x src_c NHWC floats) cropped at (ox, oy). The caller orders the final tensor's
     // writes before this (compute -> compute) and these writes before their reader.
     void record(VkCommandBuffer cmd, std::size_t slot, int src_w, int src_h, int src_c, int ox, int oy) const;
+
+    // Its Vulkan objects, named for VK_EXT_debug_utils (vk_debug_names.h).
+    void debug_objects(DebugObjects& out) const;
 
 private:
     void release() noexcept;

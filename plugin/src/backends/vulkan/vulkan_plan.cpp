@@ -417,15 +417,8 @@ std::string VulkanPlan::profile_report() const {
 }
 
 std::vector<VulkanPlan::NamedObject> VulkanPlan::debug_objects() const {
-    std::vector<NamedObject> out;
-    const auto add = [&](VkObjectType type, auto handle, std::string name) {
-        if (handle == VK_NULL_HANDLE) return;
-        // Non-dispatchable handles are pointers on 64-bit platforms and uint64_t elsewhere.
-        uint64_t bits = 0;
-        if constexpr (std::is_pointer_v<decltype(handle)>) bits = reinterpret_cast<uint64_t>(handle);
-        else bits = static_cast<uint64_t>(handle);
-        out.push_back(NamedObject{type, bits, std::move(name)});
-    };
+    DebugObjects out;
+    const auto add = [&](VkObjectType type, auto handle, std::string name) { out.add(type, handle, std::move(name)); };
     add(VK_OBJECT_TYPE_BUFFER, m_input_buf.get(), "input grid");
     add(VK_OBJECT_TYPE_BUFFER, m_act[0].get(), "activations 0");
     add(VK_OBJECT_TYPE_BUFFER, m_act[1].get(), "activations 1");
@@ -447,7 +440,10 @@ std::vector<VulkanPlan::NamedObject> VulkanPlan::debug_objects() const {
         add(VK_OBJECT_TYPE_PIPELINE, s.pipeline, s.label.substr(0, s.label.find(':')) + " pipeline");
     }
     add(VK_OBJECT_TYPE_DESCRIPTOR_POOL, m_pool, "descriptor pool");
-    return out;
+    if (m_modulation) m_modulation->debug_objects(out);
+    if (m_noise) m_noise->debug_objects(out);
+    m_inputs.debug_objects(out);
+    return out.objects();
 }
 
 std::size_t VulkanPlan::device_bytes() const noexcept {

@@ -22,6 +22,7 @@
 // (shaders/compute_common.glsl, "Precision").
 #pragma once
 
+#include "backends/vulkan/vk_debug_names.h"
 #include "backends/vulkan/vk_buffer.h"
 #include "backends/vulkan/vk_compute_context.h"
 #include "backends/vulkan/vk_modulation.h"
@@ -76,12 +77,9 @@ public:
     std::string profile_report() const override;
     std::size_t device_bytes() const noexcept;
     // The plan's own Vulkan objects with a name each ("activations 0", "op 3 filter", "op 3 pipeline",
-    // ...), for VK_EXT_debug_utils names given by a layer that knows the host's device (interop).
-    struct NamedObject {
-        VkObjectType type;
-        uint64_t handle;
-        std::string name;
-    };
+    // "op 3 modulation weight", "noise parameters", "input staging slot 0", ...), for VK_EXT_debug_utils
+    // names given by a layer that knows the host's device (interop).
+    using NamedObject = vulkan::NamedObject;
     std::vector<NamedObject> debug_objects() const;
     bool fp16() const noexcept { return m_element_bytes == 2; }
 
