@@ -138,15 +138,7 @@ TEST(Conditioning, CategoryAndLayoutChangeTheImage) {
     auto model = load(conditional_tiny());
     GeneratorSettings s;
     TextureGenerator gen(model, 32, 32, s);
-    auto run = [&](int category, const LayoutSpec* layout) {
-        GeneratorParams p;
-        p.seed = 3;
-        p.category = category;
-        p.layout = layout;
-        gen.set_params(p);
-        gen.generate();
-        return std::vector<float>(gen.output(), gen.output() + 32 * 32 * gen.output_channels());
-    };
+    auto run = [&](int category, const LayoutSpec* layout) { return test::generate_conditioned(gen, category, layout); };
     auto differs = [](const std::vector<float>& a, const std::vector<float>& b) {
         double m = 0;
         for (std::size_t i = 0; i < a.size(); ++i) m = std::max(m, static_cast<double>(std::fabs(a[i] - b[i])));

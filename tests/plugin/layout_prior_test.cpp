@@ -39,16 +39,6 @@ test::TinyModel tiny_with_prior() {
     return m;
 }
 
-std::vector<float> run(TextureGenerator& gen, int category, const LayoutSpec* layout) {
-    GeneratorParams p;
-    p.seed = 3;
-    p.category = category;
-    p.layout = layout;
-    gen.set_params(p);
-    gen.generate();
-    return std::vector<float>(gen.output(), gen.output() + static_cast<std::size_t>(gen.width()) * gen.height() * gen.output_channels());
-}
-
 TEST(LayoutPrior, DrawsFollowTheCounts) {
     LayoutPrior prior;
     prior.per_category = {{entry(3, LayoutPattern::Bricks, 4, 8), entry(1, LayoutPattern::Tiles, 4, 4)}, {}, {entry(1, LayoutPattern::Planks, 2, 6)}};
@@ -181,16 +171,16 @@ TEST(LayoutPrior, GeneratorResolvesAuto) {
     autospec.seed = 11;
     autospec.gap = std::nanf("");   // ignored by Auto, as every field but the seed
     for (int category : {0, 2, -1}) {
-        const auto with_auto = run(gen, category, &autospec);
+        const auto with_auto = test::generate_conditioned(gen, category, &autospec);
         const LayoutSpec drawn = fit_layout_period(sample_layout_prior(model->description().layout_prior, category, 11), 64, 32);
         EXPECT_EQ(gen.layout().pattern, drawn.pattern) << category;
         EXPECT_EQ(gen.layout().period_width, 64) << "a 256-px period stretched to the 64-px tileable width";
-        const auto explicit_spec = run(gen, category, &drawn);
+        const auto explicit_spec = test::generate_conditioned(gen, category, &drawn);
         EXPECT_EQ(with_auto, explicit_spec) << "category " << category;
     }
-    run(gen, 1, &autospec);
+    test::generate_conditioned(gen, 1, &autospec);
     EXPECT_EQ(gen.layout().pattern, LayoutPattern::None) << "c1's prior holds only 'none'";
-    run(gen, 2, &autospec);
+    test::generate_conditioned(gen, 2, &autospec);
     EXPECT_EQ(gen.layout().pattern, LayoutPattern::Voronoi) << "a category change redraws the AUTO layout";
 
     test::TinyModelOptions o;

@@ -262,6 +262,16 @@ uint32_t fresh_seed() {
     return std::random_device{}();
 }
 
+std::vector<float> generate_conditioned(TextureGenerator& gen, int category, const LayoutSpec* layout) {
+    GeneratorParams p;
+    p.seed = 3;
+    p.category = category;
+    p.layout = layout;
+    gen.set_params(p);
+    gen.generate();
+    return std::vector<float>(gen.output(), gen.output() + static_cast<std::size_t>(gen.width()) * gen.height() * gen.output_channels());
+}
+
 double nmse(const float* a, const float* ref, std::size_t n) {
     double err = 0, norm = 0;
     for (std::size_t i = 0; i < n; ++i) {

@@ -5,6 +5,7 @@
 
 #include "model/model.h"
 #include "model/safetensors.h"
+#include "runtime/texture_generator.h"
 
 #include <ntex/ntex.h>
 
@@ -91,5 +92,8 @@ std::filesystem::path fixtures_dir();        // tests/fixtures
 uint32_t fresh_seed();
 // Normalised MSE of `a` against `ref` (sum of squared errors / sum of squares of ref; NaN propagates).
 double nmse(const float* a, const float* ref, std::size_t n);
+
+// Sets seed 3, `category` and `layout` (may be null) on gen, generates, and returns a copy of the output.
+std::vector<float> generate_conditioned(TextureGenerator& gen, int category, const LayoutSpec* layout);
 
 }  // namespace ntex::test

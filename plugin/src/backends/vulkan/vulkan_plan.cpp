@@ -10,7 +10,6 @@
 #include "runtime/style.h"
 
 #include <algorithm>
-#include <type_traits>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -418,28 +417,27 @@ std::string VulkanPlan::profile_report() const {
 
 std::vector<VulkanPlan::NamedObject> VulkanPlan::debug_objects() const {
     DebugObjects out;
-    const auto add = [&](VkObjectType type, auto handle, std::string name) { out.add(type, handle, std::move(name)); };
-    add(VK_OBJECT_TYPE_BUFFER, m_input_buf.get(), "input grid");
-    add(VK_OBJECT_TYPE_BUFFER, m_act[0].get(), "activations 0");
-    add(VK_OBJECT_TYPE_BUFFER, m_act[1].get(), "activations 1");
-    add(VK_OBJECT_TYPE_BUFFER, m_final.get(), "final tensor");
-    add(VK_OBJECT_TYPE_BUFFER, m_readback.get(), "read-back");
-    add(VK_OBJECT_TYPE_BUFFER, m_dummy.get(), "unused binding");
+    out.add(VK_OBJECT_TYPE_BUFFER, m_input_buf.get(), "input grid");
+    out.add(VK_OBJECT_TYPE_BUFFER, m_act[0].get(), "activations 0");
+    out.add(VK_OBJECT_TYPE_BUFFER, m_act[1].get(), "activations 1");
+    out.add(VK_OBJECT_TYPE_BUFFER, m_final.get(), "final tensor");
+    out.add(VK_OBJECT_TYPE_BUFFER, m_readback.get(), "read-back");
+    out.add(VK_OBJECT_TYPE_BUFFER, m_dummy.get(), "unused binding");
     for (const Conv& cv : m_convs) {
-        add(VK_OBJECT_TYPE_BUFFER, cv.filter.get(), cat("op ", cv.op_index, " filter"));
-        add(VK_OBJECT_TYPE_BUFFER, cv.bias.get(), cat("op ", cv.op_index, " bias"));
-        add(VK_OBJECT_TYPE_BUFFER, cv.noise.get(), cat("op ", cv.op_index, " noise"));
-        add(VK_OBJECT_TYPE_BUFFER, cv.layout_gain.get(), cat("op ", cv.op_index, " layout gain"));
+        out.add(VK_OBJECT_TYPE_BUFFER, cv.filter.get(), cat("op ", cv.op_index, " filter"));
+        out.add(VK_OBJECT_TYPE_BUFFER, cv.bias.get(), cat("op ", cv.op_index, " bias"));
+        out.add(VK_OBJECT_TYPE_BUFFER, cv.noise.get(), cat("op ", cv.op_index, " noise"));
+        out.add(VK_OBJECT_TYPE_BUFFER, cv.layout_gain.get(), cat("op ", cv.op_index, " layout gain"));
     }
-    for (std::size_t i = 0; i < m_layout_levels.size(); ++i) add(VK_OBJECT_TYPE_BUFFER, m_layout_levels[i].values.get(), cat("layout level ", i));
+    for (std::size_t i = 0; i < m_layout_levels.size(); ++i) out.add(VK_OBJECT_TYPE_BUFFER, m_layout_levels[i].values.get(), cat("layout level ", i));
     // Pipelines are shared between steps of one shape: named after their first step.
     std::vector<VkPipeline> named;
     for (const Step& s : m_steps) {
         if (std::find(named.begin(), named.end(), s.pipeline) != named.end()) continue;
         named.push_back(s.pipeline);
-        add(VK_OBJECT_TYPE_PIPELINE, s.pipeline, s.label.substr(0, s.label.find(':')) + " pipeline");
+        out.add(VK_OBJECT_TYPE_PIPELINE, s.pipeline, s.label.substr(0, s.label.find(':')) + " pipeline");
     }
-    add(VK_OBJECT_TYPE_DESCRIPTOR_POOL, m_pool, "descriptor pool");
+    out.add(VK_OBJECT_TYPE_DESCRIPTOR_POOL, m_pool, "descriptor pool");
     if (m_modulation) m_modulation->debug_objects(out);
     if (m_noise) m_noise->debug_objects(out);
     m_inputs.debug_objects(out);
