@@ -118,9 +118,10 @@ def heights01(images):
     return torch.from_numpy(np.ascontiguousarray(images[..., 3])).float()[:, None] / 255.0
 
 
-def heldout_layouts(real):
-    """Layout provider from real windows' heights (as train_v2 derives its training layouts)."""
-    return lambda a, b: conditioning.layout_from_height(heights01(real[a:b]))[0]
+def heldout_layouts(real, ramp):
+    """Layout provider from real windows' heights, as train_v2 derived the checkpoint's training layouts
+    (`ramp`: its --layout-ramp, 0 for hard layouts)."""
+    return lambda a, b: conditioning.layout_from_height(heights01(real[a:b]), ramp=ramp)[0]
 
 
 def mask_iou(ref_mask, generated):
@@ -279,7 +280,8 @@ def main(argv=None):
     held = ed.load_heldout_full(full_path)
     train_npz = np.load(os.path.join(data, "train.npz"))
     train = ed.load_train_crops(train_npz)
-    log(f"v2 step {st2.get('step')}, {len(held)} held-out textures ({int(held.has_height.sum())} with height, "
+    layout_ramp = float(st2.get("args", {}).get("layout_ramp", 0.0))
+    log(f"v2 step {st2.get('step')} (layout ramp {layout_ramp}), {len(held)} held-out textures ({int(held.has_height.sum())} with height, "
         f"{int(held.wraps.all(1).sum())} tileable), {len(train)} training crops; {n} images per set")
 
     # --- real sets ---
@@ -294,7 +296,7 @@ def main(argv=None):
     # --- generated sets (the main ones) ---
     gen = {"v2": generate(G2, n, args.seed + 1, batch=args.gen_batch),
            "v2_layout": generate(G2, n, args.seed + 2, classes=ho_info["categories"],
-                                 layouts=heldout_layouts(ho_h), batch=args.gen_batch)}
+                                 layouts=heldout_layouts(ho_h, layout_ramp), batch=args.gen_batch)}
     if prior is not None:   # the held-out windows' categories, each with the prior's AUTO layout
         gen["v2_auto"] = generate(G2, n, args.seed + 5, classes=ho_info["categories"], batch=args.gen_batch,
                                   layouts=PriorLayouts(prior, ho_info["categories"], n, 50000, np.random.default_rng(args.seed + 6)))
@@ -446,6 +448,7 @@ def main(argv=None):
     result = {"checkpoint": os.path.abspath(args.checkpoint), "step": int(st2.get("step", 0)),
               "v1_checkpoint": args.v1_checkpoint and os.path.abspath(args.v1_checkpoint),
               "v1_step": int(st1.get("step", 0)) if st1 else None, "quick": bool(args.quick),
+              "layout_ramp": layout_ramp,
               "settings": {"size": SIZE, "crops": n, "c2st_train": n_tr, "c2st_test": n_te,
                            "c2st_seeds": args.c2st_seeds, "c2st_epochs": args.c2st_epochs,
                            "c2st_batch": args.c2st_batch, "c2st_channels": "albedo" if ch == 3 else "albedo+height",

@@ -68,6 +68,9 @@ def parse_args(argv=None):
     ap.add_argument("--layout-weight", type=float, default=1.0, help="weight of the layout-consistency term")
     ap.add_argument("--class-dropout", type=float, default=0.15)
     ap.add_argument("--layout-dropout", type=float, default=0.25)
+    ap.add_argument("--layout-ramp", type=float, default=0.0,
+                    help="0: hard layouts (Otsu mask); > 0: soft layouts ramped over +- this many standard "
+                         "deviations of the low-passed height (conditioning.py; 0.5 from step 18,400 on)")
     ap.add_argument("--height-scale", type=float, default=4.1087, help="normal strength the discriminators see")
     ap.add_argument("--ckpt-every", type=int, default=100)
     ap.add_argument("--sample-every", type=int, default=250)
@@ -82,7 +85,7 @@ class ConditionalSampler:
     """Random window x window crops of the 256 training crops (flips, 90-degree turns) with their
     masks, layout and category: (x [B, 5, s, s] in [-1, 1], masks [B, 2], layout [B, 2, s, s], c [B])."""
 
-    def __init__(self, path, window, rng, class_dropout, layout_dropout):
+    def __init__(self, path, window, rng, class_dropout, layout_dropout, layout_ramp=0.0):
         with np.load(path) as d:
             self.albedo = torch.from_numpy(d["albedo"])
             self.height = torch.from_numpy(d["height"])
@@ -95,7 +98,7 @@ class ConditionalSampler:
         idx = np.where(has_h)[0]
         for i in range(0, len(idx), 128):
             part = idx[i:i + 128]
-            lay, _ = conditioning.layout_from_height(self.height[part].float()[:, None] / 255.0)
+            lay, _ = conditioning.layout_from_height(self.height[part].float()[:, None] / 255.0, ramp=layout_ramp)
             self.layout[part] = (lay * 255 + 0.5).to(torch.uint8)
         self.window, self.rng = window, rng
         self.class_dropout, self.layout_dropout = class_dropout, layout_dropout
@@ -215,6 +218,12 @@ def main(argv=None):
                          (opt_g, "opt_g"), (opt_d, "opt_d")):
             mod.load_state_dict(st[key])
         step, elapsed = st["step"], st.get("elapsed_s", 0.0)
+        # load_state_dict restores the saved learning rates; the command line's win (a fine-tune may
+        # lower them).
+        for g in opt_g.param_groups:
+            g["lr"] = args.lr
+        for g in opt_d.param_groups:
+            g["lr"] = args.lr * c
         torch.set_rng_state(st["rng"]["torch"])
         np.random.set_state(st["rng"]["numpy"])
         random.setstate(st["rng"]["python"])
@@ -228,7 +237,7 @@ def main(argv=None):
         D_coarse.load_state_dict(widen_v2(st["D"], D_coarse))
         print(f"[train_v2] initialised from {args.init_from} (step {st['step']})", flush=True)
 
-    sampler = ConditionalSampler(data, args.window, rng, args.class_dropout, args.layout_dropout)
+    sampler = ConditionalSampler(data, args.window, rng, args.class_dropout, args.layout_dropout, args.layout_ramp)
     print(f"[train_v2] {len(sampler)} crops from {data}; run dir {run_dir}", flush=True)
     grid = args.window // G.cell_size
     b = args.batch

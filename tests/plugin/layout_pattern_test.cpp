@@ -227,6 +227,30 @@ TEST(LayoutPattern, BlobsThresholdSetsTheArea) {
     EXPECT_NE(render(s, 0, 0, 64, 64), a);
 }
 
+// Blobs' ramp is centred on the edge: the bevel softens the edge without moving it, so the pixels above
+// 0.5 are the same at every bevel (the soft training layouts ramp around their threshold the same way).
+TEST(LayoutPattern, BlobsBevelSoftensWithoutMovingTheEdge) {
+    LayoutSpec s = spec_of(LayoutPattern::Blobs, 4, 4, 128, 128);
+    s.gap = 0.0f;
+    s.jitter = 0.3f;
+    s.seed = 7;
+    s.bevel = 0.0f;
+    const std::vector<float> hard = render(s, 0, 0, 128, 128);
+    int previous_ramped = 0;
+    for (float bevel : {2.0f, 16.0f, 48.0f}) {
+        s.bevel = bevel;
+        const std::vector<float> soft = render(s, 0, 0, 128, 128);
+        int moved = 0, ramped = 0;
+        for (std::size_t i = 0; i < hard.size(); i += 2) {   // channel 0 of (raised, present)
+            moved += (soft[i] > 0.5f) != (hard[i] > 0.5f);
+            ramped += soft[i] > 0.02f && soft[i] < 0.98f;
+        }
+        EXPECT_EQ(moved, 0) << "bevel " << bevel;
+        EXPECT_GT(ramped, previous_ramped) << "bevel " << bevel;   // a wider bevel leaves more pixels on the ramp
+        previous_ramped = ramped;
+    }
+}
+
 TEST(LayoutPattern, WiderGapsRaiseLess) {
     for (LayoutSpec s : all_patterns()) {
         if (s.pattern == LayoutPattern::Mask) continue;

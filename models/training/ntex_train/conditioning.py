@@ -8,10 +8,18 @@ Layout (the pix2pix / SPADE / TileGen idea): a K = 2 channel map at the texture'
     channel 0 "raised": 1 where the surface stands out (brick, tile, plank, stone, panel), 0 in the
               gaps (mortar, grooves, seams), soft at the edges;
     channel 1 "present": 1 where a layout is given, 0 for "no layout" (then channel 0 is 0 too).
-From a real texture: the height map low-passed (Gaussian, sigma LAYOUT_SIGMA px), thresholded with
-Otsu's method (Otsu 1979) per crop, then softened (sigma 1 px). At run time the same map comes from
-procedural patterns or a user mask (plugin/src/runtime/layout_pattern.*). The evaluation's layout
-fidelity (IoU) thresholds the generated height the same way.
+From a real texture: the height map low-passed (Gaussian, sigma LAYOUT_SIGMA px) and thresholded
+with Otsu's method (Otsu 1979) per crop. Two ways to turn that into channel 0 (`ramp`):
+    ramp = 0 ("hard", material_v2 up to step 18,400): the binary mask, softened (sigma 1 px);
+    ramp > 0 ("soft"): clamp(0.5 + (lowpass - threshold) / (2 ramp std(lowpass)), 0, 1), a linear
+              ramp around the same threshold. Where the height steps (mortar, seams) the ramp is a
+              few pixels wide, as the hard map; where it rolls (drifts, mounds, gravel) the ramp
+              spans the slope, so the generator learns that a wide ramp means a gentle surface and a
+              procedural pattern's bevel says how soft its edges are.
+Both agree on which side of 0.5 a pixel lies (the Otsu mask), so the IoU metric is the same for both.
+At run time the same map comes from procedural patterns or a user mask
+(plugin/src/runtime/layout_pattern.*). The evaluation's layout fidelity (IoU) thresholds the generated
+height the same way.
 """
 import numpy as np
 import torch
@@ -32,6 +40,7 @@ CATEGORY_RULES = (
 )
 LAYOUT_CHANNELS = 2
 LAYOUT_SIGMA = 2.0
+SOFT_RAMP = 0.5          # the soft layouts' ramp half-width, in standard deviations of the low-pass
 MIN_LAYOUT_STD = 0.02   # a flatter low-passed height carries no layout
 
 
@@ -88,11 +97,29 @@ def raised_mask(height01, sigma=LAYOUT_SIGMA, mode="reflect"):
     return torch.stack(masks), torch.tensor(valid)
 
 
-def layout_from_height(height01, mode="reflect"):
-    """Training layouts: [B, 1, H, W] height in [0, 1] -> ([B, 2, H, W] layout, [B] valid). Invalid
-    images get the "no layout" map (zeros)."""
-    mask, valid = raised_mask(height01, mode=mode)
-    soft = gaussian_blur(mask, 1.0, mode)
+def soft_raised(height01, ramp, sigma=LAYOUT_SIGMA, mode="reflect"):
+    """height01 [B, 1, H, W] in [0, 1] -> (soft raised channel [B, 1, H, W] in [0, 1], valid [B]): the
+    low-passed height ramped linearly around its Otsu threshold over +-ramp standard deviations."""
+    lp = gaussian_blur(height01, sigma, mode)
+    out, valid = [], []
+    for im in lp:
+        v = im.flatten().numpy()
+        std = float(v.std())
+        valid.append(std >= MIN_LAYOUT_STD)
+        t = otsu_threshold(v)
+        out.append(((im - t) / (2.0 * ramp * max(std, 1e-6)) + 0.5).clamp(0.0, 1.0))
+    return torch.stack(out), torch.tensor(valid)
+
+
+def layout_from_height(height01, mode="reflect", ramp=0.0):
+    """Training layouts: [B, 1, H, W] height in [0, 1] -> ([B, 2, H, W] layout, [B] valid); `ramp` 0
+    for the hard map, > 0 for the soft one (module docstring). Invalid images get the "no layout" map
+    (zeros)."""
+    if ramp > 0:
+        soft, valid = soft_raised(height01, ramp, mode=mode)
+    else:
+        mask, valid = raised_mask(height01, mode=mode)
+        soft = gaussian_blur(mask, 1.0, mode)
     present = valid[:, None, None, None].float().expand_as(soft)
     return torch.cat([soft * present, present], 1), valid
 

@@ -103,6 +103,13 @@ def _ramp(s, d):
     return (d >= half_gap).astype(np.float64)
 
 
+def _centred_ramp(s, d):
+    half_gap, bevel = 0.5 * s["gap"], s["bevel"]
+    if bevel > 0.0:
+        return np.clip(0.5 + (d - half_gap) / bevel, 0.0, 1.0)
+    return (d >= half_gap).astype(np.float64)
+
+
 def _row_of(s, py):
     rows = s["rows"]
     ty = py * rows / s["period_height"]
@@ -257,7 +264,7 @@ def _blobs(s, px, py):
         v, dx, dy = (v + w * fv) / (1.0 + w), (dx + w * fdx) / (1.0 + w), (dy + w * fdy) / (1.0 + w)
     min_slope = 1e-3 * max(s["columns"] / s["period_width"], s["rows"] / s["period_height"])
     slope = np.maximum(np.sqrt(dx * dx + dy * dy), min_slope)
-    return _ramp(s, (v - s["offset"]) / slope)
+    return _centred_ramp(s, (v - s["offset"]) / slope)
 
 
 _RAISED = dict(bricks=_bricks, tiles=_tiles, hexagons=_lattice, voronoi=_lattice, planks=_planks,

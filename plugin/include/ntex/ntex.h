@@ -266,7 +266,9 @@ typedef enum NtexLayoutPattern {
     NTEX_LAYOUT_PATTERN_BLOBS = 9      /* soft irregular patches (grass, gravel, snow): smooth value noise on a
                                           columns x rows lattice (2..64 each), raised where it exceeds offset
                                           (0..1, higher: fewer, smaller blobs); jitter 0..1 adds a finer octave
-                                          (ragged edges); bevel ramps the edges, gap shrinks each blob by gap / 2 */
+                                          (ragged edges); bevel is the width of the edge's ramp, centred on the
+                                          threshold (soft patches want a wide one, about half a cell); gap
+                                          shrinks each blob by gap / 2 */
 } NtexLayoutPattern;
 
 /* Category value meaning "any category" (the model's unconditional mode). */

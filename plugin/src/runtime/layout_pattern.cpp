@@ -51,6 +51,14 @@ double ramp(const Geometry& g, double d) noexcept {
     return d >= g.half_gap ? 1.0 : 0.0;
 }
 
+// Blobs' ramp is centred on the edge: 0.5 where d = gap / 2, so the threshold alone sets the raised
+// area at any bevel, as in the soft training layouts, which ramp around the threshold
+// (models/training/ntex_train/conditioning.py).
+double centred_ramp(const Geometry& g, double d) noexcept {
+    if (g.bevel > 0.0) return std::clamp(0.5 + (d - g.half_gap) / g.bevel, 0.0, 1.0);
+    return d >= g.half_gap ? 1.0 : 0.0;
+}
+
 // Per output row state: the plank boundaries of the current row and the Voronoi/Hexagons candidate
 // points of the current cell (consecutive pixels mostly share a cell, so the hashes are reused).
 struct RowState {
@@ -273,7 +281,7 @@ double blobs(const Geometry& g, RowState& st, double px, double py) noexcept {
     // continuous (a pixel just past the threshold stays near the edge, not far inside).
     const double min_slope = 1e-3 * std::max(s.columns / g.pw, s.rows / g.ph);
     const double slope = std::max(std::sqrt(n.dx * n.dx + n.dy * n.dy), min_slope);
-    return ramp(g, (n.v - g.offset) / slope);
+    return centred_ramp(g, (n.v - g.offset) / slope);
 }
 
 // Mask pixel (i, j) covers [j, j + 1) * period_width / mask_width across; its value sits at the centre.

@@ -43,8 +43,9 @@ constexpr uint32_t kStreamLayoutBlobDetail = 3000009;  // Blobs: lattice values 
 // on the 2 columns x 2 rows lattice; the blobs are where n > offset, and d is the first-order signed
 // distance to that level set, (n - offset) / max(|grad n|, g_min) (negative outside; g_min, 1e-3 of
 // the coarse octave's steepest possible slope, keeps lattice points, where the gradient vanishes,
-// continuous), so bevel is the edge's ramp in pixels and gap shrinks every blob by gap / 2 (outside
-// is 0 already: no groove). The estimate is good within about a cell of an edge. Soft irregular patches (grass, gravel, snow, stains) that Voronoi's straight
+// continuous). Its ramp is centred on the edge, raised = clamp(0.5 + (d - gap / 2) / bevel, 0, 1),
+// so bevel is the edge's ramp in pixels, half of it inside and half outside, the threshold alone sets
+// the area at any bevel, and gap shrinks every blob by gap / 2 (no groove). The estimate is good within about a cell of an edge. Soft irregular patches (grass, gravel, snow, stains) that Voronoi's straight
 // edges do not describe. What `jitter` means per pattern:
 //   Bricks   per-course extra shift jitter * U[-0.5, 0.5) cells on top of r * offset;
 //   Tiles    per-tile face level: raised *= 1 - 0.3 * jitter * U[0, 1);
