@@ -35,6 +35,25 @@ class LayoutPriorTest(unittest.TestCase):
         self.assertTrue((iou[:2] > 0.95).all(), iou)   # tiles align exactly
         self.assertTrue((iou[2:4] > 0.7).all(), iou)   # bricks: other per-course shifts
 
+    def test_blobs_take_the_softness_of_the_crop(self):
+        # Crops fitted to blobs get the bevel whose ramp share is nearest their soft layout's; other
+        # patterns keep theirs, and build_prior writes that bevel into the entry.
+        cands = [spec("blobs", 4, 4, gap=0.0), spec("tiles", 4, 4)]
+        shares = [float(layout_prior.ramp_share(patterns.render_layout(
+            dict(cands[0], seed=3, bevel=layout_prior.blob_bevel(cands[0], k)), 0, 0, 256, 256)[..., 0]))
+            for k in layout_prior.BLOB_SOFTNESS]
+        self.assertEqual(shares, sorted(shares), "a softer bevel leaves more of the map on the ramp")
+        best = np.array([0, 0, 0, 1, -1])
+        soft = layout_prior.soften(best, cands, np.array(shares + [0.3, 0.3]))
+        self.assertEqual(soft, [(0, 0), (0, 1), (0, 2), (1, -1), (-1, -1)])
+        prior = layout_prior.build_prior(best, np.zeros(5, np.int64), np.array(["t%d" % i for i in range(5)]),
+                                         cands, ["a"], soft)
+        bevels = sorted(e[1]["bevel"] for e in prior["categories"]["a"] if e[1]["pattern"] == "blobs")
+        self.assertEqual(bevels, [layout_prior.blob_bevel(cands[0], k) for k in layout_prior.BLOB_SOFTNESS])
+        self.assertEqual(bevels, [6.4, 16.0, 32.0])
+        tiles = [e[1] for e in prior["categories"]["a"] if e[1]["pattern"] == "tiles"]
+        self.assertEqual(tiles[0]["bevel"], 2.0)
+
     def test_draws_follow_the_counts(self):
         prior = {"categories": {"a": [[3, spec("bricks", 4, 8)], [1, spec("tiles", 4, 4)]], "b": [],
                                 "c": [[1, {"pattern": "none"}]]}}

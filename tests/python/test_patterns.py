@@ -125,6 +125,28 @@ class PatternTest(unittest.TestCase):
             score = float(conditioning.iou(mask, height > 0.5)[0])
             self.assertGreaterEqual(score, 0.9, name)
 
+    def test_soft_layouts_keep_the_hard_mask(self):
+        # The soft training layout ramps around the same Otsu threshold: above 0.5 exactly where the
+        # hard mask is raised, and a rolling height (smooth blobs) leaves more of the map on the ramp
+        # than a stepped one (bricks).
+        def ramp_share(x):
+            return float(((x > 0.05) & (x < 0.95)).float().mean())
+        shares = {}
+        for name, bevel in (("bricks", 1.0), ("blobs", 40.0)):
+            lay = patterns.render_layout(dict(pattern=name, seed=3, rows=4, bevel=bevel, gap=2.0), 0, 0, 256, 256)
+            height = torch.from_numpy(lay[..., 0].copy())[None, None]
+            mask, valid = conditioning.raised_mask(height, mode="circular")
+            soft, soft_valid = conditioning.soft_raised(height, conditioning.SOFT_RAMP, mode="circular")
+            self.assertEqual(bool(valid[0]), bool(soft_valid[0]), name)
+            differ = ((soft > 0.5) != mask.bool()).float().mean()
+            self.assertLess(float(differ), 1e-3, name)
+            self.assertGreaterEqual(float(soft.min()), 0.0)
+            self.assertLessEqual(float(soft.max()), 1.0)
+            lay2, _ = conditioning.layout_from_height(height, mode="circular", ramp=conditioning.SOFT_RAMP)
+            self.assertTrue(torch.equal(lay2[:, :1], soft), name)
+            shares[name] = ramp_share(soft)
+        self.assertGreater(shares["blobs"], 2 * shares["bricks"], shares)
+
     def test_fixture_reproduces(self):
         with open(os.path.join(FIXTURES, "layout_patterns.json")) as f:
             doc = json.load(f)

@@ -56,7 +56,7 @@ class TrainV2SmokeTest(unittest.TestCase):
             data = write_dataset(tmp)
             train = [PYTHON, os.path.join(TRAINING, "train_v2.py"), "--name", "smoke", "--data", data,
                      "--batch", "2", "--window", "64", "--ckpt-every", "2", "--sample-every", "100",
-                     "--r1-every", "2", "--threads", "1",
+                     "--r1-every", "2", "--threads", "1", "--layout-ramp", "0.5",
                      "--latest-copy", os.path.join(tmp, "latest", "smoke_latest.pt")]
             rc, out = run(train + ["--steps", "2"], env)
             self.assertEqual(rc, 0, out)

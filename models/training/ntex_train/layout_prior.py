@@ -18,7 +18,9 @@ aligns with its pattern, so the best IoU wins when it reaches ALIGNED_IOU; an ir
 stains) aligns with nothing, so the statistically nearest wins, if it is within STAT_DISTANCE. A
 crop whose chosen candidate is farther than that (no pattern explains it: pipes, symbols, stains,
 wood grain) or whose height is too flat for a layout counts as "none": the model then invents its
-own structure, as without a layout.
+own structure, as without a layout. A crop fitted to blobs also gets a softness (soften()): the bevel,
+as a share of a lattice cell, whose ramp covers as much of the map as the crop's soft layout does, so
+snow drifts get wide ramps and gravel narrow ones (models trained on soft layouts render that).
 
     /usr/bin/python3 -m ntex_train.layout_prior --out layout_prior_material_v2.json --report fit.json
     /usr/bin/python3 -m ntex_train.layout_prior --write-fixture ../material_v2.json ../../tests/fixtures/layout_prior_draws.json
@@ -53,13 +55,17 @@ TEXTURE_WEIGHT = 12     # count units per texture (a texture's crops share them)
 JITTER = {"tiles": 0.5, "bricks": 0.3, "planks": 0.7, "panels": 0.5, "hexagons": 0.5, "voronoi": 1.0}
 BLOB_THRESHOLDS = (0.35, 0.5, 0.65)   # noise thresholds: mostly raised, half, mostly low
 BLOB_JITTERS = (0.3, 1.0)             # smooth and ragged edges
+BLOB_SOFTNESS = (0.1, 0.25, 0.5)      # blobs' bevel as a fraction of a lattice cell (ramp shares about
+                                      # 0.07, 0.19, 0.35 at any cell count); soften() picks one per crop
+RAMP_SHARE = (0.05, 0.95)             # a pixel is on the ramp when its raised value lies strictly inside
 
 
 def candidates():
     """Every candidate spec: tiles, bricks, planks, panels over COUNTS x COUNTS x GAPS; hexagons and
     Voronoi (cells between 1:2 and 2:1, as validate_layout requires) with the gaps 2 and 4; blobs
     (lattices of at least 2 x 2, within 2:1; a 1-cell lattice wraps to a constant) over
-    BLOB_THRESHOLDS x BLOB_JITTERS, without a gap (soft patches have no grooves)."""
+    BLOB_THRESHOLDS x BLOB_JITTERS, without a gap (soft patches have no grooves; their bevel is set per
+    crop by soften())."""
     out = []
     for name in ("tiles", "bricks", "planks", "panels", "hexagons", "voronoi"):
         for c in COUNTS:
@@ -82,6 +88,37 @@ def candidates():
                 for j in BLOB_JITTERS:
                     out.append(dict(pattern="blobs", columns=c, rows=r, period_width=PERIOD, period_height=PERIOD,
                                     offset=t, gap=0.0, bevel=BEVEL, jitter=j, seed=0))
+    return out
+
+
+def blob_bevel(spec, softness):
+    """Blobs' bevel in pixels: softness x the smaller lattice cell, within validate_layout's 0..64."""
+    cell = min(spec["period_width"] / spec["columns"], spec["period_height"] / spec["rows"])
+    return float(min(64.0, round(softness * cell, 1)))
+
+
+def ramp_share(raised):
+    """[..., H, W] raised channel -> share of pixels on the ramp (between RAMP_SHARE's bounds), per map."""
+    r = np.asarray(raised)
+    return ((r > RAMP_SHARE[0]) & (r < RAMP_SHARE[1])).mean(axis=(-2, -1))
+
+
+def soften(best, cands, crop_share):
+    """How soft each crop's blobs are. The fit sees binary masks, and Blobs' ramp is centred on its
+    edge, so the bevel does not change what the fit matches; the crop's soft layout
+    (conditioning.layout_from_height with ramp SOFT_RAMP) says how much of it is ramp. Per crop: a
+    (candidate index, softness index) pair, the softness whose rendered ramp share is nearest the
+    crop's (-1 for a crop that is not fitted to blobs)."""
+    shares = {}
+    out = []
+    for b, share in zip(best, crop_share):
+        if b < 0 or cands[b]["pattern"] != "blobs":
+            out.append((int(b), -1))
+            continue
+        if b not in shares:
+            shares[b] = [float(ramp_share(patterns.render_layout(dict(cands[b], bevel=blob_bevel(cands[b], k)),
+                                                                 0, 0, PERIOD, PERIOD)[..., 0])) for k in BLOB_SOFTNESS]
+        out.append((int(b), int(np.argmin([abs(v - share) for v in shares[b]]))))
     return out
 
 
@@ -152,22 +189,36 @@ def explained(best, valid, dist, ious):
     return np.where(ok, best, -1)
 
 
-def build_prior(best, classes, sources, cands, categories):
+def build_prior(best, classes, sources, cands, categories, softness=None):
     """{"categories": {name: [[count, spec], ...]}}: per category, the fitted specs with their counts
-    (most frequent first, at most MAX_ENTRIES), "none" for crops no pattern explains. Every texture
+    (most frequent first, at most MAX_ENTRIES), "none" for crops no pattern explains. softness: per
+    crop, soften()'s (candidate, softness index) pairs (blobs then take that bevel). Every texture
     weighs the same (a 1024-px texture gives 16 crops, a 256-px one 1): a crop counts 1 / (crops of its
     texture), and the counts are TEXTURE_WEIGHT x the textures' shares, rounded (at least 1)."""
     per_texture = {}
     for src in sources:
         per_texture[src] = per_texture.get(src, 0) + 1
+    keys = softness if softness is not None else [(int(b), -1) for b in best]
+    keys = np.array(keys, dtype=np.int64).reshape(len(best), 2)
+
+    def spec_of(key):
+        b, k = key
+        if b < 0:
+            return {"pattern": "none"}
+        spec = spec_fields(cands[b])
+        if k >= 0:
+            spec["bevel"] = blob_bevel(spec, BLOB_SOFTNESS[k])
+        return spec
+
     out = {}
     for ci, cname in enumerate(categories):
         weights = {}
-        for b, src in zip(best[classes == ci], sources[classes == ci]):
-            weights[int(b)] = weights.get(int(b), 0.0) + 1.0 / per_texture[src]
-        counts = {b: min(MAX_COUNT, max(1, int(round(TEXTURE_WEIGHT * w)))) for b, w in weights.items()}
+        for key, src in zip(keys[classes == ci], sources[classes == ci]):
+            key = (int(key[0]), int(key[1]))
+            weights[key] = weights.get(key, 0.0) + 1.0 / per_texture[src]
+        counts = {key: min(MAX_COUNT, max(1, int(round(TEXTURE_WEIGHT * w)))) for key, w in weights.items()}
         entries = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_ENTRIES]
-        out[cname] = [[n, {"pattern": "none"} if b < 0 else spec_fields(cands[b])] for b, n in entries]
+        out[cname] = [[n, spec_of(key)] for key, n in entries]
     return {"categories": out}
 
 
@@ -306,7 +357,9 @@ def main(argv=None):
         if sources is None:
             with np.load(os.path.join(args.data or os.path.join(data_dir(), "dataset"), "train.npz")) as d:
                 sources = d["source"][np.array(r["index"])]
-        prior = build_prior(best, classes, sources, candidates(), conditioning.CATEGORIES)
+        cands = candidates()
+        soft = soften(best, cands, np.array(r["ramp_share"])) if "ramp_share" in r else None
+        prior = build_prior(best, classes, sources, cands, conditioning.CATEGORIES, soft)
         prior["fit"] = fit_metadata(len(best), sources)
         with open(args.out, "w") as f:
             json.dump(prior, f, indent=1)
@@ -317,23 +370,26 @@ def main(argv=None):
         height = d["height"][idx]
         sources = d["source"][idx]
         classes = np.array([conditioning.category_of(s) for s in sources])
-    masks, valid = [], []
+    masks, valid, shares = [], [], []
     for i in range(0, len(idx), 128):
-        m, v = conditioning.raised_mask(torch.from_numpy(height[i:i + 128]).float()[:, None] / 255.0)
+        h01 = torch.from_numpy(height[i:i + 128]).float()[:, None] / 255.0
+        m, v = conditioning.raised_mask(h01)
         masks.append(m[:, 0].numpy())
         valid.append(v.numpy())
-    masks, valid = np.concatenate(masks), np.concatenate(valid)
+        shares.append(ramp_share(conditioning.soft_raised(h01, conditioning.SOFT_RAMP)[0][:, 0].numpy()))
+    masks, valid, shares = np.concatenate(masks), np.concatenate(valid), np.concatenate(shares)
     cands = candidates()
     cand_masks = np.stack([patterns.render_layout(c, 0, 0, PERIOD, PERIOD)[..., 0] > 0.5 for c in cands]).astype(np.float32)
     best, dist, ious = fit(masks, valid, cands, cand_masks)
-    prior = build_prior(best, classes, sources, cands, conditioning.CATEGORIES)
+    soft = soften(best, cands, shares)
+    prior = build_prior(best, classes, sources, cands, conditioning.CATEGORIES, soft)
     prior["fit"] = fit_metadata(len(idx), sources)
     with open(args.out, "w") as f:
         json.dump(prior, f, indent=1)
     if args.report:
         with open(args.report, "w") as f:
             json.dump({"sources": sources.tolist(), "distance": dist.tolist(), "iou": ious.tolist(), "best": best.tolist(), "valid": valid.tolist(),
-                       "classes": classes.tolist(), "index": idx.tolist()}, f)
+                       "classes": classes.tolist(), "index": idx.tolist(), "ramp_share": shares.tolist()}, f)
     for ci, cname in enumerate(conditioning.CATEGORIES):
         sel = classes == ci
         pats = {}
