@@ -51,7 +51,7 @@ bool has_device_extension(VkPhysicalDevice device, const char* name) {
 
 }  // namespace
 
-VulkanHost::VulkanHost(bool want_external_fd, bool with_validation) {
+VulkanHost::VulkanHost(bool want_external_fd, bool with_validation, bool want_synchronization2) {
     validation = with_validation && has_layer("VK_LAYER_KHRONOS_validation");
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
     app.pApplicationName = "ntex test host";
@@ -133,26 +133,36 @@ VulkanHost::VulkanHost(bool want_external_fd, bool with_validation) {
     // storage buffers where the device has them (the Vulkan compute backend's FP16 mode).
     VkPhysicalDeviceVulkan11Features have11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
     VkPhysicalDeviceVulkan12Features have12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+    VkPhysicalDeviceSynchronization2Features have_sync2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES};
     have11.pNext = &have12;
+    // The instance is Vulkan 1.2, so synchronization2 comes from the extension (as on older engines); its
+    // feature struct may be queried only where the device offers the extension.
+    const bool sync2_extension = has_device_extension(physical_device, VK_KHR_SYNCHRONIZATION_2_EXTENSION_NAME);
+    if (sync2_extension) have12.pNext = &have_sync2;
     VkPhysicalDeviceFeatures2 have{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
     have.pNext = &have11;
     vkGetPhysicalDeviceFeatures2(physical_device, &have);
     fp16 = have11.storageBuffer16BitAccess && have12.shaderFloat16;
+    synchronization2 = want_synchronization2 && sync2_extension && have_sync2.synchronization2;
     VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
     f11.storageBuffer16BitAccess = fp16 ? VK_TRUE : VK_FALSE;
     VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
     f12.timelineSemaphore = VK_TRUE;
     f12.shaderFloat16 = fp16 ? VK_TRUE : VK_FALSE;
     f11.pNext = &f12;
+    VkPhysicalDeviceSynchronization2Features f_sync2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES};
+    f_sync2.synchronization2 = VK_TRUE;
+    if (synchronization2) f12.pNext = &f_sync2;
     VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     dci.pNext = &f11;
     dci.queueCreateInfoCount = 1;
     dci.pQueueCreateInfos = &qci;
-    const char* fd_extensions[] = {VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME};
-    if (external_memory_fd) {
-        dci.enabledExtensionCount = external_fd ? 2 : 1;
-        dci.ppEnabledExtensionNames = fd_extensions;
-    }
+    std::vector<const char*> extensions;
+    if (external_memory_fd) extensions.push_back(VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME);
+    if (external_fd) extensions.push_back(VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME);
+    if (synchronization2) extensions.push_back(VK_KHR_SYNCHRONIZATION_2_EXTENSION_NAME);
+    dci.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+    dci.ppEnabledExtensionNames = extensions.data();
     check(vkCreateDevice(physical_device, &dci, nullptr, &device), "vkCreateDevice");
     vkGetDeviceQueue(device, queue_family, 0, &queue);
     VkCommandPoolCreateInfo pci{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};

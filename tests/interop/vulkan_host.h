@@ -29,7 +29,9 @@ struct ContextOptions {
 class VulkanHost {
 public:
     // with_validation false: no validation layer (benchmarks, whose timings it would distort).
-    explicit VulkanHost(bool want_external_fd = false, bool with_validation = true);   // throws std::runtime_error naming the failing step
+    // want_synchronization2: enable VK_KHR_synchronization2 and its feature where the device has them.
+    explicit VulkanHost(bool want_external_fd = false, bool with_validation = true,
+                        bool want_synchronization2 = true);   // throws std::runtime_error naming the failing step
     ~VulkanHost();
     VulkanHost(const VulkanHost&) = delete;
     VulkanHost& operator=(const VulkanHost&) = delete;
@@ -47,6 +49,7 @@ public:
     bool external_fd = false;          // both fd extensions enabled on `device`
     bool external_memory_fd = false;   // VK_KHR_external_memory_fd enabled
     bool fp16 = false;                 // shaderFloat16 and storageBuffer16BitAccess enabled (where supported)
+    bool synchronization2 = false;     // VK_KHR_synchronization2 and its feature enabled
 
     // Records with `record`, submits, waits idle. When `record` returns a value v > 0 the submit
     // also signals the timeline `semaphore` to v (what ntexCmdUpdateTextureSet asks of a host).

@@ -390,7 +390,9 @@ TEST(LayoutPattern, MatchesThePythonMirror) {
         EXPECT_EQ(bad, 0) << j.at("pattern");
     }
     for (int p = 0; p <= static_cast<int>(kLastLayoutPattern); ++p) {   // every pattern that renders
-        if (static_cast<LayoutPattern>(p) != LayoutPattern::Auto) EXPECT_TRUE(covered[static_cast<std::size_t>(p)]) << layout_pattern_name(static_cast<LayoutPattern>(p));
+        if (static_cast<LayoutPattern>(p) != LayoutPattern::Auto) {
+            EXPECT_TRUE(covered[static_cast<std::size_t>(p)]) << layout_pattern_name(static_cast<LayoutPattern>(p));
+        }
     }
 }
 

@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct or entry point changes; checked by ntexCreateContext. */
-#define NTEX_HEADER_VERSION 4
+#define NTEX_HEADER_VERSION 5
 
 /* Typed opaque handles (Vulkan/OpenXR style). */
 typedef struct NtexContext_T* NtexContext;

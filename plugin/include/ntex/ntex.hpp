@@ -101,7 +101,17 @@ public:
         m_handle = Owner(handle);
     }
     NtexContext get() const noexcept { return m_handle.get(); }
+    // The backend in use after AUTO was resolved. Any thread.
     NtexBackend backend() const noexcept { return ntexGetContextBackend(m_handle.get()); }
+    // The backend in use, its device ("CPU (ntex avx512 kernels, 2 threads)", "NVIDIA ... (CUDA device 0)")
+    // and why CUDA is not used ("" when it is or the CPU was asked for), as ntexGetContextBackendInfo
+    // fills them. Any thread. Throws INVALID_ARGUMENT only for an empty Context.
+    NtexBackendInfo backend_info() const {
+        NtexBackendInfo info{};
+        info.sType = NTEX_STRUCTURE_TYPE_BACKEND_INFO;
+        check(ntexGetContextBackendInfo(m_handle.get(), &info));
+        return info;
+    }
 
 private:
     using Owner = detail::UniqueHandle<NtexContext, ntexDestroyContext>;

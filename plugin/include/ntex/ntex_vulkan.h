@@ -80,16 +80,24 @@ typedef struct NtexDeviceMemoryCallbacks {
 
 /* Chain into NtexContextCreateInfo::pNext (beside the NtexVulkanDeviceInfo) to tell ntex which optional
  * features you enabled on NtexVulkanDeviceInfo::device: ntex cannot query enabled features, so it uses
- * none it was not told of. The Vulkan compute backend's FP16 mode (NtexGeneratorPrecisionInfo
- * NTEX_PRECISION_FP16; shaders in float16 storage and products) needs both below, declared here and
- * supported by the physical device (checked with vkGetPhysicalDeviceFeatures2); otherwise an FP16
- * generator computes in FP32 and the log says why. Errors: INVALID_ARGUMENT without an
- * NtexVulkanDeviceInfo in the same chain. */
+ * none it was not told of. Each is used only where the physical device also supports it (checked with
+ * vkGetPhysicalDeviceFeatures2); otherwise ntex does without it:
+ * - shaderFloat16 + storageBuffer16BitAccess: the Vulkan compute backend's FP16 mode
+ *   (NtexGeneratorPrecisionInfo NTEX_PRECISION_FP16; shaders in float16 storage and products); without
+ *   both an FP16 generator computes in FP32 and the log says why.
+ * - synchronization2 (Vulkan 1.3 core, or VK_KHR_synchronization2 enabled on the device): every barrier
+ *   ntex records into your command buffers (ntexCmdUpdateTextureSet: texture-set copies, mips and layout
+ *   transitions, and the Vulkan compute backend's dispatches) is recorded with vkCmdPipelineBarrier2
+ *   (or ...2KHR, whichever the device exposes), with the same stages and accesses as the
+ *   vkCmdPipelineBarrier ntex records otherwise (docs/embedding.md, "Synchronization2"). Declare it
+ *   only when the feature is enabled on the device: ntex checks support and the entry point, not that.
+ * Errors: INVALID_ARGUMENT without an NtexVulkanDeviceInfo in the same chain. */
 typedef struct NtexVulkanDeviceFeatures {
     NtexStructureType sType;              /* NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES */
     const void* pNext;                    /* NULL */
     VkBool32 shaderFloat16;               /* VkPhysicalDeviceVulkan12Features / ShaderFloat16Int8Features */
     VkBool32 storageBuffer16BitAccess;    /* VkPhysicalDeviceVulkan11Features / 16BitStorageFeatures */
+    VkBool32 synchronization2;            /* VkPhysicalDeviceVulkan13Features / Synchronization2Features */
 } NtexVulkanDeviceFeatures;
 
 typedef struct NtexTextureSet_T* NtexTextureSet;

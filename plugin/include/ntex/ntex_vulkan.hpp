@@ -16,17 +16,31 @@ namespace ntex {
 // The host's Vulkan device for Context::Options::next. Keep it alive until the Context is constructed.
 struct VulkanDevice {
     NtexVulkanDeviceInfo info{};
+    // The optional features you enabled on the device, chained behind `info` (all VK_FALSE by default):
+    // set features.synchronization2 = VK_TRUE when synchronization2 is enabled, shaderFloat16 and
+    // storageBuffer16BitAccess for the Vulkan compute backend's FP16 mode (ntex_vulkan.h).
+    NtexVulkanDeviceFeatures features{};
     // device: Vulkan >= 1.2 with timelineSemaphore enabled; queue_family: the family whose queue runs the
     // command buffers passed to TextureSet::cmd_update (graphics, for the mip blits).
     VulkanDevice(VkInstance instance, VkPhysicalDevice physical_device, VkDevice device, uint32_t queue_family,
                  PFN_vkGetInstanceProcAddr get_instance_proc_addr, PFN_vkGetDeviceProcAddr get_device_proc_addr = nullptr) {
         info.sType = NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO;
+        info.pNext = &features;
         info.instance = instance;
         info.physicalDevice = physical_device;
         info.device = device;
         info.queueFamilyIndex = queue_family;
         info.pfnGetInstanceProcAddr = get_instance_proc_addr;
         info.pfnGetDeviceProcAddr = get_device_proc_addr;
+        features.sType = NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES;
+    }
+    // Copies chain their own features (info.pNext points into the object).
+    VulkanDevice(const VulkanDevice& other) : info(other.info), features(other.features) { info.pNext = &features; }
+    VulkanDevice& operator=(const VulkanDevice& other) {
+        info = other.info;
+        features = other.features;
+        info.pNext = &features;
+        return *this;
     }
     Context::Options options(NtexBackend backend = NTEX_BACKEND_AUTO, uint32_t thread_count = 0) const {
         Context::Options o;

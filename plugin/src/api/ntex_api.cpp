@@ -370,8 +370,14 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
                  " needs an NtexVulkanDeviceInfo in the same chain");
         }
         if (vulkan_info != nullptr) {
-            context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*vulkan_info, debug_utils, memory_callbacks);
-            context->logger.info("ntex: Vulkan device " + context->vulkan->describe() + (debug_utils ? " (debug names and labels on)" : ""));
+            const bool sync2_declared = device_features != nullptr && device_features->synchronization2 == VK_TRUE;
+            context->vulkan = std::make_shared<const ntex::interop::VulkanDevice>(*vulkan_info, debug_utils, memory_callbacks, sync2_declared);
+            context->logger.info("ntex: Vulkan device " + context->vulkan->describe() + (debug_utils ? " (debug names and labels on)" : "") +
+                                 (context->vulkan->barriers().synchronization2() ? ", synchronization2 barriers" : ""));
+            if (sync2_declared && !context->vulkan->barriers().synchronization2()) {
+                context->logger.warning("ntex: NtexVulkanDeviceFeatures::synchronization2 is set, but " + context->vulkan->synchronization2_reason() +
+                                        "; barriers are recorded with vkCmdPipelineBarrier");
+            }
         }
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());
         resolve_backend(*context, requested, vulkan_info, device_features);

@@ -90,7 +90,7 @@ bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::
             throw;
         }
         plan.select_staging_slot(-1);   // ntexGenerate's run() writes in place
-        vulkan::memory_barrier(plan.context()->vk(), cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+        vulkan::memory_barrier(*plan.context(), cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
                                VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
         m_writer->record(cmd, slot, plan.width(), plan.height(), plan.output_channels(), g.halo(), g.halo());
         m_last_revision = revision;

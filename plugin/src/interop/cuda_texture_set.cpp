@@ -133,8 +133,7 @@ void CudaTextureSet::record_first_use(VkCommandBuffer cmd) const {
     for (const Slot& slot : m_slots) {
         for (const auto& image : slot.images) barriers.push_back(first_use_barrier(image->image(), m_mip_levels));
     }
-    m_device->vk().vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages, 0, 0, nullptr, 0, nullptr,
-                                        static_cast<uint32_t>(barriers.size()), barriers.data());
+    m_device->barriers().record(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages, {}, {}, barriers);
 }
 
 void CudaTextureSet::record_acquire(VkCommandBuffer cmd, const Slot& slot) const {
@@ -142,8 +141,7 @@ void CudaTextureSet::record_acquire(VkCommandBuffer cmd, const Slot& slot) const
     for (const auto& image : slot.images) {
         barriers.push_back(acquire_from_external_barrier(image->image(), m_device->queue_family(), m_mip_levels));
     }
-    m_device->vk().vkCmdPipelineBarrier(cmd, m_source.consumer_stages, m_source.consumer_stages, 0, 0, nullptr, 0, nullptr,
-                                        static_cast<uint32_t>(barriers.size()), barriers.data());
+    m_device->barriers().record(cmd, m_source.consumer_stages, m_source.consumer_stages, {}, {}, barriers);
 }
 
 bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generator, uint64_t* signal_value) {

@@ -349,7 +349,6 @@ void TextureSet::commit(VkCommandBuffer cmd, Slot& slot, std::size_t index, uint
 }
 
 bool TextureSet::record_device_update(VkCommandBuffer cmd, uint64_t* signal_value, const DeviceTexelRecorder& device_texels) {
-    const auto& vk = m_device->vk();
     if (!m_device_texels || !device_texels) fail(NTEX_ERROR_BACKEND, "a device-texel texture set was updated without its device writer");
     const std::size_t next = static_cast<std::size_t>(m_current + 1) % m_slots.size();
     Slot& slot = m_slots[next];
@@ -368,7 +367,7 @@ bool TextureSet::record_device_update(VkCommandBuffer cmd, uint64_t* signal_valu
     bb.buffer = slot.staging;
     bb.offset = 0;
     bb.size = VK_WHOLE_SIZE;
-    vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 1, &bb, 0, nullptr);
+    m_device->barriers().record(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, {}, {&bb, 1}, {});
     commit(cmd, slot, next, ++m_device_updates, signal_value);
     return true;
 }
@@ -579,8 +578,8 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
     const VkPipelineStageFlags before = host_targets ? m_source.consumer_stages | VK_PIPELINE_STAGE_TRANSFER_BIT
                                         : slot.initialized ? m_source.consumer_stages
                                                            : VkPipelineStageFlags{VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT};
-    vk.vkCmdPipelineBarrier(cmd, before, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr, static_cast<uint32_t>(barriers.size()),
-                            barriers.data());
+    const BarrierRecorder& record = m_device->barriers();
+    record.record(cmd, before, VK_PIPELINE_STAGE_TRANSFER_BIT, {}, {}, barriers);
     for (std::size_t i = 0; i < slot.maps.size(); ++i) {
         VkBufferImageCopy copy{};
         copy.bufferOffset = m_offsets[i];
@@ -595,8 +594,7 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
             barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                                              VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, m.base_mip + level - 1, 1, m.layer));
         }
-        vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 0, nullptr,
-                                static_cast<uint32_t>(barriers.size()), barriers.data());
+        record.record(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, {}, {}, barriers);
         for (const MapImage& m : slot.maps) {
             VkImageBlit blit{};
             blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m.base_mip + level - 1, m.layer, 1};
@@ -620,8 +618,7 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
         barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, final_layout, VK_ACCESS_TRANSFER_WRITE_BIT,
                                          m_consumer_access[i], m.base_mip + m_mip_levels - 1, 1, m.layer));
     }
-    vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, 0, 0, nullptr, 0, nullptr,
-                            static_cast<uint32_t>(barriers.size()), barriers.data());
+    record.record(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, {}, {}, barriers);
 }
 
 void TextureSet::images(NtexTextureSetImages* out, int which) const {

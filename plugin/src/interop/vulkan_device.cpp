@@ -36,7 +36,7 @@ void check_vk(VkResult result, const char* call) {
     fail(code, call, " failed: ", vk_result_name(result), " (", static_cast<int>(result), ")");
 }
 
-VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils, const NtexDeviceMemoryCallbacks* memory)
+VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils, const NtexDeviceMemoryCallbacks* memory, bool synchronization2)
     : m_instance(info.instance), m_physical_device(info.physicalDevice), m_device(info.device),
       m_queue_family(info.queueFamilyIndex), m_allocator(info.pAllocator) {
     if (info.instance == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::instance is VK_NULL_HANDLE");
@@ -92,6 +92,9 @@ VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils, c
              "; ntex needs 1.2 (timeline semaphores)");
     }
     m_vk.vkGetPhysicalDeviceMemoryProperties(m_physical_device, &m_memory);
+    m_barriers = BarrierRecorder(m_vk.vkCmdPipelineBarrier,
+                                 synchronization2_entry(synchronization2, m_vk.vkGetPhysicalDeviceFeatures2, m_physical_device,
+                                                        m_properties.apiVersion, get_device, m_device, m_sync2_reason));
     if (m_vk.vkGetPhysicalDeviceProperties2 != nullptr) {
         VkPhysicalDeviceIDProperties id{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
         VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};

@@ -9,6 +9,8 @@
 #endif
 #include <ntex/ntex_vulkan.h>
 
+#include "core/vk_barriers.h"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -51,6 +53,7 @@ namespace ntex::interop {
 // fd export entry points of VK_KHR_external_memory_fd / VK_KHR_external_semaphore_fd (CUDA path).
 #define NTEX_VK_OPTIONAL_INSTANCE_FUNCTIONS(X)     \
     X(vkGetPhysicalDeviceProperties2)              \
+    X(vkGetPhysicalDeviceFeatures2)                \
     X(vkGetPhysicalDeviceImageFormatProperties2)   \
     X(vkGetPhysicalDeviceExternalSemaphoreProperties) \
     X(vkEnumerateDeviceExtensionProperties)
@@ -76,8 +79,10 @@ public:
     // < 1.2, or a function the device does not expose).
     // debug_utils: the host enabled VK_EXT_debug_utils (NtexVulkanDebugInfo): names and labels are
     // emitted, and a missing entry point is UNSUPPORTED. memory: the host's device-memory allocator
-    // (NtexDeviceMemoryCallbacks), or nullptr for vkAllocateMemory.
-    explicit VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils = false, const NtexDeviceMemoryCallbacks* memory = nullptr);
+    // (NtexDeviceMemoryCallbacks), or nullptr for vkAllocateMemory. synchronization2: the host declared
+    // the feature enabled (NtexVulkanDeviceFeatures); barriers() then uses it where the device has it.
+    explicit VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils = false, const NtexDeviceMemoryCallbacks* memory = nullptr,
+                          bool synchronization2 = false);
 
     VkPhysicalDevice physical_device() const noexcept { return m_physical_device; }
     VkDevice device() const noexcept { return m_device; }
@@ -107,8 +112,14 @@ public:
     void set_name(VkObjectType type, uint64_t handle, const std::string& name) const noexcept;
     void begin_label(VkCommandBuffer cmd, const std::string& name) const noexcept;
     void end_label(VkCommandBuffer cmd) const noexcept;
+    // How texture sets record their barriers (synchronization2 or vkCmdPipelineBarrier), and why not
+    // synchronization2 ("" when it is used).
+    const BarrierRecorder& barriers() const noexcept { return m_barriers; }
+    const std::string& synchronization2_reason() const noexcept { return m_sync2_reason; }
 
 private:
+    BarrierRecorder m_barriers;
+    std::string m_sync2_reason;
     NtexDeviceMemoryCallbacks m_memory_callbacks{};
     PFN_vkSetDebugUtilsObjectNameEXT m_set_name = nullptr;
     PFN_vkCmdBeginDebugUtilsLabelEXT m_begin_label = nullptr;

@@ -114,7 +114,10 @@ std::shared_ptr<ComputeContext> ComputeContext::create_headless(const HeadlessOp
     auto instance_version = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(gipa(VK_NULL_HANDLE, "vkEnumerateInstanceVersion"));
     uint32_t loader_version = VK_API_VERSION_1_1;
     if (instance_version != nullptr && instance_version(&loader_version) != VK_SUCCESS) loader_version = VK_API_VERSION_1_1;
-    app.apiVersion = loader_version >= VK_API_VERSION_1_2 ? VK_API_VERSION_1_2 : VK_API_VERSION_1_1;
+    // 1.3 where the loader has it: synchronization2 is core there.
+    app.apiVersion = loader_version >= VK_API_VERSION_1_3   ? VK_API_VERSION_1_3
+                     : loader_version >= VK_API_VERSION_1_2 ? VK_API_VERSION_1_2
+                                                            : VK_API_VERSION_1_1;
     const char* layer = "VK_LAYER_KHRONOS_validation";
     const char* extension = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
     VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
@@ -199,9 +202,22 @@ std::shared_ptr<ComputeContext> ComputeContext::create_headless(const HeadlessOp
         dci.pNext = &s16;
         c->m_fp16 = true;
     }
+    // synchronization2: core in 1.3 (instance and device), where the device supports it.
+    VkPhysicalDeviceSynchronization2Features sync2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES};
+    bool want_sync2 = false;
+    if (std::min(chosen.apiVersion, app.apiVersion) >= VK_API_VERSION_1_3) {
+        VkPhysicalDeviceFeatures2 f2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+        f2.pNext = &sync2;
+        c->m_vk.vkGetPhysicalDeviceFeatures2(c->m_physical_device, &f2);
+        want_sync2 = sync2.synchronization2 == VK_TRUE;
+        sync2.pNext = const_cast<void*>(dci.pNext);
+        if (want_sync2) dci.pNext = &sync2;
+    }
     NTEX_VK_CHECK(c->m_vk.vkCreateDevice(c->m_physical_device, &dci, nullptr, &c->m_device));
     c->load_device_functions(c->m_vk.vkGetDeviceProcAddr);
     c->finish_setup();
+    c->set_barriers(want_sync2, c->m_vk.vkGetDeviceProcAddr);
+    if (!want_sync2) c->m_sync2_reason = "the headless device has no Vulkan 1.3 synchronization2";
     return c;
 }
 
@@ -228,8 +244,10 @@ std::shared_ptr<ComputeContext> ComputeContext::borrow(const NtexVulkanDeviceInf
     if (c->m_queue_family >= n || (families[c->m_queue_family].queueFlags & VK_QUEUE_COMPUTE_BIT) == 0) {
         fail(NTEX_ERROR_UNSUPPORTED, "Vulkan compute: the host's queue family ", c->m_queue_family, " has no compute capability");
     }
-    c->load_device_functions(info.pfnGetDeviceProcAddr ? info.pfnGetDeviceProcAddr : c->m_vk.vkGetDeviceProcAddr);
+    const PFN_vkGetDeviceProcAddr get_device = info.pfnGetDeviceProcAddr ? info.pfnGetDeviceProcAddr : c->m_vk.vkGetDeviceProcAddr;
+    c->load_device_functions(get_device);
     c->finish_setup();
+    c->set_barriers(features != nullptr && features->synchronization2 == VK_TRUE, get_device);
     // Only what the host says it enabled, and only where the device supports it.
     if (features == nullptr || !features->shaderFloat16 || !features->storageBuffer16BitAccess) {
         c->m_fp16_reason = "the host did not declare shaderFloat16 and storageBuffer16BitAccess enabled (NtexVulkanDeviceFeatures)";
@@ -246,6 +264,13 @@ void ComputeContext::load_device_functions(PFN_vkGetDeviceProcAddr get_device) {
     if (m_vk.name == nullptr) fail(NTEX_ERROR_UNSUPPORTED, "Vulkan compute: the device does not expose " #name);
     NTEX_VKC_DEVICE_FUNCTIONS(NTEX_VKC_LOAD_DEVICE)
 #undef NTEX_VKC_LOAD_DEVICE
+}
+
+void ComputeContext::set_barriers(bool declared, PFN_vkGetDeviceProcAddr get_device) {
+    const PFN_vkCmdPipelineBarrier2 sync2 =
+        synchronization2_entry(declared, m_vk.vkGetPhysicalDeviceFeatures2, m_physical_device, m_properties.apiVersion, get_device, m_device,
+                               m_sync2_reason);
+    m_barriers = BarrierRecorder(m_vk.vkCmdPipelineBarrier, sync2);
 }
 
 void ComputeContext::finish_setup() {
@@ -281,7 +306,7 @@ uint32_t ComputeContext::memory_type(uint32_t type_bits, VkMemoryPropertyFlags r
 
 std::string ComputeContext::describe() const {
     return cat(m_properties.deviceName, " (Vulkan ", VK_API_VERSION_MAJOR(m_properties.apiVersion), ".", VK_API_VERSION_MINOR(m_properties.apiVersion),
-               m_owned ? ", headless)" : ", host device)");
+               m_owned ? ", headless" : ", host device", m_barriers.synchronization2() ? ", synchronization2)" : ")");
 }
 
 }  // namespace ntex::vulkan

@@ -10,6 +10,8 @@
 #endif
 #include <ntex/ntex_vulkan.h>
 
+#include "core/vk_barriers.h"
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -101,7 +103,8 @@ public:
     // the first family with compute on the first device that has one (a discrete or integrated GPU
     // before a CPU implementation such as lavapipe). Throws Error(UNSUPPORTED) naming why when there
     // is no loader, no device or no compute queue.
-    // Enables shaderFloat16 and storageBuffer16BitAccess where the device (Vulkan >= 1.2) has both (fp16()).
+    // Enables shaderFloat16 and storageBuffer16BitAccess where the device (Vulkan >= 1.2) has both (fp16()),
+    // and synchronization2 where the device has Vulkan 1.3 and the feature (barriers()).
     static std::shared_ptr<ComputeContext> create_headless(const HeadlessOptions& options = {});
     // Borrowed: the host's device. Uses queue 0 of info.queueFamilyIndex (which must have compute);
     // this increment submits to it from the generating thread (see vulkan_plan.h). `features`: what
@@ -122,10 +125,15 @@ public:
     bool fp16() const noexcept { return m_fp16; }
     // Why fp16() is false ("" when true), for the log line of an FP16 generator computing in FP32.
     const std::string& fp16_reason() const noexcept { return m_fp16_reason; }
+    // How every barrier of this backend is recorded: synchronization2 where the headless device has it
+    // (enabled there) or the host declared it (NtexVulkanDeviceFeatures), else vkCmdPipelineBarrier.
+    const BarrierRecorder& barriers() const noexcept { return m_barriers; }
+    // Why barriers() does not use synchronization2 ("" when it does).
+    const std::string& synchronization2_reason() const noexcept { return m_sync2_reason; }
     // Borrowed: the host's NtexVulkanDeviceInfo::pAllocator, for every object ntex creates on its device;
     // owned: nullptr (the driver's).
     const VkAllocationCallbacks* allocator() const noexcept { return m_allocator; }
-    // "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan 1.3, headless)"
+    // "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan 1.3, headless, synchronization2)"
     std::string describe() const;
     // A memory type allowed by `type_bits` with all of `required`, preferring one that also has
     // `preferred`; throws Error(UNSUPPORTED) when none has `required`.
@@ -142,11 +150,16 @@ private:
     ComputeContext() = default;
     void load_device_functions(PFN_vkGetDeviceProcAddr get_device);
     void finish_setup();
+    // declared: synchronization2 is enabled on the device (the host said so, or the headless path
+    // enabled it); barriers() uses it where an entry point resolves.
+    void set_barriers(bool declared, PFN_vkGetDeviceProcAddr get_device);
 
     void* m_library = nullptr;   // libvulkan.so.1 (owned path)
     bool m_owned = false;
     bool m_fp16 = false;
     std::string m_fp16_reason = "not checked";
+    BarrierRecorder m_barriers;
+    std::string m_sync2_reason = "not checked";
     const VkAllocationCallbacks* m_allocator = nullptr;
     VkInstance m_instance = VK_NULL_HANDLE;
     VkPhysicalDevice m_physical_device = VK_NULL_HANDLE;

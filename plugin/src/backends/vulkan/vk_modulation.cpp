@@ -82,7 +82,7 @@ void GpuModulation::record(VkCommandBuffer cmd) const {
         // Pass 1 reads every op's s (and overwrites filters the previous frame's convs read: the
         // caller's leading barrier orders that).
         if (pass == 0) {
-            memory_barrier(vk, cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+            memory_barrier(*m_context, cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                            VK_ACCESS_SHADER_READ_BIT);
         }
     }

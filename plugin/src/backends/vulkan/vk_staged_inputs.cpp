@@ -38,11 +38,10 @@ void StagedInputs::record(VkCommandBuffer cmd) {
     for (const Region& r : m_regions) any = any || r.changed;
     if (!any) return;
     const ComputeFunctions& vk = m_context->vk();
-    VkMemoryBarrier before{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    before.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;   // earlier copies (WAW); earlier reads need only the execution dependency
-    before.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1,
-                            &before, 0, nullptr, 0, nullptr);
+    const BarrierRecorder& barriers = m_context->barriers();
+    // Earlier copies (WAW); earlier reads need only the execution dependency.
+    barriers.memory(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                    VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
     const VkBuffer arena = m_arenas[static_cast<std::size_t>(m_slot)].get();
     for (Region& r : m_regions) {
         if (!r.changed) continue;
@@ -50,10 +49,8 @@ void StagedInputs::record(VkCommandBuffer cmd) {
         vk.vkCmdCopyBuffer(cmd, arena, r.input->get(), 1, &copy);
         r.changed = false;
     }
-    VkMemoryBarrier after{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    after.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    after.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
-    vk.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &after, 0, nullptr, 0, nullptr);
+    barriers.memory(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                    VK_ACCESS_SHADER_READ_BIT);
 }
 
 std::size_t StagedInputs::arena_bytes() const noexcept {

@@ -26,7 +26,7 @@ bool built_with_vulkan_compute() noexcept;
 // A device to run on, or why there is none.
 struct DeviceChoice {
     std::shared_ptr<ComputeContext> context;   // null = none usable
-    std::string name;                          // "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan 1.3, headless)"
+    std::string name;                          // "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan 1.3, headless, synchronization2)"
     std::string reason;                        // context == null: one line saying why
 };
 

@@ -25,12 +25,9 @@ uint32_t groups_for(int n, int per_group) { return static_cast<uint32_t>((n + pe
 
 }  // namespace
 
-void memory_barrier(const ComputeFunctions& vk, VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access,
+void memory_barrier(const ComputeContext& context, VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access,
                     VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) noexcept {
-    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    mb.srcAccessMask = src_access;
-    mb.dstAccessMask = dst_access;
-    vk.vkCmdPipelineBarrier(cmd, src_stage, dst_stage, 0, 1, &mb, 0, nullptr, 0, nullptr);
+    context.barriers().memory(cmd, src_stage, src_access, dst_stage, dst_access);
 }
 
 namespace {
@@ -296,7 +293,7 @@ void VulkanPlan::record() {
     // run() resubmits it: it always computes the noise and modulates (cheap next to the network).
     record_network(m_cmd, /*noise=*/true, /*modulate=*/true);
     auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
-        memory_barrier(vk, m_cmd, src_stage, src_access, dst_stage, dst_access);
+        memory_barrier(*m_context, m_cmd, src_stage, src_access, dst_stage, dst_access);
     };
     barrier(VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
     VkBufferCopy copy{0, 0, m_final.bytes()};
@@ -319,7 +316,7 @@ void VulkanPlan::record_network(VkCommandBuffer cmd, bool noise, bool modulate) 
     const ComputeFunctions& vk = m_context->vk();
     m_inputs.record(cmd);   // staged inputs changed since the last update (nothing in place)
     auto barrier = [&](VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) {
-        memory_barrier(vk, cmd, src_stage, src_access, dst_stage, dst_access);
+        memory_barrier(*m_context, cmd, src_stage, src_access, dst_stage, dst_access);
     };
     // The previous frame's dispatches and copies (earlier submissions) against this frame's first
     // writes of the same buffers, and the host's writes of the mapped inputs (made available by

@@ -38,8 +38,8 @@
 
 namespace ntex::vulkan {
 
-// vkCmdPipelineBarrier with one global VkMemoryBarrier.
-void memory_barrier(const ComputeFunctions& vk, VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access,
+// One global memory barrier, recorded as the context records barriers (synchronization2 where enabled).
+void memory_barrier(const ComputeContext& context, VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access,
                     VkPipelineStageFlags dst_stage, VkAccessFlags dst_access) noexcept;
 
 class VulkanPlan final : public GeneratorBackend {
