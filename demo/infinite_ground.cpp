@@ -3,6 +3,8 @@
 // the nearest stale one next, one asynchronous chunk generation in flight.
 #include "infinite_ground.h"
 
+#include "error_text.h"
+
 #include <engine/material.h>
 #include <engine/texture.h>
 
@@ -69,8 +71,8 @@ InfiniteGround::InfiniteGround(const MaterialModel& model, engine::Renderer& ren
     for (uint32_t y = 0; y < kChunk && identical; ++y)
         identical = std::memcmp(albedo.data() + y * pitch, albedo.data() + y * pitch + kChunk * 4, kChunk * 4) == 0;
     if (identical)
-        throw NtexFailure("INFINITE tiling mode is not implemented by this libntex (chunks at different origins "
-                          "are identical)");
+        throw ntex::Exception(NTEX_ERROR_UNSUPPORTED, "INFINITE tiling mode is not implemented by this libntex "
+                                                      "(chunks at different origins are identical)");
 
     renderer.create_ground(kImageSize, kChunk * kChunk);
     for (uint32_t m = 0; m < kMapCount; ++m)
@@ -174,6 +176,26 @@ void InfiniteGround::update(engine::Renderer& renderer, float target_x, float ta
     m_in_flight = true;
     m_flight = next;
     m_flight_version = m_version;
+}
+
+std::unique_ptr<InfiniteGround> make_infinite_ground(const MaterialModel& model, NtexBackend backend, engine::Renderer& renderer,
+                                                     const GenerationParams& params) {
+    std::unique_ptr<InfiniteGround> ground;
+    try {
+        if (backend == NTEX_BACKEND_VULKAN) {
+            // Its chunks are read back on the host from generator threads (MaterialSource::wants_texture_set).
+            throw ntex::Exception(NTEX_ERROR_UNSUPPORTED,
+                                  "the Vulkan compute backend fills texture sets only; the ground's chunks need host reads");
+        }
+        const glm::vec3 t = renderer.camera().target;
+        ground = std::make_unique<InfiniteGround>(model, renderer, params, t.x, t.z, renderer.headless());
+        std::printf("ntex_demo: infinite ground: %ux%u texels, %u x %u chunks, %.1f ms per chunk\n", InfiniteGround::kImageSize,
+                    InfiniteGround::kImageSize, InfiniteGround::kChunks, InfiniteGround::kChunks, static_cast<double>(ground->chunk_ms()));
+    } catch (const ntex::Exception& e) {
+        std::printf("ntex_demo: infinite ground unavailable (%s); using the tiled ground\n", error_text(e).c_str());
+    }
+    std::fflush(stdout);
+    return ground;
 }
 
 }  // namespace demo

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "material_generator.h"
+#include "material_model.h"
 
 #include <engine/renderer.h>
 
@@ -26,7 +27,7 @@ public:
     // Creates the chunk generator (INFINITE mode) and the renderer's ground textures (waits for
     // the frames in flight). With `prefill` (headless: reproducible images) every slot around the
     // target is generated synchronously here and checked; else they fill in over the next frames.
-    // Throws NtexFailure when the library cannot generate in INFINITE mode.
+    // Throws ntex::Exception when the library cannot generate in INFINITE mode (UNSUPPORTED).
     InfiniteGround(const MaterialModel& model, engine::Renderer& renderer, const GenerationParams& params,
                    float target_x, float target_z, bool prefill);
 
@@ -68,5 +69,12 @@ private:
     uint64_t m_flight_version = 0;
     float m_chunk_ms = 0.0f;
 };
+
+// The infinite ground around the camera target for a model on `backend`, with one line on stdout
+// saying its size; or null with one line saying why not (the scene then keeps the tiled ground): the
+// Vulkan compute backend (it fills texture sets only; the chunks need host reads from generator
+// threads) or a library without INFINITE mode.
+std::unique_ptr<InfiniteGround> make_infinite_ground(const MaterialModel& model, NtexBackend backend, engine::Renderer& renderer,
+                                                     const GenerationParams& params);
 
 }  // namespace demo

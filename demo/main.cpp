@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // main.cpp: ntex_demo entry point: parse options, run, report validation counts.
 #include "demo_app.h"
+#include "error_text.h"
 #include "options.h"
 
 #include <engine/context.h>
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
     try {
         rc = demo::run_demo(options, validation);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "ntex_demo: error: %s\n", e.what());
+        std::fprintf(stderr, "ntex_demo: error: %s\n", demo::error_text(e).c_str());
         rc = 1;
     }
     // Counted until the instance is gone (leaks are reported at vkDestroyInstance).

@@ -2,8 +2,6 @@
 // material_controls.cpp: the "Material" section (Dear ImGui 1.86) and the conditioning options.
 #include "material_controls.h"
 
-#include "material_generator.h"
-
 #include <imgui.h>
 
 #include <algorithm>
@@ -30,6 +28,10 @@ constexpr PatternItem kPatterns[] = {{NTEX_LAYOUT_PATTERN_NONE, "none"},       {
 constexpr int kPatternCount = static_cast<int>(sizeof(kPatterns) / sizeof(kPatterns[0]));
 constexpr int kMaxCells = 64;
 
+// The options name a category or layout the model cannot take: the same error ntex gives for such
+// parameters, raised before any window opens.
+[[noreturn]] void refuse(const std::string& message) { throw ntex::Exception(NTEX_ERROR_INVALID_ARGUMENT, message); }
+
 std::string category_list(const NtexModelConditioningInfo& info) {
     std::string list = "any";
     for (uint32_t i = 0; i < info.categoryCount; ++i) list += std::string(", ") + info.categoryNames[i];
@@ -37,7 +39,7 @@ std::string category_list(const NtexModelConditioningInfo& info) {
 }
 
 // Hexagons tile only with an even row count.
-void keep_rows_valid(Conditioning& c) {
+void keep_rows_valid(ntex::Conditioning& c) {
     if (c.pattern == NTEX_LAYOUT_PATTERN_HEXAGONS && c.rows % 2 != 0) c.rows = std::min<uint32_t>(c.rows + 1, kMaxCells);
 }
 
@@ -48,9 +50,9 @@ bool slider_count(const char* label, uint32_t& value) {
     return true;
 }
 
-// True when no layout number but the seed differs from Conditioning's defaults.
-bool only_seed_differs(const Conditioning& l) {
-    const Conditioning d;
+// True when no layout number but the seed differs from ntex::Conditioning's defaults.
+bool only_seed_differs(const ntex::Conditioning& l) {
+    const ntex::Conditioning d;
     return l.columns == d.columns && l.rows == d.rows && l.period_width == d.period_width && l.period_height == d.period_height &&
            l.offset == d.offset && l.gap == d.gap && l.bevel == d.bevel && l.jitter == d.jitter;
 }
@@ -89,33 +91,33 @@ int32_t category_index(const NtexModelConditioningInfo& info, const std::string&
     for (uint32_t i = 0; i < info.categoryCount; ++i) {
         if (name == info.categoryNames[i]) return static_cast<int32_t>(i);
     }
-    if (info.categoryCount == 0) throw NtexFailure(what + " '" + name + "': model '" + model_name + "' has no categories (only any)");
-    throw NtexFailure(what + " '" + name + "' is not a category of model '" + model_name + "' (" + category_list(info) + ")");
+    if (info.categoryCount == 0) refuse(what + " '" + name + "': model '" + model_name + "' has no categories (only any)");
+    refuse(what + " '" + name + "' is not a category of model '" + model_name + "' (" + category_list(info) + ")");
 }
 
-Conditioning conditioning_from_options(const Options& o, const NtexModelConditioningInfo& info, const char* model_name) {
-    Conditioning c = o.layout;
+ntex::Conditioning conditioning_from_options(const Options& o, const NtexModelConditioningInfo& info, const char* model_name) {
+    ntex::Conditioning c = o.layout;
     c.category = category_index(info, o.category, model_name, "--category");
     // Without --pattern a model with a layout prior starts on AUTO: a category then comes with its
     // structure (bricks for brick_tile) instead of the streaks it draws without a layout.
     c.pattern = o.pattern.empty() && info.hasLayoutPrior != 0 ? NTEX_LAYOUT_PATTERN_AUTO : NTEX_LAYOUT_PATTERN_NONE;
     if (!o.pattern.empty() && !pattern_from_name(o.pattern, &c.pattern)) {
-        throw NtexFailure("--pattern '" + o.pattern + "' is not a layout pattern");   // options.cpp checked the name already
+        refuse("--pattern '" + o.pattern + "' is not a layout pattern");   // options.cpp checked the name already
     }
     if (c.pattern == NTEX_LAYOUT_PATTERN_NONE || (o.pattern.empty() && c.pattern == NTEX_LAYOUT_PATTERN_AUTO)) {
-        if (o.layout_numbers_given) throw NtexFailure("--columns, --rows, --period, --offset, --gap, --bevel, --jitter and --pattern-seed need --pattern");
+        if (o.layout_numbers_given) refuse("--columns, --rows, --period, --offset, --gap, --bevel, --jitter and --pattern-seed need --pattern");
     } else if (info.layoutChannels == 0) {
-        throw NtexFailure(std::string("--pattern ") + pattern_name(c.pattern) + ": model '" + model_name + "' has no layout conditioning");
+        refuse(std::string("--pattern ") + pattern_name(c.pattern) + ": model '" + model_name + "' has no layout conditioning");
     } else if (c.pattern == NTEX_LAYOUT_PATTERN_AUTO && info.hasLayoutPrior == 0) {
-        throw NtexFailure(std::string("--pattern auto: model '") + model_name + "' has no layout prior");
+        refuse(std::string("--pattern auto: model '") + model_name + "' has no layout prior");
     } else if (c.pattern == NTEX_LAYOUT_PATTERN_AUTO && !only_seed_differs(o.layout)) {
         // The prior chooses every number; only --pattern-seed is the user's (as `ntex generate`).
-        throw NtexFailure("--pattern auto: the layout prior chooses columns, rows, period, offset, gap, bevel and jitter (only --pattern-seed applies)");
+        refuse("--pattern auto: the layout prior chooses columns, rows, period, offset, gap, bevel and jitter (only --pattern-seed applies)");
     }
     return c;
 }
 
-std::string describe(const NtexModelConditioningInfo& info, const Conditioning& c) {
+std::string describe(const NtexModelConditioningInfo& info, const ntex::Conditioning& c) {
     const bool named = c.category >= 0 && static_cast<uint32_t>(c.category) < info.categoryCount;
     char buf[160];
     std::snprintf(buf, sizeof(buf), "category %s, pattern %s", named ? info.categoryNames[c.category] : "any", pattern_name(c.pattern));
@@ -131,7 +133,7 @@ std::string describe(const NtexModelConditioningInfo& info, const Conditioning& 
     return s;
 }
 
-bool draw_material_controls(const NtexModelConditioningInfo& info, Conditioning& c) {
+bool draw_material_controls(const NtexModelConditioningInfo& info, ntex::Conditioning& c) {
     if (!has_conditioning(info)) return false;
     bool changed = false;
     ImGui::Begin(kPanel);

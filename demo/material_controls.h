@@ -7,10 +7,9 @@
 // Overlay::draw_panel and the frame's end.
 #pragma once
 
-#include "conditioning.h"
 #include "options.h"
 
-#include <ntex/ntex.h>
+#include <ntex/ntex.hpp>
 
 #include <string>
 
@@ -25,21 +24,21 @@ const char* pattern_name(NtexLayoutPattern pattern);
 // The inverse; false for a name the demo does not offer.
 bool pattern_from_name(const std::string& name, NtexLayoutPattern* pattern);
 
-// The model's index of a category name ("any" = NTEX_CATEGORY_ANY). Throws NtexFailure (one line
+// The model's index of a category name ("any" = NTEX_CATEGORY_ANY). Throws ntex::Exception (one line
 // naming `what`, the model and the valid names) for a name the model lacks.
 int32_t category_index(const NtexModelConditioningInfo& info, const std::string& name, const char* model_name,
                        const std::string& what);
 
-// The command line's --category, --pattern and pattern numbers for this model. Throws NtexFailure
+// The command line's --category, --pattern and pattern numbers for this model. Throws ntex::Exception
 // (one line): an unknown category, a pattern for a model without layouts, pattern numbers without
 // a pattern.
-Conditioning conditioning_from_options(const Options& o, const NtexModelConditioningInfo& info, const char* model_name);
+ntex::Conditioning conditioning_from_options(const Options& o, const NtexModelConditioningInfo& info, const char* model_name);
 
 // "category any, pattern bricks 4x8" for the demo's log lines.
-std::string describe(const NtexModelConditioningInfo& info, const Conditioning& c);
+std::string describe(const NtexModelConditioningInfo& info, const ntex::Conditioning& c);
 
 // Draws the Material section into the overlay's panel; nothing for a model without conditioning.
 // Returns true when a value changed (the host then regenerates).
-bool draw_material_controls(const NtexModelConditioningInfo& info, Conditioning& c);
+bool draw_material_controls(const NtexModelConditioningInfo& info, ntex::Conditioning& c);
 
 }  // namespace demo

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // material_files.cpp: presets through the public API; the preset JSON is read back here only to
-// fill the overlay's controls after ntexLoadPreset has validated the file.
+// fill the overlay's controls after ntex::Generator::load_preset has validated the file.
 #include "material_files.h"
 
+#include "error_text.h"
 #include "material_controls.h"
 
 #include <engine/png_writer.h>
@@ -17,23 +18,18 @@
 namespace demo {
 namespace {
 
-void check(NtexResult r, const std::string& what) {
-    if (r >= 0) return;
-    const char* message = ntexGetLastErrorMessage();
-    throw NtexFailure(what + ": " + (message && *message ? message : ntexResultToString(r)));
-}
-
 // Reads the preset's "category" and "layout" (format version 2) into the demo's values; the file
-// was validated by ntexLoadPreset, so only the names need resolving.
-Conditioning read_conditioning(const MaterialModel& model, const nlohmann::json& j, const std::string& path) {
-    Conditioning c;
+// was validated by load_preset, so only the names need resolving.
+ntex::Conditioning read_conditioning(const MaterialModel& model, const nlohmann::json& j, const std::string& path) {
+    ntex::Conditioning c;
     if (j.contains("category")) {
         c.category = category_index(model.conditioning(), j["category"].get<std::string>(), model.info().name, path + ": category");
     }
     if (!j.contains("layout")) return c;
     const nlohmann::json& l = j["layout"];
     if (!pattern_from_name(l.at("pattern").get<std::string>(), &c.pattern)) {
-        throw NtexFailure("loading preset " + path + ": layout pattern '" + l["pattern"].get<std::string>() + "' is not offered by the demo");
+        throw ntex::Exception(NTEX_ERROR_INVALID_ARGUMENT, "loading preset " + path + ": layout pattern '" +
+                                                               l["pattern"].get<std::string>() + "' is not offered by the demo");
     }
     c.columns = l.value("columns", c.columns);
     c.rows = l.value("rows", c.rows);
@@ -49,7 +45,7 @@ Conditioning read_conditioning(const MaterialModel& model, const nlohmann::json&
     return c;
 }
 
-// A generator that only carries parameters for ntexSavePreset / ntexLoadPreset (nothing is generated
+// A generator that only carries parameters for save_preset / load_preset (nothing is generated
 // with it). A generator of the texture's size would plan buffers for that size: several GiB at
 // 4096^2 for parameters of a few hundred bytes. An INFINITE one of the smallest legal size
 // (a multiple of cellSize, and at least 16 so that a layout period of 0 resolves into the 16..8192
@@ -65,17 +61,18 @@ MaterialGenerator make_carrier(const MaterialModel& model) {
 }
 
 // The two checks a TILEABLE generator of size x size would make (texture_generator.cpp).
-void check_tileable(int32_t origin_x, int32_t origin_y, const Conditioning& c, uint32_t size, const std::string& what) {
+void check_tileable(int32_t origin_x, int32_t origin_y, const ntex::Conditioning& c, uint32_t size, const std::string& what) {
     if (origin_x != 0 || origin_y != 0) {
-        throw NtexFailure(what + ": origin " + std::to_string(origin_x) + "," + std::to_string(origin_y) +
-                          " must be 0,0 for the demo's tileable material");
+        throw ntex::Exception(NTEX_ERROR_INVALID_ARGUMENT, what + ": origin " + std::to_string(origin_x) + "," +
+                                                               std::to_string(origin_y) + " must be 0,0 for the demo's tileable material");
     }
     if (c.pattern == NTEX_LAYOUT_PATTERN_NONE || c.pattern == NTEX_LAYOUT_PATTERN_AUTO) return;   // AUTO fits its own period
     const uint32_t pw = c.period_width == 0 ? size : c.period_width;
     const uint32_t ph = c.period_height == 0 ? size : c.period_height;
     if (size % pw != 0 || size % ph != 0) {
-        throw NtexFailure(what + ": layout period " + std::to_string(pw) + "x" + std::to_string(ph) + " does not divide the " +
-                          std::to_string(size) + "x" + std::to_string(size) + " tileable texture (it would not tile)");
+        throw ntex::Exception(NTEX_ERROR_INVALID_ARGUMENT, what + ": layout period " + std::to_string(pw) + "x" + std::to_string(ph) +
+                                                               " does not divide the " + std::to_string(size) + "x" +
+                                                               std::to_string(size) + " tileable texture (it would not tile)");
     }
 }
 
@@ -83,28 +80,28 @@ void check_tileable(int32_t origin_x, int32_t origin_y, const Conditioning& c, u
 
 void save_preset(const MaterialModel& model, const GenerationParams& params, const std::string& path, uint32_t size) {
     check_tileable(params.origin_x, params.origin_y, params.conditioning, size, "saving preset " + path);
-    MaterialGenerator carrier = make_carrier(model);   // ntexSavePreset records what was set
+    MaterialGenerator carrier = make_carrier(model);   // save_preset records what was set
     carrier.set_params(params);
-    check(ntexSavePreset(carrier.handle(), path.c_str()), "saving preset " + path);
+    with_context("saving preset " + path, [&] { carrier.generator().save_preset(path); });
 }
 
 GenerationParams load_preset(const MaterialModel& model, const std::string& path, uint32_t size) {
     MaterialGenerator carrier = make_carrier(model);   // validates the file (on any error: one line)
-    check(ntexLoadPreset(carrier.handle(), path.c_str()), "loading preset " + path);
-    // Valid for this model (ntexLoadPreset said so): translate it into the demo's parameters.
+    with_context("loading preset " + path, [&] { carrier.generator().load_preset(path); });
+    // Valid for this model (load_preset said so): translate it into the demo's parameters.
     std::ifstream in(path);
     const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded()) throw NtexFailure("loading preset " + path + ": the file changed while loading");
+    if (j.is_discarded()) throw ntex::Exception(NTEX_ERROR_IO, "loading preset " + path + ": the file changed while loading");
     GenerationParams p;
     p.seed = j.at("seed").get<uint32_t>();
-    p.psi = j.at("truncation_psi").get<float>();
+    p.truncation_psi = j.at("truncation_psi").get<float>();
     p.z = j.contains("z") && j["z"].is_array() ? j["z"].get<std::vector<float>>() : model.latent_from_seed(p.seed);
     const NtexModelInfo& info = model.info();
-    p.directions.assign(info.directionCount, 0.0f);
+    p.direction_offsets.assign(info.directionCount, 0.0f);
     if (j.contains("directions")) {
         for (const auto& d : j["directions"]) {
             for (uint32_t i = 0; i < info.directionCount; ++i) {
-                if (d.at("label").get<std::string>() == info.directionLabels[i]) p.directions[i] = d.at("offset").get<float>();
+                if (d.at("label").get<std::string>() == info.directionLabels[i]) p.direction_offsets[i] = d.at("offset").get<float>();
             }
         }
     }
@@ -121,20 +118,14 @@ std::vector<std::string> bake_material(const MaterialModel& model, const Generat
     if (!parent.empty()) std::filesystem::create_directories(parent);
     MaterialGenerator generator(model, size, size, NTEX_TILING_MODE_TILEABLE);
     generator.generate_now(params);
-    std::vector<uint8_t> rgba(size_t(size) * size * 4);
     const NtexModelInfo& info = model.info();
     for (uint32_t m = 0; m < info.mapCount; ++m) {
-        NtexHostImage image{};
-        image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
-        image.format = NTEX_HOST_FORMAT_R8G8B8A8;
-        image.pData = rgba.data();
-        image.rowPitch = size_t(size) * 4;
-        image.size = rgba.size();
-        check(ntexReadMap(generator.handle(), m, &image), std::string("reading map ") + info.mapNames[m]);
-        written.push_back(engine::write_png_atomic(base + "_" + info.mapNames[m] + ".png", rgba.data(), size, size, image.rowPitch));
+        const std::vector<uint8_t> rgba =
+            with_context(std::string("reading map ") + info.mapNames[m], [&] { return generator.generator().read_rgba8(m); });
+        written.push_back(engine::write_png_atomic(base + "_" + info.mapNames[m] + ".png", rgba.data(), size, size, size_t{size} * 4));
     }
     const std::string preset = base + ".preset.json";
-    check(ntexSavePreset(generator.handle(), preset.c_str()), "saving preset " + preset);
+    with_context("saving preset " + preset, [&] { generator.generator().save_preset(preset); });
     written.push_back(std::filesystem::absolute(preset).string());
     return written;
 }

@@ -91,7 +91,7 @@ void add_conditioning_options(CLI::App& app, Options& o, std::string& period, st
     app.add_option("--category", o.category, "Category of a conditional model (names: `ntex info`), or any");
     app.add_option("--pattern", o.pattern, "Layout pattern of a layout-conditioned model (auto: the model's layout prior for the category)")
         ->check(CLI::IsMember({"none", "bricks", "tiles", "hexagons", "planks", "panels", "voronoi", "blobs", "auto"}));
-    Conditioning& l = o.layout;
+    ntex::Conditioning& l = o.layout;
     numbers.push_back(add_integer(app, "--columns", l.columns, "Pattern cells across one period (1..64)", 1, 64));
     numbers.push_back(add_integer(app, "--rows", l.rows, "Pattern cells down one period (1..64; hexagons: even)", 1, 64));
     numbers.push_back(app.add_option("--period", period, "Pattern period W or WxH in texels, 0 (the texture's size) or 16..8192")

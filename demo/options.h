@@ -2,9 +2,7 @@
 // options.h: the demo's command line.
 #pragma once
 
-#include "conditioning.h"
-
-#include <ntex/ntex.h>
+#include <ntex/ntex.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -45,7 +43,7 @@ struct Options {
     // the model once it is loaded, material_controls.h). A preset given too replaces them.
     std::string category;                         // "" = any
     std::string pattern;                          // "" = none
-    Conditioning layout;
+    ntex::Conditioning layout;
     bool layout_numbers_given = false;            // any of --columns ... --pattern-seed
 };
 

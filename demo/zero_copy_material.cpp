@@ -2,49 +2,40 @@
 // zero_copy_material.cpp: see zero_copy_material.h.
 #include "zero_copy_material.h"
 
+#include "error_text.h"
+
 #include <engine/renderer.h>
 
 #include <array>
-#include <string>
 
 namespace demo {
 namespace {
 
-void check(NtexResult r, const char* what) {
-    if (r >= 0) return;
-    const char* message = ntexGetLastErrorMessage();
-    throw NtexFailure(std::string(what) + ": " + (message && *message ? message : ntexResultToString(r)));
+ntex::TextureSet::Options ring_of_two() {
+    ntex::TextureSet::Options o;
+    o.ring_size = 2;
+    o.mip_levels = 0;   // the full chain, like the engine's own textures
+    return o;
 }
 
 }  // namespace
 
-NtexVulkanDeviceInfo vulkan_device_info(const engine::Renderer& renderer) {
-    NtexVulkanDeviceInfo vi{};
-    vi.sType = NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO;
-    vi.instance = renderer.context().instance();
-    vi.physicalDevice = renderer.context().physical_device();
-    vi.device = renderer.context().device();
-    vi.queueFamilyIndex = renderer.context().queue_family();
-    vi.pfnGetInstanceProcAddr = vkGetInstanceProcAddr;
-    vi.pfnGetDeviceProcAddr = vkGetDeviceProcAddr;
-    return vi;
+ntex::VulkanDevice vulkan_device(const engine::Renderer& renderer) {
+    const engine::Context& c = renderer.context();
+    ntex::VulkanDevice device(c.instance(), c.physical_device(), c.device(), c.queue_family(), vkGetInstanceProcAddr, vkGetDeviceProcAddr);
+    // The renderer requires and enables synchronization2 (engine/src/vk/context.cpp): ntex records its
+    // barriers with it too.
+    device.features.synchronization2 = VK_TRUE;
+    return device;
 }
 
-ZeroCopyMaterial::ZeroCopyMaterial(const MaterialModel& model, const MaterialGenerator& generator) : m_model(model) {
-    NtexTextureSetCreateInfo ci{};
-    ci.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO;
-    ci.generator = generator.handle();
-    ci.ringSize = 2;
-    ci.mipLevels = 0;   // the full chain, like the engine's own textures
-    check(ntexCreateTextureSet(model.context(), &ci, &m_set), "ntexCreateTextureSet");
+ZeroCopyMaterial::ZeroCopyMaterial(const MaterialModel& model, const MaterialGenerator& generator)
+    : m_model(model),
+      m_set(with_context("ntexCreateTextureSet",
+                         [&] { return ntex::TextureSet(model.context(), generator.generator(), ring_of_two()); })) {
     // CUDA and Vulkan compute sets generate from the current parameters in each update; a set that
-    // fell back to host copies uploads the newest ntexGenerateAsync result.
-    NtexTextureSetPathInfo path{};
-    path.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO;
-    NtexTextureSetImages images{};
-    images.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
-    images.pNext = &path;
-    check(ntexGetTextureSetImages(m_set, &images), "ntexGetTextureSetImages");
+    // fell back to host copies uploads the newest generate_async result.
+    const NtexTextureSetPathInfo path = with_context("ntexGetTextureSetImages", [&] { return m_set.path(); });
     m_path = path.path;
     m_generates_on_update = path.generatesOnUpdate == VK_TRUE;
 }
@@ -57,17 +48,12 @@ const char* ZeroCopyMaterial::path_label() const {
     }
 }
 
-ZeroCopyMaterial::~ZeroCopyMaterial() { ntexDestroyTextureSet(m_set); }
-
 uint64_t ZeroCopyMaterial::update(engine::Renderer& renderer) {
-    uint64_t signal = 0;
-    const NtexResult r = ntexCmdUpdateTextureSet(m_set, renderer.command_buffer(), &signal);
-    check(r, "ntexCmdUpdateTextureSet");
-    NtexTextureSetImages images{};
-    images.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES;
-    check(ntexGetTextureSetImages(m_set, &images), "ntexGetTextureSetImages");
+    // 0: nothing recorded (nothing new, or the next slot's previous update has not executed yet).
+    const uint64_t signal = with_context("ntexCmdUpdateTextureSet", [&] { return m_set.cmd_update(renderer.command_buffer()); });
+    const NtexTextureSetImages images = with_context("ntexGetTextureSetImages", [&] { return m_set.images(); });
     // The contract: signal every returned value with the submit that records/samples the update.
-    if (r == NTEX_SUCCESS) renderer.add_submit_signal(images.semaphore, signal);
+    if (signal != 0) renderer.add_submit_signal(images.semaphore, signal);
     if (images.resultId == 0) {
         renderer.use_own_material();
         return 0;

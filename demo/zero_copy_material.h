@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
-// zero_copy_material.h: the demo's material through an ntex texture set (ntex_vulkan.h): ntex owns a
-// ring of VkImages per map on the renderer's device and fills them (CUDA: written by CUDA through
-// external memory, no host copy; CPU: copies ntex records into our command buffer). Each frame
-// records the update, adds ntex's timeline semaphores to the frame's submit and points the scene at
-// the newest images.
+// zero_copy_material.h: the demo's material through an ntex texture set (ntex::TextureSet,
+// ntex_vulkan.hpp): ntex owns a ring of VkImages per map on the renderer's device and fills them (CUDA:
+// written by CUDA through external memory, no host copy; Vulkan compute: recorded into our command
+// buffer; CPU: copies ntex records into our command buffer). Each frame records the update, adds ntex's
+// timeline semaphores to the frame's submit and points the scene at the newest images.
 #pragma once
 
 #include "material_generator.h"
+#include "material_model.h"
 
-#include <ntex/ntex_vulkan.h>
+#include <ntex/ntex_vulkan.hpp>
 
 #include <cstdint>
 
@@ -18,18 +19,15 @@ class Renderer;
 
 namespace demo {
 
-// The renderer's device as ntex needs it (chain into the context: MaterialModel's `vulkan`).
-NtexVulkanDeviceInfo vulkan_device_info(const engine::Renderer& renderer);
+// The renderer's device as ntex needs it (MaterialModel's `vulkan`: chained into the context).
+ntex::VulkanDevice vulkan_device(const engine::Renderer& renderer);
 
 class ZeroCopyMaterial {
 public:
     // A ring of 2 image sets with full mip chains for every map of `generator` (which must outlive
-    // this). Throws NtexFailure.
+    // this). Throws ntex::Exception.
     ZeroCopyMaterial(const MaterialModel& model, const MaterialGenerator& generator);
-    // The caller must have waited until no frame samples the images (Renderer::wait_idle).
-    ~ZeroCopyMaterial();
-    ZeroCopyMaterial(const ZeroCopyMaterial&) = delete;
-    ZeroCopyMaterial& operator=(const ZeroCopyMaterial&) = delete;
+    // Destruction: the caller must have waited until no frame samples the images (Renderer::wait_idle).
 
     // Between begin_frame and end_frame: records ntex's update into the frame's command buffer,
     // registers the semaphore signal (and, on CUDA, the wait) with the frame's submit, and makes this
@@ -46,7 +44,7 @@ public:
 
 private:
     const MaterialModel& m_model;
-    NtexTextureSet m_set = nullptr;
+    ntex::TextureSet m_set;
     NtexTextureSetPath m_path = NTEX_TEXTURE_SET_PATH_HOST_COPIES;
     bool m_generates_on_update = false;
 };
