@@ -3,6 +3,7 @@
 // Vulkan objects and wraps what ntexCmdUpdateTextureSet records in a label. The host's loader is
 // wrapped (NtexVulkanDeviceInfo::pfnGetInstanceProcAddr) so the test sees every name and label, and
 // forwards them to the real layer chain, where the validation layer checks them too.
+#include "load_generator.h"
 #include "vulkan_host.h"
 
 #include <ntex/ntex_vulkan.h>
@@ -93,14 +94,7 @@ void make_named_set(const VulkanHost& host, NtexBackend backend, NamedSet& out) 
     options.get_instance_proc = hook_get_instance_proc;
     options.next = &debug;
     ASSERT_EQ(host.create_context(backend, &out.context, options), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    const std::string path = model_path();
-    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
-    li.pPath = path.c_str();
-    ASSERT_EQ(ntexLoadModel(out.context, &li, &out.model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
-    gi.model = out.model;
-    gi.width = gi.height = 32;
-    ASSERT_EQ(ntexCreateGenerator(out.context, &gi, &out.generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_TRUE(ntex_test::load_generator(out.context, model_path(), 32, 32, &out.model, &out.generator));
     NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
     si.generator = out.generator;
     ASSERT_EQ(ntexCreateTextureSet(out.context, &si, &out.set), NTEX_SUCCESS) << ntexGetLastErrorMessage();

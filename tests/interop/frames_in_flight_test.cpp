@@ -13,6 +13,7 @@
 // image back in SHADER_READ_ONLY_OPTIMAL for compute and fragment reads, as a renderer would).
 // When the fence of a frame signals, its copy is compared with the CPU backend's result for the
 // parameters of that resultId (float images: within 1e-4).
+#include "load_generator.h"
 #include "vulkan_host.h"
 
 #include <ntex/ntex_vulkan.h>
@@ -65,15 +66,7 @@ struct Generator {
             ci.threadCount = 2;
             ASSERT_EQ(ntexCreateContext(&ci, &context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         }
-        const std::string path = model_path();
-        NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
-        li.pPath = path.c_str();
-        ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
-        gi.model = model;
-        gi.width = kSize;
-        gi.height = kSize;
-        ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_TRUE(ntex_test::load_generator(context, model_path(), kSize, kSize, &model, &generator));
     }
     void set_time(float t) {
         NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};

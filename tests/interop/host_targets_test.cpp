@@ -7,6 +7,7 @@
 // description must be refused with a message naming the target and field, and the validation layer
 // (with synchronization validation) must stay silent.
 #include "formats.h"
+#include "load_generator.h"
 #include "vulkan_host.h"
 
 #include <ntex/ntex_vulkan.h>
@@ -58,15 +59,7 @@ protected:
 
     void open(NtexBackend backend, NtexContext* c, NtexModel* m, NtexGenerator* g) {
         ASSERT_EQ(host->create_context(backend, c), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        const std::string path = model_path("material_v1");
-        NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
-        li.pPath = path.c_str();
-        ASSERT_EQ(ntexLoadModel(*c, &li, m), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
-        gi.model = *m;
-        gi.width = kWidth;
-        gi.height = kHeight;
-        ASSERT_EQ(ntexCreateGenerator(*c, &gi, g), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_TRUE(ntex_test::load_generator(*c, model_path("material_v1"), kWidth, kHeight, m, g));
     }
 
     static void set_seed(NtexGenerator g, uint32_t seed) {

@@ -7,6 +7,7 @@
 // count both calls; they are forwarded to the real layer chain, where the validation layer with
 // synchronization validation checks them. Both ways must write the same texels.
 #include "formats.h"
+#include "load_generator.h"
 #include "vulkan_host.h"
 
 #include <ntex/ntex_vulkan.h>
@@ -91,14 +92,7 @@ void run(VulkanHost& host, NtexBackend backend, bool declare, Seen& out) {
     NtexGenerator generator = nullptr;
     NtexTextureSet set = nullptr;
     ASSERT_EQ(host.create_context(backend, &context, options), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    const std::string path = model_path();
-    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
-    li.pPath = path.c_str();
-    ASSERT_EQ(ntexLoadModel(context, &li, &model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
-    gi.model = model;
-    gi.width = gi.height = 32;
-    ASSERT_EQ(ntexCreateGenerator(context, &gi, &generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_TRUE(ntex_test::load_generator(context, model_path(), 32, 32, &model, &generator));
     NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
     si.generator = generator;
     si.ringSize = 2;

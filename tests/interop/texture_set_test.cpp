@@ -4,6 +4,7 @@
 // be filtered copies, the ring must never overwrite a staging buffer the GPU still reads, misuse
 // must return errors, and the validation layer (with synchronization validation) must stay silent.
 #include "formats.h"
+#include "load_generator.h"
 #include "vulkan_host.h"
 
 #include <ntex/ntex_vulkan.h>
@@ -33,19 +34,7 @@ std::string model_path(const char* name) { return std::string(NTEX_SOURCE_DIR) +
 using ntex_test::host_format;
 using ntex_test::texel_bytes;
 
-// The model and a generator on `context` (what every host does before making a texture set).
-::testing::AssertionResult load_generator(NtexContext context, const std::string& path, uint32_t width, uint32_t height, NtexModel* model,
-                                          NtexGenerator* generator) {
-    NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
-    li.pPath = path.c_str();
-    if (ntexLoadModel(context, &li, model) != NTEX_SUCCESS) return ::testing::AssertionFailure() << ntexGetLastErrorMessage();
-    NtexGeneratorCreateInfo gi{NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO};
-    gi.model = *model;
-    gi.width = width;
-    gi.height = height;
-    if (ntexCreateGenerator(context, &gi, generator) != NTEX_SUCCESS) return ::testing::AssertionFailure() << ntexGetLastErrorMessage();
-    return ::testing::AssertionSuccess();
-}
+using ntex_test::load_generator;
 
 
 class TextureSetTest : public ::testing::TestWithParam<const char*> {
