@@ -156,9 +156,9 @@ void DemoApp::measure_frame() {
 void DemoApp::switch_backend() {
     const auto requested = static_cast<NtexBackend>(m_pending_backend);
     m_pending_backend = -1;
+    const bool had_ground = m_ground != nullptr;
     try {
         std::unique_ptr<MaterialModel> next = m_source.load(requested);
-        const bool had_ground = m_ground != nullptr;
         m_ground.reset();   // it reads the old model
         m_source.replace(std::move(next), static_cast<uint32_t>(m_editor.controls().resolution));
         if (had_ground) enable_ground();
@@ -170,6 +170,7 @@ void DemoApp::switch_backend() {
     } catch (const ntex::Exception& e) {
         m_info.backend_status = "backend switch failed: " + error_text(e);
         m_editor.controls().backend = m_active_backend;
+        if (had_ground && m_ground == nullptr) enable_ground();   // the source is back on the previous model
     }
     std::printf("ntex_demo: %s\n", m_info.backend_status.c_str());
     std::fflush(stdout);

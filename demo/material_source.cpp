@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <utility>
 #include <vector>
 
 namespace demo {
@@ -52,8 +53,18 @@ void MaterialSource::replace(std::unique_ptr<MaterialModel> model, uint32_t size
     m_renderer.wait_idle();   // no frame may sample the texture set's images any more
     m_texture_set.reset();
     m_generator.reset();      // joins its worker (a running generation finishes)
-    m_model = std::move(model);
-    create_generator(size);
+    std::unique_ptr<MaterialModel> previous = std::exchange(m_model, std::move(model));
+    try {
+        create_generator(size);
+    } catch (...) {
+        // Back on the previous model, so the demo keeps running on what its controls still show
+        // (a failure here too ends the demo with that error).
+        m_texture_set.reset();
+        m_generator.reset();
+        m_model = std::move(previous);
+        create_generator(size);
+        throw;
+    }
 }
 
 void MaterialSource::resize(uint32_t size) {

@@ -48,6 +48,8 @@ public:
     std::unique_ptr<MaterialModel> load(NtexBackend backend) const;
     // Waits until no frame samples the texture set, then rebuilds generator and texture set on `model`
     // at size x size. Whoever holds a reference to the old model (the infinite ground) must have let go.
+    // Throws ntex::Exception when the new generator or texture set cannot be made, after rebuilding
+    // them on the previous model.
     void replace(std::unique_ptr<MaterialModel> model, uint32_t size);
     // A new resolution on the same model; the renderer's own material textures are resized too.
     void resize(uint32_t size);
