@@ -50,8 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
             return 0;   // e.g. a period the generator would refuse
         }
         std::vector<float> out(24 * 24 * ntex::kLayoutChannels);
-        const auto x0 = static_cast<int32_t>(preset.seed * 2654435761u);
-        ntex::render_layout(spec, x0, -x0, 24, 24, out.data());
+        // Origins anywhere on the int32 plane; negated in uint32 (wraps), since -INT32_MIN overflows int32.
+        const uint32_t u = preset.seed * 2654435761u;
+        ntex::render_layout(spec, static_cast<int32_t>(u), static_cast<int32_t>(0u - u), 24, 24, out.data());
         for (float v : out) {
             if (!(v >= 0.0f && v <= 1.0f)) {
                 std::fprintf(stderr, "preset_fuzz: render_layout wrote %g (outside [0, 1]) for:\n%s\n", static_cast<double>(v), written.c_str());
