@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Texture sets on the Vulkan compute path (issue 12): with a VULKAN context on the host's own device,
 // ntexCmdUpdateTextureSet records the whole network and the texel conversion into the host's command
-// buffer. Every map and every mip level must equal the CPU path's texels within 1 LSB (floats: 1e-4),
+// buffer. Every map and every mip level must equal the CPU path's texels within 1 LSB (floats: 1e-4;
+// half floats: one binary16 step at [0.5, 1)),
 // tileable and infinite, square and not; an update must never be recorded while an earlier one may
 // still execute; the validation layer (with synchronization validation) must stay silent.
 #include "formats.h"
@@ -27,18 +28,24 @@ using ntex_test::VulkanHost;
 
 std::string model_path(const char* name) { return std::string(NTEX_SOURCE_DIR) + "/models/" + name + ".json"; }
 
+enum Formats {
+    kDefaultFormats,   // pFormats NULL: RGBA8 sRGB / RGBA8 / R8 / R16
+    kFloatFormats,     // R32G32B32A32_SFLOAT / R32_SFLOAT
+    kCompactFormats    // BGRA8 sRGB albedo, RG8 normal, R16F roughness, RGBA16F height (ntex_test::compact_format)
+};
+
 struct Case {
     const char* model;
     uint32_t width, height;
     NtexTilingMode mode;
     int32_t origin_x, origin_y;
-    bool float_formats;   // R32G32B32A32_SFLOAT / R32_SFLOAT instead of the default formats
+    Formats formats;      // which VkFormats the set asks for
     bool bricks = false;  // a conditional model's category and brick layout (the layout-gain path)
 };
 
 void PrintTo(const Case& c, std::ostream* os) {
     *os << c.model << " " << c.width << "x" << c.height << (c.mode == NTEX_TILING_MODE_INFINITE ? " infinite" : " tileable")
-        << (c.float_formats ? " float" : "");
+        << (c.formats == kFloatFormats ? " float" : c.formats == kCompactFormats ? " compact" : "");
 }
 
 // One context (CPU or VULKAN backend) on the host's device, with a generator and a texture set.
@@ -103,12 +110,14 @@ protected:
         std::vector<VkFormat> formats;
         for (uint32_t i = 0; i < info.mapCount; ++i) {
             const bool one_channel = info.mapChannels[i] == 1;
-            formats.push_back(one_channel ? VK_FORMAT_R32_SFLOAT : VK_FORMAT_R32G32B32A32_SFLOAT);
+            formats.push_back(c.formats == kCompactFormats ? ntex_test::compact_format(info.mapSemantics[i])
+                              : one_channel                ? VK_FORMAT_R32_SFLOAT
+                                                           : VK_FORMAT_R32G32B32A32_SFLOAT);
         }
         NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
         si.generator = side->generator;
         si.ringSize = 2;
-        si.pFormats = c.float_formats ? formats.data() : nullptr;
+        si.pFormats = c.formats == kDefaultFormats ? nullptr : formats.data();
         EXPECT_EQ(ntexCreateTextureSet(side->context, &si, &side->set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         return side;
     }
@@ -183,6 +192,18 @@ protected:
                             level_worst = std::max(level_worst, std::abs(double(x) - double(y)) / (r16_as_8bit ? 257.0 : 1.0));
                         }
                         break;
+                    case VK_FORMAT_R16_SFLOAT:
+                    case VK_FORMAT_R16G16B16A16_SFLOAT:
+                        // In units of a binary16 step at [0.5, 1) (2^-11), the coarsest in [0, 1].
+                        for (std::size_t i = 0; i + 1 < n; i += 2) {
+                            uint16_t x, y;
+                            std::memcpy(&x, &pa[i], 2);
+                            std::memcpy(&y, &pb[i], 2);
+                            const float fx = ntex_test::half_value(x), fy = ntex_test::half_value(y);
+                            level_worst = std::max(level_worst, std::abs(double(fx) - double(fy)) * 2048.0);
+                            if (!std::isfinite(fx) || !std::isfinite(fy)) level_worst = 1e9;
+                        }
+                        break;
                     case VK_FORMAT_R32_SFLOAT:
                     case VK_FORMAT_R32G32B32A32_SFLOAT:
                         for (std::size_t i = 0; i + 3 < n; i += 4) {
@@ -245,7 +266,7 @@ TEST_P(ComputeTextureSetTest, TexelsMatchTheCpuPathAtEveryMipLevel) {
     EXPECT_EQ(images.layout, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
     EXPECT_EQ(images.readySemaphore, VK_NULL_HANDLE);   // the work is in the host's own command buffer
 
-    const double tolerance = GetParam().float_formats ? 1e-4 : 1.0;
+    const double tolerance = GetParam().formats == kFloatFormats ? 1e-4 : 1.0;
     EXPECT_LE(max_difference(*cpu, *gpu), tolerance);
 
     // Unchanged parameters: nothing to record. A new seed: a new update, still matching.
@@ -307,12 +328,14 @@ TEST_P(ComputeTextureSetGateTest, UpdatesPipelineUpToTheRingAndKeepTheirOwnInput
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetTest,
-                         ::testing::Values(Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, false},
-                                           Case{"material_v1", 96, 160, NTEX_TILING_MODE_TILEABLE, 0, 0, false},
-                                           Case{"material_v1", 64, 32, NTEX_TILING_MODE_INFINITE, 64, -128, false},
-                                           Case{"material_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, true},
-                                           Case{"material_v2", 64, 64, NTEX_TILING_MODE_INFINITE, -64, 32, false, true},
-                                           Case{"material_v2", 128, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, false, true}));
+                         ::testing::Values(Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, kDefaultFormats},
+                                           Case{"material_v1", 96, 160, NTEX_TILING_MODE_TILEABLE, 0, 0, kDefaultFormats},
+                                           Case{"material_v1", 64, 32, NTEX_TILING_MODE_INFINITE, 64, -128, kDefaultFormats},
+                                           Case{"material_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, kFloatFormats},
+                                           Case{"material_v2", 64, 64, NTEX_TILING_MODE_INFINITE, -64, 32, kDefaultFormats, true},
+                                           Case{"material_v2", 128, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, kDefaultFormats, true},
+                                           Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, kCompactFormats},
+                                           Case{"material_v2", 64, 96, NTEX_TILING_MODE_INFINITE, 32, -64, kCompactFormats, true}));
 
 // FP16 on the host's device: with the features enabled and declared (NtexVulkanDeviceFeatures), an FP16
 // generator's set is within 2 LSB of the CPU path's (R16 height: 2 LSB of 8 bits) at every map and mip
@@ -351,9 +374,9 @@ TEST_P(ComputeTextureSetFp16Test, DeclaredFeaturesGiveFp16WithinTwoLsb) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetFp16Test,
-                         ::testing::Values(Case{"material_v1", 64, 64, NTEX_TILING_MODE_INFINITE, 64, -128, false}));
+                         ::testing::Values(Case{"material_v1", 64, 64, NTEX_TILING_MODE_INFINITE, 64, -128, kDefaultFormats}));
 
 INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetGateTest,
-                         ::testing::Values(Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, false}));
+                         ::testing::Values(Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, kDefaultFormats}));
 
 }  // namespace

@@ -78,8 +78,8 @@ void bounded_queue_wait(VulkanHost& host, NtexTextureSet set, const char* where)
 // Texels of every map of one result, per map (tightly packed level 0).
 using Maps = std::vector<std::vector<uint8_t>>;
 
-// Equal within one step of the format's integer encoding (8-bit or 16-bit channels); float formats
-// within 1e-4 relative. Returns the number of differing texel components.
+// Equal within one step of the format's integer encoding (8-bit or 16-bit channels); half floats within
+// one binary16 step at [0.5, 1); float formats within 1e-4 relative. Returns the number of differing texel components.
 std::size_t count_differences(VkFormat format, const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
     if (a.size() != b.size()) return std::max(a.size(), b.size());
     std::size_t bad = 0;
@@ -89,6 +89,13 @@ std::size_t count_differences(VkFormat format, const std::vector<uint8_t>& a, co
             std::memcpy(&x, &a[i], 2);
             std::memcpy(&y, &b[i], 2);
             bad += std::abs(int(x) - int(y)) > 1;
+        }
+    } else if (ntex_test::is_half(format)) {   // one binary16 step at [0.5, 1) (2^-11)
+        for (std::size_t i = 0; i + 1 < a.size(); i += 2) {
+            uint16_t x, y;
+            std::memcpy(&x, &a[i], 2);
+            std::memcpy(&y, &b[i], 2);
+            bad += !(std::abs(ntex_test::half_value(x) - ntex_test::half_value(y)) <= 1.0f / 2048.0f);
         }
     } else if (format == VK_FORMAT_R32_SFLOAT || format == VK_FORMAT_R32G32B32A32_SFLOAT) {
         for (std::size_t i = 0; i + 3 < a.size(); i += 4) {
@@ -242,6 +249,38 @@ protected:
     NtexModel cpu_model = nullptr;
     NtexGenerator cpu_generator = nullptr;
 };
+
+// The engine formats (BGRA8 sRGB albedo, RG8 normal, half-float roughness and height) written by the CUDA
+// surface writer match the CPU path's ntexReadMap conversion within one step.
+TEST_F(CudaTextureSetTest, CompactFormatsMatchCpu) {
+    NtexModelInfo info{NTEX_STRUCTURE_TYPE_MODEL_INFO};
+    ASSERT_EQ(ntexGetModelInfo(model, &info), NTEX_SUCCESS);
+    std::vector<VkFormat> formats;
+    for (uint32_t i = 0; i < info.mapCount; ++i) formats.push_back(ntex_test::compact_format(info.mapSemantics[i]));
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.generator = generator;
+    si.ringSize = 2;
+    si.pFormats = formats.data();
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    ASSERT_NE(images.readySemaphore, VK_NULL_HANDLE) << "the set fell back to host copies (the log says why)";
+    VkCommandBuffer cmd = allocate_command_buffer();
+    ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // first use: layouts
+    bounded_queue_wait(*host, set, "the first-use frame");
+    set_seed(generator, kSeedA);
+    ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    bounded_queue_wait(*host, set, "seed A's frame");
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    EXPECT_NE(images.resultId, 0u);
+    const Maps gpu = read_back(images);
+    const Maps cpu = cpu_maps(kSeedA, images);
+    for (uint32_t i = 0; i < images.mapCount; ++i) {
+        EXPECT_EQ(images.formats[i], formats[i]);
+        EXPECT_EQ(count_differences(images.formats[i], gpu[i], cpu[i]), 0u) << "map " << i << " (VkFormat " << images.formats[i] << ")";
+    }
+    vkFreeCommandBuffers(host->device, host->pool, 1, &cmd);
+}
 
 TEST_F(CudaTextureSetTest, ZeroCopyMatchesCpuAndNeverTears) {
     NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};

@@ -293,7 +293,7 @@ TEST_F(HostTargetsTest, WrongDescriptionsAreRefused) {
         {"base level", [](auto& t, auto&, auto&) { t[4].baseMipLevel = 4000000000u; }, ".baseMipLevel 4000000000 is not below .imageMipLevels 7"},
         {"no layers", [](auto& t, auto&, auto&) { t[0].imageArrayLayers = 0; }, "must both be at least 1"},
         {"format per slot", [](auto& t, auto&, auto&) { t[6].format = VK_FORMAT_R16_UNORM; }, "differs from slot 0's"},
-        {"format ntex cannot write", [](auto& t, auto&, auto&) { t[0].format = VK_FORMAT_B8G8R8A8_UNORM; }, "is not one ntex writes"},
+        {"format ntex cannot write", [](auto& t, auto&, auto&) { t[0].format = VK_FORMAT_R5G6B5_UNORM_PACK16; }, "is not one ntex writes"},
         {"one subresource for two slots", [](auto& t, auto&, auto&) { t[4].arrayLayer = 1; },
          "pTargets[4] and pTargets[0] write the same subresource (layer 1"},
         {"count", [](auto& t, auto&, auto&) { t.pop_back(); }, "targetCount 7 is not ringSize x selected maps (2 x 4)"},

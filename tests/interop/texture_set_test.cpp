@@ -281,10 +281,20 @@ TEST_P(TextureSetTest, HostChosenFormats) {
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
     for (uint32_t i = 0; i < images.mapCount; ++i) EXPECT_EQ(images.formats[i], formats[i]);
     expect_images_match_read_map();
+    // The engine formats (BGRA8 sRGB albedo, RG8 normal, half-float roughness and height), mips included.
+    ntexDestroyTextureSet(set);
+    set = nullptr;
+    for (uint32_t i = 0; i < info.mapCount; ++i) formats[i] = ntex_test::compact_format(info.mapSemantics[i]);
+    create_set(2, formats.data());
+    ASSERT_EQ(update_and_submit(), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    EXPECT_GT(images.mipLevels, 1u);
+    for (uint32_t i = 0; i < images.mapCount; ++i) EXPECT_EQ(images.formats[i], formats[i]);
+    expect_images_match_read_map();
     // A format ntex cannot write is refused.
     ntexDestroyTextureSet(set);
     set = nullptr;
-    std::vector<VkFormat> bad(formats.size(), VK_FORMAT_B8G8R8A8_UNORM);
+    std::vector<VkFormat> bad(formats.size(), VK_FORMAT_R5G6B5_UNORM_PACK16);
     NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
     si.generator = generator;
     si.pFormats = bad.data();

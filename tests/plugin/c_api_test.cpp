@@ -358,7 +358,7 @@ TEST_F(CApi, TilingAndDirectionMisuse) {
     params.originX = -16;
     ASSERT_EQ(ntexSetGeneratorParams(g, &params), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     ASSERT_EQ(ntexGenerate(g), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    // Every format for every map; 1-channel formats are 1, 2 or 4 bytes per texel.
+    // Every format for every map; texels of 1 to 16 bytes.
     std::vector<uint8_t> buffer(16 * 16 * 16);
     NtexHostImage image{};
     image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
@@ -366,7 +366,9 @@ TEST_F(CApi, TilingAndDirectionMisuse) {
     image.size = buffer.size();
     const std::pair<NtexHostFormat, std::size_t> formats[] = {{NTEX_HOST_FORMAT_R8G8B8A8, 4}, {NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT, 16},
                                                               {NTEX_HOST_FORMAT_R8_UNORM, 1}, {NTEX_HOST_FORMAT_R16_UNORM, 2},
-                                                              {NTEX_HOST_FORMAT_R32_SFLOAT, 4}};
+                                                              {NTEX_HOST_FORMAT_R32_SFLOAT, 4}, {NTEX_HOST_FORMAT_R8G8_UNORM, 2},
+                                                              {NTEX_HOST_FORMAT_B8G8R8A8, 4}, {NTEX_HOST_FORMAT_R16_SFLOAT, 2},
+                                                              {NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT, 8}};
     for (uint32_t map = 0; map < 4; ++map) {
         for (auto [format, texel] : formats) {
             image.format = format;
@@ -603,6 +605,8 @@ TEST_F(CApi, CppWrapper) {
     p.direction_offsets = {1.0f};   // the tiny model has no directions
     EXPECT_THROW(infinite.set_params(p), ntex::Exception);
     EXPECT_EQ(ntex::host_format_texel_size(NTEX_HOST_FORMAT_R8_UNORM), 1u);
+    EXPECT_EQ(ntex::host_format_texel_size(NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT), 8u);
+    EXPECT_EQ(ntex::host_format_texel_size(static_cast<NtexHostFormat>(g_bad_enum)), 0u);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "backends/cuda/cuda_plan.h"
 #include "backends/cuda/surface_write.h"
 #include "core/error.h"
+#include "core/half.h"
 #include "runtime/hash_noise.h"
 #include "runtime/layout_levels.h"
 #include "runtime/material.h"
@@ -250,13 +251,21 @@ std::vector<FormatCase> formats() {
         {cuda::SurfaceFormat::R16Unorm, NTEX_HOST_FORMAT_R16_UNORM, cudaCreateChannelDesc(16, 0, 0, 0, cudaChannelFormatKindUnsigned), 2},
         {cuda::SurfaceFormat::R32Float, NTEX_HOST_FORMAT_R32_SFLOAT, cudaCreateChannelDesc(32, 0, 0, 0, cudaChannelFormatKindFloat), 4},
         {cuda::SurfaceFormat::Rgba32Float, NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT, cudaCreateChannelDesc(32, 32, 32, 32, cudaChannelFormatKindFloat), 16},
+        {cuda::SurfaceFormat::Bgra8Srgb, NTEX_HOST_FORMAT_B8G8R8A8, cudaCreateChannelDesc(8, 8, 8, 8, cudaChannelFormatKindUnsigned), 4},
+        {cuda::SurfaceFormat::Bgra8Unorm, NTEX_HOST_FORMAT_B8G8R8A8, cudaCreateChannelDesc(8, 8, 8, 8, cudaChannelFormatKindUnsigned), 4},
+        {cuda::SurfaceFormat::Rg8Unorm, NTEX_HOST_FORMAT_R8G8_UNORM, cudaCreateChannelDesc(8, 8, 0, 0, cudaChannelFormatKindUnsigned), 2},
+        {cuda::SurfaceFormat::R16Float, NTEX_HOST_FORMAT_R16_SFLOAT, cudaCreateChannelDesc(16, 0, 0, 0, cudaChannelFormatKindFloat), 2},
+        {cuda::SurfaceFormat::Rgba16Float, NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT, cudaCreateChannelDesc(16, 16, 16, 16, cudaChannelFormatKindFloat), 8},
     };
 }
 
-// Element-wise comparison of one texel row: integer formats within 1 LSB, floats within 1e-5.
+// Element-wise comparison of one texel: integer formats within 1 LSB, halves within one step at [0.5, 1),
+// floats within 1e-5.
 bool texel_close(const uint8_t* a, const uint8_t* b, std::size_t texel, NtexHostFormat f) {
     switch (f) {
         case NTEX_HOST_FORMAT_R8G8B8A8:
+        case NTEX_HOST_FORMAT_B8G8R8A8:
+        case NTEX_HOST_FORMAT_R8G8_UNORM:
         case NTEX_HOST_FORMAT_R8_UNORM:
             for (std::size_t i = 0; i < texel; ++i) {
                 if (std::abs(int{a[i]} - int{b[i]}) > 1) return false;
@@ -268,6 +277,15 @@ bool texel_close(const uint8_t* a, const uint8_t* b, std::size_t texel, NtexHost
             std::memcpy(&y, b, 2);
             return std::abs(int{x} - int{y}) <= 1;
         }
+        case NTEX_HOST_FORMAT_R16_SFLOAT:
+        case NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT:   // within one binary16 step at [0.5, 1)
+            for (std::size_t i = 0; i < texel / 2; ++i) {
+                uint16_t x, y;
+                std::memcpy(&x, a + 2 * i, 2);
+                std::memcpy(&y, b + 2 * i, 2);
+                if (!(std::fabs(half_to_float(x) - half_to_float(y)) <= 1.0f / 2048.0f)) return false;
+            }
+            return true;
         default: {
             for (std::size_t i = 0; i < texel / 4; ++i) {
                 float x, y;

@@ -2,6 +2,7 @@
 // Material maps: parsing of the v2 output keys (semantics, derived normals, height_scale,
 // directions), the material tensor, derived normals, host formats, latent directions.
 #include "core/error.h"
+#include "core/half.h"
 #include "runtime/material.h"
 #include "runtime/style.h"
 #include "runtime/texture_generator.h"
@@ -193,6 +194,14 @@ TEST(HostFormats, ConversionsAndRounding) {
         write_map(m.data(), layout, w, h, map, NTEX_HOST_FORMAT_R16_UNORM, r16.data(), w * 2);
         write_map(m.data(), layout, w, h, map, NTEX_HOST_FORMAT_R8G8B8A8, rgba8.data(), w * 4);
         write_map(m.data(), layout, w, h, map, NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT, rgba32.data(), w * 16);
+        std::vector<uint8_t> rg8(static_cast<std::size_t>(w * h * 2));
+        std::vector<uint8_t> bgra8(static_cast<std::size_t>(w * h * 4));
+        std::vector<uint16_t> r16f(static_cast<std::size_t>(w * h));
+        std::vector<uint16_t> rgba16f(static_cast<std::size_t>(w * h * 4));
+        write_map(m.data(), layout, w, h, map, NTEX_HOST_FORMAT_R8G8_UNORM, rg8.data(), w * 2);
+        write_map(m.data(), layout, w, h, map, NTEX_HOST_FORMAT_B8G8R8A8, bgra8.data(), w * 4);
+        write_map(m.data(), layout, w, h, map, NTEX_HOST_FORMAT_R16_SFLOAT, r16f.data(), w * 2);
+        write_map(m.data(), layout, w, h, map, NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT, rgba16f.data(), w * 8);
         for (std::size_t p = 0; p < static_cast<std::size_t>(w * h); ++p) {
             const float v0 = m[p * 8 + static_cast<std::size_t>(off)];
             EXPECT_EQ(r32[p], v0);   // multi-channel maps: channel 0
@@ -205,6 +214,14 @@ TEST(HostFormats, ConversionsAndRounding) {
             }
             EXPECT_EQ(rgba32[p * 4 + 3], 1.0f);
             EXPECT_EQ(rgba8[p * 4 + 3], 255);
+            // The engine formats: BGRA8 is RGBA8 swizzled, RG8 its first two bytes, the halves the floats rounded.
+            for (int k = 0; k < 3; ++k) EXPECT_EQ(bgra8[p * 4 + static_cast<std::size_t>(2 - k)], rgba8[p * 4 + static_cast<std::size_t>(k)]);
+            EXPECT_EQ(bgra8[p * 4 + 3], 255);
+            EXPECT_EQ(rg8[p * 2], rgba8[p * 4]);
+            EXPECT_EQ(rg8[p * 2 + 1], rgba8[p * 4 + 1]);
+            EXPECT_EQ(r16f[p], float_to_half(v0));
+            EXPECT_LE(std::abs(half_to_float(r16f[p]) - v0), std::ldexp(1.0f, -12)) << "half of " << v0;
+            for (int k = 0; k < 4; ++k) EXPECT_EQ(rgba16f[p * 4 + static_cast<std::size_t>(k)], float_to_half(rgba32[p * 4 + static_cast<std::size_t>(k)]));
         }
     }
     // Pitch and size are checked per format.
@@ -213,7 +230,10 @@ TEST(HostFormats, ConversionsAndRounding) {
     EXPECT_THROW(check_host_image(0, 4, NTEX_HOST_FORMAT_R8_UNORM, &m, 16, 16 * 8 - 1, w, h), Error);
     EXPECT_THROW(check_host_image(0, 4, NTEX_HOST_FORMAT_R32_SFLOAT, &m, 63, 1000, w, h), Error);
     EXPECT_THROW(check_host_image(4, 4, NTEX_HOST_FORMAT_R8_UNORM, &m, 16, 1000, w, h), Error);
-    EXPECT_THROW(check_host_image(0, 4, 7, &m, 1000, 100000, w, h), Error);
+    EXPECT_NO_THROW(check_host_image(0, 4, NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT, &m, 16 * 8, 16 * 8 * 8, w, h));
+    EXPECT_THROW(check_host_image(0, 4, NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT, &m, 16 * 8 - 1, 100000, w, h), Error);
+    EXPECT_THROW(check_host_image(0, 4, 9, &m, 1000, 100000, w, h), Error);
+    EXPECT_THROW(check_host_image(0, 4, -1, &m, 1000, 100000, w, h), Error);
     EXPECT_THROW(check_host_image(0, 4, NTEX_HOST_FORMAT_R8_UNORM, nullptr, 16, 1000, w, h), Error);
     EXPECT_THROW(check_host_image(0, 4, NTEX_HOST_FORMAT_R8G8B8A8, &m, SIZE_MAX / 4, SIZE_MAX, w, h), Error);
 }

@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct or entry point changes; checked by ntexCreateContext. */
-#define NTEX_HEADER_VERSION 5
+#define NTEX_HEADER_VERSION 6
 
 /* Typed opaque handles (Vulkan/OpenXR style). */
 typedef struct NtexContext_T* NtexContext;
@@ -121,10 +121,17 @@ typedef enum NtexHostFormat {
     NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT = 1, /* 4 x float32 in [0, 1], alpha 1 */
     NTEX_HOST_FORMAT_R8_UNORM = 2,            /* 1 x uint8: the map's first channel (roughness, height) */
     NTEX_HOST_FORMAT_R16_UNORM = 3,           /* 1 x uint16: the first channel, 0..65535 (16-bit height) */
-    NTEX_HOST_FORMAT_R32_SFLOAT = 4           /* 1 x float32: the first channel, [0, 1] */
+    NTEX_HOST_FORMAT_R32_SFLOAT = 4,          /* 1 x float32: the first channel, [0, 1] */
+    NTEX_HOST_FORMAT_R8G8_UNORM = 5,          /* 2 x uint8: the first two components (a tangent-space normal's
+                                                 x and y as n * 0.5 + 0.5; the shader rebuilds
+                                                 z = sqrt(1 - x^2 - y^2) from n = 2 v - 1) */
+    NTEX_HOST_FORMAT_B8G8R8A8 = 6,            /* 4 x uint8 in B, G, R, A byte order, otherwise as R8G8B8A8 */
+    NTEX_HOST_FORMAT_R16_SFLOAT = 7,          /* 1 x IEEE 754 binary16: the first channel, [0, 1] */
+    NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT = 8  /* 4 x binary16 in [0, 1], alpha 1 */
 } NtexHostFormat;
-/* One-channel maps written to 4-channel formats repeat the value in R, G and B. Encoded values
- * (albedo sRGB, normal n * 0.5 + 0.5) are written as stored: no colour-space conversion. */
+/* One-channel maps written to 2- and 4-channel formats repeat the value in R, G and B. Encoded values
+ * (albedo sRGB, normal n * 0.5 + 0.5) are written as stored: no colour-space conversion. Integer formats
+ * round floor(v * 255 + 0.5) (65535 for R16_UNORM); binary16 rounds to nearest, ties to even. */
 
 /* Host log callback; may be called from any thread that calls into ntex. */
 typedef void (*PFN_ntexLogCallback)(NtexLogLevel level, const char* message, void* userData);

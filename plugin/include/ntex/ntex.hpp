@@ -183,6 +183,10 @@ inline std::size_t host_format_texel_size(NtexHostFormat format) noexcept {
         case NTEX_HOST_FORMAT_R8_UNORM: return 1;
         case NTEX_HOST_FORMAT_R16_UNORM: return 2;
         case NTEX_HOST_FORMAT_R32_SFLOAT: return 4;
+        case NTEX_HOST_FORMAT_R8G8_UNORM: return 2;
+        case NTEX_HOST_FORMAT_B8G8R8A8: return 4;
+        case NTEX_HOST_FORMAT_R16_SFLOAT: return 2;
+        case NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT: return 8;
     }
     return 0;
 }

@@ -110,8 +110,10 @@ typedef struct NtexTextureSetCreateInfo {
     uint32_t mipLevels;           /* 0 = the full chain, 1 = none; clamped to the full chain */
     uint32_t mapMask;             /* bit i selects the generator model's map i; 0 = every map */
     const VkFormat* pFormats;     /* optional: one format per selected map (in map order), each one of
-                                     R8G8B8A8_SRGB, R8G8B8A8_UNORM, R8_UNORM, R16_UNORM, R32_SFLOAT,
-                                     R32G32B32A32_SFLOAT; NULL = the defaults below */
+                                     R8G8B8A8_SRGB, R8G8B8A8_UNORM, B8G8R8A8_SRGB, B8G8R8A8_UNORM, R8G8_UNORM
+                                     (a normal's x and y: see NTEX_HOST_FORMAT_R8G8_UNORM), R8_UNORM, R16_UNORM,
+                                     R16_SFLOAT, R16G16B16A16_SFLOAT, R32_SFLOAT, R32G32B32A32_SFLOAT, with the
+                                     NtexHostFormat conversion of the same name; NULL = the defaults below */
 } NtexTextureSetCreateInfo;
 
 /* Chain into NtexTextureSetCreateInfo::pNext when the images are sampled in stages other than the fragment

@@ -256,16 +256,21 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         }
         if (pCreateInfo->pFormats != nullptr) {
             source.formats.assign(pCreateInfo->pFormats, pCreateInfo->pFormats + source.map_indices.size());
-            // Allowed (1-channel formats take the first channel) but almost always a mistake for a
-            // colour or a normal: say so once.
+            // Allowed (1-channel formats take the first channel, R8G8 the first two) but almost always a
+            // mistake for a colour, and a 1-channel normal loses its direction: say so once. R8G8 is the
+            // usual two-channel normal encoding, so a normal in it gets no warning.
             for (std::size_t i = 0; i < source.formats.size(); ++i) {
                 const VkFormat f = source.formats[i];
-                const bool one_channel = f == VK_FORMAT_R8_UNORM || f == VK_FORMAT_R16_UNORM || f == VK_FORMAT_R32_SFLOAT;
+                const bool one_channel = f == VK_FORMAT_R8_UNORM || f == VK_FORMAT_R16_UNORM || f == VK_FORMAT_R16_SFLOAT || f == VK_FORMAT_R32_SFLOAT;
                 const NtexMapSemantic sem = source.semantics[i];
-                if (one_channel && (sem == NTEX_MAP_SEMANTIC_ALBEDO || sem == NTEX_MAP_SEMANTIC_NORMAL)) {
+                const bool colour_or_normal = sem == NTEX_MAP_SEMANTIC_ALBEDO || sem == NTEX_MAP_SEMANTIC_NORMAL;
+                if (one_channel && colour_or_normal) {
                     context->logger.warning(ntex::cat("ntex: texture set: map ", source.map_indices[i], " (",
                                                       sem == NTEX_MAP_SEMANTIC_ALBEDO ? "albedo" : "normal", ") goes to the 1-channel VkFormat ",
                                                       static_cast<int>(f), ": only its first channel is kept"));
+                } else if (f == VK_FORMAT_R8G8_UNORM && sem == NTEX_MAP_SEMANTIC_ALBEDO) {
+                    context->logger.warning(ntex::cat("ntex: texture set: map ", source.map_indices[i],
+                                                      " (albedo) goes to VK_FORMAT_R8G8_UNORM: its blue channel is dropped"));
                 }
             }
         }

@@ -18,6 +18,11 @@ cudaChannelFormatDesc cuda_channel_format(VkFormat format) {
         case VK_FORMAT_R16_UNORM: return cudaCreateChannelDesc(16, 0, 0, 0, cudaChannelFormatKindUnsigned);
         case VK_FORMAT_R32_SFLOAT: return cudaCreateChannelDesc(32, 0, 0, 0, cudaChannelFormatKindFloat);
         case VK_FORMAT_R32G32B32A32_SFLOAT: return cudaCreateChannelDesc(32, 32, 32, 32, cudaChannelFormatKindFloat);
+        case VK_FORMAT_B8G8R8A8_SRGB:   // the bytes as they are, swizzled by the writer
+        case VK_FORMAT_B8G8R8A8_UNORM: return cudaCreateChannelDesc(8, 8, 8, 8, cudaChannelFormatKindUnsigned);
+        case VK_FORMAT_R8G8_UNORM: return cudaCreateChannelDesc(8, 8, 0, 0, cudaChannelFormatKindUnsigned);
+        case VK_FORMAT_R16_SFLOAT: return cudaCreateChannelDesc(16, 0, 0, 0, cudaChannelFormatKindFloat);
+        case VK_FORMAT_R16G16B16A16_SFLOAT: return cudaCreateChannelDesc(16, 16, 16, 16, cudaChannelFormatKindFloat);
         default: fail(NTEX_ERROR_UNSUPPORTED, "VkFormat ", static_cast<int>(format), " has no CUDA surface format in ntex");
     }
 }
@@ -30,6 +35,11 @@ cuda::SurfaceFormat surface_format(VkFormat format) {
         case VK_FORMAT_R16_UNORM: return cuda::SurfaceFormat::R16Unorm;
         case VK_FORMAT_R32_SFLOAT: return cuda::SurfaceFormat::R32Float;
         case VK_FORMAT_R32G32B32A32_SFLOAT: return cuda::SurfaceFormat::Rgba32Float;
+        case VK_FORMAT_B8G8R8A8_SRGB: return cuda::SurfaceFormat::Bgra8Srgb;
+        case VK_FORMAT_B8G8R8A8_UNORM: return cuda::SurfaceFormat::Bgra8Unorm;
+        case VK_FORMAT_R8G8_UNORM: return cuda::SurfaceFormat::Rg8Unorm;
+        case VK_FORMAT_R16_SFLOAT: return cuda::SurfaceFormat::R16Float;
+        case VK_FORMAT_R16G16B16A16_SFLOAT: return cuda::SurfaceFormat::Rgba16Float;
         default: fail(NTEX_ERROR_UNSUPPORTED, "VkFormat ", static_cast<int>(format), " has no CUDA surface format in ntex");
     }
 }

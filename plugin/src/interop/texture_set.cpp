@@ -13,6 +13,14 @@
 
 namespace ntex::interop {
 
+namespace {
+
+constexpr const char* kWritableFormats =
+    "R8G8B8A8_SRGB/UNORM, B8G8R8A8_SRGB/UNORM, R8G8_UNORM, R8_UNORM, R16_UNORM, R16_SFLOAT, R16G16B16A16_SFLOAT, R32_SFLOAT, "
+    "R32G32B32A32_SFLOAT";
+
+}  // namespace
+
 VkFormat format_for(NtexMapSemantic semantic) noexcept {
     switch (semantic) {
         case NTEX_MAP_SEMANTIC_ALBEDO: return VK_FORMAT_R8G8B8A8_SRGB;
@@ -39,16 +47,22 @@ NtexHostFormat host_format_for(VkFormat format) {
         case VK_FORMAT_R16_UNORM: return NTEX_HOST_FORMAT_R16_UNORM;
         case VK_FORMAT_R32_SFLOAT: return NTEX_HOST_FORMAT_R32_SFLOAT;
         case VK_FORMAT_R32G32B32A32_SFLOAT: return NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT;
-        default:
-            fail(NTEX_ERROR_INVALID_ARGUMENT, "VkFormat ", static_cast<int>(format),
-                 " is not one ntex writes (R8G8B8A8_SRGB/UNORM, R8_UNORM, R16_UNORM, R32_SFLOAT, R32G32B32A32_SFLOAT)");
+        case VK_FORMAT_R8G8_UNORM: return NTEX_HOST_FORMAT_R8G8_UNORM;
+        case VK_FORMAT_B8G8R8A8_SRGB:
+        case VK_FORMAT_B8G8R8A8_UNORM: return NTEX_HOST_FORMAT_B8G8R8A8;
+        case VK_FORMAT_R16_SFLOAT: return NTEX_HOST_FORMAT_R16_SFLOAT;
+        case VK_FORMAT_R16G16B16A16_SFLOAT: return NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT;
+        default: fail(NTEX_ERROR_INVALID_ARGUMENT, "VkFormat ", static_cast<int>(format), " is not one ntex writes (", kWritableFormats, ")");
     }
 }
 
 uint32_t texel_bytes(VkFormat format) noexcept {
     switch (format) {
         case VK_FORMAT_R8_UNORM: return 1;
-        case VK_FORMAT_R16_UNORM: return 2;
+        case VK_FORMAT_R16_UNORM:
+        case VK_FORMAT_R8G8_UNORM:
+        case VK_FORMAT_R16_SFLOAT: return 2;
+        case VK_FORMAT_R16G16B16A16_SFLOAT: return 8;
         case VK_FORMAT_R32G32B32A32_SFLOAT: return 16;
         default: return 4;
     }
@@ -77,7 +91,12 @@ bool writable_format(VkFormat format) noexcept {
         case VK_FORMAT_R8_UNORM:
         case VK_FORMAT_R16_UNORM:
         case VK_FORMAT_R32_SFLOAT:
-        case VK_FORMAT_R32G32B32A32_SFLOAT: return true;
+        case VK_FORMAT_R32G32B32A32_SFLOAT:
+        case VK_FORMAT_R8G8_UNORM:
+        case VK_FORMAT_B8G8R8A8_SRGB:
+        case VK_FORMAT_B8G8R8A8_UNORM:
+        case VK_FORMAT_R16_SFLOAT:
+        case VK_FORMAT_R16G16B16A16_SFLOAT: return true;
         default: return false;
     }
 }
@@ -176,7 +195,7 @@ void TextureSet::check_targets(uint32_t ring_size) {
         if (t.image == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".image is VK_NULL_HANDLE");
         if (!writable_format(t.format)) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".format ", static_cast<int>(t.format),
-                 " is not one ntex writes (R8G8B8A8_SRGB/UNORM, R8_UNORM, R16_UNORM, R32_SFLOAT, R32G32B32A32_SFLOAT)");
+                 " is not one ntex writes (", kWritableFormats, ")");
         }
         if (t.format != targets[map].format) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".format ", static_cast<int>(t.format), " differs from slot 0's ",

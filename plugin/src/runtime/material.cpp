@@ -3,6 +3,7 @@
 #include "runtime/material.h"
 
 #include "core/error.h"
+#include "core/half.h"
 #include "core/parallel.h"
 #include "core/wrap.h"
 
@@ -85,6 +86,10 @@ std::size_t host_format_texel_size(int format) noexcept {
         case NTEX_HOST_FORMAT_R8_UNORM: return 1;
         case NTEX_HOST_FORMAT_R16_UNORM: return 2;
         case NTEX_HOST_FORMAT_R32_SFLOAT: return 4;
+        case NTEX_HOST_FORMAT_R8G8_UNORM: return 2;
+        case NTEX_HOST_FORMAT_B8G8R8A8: return 4;
+        case NTEX_HOST_FORMAT_R16_SFLOAT: return 2;
+        case NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT: return 8;
         default: return 0;
     }
 }
@@ -148,6 +153,26 @@ void write_map(const float* material, const MaterialLayout& layout, int w, int h
                     break;
                 }
                 case NTEX_HOST_FORMAT_R32_SFLOAT: std::memcpy(out + x * 4, px, sizeof(float)); break;
+                case NTEX_HOST_FORMAT_R8G8_UNORM:
+                    for (int k = 0; k < 2; ++k) out[x * 2 + static_cast<std::size_t>(k)] = to_u8(px[ch[k]]);
+                    break;
+                case NTEX_HOST_FORMAT_B8G8R8A8:
+                    for (int k = 0; k < 4; ++k) {
+                        const int c = ch[k < 3 ? 2 - k : 3];   // bytes B, G, R, A
+                        out[x * 4 + static_cast<std::size_t>(k)] = c >= 0 ? to_u8(px[c]) : 255;
+                    }
+                    break;
+                case NTEX_HOST_FORMAT_R16_SFLOAT: {
+                    const uint16_t v = float_to_half(px[0]);
+                    std::memcpy(out + x * 2, &v, sizeof v);
+                    break;
+                }
+                case NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT: {
+                    uint16_t f[4];
+                    for (int k = 0; k < 4; ++k) f[k] = float_to_half(ch[k] >= 0 ? px[ch[k]] : 1.0f);
+                    std::memcpy(out + x * 8, f, sizeof f);
+                    break;
+                }
             }
         }
     });

@@ -46,9 +46,11 @@ void check_host_image(uint32_t map_index, std::size_t maps, int format, const vo
                       int w, int h);
 
 // Converts map `map_index` of a w x h material into a host image (checked by check_host_image
-// first). 4-channel formats: a 1-channel map repeats in R, G and B; missing alpha is 1 (255).
+// first). 4-channel formats: a 1-channel map repeats in R, G and B; missing alpha is 1 (255);
+// B8G8R8A8 stores the same components in B, G, R, A byte order. R8G8: the first two components.
 // 1-channel formats: the map's first channel. Integer formats clamp to [0, 1] and round
-// floor(v * 255 + 0.5) / floor(v * 65535 + 0.5). Bytes between rows are left untouched.
+// floor(v * 255 + 0.5) / floor(v * 65535 + 0.5); binary16 formats round to nearest even
+// (core/half.h). Bytes between rows are left untouched.
 void write_map(const float* material, const MaterialLayout& layout, int w, int h, uint32_t map_index, NtexHostFormat format,
                void* data, std::size_t row_pitch);
 

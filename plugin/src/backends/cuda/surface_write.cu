@@ -7,6 +7,8 @@
 #include "backends/cuda/device_math.cuh"
 #include "core/error.h"
 
+#include <cuda_fp16.h>
+
 #include <algorithm>
 
 namespace ntex::cuda {
@@ -52,6 +54,63 @@ __device__ void map_values(const MapParams& p, const float* raw, int raw_w, int 
     for (int k = 0; k < 4; ++k) v[k] = k < p.n ? (px[p.raw_ch[k]] - p.lo) * p.inv : 0.0f;
 }
 
+constexpr bool is_srgb(SurfaceFormat f) { return f == SurfaceFormat::Rgba8Srgb || f == SurfaceFormat::Bgra8Srgb; }
+
+__device__ __forceinline__ unsigned short to_half_bits(float v) { return __half_as_ushort(__float2half_rn(v)); }   // nearest even, as core/half.h
+__device__ __forceinline__ float from_half_bits(unsigned short b) { return __half2float(__ushort_as_half(b)); }
+
+// One texel of surface `s` as RGBA floats (missing components 0; BGRA swizzled back to RGBA).
+template <SurfaceFormat F>
+__device__ void load_texel(cudaSurfaceObject_t s, int x, int y, float c[4]) {
+    c[0] = c[1] = c[2] = c[3] = 0.0f;
+    if constexpr (F == SurfaceFormat::Rgba8Srgb || F == SurfaceFormat::Rgba8Unorm || F == SurfaceFormat::Bgra8Srgb || F == SurfaceFormat::Bgra8Unorm) {
+        const uchar4 t = surf2Dread<uchar4>(s, x * 4, y);
+        const bool bgra = F == SurfaceFormat::Bgra8Srgb || F == SurfaceFormat::Bgra8Unorm;
+        c[0] = (bgra ? t.z : t.x) / 255.0f, c[1] = t.y / 255.0f, c[2] = (bgra ? t.x : t.z) / 255.0f, c[3] = t.w / 255.0f;
+    } else if constexpr (F == SurfaceFormat::Rg8Unorm) {
+        const uchar2 t = surf2Dread<uchar2>(s, x * 2, y);
+        c[0] = t.x / 255.0f, c[1] = t.y / 255.0f;
+    } else if constexpr (F == SurfaceFormat::R8Unorm) {
+        c[0] = surf2Dread<unsigned char>(s, x, y) / 255.0f;
+    } else if constexpr (F == SurfaceFormat::R16Unorm) {
+        c[0] = surf2Dread<unsigned short>(s, x * 2, y) / 65535.0f;
+    } else if constexpr (F == SurfaceFormat::R16Float) {
+        c[0] = from_half_bits(surf2Dread<unsigned short>(s, x * 2, y));
+    } else if constexpr (F == SurfaceFormat::Rgba16Float) {
+        const ushort4 t = surf2Dread<ushort4>(s, x * 8, y);
+        c[0] = from_half_bits(t.x), c[1] = from_half_bits(t.y), c[2] = from_half_bits(t.z), c[3] = from_half_bits(t.w);
+    } else if constexpr (F == SurfaceFormat::R32Float) {
+        c[0] = surf2Dread<float>(s, x * 4, y);
+    } else {
+        const float4 t = surf2Dread<float4>(s, x * 16, y);
+        c[0] = t.x, c[1] = t.y, c[2] = t.z, c[3] = t.w;
+    }
+}
+
+// Stores RGBA floats with write_map's conversion of the format (runtime/material.cpp).
+template <SurfaceFormat F>
+__device__ void store_texel(cudaSurfaceObject_t s, int x, int y, const float c[4]) {
+    if constexpr (F == SurfaceFormat::Rgba8Srgb || F == SurfaceFormat::Rgba8Unorm) {
+        surf2Dwrite(make_uchar4(to_u8(c[0]), to_u8(c[1]), to_u8(c[2]), to_u8(c[3])), s, x * 4, y);
+    } else if constexpr (F == SurfaceFormat::Bgra8Srgb || F == SurfaceFormat::Bgra8Unorm) {
+        surf2Dwrite(make_uchar4(to_u8(c[2]), to_u8(c[1]), to_u8(c[0]), to_u8(c[3])), s, x * 4, y);
+    } else if constexpr (F == SurfaceFormat::Rg8Unorm) {
+        surf2Dwrite(make_uchar2(to_u8(c[0]), to_u8(c[1])), s, x * 2, y);
+    } else if constexpr (F == SurfaceFormat::R8Unorm) {
+        surf2Dwrite(to_u8(c[0]), s, x, y);
+    } else if constexpr (F == SurfaceFormat::R16Unorm) {
+        surf2Dwrite(to_u16(c[0]), s, x * 2, y);
+    } else if constexpr (F == SurfaceFormat::R16Float) {
+        surf2Dwrite(to_half_bits(c[0]), s, x * 2, y);
+    } else if constexpr (F == SurfaceFormat::Rgba16Float) {
+        surf2Dwrite(make_ushort4(to_half_bits(c[0]), to_half_bits(c[1]), to_half_bits(c[2]), to_half_bits(c[3])), s, x * 8, y);
+    } else if constexpr (F == SurfaceFormat::R32Float) {
+        surf2Dwrite(c[0], s, x * 4, y);
+    } else {
+        surf2Dwrite(make_float4(c[0], c[1], c[2], c[3]), s, x * 16, y);
+    }
+}
+
 template <SurfaceFormat F>
 __global__ void write_level0(MapParams p, const float* raw, int raw_w, int raw_h, int rc, int ox, int oy, int w, int h, cudaSurfaceObject_t surf) {
     const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
@@ -60,25 +119,15 @@ __global__ void write_level0(MapParams p, const float* raw, int raw_w, int raw_h
     float v[4];
     map_values(p, raw, raw_w, raw_h, rc, ox + x, oy + y, v);
     // write_map: RGB take channel min(k, n - 1) (a 1-channel map repeats); alpha is channel 3 or 1.
-    const float r = v[0], g = v[min(1, p.n - 1)], b = v[min(2, p.n - 1)];
-    const bool has_alpha = p.n == 4;
-    if constexpr (F == SurfaceFormat::Rgba8Srgb || F == SurfaceFormat::Rgba8Unorm) {
-        surf2Dwrite(make_uchar4(to_u8(r), to_u8(g), to_u8(b), has_alpha ? to_u8(v[3]) : static_cast<unsigned char>(255)), surf, x * 4, y);
-    } else if constexpr (F == SurfaceFormat::R8Unorm) {
-        surf2Dwrite(to_u8(r), surf, x, y);
-    } else if constexpr (F == SurfaceFormat::R16Unorm) {
-        surf2Dwrite(to_u16(r), surf, x * 2, y);
-    } else if constexpr (F == SurfaceFormat::R32Float) {
-        surf2Dwrite(r, surf, x * 4, y);
-    } else {
-        surf2Dwrite(make_float4(r, g, b, has_alpha ? v[3] : 1.0f), surf, x * 16, y);
-    }
+    const float c[4] = {v[0], v[min(1, p.n - 1)], v[min(2, p.n - 1)], p.n == 4 ? v[3] : 1.0f};
+    store_texel<F>(surf, x, y, c);
 }
 
 __device__ __forceinline__ float srgb_to_linear(float c) { return c <= 0.04045f ? c / 12.92f : powf((c + 0.055f) / 1.055f, 2.4f); }
 __device__ __forceinline__ float linear_to_srgb(float c) { return c <= 0.0031308f ? c * 12.92f : 1.055f * powf(c, 1.0f / 2.4f) - 0.055f; }
 
-// Level i from level i - 1 (sw x sh): the mean of the 2x2 footprint (edge texels repeat on odd sizes).
+// Level i from level i - 1 (sw x sh): the mean of the 2x2 footprint (edge texels repeat on odd sizes);
+// sRGB formats average their colour in linear light, as vkCmdBlitImage does.
 template <SurfaceFormat F>
 __global__ void write_mip(cudaSurfaceObject_t src, int sw, int sh, cudaSurfaceObject_t dst, int w, int h) {
     const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
@@ -86,43 +135,17 @@ __global__ void write_mip(cudaSurfaceObject_t src, int sw, int sh, cudaSurfaceOb
     if (x >= w || y >= h) return;
     const int xs[2] = {min(2 * x, sw - 1), min(2 * x + 1, sw - 1)};
     const int ys[2] = {min(2 * y, sh - 1), min(2 * y + 1, sh - 1)};
-    if constexpr (F == SurfaceFormat::Rgba8Srgb || F == SurfaceFormat::Rgba8Unorm) {
-        float acc[4] = {0, 0, 0, 0};
-        for (int j = 0; j < 2; ++j) {
-            for (int i = 0; i < 2; ++i) {
-                const uchar4 t = surf2Dread<uchar4>(src, xs[i] * 4, ys[j]);
-                const float c[4] = {t.x / 255.0f, t.y / 255.0f, t.z / 255.0f, t.w / 255.0f};
-                for (int k = 0; k < 4; ++k) acc[k] += (F == SurfaceFormat::Rgba8Srgb && k < 3) ? srgb_to_linear(c[k]) : c[k];
-            }
+    float acc[4] = {0, 0, 0, 0};
+    for (int j = 0; j < 2; ++j) {
+        for (int i = 0; i < 2; ++i) {
+            float c[4];
+            load_texel<F>(src, xs[i], ys[j], c);
+            for (int k = 0; k < 4; ++k) acc[k] += (is_srgb(F) && k < 3) ? srgb_to_linear(c[k]) : c[k];
         }
-        float o[4];
-        for (int k = 0; k < 4; ++k) o[k] = (F == SurfaceFormat::Rgba8Srgb && k < 3) ? linear_to_srgb(0.25f * acc[k]) : 0.25f * acc[k];
-        surf2Dwrite(make_uchar4(to_u8(o[0]), to_u8(o[1]), to_u8(o[2]), to_u8(o[3])), dst, x * 4, y);
-    } else if constexpr (F == SurfaceFormat::R8Unorm) {
-        float acc = 0;
-        for (int j = 0; j < 2; ++j)
-            for (int i = 0; i < 2; ++i) acc += surf2Dread<unsigned char>(src, xs[i], ys[j]) / 255.0f;
-        surf2Dwrite(to_u8(0.25f * acc), dst, x, y);
-    } else if constexpr (F == SurfaceFormat::R16Unorm) {
-        float acc = 0;
-        for (int j = 0; j < 2; ++j)
-            for (int i = 0; i < 2; ++i) acc += surf2Dread<unsigned short>(src, xs[i] * 2, ys[j]) / 65535.0f;
-        surf2Dwrite(to_u16(0.25f * acc), dst, x * 2, y);
-    } else if constexpr (F == SurfaceFormat::R32Float) {
-        float acc = 0;
-        for (int j = 0; j < 2; ++j)
-            for (int i = 0; i < 2; ++i) acc += surf2Dread<float>(src, xs[i] * 4, ys[j]);
-        surf2Dwrite(0.25f * acc, dst, x * 4, y);
-    } else {
-        float4 acc = make_float4(0, 0, 0, 0);
-        for (int j = 0; j < 2; ++j) {
-            for (int i = 0; i < 2; ++i) {
-                const float4 t = surf2Dread<float4>(src, xs[i] * 16, ys[j]);
-                acc.x += t.x, acc.y += t.y, acc.z += t.z, acc.w += t.w;
-            }
-        }
-        surf2Dwrite(make_float4(0.25f * acc.x, 0.25f * acc.y, 0.25f * acc.z, 0.25f * acc.w), dst, x * 16, y);
     }
+    float o[4];
+    for (int k = 0; k < 4; ++k) o[k] = (is_srgb(F) && k < 3) ? linear_to_srgb(0.25f * acc[k]) : 0.25f * acc[k];
+    store_texel<F>(dst, x, y, o);
 }
 
 dim3 grid_for(int w, int h) { return dim3(static_cast<unsigned>((w + kBlock - 1) / kBlock), static_cast<unsigned>((h + kBlock - 1) / kBlock)); }
@@ -172,8 +195,13 @@ void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw
         switch (t.format) {
             case SurfaceFormat::Rgba8Srgb: write_target<SurfaceFormat::Rgba8Srgb>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
             case SurfaceFormat::Rgba8Unorm: write_target<SurfaceFormat::Rgba8Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::Bgra8Srgb: write_target<SurfaceFormat::Bgra8Srgb>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::Bgra8Unorm: write_target<SurfaceFormat::Bgra8Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::Rg8Unorm: write_target<SurfaceFormat::Rg8Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
             case SurfaceFormat::R8Unorm: write_target<SurfaceFormat::R8Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
             case SurfaceFormat::R16Unorm: write_target<SurfaceFormat::R16Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::R16Float: write_target<SurfaceFormat::R16Float>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
+            case SurfaceFormat::Rgba16Float: write_target<SurfaceFormat::Rgba16Float>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
             case SurfaceFormat::R32Float: write_target<SurfaceFormat::R32Float>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
             case SurfaceFormat::Rgba32Float: write_target<SurfaceFormat::Rgba32Float>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
         }

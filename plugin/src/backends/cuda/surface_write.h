@@ -16,8 +16,13 @@ namespace ntex::cuda {
 enum class SurfaceFormat {
     Rgba8Srgb,    // VK_FORMAT_R8G8B8A8_SRGB: the albedo's sRGB-encoded values stored as bytes (no conversion)
     Rgba8Unorm,   // VK_FORMAT_R8G8B8A8_UNORM
+    Bgra8Srgb,    // VK_FORMAT_B8G8R8A8_SRGB: as Rgba8Srgb, bytes in B, G, R, A order
+    Bgra8Unorm,   // VK_FORMAT_B8G8R8A8_UNORM
+    Rg8Unorm,     // VK_FORMAT_R8G8_UNORM: the first two components
     R8Unorm,      // VK_FORMAT_R8_UNORM
     R16Unorm,     // VK_FORMAT_R16_UNORM
+    R16Float,     // VK_FORMAT_R16_SFLOAT: binary16, round to nearest even
+    Rgba16Float,  // VK_FORMAT_R16G16B16A16_SFLOAT
     R32Float,     // VK_FORMAT_R32_SFLOAT
     Rgba32Float   // VK_FORMAT_R32G32B32A32_SFLOAT
 };
@@ -37,7 +42,7 @@ struct SurfaceTarget {
 // floor(v * 65535 + 0.5); 1-channel maps repeat in RGB of 4-channel formats, alpha 1; derived normals
 // from the height map with wrap-around central differences over the uncropped tensor
 // (docs/model_format.md, "Derived normal maps"). Then level i from level i - 1 by a 2x2 box filter
-// (Rgba8Srgb averaged in linear light, as vkCmdBlitImage does). Enqueued on `stream`; no host wait.
+// (sRGB formats averaged in linear light, as vkCmdBlitImage does). Enqueued on `stream`; no host wait.
 // Throws Error(BACKEND) naming the failed launch.
 void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw_w, int raw_h, int raw_channels, int ox, int oy,
                             int w, int h, const SurfaceTarget* targets, std::size_t count, cudaStream_t stream);
