@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace demo {
 namespace {
@@ -185,8 +186,15 @@ void DemoApp::resize() {
         c.period_width = c.period_height = 0;
         std::printf("ntex_demo: the layout period does not divide %u: using the texture's size\n", m_pending_size);
     }
-    m_source.resize(m_pending_size);
-    m_pending_size = 0;
+    const uint32_t size = std::exchange(m_pending_size, 0u);
+    try {
+        m_source.resize(size);
+    } catch (const ntex::Exception& e) {
+        // Still running at the previous size; the control shows it again and the line says why.
+        m_editor.controls().resolution = static_cast<int>(m_source.generator().width());
+        std::printf("ntex_demo: resolution %u failed: %s; staying at %u\n", size, error_text(e).c_str(), m_source.generator().width());
+        std::fflush(stdout);
+    }
     m_dirty = true;
 }
 
@@ -211,6 +219,10 @@ bool DemoApp::handle_panel() {
     bool user_change = draw_material_controls(m_source.model().conditioning(), m_editor.conditioning());
     if (a.resolution_changed) m_pending_size = static_cast<uint32_t>(controls.resolution);
     if (a.backend_changed) m_pending_backend = controls.backend;
+    if (m_stats.frames == 1 && m_o.switch_size != 0) {   // --switch-size: the resolution control, after the first frame
+        controls.resolution = static_cast<int>(m_o.switch_size);
+        m_pending_size = m_o.switch_size;
+    }
     if (m_stats.frames == 1 && m_o.switch_backend) {   // --switch-backend: the control, after the first frame
         controls.backend = static_cast<int>(*m_o.switch_backend);
         m_pending_backend = controls.backend;

@@ -68,12 +68,24 @@ void MaterialSource::replace(std::unique_ptr<MaterialModel> model, uint32_t size
 }
 
 void MaterialSource::resize(uint32_t size) {
+    const uint32_t previous = m_generator->width();
     m_renderer.wait_idle();
     m_texture_set.reset();
     m_generator.reset();   // first: never two generators' buffers at once
-    m_generator = std::make_unique<MaterialGenerator>(*m_model, size, size, NTEX_TILING_MODE_TILEABLE);
-    m_renderer.resize_texture({size, size});
-    if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator);
+    try {
+        m_generator = std::make_unique<MaterialGenerator>(*m_model, size, size, NTEX_TILING_MODE_TILEABLE);
+        m_renderer.resize_texture({size, size});
+        if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator);
+    } catch (const ntex::Exception&) {
+        // Back at the previous size (it worked a moment ago), so the next frame still has a generator
+        // and textures to sample; a failure here too ends the demo with that error.
+        m_texture_set.reset();
+        m_generator.reset();
+        m_generator = std::make_unique<MaterialGenerator>(*m_model, previous, previous, NTEX_TILING_MODE_TILEABLE);
+        m_renderer.resize_texture({previous, previous});
+        if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator);
+        throw;
+    }
 }
 
 void MaterialSource::request(const GenerationParams& params) {

@@ -52,6 +52,8 @@ public:
     // them on the previous model.
     void replace(std::unique_ptr<MaterialModel> model, uint32_t size);
     // A new resolution on the same model; the renderer's own material textures are resized too.
+    // Throws ntex::Exception when the generator or texture set cannot be made at `size`, after rebuilding
+    // them (and the renderer's textures) at the previous size.
     void resize(uint32_t size);
 
     // New parameters: only set when texture-set updates generate (an asynchronous request would make

@@ -56,6 +56,19 @@ CLI::Option* add_integer(CLI::App& app, const std::string& name, T& value, const
     return add_integer(app, name, value, description, lo, hi, integer_in(lo, hi));
 }
 
+// Generation sizes: multiples of 16 (the generator's cell) in lo..hi.
+CLI::Validator multiple_of_16_in(uint64_t lo, uint64_t hi) {
+    return CLI::Validator(
+        [lo, hi](std::string& value) -> std::string {
+            uint64_t v = 0;
+            if (!decimal_in(value, lo, hi, &v) || v % 16 != 0) {
+                return "must be a multiple of 16 in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" + value + "'";
+            }
+            return "";
+        },
+        "MULTIPLE OF 16 IN [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
 CLI::Validator finite_in(double lo, double hi, const char* range) {
     return CLI::Validator(
         [lo, hi, range](std::string& value) -> std::string {
@@ -123,14 +136,7 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--out", o.out, "Headless output PNG")->capture_default_str();
     add_integer(app, "--seed", o.seed, "Latent/noise seed", 0, UINT32_MAX)->default_str(std::to_string(o.seed));
     app.add_option("--model", o.model, "Model JSON (weights beside it)")->capture_default_str();
-    add_integer(app, "--size", o.size, "Generation resolution: a multiple of 16 in 64..1024", 64, 1024,
-                CLI::Validator(
-                    [](std::string& value) -> std::string {
-                        uint64_t v = 0;
-                        if (!decimal_in(value, 64, 1024, &v) || v % 16 != 0) return "must be a multiple of 16 in 64..1024, got '" + value + "'";
-                        return "";
-                    },
-                    "MULTIPLE OF 16 IN [64, 1024]"))
+    add_integer(app, "--size", o.size, "Generation resolution: a multiple of 16 in 64..1024", 64, 1024, multiple_of_16_in(64, 1024))
         ->default_str(std::to_string(o.size));
     app.add_flag("--validation", o.validation, "Enable VK_LAYER_KHRONOS_validation (also NTEX_VALIDATION=1)");
     add_integer(app, "--device", o.device, "Vulkan physical device index (default: discrete GPU first)", 0, 1023);
@@ -175,6 +181,10 @@ ParseResult parse_options(int argc, char** argv) {
     app.add_option("--switch-backend", switch_backend,
                    "After the first frame switch the generator backend (as the overlay's backend control does): auto, cpu, cuda or vulkan")
         ->check(CLI::IsMember({"auto", "cpu", "cuda", "vulkan"}));
+    // Up to 16384 (the overlay stops at 1024) so that scripts can check a size the generator refuses.
+    add_integer(app, "--switch-size", o.switch_size,
+                "After the first frame change the generation resolution (as the overlay's resolution control does); a multiple of 16",
+                16, 16384, multiple_of_16_in(16, 16384));
     app.add_option("--precision", precision, "Network precision: default (CUDA fp16, CPU fp32), fp16 or fp32")
         ->capture_default_str()
         ->check(CLI::IsMember({"default", "fp16", "fp32"}));

@@ -35,9 +35,10 @@ struct Options {
     uint32_t bake_size = 1024;
     NtexBackend backend = NTEX_BACKEND_AUTO;        // --backend auto|cpu|cuda
     NtexPrecision precision = NTEX_PRECISION_DEFAULT;   // --precision default|fp16|fp32
-    std::optional<NtexBackend> switch_backend;
+    std::optional<NtexBackend> switch_backend;    // --switch-backend: after the first frame, as the overlay's control
+    uint32_t switch_size = 0;                     // --switch-size: after the first frame, as the resolution control; 0 = none
     uint32_t bench_frames = 0;                    // --bench-frames: time this many animated frames, print demo-bench
-    std::optional<bool> zero_copy;                // --zero-copy on|off; unset = on with CUDA and Vulkan compute, off on the CPU    // --switch-backend: after the first frame, as the overlay's control
+    std::optional<bool> zero_copy;                // --zero-copy on|off; unset = on with CUDA and Vulkan compute, off on the CPU
     // Conditional models (as `ntex generate`): --category NAME|any, --pattern NAME and the pattern's
     // numbers in `layout` (its category and pattern fields unused: the names are resolved against
     // the model once it is loaded, material_controls.h). A preset given too replaces them.

@@ -4,6 +4,7 @@
 // be filtered copies, the ring must never overwrite a staging buffer the GPU still reads, misuse
 // must return errors, and the validation layer (with synchronization validation) must stay silent.
 #include "formats.h"
+#include "host_allocator.h"
 #include "load_generator.h"
 #include "vulkan_host.h"
 
@@ -472,43 +473,9 @@ TEST_P(TextureSetTest, ConsumerStagesChosenByTheHost) {
 // buffers; ntex asks for one block per resource group (images, staging), frees each exactly once, and
 // the texels are those of ntexReadMap.
 TEST_P(TextureSetTest, HostDeviceMemoryCallbacksSupplyEveryBlock) {
-    struct HostAllocator {
-        const VulkanHost* host = nullptr;
-        int allocations = 0, frees = 0, mapped = 0;
-        VkDeviceSize bytes = 0;
-    } allocator;
+    ntex_test::HostAllocator allocator;
     allocator.host = host.get();
-    NtexDeviceMemoryCallbacks callbacks{NTEX_STRUCTURE_TYPE_DEVICE_MEMORY_CALLBACKS};
-    callbacks.pUserData = &allocator;
-    callbacks.pfnAllocate = [](void* user, VkDeviceSize size, VkDeviceSize alignment, uint32_t type_bits, VkMemoryPropertyFlags flags,
-                               VkBool32 map, NtexDeviceMemoryAllocation* out) -> VkResult {
-        auto& a = *static_cast<HostAllocator*>(user);
-        if (type_bits == 0) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
-        VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-        mai.allocationSize = size + alignment;   // ntex's block starts one alignment in
-        mai.memoryTypeIndex = a.host->memory_type(type_bits, flags);
-        VkResult r = vkAllocateMemory(a.host->device, &mai, nullptr, &out->memory);
-        if (r != VK_SUCCESS) return r;
-        out->offset = alignment;
-        out->pMapped = nullptr;
-        if (map) {
-            void* p = nullptr;
-            r = vkMapMemory(a.host->device, out->memory, 0, VK_WHOLE_SIZE, 0, &p);
-            if (r != VK_SUCCESS) return r;
-            out->pMapped = static_cast<unsigned char*>(p) + alignment;
-            ++a.mapped;
-        }
-        out->pHostData = &a;
-        ++a.allocations;
-        a.bytes += size;
-        return VK_SUCCESS;
-    };
-    callbacks.pfnFree = [](void* user, const NtexDeviceMemoryAllocation* allocation) {
-        auto& a = *static_cast<HostAllocator*>(user);
-        EXPECT_EQ(allocation->pHostData, &a);
-        vkFreeMemory(a.host->device, allocation->memory, nullptr);   // unmaps too
-        ++a.frees;
-    };
+    NtexDeviceMemoryCallbacks callbacks = allocator.callbacks();
     ntexDestroyGenerator(generator);
     ntexDestroyModel(model);
     ntexDestroyContext(context);

@@ -57,8 +57,14 @@ typedef struct NtexVulkanDebugInfo {
  * host memory). Return VK_SUCCESS and fill *pAllocation, or an error (VK_ERROR_OUT_OF_DEVICE_MEMORY ...:
  * the ntex call fails with NTEX_ERROR_OUT_OF_MEMORY). pfnFree gets the same allocation back once every
  * resource bound to it is destroyed (at ntexDestroyTextureSet, after the host's last use of the set).
- * Called on the thread that creates or destroys the texture set. The Vulkan compute backend's own plan
- * buffers do not go through it yet. */
+ * Called on the thread that creates or destroys the texture set.
+ * With the Vulkan compute backend (NTEX_BACKEND_VULKAN on this device) the generators' own buffers (weights,
+ * activations, inputs, texel staging) come from it too: blocks of 1 to 64 MiB (or one large buffer's size),
+ * each for one memory type that ntex chose (memoryTypeBits has exactly that bit), asked for when a generator
+ * or texture set is created or resized and given back when the last buffer in the block is destroyed
+ * (ntexDestroyGenerator, ntexDestroyTextureSet, at the latest ntexDestroyContext). These calls come from
+ * whichever thread creates or destroys those objects, one at a time (ntex serialises them).
+ * The callbacks and pUserData must stay valid until ntexDestroyContext returns. */
 typedef struct NtexDeviceMemoryAllocation {
     VkDeviceMemory memory;        /* the host's memory object */
     VkDeviceSize offset;          /* where ntex's block starts in it */

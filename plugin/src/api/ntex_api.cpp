@@ -218,7 +218,8 @@ namespace {
 // select_device finds a device (the one whose UUID equals the chained Vulkan device's); else, for AUTO
 // with a chained Vulkan device that is a GPU, Vulkan compute on it; else the CPU with the reasons logged;
 // CUDA or VULKAN asked for but unusable fails with the reason.
-void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDeviceInfo* vulkan_info, const NtexVulkanDeviceFeatures* features) {
+void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDeviceInfo* vulkan_info, const NtexVulkanDeviceFeatures* features,
+                     const NtexDeviceMemoryCallbacks* memory) {
     // The kernels every CPU generator of this context will run (cpu_kernels.h; the same resolution).
     const std::string kernels = ntex::cpu::resolve_cpu_kernels(ntex::cpu::CpuKernels::Auto) == ntex::cpu::CpuKernels::Native
                                     ? ntex::cat("ntex ", ntex::cpu::isa_name(ntex::cpu::detect_isa()), " kernels")
@@ -235,7 +236,7 @@ void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDevi
         // Only when asked for (AUTO does not pick it yet): the host's chained device, else a
         // headless one ntex creates and owns.
         const ntex::vulkan::DeviceChoice choice =
-            vulkan_info != nullptr ? ntex::vulkan::borrow_device(*vulkan_info, features) : ntex::vulkan::open_headless(false);
+            vulkan_info != nullptr ? ntex::vulkan::borrow_device(*vulkan_info, features, memory) : ntex::vulkan::open_headless(false);
         if (!choice.context) fail(NTEX_ERROR_UNSUPPORTED, "backend VULKAN is not usable: ", choice.reason);
         context.backend = NTEX_BACKEND_VULKAN;
         context.vulkan_compute = choice.context;
@@ -265,7 +266,7 @@ void resolve_backend(NtexContext_T& context, int requested, const NtexVulkanDevi
     if (vulkan_info != nullptr) {
         std::string refusal = ntex::vulkan::auto_vulkan_refusal(static_cast<int>(context.vulkan->properties().deviceType));
         if (refusal.empty()) {
-            const ntex::vulkan::DeviceChoice choice = ntex::vulkan::borrow_device(*vulkan_info, features);
+            const ntex::vulkan::DeviceChoice choice = ntex::vulkan::borrow_device(*vulkan_info, features, memory);
             if (choice.context) {
                 context.backend = NTEX_BACKEND_VULKAN;
                 context.vulkan_compute = choice.context;
@@ -380,7 +381,7 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
             }
         }
         context->threads = pCreateInfo->threadCount != 0 ? static_cast<int>(pCreateInfo->threadCount) : std::max(1, omp_get_num_procs());
-        resolve_backend(*context, requested, vulkan_info, device_features);
+        resolve_backend(*context, requested, vulkan_info, device_features, memory_callbacks);
         context->requested_backend = static_cast<NtexBackend>(requested);
         ntex::api::register_handle(context.get());
         *pContext = context.release();

@@ -221,7 +221,8 @@ std::shared_ptr<ComputeContext> ComputeContext::create_headless(const HeadlessOp
     return c;
 }
 
-std::shared_ptr<ComputeContext> ComputeContext::borrow(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features) {
+std::shared_ptr<ComputeContext> ComputeContext::borrow(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features,
+                                                       const NtexDeviceMemoryCallbacks* memory) {
     if (info.instance == VK_NULL_HANDLE || info.physicalDevice == VK_NULL_HANDLE || info.device == VK_NULL_HANDLE ||
         info.pfnGetInstanceProcAddr == nullptr) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "Vulkan compute: NtexVulkanDeviceInfo needs instance, physicalDevice, device and pfnGetInstanceProcAddr");
@@ -232,6 +233,7 @@ std::shared_ptr<ComputeContext> ComputeContext::borrow(const NtexVulkanDeviceInf
     c->m_device = info.device;
     c->m_queue_family = info.queueFamilyIndex;
     c->m_allocator = info.pAllocator;
+    if (memory != nullptr) c->m_memory_callbacks = *memory;
 #define NTEX_VKC_LOAD_INSTANCE(name)                                                                      \
     c->m_vk.name = reinterpret_cast<PFN_##name>(info.pfnGetInstanceProcAddr(info.instance, #name));       \
     if (c->m_vk.name == nullptr) fail(NTEX_ERROR_UNSUPPORTED, "Vulkan compute: the host's instance does not expose " #name);

@@ -108,8 +108,10 @@ public:
     static std::shared_ptr<ComputeContext> create_headless(const HeadlessOptions& options = {});
     // Borrowed: the host's device. Uses queue 0 of info.queueFamilyIndex (which must have compute);
     // this increment submits to it from the generating thread (see vulkan_plan.h). `features`: what
-    // the host says it enabled (NtexVulkanDeviceFeatures, may be null).
-    static std::shared_ptr<ComputeContext> borrow(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features = nullptr);
+    // the host says it enabled (NtexVulkanDeviceFeatures, may be null). `memory`: the host's device-memory
+    // allocator (NtexDeviceMemoryCallbacks, may be null; copied), which then supplies memory_pool()'s blocks.
+    static std::shared_ptr<ComputeContext> borrow(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features = nullptr,
+                                                  const NtexDeviceMemoryCallbacks* memory = nullptr);
 
     ~ComputeContext();
     ComputeContext(const ComputeContext&) = delete;
@@ -133,6 +135,8 @@ public:
     // Borrowed: the host's NtexVulkanDeviceInfo::pAllocator, for every object ntex creates on its device;
     // owned: nullptr (the driver's).
     const VkAllocationCallbacks* allocator() const noexcept { return m_allocator; }
+    // Borrowed with an NtexDeviceMemoryCallbacks: the host's allocator (pfnAllocate set); else all null.
+    const NtexDeviceMemoryCallbacks& memory_callbacks() const noexcept { return m_memory_callbacks; }
     // "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan 1.3, headless, synchronization2)"
     std::string describe() const;
     // A memory type allowed by `type_bits` with all of `required`, preferring one that also has
@@ -161,6 +165,7 @@ private:
     BarrierRecorder m_barriers;
     std::string m_sync2_reason = "not checked";
     const VkAllocationCallbacks* m_allocator = nullptr;
+    NtexDeviceMemoryCallbacks m_memory_callbacks{};
     VkInstance m_instance = VK_NULL_HANDLE;
     VkPhysicalDevice m_physical_device = VK_NULL_HANDLE;
     VkDevice m_device = VK_NULL_HANDLE;

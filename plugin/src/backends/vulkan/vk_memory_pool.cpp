@@ -15,6 +15,12 @@ MemoryPool::~MemoryPool() {
 
 void MemoryPool::free_block(Block& b) noexcept {
     if (b.memory == VK_NULL_HANDLE) return;
+    if (b.host_owned) {   // the host unmaps and frees its own memory
+        const NtexDeviceMemoryCallbacks& host = m_context.memory_callbacks();
+        host.pfnFree(host.pUserData, &b.host_allocation);
+        b = Block{};
+        return;
+    }
     const ComputeFunctions& vk = m_context.vk();
     // Freeing mapped memory unmaps it implicitly; unmapping first keeps the validation layer quiet.
     if (b.mapped != nullptr) vk.vkUnmapMemory(m_context.device(), b.memory);
@@ -29,11 +35,13 @@ MemoryPool::Allocation MemoryPool::allocate(VkDeviceSize size, VkDeviceSize alig
     for (std::size_t i = 0; i < m_blocks.size(); ++i) {
         Block& b = m_blocks[i];
         if (b.memory == VK_NULL_HANDLE || b.type != type || b.host != host) continue;
-        const VkDeviceSize offset = (b.used + alignment - 1) / alignment * alignment;
+        // Aligned in the memory object, not just in the block: a host's block may start at any multiple
+        // of the alignment it was asked for, which a later, larger alignment need not divide.
+        const VkDeviceSize offset = (b.base + b.used + alignment - 1) / alignment * alignment - b.base;
         if (offset > b.size || size > b.size - offset) continue;
         b.used = offset + size;
         ++b.live;
-        return Allocation{b.memory, offset, b.mapped ? static_cast<char*>(b.mapped) + offset : nullptr, static_cast<int>(i)};
+        return Allocation{b.memory, b.base + offset, b.mapped ? static_cast<char*>(b.mapped) + offset : nullptr, static_cast<int>(i)};
     }
     // A new block as large as the live blocks of this type together (so they double), 1 MiB .. 64 MiB,
     // or the request's own size; freed blocks no longer count, so sizes shrink again after plans go.
@@ -41,14 +49,49 @@ MemoryPool::Allocation MemoryPool::allocate(VkDeviceSize size, VkDeviceSize alig
     for (const Block& b : m_blocks) live += b.memory != VK_NULL_HANDLE && b.type == type ? b.size : 0;
     const VkDeviceSize next = std::min(kMaxBlock, std::max(kMinBlock, live));
     const VkDeviceSize block_size = std::max(next, (CheckedSize(size) + alignment).get("memory block"));
-    m_blocks.reserve(m_blocks.size() + 1);   // no throwing after vkAllocateMemory
-    VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    mai.allocationSize = block_size;
-    mai.memoryTypeIndex = type;
+    m_blocks.reserve(m_blocks.size() + 1);   // no throwing after the block exists
+    Block b = new_block(block_size, alignment, type, host);
+    b.used = size;
+    b.live = 1;
+    // Reuse an empty slot so the vector does not grow with every plan a long session creates.
+    auto slot = std::find_if(m_blocks.begin(), m_blocks.end(), [](const Block& x) { return x.memory == VK_NULL_HANDLE; });
+    if (slot == m_blocks.end()) slot = m_blocks.insert(m_blocks.end(), b);
+    else *slot = b;
+    return Allocation{b.memory, b.base, b.mapped, static_cast<int>(slot - m_blocks.begin())};
+}
+
+MemoryPool::Block MemoryPool::new_block(VkDeviceSize size, VkDeviceSize alignment, uint32_t type, bool host) {
     Block b;
-    b.size = block_size;
+    b.size = size;
     b.type = type;
     b.host = host;
+    const NtexDeviceMemoryCallbacks& callbacks = m_context.memory_callbacks();
+    if (callbacks.pfnAllocate != nullptr) {
+        // The one memory type ntex chose for the buffers (memory_type(): their requirements, with the
+        // flags their kind needs), so every buffer later placed in the block accepts it.
+        constexpr VkMemoryPropertyFlags kHost = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+        NtexDeviceMemoryAllocation a{};
+        const VkResult r = callbacks.pfnAllocate(callbacks.pUserData, size, alignment, 1u << type, host ? kHost : 0, host ? VK_TRUE : VK_FALSE, &a);
+        if (r != VK_SUCCESS) {
+            fail(NTEX_ERROR_OUT_OF_MEMORY, "NtexDeviceMemoryCallbacks::pfnAllocate(Vulkan compute buffers, ", size, " bytes) returned ",
+                 vk_result_name(r));
+        }
+        if (a.memory == VK_NULL_HANDLE || a.offset % alignment != 0 || (host && a.pMapped == nullptr)) {
+            callbacks.pfnFree(callbacks.pUserData, &a);
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexDeviceMemoryCallbacks::pfnAllocate(Vulkan compute buffers): returned ",
+                 a.memory == VK_NULL_HANDLE ? "no memory" : host && a.pMapped == nullptr ? "no mapped pointer" : "a misaligned offset",
+                 " (alignment ", alignment, ")");
+        }
+        b.memory = a.memory;
+        b.base = a.offset;
+        b.mapped = host ? a.pMapped : nullptr;
+        b.host_owned = true;
+        b.host_allocation = a;
+        return b;
+    }
+    VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    mai.allocationSize = size;
+    mai.memoryTypeIndex = type;
     const ComputeFunctions& vk = m_context.vk();
     NTEX_VK_CHECK(vk.vkAllocateMemory(m_context.device(), &mai, m_context.allocator(), &b.memory));
     if (host) {
@@ -58,13 +101,7 @@ MemoryPool::Allocation MemoryPool::allocate(VkDeviceSize size, VkDeviceSize alig
             NTEX_VK_CHECK(mapped);
         }
     }
-    b.used = size;
-    b.live = 1;
-    // Reuse an empty slot so the vector does not grow with every plan a long session creates.
-    auto slot = std::find_if(m_blocks.begin(), m_blocks.end(), [](const Block& x) { return x.memory == VK_NULL_HANDLE; });
-    if (slot == m_blocks.end()) slot = m_blocks.insert(m_blocks.end(), b);
-    else *slot = b;
-    return Allocation{b.memory, 0, b.mapped, static_cast<int>(slot - m_blocks.begin())};
+    return b;
 }
 
 void MemoryPool::release(const Allocation& a) noexcept {

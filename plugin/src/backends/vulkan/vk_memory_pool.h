@@ -7,7 +7,11 @@
 // buffers together, so space is not reused inside a block). A new block is as large as the live ones of its
 // memory type together (geometric growth), 1 MiB to 64 MiB;
 // a larger request gets a block of its own size. Host-visible blocks are mapped once for their lifetime.
-// Thread-safe (generators on several host threads share one context's pool).
+// With the host's NtexDeviceMemoryCallbacks (ComputeContext::memory_callbacks) every block is a range of
+// the host's memory (pfnAllocate, mapped by the host) instead of ntex's own vkAllocateMemory, and goes back
+// through pfnFree: an engine with its own allocator (VMA or otherwise) then owns all of ntex's device memory.
+// Thread-safe (generators on several host threads share one context's pool); the host's callbacks are
+// called under the pool's lock, so never concurrently.
 #pragma once
 
 #include "backends/vulkan/vk_compute_context.h"
@@ -34,10 +38,12 @@ public:
     MemoryPool& operator=(const MemoryPool&) = delete;
 
     // `size` bytes at a multiple of `alignment` in memory of `type` (a memory type index); `host`: the
-    // type is host-visible and the block is mapped. Throws BACKEND / OUT_OF_MEMORY (vkAllocateMemory).
+    // type is host-visible and the block is mapped. Throws BACKEND / OUT_OF_MEMORY (vkAllocateMemory or
+    // pfnAllocate failed), INVALID_ARGUMENT (pfnAllocate returned no memory, a misaligned offset or, for a
+    // host-visible block, no mapped pointer).
     Allocation allocate(VkDeviceSize size, VkDeviceSize alignment, uint32_t type, bool host);
     void release(const Allocation& allocation) noexcept;
-    // vkAllocateMemory calls live now (blocks), for tests and reports.
+    // Blocks live now (vkAllocateMemory allocations, or the host's ranges with callbacks), for tests and reports.
     std::size_t block_count() const;
 
     static constexpr VkDeviceSize kMinBlock = VkDeviceSize{1} << 20;
@@ -46,12 +52,17 @@ public:
 private:
     struct Block {
         VkDeviceMemory memory = VK_NULL_HANDLE;
-        VkDeviceSize size = 0, used = 0;
+        VkDeviceSize base = 0;   // where the block starts in `memory` (0 for ntex's own allocations)
+        VkDeviceSize size = 0, used = 0;   // used: bytes from `base`
         uint32_t type = 0;
         bool host = false;
-        void* mapped = nullptr;
-        std::size_t live = 0;   // allocations not yet released
+        void* mapped = nullptr;   // host pointer of `base`
+        std::size_t live = 0;     // allocations not yet released
+        bool host_owned = false;  // from NtexDeviceMemoryCallbacks::pfnAllocate
+        NtexDeviceMemoryAllocation host_allocation{};
     };
+    // A new block of `size` bytes (its start a multiple of `alignment`) in memory type `type`.
+    Block new_block(VkDeviceSize size, VkDeviceSize alignment, uint32_t type, bool host);
     void free_block(Block& b) noexcept;
 
     const ComputeContext& m_context;

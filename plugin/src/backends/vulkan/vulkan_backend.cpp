@@ -32,8 +32,9 @@ DeviceChoice open_headless(bool validation) noexcept {
     return choose([&] { return ComputeContext::create_headless(HeadlessOptions{validation}); });
 }
 
-DeviceChoice borrow_device(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features) noexcept {
-    return choose([&] { return ComputeContext::borrow(info, features); });
+DeviceChoice borrow_device(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features,
+                           const NtexDeviceMemoryCallbacks* memory) noexcept {
+    return choose([&] { return ComputeContext::borrow(info, features, memory); });
 }
 
 bool supports_fp16(const ComputeContext& context, std::string* reason) noexcept {

@@ -11,6 +11,7 @@
 
 struct NtexVulkanDeviceInfo;
 struct NtexVulkanDeviceFeatures;
+struct NtexDeviceMemoryCallbacks;
 
 namespace ntex {
 class LoadedModel;
@@ -36,8 +37,10 @@ struct DeviceChoice {
 DeviceChoice open_headless(bool validation = false) noexcept;
 // The host's device (NtexVulkanDeviceInfo), borrowed: ntex creates a command pool and a fence on
 // it and submits to queue 0 of its queueFamilyIndex (this increment). `features`: the optional
-// features the host declared enabled (NtexVulkanDeviceFeatures; may be null). Never throws.
-DeviceChoice borrow_device(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features = nullptr) noexcept;
+// features the host declared enabled (NtexVulkanDeviceFeatures; may be null); `memory`: the host's
+// device-memory allocator for the plans' buffers (NtexDeviceMemoryCallbacks; may be null). Never throws.
+DeviceChoice borrow_device(const NtexVulkanDeviceInfo& info, const NtexVulkanDeviceFeatures* features = nullptr,
+                           const NtexDeviceMemoryCallbacks* memory = nullptr) noexcept;
 // Whether FP16 plans can run on `context`; when not, `reason` says why.
 bool supports_fp16(const ComputeContext& context, std::string* reason = nullptr) noexcept;
 // NTEX_BACKEND_AUTO's rule for the host's device once CUDA is ruled out: "" when Vulkan compute should

@@ -18,7 +18,10 @@ DeviceChoice open_headless(bool /*validation*/) noexcept {
     return choice;
 }
 
-DeviceChoice borrow_device(const NtexVulkanDeviceInfo& /*info*/, const NtexVulkanDeviceFeatures* /*features*/) noexcept { return open_headless(false); }
+DeviceChoice borrow_device(const NtexVulkanDeviceInfo& /*info*/, const NtexVulkanDeviceFeatures* /*features*/,
+                           const NtexDeviceMemoryCallbacks* /*memory*/) noexcept {
+    return open_headless(false);
+}
 
 bool supports_fp16(const ComputeContext& /*context*/, std::string* reason) noexcept {
     if (reason != nullptr) reason->clear();
