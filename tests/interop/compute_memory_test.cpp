@@ -8,6 +8,7 @@
 #include "formats.h"
 #include "host_allocator.h"
 #include "load_generator.h"
+#include "loader_hook.h"
 #include "vulkan_host.h"
 
 #include <ntex/ntex_vulkan.h>
@@ -26,7 +27,6 @@ using ntex_test::VulkanHost;
 
 struct AllocateCounter {
     int calls = 0;
-    PFN_vkGetDeviceProcAddr get_device = nullptr;
     PFN_vkAllocateMemory allocate = nullptr;
 } g_counter;
 
@@ -35,21 +35,10 @@ VKAPI_ATTR VkResult VKAPI_CALL count_allocate(VkDevice device, const VkMemoryAll
     ++g_counter.calls;
     return g_counter.allocate(device, info, allocator, memory);
 }
-VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL hook_get_device_proc(VkDevice device, const char* name) {
-    const PFN_vkVoidFunction real = g_counter.get_device(device, name);
-    if (real != nullptr && std::strcmp(name, "vkAllocateMemory") == 0) {
-        g_counter.allocate = reinterpret_cast<PFN_vkAllocateMemory>(real);
-        return reinterpret_cast<PFN_vkVoidFunction>(count_allocate);
-    }
-    return real;
-}
-VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL hook_get_instance_proc(VkInstance instance, const char* name) {
-    const PFN_vkVoidFunction real = vkGetInstanceProcAddr(instance, name);
-    if (std::strcmp(name, "vkGetDeviceProcAddr") == 0) {
-        g_counter.get_device = reinterpret_cast<PFN_vkGetDeviceProcAddr>(real);
-        return reinterpret_cast<PFN_vkVoidFunction>(hook_get_device_proc);
-    }
-    return real;
+PFN_vkVoidFunction hook_allocate(const char* name, PFN_vkVoidFunction real) {
+    if (std::strcmp(name, "vkAllocateMemory") != 0) return real;
+    g_counter.allocate = reinterpret_cast<PFN_vkAllocateMemory>(real);
+    return reinterpret_cast<PFN_vkVoidFunction>(count_allocate);
 }
 
 std::string model_path() { return std::string(NTEX_SOURCE_DIR) + "/models/material_v1.json"; }
@@ -61,7 +50,8 @@ std::vector<std::vector<uint8_t>> run(VulkanHost& host, ntex_test::HostAllocator
     g_counter = AllocateCounter{};
     NtexDeviceMemoryCallbacks callbacks{};
     ntex_test::ContextOptions options;
-    options.get_instance_proc = hook_get_instance_proc;
+    ntex_test::loader_hook::hook = hook_allocate;
+    options.get_instance_proc = ntex_test::loader_hook::get_instance_proc;
     if (allocator != nullptr) {
         callbacks = allocator->callbacks();
         options.next = &callbacks;

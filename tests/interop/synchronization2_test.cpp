@@ -8,6 +8,7 @@
 // synchronization validation checks them. Both ways must write the same texels.
 #include "formats.h"
 #include "load_generator.h"
+#include "loader_hook.h"
 #include "vulkan_host.h"
 
 #include <ntex/ntex_vulkan.h>
@@ -25,7 +26,6 @@ using ntex_test::VulkanHost;
 
 struct Counts {
     int legacy = 0, sync2 = 0;
-    PFN_vkGetDeviceProcAddr get_device = nullptr;
     PFN_vkCmdPipelineBarrier barrier = nullptr;
     PFN_vkCmdPipelineBarrier2 barrier2 = nullptr;
 } g_counts;
@@ -40,9 +40,7 @@ VKAPI_ATTR void VKAPI_CALL count_barrier2(VkCommandBuffer cmd, const VkDependenc
     ++g_counts.sync2;
     g_counts.barrier2(cmd, dependency);
 }
-VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL hook_get_device_proc(VkDevice device, const char* name) {
-    const PFN_vkVoidFunction real = g_counts.get_device(device, name);
-    if (real == nullptr) return nullptr;
+PFN_vkVoidFunction hook_barriers(const char* name, PFN_vkVoidFunction real) {
     if (std::strcmp(name, "vkCmdPipelineBarrier") == 0) {
         g_counts.barrier = reinterpret_cast<PFN_vkCmdPipelineBarrier>(real);
         return reinterpret_cast<PFN_vkVoidFunction>(count_barrier);
@@ -50,14 +48,6 @@ VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL hook_get_device_proc(VkDevice device, c
     if (std::strcmp(name, "vkCmdPipelineBarrier2") == 0 || std::strcmp(name, "vkCmdPipelineBarrier2KHR") == 0) {
         g_counts.barrier2 = reinterpret_cast<PFN_vkCmdPipelineBarrier2>(real);
         return reinterpret_cast<PFN_vkVoidFunction>(count_barrier2);
-    }
-    return real;
-}
-VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL hook_get_instance_proc(VkInstance instance, const char* name) {
-    const PFN_vkVoidFunction real = vkGetInstanceProcAddr(instance, name);
-    if (std::strcmp(name, "vkGetDeviceProcAddr") == 0) {
-        g_counts.get_device = reinterpret_cast<PFN_vkGetDeviceProcAddr>(real);
-        return reinterpret_cast<PFN_vkVoidFunction>(hook_get_device_proc);
     }
     return real;
 }
@@ -83,7 +73,8 @@ void run(VulkanHost& host, NtexBackend backend, bool declare, Seen& out) {
     NtexVulkanDeviceFeatures features{NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES};
     features.synchronization2 = declare ? VK_TRUE : VK_FALSE;
     ntex_test::ContextOptions options;
-    options.get_instance_proc = hook_get_instance_proc;
+    ntex_test::loader_hook::hook = hook_barriers;
+    options.get_instance_proc = ntex_test::loader_hook::get_instance_proc;
     options.next = &features;
     options.log = on_log;
     options.log_user = &out.log;
