@@ -181,14 +181,14 @@ void DemoApp::switch_backend() {
 void DemoApp::resize() {
     // An explicit layout period must divide the new size (else it would not tile): fall back to the
     // texture's size.
-    ntex::Conditioning& c = m_editor.conditioning();
-    if ((c.period_width != 0 && m_pending_size % c.period_width != 0) || (c.period_height != 0 && m_pending_size % c.period_height != 0)) {
-        c.period_width = c.period_height = 0;
-        std::printf("ntex_demo: the layout period does not divide %u: using the texture's size\n", m_pending_size);
-    }
     const uint32_t size = std::exchange(m_pending_size, 0u);
     try {
         m_source.resize(size);
+        ntex::Conditioning& c = m_editor.conditioning();
+        if ((c.period_width != 0 && size % c.period_width != 0) || (c.period_height != 0 && size % c.period_height != 0)) {
+            c.period_width = c.period_height = 0;
+            std::printf("ntex_demo: the layout period does not divide %u: using the texture's size\n", size);
+        }
     } catch (const ntex::Exception& e) {
         // Still running at the previous size; the control shows it again and the line says why.
         m_editor.controls().resolution = static_cast<int>(m_source.generator().width());

@@ -8,6 +8,8 @@
 
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -76,14 +78,20 @@ void MaterialSource::resize(uint32_t size) {
         m_generator = std::make_unique<MaterialGenerator>(*m_model, size, size, NTEX_TILING_MODE_TILEABLE);
         m_renderer.resize_texture({size, size});
         if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator);
-    } catch (const ntex::Exception&) {
+    } catch (...) {
         // Back at the previous size (it worked a moment ago), so the next frame still has a generator
-        // and textures to sample; a failure here too ends the demo with that error.
+        // and textures to sample. If that fails too there is nothing left to run on: the demo ends with
+        // that error (not an ntex::Exception, which the caller would take for a recoverable refusal).
         m_texture_set.reset();
         m_generator.reset();
-        m_generator = std::make_unique<MaterialGenerator>(*m_model, previous, previous, NTEX_TILING_MODE_TILEABLE);
-        m_renderer.resize_texture({previous, previous});
-        if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator);
+        try {
+            m_generator = std::make_unique<MaterialGenerator>(*m_model, previous, previous, NTEX_TILING_MODE_TILEABLE);
+            m_renderer.resize_texture({previous, previous});
+            if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator);
+        } catch (const std::exception& e) {
+            throw std::runtime_error(std::string("rebuilding the material at ") + std::to_string(previous) + "x" + std::to_string(previous) +
+                                     " after a failed resize failed too: " + e.what());
+        }
         throw;
     }
 }

@@ -282,7 +282,8 @@ TEST_P(TextureSetTest, HostChosenFormats) {
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
     for (uint32_t i = 0; i < images.mapCount; ++i) EXPECT_EQ(images.formats[i], formats[i]);
     expect_images_match_read_map();
-    // The engine formats (BGRA8 sRGB albedo, RG8 normal, half-float roughness and height), mips included.
+    // The engine formats (BGRA8 sRGB albedo, RG8 normal, half-float roughness and height), with a mip chain
+    // (level 0 compared; the blits' support for these formats is what the chain shows).
     ntexDestroyTextureSet(set);
     set = nullptr;
     for (uint32_t i = 0; i < info.mapCount; ++i) formats[i] = ntex_test::compact_format(info.mapSemantics[i]);

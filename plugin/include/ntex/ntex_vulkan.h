@@ -61,9 +61,12 @@ typedef struct NtexVulkanDebugInfo {
  * With the Vulkan compute backend (NTEX_BACKEND_VULKAN on this device) the generators' own buffers (weights,
  * activations, inputs, texel staging) come from it too: blocks of 1 to 64 MiB (or one large buffer's size),
  * each for one memory type that ntex chose (memoryTypeBits has exactly that bit), asked for when a generator
- * or texture set is created or resized and given back when the last buffer in the block is destroyed
- * (ntexDestroyGenerator, ntexDestroyTextureSet, at the latest ntexDestroyContext). These calls come from
- * whichever thread creates or destroys those objects, one at a time (ntex serialises them).
+ * or texture set is created (and when a generator's plan is rebuilt: the first ntexGenerate after
+ * ntexReloadModel) and given back when the last buffer in the block is destroyed (ntexDestroyGenerator,
+ * ntexDestroyTextureSet, at the latest ntexDestroyContext). These calls come from whichever thread does
+ * that; ntex serialises its plan-buffer calls, but a texture set created on one thread while a generator is
+ * created on another can make two calls overlap, so callbacks shared by such threads must be thread-safe
+ * (VMA's are). The callbacks must not call into ntex.
  * The callbacks and pUserData must stay valid until ntexDestroyContext returns. */
 typedef struct NtexDeviceMemoryAllocation {
     VkDeviceMemory memory;        /* the host's memory object */

@@ -38,7 +38,11 @@ namespace {
 
 // The UNORM twin of an sRGB format (same bits; storage-capable where the sRGB format is not).
 VkFormat unorm_alias(VkFormat format) noexcept {
-    return format == VK_FORMAT_R8G8B8A8_SRGB ? VK_FORMAT_R8G8B8A8_UNORM : VK_FORMAT_UNDEFINED;
+    switch (format) {
+        case VK_FORMAT_R8G8B8A8_SRGB: return VK_FORMAT_R8G8B8A8_UNORM;
+        case VK_FORMAT_B8G8R8A8_SRGB: return VK_FORMAT_B8G8R8A8_UNORM;
+        default: return VK_FORMAT_UNDEFINED;
+    }
 }
 
 }  // namespace

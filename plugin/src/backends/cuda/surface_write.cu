@@ -56,7 +56,8 @@ __device__ void map_values(const MapParams& p, const float* raw, int raw_w, int 
 
 constexpr bool is_srgb(SurfaceFormat f) { return f == SurfaceFormat::Rgba8Srgb || f == SurfaceFormat::Bgra8Srgb; }
 
-__device__ __forceinline__ unsigned short to_half_bits(float v) { return __half_as_ushort(__float2half_rn(v)); }   // nearest even, as core/half.h
+// Round to nearest even, as core/half.h (the same bits for finite values; NaN's payload may differ).
+__device__ __forceinline__ unsigned short to_half_bits(float v) { return __half_as_ushort(__float2half_rn(v)); }
 __device__ __forceinline__ float from_half_bits(unsigned short b) { return __half2float(__ushort_as_half(b)); }
 
 // One texel of surface `s` as RGBA floats (missing components 0; BGRA swizzled back to RGBA).
