@@ -53,6 +53,9 @@ MAX_ENTRIES = 256       # per category, as the plugin's model loader limits them
 MAX_COUNT = 65536       # per entry, the same
 TEXTURE_WEIGHT = 12     # count units per texture (a texture's crops share them)
 JITTER = {"tiles": 0.5, "bricks": 0.3, "planks": 0.7, "panels": 0.5, "hexagons": 0.5, "voronoi": 1.0}
+BLOB_COUNTS = COUNTS + (24, 32)       # blobs also finer than the other patterns: grass, gravel and snow
+                                      # have layouts of 8-16 px patches (the low-pass is sigma 2 px), which
+                                      # no 16-cell candidate matches (they drew 16-cell Voronoi: crazy paving)
 BLOB_THRESHOLDS = (0.35, 0.5, 0.65)   # noise thresholds: mostly raised, half, mostly low
 BLOB_JITTERS = (0.3, 1.0)             # smooth and ragged edges
 BLOB_SOFTNESS = (0.1, 0.25, 0.5)      # blobs' bevel as a fraction of a lattice cell (ramp shares about
@@ -63,7 +66,7 @@ RAMP_SHARE = (0.05, 0.95)             # a pixel is on the ramp when its raised v
 def candidates():
     """Every candidate spec: tiles, bricks, planks, panels over COUNTS x COUNTS x GAPS; hexagons and
     Voronoi (cells between 1:2 and 2:1, as validate_layout requires) with the gaps 2 and 4; blobs
-    (lattices of at least 2 x 2, within 2:1; a 1-cell lattice wraps to a constant) over
+    (lattices of at least 2 x 2 up to 32 x 32 (BLOB_COUNTS), within 2:1; a 1-cell lattice wraps to a constant) over
     BLOB_THRESHOLDS x BLOB_JITTERS, without a gap (soft patches have no grooves; their bevel is set per
     crop by soften())."""
     out = []
@@ -80,8 +83,8 @@ def candidates():
                 for g in (GAPS if name not in ("hexagons", "voronoi") else GAPS[:2]):
                     out.append(dict(pattern=name, columns=c, rows=r, period_width=PERIOD, period_height=PERIOD,
                                     offset=0.5, gap=g, bevel=BEVEL, jitter=JITTER[name], seed=0))
-    for c in COUNTS:
-        for r in COUNTS:
+    for c in BLOB_COUNTS:
+        for r in BLOB_COUNTS:
             if min(c, r) < 2 or not 0.5 <= c / r <= 2.0:
                 continue
             for t in BLOB_THRESHOLDS:
