@@ -72,7 +72,8 @@ public:
     // `layout` instead of material(); use_own_material() goes back. See SceneRenderer.
     void use_external_material(const std::array<VkImageView, kMapKindCount>& views, VkImageLayout layout);
     void use_own_material();
-    // Waits until no submitted frame runs (before destroying images a frame may sample).
+    // Waits until no submitted frame runs and the queue is idle (before destroying images a frame may
+    // sample, or anything else its commands used).
     void wait_idle();
     // Records the scene and the overlay, submits and presents. With `capture` (headless
     // only) the image is also copied for save_capture().

@@ -99,7 +99,13 @@ void Renderer::use_external_material(const std::array<VkImageView, kMapKindCount
 
 void Renderer::use_own_material() { m_scene->clear_external_material(m_frames->index()); }
 
-void Renderer::wait_idle() { m_frames->wait_all(); }
+// The frames' timeline alone is not enough before destroying what they used: on lavapipe (Mesa 22.3) a
+// resize on the Vulkan compute path that waited only for it crashed in vkCreateComputePipelines or hung in
+// the next frame (6 of 8 runs of demo.switch_size_vulkan); with the queue idle too, 0 of 14.
+void Renderer::wait_idle() {
+    m_frames->wait_all();
+    ENGINE_VK_CHECK(vkQueueWaitIdle(m_ctx->queue()));
+}
 
 void Renderer::rebuild_swapchain() {
     m_window->wait_while_minimized();
