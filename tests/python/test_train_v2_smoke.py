@@ -56,7 +56,7 @@ class TrainV2SmokeTest(unittest.TestCase):
             data = write_dataset(tmp)
             train = [PYTHON, os.path.join(TRAINING, "train_v2.py"), "--name", "smoke", "--data", data,
                      "--batch", "2", "--window", "64", "--ckpt-every", "2", "--sample-every", "100",
-                     "--r1-every", "2", "--threads", "1", "--layout-ramp", "0.5",
+                     "--r1-every", "2", "--threads", "1", "--layout-ramp", "0.5", "--mode-seeking", "1",
                      "--latest-copy", os.path.join(tmp, "latest", "smoke_latest.pt")]
             rc, out = run(train + ["--steps", "2"], env)
             self.assertEqual(rc, 0, out)
@@ -88,6 +88,29 @@ class TrainV2SmokeTest(unittest.TestCase):
                 self.skipTest("NTEX_CLI is not set (ctest sets it): C++ round trip not checked")
             rc, out = run([cli, "check-golden", model, os.path.join(fx_dir, "smoke_golden.safetensors")])
             self.assertEqual(rc, 0, out)
+
+    def test_mode_seeking_pairs_conditions_and_rewards_different_samples(self):
+        sys.path.insert(0, TRAINING)
+        from train_v2 import mode_seeking, paired  # noqa: E402
+        cls = torch.tensor([0, 3, 1, 5])
+        layout = torch.rand(4, 2, 8, 8)
+        masks = torch.rand(4, 2)
+        pc, pl, pm = paired(cls, layout, masks)
+        self.assertEqual(pc.tolist(), [0, 3, 0, 3])
+        self.assertTrue(torch.equal(pl[2:], layout[:2]) and torch.equal(pm[2:], masks[:2]))
+        torch.manual_seed(0)
+        z = torch.randn(4, 64)
+        base = torch.rand(2, 5, 16, 16)
+        same = mode_seeking(torch.cat([base, base]), z)
+        apart = mode_seeking(torch.cat([base, base + 0.5]), z)
+        # Identical pairs cost 1 / eps; pairs 0.5 apart cost mean|z1 - z2| / 0.5.
+        self.assertGreater(float(same), 1e4)
+        expected = float((z[:2] - z[2:]).abs().mean()) / 0.5
+        self.assertAlmostEqual(float(apart), expected, places=3)
+        # Its gradient pushes the pair apart.
+        fake = torch.cat([base, base + 0.5]).requires_grad_(True)
+        mode_seeking(fake, z).backward()
+        self.assertLess(float(fake.grad[2:].sum()), 0.0)
 
     def test_warm_start_from_material_v1(self):
         v1 = os.path.join(TRAINING, "checkpoints", "material_v1_latest.pt")

@@ -3,6 +3,7 @@
 #include "interop/memory_blocks.h"
 
 #include "core/error.h"
+#include "core/host_memory.h"
 
 #include <algorithm>
 
@@ -46,18 +47,7 @@ std::vector<MemoryBlocks::Placement> MemoryBlocks::plan(const VulkanDevice& devi
         if (host.pfnAllocate != nullptr) {
             // Every type in the offer accepts every resource of the block and has the flags ntex needs.
             const uint32_t bits = device.memory_types_with(o.type_bits, required);
-            NtexDeviceMemoryAllocation a{};
-            const VkResult r = host.pfnAllocate(host.pUserData, o.size, o.alignment, bits, required, map ? VK_TRUE : VK_FALSE, &a);
-            if (r != VK_SUCCESS) {
-                fail(NTEX_ERROR_OUT_OF_MEMORY, "NtexDeviceMemoryCallbacks::pfnAllocate(", what, ", ", o.size, " bytes) returned ", vk_result_name(r));
-            }
-            if (a.memory == VK_NULL_HANDLE || a.offset % o.alignment != 0 || (map && a.pMapped == nullptr)) {
-                host.pfnFree(host.pUserData, &a);
-                fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexDeviceMemoryCallbacks::pfnAllocate(", what, "): returned ",
-                     a.memory == VK_NULL_HANDLE ? "no memory" : map && a.pMapped == nullptr ? "no mapped pointer" : "a misaligned offset",
-                     " (alignment ", o.alignment, ")");
-            }
-            block.allocation = a;
+            block.allocation = host_allocate(host, o.size, o.alignment, bits, required, map, what);
             block.host_owned = true;
         } else {
             VkMemoryAllocateInfo mai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};

@@ -10,6 +10,7 @@
 #include <ntex/ntex_vulkan.h>
 
 #include "core/vk_barriers.h"
+#include "core/vk_result.h"
 
 #include <array>
 #include <cstdint>
@@ -138,6 +139,5 @@ private:
 
 // Throws ntex::Error(BACKEND) naming the call and the VkResult when `result` is an error.
 void check_vk(VkResult result, const char* call);
-const char* vk_result_name(VkResult result) noexcept;
 
 }  // namespace ntex::interop

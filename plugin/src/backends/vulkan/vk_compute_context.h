@@ -11,6 +11,7 @@
 #include <ntex/ntex_vulkan.h>
 
 #include "core/vk_barriers.h"
+#include "core/vk_result.h"
 
 #include <atomic>
 #include <cstdint>
@@ -87,7 +88,6 @@ struct ComputeFunctions {
 // Throws ntex::Error(BACKEND, or OUT_OF_MEMORY for the two out-of-memory results) naming the file,
 // line, call text and VkResult when `result` is negative. Positive results (statuses) pass.
 void check_vk(VkResult result, const char* call, const char* file, int line);
-const char* vk_result_name(VkResult result) noexcept;
 
 #define NTEX_VK_CHECK(call) ::ntex::vulkan::check_vk((call), #call, __FILE__, __LINE__)
 

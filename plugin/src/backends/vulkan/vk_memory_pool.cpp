@@ -4,6 +4,7 @@
 
 #include "core/checked_size.h"
 #include "core/error.h"
+#include "core/host_memory.h"
 
 #include <algorithm>
 
@@ -70,18 +71,8 @@ MemoryPool::Block MemoryPool::new_block(VkDeviceSize size, VkDeviceSize alignmen
         // The one memory type ntex chose for the buffers (memory_type(): their requirements, with the
         // flags their kind needs), so every buffer later placed in the block accepts it.
         constexpr VkMemoryPropertyFlags kHost = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-        NtexDeviceMemoryAllocation a{};
-        const VkResult r = callbacks.pfnAllocate(callbacks.pUserData, size, alignment, 1u << type, host ? kHost : 0, host ? VK_TRUE : VK_FALSE, &a);
-        if (r != VK_SUCCESS) {
-            fail(NTEX_ERROR_OUT_OF_MEMORY, "NtexDeviceMemoryCallbacks::pfnAllocate(Vulkan compute buffers, ", size, " bytes) returned ",
-                 vk_result_name(r));
-        }
-        if (a.memory == VK_NULL_HANDLE || a.offset % alignment != 0 || (host && a.pMapped == nullptr)) {
-            callbacks.pfnFree(callbacks.pUserData, &a);
-            fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexDeviceMemoryCallbacks::pfnAllocate(Vulkan compute buffers): returned ",
-                 a.memory == VK_NULL_HANDLE ? "no memory" : host && a.pMapped == nullptr ? "no mapped pointer" : "a misaligned offset",
-                 " (alignment ", alignment, ")");
-        }
+        const NtexDeviceMemoryAllocation a =
+            host_allocate(callbacks, size, alignment, 1u << type, host ? kHost : 0, host, "Vulkan compute buffers");
         b.memory = a.memory;
         b.base = a.offset;
         b.mapped = host ? a.pMapped : nullptr;
