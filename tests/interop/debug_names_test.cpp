@@ -171,6 +171,43 @@ TEST(DebugNames, ComputePlanObjectsAreNamed) {
     EXPECT_EQ(host.warnings.load(), 0) << "validation warnings";
 }
 
+// The zero-copy CUDA path (ready for a GPU: skipped where there is no CUDA device or the Vulkan device
+// cannot export memory): its two timeline semaphores and each exported image and view are named.
+TEST(DebugNames, CudaTextureSetObjectsAreNamed) {
+    if (!std::filesystem::exists(model_path())) GTEST_SKIP() << "models/albedo_v1.json is missing";
+    VulkanHost host(/*want_external_fd=*/true);
+    ASSERT_TRUE(host.validation) << "VK_LAYER_KHRONOS_validation is not installed";
+    if (!host.external_fd) GTEST_SKIP() << "the Vulkan device lacks VK_KHR_external_memory_fd / _semaphore_fd";
+    g_seen = Seen{};
+    NtexVulkanDebugInfo debug{NTEX_STRUCTURE_TYPE_VULKAN_DEBUG_INFO};
+    debug.debugUtils = VK_TRUE;
+    ntex_test::ContextOptions options;
+    options.get_instance_proc = hook_get_instance_proc;
+    options.next = &debug;
+    NamedSet named;
+    if (host.create_context(NTEX_BACKEND_CUDA, &named.context, options) != NTEX_SUCCESS) {
+        GTEST_SKIP() << "no CUDA backend: " << ntexGetLastErrorMessage();
+    }
+    ASSERT_TRUE(ntex_test::load_generator(named.context, model_path(), 32, 32, &named.model, &named.generator));
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.generator = named.generator;
+    ASSERT_EQ(ntexCreateTextureSet(named.context, &si, &named.set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetPathInfo path{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    images.pNext = &path;
+    ASSERT_EQ(ntexGetTextureSetImages(named.set, &images), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    if (path.path != NTEX_TEXTURE_SET_PATH_CUDA) GTEST_SKIP() << "the set fell back from the zero-copy CUDA path (see the log)";
+    ASSERT_FALSE(g_seen.names.empty());
+    const std::string prefix = g_seen.names.front().substr(0, g_seen.names.front().find(':'));
+    for (const char* name : {": release timeline", ": ready timeline (CUDA)", ": albedo, slot 0", ": albedo, slot 1 view"}) {
+        EXPECT_TRUE(contains(g_seen.names, prefix + name)) << "missing name '" << prefix + name << "'";
+    }
+    EXPECT_EQ(g_seen.names.size(), 2u + 2u * 2u) << "2 semaphores, and an image and a view per slot";
+    named.destroy();
+    EXPECT_EQ(host.errors.load(), 0) << "validation errors";
+    EXPECT_EQ(host.warnings.load(), 0) << "validation warnings";
+}
+
 TEST(DebugNames, MisuseIsAClearError) {
     VulkanHost host;
     g_seen = Seen{};

@@ -298,6 +298,9 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         set->serial = ++serials;
         if (set->set) set->set->name_objects(ntex::cat("ntex texture set ", set->serial));   // VK_EXT_debug_utils, when on
         if (set->compute) set->compute->name_objects(ntex::cat("ntex texture set ", set->serial));
+#if NTEX_WITH_CUDA
+        if (set->cuda) set->cuda->name_objects(ntex::cat("ntex texture set ", set->serial));
+#endif
         const char* path = set->compute ? "Vulkan compute (recorded into the host's command buffer)" : "host copies";
 #if NTEX_WITH_CUDA
         if (set->cuda) path = "zero-copy CUDA";

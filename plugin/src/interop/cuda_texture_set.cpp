@@ -188,6 +188,23 @@ bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generato
     return true;
 }
 
+void CudaTextureSet::name_objects(const std::string& prefix) const noexcept {
+    if (!m_device->debug_utils()) return;
+    try {
+        m_device->name(VK_OBJECT_TYPE_SEMAPHORE, m_release->get(), prefix + ": release timeline");
+        m_device->name(VK_OBJECT_TYPE_SEMAPHORE, m_ready->get(), prefix + ": ready timeline (CUDA)");
+        for (std::size_t s = 0; s < m_slots.size(); ++s) {
+            for (std::size_t i = 0; i < m_slots[s].images.size(); ++i) {
+                const std::string map = map_debug_name(prefix, m_source.semantics[i], s);
+                m_device->name(VK_OBJECT_TYPE_IMAGE, m_slots[s].images[i]->image(), map);
+                m_device->name(VK_OBJECT_TYPE_IMAGE_VIEW, m_slots[s].images[i]->view(), map + " view");
+            }
+        }
+    } catch (...) {
+        // Out of memory while formatting a debugging aid: leave the objects unnamed.
+    }
+}
+
 void CudaTextureSet::memory_info(NtexTextureSetMemoryInfo* out) const noexcept {
     out->imageBytes = 0;
     out->stagingBytes = 0;

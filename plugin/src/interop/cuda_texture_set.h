@@ -46,6 +46,9 @@ public:
     void images(NtexTextureSetImages* out, int slot = -1) const;
     uint32_t ring_size() const noexcept { return static_cast<uint32_t>(m_slots.size()); }
     uint32_t mip_levels() const noexcept { return m_mip_levels; }
+    // VK_EXT_debug_utils names (no-op unless the host enabled it): "<prefix>: release timeline",
+    // "<prefix>: ready timeline (CUDA)", and each map's image and view per slot (map_debug_name).
+    void name_objects(const std::string& prefix) const noexcept;
     // The set's footprint: one dedicated exportable allocation per image, no staging.
     void memory_info(NtexTextureSetMemoryInfo* out) const noexcept;
 

@@ -513,33 +513,24 @@ bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value, Asyn
     return true;
 }
 
-namespace {
-// A Vulkan handle as the uint64_t VkDebugUtilsObjectNameInfoEXT takes (pointers on 64-bit builds,
-// uint64_t on 32-bit ones).
-template <typename Handle>
-uint64_t handle_bits(Handle h) noexcept {
-    if constexpr (std::is_pointer_v<Handle>) {
-        return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(h));
-    } else {
-        return static_cast<uint64_t>(h);
-    }
+std::string map_debug_name(const std::string& prefix, NtexMapSemantic semantic, std::size_t slot) {
+    static const char* const kSemantic[] = {"other", "albedo", "normal", "roughness", "height"};
+    const int s = static_cast<int>(semantic);
+    return cat(prefix, ": ", s >= 0 && s <= 4 ? kSemantic[s] : "map", ", slot ", slot);
 }
-}  // namespace
 
 void TextureSet::name_objects(const std::string& prefix) const noexcept {
     if (!m_device->debug_utils()) return;
     try {
-        static const char* const kSemantic[] = {"other", "albedo", "normal", "roughness", "height"};
-        m_device->set_name(VK_OBJECT_TYPE_SEMAPHORE, handle_bits(m_semaphore), prefix + ": timeline");
+        m_device->name(VK_OBJECT_TYPE_SEMAPHORE, m_semaphore, prefix + ": timeline");
         for (std::size_t s = 0; s < m_slots.size(); ++s) {
             const Slot& slot = m_slots[s];
-            m_device->set_name(VK_OBJECT_TYPE_BUFFER, handle_bits(slot.staging), cat(prefix, ": staging, slot ", s));
+            m_device->name(VK_OBJECT_TYPE_BUFFER, slot.staging, cat(prefix, ": staging, slot ", s));
             for (std::size_t i = 0; i < slot.maps.size(); ++i) {
                 if (slot.maps[i].host_owned) continue;   // the host's objects keep the host's names
-                const int semantic = static_cast<int>(m_source.semantics[i]);
-                const std::string map = cat(prefix, ": ", semantic >= 0 && semantic <= 4 ? kSemantic[semantic] : "map", ", slot ", s);
-                m_device->set_name(VK_OBJECT_TYPE_IMAGE, handle_bits(slot.maps[i].image), map);
-                m_device->set_name(VK_OBJECT_TYPE_IMAGE_VIEW, handle_bits(slot.maps[i].view), map + " view");
+                const std::string map = map_debug_name(prefix, m_source.semantics[i], s);
+                m_device->name(VK_OBJECT_TYPE_IMAGE, slot.maps[i].image, map);
+                m_device->name(VK_OBJECT_TYPE_IMAGE_VIEW, slot.maps[i].view, map + " view");
             }
         }
     } catch (...) {

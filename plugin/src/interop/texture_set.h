@@ -40,6 +40,9 @@ constexpr VkPipelineStageFlags kShaderStages =
     VK_PIPELINE_STAGE_GEOMETRY_SHADER_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |
     VK_PIPELINE_STAGE_TASK_SHADER_BIT_EXT | VK_PIPELINE_STAGE_MESH_SHADER_BIT_EXT | VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR;
 
+// "<prefix>: albedo, slot 1": the debug name of a map's image (views add " view"), for every kind of set.
+std::string map_debug_name(const std::string& prefix, NtexMapSemantic semantic, std::size_t slot);
+
 struct TextureSetSource {
     NtexGenerator generator = nullptr;
     uint32_t width = 0;

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 namespace ntex::interop {
 
@@ -111,6 +112,15 @@ public:
     // VK_EXT_debug_utils (no-ops unless enabled): an object's name, a label around recorded commands.
     bool debug_utils() const noexcept { return m_set_name != nullptr; }
     void set_name(VkObjectType type, uint64_t handle, const std::string& name) const noexcept;
+    // The same for a handle of any type (pointers on 64-bit builds, uint64_t on 32-bit ones).
+    template <typename Handle>
+    void name(VkObjectType type, Handle handle, const std::string& name) const noexcept {
+        if constexpr (std::is_pointer_v<Handle>) {
+            set_name(type, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(handle)), name);
+        } else {
+            set_name(type, static_cast<uint64_t>(handle), name);
+        }
+    }
     void begin_label(VkCommandBuffer cmd, const std::string& name) const noexcept;
     void end_label(VkCommandBuffer cmd) const noexcept;
     // How texture sets record their barriers (synchronization2 or vkCmdPipelineBarrier), and why not
