@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct or entry point changes; checked by ntexCreateContext. */
-#define NTEX_HEADER_VERSION 6
+#define NTEX_HEADER_VERSION 7
 
 /* Typed opaque handles (Vulkan/OpenXR style). */
 typedef struct NtexContext_T* NtexContext;
@@ -63,7 +63,8 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_DEVICE_MEMORY_CALLBACKS = 106,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO = 107,
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES = 108,
-    NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO = 109
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO = 109,
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO = 110
 } NtexStructureType;
 
 typedef enum NtexBackend {

@@ -140,6 +140,33 @@ typedef struct NtexTextureSetSyncInfo {
     VkPipelineStageFlags consumerStageMask;
 } NtexTextureSetSyncInfo;
 
+/* How a texture set's mip levels 1 .. mipLevels - 1 are made from level 0. */
+typedef enum NtexMipFilter {
+    NTEX_MIP_FILTER_BLIT = 0,      /* the default: a vkCmdBlitImage chain with linear filtering, recorded by
+                                      ntexCmdUpdateTextureSet (every map filtered as plain colour, sRGB-correct
+                                      for sRGB formats; needs a graphics queue and formats with linear-blit
+                                      support, else the set has 1 level) */
+    NTEX_MIP_FILTER_MATERIAL = 1   /* each map filtered by its meaning, on the host, and copied: albedo averaged in
+                                      linear light; tangent-space normals averaged as vectors and renormalised;
+                                      roughness (perceptual, alpha = r^2) averaged as alpha^2 and widened by the
+                                      variance of the normals each texel hides (Toksvig, "Mipmapping Normal Maps",
+                                      JGT 2005: sigma^2 = (1 - |Na|) / |Na|, alpha'^2 = mean(alpha^2) + 2 sigma^2,
+                                      at most 1), so distant bumps read as rough instead of sparkling; height and
+                                      other maps averaged. Box filter; copies only, so any format here gets the
+                                      full chain and host targets need no TRANSFER_SRC usage. Runs on the
+                                      host-copy path (NTEX_TEXTURE_SET_PATH_HOST_COPIES), which a set asking for it
+                                      takes on every backend (the log says so); the staging buffers grow by the
+                                      levels, about a third. */
+} NtexMipFilter;
+
+/* Chain into NtexTextureSetCreateInfo::pNext to choose the mip filter (without it: NTEX_MIP_FILTER_BLIT).
+ * Errors: INVALID_ARGUMENT for a filter value not listed above. */
+typedef struct NtexTextureSetMipInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO */
+    const void* pNext;
+    NtexMipFilter filter;
+} NtexTextureSetMipInfo;
+
 /* Host-owned targets: chain into NtexTextureSetCreateInfo::pNext and ntex writes the texels into the host's
  * own images (a bindless array's layers, an atlas array, the engine's own allocations) instead of creating
  * images. One target per ring slot and selected map. ntex cannot query a VkImage, so the host describes

@@ -66,17 +66,23 @@ public:
         // selected maps, slot-major, each describing the host's image as it was created.
         std::vector<NtexTextureSetTarget> targets;
         VkImageLayout final_layout = VK_IMAGE_LAYOUT_UNDEFINED;   // with targets: SHADER_READ_ONLY_OPTIMAL (UNDEFINED) or GENERAL
+        NtexMipFilter mip_filter = NTEX_MIP_FILTER_BLIT;          // NtexTextureSetMipInfo
     };
 
     TextureSet() = default;
     TextureSet(const Context& context, const Generator& generator) : TextureSet(context, generator, Options()) {}
     TextureSet(const Context& context, const Generator& generator, const Options& options) {
+        NtexTextureSetMipInfo mips{};
+        mips.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO;
+        mips.filter = options.mip_filter;
+        const void* chain = options.mip_filter != NTEX_MIP_FILTER_BLIT ? &mips : nullptr;
         NtexTextureSetSyncInfo sync{};
         sync.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO;
+        sync.pNext = chain;
         sync.consumerStageMask = options.consumer_stages;
         NtexTextureSetTargetsInfo targets{};
         targets.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO;
-        targets.pNext = options.consumer_stages != 0 ? &sync : nullptr;
+        targets.pNext = options.consumer_stages != 0 ? &sync : chain;
         targets.targetCount = static_cast<uint32_t>(options.targets.size());
         targets.pTargets = options.targets.data();
         targets.finalLayout = options.final_layout;

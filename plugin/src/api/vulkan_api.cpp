@@ -98,15 +98,16 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
     };
     source.consumer_stages = ntex::interop::kDefaultConsumerStages;
     int length = 0;
-    bool have_targets = false, have_sync = false;
+    bool have_targets = false, have_sync = false, have_mips = false;
     for (auto* next = static_cast<const Header*>(pnext); next != nullptr; next = static_cast<const Header*>(next->pNext)) {
         if (++length > ntex::api::kMaxChainLength) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
         const int type = raw_enum(next->sType);
-        if (type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO && type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO) {
+        if (type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO && type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO &&
+            type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", type);
         }
         // One of each: a second one silently replacing the first would hide a host's mistake.
-        bool& seen = type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO ? have_targets : have_sync;
+        bool& seen = type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO ? have_targets : type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO ? have_sync : have_mips;
         if (seen) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds sType ", type, " twice");
         seen = true;
         if (type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO) {
@@ -122,6 +123,14 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
             }
             source.targets.assign(info->pTargets, info->pTargets + info->targetCount);
             source.final_layout = info->finalLayout == VK_IMAGE_LAYOUT_UNDEFINED ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL : info->finalLayout;
+            continue;
+        }
+        if (type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO) {
+            const int filter = raw_enum(reinterpret_cast<const NtexTextureSetMipInfo*>(next)->filter);
+            if (filter != NTEX_MIP_FILTER_BLIT && filter != NTEX_MIP_FILTER_MATERIAL) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetMipInfo::filter ", filter, " is not an NtexMipFilter (0 BLIT, 1 MATERIAL)");
+            }
+            source.mip_filter = static_cast<NtexMipFilter>(filter);
             continue;
         }
         const VkPipelineStageFlags mask = reinterpret_cast<const NtexTextureSetSyncInfo*>(next)->consumerStageMask;
@@ -275,6 +284,9 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
             }
         }
         read_create_chain(pCreateInfo->pNext, source);
+        const bool material_mips = source.mip_filter == NTEX_MIP_FILTER_MATERIAL;
+        static constexpr const char* kMaterialMipsOnHost =
+            "ntex: texture set with NTEX_MIP_FILTER_MATERIAL: host copies (the material mip filter runs on the host)";
         const uint32_t ring = pCreateInfo->ringSize == 0 ? 2u : pCreateInfo->ringSize;
         auto set = std::make_unique<NtexTextureSet_T>();
         set->selected_maps = static_cast<uint32_t>(source.map_indices.size());
@@ -284,13 +296,19 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         // CUDA writes only images whose memory it imported, which host-owned targets are not.
         if (context->backend == NTEX_BACKEND_CUDA && !source.targets.empty()) {
             context->logger.info("ntex: texture set with host-owned targets: host copies (CUDA writes only images it exported itself)");
+        } else if (context->backend == NTEX_BACKEND_CUDA && material_mips) {
+            context->logger.info(kMaterialMipsOnHost);
         } else if (context->backend == NTEX_BACKEND_CUDA) {
             set->cuda = try_cuda_set(context, generator, source, ring, pCreateInfo->mipLevels);
         }
         if (!set->cuda)
 #endif
         {
-            if (context->backend == NTEX_BACKEND_VULKAN) try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
+            if (context->backend == NTEX_BACKEND_VULKAN && material_mips) {
+                context->logger.info(kMaterialMipsOnHost);
+            } else if (context->backend == NTEX_BACKEND_VULKAN) {
+                try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
+            }
             if (!set->set) set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
         }
         set->attach_host_path();

@@ -119,6 +119,10 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
     const auto& vk = m_device->vk();
     const uint32_t full_chain = static_cast<uint32_t>(std::bit_width(std::max(m_source.width, m_source.height)));
     m_mip_levels = mip_levels == 0 ? full_chain : std::min(mip_levels, full_chain);
+    const bool material_mips = m_source.mip_filter == NTEX_MIP_FILTER_MATERIAL;
+    if (material_mips && device_texels) {
+        fail(NTEX_ERROR_UNSUPPORTED, "NTEX_MIP_FILTER_MATERIAL is computed on the host-copy path only (not yet by the Vulkan compute texel writer)");
+    }
     check_targets(ring_size);
 
     CheckedSize offset = 0;
@@ -135,12 +139,23 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
         }
         const VkFormatFeatureFlags blit = VK_FORMAT_FEATURE_BLIT_SRC_BIT | VK_FORMAT_FEATURE_BLIT_DST_BIT |
                                           VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
-        if ((props.optimalTilingFeatures & blit) != blit) m_mip_levels = 1;   // no linear blits: no mip chain
+        // No linear blits: no blitted mip chain (material mips are copies, which every format here allows).
+        if (!material_mips && (props.optimalTilingFeatures & blit) != blit) m_mip_levels = 1;
         m_formats.push_back(format);
         m_offsets.push_back(offset.get("staging buffer"));
         m_row_pitch.push_back((CheckedSize(m_source.width) * texel_bytes(format)).get_as<uint32_t>("staging row"));
         offset += CheckedSize(m_row_pitch.back()) * m_source.height;
         offset = offset.round_up(16);   // copies need offsets aligned to 4 and the texel size
+    }
+    m_level_offsets = m_offsets;
+    m_level_pitch = m_row_pitch;
+    for (uint32_t level = 1; material_mips && level < m_mip_levels; ++level) {
+        for (std::size_t i = 0; i < m_formats.size(); ++i) {
+            m_level_offsets.push_back(offset.get("staging buffer"));
+            m_level_pitch.push_back((CheckedSize(mip_extent(m_source.width, level)) * texel_bytes(m_formats[i])).get_as<uint32_t>("staging row"));
+            offset += CheckedSize(m_level_pitch.back()) * mip_extent(m_source.height, level);
+            offset = offset.round_up(16);
+        }
     }
     m_staging_size = offset.get("staging buffer");
     check_target_ranges();
@@ -256,7 +271,7 @@ void TextureSet::check_target_ranges() const {
     for (std::size_t k = 0; k < targets.size(); ++k) {
         const NtexTextureSetTarget& t = targets[k];
         const std::string name = cat("NtexTextureSetTargetsInfo::pTargets[", k, "]");
-        if (m_mip_levels > 1 && (t.usage & VK_IMAGE_USAGE_TRANSFER_SRC_BIT) == 0) {
+        if (m_mip_levels > 1 && m_source.mip_filter == NTEX_MIP_FILTER_BLIT && (t.usage & VK_IMAGE_USAGE_TRANSFER_SRC_BIT) == 0) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".usage 0x", std::hex, t.usage, std::dec, " lacks VK_IMAGE_USAGE_TRANSFER_SRC_BIT, which the ",
                  m_mip_levels, " mip levels need (blits); or ask for mipLevels 1");
         }
@@ -416,13 +431,25 @@ void TextureSet::detach() noexcept {
 }
 
 uint64_t TextureSet::convert_into(Slot& slot, AsyncGenerator& generator, uint64_t id_base) const {
+    uint64_t result_id = 0;
+    if (m_source.mip_filter == NTEX_MIP_FILTER_MATERIAL) {
+        // Every level of every map from one result, filtered as a material.
+        std::vector<HostImageView> levels(m_level_offsets.size());
+        const std::size_t maps = m_formats.size();
+        for (std::size_t k = 0; k < levels.size(); ++k) {
+            const uint32_t level = static_cast<uint32_t>(k / maps);
+            levels[k] = HostImageView{m_host_formats[k % maps], static_cast<unsigned char*>(slot.mapped) + m_level_offsets[k], m_level_pitch[k],
+                                      std::size_t(m_level_pitch[k]) * mip_extent(m_source.height, level)};
+        }
+        generator.read_map_levels(static_cast<uint32_t>(maps), m_source.map_indices.data(), m_mip_levels, levels.data(), slot.mips, &result_id);
+        return result_id + id_base;
+    }
     // Every map from the same result (read_maps never mixes two results).
     std::array<HostImageView, NTEX_MAX_MAPS> images{};
     for (std::size_t i = 0; i < m_formats.size(); ++i) {
         images[i] = HostImageView{m_host_formats[i], static_cast<unsigned char*>(slot.mapped) + m_offsets[i], m_row_pitch[i],
                                   std::size_t(m_row_pitch[i]) * m_source.height};
     }
-    uint64_t result_id = 0;
     generator.read_maps(static_cast<uint32_t>(m_formats.size()), m_source.map_indices.data(), images.data(), &result_id);
     return result_id + id_base;
 }
@@ -590,12 +617,27 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
                                                            : VkPipelineStageFlags{VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT};
     const BarrierRecorder& record = m_device->barriers();
     record.record(cmd, before, VK_PIPELINE_STAGE_TRANSFER_BIT, {}, {}, barriers);
-    for (std::size_t i = 0; i < slot.maps.size(); ++i) {
-        VkBufferImageCopy copy{};
-        copy.bufferOffset = m_offsets[i];
-        copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, slot.maps[i].base_mip, slot.maps[i].layer, 1};
-        copy.imageExtent = {m_source.width, m_source.height, 1};
-        vk.vkCmdCopyBufferToImage(cmd, slot.staging, slot.maps[i].image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
+    // Level 0 of every map, and with material mips every other level too (converted on the host).
+    const uint32_t copied_levels = m_source.mip_filter == NTEX_MIP_FILTER_MATERIAL ? m_mip_levels : 1;
+    for (uint32_t level = 0; level < copied_levels; ++level) {
+        for (std::size_t i = 0; i < slot.maps.size(); ++i) {
+            VkBufferImageCopy copy{};
+            copy.bufferOffset = m_level_offsets[level * slot.maps.size() + i];
+            copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, slot.maps[i].base_mip + level, slot.maps[i].layer, 1};
+            copy.imageExtent = {mip_extent(m_source.width, level), mip_extent(m_source.height, level), 1};
+            vk.vkCmdCopyBufferToImage(cmd, slot.staging, slot.maps[i].image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
+        }
+    }
+    if (copied_levels > 1) {
+        // Every level is TRANSFER_DST: one barrier per map to the final layout.
+        barriers.clear();
+        for (std::size_t i = 0; i < slot.maps.size(); ++i) {
+            const MapImage& m = slot.maps[i];
+            barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, m_source.final_layout, VK_ACCESS_TRANSFER_WRITE_BIT,
+                                             m_consumer_access[i], m.base_mip, m_mip_levels, m.layer));
+        }
+        record.record(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, {}, {}, barriers);
+        return;
     }
     // Mip chain: level l-1 becomes a blit source, then is downsampled into level l.
     for (uint32_t level = 1; level < m_mip_levels; ++level) {

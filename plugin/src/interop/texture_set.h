@@ -21,6 +21,7 @@
 
 #include "interop/memory_blocks.h"
 #include "interop/vulkan_device.h"
+#include "runtime/material_mips.h"
 
 #include <functional>
 #include <memory>
@@ -57,6 +58,9 @@ struct TextureSetSource {
     // = ntex creates its own images. final_layout: the layout every update leaves the images in.
     std::vector<NtexTextureSetTarget> targets;
     VkImageLayout final_layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+    // NtexTextureSetMipInfo: BLIT records a vkCmdBlitImage chain; MATERIAL converts every level on the host
+    // (runtime/material_mips.h) and copies it (host-copy path only).
+    NtexMipFilter mip_filter = NTEX_MIP_FILTER_BLIT;
 };
 
 
@@ -146,6 +150,7 @@ private:
         // result the staging buffer holds that no update recorded yet (0 = none).
         bool converting = false;
         uint64_t staged_result = 0;
+        std::unique_ptr<MaterialMips> mips;   // NTEX_MIP_FILTER_MATERIAL: the filter's buffers (the converting thread's)
     };
 
     // Checks the host-owned targets against the set (see NtexTextureSetTargetsInfo) and clamps
@@ -174,6 +179,10 @@ private:
     std::vector<NtexHostFormat> m_host_formats;
     std::vector<VkDeviceSize> m_offsets;   // of each map inside a staging buffer
     std::vector<uint32_t> m_row_pitch;
+    // NTEX_MIP_FILTER_MATERIAL: every level's place in the staging buffer, level-major ([level * maps + map];
+    // level 0 = m_offsets), and its row pitch.
+    std::vector<VkDeviceSize> m_level_offsets;
+    std::vector<uint32_t> m_level_pitch;
     std::vector<VkAccessFlags> m_consumer_access;   // per map: the final barrier's destination access
     VkDeviceSize m_staging_size = 0;
     uint32_t m_mip_levels = 1;

@@ -258,4 +258,31 @@ void AsyncGenerator::read_maps(uint32_t count, const uint32_t* map_indices, cons
     if (result_id != nullptr) *result_id = m_result_id;
 }
 
+void AsyncGenerator::read_map_levels(uint32_t count, const uint32_t* map_indices, uint32_t levels, const HostImageView* images,
+                                     std::unique_ptr<MaterialMips>& scratch, uint64_t* result_id) {
+    const TextureGenerator& g = *m_generator;
+    const std::size_t maps = g.model().description().outputs.size();
+    for (uint32_t l = 0; l < levels; ++l) {
+        for (uint32_t i = 0; i < count; ++i) {
+            const HostImageView& im = images[std::size_t(l) * count + i];
+            check_host_image(map_indices[i], maps, static_cast<int>(im.format), im.data, im.row_pitch, im.size,
+                             MaterialMips::level_size(g.width(), static_cast<int>(l)), MaterialMips::level_size(g.height(), static_cast<int>(l)));
+        }
+    }
+    if (!scratch) scratch = std::make_unique<MaterialMips>(g.model().description(), g.material_layout());
+    std::lock_guard<std::mutex> lock(m_result_mutex);
+    if (m_result_id == 0) fail(NTEX_NOT_READY, "no generated result yet: call ntexGenerate or ntexGenerateAsync first");
+    OmpThreads guard(m_threads);
+    scratch->compute(m_front, g.width(), g.height(), static_cast<int>(levels));
+    for (uint32_t l = 0; l < levels; ++l) {
+        const float* material = l == 0 ? m_front : scratch->level(static_cast<int>(l));
+        const int w = MaterialMips::level_size(g.width(), static_cast<int>(l)), h = MaterialMips::level_size(g.height(), static_cast<int>(l));
+        for (uint32_t i = 0; i < count; ++i) {
+            const HostImageView& im = images[std::size_t(l) * count + i];
+            write_map(material, g.material_layout(), w, h, map_indices[i], im.format, im.data, im.row_pitch);
+        }
+    }
+    if (result_id != nullptr) *result_id = m_result_id;
+}
+
 }  // namespace ntex

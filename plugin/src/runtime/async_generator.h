@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/aligned_buffer.h"
+#include "runtime/material_mips.h"
 #include "runtime/texture_generator.h"
 
 #include <atomic>
@@ -53,6 +54,11 @@ public:
     // Converts maps from one complete result; every image is checked before any is written.
     // NOT_READY before the first result. Holds the result lock while converting.
     void read_maps(uint32_t count, const uint32_t* map_indices, const HostImageView* images, uint64_t* result_id);
+    // read_maps for mip levels 0 .. levels - 1 filtered as a material (runtime/material_mips.h):
+    // images[l * count + i] is map i at level l, max(1, width >> l) x max(1, height >> l) texels.
+    // `scratch` holds the filter's buffers between calls (created on first use; one per concurrent caller).
+    void read_map_levels(uint32_t count, const uint32_t* map_indices, uint32_t levels, const HostImageView* images,
+                         std::unique_ptr<MaterialMips>& scratch, uint64_t* result_id);
 
     // Device path (zero-copy texture sets): when no generation is queued or running, marks the
     // generator busy, applies the newest parameters to it (set_params, not run) and calls
