@@ -46,10 +46,7 @@ protected:
     }
 
     void TearDown() override {
-        ntexDestroyTextureSet(set);
-        ntexDestroyGenerator(generator);
-        ntexDestroyModel(model);
-        ntexDestroyContext(context);
+        ntex_test::destroy_in_order(set, generator, model, context);
         if (host) {
             for (VulkanHost::Image& image : images) host->destroy(image);
             EXPECT_EQ(host->errors.load(), 0) << "validation errors";

@@ -3,7 +3,7 @@
 // texture set (tests only; GoogleTest's AssertionResult, so the failure names ntex's message).
 #pragma once
 
-#include <ntex/ntex.h>
+#include <ntex/ntex_vulkan.h>
 
 #include <gtest/gtest.h>
 
@@ -24,6 +24,14 @@ inline ::testing::AssertionResult load_generator(NtexContext context, const std:
     gi.height = height;
     if (ntexCreateGenerator(context, &gi, generator) != NTEX_SUCCESS) return ::testing::AssertionFailure() << ntexGetLastErrorMessage();
     return ::testing::AssertionSuccess();
+}
+
+// The ntex objects of a test in the documented destruction order (each may be null).
+inline void destroy_in_order(NtexTextureSet set, NtexGenerator generator, NtexModel model, NtexContext context) {
+    ntexDestroyTextureSet(set);
+    ntexDestroyGenerator(generator);
+    ntexDestroyModel(model);
+    ntexDestroyContext(context);
 }
 
 }  // namespace ntex_test

@@ -83,10 +83,7 @@ protected:
         ASSERT_TRUE(host->validation) << "VK_LAYER_KHRONOS_validation is not installed";
     }
     void TearDown() override {
-        ntexDestroyTextureSet(set);
-        ntexDestroyGenerator(generator);
-        ntexDestroyModel(model);
-        ntexDestroyContext(context);
+        ntex_test::destroy_in_order(set, generator, model, context);
         if (host) {
             EXPECT_EQ(host->errors.load(), 0) << "validation errors";
             EXPECT_EQ(host->warnings.load(), 0) << "validation warnings";

@@ -51,10 +51,7 @@ protected:
     }
 
     void TearDown() override {
-        ntexDestroyTextureSet(set);
-        ntexDestroyGenerator(generator);
-        ntexDestroyModel(model);
-        ntexDestroyContext(context);
+        ntex_test::destroy_in_order(set, generator, model, context);
         if (host) {
             EXPECT_EQ(host->errors.load(), 0) << "validation errors";
             EXPECT_EQ(host->warnings.load(), 0) << "validation warnings";
