@@ -15,13 +15,14 @@ void MaterialGenerator::set_params(const GenerationParams& p) {
     else m_generator.set_params(p);
 }
 
-void MaterialGenerator::request(const GenerationParams& params) {
+void MaterialGenerator::request(const GenerationParams& params, bool on_this_thread) {
     set_params(params);
-    m_generator.generate_async();
     const auto now = std::chrono::steady_clock::now();
     if (!m_pending) m_first_unserved = now;
     m_last_request = now;
     m_pending = true;
+    if (on_this_thread) m_generator.generate();
+    else m_generator.generate_async();
 }
 
 bool MaterialGenerator::poll() {

@@ -37,8 +37,9 @@ public:
     uint32_t width() const { return m_generator.width(); }
     uint32_t height() const { return m_generator.height(); }
 
-    // set_params + generate_async: returns at once; supersedes a queued request.
-    void request(const GenerationParams& params);
+    // set_params + generate_async: returns at once; supersedes a queued request. on_this_thread: generate
+    // before returning instead (poll() then reports the result as usual).
+    void request(const GenerationParams& params, bool on_this_thread = false);
     // Never blocks. True when a result newer than the last one read is complete: its id
     // changed, or the generator went idle after a request (every request is then served).
     bool poll();

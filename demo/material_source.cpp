@@ -44,7 +44,7 @@ bool MaterialSource::wants_texture_set() const {
 
 void MaterialSource::create_generator(uint32_t size) {
     m_generator = std::make_unique<MaterialGenerator>(*m_model, size, size, NTEX_TILING_MODE_TILEABLE);
-    if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator);
+    if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator, m_options.mip_filter);
 }
 
 std::unique_ptr<MaterialModel> MaterialSource::load(NtexBackend backend) const {
@@ -77,7 +77,7 @@ void MaterialSource::resize(uint32_t size) {
     try {
         m_generator = std::make_unique<MaterialGenerator>(*m_model, size, size, NTEX_TILING_MODE_TILEABLE);
         m_renderer.resize_texture({size, size});
-        if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator);
+        if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator, m_options.mip_filter);
     } catch (...) {
         // Back at the previous size (it worked a moment ago), so the next frame still has a generator
         // and textures to sample. If that fails too there is nothing left to run on: the demo ends with
@@ -87,7 +87,7 @@ void MaterialSource::resize(uint32_t size) {
         try {
             m_generator = std::make_unique<MaterialGenerator>(*m_model, previous, previous, NTEX_TILING_MODE_TILEABLE);
             m_renderer.resize_texture({previous, previous});
-            if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator);
+            if (wants_texture_set()) m_texture_set = std::make_unique<ZeroCopyMaterial>(*m_model, *m_generator, m_options.mip_filter);
         } catch (const std::exception& e) {
             throw std::runtime_error(std::string("rebuilding the material at ") + std::to_string(previous) + "x" + std::to_string(previous) +
                                      " after a failed resize failed too: " + e.what());
@@ -97,8 +97,14 @@ void MaterialSource::resize(uint32_t size) {
 }
 
 void MaterialSource::request(const GenerationParams& params) {
-    if (generates_on_update()) m_generator->set_params(params);   // the update generates
-    else m_generator->request(params);
+    if (generates_on_update()) {
+        m_generator->set_params(params);   // the update generates
+        return;
+    }
+    // A Vulkan compute generator submits to the renderer's queue, which the render thread uses too
+    // (ntex_vulkan.h: no other thread may use it meanwhile): a texture set on host copies (the material
+    // mip filter, or a fallback) gets its results generated here, on the render thread, never on ntex's worker.
+    m_generator->request(params, backend() == NTEX_BACKEND_VULKAN);
 }
 
 bool MaterialSource::take_result() {

@@ -177,6 +177,12 @@ ParseResult parse_options(int argc, char** argv) {
                    "into the frame's command buffer; no host copy): auto (on with CUDA and Vulkan), on, off (read maps on the host and upload)")
         ->capture_default_str()
         ->check(CLI::IsMember({"auto", "on", "off"}));
+    std::string mip_filter = "blit";
+    app.add_option("--mip-filter", mip_filter,
+                   "Mips of the texture set (--zero-copy on): blit (linear blits, every map as colour) or material (normals "
+                   "renormalised, roughness widened by the normals' variance (Toksvig), albedo in linear light; on host copies)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"blit", "material"}));
     std::string switch_backend;
     app.add_option("--switch-backend", switch_backend,
                    "After the first frame switch the generator backend (as the overlay's backend control does): auto, cpu, cuda or vulkan")
@@ -214,6 +220,7 @@ ParseResult parse_options(int argc, char** argv) {
     o.infinite_ground = ground == "infinite";
     o.backend = backend_from_name(backend);
     if (zero_copy != "auto") o.zero_copy = zero_copy == "on";
+    o.mip_filter = mip_filter == "material" ? NTEX_MIP_FILTER_MATERIAL : NTEX_MIP_FILTER_BLIT;
     if (!switch_backend.empty())
         o.switch_backend = backend_from_name(switch_backend);
     if (!period.empty()) parse_period(period, &o.layout.period_width, &o.layout.period_height);   // checked while parsing

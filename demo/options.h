@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ntex/ntex.hpp>
+#include <ntex/ntex_vulkan.h>
 
 #include <cstdint>
 #include <optional>
@@ -39,6 +40,7 @@ struct Options {
     uint32_t switch_size = 0;                     // --switch-size: after the first frame, as the resolution control; 0 = none
     uint32_t bench_frames = 0;                    // --bench-frames: time this many animated frames, print demo-bench
     std::optional<bool> zero_copy;                // --zero-copy on|off; unset = on with CUDA and Vulkan compute, off on the CPU
+    NtexMipFilter mip_filter = NTEX_MIP_FILTER_BLIT;   // --mip-filter blit|material: the texture set's mips
     // Conditional models (as `ntex generate`): --category NAME|any, --pattern NAME and the pattern's
     // numbers in `layout` (its category and pattern fields unused: the names are resolved against
     // the model once it is loaded, material_controls.h). A preset given too replaces them.

@@ -11,10 +11,11 @@
 namespace demo {
 namespace {
 
-ntex::TextureSet::Options ring_of_two() {
+ntex::TextureSet::Options ring_of_two(NtexMipFilter mip_filter) {
     ntex::TextureSet::Options o;
     o.ring_size = 2;
     o.mip_levels = 0;   // the full chain, like the engine's own textures
+    o.mip_filter = mip_filter;
     return o;
 }
 
@@ -29,10 +30,10 @@ ntex::VulkanDevice vulkan_device(const engine::Renderer& renderer) {
     return device;
 }
 
-ZeroCopyMaterial::ZeroCopyMaterial(const MaterialModel& model, const MaterialGenerator& generator)
+ZeroCopyMaterial::ZeroCopyMaterial(const MaterialModel& model, const MaterialGenerator& generator, NtexMipFilter mip_filter)
     : m_model(model),
       m_set(with_context("ntexCreateTextureSet",
-                         [&] { return ntex::TextureSet(model.context(), generator.generator(), ring_of_two()); })) {
+                         [&] { return ntex::TextureSet(model.context(), generator.generator(), ring_of_two(mip_filter)); })) {
     // CUDA and Vulkan compute sets generate from the current parameters in each update; a set that
     // fell back to host copies uploads the newest generate_async result.
     const NtexTextureSetPathInfo path = with_context("ntexGetTextureSetImages", [&] { return m_set.path(); });
