@@ -156,7 +156,10 @@ typedef enum NtexMipFilter {
                                       full chain and host targets need no TRANSFER_SRC usage. Runs on the
                                       host-copy path (NTEX_TEXTURE_SET_PATH_HOST_COPIES), which a set asking for it
                                       takes on every backend (the log says so); the staging buffers grow by the
-                                      levels, about a third. */
+                                      levels, about a third. On a VULKAN context on your device the set then
+                                      needs ntexGenerate results like any host-copy set, and those submit to your
+                                      queue (see NTEX_BACKEND_VULKAN): call ntexGenerate on the thread that uses
+                                      the queue, not ntexGenerateAsync, whose worker would use it meanwhile. */
 } NtexMipFilter;
 
 /* Chain into NtexTextureSetCreateInfo::pNext to choose the mip filter (without it: NTEX_MIP_FILTER_BLIT).
