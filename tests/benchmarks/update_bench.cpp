@@ -8,6 +8,10 @@
 //                         made before the set existed, which each iteration reproduces with a new set)
 //   UpdateWorkerConverted the generator's worker converted the result (ntexGenerateAsync + ntexWaitIdle,
 //                         untimed): the update only records the copies
+//   GenerateWithSet       ntexGenerate with a set attached (steady state: the set's buffers reused): the
+//                         network plus the conversion its listener runs on the calling thread
+// The second argument is the mip filter (NtexTextureSetMipInfo): 0 BLIT (the update records blits), 1 MATERIAL
+// (the conversion also filters every level on the host: UpdateCallerConverts/N/1 over /N/0 is its cost).
 // Environment: NTEX_BENCH_MODEL (default: material_v1.json), NTEX_BENCH_THREADS (default 2).
 #include "../interop/vulkan_host.h"
 
@@ -55,8 +59,11 @@ struct Fixture {
         ntexDestroyContext(context);
     }
 
-    NtexTextureSet create_set() const {
+    NtexTextureSet create_set(int64_t filter) const {
+        NtexTextureSetMipInfo mips{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO};
+        mips.filter = filter == 1 ? NTEX_MIP_FILTER_MATERIAL : NTEX_MIP_FILTER_BLIT;
         NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.pNext = &mips;
         si.generator = generator;
         si.ringSize = 2;
         NtexTextureSet set = nullptr;
@@ -112,7 +119,7 @@ void BM_UpdateCallerConverts(benchmark::State& state) {
         uint32_t seed = 1;
         for (auto _ : state) {
             f.generate(seed++, false);
-            const NtexTextureSet set = f.create_set();   // made after the result: the update converts it
+            const NtexTextureSet set = f.create_set(state.range(1));   // made after the result: the update converts it
             state.SetIterationTime(f.timed_update(set));
             const uint64_t conversions = f.caller_conversions(set);
             ntexDestroyTextureSet(set);
@@ -126,7 +133,7 @@ void BM_UpdateCallerConverts(benchmark::State& state) {
 void BM_UpdateWorkerConverted(benchmark::State& state) {
     try {
         Fixture f(static_cast<uint32_t>(state.range(0)));
-        const NtexTextureSet set = f.create_set();
+        const NtexTextureSet set = f.create_set(state.range(1));
         uint32_t seed = 1;
         for (auto _ : state) {
             f.generate(seed++, true);
@@ -140,11 +147,32 @@ void BM_UpdateWorkerConverted(benchmark::State& state) {
     }
 }
 
+void BM_GenerateWithSet(benchmark::State& state) {
+    try {
+        Fixture f(static_cast<uint32_t>(state.range(0)));
+        const NtexTextureSet set = f.create_set(state.range(1));
+        uint32_t seed = 1;
+        f.generate(seed++, false);
+        f.timed_update(set);   // the slot's buffers exist from here on
+        for (auto _ : state) {
+            const auto t0 = std::chrono::steady_clock::now();
+            f.generate(seed++, false);
+            state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            f.timed_update(set);   // frees the slot for the next conversion
+        }
+        ntexDestroyTextureSet(set);
+    } catch (const std::exception& e) {
+        state.SkipWithError(e.what());
+    }
+}
+
 }  // namespace
 
-BENCHMARK(BM_UpdateCallerConverts)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(12)
+BENCHMARK(BM_GenerateWithSet)->ArgsProduct({{256, 1024}, {0, 1}})->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(8)
     ->Repetitions(3)->ReportAggregatesOnly(true);
-BENCHMARK(BM_UpdateWorkerConverted)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(12)
+BENCHMARK(BM_UpdateCallerConverts)->ArgsProduct({{256, 1024}, {0, 1}})->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(12)
+    ->Repetitions(3)->ReportAggregatesOnly(true);
+BENCHMARK(BM_UpdateWorkerConverted)->ArgsProduct({{256, 1024}, {0, 1}})->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(12)
     ->Repetitions(3)->ReportAggregatesOnly(true);
 
 BENCHMARK_MAIN();

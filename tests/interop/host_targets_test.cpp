@@ -194,6 +194,46 @@ TEST_F(HostTargetsTest, LayersOfABindlessArrayHoldTheGeneratedTexels) {
     EXPECT_EQ(slots_seen, 3u) << "both ring slots (layers 1 and 2) were written";
 }
 
+// With the material mip filter every level is a copy: targets need no TRANSFER_SRC (the blit chain
+// refuses them), still get the full chain, and every written level leaves the host's clear value.
+TEST_F(HostTargetsTest, MaterialMipsNeedNoTransferSrc) {
+    const std::vector<VkFormat> formats = default_formats();
+    constexpr VkImageUsageFlags kNoSrc = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    std::vector<NtexTextureSetTarget> targets = bindless_targets(formats, 2);
+    for (NtexTextureSetTarget& t : targets) t.usage = kNoSrc;   // as described: the images themselves have more
+    EXPECT_EQ(create(targets, 2), NTEX_ERROR_INVALID_ARGUMENT) << "blits read the levels: TRANSFER_SRC is required";
+    EXPECT_NE(std::string(ntexGetLastErrorMessage()).find("TRANSFER_SRC"), std::string::npos) << ntexGetLastErrorMessage();
+    NtexTextureSetMipInfo mips{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO};
+    mips.filter = NTEX_MIP_FILTER_MATERIAL;
+    NtexTextureSetTargetsInfo ti{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO};
+    ti.pNext = &mips;
+    ti.targetCount = static_cast<uint32_t>(targets.size());
+    ti.pTargets = targets.data();
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.pNext = &ti;
+    si.generator = generator;
+    si.ringSize = 2;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    set_seed(generator, 4);
+    ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    ASSERT_EQ(update_and_submit(set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &im), NTEX_SUCCESS);
+    ASSERT_EQ(im.mipLevels, kFullChain);
+    for (std::size_t i = 0; i < formats.size(); ++i) {
+        const uint32_t bytes = texel_bytes(formats[i]);
+        EXPECT_EQ(host->read_image(images[i].image, kWidth, kHeight, bytes, 0, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, im.slot + 1),
+                  read_map(generator, static_cast<uint32_t>(i), formats[i]))
+            << "map " << i << " level 0";
+        // The host cleared every level to 1.0 (all bytes 0xff); a written level is not all 0xff.
+        for (uint32_t level = 1; level < kFullChain; ++level) {
+            const std::vector<uint8_t> texels =
+                host->read_image(images[i].image, kWidth, kHeight, bytes, level, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL, im.slot + 1);
+            EXPECT_TRUE(std::any_of(texels.begin(), texels.end(), [](uint8_t b) { return b != 0xff; })) << "map " << i << " level " << level;
+        }
+    }
+}
+
 // An atlas-like target: ntex writes mip levels 1.. of a 128x64 image (level 0 stays the host's) and
 // leaves them in GENERAL; with one mip level the image needs no TRANSFER_SRC.
 TEST_F(HostTargetsTest, MipRangeOfAnImageLeftInGeneral) {

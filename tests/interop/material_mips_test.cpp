@@ -3,8 +3,8 @@
 // every map of material_v1 is read back and compared with the filter as ntex_vulkan.h documents it,
 // computed here independently from level 0 (ntexReadMap in float): albedo averaged in linear light,
 // normals averaged and renormalised, roughness from mean(r^4) + 2 (1 - |Na|) / |Na| (Toksvig), height
-// averaged, each over the level's whole level-0 footprint. Also: 8-bit formats, host targets without
-// TRANSFER_SRC, the host-copy path on the Vulkan backend, bad filter values, and silent validation.
+// averaged, each over the level's whole level-0 footprint. Also: 8-bit formats, the host-copy path on the
+// Vulkan backend, bad filter values, and silent validation (host targets: HostTargetsTest.MaterialMips*).
 #include "formats.h"
 #include "load_generator.h"
 #include "vulkan_host.h"
@@ -181,7 +181,7 @@ TEST_F(MaterialMips, EveryLevelIsTheDocumentedFilterOfLevelZero) {
 
 TEST_F(MaterialMips, EightBitFormatsKeepUnitNormalsAndTheVulkanBackendUsesHostCopies) {
     start(NTEX_BACKEND_VULKAN);
-    const VkFormat formats[] = {VK_FORMAT_B8G8R8A8_SRGB, VK_FORMAT_R8G8_UNORM, VK_FORMAT_R8_UNORM, VK_FORMAT_R16_UNORM};
+    const VkFormat formats[] = {VK_FORMAT_B8G8R8A8_SRGB, VK_FORMAT_R8G8B8A8_UNORM, VK_FORMAT_R8_UNORM, VK_FORMAT_R16_UNORM};
     ASSERT_EQ(create(NTEX_MIP_FILTER_MATERIAL, formats), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     NtexTextureSetPathInfo path{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};
     NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
@@ -191,14 +191,24 @@ TEST_F(MaterialMips, EightBitFormatsKeepUnitNormalsAndTheVulkanBackendUsesHostCo
     ASSERT_EQ(images.mipLevels, 7u);
     ASSERT_EQ(host->update_and_submit(set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    // Through the 8-bit conversion every level's normals stay unit vectors within rounding (material_v1's
+    // normals vary too little for this to tell renormalisation from a plain average: the float test above
+    // checks the filter itself).
+    float shortest = 2.0f, longest = 0.0f;
     for (uint32_t level = 1; level < images.mipLevels; ++level) {
-        const std::vector<uint8_t> rg = host->read_image(images.images[1], 64, 32, 2, level);   // level-0 size
-        for (std::size_t t = 0; t < rg.size() / 2; ++t) {
-            // RG8 stores x and y; z is rebuilt: unit length needs x^2 + y^2 <= 1 (within 8-bit rounding).
-            const float x = rg[t * 2] / 255.0f * 2 - 1, y = rg[t * 2 + 1] / 255.0f * 2 - 1;
-            EXPECT_LE(x * x + y * y, 1.0f + 0.02f) << "level " << level;
+        const std::vector<uint8_t> n = host->read_image(images.images[1], 64, 32, 4, level);   // level-0 size
+        for (std::size_t t = 0; t < n.size() / 4; ++t) {
+            float len2 = 0.0f;
+            for (int k = 0; k < 3; ++k) {
+                const float c = n[t * 4 + static_cast<std::size_t>(k)] / 255.0f * 2.0f - 1.0f;
+                len2 += c * c;
+            }
+            shortest = std::min(shortest, std::sqrt(len2));
+            longest = std::max(longest, std::sqrt(len2));
         }
     }
+    EXPECT_GT(shortest, 0.98f);
+    EXPECT_LT(longest, 1.02f);
 }
 
 TEST_F(MaterialMips, BadFilterValuesAreRefused) {

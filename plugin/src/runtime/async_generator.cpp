@@ -269,20 +269,28 @@ void AsyncGenerator::read_map_levels(uint32_t count, const uint32_t* map_indices
                              MaterialMips::level_size(g.width(), static_cast<int>(l)), MaterialMips::level_size(g.height(), static_cast<int>(l)));
         }
     }
-    if (!scratch) scratch = std::make_unique<MaterialMips>(g.model().description(), g.material_layout());
-    std::lock_guard<std::mutex> lock(m_result_mutex);
-    if (m_result_id == 0) fail(NTEX_NOT_READY, "no generated result yet: call ntexGenerate or ntexGenerateAsync first");
+    // A hot reload may bring another description (colour spaces): the plan follows the model.
+    if (!scratch || !scratch->plans_for(&g.model())) scratch = std::make_unique<MaterialMips>(g.model().description(), g.material_layout(), &g.model());
+    uint64_t id = 0;
+    {
+        // Only the copy of level 0 holds the result lock (the render thread's polls take it too); the
+        // filtering and the writes run on the copy.
+        std::lock_guard<std::mutex> lock(m_result_mutex);
+        if (m_result_id == 0) fail(NTEX_NOT_READY, "no generated result yet: call ntexGenerate or ntexGenerateAsync first");
+        scratch->set_level0(m_front, g.width(), g.height());
+        id = m_result_id;
+    }
     OmpThreads guard(m_threads);
-    scratch->compute(m_front, g.width(), g.height(), static_cast<int>(levels));
+    scratch->compute(static_cast<int>(levels));
     for (uint32_t l = 0; l < levels; ++l) {
-        const float* material = l == 0 ? m_front : scratch->level(static_cast<int>(l));
+        const float* material = scratch->level(static_cast<int>(l));
         const int w = MaterialMips::level_size(g.width(), static_cast<int>(l)), h = MaterialMips::level_size(g.height(), static_cast<int>(l));
         for (uint32_t i = 0; i < count; ++i) {
             const HostImageView& im = images[std::size_t(l) * count + i];
             write_map(material, g.material_layout(), w, h, map_indices[i], im.format, im.data, im.row_pitch);
         }
     }
-    if (result_id != nullptr) *result_id = m_result_id;
+    if (result_id != nullptr) *result_id = id;
 }
 
 }  // namespace ntex

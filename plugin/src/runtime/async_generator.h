@@ -56,7 +56,8 @@ public:
     void read_maps(uint32_t count, const uint32_t* map_indices, const HostImageView* images, uint64_t* result_id);
     // read_maps for mip levels 0 .. levels - 1 filtered as a material (runtime/material_mips.h):
     // images[l * count + i] is map i at level l, max(1, width >> l) x max(1, height >> l) texels.
-    // `scratch` holds the filter's buffers between calls (created on first use; one per concurrent caller).
+    // `scratch` holds the filter's buffers between calls (created on first use, again after a reload; one
+    // per concurrent caller). The result lock is held only while level 0 is copied into it.
     void read_map_levels(uint32_t count, const uint32_t* map_indices, uint32_t levels, const HostImageView* images,
                          std::unique_ptr<MaterialMips>& scratch, uint64_t* result_id);
 
