@@ -57,7 +57,8 @@ public:
     void resize(uint32_t size);
 
     // New parameters: only set when texture-set updates generate (an asynchronous request would make
-    // them wait for it), else requested asynchronously (superseding a request not yet started).
+    // them wait for it); on the Vulkan backend otherwise generated here (ntex would submit to the
+    // renderer's queue from its worker); else requested asynchronously (superseding a request not yet started).
     void request(const GenerationParams& params);
     // Never blocks. True when a new result is complete; without a texture set its maps are then read
     // into this frame's staging buffers and their uploads recorded (a texture set fetches it itself).
