@@ -53,6 +53,7 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_CONDITIONING_PARAMS = 9,
     NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO = 10,
     NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO = 11,
+    NTEX_STRUCTURE_TYPE_THREAD_CALLBACKS = 12,
     /* ntex_vulkan.h */
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO = 100,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO = 101,
@@ -162,9 +163,34 @@ typedef struct NtexMessengerCreateInfo {
     void* pUserData;
 } NtexMessengerCreateInfo;
 
+/* The threads ntex starts itself. */
+typedef enum NtexThreadKind {
+    NTEX_THREAD_KIND_GENERATOR_WORKER = 0   /* a generator's worker (ntexGenerateAsync; started on first use, one
+                                               per generator, joined by ntexDestroyGenerator); named "ntex-worker" */
+} NtexThreadKind;
+
+typedef void (*PFN_ntexThreadStart)(void* pUserData, NtexThreadKind kind);
+
+/* Chain into NtexContextCreateInfo::pNext to run code on each thread ntex starts, on that thread, before it
+ * does any work: pin it to cores (sched_setaffinity / SetThreadAffinityMask), lower its priority, register
+ * it with a profiler. A generation's OpenMP threads (threadCount - 1 of them) are created by the thread that
+ * generates, the worker for ntexGenerateAsync, and inherit its CPU affinity (Linux and libgomp with
+ * OMP_PROC_BIND unset, the default): pinning the worker here keeps its whole generation on those cores,
+ * away from your render thread. ntexGenerate runs on your thread and its OpenMP threads inherit yours.
+ * The callback must not call ntex and must return (it runs before the worker takes its first request).
+ * It and pUserData must stay valid until ntexDestroyContext returns. Errors: INVALID_ARGUMENT for a NULL
+ * pfnThreadStart. */
+typedef struct NtexThreadCallbacks {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_THREAD_CALLBACKS */
+    const void* pNext;
+    PFN_ntexThreadStart pfnThreadStart;   /* required */
+    void* pUserData;
+} NtexThreadCallbacks;
+
 typedef struct NtexContextCreateInfo {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO */
-    const void* pNext;            /* NULL, an NtexVulkanDeviceInfo and/or an NtexMessengerCreateInfo */
+    const void* pNext;            /* NULL, an NtexVulkanDeviceInfo, an NtexMessengerCreateInfo and/or an
+                                     NtexThreadCallbacks */
     uint32_t headerVersion;       /* NTEX_HEADER_VERSION */
     NtexBackend backend;
     uint32_t threadCount;         /* CPU threads for generation; 0 = all cores; at most NTEX_MAX_THREADS */

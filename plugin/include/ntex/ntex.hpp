@@ -72,6 +72,9 @@ public:
         PFN_ntexMessageCallback messages = nullptr;
         void* messages_user_data = nullptr;
         NtexLogLevel messages_min_severity = NTEX_LOG_LEVEL_WARNING;
+        // Run on each thread ntex starts, first (NtexThreadCallbacks: pin or name the generator workers).
+        PFN_ntexThreadStart thread_start = nullptr;
+        void* thread_start_user_data = nullptr;
         // NtexContextCreateInfo::pNext: e.g. an NtexVulkanDeviceInfo (ntex_vulkan.h; ntex_vulkan.hpp's
         // VulkanDevice builds one). Only read during construction.
         const void* next = nullptr;
@@ -86,11 +89,17 @@ public:
         info.threadCount = options.thread_count;
         info.pfnLog = options.log;
         info.pLogUserData = options.log_user_data;
-        info.pNext = options.next;
+        NtexThreadCallbacks threads{};
+        threads.sType = NTEX_STRUCTURE_TYPE_THREAD_CALLBACKS;
+        threads.pNext = options.next;
+        threads.pfnThreadStart = options.thread_start;
+        threads.pUserData = options.thread_start_user_data;
+        const void* chain = options.thread_start != nullptr ? &threads : options.next;
+        info.pNext = chain;
         NtexMessengerCreateInfo messenger{};
         if (options.messages != nullptr) {
             messenger.sType = NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO;
-            messenger.pNext = options.next;
+            messenger.pNext = chain;
             messenger.minSeverity = options.messages_min_severity;
             messenger.pfnCallback = options.messages;
             messenger.pUserData = options.messages_user_data;

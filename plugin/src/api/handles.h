@@ -25,6 +25,7 @@ struct NtexContext_T {
     NtexBackend backend = NTEX_BACKEND_CPU;
     NtexBackend requested_backend = NTEX_BACKEND_AUTO;   // what NtexContextCreateInfo asked for
     int threads = 1;
+    NtexThreadCallbacks thread_callbacks{};   // pfnThreadStart null: none
     std::string device_name;         // ntexGetContextBackendInfo::deviceName
     std::string fallback_reason;     // why CUDA is not used ("" when it is, or CPU was asked for)
     int cuda_device = -1;            // backend CUDA: the device ordinal (cuda::select_device)

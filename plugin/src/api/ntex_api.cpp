@@ -110,6 +110,8 @@ std::unique_ptr<AsyncGenerator> make_async_generator(NtexGenerator_T& generator,
     settings.cuda_device = context.cuda_device;
     settings.precision = generator.precision;
     settings.vulkan_device = context.vulkan_compute;
+    settings.thread_start = context.thread_callbacks.pfnThreadStart;
+    settings.thread_start_user = context.thread_callbacks.pUserData;
     try {
         return std::make_unique<AsyncGenerator>(loaded, generator.width, generator.height, settings);
     } catch (const Error& e) {
@@ -352,6 +354,11 @@ NTEX_API NtexResult ntexCreateContext(const NtexContextCreateInfo* pCreateInfo, 
                 if (level < NTEX_LOG_LEVEL_DEBUG || level > NTEX_LOG_LEVEL_ERROR) {
                     fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexMessengerCreateInfo::minSeverity ", level, " is not an NtexLogLevel");
                 }
+            } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_THREAD_CALLBACKS) {
+                const auto* t = reinterpret_cast<const NtexThreadCallbacks*>(next);
+                if (t->pfnThreadStart == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexThreadCallbacks::pfnThreadStart is NULL");
+                context->thread_callbacks = *t;
+                context->thread_callbacks.pNext = nullptr;
             } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO) {
                 vulkan_info = reinterpret_cast<const NtexVulkanDeviceInfo*>(next);
             } else if (raw_enum(next->sType) == NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES) {

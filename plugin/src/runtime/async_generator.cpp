@@ -6,6 +6,8 @@
 #include "core/error.h"
 #include "core/parallel.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 namespace ntex {
@@ -64,7 +66,7 @@ GeneratorParams AsyncGenerator::ParamsRecord::view() const {
 }
 
 AsyncGenerator::AsyncGenerator(std::shared_ptr<const LoadedModel> model, int width, int height, const GeneratorSettings& settings)
-    : m_threads(std::max(1, settings.threads)) {
+    : m_threads(std::max(1, settings.threads)), m_thread_start(settings.thread_start), m_thread_start_user(settings.thread_start_user) {
     m_generator = std::make_unique<TextureGenerator>(std::move(model), width, height, settings);
     const ModelDescription& d = m_generator->model().description();
     for (ParamsRecord* r : {&m_requested, &m_snapshot}) {
@@ -187,7 +189,13 @@ void AsyncGenerator::generate() {
 void AsyncGenerator::generate_async() {
     std::lock_guard<std::mutex> lock(m_mutex);
     if (!m_worker.joinable()) {
-        m_worker = std::thread([this] { worker_loop(); });
+        m_worker = std::thread([this] {
+            // A name profilers and debuggers show; then the host's hook (pinning, priority), before any work,
+            // so the OpenMP threads this thread's generations create inherit what it set.
+            pthread_setname_np(pthread_self(), "ntex-worker");
+            if (m_thread_start != nullptr) m_thread_start(m_thread_start_user, NTEX_THREAD_KIND_GENERATOR_WORKER);
+            worker_loop();
+        });
     }
     m_pending = true;   // a request not yet started is simply superseded by this one
     m_wake.notify_one();

@@ -116,6 +116,8 @@ private:
 
     std::unique_ptr<TextureGenerator> m_generator;
     int m_threads;
+    PFN_ntexThreadStart m_thread_start = nullptr;   // NtexThreadCallbacks (GeneratorSettings)
+    void* m_thread_start_user = nullptr;
 
     // Control state, guarded by m_mutex.
     mutable std::mutex m_mutex;

@@ -35,6 +35,9 @@ struct GeneratorSettings {
     cuda::Precision precision = cuda::Precision::Fp32;   // CUDA and Vulkan compute; the CPU always computes in FP32
     cpu::CpuKernels cpu_kernels = cpu::CpuKernels::Auto;  // CPU only: ntex's kernels or oneDNN's (cpu_kernels.h)
     std::shared_ptr<vulkan::ComputeContext> vulkan_device;   // VULKAN only: the device (vulkan::open_headless / borrow_device)
+    // NtexThreadCallbacks::pfnThreadStart (may be null) and its pUserData: run first on the worker thread.
+    PFN_ntexThreadStart thread_start = nullptr;
+    void* thread_start_user = nullptr;
 };
 
 // One generation's parameters (views; copied by set_params).
