@@ -70,6 +70,8 @@ def parse_args(argv=None):
     ap.add_argument("--layout-dropout", type=float, default=0.25)
     ap.add_argument("--mode-seeking", type=float, default=0.0,
                     help="weight of the mode-seeking term (MSGAN); > 0 pairs the G batch's conditions")
+    ap.add_argument("--mode-seeking-layout-only", action="store_true",
+                    help="apply the mode-seeking term only to pairs that carry a layout (no-layout samples are diverse already)")
     ap.add_argument("--layout-ramp", type=float, default=0.0,
                     help="0: hard layouts (Otsu mask); > 0: soft layouts ramped over +- this many standard "
                          "deviations of the low-passed height (conditioning.py; 0.5 from step 18,400 on)")
@@ -160,12 +162,19 @@ def paired(cls, layout, masks):
     return tuple(torch.cat([t[:h], t[:h]]) for t in (cls, layout, masks))
 
 
-def mode_seeking(fake, z):
+def mode_seeking(fake, z, keep=None):
     """MSGAN's mode-seeking term (Mao et al., CVPR 2019, eq. 3) for a paired batch: 1 / (mean |G(z1) -
     G(z2)| / mean |z1 - z2| + eps). Images are compared 4x average-pooled, so the term asks for
     different colours and shapes under one condition (a conditioned GAN's mode collapse: the
     layout-conditioned diversity fell to 0.64 of real) rather than for per-pixel noise."""
     h = fake.shape[0] // 2
+    if keep is not None:   # [h] bool: the pairs the term applies to
+        if not bool(keep.any()):
+            return fake.new_zeros(())
+        idx = torch.nonzero(keep).flatten()
+        fake = torch.cat([fake[:h][idx], fake[h:2 * h][idx]])
+        z = torch.cat([z[:h][idx], z[h:2 * h][idx]])
+        h = int(idx.numel())
     small = F.avg_pool2d(fake, 4)
     dimg = (small[:h] - small[h:2 * h]).abs().mean()
     dz = (z[:h] - z[h:2 * h]).abs().mean()
@@ -322,7 +331,8 @@ def main(argv=None):
         loss_adv = F.softplus(-d_score(*views(fake, layout, masks, args.height_scale, off), cls)).mean()
         loss_layout = layout_consistency(fake, layout)
         loss_g = loss_adv + args.layout_weight * loss_layout
-        loss_ms = mode_seeking(fake, z) if args.mode_seeking > 0 else fake.new_zeros(())
+        keep = (layout[: b // 2, 1].flatten(1).mean(1) > 0.5) if args.mode_seeking_layout_only else None
+        loss_ms = mode_seeking(fake, z, keep) if args.mode_seeking > 0 else fake.new_zeros(())
         loss_g = loss_g + args.mode_seeking * loss_ms
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()

@@ -56,7 +56,7 @@ class TrainV2SmokeTest(unittest.TestCase):
             data = write_dataset(tmp)
             train = [PYTHON, os.path.join(TRAINING, "train_v2.py"), "--name", "smoke", "--data", data,
                      "--batch", "2", "--window", "64", "--ckpt-every", "2", "--sample-every", "100",
-                     "--r1-every", "2", "--threads", "1", "--layout-ramp", "0.5", "--mode-seeking", "1",
+                     "--r1-every", "2", "--threads", "1", "--layout-ramp", "0.5", "--mode-seeking", "1", "--mode-seeking-layout-only",
                      "--latest-copy", os.path.join(tmp, "latest", "smoke_latest.pt")]
             rc, out = run(train + ["--steps", "2"], env)
             self.assertEqual(rc, 0, out)
@@ -107,6 +107,11 @@ class TrainV2SmokeTest(unittest.TestCase):
         self.assertGreater(float(same), 1e4)
         expected = float((z[:2] - z[2:]).abs().mean()) / 0.5
         self.assertAlmostEqual(float(apart), expected, places=3)
+        # Only the kept pairs count: pair 0 identical, pair 1 apart.
+        mixed = torch.cat([base, torch.stack([base[0], base[1] + 0.5])])
+        self.assertAlmostEqual(float(mode_seeking(mixed, z, torch.tensor([False, True]))),
+                               float((z[1] - z[3]).abs().mean()) / 0.5, places=3)
+        self.assertEqual(float(mode_seeking(mixed, z, torch.tensor([False, False]))), 0.0)
         # Its gradient pushes the pair apart.
         fake = torch.cat([base, base + 0.5]).requires_grad_(True)
         mode_seeking(fake, z).backward()
