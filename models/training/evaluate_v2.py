@@ -10,8 +10,10 @@ Everything at 256 px, the structure scale (training sees 128 px windows), agains
 - Layout fidelity: generated from held-out layouts (conditioning.layout_from_height), IoU of the
   generated height's raised mask with the real one >= 0.8; generated from each procedural pattern
   (patterns.py, period 256, a few variants), C2ST against the matching category <= 0.75.
-- Category control: per category C2ST <= 0.75; a classifier trained on real training crops assigns
-  generated samples to the requested category >= 70 %; diversity >= 0.8 x real per category.
+- Category control: per category C2ST <= 0.75; a classifier trained on real training crops
+  (ntex_train/category_judge.py: texture statistics + MLP; its recall on real held-out windows is
+  reported as the ceiling) assigns generated samples to the requested category >= 70 %;
+  diversity >= 0.8 x real per category.
 - Pictures: per category and per pattern, 16 generated samples beside 16 held-out windows.
 Real windows: ntex_train/eval_v2_data.py (needs heldout_full.npz: build_dataset.py --full-heldout).
 Categories and patterns whose held-out reference has fewer than --min-textures textures are
@@ -32,7 +34,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from evaluate import data_dir, mean_pairwise_l1  # noqa: E402
-from ntex_train import baselines, c2st, conditioning, eval_sheets, layout_prior, patterns, swd  # noqa: E402
+from ntex_train import baselines, c2st, category_judge, conditioning, eval_sheets, layout_prior, patterns, swd  # noqa: E402
 from ntex_train import eval_v2_data as ed  # noqa: E402
 from ntex_train.eval_v2_report import markdown  # noqa: E402
 from ntex_train.model import Generator  # noqa: E402
@@ -221,7 +223,8 @@ def parse_args(argv=None):
     ap.add_argument("--c2st-batch", type=int, default=64)
     ap.add_argument("--c2st-albedo-only", action="store_true",
                     help="C2ST and classifier on albedo only (then textures without a height map count too)")
-    ap.add_argument("--classifier-steps", type=int, default=600, help="category classifier budget (batch 64)")
+    ap.add_argument("--judge-epochs", type=int, default=300,
+                    help="category judge budget (epochs of its MLPs on the training split's statistics)")
     ap.add_argument("--diversity", type=int, default=256, help="generated samples per diversity figure")
     ap.add_argument("--min-textures", type=int, default=5, help="fewer held-out textures: flagged too small")
     ap.add_argument("--gen-batch", type=int, default=8)
@@ -230,11 +233,17 @@ def parse_args(argv=None):
     ap.add_argument("--quick", action="store_true", help="smoke run: 64 images per set, 1 seed, tiny budgets")
     args = ap.parse_args(argv)
     if args.quick:  # smaller defaults; values given explicitly are kept
-        quick = dict(crops=64, c2st_seeds=1, c2st_epochs=2.0, c2st_batch=16, classifier_steps=20, diversity=16)
+        quick = dict(crops=64, c2st_seeds=1, c2st_epochs=2.0, c2st_batch=16, judge_epochs=30, diversity=16)
         for k, v in quick.items():
             if getattr(args, k) == ap.get_default(k):
                 setattr(args, k, v)
     return args
+
+
+def judged_as(judge, images, cats):
+    """Share of `images` the category judge puts in each category (where the misses go)."""
+    counts = np.bincount(judge.predict_images(images), minlength=len(cats))
+    return {c: round(float(k) / max(len(images), 1), 4) for c, k in zip(cats, counts) if k}
 
 
 def keep_freed_memory():
@@ -344,23 +353,23 @@ def main(argv=None):
             res_c2st[str(size)][k] = r
             log(f"C2ST {size} px {k}: {r['accuracy']:.3f} (seeds {r['per_seed']})")
 
-    # --- category classifier (training split, class-balanced) ---
+    # --- category judge (texture statistics + MLP, ntex_train/category_judge.py; training split) ---
     items = train.select(need_height=need_h)
     x_cls = np.stack([ed.window(train, i, 0, 0, SIZE)[..., :ch] for i in items])
-    steps = args.classifier_steps
-    clf = c2st.train_category_classifier(x_cls, train.categories[items], len(cats), steps,
-                                         batch=args.c2st_batch, seed=args.seed)
+    judge = category_judge.CategoryJudge(len(cats), epochs=args.judge_epochs).fit(
+        category_judge.texture_statistics(x_cls), train.categories[items])
     del x_cls
-    pred = c2st.classify(clf, ho_h[..., :ch])
+    pred = judge.predict_images(ho_h[..., :ch])
     lab = ho_info["categories"]
-    classifier = {"train_crops": int(len(items)), "steps": steps, "heldout_windows": int(len(lab)),
+    classifier = {"judge": "texture statistics + MLP ensemble (ntex_train/category_judge.py)",
+                  "train_crops": int(len(items)), "epochs": args.judge_epochs, "heldout_windows": int(len(lab)),
                   "heldout_accuracy": float(np.mean(pred == lab)),
                   "heldout_balanced_accuracy": c2st.balanced_accuracy(pred, lab),
                   "heldout_recall": {cats[c]: {"recall": float(np.mean(pred[lab == c] == c)),
                                                "windows": int((lab == c).sum()),
                                                "textures": held.texture_count(held.select(c, need_h))}
                                      for c in np.unique(lab)}}
-    log(f"category classifier: held-out accuracy {classifier['heldout_accuracy']:.3f}, "
+    log(f"category judge: held-out accuracy {classifier['heldout_accuracy']:.3f}, "
         f"balanced {classifier['heldout_balanced_accuracy']:.3f}")
 
     # --- diversity (all categories) and the main pictures ---
@@ -392,10 +401,11 @@ def main(argv=None):
         entry = {"heldout_textures": held.texture_count(held.select(ci)), "reference": {k: v for k, v in info.items()
                                                                                        if k != "categories"},
                  "small": bool(small), "layout": "none" if prior is None else "auto",
-                 "assigned": judged(float(np.mean(c2st.classify(clf, g[..., :ch]) == ci)), TARGETS["assigned"], below=False)}
+                 "assigned": judged(float(np.mean(judge.predict_images(g[..., :ch]) == ci)), TARGETS["assigned"], below=False),
+                 "judged_as": judged_as(judge, g[..., :ch], cats)}
         if lay_auto is not None:
             entry["auto_patterns"] = lay_auto.patterns()
-            entry["no_layout"] = {"assigned": float(np.mean(c2st.classify(clf, g_none[..., :ch]) == ci))}
+            entry["no_layout"] = {"assigned": float(np.mean(judge.predict_images(g_none[..., :ch]) == ci))}
         if len(ra) and len(rb):
             r = c2st.c2st(ra[..., :ch], g[:n_tr, ..., :ch], rb[..., :ch], g[n_tr:, ..., :ch], **c2)
             r.update(judged(r["accuracy"], TARGETS["c2st_conditional"], small))
@@ -423,7 +433,7 @@ def main(argv=None):
             iou = np.concatenate([mask_iou(lay.masks(a, min(a + 256, n)), g[a:a + 256]) for a in range(0, n, 256)])
             p_entry = {"category": cname, "reference": entry["reference"], "small": bool(small),
                        "variants": [dict(v) for v in PATTERN_VARIANTS], "iou_pattern": float(iou.mean()),
-                       "assigned": float(np.mean(c2st.classify(clf, g[..., :ch]) == ci))}
+                       "assigned": float(np.mean(judge.predict_images(g[..., :ch]) == ci))}
             if len(ra) and len(rb):
                 r = c2st.c2st(ra[..., :ch], g[:n_tr, ..., :ch], rb[..., :ch], g[n_tr:, ..., :ch], **c2)
                 r.update(judged(r["accuracy"], TARGETS["c2st_conditional"], small))
@@ -452,7 +462,7 @@ def main(argv=None):
               "settings": {"size": SIZE, "crops": n, "c2st_train": n_tr, "c2st_test": n_te,
                            "c2st_seeds": args.c2st_seeds, "c2st_epochs": args.c2st_epochs,
                            "c2st_batch": args.c2st_batch, "c2st_channels": "albedo" if ch == 3 else "albedo+height",
-                           "classifier_steps": steps, "diversity_samples": d, "min_textures": args.min_textures,
+                           "judge_epochs": args.judge_epochs, "diversity_samples": d, "min_textures": args.min_textures,
                            "seed": args.seed},
               "targets": TARGETS,
               "counts": {"heldout_textures": len(held), "heldout_textures_with_height": int(held.has_height.sum()),

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """test_evaluate_v2.py: evaluate_v2.py end to end (--quick) on a tiny synthetic data set with tiny
 random v2 and v1 checkpoints, the C2ST's sanity (real vs real ~0.5, real vs flat grey ~1), the layout
-IoU of a layout with itself, the held-out windows and splits, and the pattern periodicity the
+IoU of a layout with itself, the category judge, the held-out windows and splits, and the pattern periodicity the
 evaluation relies on."""
 import json
 import math
@@ -110,6 +110,8 @@ class EvaluateV2Test(unittest.TestCase):
             for name, e in res["categories"].items():
                 self.assertTrue(finite(e["assigned"]["value"]), name)
                 self.assertTrue(finite(e["c2st"]["accuracy"]), name)
+                self.assertAlmostEqual(sum(e["judged_as"].values()), 1.0, places=3)
+                self.assertAlmostEqual(e["judged_as"].get(name, 0.0), e["assigned"]["value"], places=3)
             # Wood has a single held-out texture with a height map: flagged, not judged.
             self.assertTrue(res["categories"]["wood"]["small"])
             self.assertTrue(res["categories"]["wood"]["reference"]["shared_textures"])
@@ -145,6 +147,52 @@ class EvaluateV2Test(unittest.TestCase):
         grey = np.full_like(b_tr, 128)
         diff = c2st.c2st(a_tr, grey, a_te, grey[:128], seeds=2, epochs=3, batch=32)
         self.assertGreater(diff["accuracy"], 0.95, diff)
+
+    def test_category_judge(self):
+        """texture_statistics is invariant to the 8 rotations/flips and finite on flat images; the judge
+        tells apart three families of textures it was not shown (fresh draws: other colours, periods
+        and orientations)."""
+        from ntex_train import category_judge as cj
+        from ntex_train import eval_v2_data as ed
+        rng = np.random.default_rng(2)
+        yy, xx = np.mgrid[0:64, 0:64].astype(np.float32)
+
+        def family(kind, n):
+            out = np.zeros((n, 64, 64, 4), np.float32)
+            for i in range(n):
+                c = rng.uniform(40, 215, 3)
+                if kind == 0:     # warm, smooth blotches
+                    low = rng.normal(0, 30, (4, 4))
+                    f = np.kron(low, np.ones((16, 16)))
+                    out[i, ..., :3] = c * [1.0, 0.7, 0.5] + f[..., None]
+                    out[i, ..., 3] = 128 + f
+                elif kind == 1:   # grey planks: stripes along a random axis
+                    period = rng.choice([8, 16, 32])
+                    s = ((xx if rng.random() < 0.5 else yy) // period) % 2
+                    out[i, ..., :3] = c.mean() + 40 * s[..., None] + rng.normal(0, 3, (64, 64, 1))
+                    out[i, ..., 3] = 80 + 100 * s
+                else:             # bluish fine grain
+                    g = rng.normal(0, 35, (64, 64))
+                    out[i, ..., :3] = c * [0.5, 0.7, 1.0] + g[..., None]
+                    out[i, ..., 3] = 128 + g
+            return out.clip(0, 255).astype(np.uint8)
+
+        x = np.concatenate([family(k, 40) for k in range(3)])
+        y = np.repeat(np.arange(3), 40)
+        stats = cj.texture_statistics(x)
+        self.assertTrue(np.isfinite(stats).all())
+        d8 = cj.texture_statistics(np.stack([ed.dihedral(x[45], t) for t in range(8)]))
+        np.testing.assert_allclose(d8, np.repeat(d8[:1], 8, 0), rtol=1e-4, atol=1e-5)
+        flat = cj.texture_statistics(np.full((2, 64, 64, 4), 90, np.uint8))
+        self.assertTrue(np.isfinite(flat).all())
+
+        judge = cj.CategoryJudge(3, epochs=60, seeds=2).fit(stats, y)
+        test = np.concatenate([family(k, 20) for k in range(3)])
+        acc = float(np.mean(judge.predict_images(test) == np.repeat(np.arange(3), 20)))
+        self.assertGreater(acc, 0.9)
+        self.assertEqual(judge.probabilities(stats[:5]).shape, (5, 3))
+        np.testing.assert_allclose(judge.probabilities(stats[:5]).sum(1), 1.0, rtol=1e-5)
+
 
     def test_layout_iou_self(self):
         import evaluate_v2

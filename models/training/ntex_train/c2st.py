@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""c2st.py: classifier two-sample tests and a category classifier for the material_v2 evaluation.
+"""c2st.py: classifier two-sample tests for the material_v2 evaluation.
 
 C2ST (Lopez-Paz & Oquab 2017): a small CNN, trained from scratch, tells set A from set B; its test
 accuracy on images it never saw is ~0.5 when the sets come from one distribution and ~1 when they
@@ -44,39 +44,23 @@ def to_input(images):
     return x.permute(0, 3, 1, 2).float() / 127.5 - 1.0
 
 
-def random_dihedral(x, gen):
-    """One of the 8 rotations/flips per batch (float [B, C, H, W], square): online augmentation."""
-    k = int(torch.randint(4, (1,), generator=gen))
-    x = torch.rot90(x, k, dims=(2, 3))
-    return torch.flip(x, dims=(3,)) if int(torch.randint(2, (1,), generator=gen)) else x
-
-
-def fit(model, images, labels, steps, batch=64, seed=0, lr=1e-3, balanced=False, augment=False):
+def fit(model, images, labels, steps, batch=64, seed=0, lr=1e-3):
     """Trains `model` for exactly `steps` Adam steps on images [N, H, W, C] uint8 with integer labels
     [N] (one logit: binary cross-entropy; K logits: cross-entropy). Batches walk through random
-    permutations (every image once per epoch); balanced=True draws the class of every batch element
-    uniformly instead (rare categories count as much as common ones)."""
-    gen = torch.Generator().manual_seed(seed)
+    permutations (every image once per epoch)."""
     rng = np.random.default_rng(seed)
     labels = np.asarray(labels)
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.5, 0.99))
     binary = model.head.out_features == 1
-    by_class = [np.where(labels == c)[0] for c in np.unique(labels)]
     order, pos = rng.permutation(len(labels)), 0
     model.train()
     for _ in range(steps):
-        if balanced:
-            cls = rng.integers(len(by_class), size=batch)
-            idx = np.array([by_class[c][rng.integers(len(by_class[c]))] for c in cls])
-        else:
-            if pos + batch > len(order):
-                order, pos = rng.permutation(len(labels)), 0
-            idx = order[pos:pos + batch]
-            pos += batch
+        if pos + batch > len(order):
+            order, pos = rng.permutation(len(labels)), 0
+        idx = order[pos:pos + batch]
+        pos += batch
         idx = np.sort(idx)  # reading rows in order is faster on a memory-mapped or large array
         x = to_input(images[idx])
-        if augment:
-            x = random_dihedral(x, gen)
         y = torch.from_numpy(labels[idx])
         out = model(x)
         loss = (F.binary_cross_entropy_with_logits(out[:, 0], y.float()) if binary
@@ -146,17 +130,3 @@ def c2st(a_train, b_train, a_test, b_test, seeds=5, epochs=5, batch=64, widths=W
     return {"accuracy": float(np.mean(acc)), "std": float(np.std(acc)), "per_seed": [round(a, 4) for a in acc],
             "train": [len(a_train), len(b_train)], "test": [len(a_test), len(b_test)], "epochs": epochs,
             "steps": steps_for(epochs, len(a_train) + len(b_train), batch), "batch": batch}
-
-
-def train_category_classifier(images, labels, classes, steps, batch=64, seed=0, widths=WIDTHS):
-    """A SmallCNN with `classes` logits, class-balanced batches, random rotations/flips; BatchNorm
-    statistics recomputed on `images` afterwards."""
-    torch.manual_seed(seed)
-    model = SmallCNN(images.shape[-1], classes, widths)
-    fit(model, images, labels, steps, batch, seed, balanced=True, augment=True)
-    return recalibrate_bn(model, images)
-
-
-def classify(model, images):
-    """Predicted class [N] of every image."""
-    return predict(model, images).argmax(1)

@@ -114,8 +114,13 @@ def markdown(res, command=""):
             draws = ", ".join(f"{k} {v}" for k, v in sorted(e.get("auto_patterns", {}).items(), key=lambda kv: -kv[1]))
             row += f" {_f(nl.get('c2st'))} / {_f(nl.get('assigned'))} | {draws} |"
         out.append(row)
-    out += ["", f"Category classifier (ntex_train/c2st.py SmallCNN, {cl['train_crops']} training-split crops, "
-                f"class-balanced batches, random rotations/flips, {cl['steps']} steps). On {cl['heldout_windows']} "
+    out += ["", "Where the judge puts each category's samples (share per predicted category): "
+            + "; ".join(f"{name}: " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(e.get("judged_as", {}).items(), key=lambda kv: -kv[1]))
+                        for name, e in res["categories"].items()) + "."]
+    out += ["", f"Category judge (ntex_train/category_judge.py: texture statistics of {cl['train_crops']} "
+                f"training-split crops, an ensemble of MLPs, {cl['epochs']} epochs). Its recall on real held-out "
+                f"windows is the ceiling for 'assigned' (a generated sample cannot be expected to be recognised more "
+                f"reliably than a real one). On {cl['heldout_windows']} "
                 f"held-out windows: accuracy {cl['heldout_accuracy']:.3f}, balanced accuracy "
                 f"{cl['heldout_balanced_accuracy']:.3f}; per category (recall, windows, textures): "
                 + "; ".join(f"{k} {v['recall']:.2f} ({v['windows']}, {v['textures']})"
