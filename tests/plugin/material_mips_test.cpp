@@ -116,3 +116,44 @@ TEST(MaterialMips, OddSizesCountEveryTexelOnce) {
 }
 
 }  // namespace
+
+// A model with neither normals nor roughness (albedo_v1-like, plus height) carries no moments: its
+// levels are the linear-light albedo average and the plain height average.
+TEST(MaterialMips, AlbedoAndHeightOnlyModelsAverageWithoutMoments) {
+    ntex::ModelDescription d;
+    ntex::OutputMap albedo, height;
+    albedo.name = "albedo";
+    albedo.semantic = MapSemantic::Albedo;
+    albedo.channels = {0, 1, 2};
+    albedo.color_space = "srgb";
+    height.name = "height";
+    height.semantic = MapSemantic::Height;
+    height.channels = {3};
+    height.color_space = "linear";
+    d.outputs = {albedo, height};
+    MaterialMips mips(d, ntex::make_material_layout(d));
+    std::vector<float> level0(8 * 4 * 4);
+    for (int y = 0; y < 4; ++y) {
+        for (int x = 0; x < 8; ++x) {
+            float* p = level0.data() + (std::size_t(y) * 8 + x) * 4;
+            const bool odd = (x + y) % 2 != 0;
+            p[0] = odd ? 1.0f : 0.0f;
+            p[1] = odd ? 0.5f : 0.25f;
+            p[2] = 0.75f;
+            p[3] = odd ? 0.8f : 0.2f;
+        }
+    }
+    mips.set_level0(level0.data(), 8, 4);
+    mips.compute(3);
+    const float lin_g = 0.5f * (ntex::srgb_to_linear(0.5f) + ntex::srgb_to_linear(0.25f));
+    for (int l = 1; l < 3; ++l) {
+        const int n = MaterialMips::level_size(8, l) * MaterialMips::level_size(4, l);
+        for (int t = 0; t < n; ++t) {
+            const float* p = mips.level(l) + t * 4;
+            EXPECT_NEAR(p[0], ntex::linear_to_srgb(0.5f), 1e-5) << "level " << l;
+            EXPECT_NEAR(p[1], ntex::linear_to_srgb(lin_g), 1e-5) << "level " << l;
+            EXPECT_NEAR(p[2], 0.75f, 1e-5) << "level " << l;
+            EXPECT_NEAR(p[3], 0.5f, 1e-6) << "level " << l;
+        }
+    }
+}

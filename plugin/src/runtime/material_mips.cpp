@@ -76,11 +76,19 @@ void MaterialMips::compute(int levels) {
     }
 }
 
+int MaterialMips::moment_count() const noexcept {
+    return m_normal >= 0 || m_roughness >= 0 ? kMoments : 0;
+}
+
 void MaterialMips::level0_moments() {
     const float* level0 = m_level0.data();
     const int w = m_w, h = m_h;
     const std::size_t n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
     std::vector<float>& mom = m_levels[0].moments;
+    if (moment_count() == 0) {
+        mom.clear();
+        return;
+    }
     mom.resize(n * kMoments);
     const std::size_t mc = static_cast<std::size_t>(m_layout.channels);
     const int no = m_normal >= 0 ? m_layout.offsets[static_cast<std::size_t>(m_normal)] : -1;
@@ -112,7 +120,8 @@ void MaterialMips::downsample(const float* material, const float* moments, int s
     const std::size_t mc = static_cast<std::size_t>(m_layout.channels);
     const std::size_t dn = static_cast<std::size_t>(dw) * static_cast<std::size_t>(dh);
     dst.material.resize(dn * mc);
-    dst.moments.resize(dn * kMoments);
+    const std::size_t km = static_cast<std::size_t>(moment_count());
+    dst.moments.resize(dn * km);
     const std::size_t maps = m_layout.counts.size();
     const LinearTable& to_linear = linear_table();
     parallel_for(dh, use_parallel(dn * mc * 8), [&](int64_t yy) {
@@ -121,7 +130,7 @@ void MaterialMips::downsample(const float* material, const float* moments, int s
         std::array<double, kMaxChannels + kMoments> sum{};   // no allocation inside the parallel region
         for (int x = 0; x < dw; ++x) {
             const int x0 = static_cast<int>(static_cast<int64_t>(x) * sw / dw), x1 = std::max(x0 + 1, static_cast<int>(static_cast<int64_t>(x + 1) * sw / dw));
-            std::fill(sum.begin(), sum.begin() + static_cast<std::ptrdiff_t>(mc + kMoments), 0.0);
+            std::fill(sum.begin(), sum.begin() + static_cast<std::ptrdiff_t>(mc + km), 0.0);
             for (int sy = y0; sy < y1; ++sy) {
                 for (int sx = x0; sx < x1; ++sx) {
                     const std::size_t t = static_cast<std::size_t>(sy) * static_cast<std::size_t>(sw) + static_cast<std::size_t>(sx);
@@ -134,16 +143,15 @@ void MaterialMips::downsample(const float* material, const float* moments, int s
                             sum[off + static_cast<std::size_t>(k)] += m_srgb[i] && k < 3 ? to_linear(v) : v;
                         }
                     }
-                    const float* m = moments + t * kMoments;
-                    for (int k = 0; k < kMoments; ++k) sum[mc + static_cast<std::size_t>(k)] += m[k];
+                    for (std::size_t k = 0; k < km; ++k) sum[mc + k] += moments[t * km + k];
                 }
             }
             const double inv = 1.0 / (static_cast<double>(x1 - x0) * static_cast<double>(y1 - y0));
             const std::size_t t = static_cast<std::size_t>(y) * static_cast<std::size_t>(dw) + static_cast<std::size_t>(x);
             float* out = dst.material.data() + t * mc;
-            float* mom = dst.moments.data() + t * kMoments;
-            for (int k = 0; k < kMoments; ++k) mom[k] = static_cast<float>(sum[mc + static_cast<std::size_t>(k)] * inv);
-            const float na = std::sqrt(mom[0] * mom[0] + mom[1] * mom[1] + mom[2] * mom[2]);
+            float* mom = dst.moments.data() + t * km;
+            for (std::size_t k = 0; k < km; ++k) mom[k] = static_cast<float>(sum[mc + k] * inv);
+            const float na = km > 0 ? std::sqrt(mom[0] * mom[0] + mom[1] * mom[1] + mom[2] * mom[2]) : 0.0f;
             for (std::size_t i = 0; i < maps; ++i) {
                 const std::size_t off = static_cast<std::size_t>(m_layout.offsets[i]);
                 const int count = m_layout.counts[i];

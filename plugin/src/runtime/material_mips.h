@@ -56,6 +56,9 @@ private:
         std::vector<float> material;   // layout.channels per texel
         std::vector<float> moments;    // per texel: mean unit normal (3) and mean alpha^2 (1)
     };
+    // Moments per texel: kMoments when a normal or roughness map needs them (renormalised normals,
+    // alpha^2 and Toksvig), 0 for a model with neither (albedo and height are plain averages).
+    int moment_count() const noexcept;
     void level0_moments();
     // One level from the level above (material and moments, sw x sh texels).
     void downsample(const float* material, const float* moments, int sw, int sh, Level& dst, int dw, int dh) const;
