@@ -233,7 +233,7 @@ def parse_args(argv=None):
     ap.add_argument("--quick", action="store_true", help="smoke run: 64 images per set, 1 seed, tiny budgets")
     args = ap.parse_args(argv)
     if args.quick:  # smaller defaults; values given explicitly are kept
-        quick = dict(crops=64, c2st_seeds=1, c2st_epochs=2.0, c2st_batch=16, judge_epochs=30, diversity=16)
+        quick = dict(crops=64, c2st_seeds=1, c2st_epochs=2.0, c2st_batch=16, diversity=16)  # the judge is cheap: full budget
         for k, v in quick.items():
             if getattr(args, k) == ap.get_default(k):
                 setattr(args, k, v)
