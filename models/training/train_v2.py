@@ -14,6 +14,11 @@ What differs from train.py (material_v1), and why:
 - Category control: a class embedding in the mapping network and projection discriminators; class
   and layout dropout train the "any category" row and the "no layout" map, so the model also runs
   unconditionally.
+- Optionally (--aux-class W) an auxiliary classifier on both discriminators' features (AC-GAN, Odena
+  et al. 2017), trained on real windows only (as TAC-GAN / "real-only" AC-GAN variants, so the
+  discriminator never learns to call fakes a class): the generator is rewarded when its samples are
+  classified as the requested category. The projection term says "real for this class"; this one
+  says "recognisably this class", which the projection alone left weak for metal vs concrete_stone.
 - A layout-consistency term: 1 - Pearson correlation between the generated height's low-pass and the
   layout's raised channel, where a layout is given (the property the IoU metric measures).
 - Warm start (--init-from material_v1): the /4../1 stages are material_v1's; wider coarse stages,
@@ -72,6 +77,8 @@ def parse_args(argv=None):
                     help="weight of the mode-seeking term (MSGAN); > 0 pairs the G batch's conditions")
     ap.add_argument("--mode-seeking-layout-only", action="store_true",
                     help="apply the mode-seeking term only to pairs that carry a layout (no-layout samples are diverse already)")
+    ap.add_argument("--aux-class", type=float, default=0.0,
+                    help="weight of the auxiliary category classifier (AC-GAN on real windows; 0 = off)")
     ap.add_argument("--layout-ramp", type=float, default=0.0,
                     help="0: hard layouts (Otsu mask); > 0: soft layouts ramped over +- this many standard "
                          "deviations of the low-passed height (conditioning.py; 0.5 from step 18,400 on)")
@@ -181,6 +188,31 @@ def mode_seeking(fake, z, keep=None):
     return 1.0 / (dimg / dz + 1e-5)
 
 
+class AuxClassifier(torch.nn.Module):
+    """AC-GAN's auxiliary classifier over two discriminators: logits [B, classes] = a linear head on each
+    discriminator's features (phi), summed. Zero-initialised, so switching it on changes nothing until it
+    has learnt; kept apart from the discriminators so checkpoints without it still resume."""
+
+    def __init__(self, feature_sizes, classes):
+        super().__init__()
+        self.heads = torch.nn.ModuleList(torch.nn.Linear(n, classes) for n in feature_sizes)
+        for h in self.heads:
+            torch.nn.init.zeros_(h.weight)
+            torch.nn.init.zeros_(h.bias)
+
+    def forward(self, phis):
+        return sum(h(p) / math.sqrt(p.shape[1]) for h, p in zip(self.heads, phis))
+
+
+def aux_class_loss(aux, phis, cls, classes):
+    """Cross-entropy of the auxiliary classifier on the samples that carry a category (class dropout's
+    "any" row, index `classes`, is skipped); 0 when none does."""
+    keep = cls < classes
+    if not bool(keep.any()):
+        return phis[0].new_zeros(())
+    return F.cross_entropy(aux([p[keep] for p in phis]), cls[keep])
+
+
 def _fresh_like(t, key):
     """The target's own initial value for entries the source lacks; new conv/linear weights are
     scaled down so the widened model starts close to the source."""
@@ -239,6 +271,10 @@ def main(argv=None):
     d_params = list(D_fine.parameters()) + list(D_coarse.parameters())
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.0, 0.99), eps=1e-8)
     opt_d = torch.optim.Adam(d_params, lr=args.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
+    aux = opt_aux = None
+    if args.aux_class > 0:
+        aux = AuxClassifier((D_fine.feature_size(), D_coarse.feature_size()), ncls)
+        opt_aux = torch.optim.Adam(aux.parameters(), lr=args.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
     step, elapsed = 0, 0.0
 
     ck = newest_checkpoint(run_dir, latest_copy) if args.resume else None
@@ -254,6 +290,13 @@ def main(argv=None):
             g["lr"] = args.lr
         for g in opt_d.param_groups:
             g["lr"] = args.lr * c
+        if aux is not None and "aux" in st:
+            aux.load_state_dict(st["aux"])
+            opt_aux.load_state_dict(st["opt_aux"])
+            for g in opt_aux.param_groups:
+                g["lr"] = args.lr * c
+        elif aux is not None:
+            print("[train_v2] the checkpoint has no auxiliary classifier: it starts at zero", flush=True)
         torch.set_rng_state(st["rng"]["torch"])
         np.random.set_state(st["rng"]["numpy"])
         random.setstate(st["rng"]["python"])
@@ -285,10 +328,16 @@ def main(argv=None):
                 "G": G.state_dict(), "G_ema": G_ema.state_dict(), "D_fine": D_fine.state_dict(),
                 "D_coarse": D_coarse.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
                 "rng": {"torch": torch.get_rng_state(), "numpy": np.random.get_state(),
-                        "python": random.getstate(), "sampler": rng.bit_generator.state}}
+                        "python": random.getstate(), "sampler": rng.bit_generator.state},
+                **({"aux": aux.state_dict(), "opt_aux": opt_aux.state_dict()} if aux is not None else {})}
 
-    def d_score(v_fine, v_coarse, cls):
-        return D_fine(v_fine, cls) + D_coarse(v_coarse, cls)
+    def d_score(v_fine, v_coarse, cls, features=False):
+        """Summed score of both discriminators, and with features=True their features (phi_fine,
+        phi_coarse) for the auxiliary classifier."""
+        if not features:
+            return D_fine(v_fine, cls) + D_coarse(v_coarse, cls)
+        (sf, pf), (sc, pc) = D_fine(v_fine, cls, features=True), D_coarse(v_coarse, cls, features=True)
+        return sf + sc, (pf, pc)
 
     r1_val = 0.0
     while step < args.steps:
@@ -302,11 +351,20 @@ def main(argv=None):
         with torch.no_grad():
             g_in, n_in = G.random_noise(b, grid, grid)
             fake = G(torch.randn(b, G.z_dim), g_in, n_in, raw=True, c=cls, layout=layout)
-        d_real = d_score(*views(real, layout, masks, args.height_scale, off), cls)
+        if aux is not None:
+            d_real, phi_real = d_score(*views(real, layout, masks, args.height_scale, off), cls, features=True)
+            loss_aux_d = aux_class_loss(aux, phi_real, cls, ncls)
+        else:
+            d_real, loss_aux_d = d_score(*views(real, layout, masks, args.height_scale, off), cls), None
         d_fake = d_score(*views(fake, layout, masks, args.height_scale, off), cls)
         loss_d = F.softplus(d_fake).mean() + F.softplus(-d_real).mean()
         opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
+        if aux is not None:
+            opt_aux.zero_grad(set_to_none=True)
+            (loss_d + args.aux_class * loss_aux_d).backward()
+            opt_aux.step()
+        else:
+            loss_d.backward()
         opt_d.step()
         if step % args.r1_every == 0:
             h = max(b // 2, 1)
@@ -328,12 +386,20 @@ def main(argv=None):
         g_in, n_in = G.random_noise(b, grid, grid)
         z = torch.randn(b, G.z_dim)
         fake = G(z, g_in, n_in, raw=True, update_w_avg=True, c=cls, layout=layout)
-        loss_adv = F.softplus(-d_score(*views(fake, layout, masks, args.height_scale, off), cls)).mean()
+        if aux is not None:
+            aux.requires_grad_(False)
+            score, phi_fake = d_score(*views(fake, layout, masks, args.height_scale, off), cls, features=True)
+            loss_aux_g = aux_class_loss(aux, phi_fake, cls, ncls)
+            aux.requires_grad_(True)
+        else:
+            score = d_score(*views(fake, layout, masks, args.height_scale, off), cls)
+            loss_aux_g = fake.new_zeros(())
+        loss_adv = F.softplus(-score).mean()
         loss_layout = layout_consistency(fake, layout)
         loss_g = loss_adv + args.layout_weight * loss_layout
         keep = (layout[: b // 2, 1].flatten(1).mean(1) > 0.5) if args.mode_seeking_layout_only else None
         loss_ms = mode_seeking(fake, z, keep) if args.mode_seeking > 0 else fake.new_zeros(())
-        loss_g = loss_g + args.mode_seeking * loss_ms
+        loss_g = loss_g + args.mode_seeking * loss_ms + args.aux_class * loss_aux_g
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
@@ -347,7 +413,9 @@ def main(argv=None):
         if step % 10 == 0:
             log_f.flush()
             print(f"[train_v2] step {step} d {loss_d.item():.3f} g {loss_adv.item():.3f} "
-                  f"layout {float(loss_layout):.3f} ms {float(loss_ms):.3f} r1 {r1_val:.3f} {dt:.2f}s/step", flush=True)
+                  f"layout {float(loss_layout):.3f} ms {float(loss_ms):.3f} "
+                  + (f"aux d {float(loss_aux_d):.3f} g {float(loss_aux_g):.3f} " if aux is not None else "")
+                  + f"r1 {r1_val:.3f} {dt:.2f}s/step", flush=True)
         if step % args.ckpt_every == 0 or step == args.steps:
             p = save_checkpoint(state(), run_dir, step, latest_copy, args.keep)
             print(f"[train_v2] step {step}: checkpoint {p}", flush=True)

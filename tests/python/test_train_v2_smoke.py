@@ -5,6 +5,7 @@ committed material_v1 checkpoint, export a format-v2 model and check it with the
 (`$NTEX_CLI check-golden`); and the training forward against the reference forward of the export."""
 import glob
 import json
+import math
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import unittest
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from ntex_test_util import PYTHON, TRAINING, ntex_cli
 
@@ -57,6 +59,7 @@ class TrainV2SmokeTest(unittest.TestCase):
             train = [PYTHON, os.path.join(TRAINING, "train_v2.py"), "--name", "smoke", "--data", data,
                      "--batch", "2", "--window", "64", "--ckpt-every", "2", "--sample-every", "100",
                      "--r1-every", "2", "--threads", "1", "--layout-ramp", "0.5", "--mode-seeking", "1", "--mode-seeking-layout-only",
+                     "--aux-class", "0.5",
                      "--latest-copy", os.path.join(tmp, "latest", "smoke_latest.pt")]
             rc, out = run(train + ["--steps", "2"], env)
             self.assertEqual(rc, 0, out)
@@ -88,6 +91,44 @@ class TrainV2SmokeTest(unittest.TestCase):
                 self.skipTest("NTEX_CLI is not set (ctest sets it): C++ round trip not checked")
             rc, out = run([cli, "check-golden", model, os.path.join(fx_dir, "smoke_golden.safetensors")])
             self.assertEqual(rc, 0, out)
+
+    def test_aux_classifier_joins_a_run_without_it(self):
+        """A checkpoint written without --aux-class resumes with it (the classifier starts at zero and is
+        saved from then on), and the next resume loads it."""
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, NTEX_DATA_DIR=tmp)
+            data = write_dataset(tmp)
+            train = [PYTHON, os.path.join(TRAINING, "train_v2.py"), "--name", "aux", "--data", data,
+                     "--batch", "2", "--window", "64", "--ckpt-every", "1", "--sample-every", "100",
+                     "--r1-every", "2", "--threads", "1", "--latest-copy", "none"]
+            rc, out = run(train + ["--steps", "1"], env)
+            self.assertEqual(rc, 0, out)
+            rc, out = run(train + ["--steps", "2", "--resume", "--aux-class", "0.5"], env)
+            self.assertEqual(rc, 0, out)
+            self.assertIn("no auxiliary classifier", out)
+            st = torch.load(os.path.join(tmp, "runs", "aux", "ckpt_0000002.pt"))
+            self.assertIn("aux", st)
+            rc, out = run(train + ["--steps", "3", "--resume", "--aux-class", "0.5"], env)
+            self.assertEqual(rc, 0, out)
+            self.assertNotIn("no auxiliary classifier", out)
+            self.assertIn("at step 2", out)
+
+    def test_aux_class_loss_skips_samples_without_a_category(self):
+        sys.path.insert(0, TRAINING)
+        from train_v2 import AuxClassifier, aux_class_loss  # noqa: E402
+        torch.manual_seed(0)
+        aux = AuxClassifier((8, 4), 3)
+        with torch.no_grad():
+            for h in aux.heads:
+                h.weight.normal_()
+        phis = (torch.randn(4, 8), torch.randn(4, 4))
+        cls = torch.tensor([0, 3, 2, 3])    # 3 = "any" (class dropout)
+        expected = F.cross_entropy(aux([phis[0][[0, 2]], phis[1][[0, 2]]]), torch.tensor([0, 2]))
+        self.assertAlmostEqual(float(aux_class_loss(aux, phis, cls, 3)), float(expected), places=6)
+        self.assertEqual(float(aux_class_loss(aux, phis, torch.tensor([3, 3, 3, 3]), 3)), 0.0)
+        # Zero-initialised: a new classifier is uniform (loss log 3) and moves nothing yet.
+        fresh = AuxClassifier((8, 4), 3)
+        self.assertAlmostEqual(float(aux_class_loss(fresh, phis, cls, 3)), math.log(3), places=6)
 
     def test_mode_seeking_pairs_conditions_and_rewards_different_samples(self):
         sys.path.insert(0, TRAINING)

@@ -37,8 +37,13 @@ class Discriminator(nn.Module):
         self.head_bias = nn.Parameter(torch.zeros(1))
         self.mbstd_group = mbstd_group
 
-    def forward(self, x, cls=None):
-        """x [B, in_channels, 64, 64]; cls [B] class rows (projection discriminators)."""
+    def feature_size(self):
+        """Length of phi, the flattened last feature map (what the heads read)."""
+        return self.head.shape[1]
+
+    def forward(self, x, cls=None, features=False):
+        """x [B, in_channels, 64, 64]; cls [B] class rows (projection discriminators). Returns the score
+        [B, 1], or (score, phi [B, feature_size()]) with features=True."""
         for conv in self.convs:
             x = F.avg_pool2d(F.leaky_relu(conv(x), 0.2), 2)
         b, c, h, w = x.shape
@@ -54,4 +59,4 @@ class Discriminator(nn.Module):
         out = F.linear(phi, self.head / math.sqrt(self.head.shape[1]), self.head_bias)
         if self.classes and cls is not None:
             out = out + (self.embed[cls] * phi).sum(1, keepdim=True) / math.sqrt(phi.shape[1])
-        return out
+        return (out, phi) if features else out
