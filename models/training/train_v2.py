@@ -273,7 +273,8 @@ def main(argv=None):
     opt_d = torch.optim.Adam(d_params, lr=args.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
     aux = opt_aux = None
     if args.aux_class > 0:
-        aux = AuxClassifier((D_fine.feature_size(), D_coarse.feature_size()), ncls)
+        with torch.random.fork_rng():   # nn.Linear draws initial weights: keep the run's random stream as without it
+            aux = AuxClassifier((D_fine.feature_size(), D_coarse.feature_size()), ncls)
         opt_aux = torch.optim.Adam(aux.parameters(), lr=args.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
     step, elapsed = 0, 0.0
 
@@ -297,6 +298,9 @@ def main(argv=None):
                 g["lr"] = args.lr * c
         elif aux is not None:
             print("[train_v2] the checkpoint has no auxiliary classifier: it starts at zero", flush=True)
+        elif "aux" in st:
+            print("[train_v2] warning: the checkpoint's auxiliary classifier is dropped (no --aux-class): "
+                  "the next checkpoints will not have it", flush=True)
         torch.set_rng_state(st["rng"]["torch"])
         np.random.set_state(st["rng"]["numpy"])
         random.setstate(st["rng"]["python"])

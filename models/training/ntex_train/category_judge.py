@@ -14,11 +14,14 @@ nexuiz/openarena split, session 15), which makes "assigned to the requested cate
 with the real held-out recall reported beside it as the ceiling.
 
 Every statistic is invariant to the 8 rotations/flips (real windows are augmented with them), and
-computed on 256 x 256 windows (any square size works; spectra are per octave of the window size).
+computed on 256 x 256 windows (square windows of other sizes work; below 256 px the highest octaves
+are empty and read as no energy).
 
 Images: uint8 [N, S, S, 4] (albedo sRGB RGB, height) or [N, S, S, 3] (albedo only: height
-statistics are then zeros for every set alike).
+statistics are then the same constants for every set, which standardise to 0).
 """
+import math
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -40,13 +43,16 @@ def _structure(img):
     fy = torch.fft.fftfreq(s)[:, None]
     fx = torch.fft.fftfreq(s)[None, :]
     r = torch.sqrt(fy ** 2 + fx ** 2).reshape(-1)
-    bands = []
+    bands, filled = [], []
     for b in range(BANDS):
         lo = (2 ** b) / s
         m = (r >= lo) & (r < 2 * lo)
-        bands.append(torch.log(power[:, m].mean(dim=1) + 1e-8) if m.any() else torch.zeros(n))
+        filled.append(bool(m.any()))
+        bands.append(torch.log(power[:, m].mean(dim=1) + 1e-8) if filled[-1] else torch.full((n,), math.log(1e-8)))
     bands = torch.stack(bands, dim=1)
-    level = bands.mean(dim=1, keepdim=True)
+    # The level averages the bands a window of this size has (all 8 from 256 px up); an empty band
+    # reads as no energy and stays out of the level.
+    level = bands[:, torch.tensor(filled)].mean(dim=1, keepdim=True)
     # Central differences with wrap-around: both derivatives at the same pixels, so the statistics map
     # exactly onto each other under rotations and flips.
     gy = (torch.roll(img, -1, dims=1) - torch.roll(img, 1, dims=1)) * 0.5
@@ -98,8 +104,10 @@ class CategoryJudge:
 
     def fit(self, features, labels):
         """features [N, F] (texture_statistics), labels [N] int in [0, classes)."""
-        self.mean = features.mean(axis=0)
-        self.std = features.std(axis=0) + 1e-6
+        f64 = features.astype(np.float64)
+        self.mean = f64.mean(axis=0)
+        std = f64.std(axis=0)
+        self.std = np.where(std < 1e-4, 1.0, std)   # constant columns (albedo-only input's height) stay 0
         x = torch.from_numpy((features - self.mean) / self.std).float()
         y = torch.from_numpy(np.asarray(labels, np.int64))
         counts = np.bincount(np.asarray(labels), minlength=self.classes).astype(np.float64)
