@@ -240,10 +240,10 @@ def parse_args(argv=None):
     return args
 
 
-def judged_as(judge, images, cats):
-    """Share of `images` the category judge puts in each category (where the misses go)."""
-    counts = np.bincount(judge.predict_images(images), minlength=len(cats))
-    return {c: round(float(k) / max(len(images), 1), 4) for c, k in zip(cats, counts) if k}
+def judged_as(pred, cats):
+    """Share of the judge's predictions `pred` [N] in each category (where the misses go)."""
+    counts = np.bincount(pred, minlength=len(cats))
+    return {c: round(float(k) / max(len(pred), 1), 4) for c, k in zip(cats, counts) if k}
 
 
 def keep_freed_memory():
@@ -398,11 +398,12 @@ def main(argv=None):
         g_none = generate(G2, n, args.seed + 100 + ci, classes=ci, batch=args.gen_batch)
         lay_auto = None if prior is None else PriorLayouts(prior, ci, n, 60000 + 1000 * ci, np.random.default_rng(args.seed + 400 + ci))
         g = g_none if prior is None else generate(G2, n, args.seed + 100 + ci, classes=ci, layouts=lay_auto, batch=args.gen_batch)
+        pred_g = judge.predict_images(g[..., :ch])   # texture statistics once per set: FFTs of every image
         entry = {"heldout_textures": held.texture_count(held.select(ci)), "reference": {k: v for k, v in info.items()
                                                                                        if k != "categories"},
                  "small": bool(small), "layout": "none" if prior is None else "auto",
-                 "assigned": judged(float(np.mean(judge.predict_images(g[..., :ch]) == ci)), TARGETS["assigned"], below=False),
-                 "judged_as": judged_as(judge, g[..., :ch], cats)}
+                 "assigned": judged(float(np.mean(pred_g == ci)), TARGETS["assigned"], below=False),
+                 "judged_as": judged_as(pred_g, cats)}
         if lay_auto is not None:
             entry["auto_patterns"] = lay_auto.patterns()
             entry["no_layout"] = {"assigned": float(np.mean(judge.predict_images(g_none[..., :ch]) == ci))}

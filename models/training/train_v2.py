@@ -335,35 +335,34 @@ def main(argv=None):
                         "python": random.getstate(), "sampler": rng.bit_generator.state},
                 **({"aux": aux.state_dict(), "opt_aux": opt_aux.state_dict()} if aux is not None else {})}
 
-    def d_score(v_fine, v_coarse, cls, features=False):
-        """Summed score of both discriminators, and with features=True their features (phi_fine,
-        phi_coarse) for the auxiliary classifier."""
-        if not features:
-            return D_fine(v_fine, cls) + D_coarse(v_coarse, cls)
+    def d_score(v_fine, v_coarse, cls):
+        """Summed score of both discriminators and their features (phi_fine, phi_coarse), which the
+        auxiliary classifier reads (computed either way)."""
         (sf, pf), (sc, pc) = D_fine(v_fine, cls, features=True), D_coarse(v_coarse, cls, features=True)
         return sf + sc, (pf, pc)
+
+    def set_trainable(generator):
+        """The G step trains G only; the D step the discriminators and the auxiliary classifier."""
+        G.requires_grad_(generator)
+        for m in (D_fine, D_coarse) + ((aux,) if aux is not None else ()):
+            m.requires_grad_(not generator)
 
     r1_val = 0.0
     while step < args.steps:
         t0 = time.time()
         off = tuple(int(v) for v in rng.integers(0, args.window - 64 + 1, size=2))
         # --- D step ---
-        G.requires_grad_(False)
-        D_fine.requires_grad_(True)
-        D_coarse.requires_grad_(True)
+        set_trainable(generator=False)
         real, masks, layout, cls = sampler.sample(b)
         with torch.no_grad():
             g_in, n_in = G.random_noise(b, grid, grid)
             fake = G(torch.randn(b, G.z_dim), g_in, n_in, raw=True, c=cls, layout=layout)
-        if aux is not None:
-            d_real, phi_real = d_score(*views(real, layout, masks, args.height_scale, off), cls, features=True)
-            loss_aux_d = aux_class_loss(aux, phi_real, cls, ncls)
-        else:
-            d_real, loss_aux_d = d_score(*views(real, layout, masks, args.height_scale, off), cls), None
-        d_fake = d_score(*views(fake, layout, masks, args.height_scale, off), cls)
+        d_real, phi_real = d_score(*views(real, layout, masks, args.height_scale, off), cls)
+        d_fake, _ = d_score(*views(fake, layout, masks, args.height_scale, off), cls)
         loss_d = F.softplus(d_fake).mean() + F.softplus(-d_real).mean()
         opt_d.zero_grad(set_to_none=True)
         if aux is not None:
+            loss_aux_d = aux_class_loss(aux, phi_real, cls, ncls)
             opt_aux.zero_grad(set_to_none=True)
             (loss_d + args.aux_class * loss_aux_d).backward()
             opt_aux.step()
@@ -374,7 +373,7 @@ def main(argv=None):
             h = max(b // 2, 1)
             vf, vc = views(real[:h], layout[:h], masks[:h], args.height_scale, off)
             vf, vc = vf.detach().requires_grad_(True), vc.detach().requires_grad_(True)
-            out = d_score(vf, vc, cls[:h])
+            out, _ = d_score(vf, vc, cls[:h])
             gf, gc = torch.autograd.grad(out.sum(), [vf, vc], create_graph=True)
             r1 = (gf.square().sum(dim=(1, 2, 3)) + gc.square().sum(dim=(1, 2, 3))).mean()
             opt_d.zero_grad(set_to_none=True)
@@ -382,22 +381,14 @@ def main(argv=None):
             opt_d.step()
             r1_val = float(r1)
         # --- G step ---
-        G.requires_grad_(True)
-        D_fine.requires_grad_(False)
-        D_coarse.requires_grad_(False)
+        set_trainable(generator=True)
         if args.mode_seeking > 0:
             cls, layout, masks = paired(cls, layout, masks)
         g_in, n_in = G.random_noise(b, grid, grid)
         z = torch.randn(b, G.z_dim)
         fake = G(z, g_in, n_in, raw=True, update_w_avg=True, c=cls, layout=layout)
-        if aux is not None:
-            aux.requires_grad_(False)
-            score, phi_fake = d_score(*views(fake, layout, masks, args.height_scale, off), cls, features=True)
-            loss_aux_g = aux_class_loss(aux, phi_fake, cls, ncls)
-            aux.requires_grad_(True)
-        else:
-            score = d_score(*views(fake, layout, masks, args.height_scale, off), cls)
-            loss_aux_g = fake.new_zeros(())
+        score, phi_fake = d_score(*views(fake, layout, masks, args.height_scale, off), cls)
+        loss_aux_g = aux_class_loss(aux, phi_fake, cls, ncls) if aux is not None else fake.new_zeros(())
         loss_adv = F.softplus(-score).mean()
         loss_layout = layout_consistency(fake, layout)
         loss_g = loss_adv + args.layout_weight * loss_layout
