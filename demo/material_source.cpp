@@ -102,8 +102,9 @@ void MaterialSource::request(const GenerationParams& params) {
         return;
     }
     // A Vulkan compute generator submits to the renderer's queue, which the render thread uses too
-    // (ntex_vulkan.h: no other thread may use it meanwhile): a texture set on host copies (the material
-    // mip filter, or a fallback) gets its results generated here, on the render thread, never on ntex's worker.
+    // (ntex_vulkan.h: no other thread may use it meanwhile): host uploads (--zero-copy off) and a texture
+    // set that fell back to host copies get their results generated here, on the render thread, never on
+    // ntex's worker.
     m_generator->request(params, backend() == NTEX_BACKEND_VULKAN);
 }
 

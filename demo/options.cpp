@@ -180,7 +180,8 @@ ParseResult parse_options(int argc, char** argv) {
     std::string mip_filter = "blit";
     app.add_option("--mip-filter", mip_filter,
                    "Mips of the texture set (--zero-copy on): blit (linear blits, every map as colour) or material (normals "
-                   "renormalised, roughness widened by the normals' variance (Toksvig), albedo in linear light; on host copies)")
+                   "renormalised, roughness widened by the normals' variance (Toksvig), albedo in linear light; on the device on the "
+                   "Vulkan compute path, on the host otherwise)")
         ->capture_default_str()
         ->check(CLI::IsMember({"blit", "material"}));
     std::string switch_backend;

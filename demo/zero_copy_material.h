@@ -25,7 +25,8 @@ ntex::VulkanDevice vulkan_device(const engine::Renderer& renderer);
 class ZeroCopyMaterial {
 public:
     // A ring of 2 image sets with full mip chains for every map of `generator` (which must outlive
-    // this), made by `mip_filter` (NTEX_MIP_FILTER_MATERIAL takes host copies). Throws ntex::Exception.
+    // this), made by `mip_filter` (NTEX_MIP_FILTER_MATERIAL: on the device on the Vulkan compute path, host
+    // copies on CUDA). Throws ntex::Exception.
     ZeroCopyMaterial(const MaterialModel& model, const MaterialGenerator& generator, NtexMipFilter mip_filter);
     // Destruction: the caller must have waited until no frame samples the images (Renderer::wait_idle).
 

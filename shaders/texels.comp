@@ -28,7 +28,8 @@ layout(push_constant) uniform Push {
     int derived;               // 1: tangent-space normal derived from the height channel
     float lo, inv;             // range normalisation (the height's for a derived normal)
     float height_scale;        // derived normals' strength (ModelDescription::height_scale)
-    int pad0;
+    int src_base;              // first float of the source tensor in binding 0 (a material level in the
+                               // material mip filter's work buffer; 0 for the final tensor)
 } pc;
 
 int wrap(int v, int n) {
@@ -37,7 +38,7 @@ int wrap(int v, int n) {
 }
 
 float height_at(int x, int y, int channel) {
-    const int i = (wrap(y, pc.src_h) * pc.src_w + wrap(x, pc.src_w)) * pc.src_c + channel;
+    const int i = pc.src_base + (wrap(y, pc.src_h) * pc.src_w + wrap(x, pc.src_w)) * pc.src_c + channel;
     return (src[i] - pc.lo) * pc.inv;
 }
 
@@ -57,7 +58,7 @@ vec4 texel(int t) {
         v.xyz = vec3(nx, ny, nz) * inv_len * 0.5 + 0.5;
         return v;
     }
-    const int base = (sy * pc.src_w + sx) * pc.src_c;
+    const int base = pc.src_base + (sy * pc.src_w + sx) * pc.src_c;
     for (int k = 0; k < 4; ++k) {
         const uint c = (pc.select >> (8 * k)) & 255u;
         if (c != 255u) v[k] = (src[base + int(c)] - pc.lo) * pc.inv;

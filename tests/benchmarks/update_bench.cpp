@@ -12,6 +12,7 @@
 //                         network plus the conversion its listener runs on the calling thread
 // The second argument is the mip filter (NtexTextureSetMipInfo): 0 BLIT (the update records blits), 1 MATERIAL
 // (the conversion also filters every level on the host: UpdateCallerConverts/N/1 over /N/0 is its cost).
+//   ComputeSetFrame       the Vulkan compute path: one whole frame (network, texels, mips on the device)
 // Environment: NTEX_BENCH_MODEL (default: material_v1.json), NTEX_BENCH_THREADS (default 2).
 #include "../interop/vulkan_host.h"
 
@@ -41,8 +42,8 @@ struct Fixture {
     NtexModel model = nullptr;
     NtexGenerator generator = nullptr;
 
-    explicit Fixture(uint32_t size) {
-        check(host.create_context(NTEX_BACKEND_CPU, &context), "ntexCreateContext");
+    explicit Fixture(uint32_t size, NtexBackend backend = NTEX_BACKEND_CPU) {
+        check(host.create_context(backend, &context), "ntexCreateContext");
         const std::string path = model_path();
         NtexModelLoadInfo li{NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO};
         li.pPath = path.c_str();
@@ -100,6 +101,25 @@ struct Fixture {
                 return value;
             },
             images.semaphore);
+        check(result, "ntexCmdUpdateTextureSet");
+        return seconds;
+    }
+
+    // One frame on the Vulkan compute path: the update recorded (network, texels, mips), submitted and
+    // waited for. Returns the seconds of the whole frame (recording, execution on the device, the wait).
+    double timed_frame(NtexTextureSet set) {
+        NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        check(ntexGetTextureSetImages(set, &images), "ntexGetTextureSetImages");
+        NtexResult result = NTEX_SUCCESS;
+        const auto t0 = std::chrono::steady_clock::now();
+        host.submit(
+            [&](VkCommandBuffer cmd) {
+                uint64_t value = 0;
+                result = ntexCmdUpdateTextureSet(set, cmd, &value);
+                return value;
+            },
+            images.semaphore);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         check(result, "ntexCmdUpdateTextureSet");
         return seconds;
     }
@@ -174,5 +194,34 @@ BENCHMARK(BM_UpdateCallerConverts)->ArgsProduct({{256, 1024}, {0, 1}})->Unit(ben
     ->Repetitions(3)->ReportAggregatesOnly(true);
 BENCHMARK(BM_UpdateWorkerConverted)->ArgsProduct({{256, 1024}, {0, 1}})->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(12)
     ->Repetitions(3)->ReportAggregatesOnly(true);
+
+// The Vulkan compute path (VULKAN backend on the host's device): a whole frame's update, the network
+// included, with the blit chain (/0) or the material filter on the device (/1): /N/1 over /N/0 is the
+// filter's cost on this device (lavapipe here: a CPU, so only the ratio means anything).
+void BM_ComputeSetFrame(benchmark::State& state) {
+    try {
+        Fixture f(static_cast<uint32_t>(state.range(0)), NTEX_BACKEND_VULKAN);
+        NtexTextureSet set = f.create_set(state.range(1));
+        NtexTextureSetPathInfo path{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PATH_INFO};
+        NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        images.pNext = &path;
+        check(ntexGetTextureSetImages(set, &images), "ntexGetTextureSetImages");
+        if (path.path != NTEX_TEXTURE_SET_PATH_VULKAN_COMPUTE) throw std::runtime_error("the set is not on the Vulkan compute path");
+        uint32_t seed = 1;
+        f.generate(seed, false);   // warm: pipelines created, buffers touched
+        f.timed_frame(set);
+        for (auto _ : state) {
+            NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};
+            p.seed = ++seed;
+            p.truncationPsi = 0.8f;
+            check(ntexSetGeneratorParams(f.generator, &p), "ntexSetGeneratorParams");
+            state.SetIterationTime(f.timed_frame(set));
+        }
+        ntexDestroyTextureSet(set);
+    } catch (const std::exception& e) {
+        state.SkipWithError(e.what());
+    }
+}
+BENCHMARK(BM_ComputeSetFrame)->ArgsProduct({{256}, {0, 1}})->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(4);
 
 BENCHMARK_MAIN();

@@ -2,7 +2,8 @@
 // Texture sets on the Vulkan compute path (issue 12): with a VULKAN context on the host's own device,
 // ntexCmdUpdateTextureSet records the whole network and the texel conversion into the host's command
 // buffer. Every map and every mip level must equal the CPU path's texels within 1 LSB (floats: 1e-4;
-// half floats: one binary16 step at [0.5, 1)),
+// half floats: one binary16 step at [0.5, 1)), with the blit chain and with the material mip filter
+// (computed on the device there, on the host on the CPU path),
 // tileable and infinite, square and not; an update must never be recorded while an earlier one may
 // still execute; the validation layer (with synchronization validation) must stay silent.
 #include "formats.h"
@@ -41,11 +42,13 @@ struct Case {
     int32_t origin_x, origin_y;
     Formats formats;      // which VkFormats the set asks for
     bool bricks = false;  // a conditional model's category and brick layout (the layout-gain path)
+    NtexMipFilter mips = NTEX_MIP_FILTER_BLIT;   // MATERIAL: the filter on the device (material_mips.comp) vs the host's
 };
 
 void PrintTo(const Case& c, std::ostream* os) {
     *os << c.model << " " << c.width << "x" << c.height << (c.mode == NTEX_TILING_MODE_INFINITE ? " infinite" : " tileable")
-        << (c.formats == kFloatFormats ? " float" : c.formats == kCompactFormats ? " compact" : "");
+        << (c.formats == kFloatFormats ? " float" : c.formats == kCompactFormats ? " compact" : "")
+        << (c.mips == NTEX_MIP_FILTER_MATERIAL ? " material mips" : "");
 }
 
 // One context (CPU or VULKAN backend) on the host's device, with a generator and a texture set.
@@ -114,7 +117,10 @@ protected:
                               : one_channel                ? VK_FORMAT_R32_SFLOAT
                                                            : VK_FORMAT_R32G32B32A32_SFLOAT);
         }
+        NtexTextureSetMipInfo mips{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO};
+        mips.filter = c.mips;
         NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.pNext = &mips;
         si.generator = side->generator;
         si.ringSize = 2;
         si.pFormats = c.formats == kDefaultFormats ? nullptr : formats.data();
@@ -261,6 +267,12 @@ TEST_P(ComputeTextureSetTest, TexelsMatchTheCpuPathAtEveryMipLevel) {
     EXPECT_EQ(gpu_memory.imageBytes, cpu_memory.imageBytes);
     EXPECT_GT(gpu_memory.stagingBytes, 0u);
     EXPECT_EQ(gpu_memory.deviceMemoryAllocations, 2u);
+    if (GetParam().mips == NTEX_MIP_FILTER_MATERIAL) {
+        // The device filter's work buffer (every level's float material, at least 3 floats a texel) is
+        // counted with staging; it is suballocated from the generator's blocks (no allocation of the set's).
+        const VkDeviceSize work = VkDeviceSize(GetParam().width) * GetParam().height * 3 * sizeof(float);
+        EXPECT_GE(gpu_memory.stagingBytes, cpu_memory.stagingBytes + work);
+    }
     images.pNext = nullptr;
     EXPECT_EQ(images.resultId, 1u);
     EXPECT_EQ(images.layout, VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL);
@@ -280,6 +292,14 @@ TEST_P(ComputeTextureSetTest, TexelsMatchTheCpuPathAtEveryMipLevel) {
     EXPECT_EQ(images.resultId, 2u);
     EXPECT_EQ(images.slot, 1u);
     EXPECT_LE(max_difference(*cpu, *gpu), tolerance);
+
+    if (GetParam().mips == NTEX_MIP_FILTER_MATERIAL) {
+        // A hot reload gives the generator a new plan: the next update rebinds the texel writer and the
+        // mip filter to the new plan's final tensor (same weights: the same texels).
+        ASSERT_EQ(ntexReloadModel(gpu->model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        EXPECT_LE(max_difference(*cpu, *gpu), tolerance);
+    }
 }
 
 // Pipelined updates (the gate and the staged inputs do not depend on the model or size: one case).
@@ -335,7 +355,15 @@ INSTANTIATE_TEST_SUITE_P(Cases, ComputeTextureSetTest,
                                            Case{"material_v2", 64, 64, NTEX_TILING_MODE_INFINITE, -64, 32, kDefaultFormats, true},
                                            Case{"material_v2", 128, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, kDefaultFormats, true},
                                            Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, kCompactFormats},
-                                           Case{"material_v2", 64, 96, NTEX_TILING_MODE_INFINITE, 32, -64, kCompactFormats, true}));
+                                           Case{"material_v2", 64, 96, NTEX_TILING_MODE_INFINITE, 32, -64, kCompactFormats, true},
+                                           // NTEX_MIP_FILTER_MATERIAL: odd halvings (5 -> 2, 3 -> 1), floats, compact
+                                           // formats with a layout, and a model with neither normals nor roughness.
+                                           Case{"material_v1", 96, 160, NTEX_TILING_MODE_TILEABLE, 0, 0, kDefaultFormats, false,
+                                                NTEX_MIP_FILTER_MATERIAL},
+                                           Case{"material_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, kFloatFormats, false, NTEX_MIP_FILTER_MATERIAL},
+                                           Case{"material_v2", 64, 96, NTEX_TILING_MODE_INFINITE, 32, -64, kCompactFormats, true,
+                                                NTEX_MIP_FILTER_MATERIAL},
+                                           Case{"albedo_v1", 64, 64, NTEX_TILING_MODE_TILEABLE, 0, 0, kDefaultFormats, false, NTEX_MIP_FILTER_MATERIAL}));
 
 // FP16 on the host's device: with the features enabled and declared (NtexVulkanDeviceFeatures), an FP16
 // generator's set is within 2 LSB of the CPU path's (R16 height: 2 LSB of 8 bits) at every map and mip

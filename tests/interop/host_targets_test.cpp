@@ -470,4 +470,223 @@ TEST_F(HostTargetsTest, CxxWrapperTakesTargets) {
     }
 }
 
+// The C++ wrapper's target_offsets: the albedo of two ring slots side by side in one 128x32 layer.
+TEST_F(HostTargetsTest, CxxWrapperTakesAtlasOffsets) {
+    const VkFormat format = VK_FORMAT_R8G8B8A8_SRGB;
+    images.push_back(host->create_image(format, 2 * kWidth, kHeight, kFullChain + 1, 1, kUsage, 1.0f));
+    NtexTextureSetTarget t{};
+    t.image = images[0].image;
+    t.format = format;
+    t.usage = kUsage;
+    t.extent = {2 * kWidth, kHeight};
+    t.imageMipLevels = kFullChain + 1;
+    t.imageArrayLayers = 1;
+    {
+        const ntex::VulkanDevice device(host->instance, host->physical_device, host->device, host->queue_family, vkGetInstanceProcAddr);
+        const ntex::Context cxx_context(device.options(NTEX_BACKEND_CPU, 2));
+        const ntex::Model cxx_model(cxx_context, model_path("material_v1"));
+        ntex::Generator cxx_generator(cxx_context, cxx_model, kWidth, kHeight);
+        ntex::TextureSet::Options options;
+        options.map_mask = 1;   // albedo
+        options.targets = {t, t};
+        options.target_offsets = {{0, 0}, {static_cast<int32_t>(kWidth), 0}};
+        ntex::TextureSet cxx_set(cxx_context, cxx_generator, options);
+        EXPECT_EQ(cxx_set.images().mipLevels, kFullChain);
+        for (uint32_t seed = 12; seed < 14; ++seed) {
+            ntex::Generator::Params p;
+            p.seed = seed;
+            cxx_generator.set_params(p);
+            cxx_generator.generate();
+            host->submit([&](VkCommandBuffer cmd) { return cxx_set.cmd_update(cmd); }, cxx_set.images().semaphore);
+            const NtexTextureSetImages im = cxx_set.images();
+            const std::vector<uint8_t> all = host->read_image(images[0].image, 2 * kWidth, kHeight, 4, 0);
+            std::vector<uint8_t> region;
+            for (uint32_t y = 0; y < kHeight; ++y) {
+                const auto row = all.begin() + static_cast<std::ptrdiff_t>((std::size_t(y) * 2 * kWidth + im.slot * kWidth) * 4);
+                region.insert(region.end(), row, row + static_cast<std::ptrdiff_t>(kWidth * 4));
+            }
+            EXPECT_EQ(region, cxx_generator.read_rgba8(0)) << "slot " << im.slot;
+        }
+    }
+}
+
+// Atlas regions (NtexTextureSetTargetOffsetsInfo): both ring slots of every map share one 256x64 layer,
+// slot 0 at (0, 0) and slot 1 at (128, 0), so the host's texels around them (x 64..127 and 192..255, rows
+// 32..63) stand for other materials. At every level the written region must equal the level of a set
+// with ntex's own images fed the same result (copies and blits moved, not changed), the other slot's
+// region must keep what it had, and every texel outside both regions must keep the host's clear value.
+TEST_F(HostTargetsTest, AtlasRegionsShareALayerAndKeepTheRest) {
+    constexpr uint32_t kAtlasW = 256, kAtlasH = 64, kAtlasLevels = 9;   // 256 -> 1
+    const std::vector<VkFormat> formats = default_formats();
+    std::vector<NtexTextureSetTarget> targets;
+    std::vector<VkOffset2D> offsets;
+    for (VkFormat f : formats) images.push_back(host->create_image(f, kAtlasW, kAtlasH, kAtlasLevels, 1, kUsage, 1.0f));
+    for (uint32_t slot = 0; slot < 2; ++slot) {
+        for (std::size_t i = 0; i < formats.size(); ++i) {
+            NtexTextureSetTarget t{};
+            t.image = images[i].image;
+            t.view = images[i].view;
+            t.format = formats[i];
+            t.usage = kUsage;
+            t.extent = {kAtlasW, kAtlasH};
+            t.imageMipLevels = kAtlasLevels;
+            t.imageArrayLayers = 1;
+            targets.push_back(t);
+            offsets.push_back(VkOffset2D{static_cast<int32_t>(128 * slot), 0});
+        }
+    }
+    NtexTextureSetTargetOffsetsInfo oi{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO};
+    oi.offsetCount = static_cast<uint32_t>(offsets.size());
+    oi.pOffsets = offsets.data();
+    NtexTextureSetTargetsInfo ti{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO};
+    ti.pNext = &oi;
+    ti.targetCount = static_cast<uint32_t>(targets.size());
+    ti.pTargets = targets.data();
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.pNext = &ti;
+    si.generator = generator;
+    si.ringSize = 2;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSet reference = nullptr;   // ntex's own images, the same results
+    si.pNext = nullptr;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &reference), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+
+    // Level `level` of region (x0, y0) of the atlas image of map i, tightly packed.
+    auto region = [&](std::size_t i, uint32_t level, uint32_t x0) {
+        const uint32_t bytes = texel_bytes(formats[i]);
+        const std::vector<uint8_t> all = host->read_image(images[i].image, kAtlasW, kAtlasH, bytes, level);
+        const uint32_t aw = std::max(1u, kAtlasW >> level), w = std::max(1u, kWidth >> level), h = std::max(1u, kHeight >> level);
+        std::vector<uint8_t> out;
+        for (uint32_t y = 0; y < h; ++y) {
+            const auto row = all.begin() + static_cast<std::ptrdiff_t>((std::size_t(y) * aw + (x0 >> level)) * bytes);
+            out.insert(out.end(), row, row + static_cast<std::ptrdiff_t>(std::size_t(w) * bytes));
+        }
+        return out;
+    };
+    // Every byte of level `level` of map i outside both slots' regions still holds the clear value 1.0.
+    auto outside_untouched = [&](std::size_t i, uint32_t level) {
+        const uint32_t bytes = texel_bytes(formats[i]);
+        const std::vector<uint8_t> all = host->read_image(images[i].image, kAtlasW, kAtlasH, bytes, level);
+        const uint32_t aw = std::max(1u, kAtlasW >> level), ah = std::max(1u, kAtlasH >> level);
+        const uint32_t w = std::max(1u, kWidth >> level), h = std::max(1u, kHeight >> level);
+        for (uint32_t y = 0; y < ah; ++y) {
+            for (uint32_t x = 0; x < aw; ++x) {
+                const bool inside = y < h && (x < w || (x >= (128u >> level) && x < (128u >> level) + w));
+                if (inside) continue;
+                for (uint32_t b = 0; b < bytes; ++b) {
+                    if (all[(std::size_t(y) * aw + x) * bytes + b] != 0xff) return false;
+                }
+            }
+        }
+        return true;
+    };
+
+    NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES}, ref{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &im), NTEX_SUCCESS);
+    ASSERT_EQ(im.mipLevels, kFullChain) << "offsets 0 and 128 keep the full 64x32 chain";
+    std::vector<std::vector<uint8_t>> slot0;   // per map and level: slot 0's region after the first update
+    for (uint32_t seed = 3; seed < 5; ++seed) {   // slot 0, then slot 1
+        set_seed(generator, seed);
+        ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(update_and_submit(set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(update_and_submit(reference), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(ntexGetTextureSetImages(set, &im), NTEX_SUCCESS);
+        ASSERT_EQ(ntexGetTextureSetImages(reference, &ref), NTEX_SUCCESS);
+        ASSERT_EQ(im.slot, seed - 3);
+        for (std::size_t i = 0; i < formats.size(); ++i) {
+            const uint32_t bytes = texel_bytes(formats[i]);
+            for (uint32_t level = 0; level < kFullChain; ++level) {
+                const std::vector<uint8_t> got = region(i, level, 128 * im.slot);
+                EXPECT_EQ(got, host->read_image(ref.images[i], kWidth, kHeight, bytes, level)) << "map " << i << " level " << level << " slot " << im.slot;
+                if (im.slot == 0) slot0.push_back(got);
+                else EXPECT_EQ(region(i, level, 0), slot0[i * kFullChain + level]) << "map " << i << " level " << level << ": slot 0's region changed";
+                EXPECT_TRUE(outside_untouched(i, level)) << "map " << i << " level " << level << ": a texel outside the regions changed";
+            }
+            for (uint32_t level = kFullChain; level < kAtlasLevels; ++level) {
+                const std::vector<uint8_t> rest = host->read_image(images[i].image, kAtlasW, kAtlasH, bytes, level);
+                EXPECT_TRUE(std::all_of(rest.begin(), rest.end(), [](uint8_t b) { return b == 0xff; })) << "map " << i << ": level " << level << " is the host's";
+            }
+        }
+    }
+    ntexDestroyTextureSet(reference);
+}
+
+// Offsets on a coarser grid than the chain needs clamp the set's mip count; bad offsets are refused
+// with a message naming the offset.
+TEST_F(HostTargetsTest, AtlasOffsetsAreCheckedAndClampTheChain) {
+    const VkFormat format = VK_FORMAT_R8_UNORM;
+    images.push_back(host->create_image(format, 256, 64, 9, 1, kUsage, 1.0f));
+    NtexModelInfo info{NTEX_STRUCTURE_TYPE_MODEL_INFO};
+    ASSERT_EQ(ntexGetModelInfo(model, &info), NTEX_SUCCESS);
+    uint32_t roughness = 0, height = 0;
+    for (uint32_t i = 0; i < info.mapCount; ++i) {
+        if (info.mapSemantics[i] == NTEX_MAP_SEMANTIC_ROUGHNESS) roughness = i;
+        if (info.mapSemantics[i] == NTEX_MAP_SEMANTIC_HEIGHT) height = i;
+    }
+    NtexTextureSetTarget t{};
+    t.image = images[0].image;
+    t.format = format;
+    t.usage = kUsage;
+    t.extent = {256, 64};
+    t.imageMipLevels = 9;
+    t.imageArrayLayers = 1;
+    // `mask` selects the maps; targets and offsets slot-major.
+    auto try_create = [&](uint32_t mask, const std::vector<VkOffset2D>& offsets, bool with_targets = true) {
+        const std::vector<NtexTextureSetTarget> targets(offsets.size(), t);
+        NtexTextureSetTargetOffsetsInfo oi{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO};
+        oi.offsetCount = static_cast<uint32_t>(offsets.size());
+        oi.pOffsets = offsets.data();
+        NtexTextureSetTargetsInfo ti{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO};
+        ti.pNext = &oi;
+        ti.targetCount = static_cast<uint32_t>(targets.size());
+        ti.pTargets = targets.data();
+        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.pNext = with_targets ? static_cast<const void*>(&ti) : &oi;
+        si.generator = generator;
+        si.ringSize = 2;
+        si.mapMask = mask;
+        ntexDestroyTextureSet(set);
+        set = nullptr;
+        return ntexCreateTextureSet(context, &si, &set);
+    };
+    auto refused = [&](NtexResult r, const char* needle) {
+        EXPECT_EQ(r, NTEX_ERROR_INVALID_ARGUMENT);
+        EXPECT_NE(std::string(ntexGetLastErrorMessage()).find(needle), std::string::npos) << ntexGetLastErrorMessage();
+        EXPECT_EQ(set, nullptr);
+    };
+    const uint32_t one = 1u << roughness;
+    // (96, 0): 96 = 3 x 32, so levels 0..5 stay on the grid: 6 of the 7 a 64x32 chain has.
+    ASSERT_EQ(try_create(one, {{0, 0}, {96, 0}}), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &im), NTEX_SUCCESS);
+    EXPECT_EQ(im.mipLevels, 6u);
+    refused(try_create(one, {{0, 0}, {128, 0}}, false), "without NtexTextureSetTargetsInfo");
+    refused(try_create(one, {{0, 0}, {-64, 0}}), "is negative");
+    refused(try_create(one, {{0, 0}, {224, 0}}), "leaves level 0");
+    refused(try_create(one, {{0, 0}, {0, 40}}), "leaves level 0");
+    refused(try_create(one, {{0, 0}, {32, 0}}), "with overlapping regions");
+    // Two maps of one slot in one layer: one update would transition that subresource twice.
+    refused(try_create(one | (1u << height), {{0, 0}, {64, 0}, {128, 0}, {192, 0}}), "in one ring slot");
+    // offsetCount must match targetCount.
+    {
+        const std::vector<NtexTextureSetTarget> targets(2, t);
+        const VkOffset2D offsets[3] = {{0, 0}, {64, 0}, {128, 0}};
+        NtexTextureSetTargetOffsetsInfo oi{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO};
+        oi.offsetCount = 3;
+        oi.pOffsets = offsets;
+        NtexTextureSetTargetsInfo ti{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO};
+        ti.pNext = &oi;
+        ti.targetCount = 2;
+        ti.pTargets = targets.data();
+        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.pNext = &ti;
+        si.generator = generator;
+        si.ringSize = 2;
+        si.mapMask = one;
+        ntexDestroyTextureSet(set);
+        set = nullptr;
+        refused(ntexCreateTextureSet(context, &si, &set), "offsetCount 3 is not");
+    }
+}
+
 }  // namespace

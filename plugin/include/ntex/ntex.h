@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct or entry point changes; checked by ntexCreateContext. */
-#define NTEX_HEADER_VERSION 7
+#define NTEX_HEADER_VERSION 8
 
 /* Typed opaque handles (Vulkan/OpenXR style). */
 typedef struct NtexContext_T* NtexContext;
@@ -65,7 +65,8 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO = 107,
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES = 108,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO = 109,
-    NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO = 110
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO = 110,
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO = 111
 } NtexStructureType;
 
 typedef enum NtexBackend {

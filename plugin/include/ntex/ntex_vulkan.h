@@ -153,13 +153,13 @@ typedef enum NtexMipFilter {
                                       JGT 2005: sigma^2 = (1 - |Na|) / |Na|, alpha'^2 = mean(alpha^2) + 2 sigma^2,
                                       at most 1), so distant bumps read as rough instead of sparkling; height and
                                       other maps averaged. Box filter; copies only, so any format here gets the
-                                      full chain and host targets need no TRANSFER_SRC usage. Runs on the
-                                      host-copy path (NTEX_TEXTURE_SET_PATH_HOST_COPIES), which a set asking for it
-                                      takes on every backend (the log says so); the staging buffers grow by the
-                                      levels, about a third. On a VULKAN context on your device the set then
-                                      needs ntexGenerate results like any host-copy set, and those submit to your
-                                      queue (see NTEX_BACKEND_VULKAN): call ntexGenerate on the thread that uses
-                                      the queue, not ntexGenerateAsync, whose worker would use it meanwhile. */
+                                      full chain and host targets need no TRANSFER_SRC usage; the staging buffers
+                                      grow by the levels, about a third. Where it runs: on the host on the
+                                      host-copy path (CPU backend); on the device on the Vulkan compute path
+                                      (recorded by ntexCmdUpdateTextureSet, shaders/material_mips.comp, with a
+                                      float work buffer of about 4/3 x (material channels + 4) x 4 bytes per
+                                      level-0 texel, counted in NtexTextureSetMemoryInfo::stagingBytes); a CUDA
+                                      context's set takes host copies (logged). */
 } NtexMipFilter;
 
 /* Chain into NtexTextureSetCreateInfo::pNext to choose the mip filter (without it: NTEX_MIP_FILTER_BLIT).
@@ -177,9 +177,11 @@ typedef struct NtexTextureSetMipInfo {
  * - usage has TRANSFER_DST, and TRANSFER_SRC when more than one mip level is written (blits);
  * - format is one ntex writes (see pFormats) whose optimal-tiling features on this device allow sampling,
  *   copies and, for mips, linear blits; when pFormats is given it must name the same format;
- * - extent >> baseMipLevel is exactly the generator's width x height; baseMipLevel < imageMipLevels,
+ * - extent >> baseMipLevel is exactly the generator's width x height (or holds an atlas region, see
+ *   NtexTextureSetTargetOffsetsInfo); baseMipLevel < imageMipLevels,
  *   arrayLayer < imageArrayLayers;
- * - no two targets share a subresource (same image and layer with overlapping mip ranges).
+ * - no two targets share a subresource (same image and layer with overlapping mip ranges), unless their
+ *   atlas regions keep them apart.
  * - the description is one a real image can have on this device (extent, layers, levels within the limits)
  *   and every target naming the same VkImage describes it the same way.
  * ntex writes mip levels baseMipLevel .. baseMipLevel + n - 1 of layer arrayLayer, where n is the set's
@@ -220,6 +222,34 @@ typedef struct NtexTextureSetTargetsInfo {
     const NtexTextureSetTarget* pTargets;   /* slot-major: pTargets[slot * selectedMaps + i] is map i of slot */
     VkImageLayout finalLayout;    /* SHADER_READ_ONLY_OPTIMAL (also for 0 = UNDEFINED) or GENERAL */
 } NtexTextureSetTargetsInfo;
+
+/* Atlas regions: chain into NtexTextureSetCreateInfo::pNext, with an NtexTextureSetTargetsInfo, and each
+ * target receives the generator's width x height output at an x/y offset inside its level baseMipLevel
+ * instead of filling that level, so one layer holds several materials (an atlas) or several ring slots.
+ * pOffsets[k] belongs to pTargets[k] (same order, offsetCount == targetCount), in texels of level
+ * baseMipLevel. With offsets, a target's checks change so:
+ * - extent at baseMipLevel must hold the region (x + width and y + height within it) instead of equalling
+ *   the generator's size; x, y >= 0;
+ * - mip level l of the region is at (x >> l, y >> l), max(1, width >> l) x max(1, height >> l) texels:
+ *   the set's mip count is clamped so that every level's region stays inside the image and is the 2 x 2
+ *   average of the one above (x and y multiples of 2^(levels - 1)): offsets on a 2^k grid give k + 1 levels;
+ * - two targets may share a subresource when their regions at every shared level are disjoint, but not two
+ *   targets of the same ring slot (one update would transition one subresource twice);
+ * - texels outside the region are never written, but every update's barriers transition the whole
+ *   subresource (its levels of the layer), so the host must not sample the rest of those levels between
+ *   ntex's first and last barrier (the update's commands), and must hand every target's subresource in
+ *   finalLayout before the slot's first update: with offsets the first update keeps the contents
+ *   (oldLayout finalLayout, not UNDEFINED).
+ * Several sets may write disjoint regions of one layer; ntex cannot see across sets, so keeping their
+ * regions apart is the host's job. Errors: INVALID_ARGUMENT (no NtexTextureSetTargetsInfo, offsetCount !=
+ * targetCount, NULL pOffsets, a negative offset, a region outside its level, overlapping regions, a second
+ * NtexTextureSetTargetOffsetsInfo in the chain). */
+typedef struct NtexTextureSetTargetOffsetsInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO */
+    const void* pNext;
+    uint32_t offsetCount;         /* NtexTextureSetTargetsInfo::targetCount */
+    const VkOffset2D* pOffsets;   /* per target: the region's top-left texel in level baseMipLevel */
+} NtexTextureSetTargetOffsetsInfo;
 
 /* Default image formats per map semantic: albedo VK_FORMAT_R8G8B8A8_SRGB, normal VK_FORMAT_R8G8B8A8_UNORM
  * (n * 0.5 + 0.5), roughness VK_FORMAT_R8_UNORM, height VK_FORMAT_R16_UNORM, other maps
@@ -288,7 +318,8 @@ typedef struct NtexTextureSetMemoryInfo {
                                      alignment padding included (the blocks' sizes); 0 with host-owned targets
                                      (NtexTextureSetTargetsInfo: the host's memory) */
     VkDeviceSize stagingBytes;    /* the staging buffers' memory: host-visible on HOST_COPIES, device-local on
-                                     VULKAN_COMPUTE, 0 on CUDA (no staging) */
+                                     VULKAN_COMPUTE (there with NTEX_MIP_FILTER_MATERIAL also the filter's work
+                                     buffer, suballocated from the generator's blocks), 0 on CUDA (no staging) */
     uint32_t deviceMemoryAllocations;  /* vkAllocateMemory allocations ntex made for the set: its blocks (about
                                           one for the images and one for staging), or on CUDA one dedicated
                                           allocation per image */

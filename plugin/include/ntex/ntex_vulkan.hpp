@@ -65,6 +65,9 @@ public:
         // Host-owned targets (NtexTextureSetTargetsInfo): empty = ntex's own images; else ring_size x
         // selected maps, slot-major, each describing the host's image as it was created.
         std::vector<NtexTextureSetTarget> targets;
+        // Atlas regions (NtexTextureSetTargetOffsetsInfo): empty = each target fills its level; else one
+        // offset per target, in the same order.
+        std::vector<VkOffset2D> target_offsets;
         VkImageLayout final_layout = VK_IMAGE_LAYOUT_UNDEFINED;   // with targets: SHADER_READ_ONLY_OPTIMAL (UNDEFINED) or GENERAL
         NtexMipFilter mip_filter = NTEX_MIP_FILTER_BLIT;          // NtexTextureSetMipInfo
     };
@@ -75,7 +78,12 @@ public:
         NtexTextureSetMipInfo mips{};
         mips.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO;
         mips.filter = options.mip_filter;
-        const void* chain = options.mip_filter != NTEX_MIP_FILTER_BLIT ? &mips : nullptr;
+        NtexTextureSetTargetOffsetsInfo offsets{};
+        offsets.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO;
+        offsets.pNext = options.mip_filter != NTEX_MIP_FILTER_BLIT ? &mips : nullptr;
+        offsets.offsetCount = static_cast<uint32_t>(options.target_offsets.size());
+        offsets.pOffsets = options.target_offsets.data();
+        const void* chain = !options.target_offsets.empty() ? static_cast<const void*>(&offsets) : offsets.pNext;
         NtexTextureSetSyncInfo sync{};
         sync.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO;
         sync.pNext = chain;

@@ -89,7 +89,8 @@ bool try_compute_set(NtexContext context, NtexTextureSet_T& set, const ntex::int
 }
 
 // What NtexTextureSetCreateInfo::pNext adds to `source` (bounded walk): an NtexTextureSetSyncInfo's consumer
-// stages (else the default) and an NtexTextureSetTargetsInfo's host-owned targets (checked by TextureSet).
+// stages (else the default), an NtexTextureSetTargetsInfo's host-owned targets and an
+// NtexTextureSetTargetOffsetsInfo's atlas offsets (both checked by TextureSet), the mip filter.
 // Unknown sTypes, stages that cannot sample and a NULL pTargets are INVALID_ARGUMENT.
 void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& source) {
     struct Header {
@@ -98,16 +99,19 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
     };
     source.consumer_stages = ntex::interop::kDefaultConsumerStages;
     int length = 0;
-    bool have_targets = false, have_sync = false, have_mips = false;
+    bool have_targets = false, have_sync = false, have_mips = false, have_offsets = false;
     for (auto* next = static_cast<const Header*>(pnext); next != nullptr; next = static_cast<const Header*>(next->pNext)) {
         if (++length > ntex::api::kMaxChainLength) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
         const int type = raw_enum(next->sType);
         if (type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO && type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO &&
-            type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO) {
+            type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO && type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", type);
         }
         // One of each: a second one silently replacing the first would hide a host's mistake.
-        bool& seen = type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO ? have_targets : type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO ? have_sync : have_mips;
+        bool& seen = type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO ? have_targets
+                     : type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO  ? have_sync
+                     : type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO   ? have_mips
+                                                                          : have_offsets;
         if (seen) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds sType ", type, " twice");
         seen = true;
         if (type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO) {
@@ -125,6 +129,19 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
             source.final_layout = info->finalLayout == VK_IMAGE_LAYOUT_UNDEFINED ? VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL : info->finalLayout;
             continue;
         }
+        if (type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO) {
+            const auto* info = reinterpret_cast<const NtexTextureSetTargetOffsetsInfo*>(next);
+            if (info->offsetCount == 0 || info->pOffsets == nullptr) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetOffsetsInfo: offsetCount ", info->offsetCount, " with pOffsets ",
+                     info->pOffsets == nullptr ? "NULL" : "set", ": give one offset per target");
+            }
+            if (info->offsetCount > 4u * NTEX_MAX_MAPS) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetOffsetsInfo::offsetCount ", info->offsetCount,
+                     " is above ringSize x maps (at most ", 4u * NTEX_MAX_MAPS, ")");
+            }
+            source.target_offsets.assign(info->pOffsets, info->pOffsets + info->offsetCount);
+            continue;
+        }
         if (type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO) {
             const int filter = raw_enum(reinterpret_cast<const NtexTextureSetMipInfo*>(next)->filter);
             if (filter != NTEX_MIP_FILTER_BLIT && filter != NTEX_MIP_FILTER_MATERIAL) {
@@ -139,6 +156,9 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
                  " holds stages that cannot sample an image (allowed: the vertex, tessellation, geometry, fragment, compute, task, mesh and ray-tracing shader stages)");
         }
         source.consumer_stages = mask == 0 ? ntex::interop::kDefaultConsumerStages : mask;
+    }
+    if (have_offsets && !have_targets) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetOffsetsInfo without NtexTextureSetTargetsInfo: offsets place host-owned targets");
     }
 }
 
@@ -167,6 +187,9 @@ void fill_chained_info(const NtexTextureSet_T& set, void* pnext) {
             }
 #endif
             set.set->memory_info(memory);
+            // The material mip filter's work buffer on the Vulkan compute path (suballocated from the
+            // generator's blocks, so not in deviceMemoryAllocations).
+            if (set.compute) memory->stagingBytes += set.compute->work_bytes();
             continue;
         }
         auto* info = reinterpret_cast<NtexTextureSetPathInfo*>(next);
@@ -284,9 +307,6 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
             }
         }
         read_create_chain(pCreateInfo->pNext, source);
-        const bool material_mips = source.mip_filter == NTEX_MIP_FILTER_MATERIAL;
-        static constexpr const char* kMaterialMipsOnHost =
-            "ntex: texture set with NTEX_MIP_FILTER_MATERIAL: host copies (the material mip filter runs on the host)";
         const uint32_t ring = pCreateInfo->ringSize == 0 ? 2u : pCreateInfo->ringSize;
         auto set = std::make_unique<NtexTextureSet_T>();
         set->selected_maps = static_cast<uint32_t>(source.map_indices.size());
@@ -296,19 +316,15 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         // CUDA writes only images whose memory it imported, which host-owned targets are not.
         if (context->backend == NTEX_BACKEND_CUDA && !source.targets.empty()) {
             context->logger.info("ntex: texture set with host-owned targets: host copies (CUDA writes only images it exported itself)");
-        } else if (context->backend == NTEX_BACKEND_CUDA && material_mips) {
-            context->logger.info(kMaterialMipsOnHost);
+        } else if (context->backend == NTEX_BACKEND_CUDA && source.mip_filter == NTEX_MIP_FILTER_MATERIAL) {
+            context->logger.info("ntex: texture set with NTEX_MIP_FILTER_MATERIAL: host copies (the CUDA path has no material mip filter yet)");
         } else if (context->backend == NTEX_BACKEND_CUDA) {
             set->cuda = try_cuda_set(context, generator, source, ring, pCreateInfo->mipLevels);
         }
         if (!set->cuda)
 #endif
         {
-            if (context->backend == NTEX_BACKEND_VULKAN && material_mips) {
-                context->logger.info(kMaterialMipsOnHost);
-            } else if (context->backend == NTEX_BACKEND_VULKAN) {
-                try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
-            }
+            if (context->backend == NTEX_BACKEND_VULKAN) try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
             if (!set->set) set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
         }
         set->attach_host_path();

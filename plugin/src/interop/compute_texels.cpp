@@ -2,6 +2,7 @@
 // compute_texels.cpp: the network and the texel conversion recorded into the host's command buffer.
 #include "interop/compute_texels.h"
 
+#include "backends/vulkan/vk_material_mips.h"
 #include "backends/vulkan/vk_texel_writer.h"
 #include "backends/vulkan/vulkan_plan.h"
 #include "core/error.h"
@@ -35,7 +36,15 @@ ComputeTexels::ComputeTexels(const TextureSet& set, AsyncGenerator& generator) :
     // Checks the final tensor's size against the device's storage-buffer range now (a fallback),
     // not at the first update (an error).
     m_writer->bind_source(plan.final_buffer(), plan.final_bytes(), texel_maps(g));
+    if (set.source().mip_filter == NTEX_MIP_FILTER_MATERIAL && set.mip_levels() > 1) {
+        m_mips = std::make_shared<vulkan::MaterialMipWriter>(plan.context(), set.staging_buffers(), static_cast<int>(set.source().width),
+                                                             static_cast<int>(set.source().height), static_cast<int>(set.mip_levels()),
+                                                             set.staging_level_offsets(), set.host_formats(), set.source().map_indices);
+        m_mips->bind_source(plan.final_buffer(), plan.final_bytes(), g.model().description());
+    }
 }
+
+std::size_t ComputeTexels::work_bytes() const noexcept { return m_mips ? m_mips->work_bytes() : 0; }
 
 void ComputeTexels::name_objects(const std::string& prefix) noexcept {
     if (!m_set.device().debug_utils()) return;
@@ -46,6 +55,7 @@ void ComputeTexels::name_objects(const std::string& prefix) noexcept {
         for (const vulkan::VulkanPlan::NamedObject& o : plan->debug_objects()) m_set.device().set_name(o.type, o.handle, prefix + ": plan: " + o.name);
         vulkan::DebugObjects writer;
         m_writer->debug_objects(writer);
+        if (m_mips) m_mips->debug_objects(writer);
         for (const vulkan::NamedObject& o : writer.objects()) m_set.device().set_name(o.type, o.handle, prefix + ": " + o.name);
     } catch (...) {
         // Out of memory while formatting a debugging aid: leave the objects unnamed.
@@ -76,6 +86,7 @@ bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::
         // pending uses the old binding or plan.
         if (shared != m_plan) {
             m_writer->bind_source(plan.final_buffer(), plan.final_bytes(), texel_maps(g));
+            if (m_mips) m_mips->bind_source(plan.final_buffer(), plan.final_bytes(), g.model().description());
             m_plan = std::move(shared);
             if (!m_name_prefix.empty()) name_objects(m_name_prefix);
         }
@@ -93,6 +104,7 @@ bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::
         vulkan::memory_barrier(*plan.context(), cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
                                VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
         m_writer->record(cmd, slot, plan.width(), plan.height(), plan.output_channels(), g.halo(), g.halo());
+        if (m_mips) m_mips->record(cmd, slot, plan.width(), plan.height(), plan.output_channels(), g.halo(), g.halo());
         m_last_revision = revision;
         m_recorded = true;
         wrote = true;

@@ -10,6 +10,9 @@
 // inputs, modulate the filters (after a style change) and compute the noise on the GPU, and run the
 // network. A slot's arena is written only once that slot's previous update executed (the
 // set's timeline check), so an update can be recorded every frame with several frames in flight.
+//
+// With NTEX_MIP_FILTER_MATERIAL the material's levels are filtered and packed on the device too
+// (vulkan::MaterialMipWriter) into the staging buffer's level offsets, which the set copies.
 #pragma once
 
 #include "interop/texture_set.h"
@@ -25,6 +28,7 @@ class TextureGenerator;
 }
 
 namespace ntex::vulkan {
+class MaterialMipWriter;
 class TexelWriter;
 struct TexelMap;
 }
@@ -49,6 +53,8 @@ public:
     // VK_EXT_debug_utils names "<prefix>: plan: <object>" for the generator plan's buffers, pipelines and
     // descriptor pool (nothing unless the device has debug names on); again for a new plan after a hot reload.
     void name_objects(const std::string& prefix) noexcept;
+    // Device-local bytes the set's material mip filter holds (its work buffer); 0 without that filter.
+    std::size_t work_bytes() const noexcept;
 
 private:
     // Texel maps for the model `g` runs (offsets and formats from the set).
@@ -58,6 +64,7 @@ private:
     // shared_ptr: its deleter is bound where it is made, so a build without the compute backend
     // (compute_texels_unavailable.cpp) needs no TexelWriter code.
     std::shared_ptr<vulkan::TexelWriter> m_writer;
+    std::shared_ptr<vulkan::MaterialMipWriter> m_mips;   // NTEX_MIP_FILTER_MATERIAL with 2+ levels, else null
     // The plan the recorded commands use, kept alive (a hot reload may destroy its generator while
     // they execute). Also what "nothing changed" compares: a generator's address may be reused.
     std::shared_ptr<GeneratorBackend> m_plan;

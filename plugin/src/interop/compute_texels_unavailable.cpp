@@ -17,4 +17,6 @@ bool ComputeTexels::record(VkCommandBuffer /*cmd*/, AsyncGenerator& /*generator*
 
 void ComputeTexels::name_objects(const std::string& /*prefix*/) noexcept {}
 
+std::size_t ComputeTexels::work_bytes() const noexcept { return 0; }
+
 }  // namespace ntex::interop

@@ -104,6 +104,18 @@ bool writable_format(VkFormat format) noexcept {
 // Level `level` of an extent (0 beyond 31 halvings of a 32-bit extent, which no real image has).
 uint32_t mip_extent(uint32_t extent, uint32_t level) noexcept { return level >= 32 ? 0u : std::max(1u, extent >> level); }
 
+// A target's region at `level` levels below its baseMipLevel: (offset >> level), the generator's
+// width x height halved as Vulkan halves extents.
+struct Region {
+    uint64_t x0, y0, x1, y1;   // [x0, x1) x [y0, y1)
+};
+Region region_at(VkOffset2D offset, uint32_t width, uint32_t height, uint32_t level) noexcept {
+    const uint64_t x = level >= 32 ? 0u : static_cast<uint64_t>(offset.x) >> level;
+    const uint64_t y = level >= 32 ? 0u : static_cast<uint64_t>(offset.y) >> level;
+    return Region{x, y, x + mip_extent(width, level), y + mip_extent(height, level)};
+}
+bool overlap(const Region& a, const Region& b) noexcept { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
+
 }  // namespace
 
 TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSource source, uint32_t ring_size, uint32_t mip_levels,
@@ -119,10 +131,9 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
     const auto& vk = m_device->vk();
     const uint32_t full_chain = static_cast<uint32_t>(std::bit_width(std::max(m_source.width, m_source.height)));
     m_mip_levels = mip_levels == 0 ? full_chain : std::min(mip_levels, full_chain);
+    // Material mips: every level comes from staging (host-converted, or written by the Vulkan compute
+    // path's MaterialMipWriter on the device) and is copied; no blits.
     const bool material_mips = m_source.mip_filter == NTEX_MIP_FILTER_MATERIAL;
-    if (material_mips && device_texels) {
-        fail(NTEX_ERROR_UNSUPPORTED, "NTEX_MIP_FILTER_MATERIAL is computed on the host-copy path only (not yet by the Vulkan compute texel writer)");
-    }
     check_targets(ring_size);
 
     CheckedSize offset = 0;
@@ -203,6 +214,11 @@ void TextureSet::check_targets(uint32_t ring_size) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetsInfo::targetCount ", targets.size(), " is not ringSize x selected maps (", ring_size,
              " x ", maps, ")");
     }
+    const std::vector<VkOffset2D>& offsets = m_source.target_offsets;
+    if (!offsets.empty() && offsets.size() != targets.size()) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetOffsetsInfo::offsetCount ", offsets.size(), " is not NtexTextureSetTargetsInfo::targetCount ",
+             targets.size());
+    }
     for (std::size_t k = 0; k < targets.size(); ++k) {
         const NtexTextureSetTarget& t = targets[k];
         const std::size_t map = k % maps;
@@ -232,9 +248,30 @@ void TextureSet::check_targets(uint32_t ring_size) {
         }
         const uint32_t w = t.extent.width == 0 ? 0 : mip_extent(t.extent.width, t.baseMipLevel);
         const uint32_t h = t.extent.height == 0 ? 0 : mip_extent(t.extent.height, t.baseMipLevel);
-        if (w != m_source.width || h != m_source.height) {
+        if (offsets.empty() && (w != m_source.width || h != m_source.height)) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".extent ", t.extent.width, "x", t.extent.height, " is ", w, "x", h, " at .baseMipLevel ",
                  t.baseMipLevel, ", not the generator's ", m_source.width, "x", m_source.height);
+        }
+        if (!offsets.empty()) {
+            // An atlas region: inside level baseMipLevel; each further level only while the region stays
+            // inside and on the 2 x 2 grid of the level above (offsets multiples of 2^level).
+            const VkOffset2D o = offsets[k];
+            if (o.x < 0 || o.y < 0) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetOffsetsInfo::pOffsets[", k, "] (", o.x, ", ", o.y, ") is negative");
+            }
+            const Region r = region_at(o, m_source.width, m_source.height, 0);
+            if (r.x1 > w || r.y1 > h) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, name, ": the ", m_source.width, "x", m_source.height, " region at NtexTextureSetTargetOffsetsInfo::pOffsets[",
+                     k, "] (", o.x, ", ", o.y, ") leaves level ", t.baseMipLevel, " (", w, "x", h, ")");
+            }
+            uint32_t levels = 1;
+            for (; levels < 32; ++levels) {
+                const uint32_t grid = 1u << levels;
+                const Region rl = region_at(o, m_source.width, m_source.height, levels);
+                const bool aligned = static_cast<uint32_t>(o.x) % grid == 0 && static_cast<uint32_t>(o.y) % grid == 0;
+                if (!aligned || rl.x1 > mip_extent(t.extent.width, t.baseMipLevel + levels) || rl.y1 > mip_extent(t.extent.height, t.baseMipLevel + levels)) break;
+            }
+            m_mip_levels = std::min(m_mip_levels, levels);
         }
         if ((t.usage & VK_IMAGE_USAGE_TRANSFER_DST_BIT) == 0) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".usage 0x", std::hex, t.usage, std::dec, " lacks VK_IMAGE_USAGE_TRANSFER_DST_BIT (ntex copies into it)");
@@ -275,14 +312,26 @@ void TextureSet::check_target_ranges() const {
             fail(NTEX_ERROR_INVALID_ARGUMENT, name, ".usage 0x", std::hex, t.usage, std::dec, " lacks VK_IMAGE_USAGE_TRANSFER_SRC_BIT, which the ",
                  m_mip_levels, " mip levels need (blits); or ask for mipLevels 1");
         }
-        // Levels base .. base + m_mip_levels - 1 of one layer: two targets on one image and layer must not share a level.
+        // Levels base .. base + m_mip_levels - 1 of one layer: two targets on one image and layer must not
+        // share a level, unless their atlas regions are disjoint at every level they share and they belong
+        // to different slots (one update transitions each of its subresources once).
+        const std::vector<VkOffset2D>& offsets = m_source.target_offsets;
+        const std::size_t maps = m_source.semantics.size();
         for (std::size_t j = 0; j < k; ++j) {
             const NtexTextureSetTarget& o = targets[j];
-            const uint32_t gap = t.baseMipLevel > o.baseMipLevel ? t.baseMipLevel - o.baseMipLevel : o.baseMipLevel - t.baseMipLevel;
-            if (o.image == t.image && o.arrayLayer == t.arrayLayer && gap < m_mip_levels) {
-                fail(NTEX_ERROR_INVALID_ARGUMENT, name, " and pTargets[", j, "] write the same subresource (layer ", t.arrayLayer, ", mip levels ",
-                     t.baseMipLevel, " and ", o.baseMipLevel, ", ", m_mip_levels, " level(s) each)");
+            if (o.image != t.image || o.arrayLayer != t.arrayLayer) continue;
+            const uint32_t first = std::max(t.baseMipLevel, o.baseMipLevel);
+            const uint32_t end = std::min(t.baseMipLevel + m_mip_levels, o.baseMipLevel + m_mip_levels);
+            if (first >= end) continue;
+            bool disjoint = !offsets.empty() && j / maps != k / maps;
+            for (uint32_t level = first; disjoint && level < end; ++level) {
+                disjoint = !overlap(region_at(offsets[k], m_source.width, m_source.height, level - t.baseMipLevel),
+                                    region_at(offsets[j], m_source.width, m_source.height, level - o.baseMipLevel));
             }
+            if (disjoint) continue;
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name, " and pTargets[", j, "] write the same subresource (layer ", t.arrayLayer, ", mip levels ",
+                 t.baseMipLevel, " and ", o.baseMipLevel, ", ", m_mip_levels, " level(s) each)",
+                 offsets.empty() ? "" : j / maps == k / maps ? " in one ring slot" : " with overlapping regions");
         }
     }
 }
@@ -304,7 +353,9 @@ void TextureSet::create_resources() {
         for (std::size_t i = 0; i < m_formats.size(); ++i) {
             if (!m_source.targets.empty()) {
                 const NtexTextureSetTarget& t = m_source.targets[static_cast<std::size_t>(&slot - m_slots.data()) * m_formats.size() + i];
-                slot.maps[i] = MapImage{t.image, t.view, true, t.baseMipLevel, t.arrayLayer};
+                const std::size_t k = static_cast<std::size_t>(&slot - m_slots.data()) * m_formats.size() + i;
+                const VkOffset2D offset = m_source.target_offsets.empty() ? VkOffset2D{0, 0} : m_source.target_offsets[k];
+                slot.maps[i] = MapImage{t.image, t.view, true, t.baseMipLevel, t.arrayLayer, offset};
                 continue;
             }
             VkImageCreateInfo ici{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
@@ -608,8 +659,11 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
     const bool host_targets = !m_source.targets.empty();
     const VkAccessFlags host_writes =
         host_targets ? VK_ACCESS_TRANSFER_WRITE_BIT | (m_source.final_layout == VK_IMAGE_LAYOUT_GENERAL ? VK_ACCESS_SHADER_WRITE_BIT : 0) : 0;
+    // Atlas regions: the rest of each level is the host's, so even the first update keeps the contents
+    // (the host hands the subresources over in finalLayout).
+    const bool keep_contents = slot.initialized || !m_source.target_offsets.empty();
     for (const MapImage& m : slot.maps) {
-        barriers.push_back(image_barrier(m.image, slot.initialized ? m_source.final_layout : VK_IMAGE_LAYOUT_UNDEFINED,
+        barriers.push_back(image_barrier(m.image, keep_contents ? m_source.final_layout : VK_IMAGE_LAYOUT_UNDEFINED,
                                          VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, host_writes, VK_ACCESS_TRANSFER_WRITE_BIT, m.base_mip, m_mip_levels, m.layer));
     }
     const VkPipelineStageFlags before = host_targets ? m_source.consumer_stages | VK_PIPELINE_STAGE_TRANSFER_BIT
@@ -624,6 +678,7 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
             VkBufferImageCopy copy{};
             copy.bufferOffset = m_level_offsets[level * slot.maps.size() + i];
             copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, slot.maps[i].base_mip + level, slot.maps[i].layer, 1};
+            copy.imageOffset = {slot.maps[i].offset.x >> level, slot.maps[i].offset.y >> level, 0};
             copy.imageExtent = {mip_extent(m_source.width, level), mip_extent(m_source.height, level), 1};
             vk.vkCmdCopyBufferToImage(cmd, slot.staging, slot.maps[i].image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
         }
@@ -649,10 +704,14 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
         record.record(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, {}, {}, barriers);
         for (const MapImage& m : slot.maps) {
             VkImageBlit blit{};
+            // The region at level - 1 and level (the whole level without atlas offsets).
+            const int32_t sx = m.offset.x >> (level - 1), sy = m.offset.y >> (level - 1), dx = m.offset.x >> level, dy = m.offset.y >> level;
             blit.srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m.base_mip + level - 1, m.layer, 1};
-            blit.srcOffsets[1] = {std::max(1, w >> (level - 1)), std::max(1, h >> (level - 1)), 1};
+            blit.srcOffsets[0] = {sx, sy, 0};
+            blit.srcOffsets[1] = {sx + std::max(1, w >> (level - 1)), sy + std::max(1, h >> (level - 1)), 1};
             blit.dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, m.base_mip + level, m.layer, 1};
-            blit.dstOffsets[1] = {std::max(1, w >> level), std::max(1, h >> level), 1};
+            blit.dstOffsets[0] = {dx, dy, 0};
+            blit.dstOffsets[1] = {dx + std::max(1, w >> level), dy + std::max(1, h >> level), 1};
             vk.vkCmdBlitImage(cmd, m.image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &blit,
                               VK_FILTER_LINEAR);
         }

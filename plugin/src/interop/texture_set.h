@@ -57,6 +57,9 @@ struct TextureSetSource {
     // Host-owned targets (NtexTextureSetTargetsInfo), slot-major (ring x maps), checked by TextureSet; empty
     // = ntex creates its own images. final_layout: the layout every update leaves the images in.
     std::vector<NtexTextureSetTarget> targets;
+    // NtexTextureSetTargetOffsetsInfo: per target, the atlas region's top-left texel at its baseMipLevel;
+    // empty = every target is a whole level.
+    std::vector<VkOffset2D> target_offsets;
     VkImageLayout final_layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
     // NtexTextureSetMipInfo: BLIT records a vkCmdBlitImage chain; MATERIAL converts every level on the host
     // (runtime/material_mips.h) and copies it (host-copy path only).
@@ -126,6 +129,9 @@ public:
     // The staging layout: per selected map its host format and byte offset; one buffer per slot.
     const std::vector<NtexHostFormat>& host_formats() const noexcept { return m_host_formats; }
     const std::vector<VkDeviceSize>& staging_offsets() const noexcept { return m_offsets; }
+    // With NTEX_MIP_FILTER_MATERIAL: every level's offsets, level-major ([level * maps + map]; level 0
+    // = staging_offsets()); otherwise level 0's only.
+    const std::vector<VkDeviceSize>& staging_level_offsets() const noexcept { return m_level_offsets; }
     std::vector<VkBuffer> staging_buffers() const;
     VkDeviceSize staging_bytes() const noexcept { return m_staging_size; }
     // The set's device-memory footprint (NtexTextureSetMemoryInfo's fields).
@@ -138,6 +144,7 @@ private:
         bool host_owned = false;   // a host target: not ours to name or destroy
         uint32_t base_mip = 0;     // the level that receives the full-size texels
         uint32_t layer = 0;
+        VkOffset2D offset{0, 0};   // the atlas region's top-left texel at base_mip (level l: offset >> l)
     };
     struct Slot {
         std::vector<MapImage> maps;

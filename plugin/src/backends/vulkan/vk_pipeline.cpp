@@ -60,13 +60,15 @@ PlanPipelines::PlanPipelines(std::shared_ptr<ComputeContext> context, bool fp16)
         using Code = std::pair<const unsigned char*, std::size_t>;
         const Code fp32[kShaderCount] = {{ntex_spirv_conv_comp, ntex_spirv_conv_comp_size},         {ntex_spirv_upsample_comp, ntex_spirv_upsample_comp_size},
                                          {ntex_spirv_output_comp, ntex_spirv_output_comp_size},     {ntex_spirv_texels_comp, ntex_spirv_texels_comp_size},
-                                         {ntex_spirv_noise_comp, ntex_spirv_noise_comp_size},       {ntex_spirv_modulate_comp, ntex_spirv_modulate_comp_size}};
+                                         {ntex_spirv_noise_comp, ntex_spirv_noise_comp_size},       {ntex_spirv_modulate_comp, ntex_spirv_modulate_comp_size},
+                                         {ntex_spirv_material_mips_comp, ntex_spirv_material_mips_comp_size}};
         const Code fp16_code[kShaderCount] = {{ntex_spirv_conv_comp_f16, ntex_spirv_conv_comp_f16_size},
                                               {ntex_spirv_upsample_comp_f16, ntex_spirv_upsample_comp_f16_size},
                                               {ntex_spirv_output_comp_f16, ntex_spirv_output_comp_f16_size},
                                               {ntex_spirv_texels_comp, ntex_spirv_texels_comp_size},
                                               {ntex_spirv_noise_comp_f16, ntex_spirv_noise_comp_f16_size},
-                                              {ntex_spirv_modulate_comp_f16, ntex_spirv_modulate_comp_f16_size}};
+                                              {ntex_spirv_modulate_comp_f16, ntex_spirv_modulate_comp_f16_size},
+                                              {ntex_spirv_material_mips_comp, ntex_spirv_material_mips_comp_size}};
         const Code* code = fp16 ? fp16_code : fp32;
         for (int i = 0; i < kShaderCount; ++i) {
             VkShaderModuleCreateInfo sci{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};

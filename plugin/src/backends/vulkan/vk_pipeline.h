@@ -15,8 +15,8 @@
 
 namespace ntex::vulkan {
 
-enum class Shader { Conv, Upsample, Output, Texels, Noise, Modulate };
-constexpr int kShaderCount = 6;
+enum class Shader { Conv, Upsample, Output, Texels, Noise, Modulate, MaterialMips };
+constexpr int kShaderCount = 7;
 constexpr uint32_t kPlanBindings = 7;   // src, dst, filter, bias, noise, layout, layout gain
 
 // The push-constant block of shaders/compute_common.glsl (std430-compatible: 4-byte scalars only).
@@ -41,7 +41,7 @@ struct TexelPushConstants {
     int32_t derived = 0;         // 1: normal derived from the height channel in select's byte 0
     float lo = 0.0f, inv = 1.0f;
     float height_scale = 1.0f;
-    int32_t pad0 = 0;
+    int32_t src_base = 0;        // first float of the source tensor in binding 0
 };
 static_assert(sizeof(TexelPushConstants) == 64, "TexelPushConstants must match shaders/texels.comp");
 // The one pipeline layout's push-constant range: the larger of the two blocks.

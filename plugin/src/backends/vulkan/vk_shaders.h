@@ -18,6 +18,8 @@ extern const unsigned char ntex_spirv_noise_comp[];
 extern const std::size_t ntex_spirv_noise_comp_size;
 extern const unsigned char ntex_spirv_modulate_comp[];
 extern const std::size_t ntex_spirv_modulate_comp_size;
+extern const unsigned char ntex_spirv_material_mips_comp[];
+extern const std::size_t ntex_spirv_material_mips_comp_size;
 // FP16 variants (-DNTEX_FP16; shaders/compute_common.glsl, "Precision").
 extern const unsigned char ntex_spirv_conv_comp_f16[];
 extern const std::size_t ntex_spirv_conv_comp_f16_size;

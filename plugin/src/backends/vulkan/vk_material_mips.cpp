@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+// MaterialMipWriter: the map table, the work buffer's level layout, the filter and packing dispatches.
+#include "backends/vulkan/vk_material_mips.h"
+
+#include "backends/vulkan/vulkan_plan.h"
+#include "core/error.h"
+#include "runtime/material.h"
+#include "runtime/material_mips.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace ntex::vulkan {
+
+namespace {
+
+// material_mips.comp's table: a header of kHeaderWords words (maps, material channels, moments, normal
+// map, roughness map), then kMapWords per model map (offset, count, srgb, derived, lo, inv, 4 final-tensor
+// channels). Keep in sync with the shader's kHeader / kMapWords.
+constexpr std::size_t kHeaderWords = 8;
+constexpr std::size_t kMapWords = 10;
+constexpr int kMoments = 4;                 // mean unit normal x, y, z; mean alpha^2
+constexpr uint32_t kGroup = 8;              // material_mips.comp's local size (8 x 8)
+constexpr uint32_t kWordsPerGroup = 64;     // texels.comp's local_size_x
+constexpr uint32_t kMaxGroupsX = 65535;     // the minimum maxComputeWorkGroupCount[0] Vulkan guarantees
+constexpr uint32_t kConstantOne = 255;      // texels.comp: component reads as 1.0 (missing alpha)
+
+int level_size(int size, int level) noexcept { return MaterialMips::level_size(size, level); }
+
+uint32_t float_bits(float v) noexcept {
+    uint32_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    return bits;
+}
+
+void require_storage_range(const ComputeContext& context, std::size_t bytes, const char* what) {
+    const uint32_t limit = context.properties().limits.maxStorageBufferRange;
+    if (bytes > limit) {
+        fail(NTEX_ERROR_UNSUPPORTED, what, " (", bytes, " bytes) exceeds the device's maxStorageBufferRange (", limit, " bytes)");
+    }
+}
+
+// The push block of material_mips.comp (64 bytes, like texels.comp's; the pipeline layout's range).
+struct FilterPush {
+    int32_t mode = 0;
+    int32_t sw = 0, sh = 0, dw = 0, dh = 0, ox = 0, oy = 0, src_c = 0;
+    int32_t src_base = 0, src_mom = 0, dst_base = 0, dst_mom = 0;
+    float height_scale = 1.0f;
+    int32_t pad0 = 0, pad1 = 0, pad2 = 0;
+};
+static_assert(sizeof(FilterPush) == 64 && sizeof(FilterPush) <= kPushConstantBytes, "FilterPush must match shaders/material_mips.comp");
+
+}  // namespace
+
+MaterialMipWriter::MaterialMipWriter(std::shared_ptr<ComputeContext> context, std::vector<VkBuffer> destinations, int width, int height,
+                                     int levels, std::vector<VkDeviceSize> level_offsets, std::vector<NtexHostFormat> formats,
+                                     std::vector<uint32_t> map_indices)
+    : m_context(std::move(context)), m_pipelines(m_context), m_destinations(std::move(destinations)), m_width(width), m_height(height),
+      m_levels(levels), m_level_offsets(std::move(level_offsets)), m_formats(std::move(formats)), m_map_indices(std::move(map_indices)) {
+    if (width < 1 || height < 1 || levels < 2 || m_formats.empty() || m_formats.size() != m_map_indices.size() ||
+        m_level_offsets.size() != static_cast<std::size_t>(levels) * m_formats.size()) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "material mip writer: inconsistent levels (", levels, "), maps (", m_formats.size(), ") or level offsets (",
+             m_level_offsets.size(), ")");
+    }
+    for (VkDeviceSize offset : m_level_offsets) {
+        if (offset % 4 != 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "material mip level offset ", offset, " is not a multiple of 4");
+    }
+    try {
+        m_dummy = Buffer(m_context, 16, MemoryKind::Upload);
+        std::memset(m_dummy.host(), 0, m_dummy.bytes());
+        m_sets = allocate_sets_or_release(m_pipelines, static_cast<uint32_t>(m_destinations.size() + 1), &m_pool);
+        m_filter = m_pipelines.get(Shader::MaterialMips);
+        m_texels = m_pipelines.get(Shader::Texels);
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+MaterialMipWriter::~MaterialMipWriter() { release(); }
+
+void MaterialMipWriter::release() noexcept {
+    if (m_pool != VK_NULL_HANDLE) m_context->vk().vkDestroyDescriptorPool(m_context->device(), m_pool, m_context->allocator());   // frees the sets
+    m_pool = VK_NULL_HANDLE;
+    m_sets.clear();
+}
+
+void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, const ModelDescription& d) {
+    require_storage_range(*m_context, bytes, "the generator's final tensor");
+    const MaterialLayout layout = make_material_layout(d);
+    if (layout.channels > MaterialMips::kMaxChannels) {
+        fail(NTEX_ERROR_INVALID_MODEL, "the material mip filter handles at most ", MaterialMips::kMaxChannels, " material channels, the model has ",
+             layout.channels);
+    }
+    // The table, as runtime/material_mips.cpp chooses its maps: the first normal map with 3 channels
+    // drives Toksvig, the first roughness map is widened, sRGB albedo is filtered in linear light.
+    std::vector<uint32_t> table(kHeaderWords + kMapWords * d.outputs.size(), 0u);
+    int normal = -1, roughness = -1;
+    for (std::size_t i = 0; i < d.outputs.size(); ++i) {
+        const OutputMap& m = d.outputs[i];
+        if (m.semantic == MapSemantic::Normal && normal < 0 && layout.counts[i] >= 3) normal = static_cast<int>(i);
+        if (m.semantic == MapSemantic::Roughness && roughness < 0) roughness = static_cast<int>(i);
+        uint32_t* r = table.data() + kHeaderWords + kMapWords * i;
+        r[0] = static_cast<uint32_t>(layout.offsets[i]);
+        r[1] = static_cast<uint32_t>(layout.counts[i]);
+        r[2] = m.semantic == MapSemantic::Albedo && m.color_space == "srgb" ? 1u : 0u;
+        const OutputMap& src = m.derived_from >= 0 ? d.outputs[static_cast<std::size_t>(m.derived_from)] : m;
+        if (src.channels.empty() || src.channels.size() > 4) {
+            fail(NTEX_ERROR_INVALID_MODEL, "the material mip filter takes maps of 1 to 4 channels; map ", i, " has ", src.channels.size());
+        }
+        r[3] = m.derived_from >= 0 ? 1u : 0u;
+        r[4] = float_bits(src.range_min);
+        r[5] = float_bits(1.0f / (src.range_max - src.range_min));   // build_material_tensor's value, bit for bit
+        for (std::size_t k = 0; k < 4 && k < src.channels.size(); ++k) r[6 + k] = static_cast<uint32_t>(src.channels[k]);
+    }
+    m_channels = layout.channels;
+    m_moments = normal >= 0 || roughness >= 0 ? kMoments : 0;
+    table[0] = static_cast<uint32_t>(d.outputs.size());
+    table[1] = static_cast<uint32_t>(m_channels);
+    table[2] = static_cast<uint32_t>(m_moments);
+    table[3] = static_cast<uint32_t>(normal);      // -1 reads back as int -1
+    table[4] = static_cast<uint32_t>(roughness);
+    m_height_scale = d.height_scale;
+
+    // Every level's material, then its moments, each 4-float aligned.
+    m_material_base.clear();
+    m_moment_base.clear();
+    uint64_t floats = 0;
+    for (int l = 0; l < m_levels; ++l) {
+        const uint64_t texels = static_cast<uint64_t>(level_size(m_width, l)) * static_cast<uint64_t>(level_size(m_height, l));
+        m_material_base.push_back(static_cast<int32_t>(std::min<uint64_t>(floats, INT32_MAX)));
+        floats += (texels * static_cast<uint64_t>(m_channels) + 3) / 4 * 4;
+        m_moment_base.push_back(static_cast<int32_t>(std::min<uint64_t>(floats, INT32_MAX)));
+        floats += texels * static_cast<uint64_t>(m_moments);
+    }
+    if (floats > static_cast<uint64_t>(INT32_MAX)) {
+        fail(NTEX_ERROR_UNSUPPORTED, "a ", m_width, "x", m_height, " material of ", m_channels, " channels is too large for the material mip filter's 32-bit indices");
+    }
+    const std::size_t work_bytes = static_cast<std::size_t>(std::max<uint64_t>(floats, 1)) * sizeof(float);
+    require_storage_range(*m_context, work_bytes, "the material mip filter's work buffer");
+
+    // texels.comp's constants per level >= 1 and selected map: write_map's component rule on the level's
+    // material (a 1-channel map repeats in R, G and B, a 2-channel map repeats its last, alpha is the 4th or 1).
+    m_pack.clear();
+    for (int l = 1; l < m_levels; ++l) {
+        const int w = level_size(m_width, l), h = level_size(m_height, l);
+        for (std::size_t i = 0; i < m_formats.size(); ++i) {
+            const uint32_t map = m_map_indices[i];
+            if (map >= d.outputs.size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "map index ", map, " out of range (", d.outputs.size(), " maps)");
+            const int n = layout.counts[map];
+            const uint32_t off = static_cast<uint32_t>(layout.offsets[map]);
+            TexelPushConstants pc;
+            pc.src_w = w, pc.src_h = h, pc.src_c = m_channels;
+            pc.w = w, pc.h = h;
+            pc.format = static_cast<int32_t>(m_formats[i]);
+            uint32_t select = 0;
+            for (int k = 0; k < 3; ++k) select |= (off + static_cast<uint32_t>(std::min(k, n - 1))) << (8 * k);
+            select |= (n == 4 ? off + 3 : kConstantOne) << 24;
+            pc.select = select;
+            pc.lo = 0.0f;
+            pc.inv = 1.0f;
+            const uint64_t words = (static_cast<uint64_t>(w) * static_cast<uint64_t>(h) * host_format_texel_size(m_formats[i]) + 3) / 4;
+            pc.words = static_cast<int32_t>(words);
+            pc.dst_word = static_cast<int32_t>(m_level_offsets[static_cast<std::size_t>(l) * m_formats.size() + i] / 4);
+            if (m_level_offsets[static_cast<std::size_t>(l) * m_formats.size() + i] / 4 > static_cast<uint64_t>(INT32_MAX)) {
+                fail(NTEX_ERROR_UNSUPPORTED, "a material mip level's staging offset is too large for texels.comp's 32-bit indices");
+            }
+            pc.src_base = m_material_base[static_cast<std::size_t>(l)];
+            m_pack.push_back(pc);
+        }
+    }
+
+    if (m_work.bytes() < work_bytes) m_work = Buffer(m_context, work_bytes, MemoryKind::DeviceLocal);
+    const std::size_t table_bytes = table.size() * sizeof(uint32_t);
+    if (m_table.bytes() < table_bytes) m_table = Buffer(m_context, table_bytes, MemoryKind::Upload);
+    std::memcpy(m_table.host(), table.data(), table_bytes);
+
+    const VkBuffer z = m_dummy.get();
+    const VkBuffer filter[kPlanBindings] = {final_tensor, m_work.get(), m_table.get(), z, z, z, z};
+    write_plan_bindings(*m_context, m_sets[0], filter);
+    for (std::size_t slot = 0; slot < m_destinations.size(); ++slot) {
+        const VkBuffer pack[kPlanBindings] = {m_work.get(), m_destinations[slot], z, z, z, z, z};
+        write_plan_bindings(*m_context, m_sets[1 + slot], pack);
+    }
+}
+
+void MaterialMipWriter::record(VkCommandBuffer cmd, std::size_t slot, int src_w, int src_h, int src_c, int ox, int oy) const {
+    if (slot + 1 >= m_sets.size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "material mip writer slot ", slot, " out of range");
+    if (m_material_base.empty()) fail(NTEX_ERROR_BACKEND, "material mip writer recorded before bind_source");
+    if (ox < 0 || oy < 0 || ox + m_width > src_w || oy + m_height > src_h) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "material crop ", m_width, "x", m_height, " at (", ox, ", ", oy, ") leaves the ", src_w, "x", src_h, " tensor");
+    }
+    const ComputeFunctions& vk = m_context->vk();
+    constexpr VkPipelineStageFlags cs = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+    constexpr VkAccessFlags rw = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+    // The work buffer is shared by the ring's slots: the previous update's filter and packing (in this
+    // command buffer or an earlier submission) before this one rewrites it.
+    memory_barrier(*m_context, cmd, cs, rw, cs, rw);
+    vk.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_filter);
+    vk.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelines.layout(), 0, 1, &m_sets[0], 0, nullptr);
+    FilterPush pc;
+    pc.height_scale = m_height_scale;
+    pc.src_c = src_c;
+    for (int l = 0; l < m_levels; ++l) {
+        const int dw = level_size(m_width, l), dh = level_size(m_height, l);
+        pc.mode = l == 0 ? 0 : 1;
+        if (l == 0) {
+            pc.sw = src_w, pc.sh = src_h, pc.ox = ox, pc.oy = oy;
+        } else {
+            pc.sw = level_size(m_width, l - 1), pc.sh = level_size(m_height, l - 1);
+            pc.src_base = m_material_base[static_cast<std::size_t>(l - 1)];
+            pc.src_mom = m_moment_base[static_cast<std::size_t>(l - 1)];
+            memory_barrier(*m_context, cmd, cs, VK_ACCESS_SHADER_WRITE_BIT, cs, rw);   // level l - 1 before its reader
+        }
+        pc.dw = dw, pc.dh = dh;
+        pc.dst_base = m_material_base[static_cast<std::size_t>(l)];
+        pc.dst_mom = m_moment_base[static_cast<std::size_t>(l)];
+        vk.vkCmdPushConstants(cmd, m_pipelines.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
+        vk.vkCmdDispatch(cmd, (static_cast<uint32_t>(dw) + kGroup - 1) / kGroup, (static_cast<uint32_t>(dh) + kGroup - 1) / kGroup, 1);
+    }
+    memory_barrier(*m_context, cmd, cs, VK_ACCESS_SHADER_WRITE_BIT, cs, VK_ACCESS_SHADER_READ_BIT);   // every level before packing
+    vk.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_texels);
+    vk.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelines.layout(), 0, 1, &m_sets[1 + slot], 0, nullptr);
+    for (const TexelPushConstants& pack : m_pack) {
+        const uint64_t groups = (static_cast<uint64_t>(pack.words) + kWordsPerGroup - 1) / kWordsPerGroup;
+        const uint32_t gx = static_cast<uint32_t>(std::min<uint64_t>(groups, kMaxGroupsX));
+        const uint32_t gy = static_cast<uint32_t>((groups + gx - 1) / gx);
+        vk.vkCmdPushConstants(cmd, m_pipelines.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pack, &pack);
+        vk.vkCmdDispatch(cmd, gx, gy, 1);
+    }
+}
+
+void MaterialMipWriter::debug_objects(DebugObjects& out) const {
+    out.add(VK_OBJECT_TYPE_BUFFER, m_work.get(), "material mips work buffer");
+    out.add(VK_OBJECT_TYPE_BUFFER, m_table.get(), "material mips map table");
+    out.add(VK_OBJECT_TYPE_BUFFER, m_dummy.get(), "material mips unused binding");
+    out.add(VK_OBJECT_TYPE_DESCRIPTOR_POOL, m_pool, "material mips descriptor pool");
+}
+
+}  // namespace ntex::vulkan
