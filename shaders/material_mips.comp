@@ -12,8 +12,8 @@
 // One invocation per texel of the level written. Sums are float (the host sums in double): a
 // footprint has at most 9 texels, so the two differ in the last bits only.
 // Bindings (the plan's layout, compute_common.glsl's slots): 0 = final tensor (mode 0), 1 = the work
-// buffer holding every level's material and moments, 2 = the map table (MaterialMipTable in
-// plugin/src/backends/vulkan/vk_material_mips.cpp).
+// buffer holding every level's material and moments, 2 = the map table (built by MaterialMipWriter::bind_source
+// in plugin/src/backends/vulkan/vk_material_mips.cpp).
 layout(local_size_x = 8, local_size_y = 8, local_size_z = 1) in;
 
 layout(std430, set = 0, binding = 0) readonly buffer Src { float src[]; };   // [src_h][src_w][src_c]
@@ -35,7 +35,7 @@ layout(push_constant) uniform Push {
 } pc;
 
 // The table's header and per-map records (kHeaderWords, kMapWords in vk_material_mips.cpp).
-const int kHeader = 8;
+const int kHeader = 8;   // 5 words used, 3 spare
 const int kMapWords = 10;
 int maps() { return int(table[0]); }
 int channels() { return int(table[1]); }        // material channels per texel

@@ -299,6 +299,27 @@ TEST_P(ComputeTextureSetTest, TexelsMatchTheCpuPathAtEveryMipLevel) {
         ASSERT_EQ(ntexReloadModel(gpu->model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         ASSERT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         EXPECT_LE(max_difference(*cpu, *gpu), tolerance);
+        // Reloaded while an update is pending: the descriptor sets every slot uses are rebound only once
+        // it executed (NOT_READY until then), then the update records and matches.
+        set_params(*gpu, 13);
+        set_params(*cpu, 13);
+        NtexResult first = NTEX_ERROR_UNKNOWN, second = NTEX_ERROR_UNKNOWN;
+        host->submit(
+            [&](VkCommandBuffer cmd) -> uint64_t {
+                uint64_t v1 = 0, v2 = 0;
+                first = ntexCmdUpdateTextureSet(gpu->set, cmd, &v1);
+                EXPECT_EQ(ntexReloadModel(gpu->model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+                second = ntexCmdUpdateTextureSet(gpu->set, cmd, &v2);
+                EXPECT_EQ(v2, 0u);
+                return v1;
+            },
+            images.semaphore);
+        EXPECT_EQ(first, NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        EXPECT_EQ(second, NTEX_NOT_READY) << "a new plan was bound while the previous update was pending";
+        ASSERT_EQ(update(*gpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(ntexGenerate(cpu->generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(update(*cpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        EXPECT_LE(max_difference(*cpu, *gpu), tolerance);
     }
 }
 

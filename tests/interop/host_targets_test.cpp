@@ -510,106 +510,151 @@ TEST_F(HostTargetsTest, CxxWrapperTakesAtlasOffsets) {
     }
 }
 
-// Atlas regions (NtexTextureSetTargetOffsetsInfo): both ring slots of every map share one 256x64 layer,
-// slot 0 at (0, 0) and slot 1 at (128, 0), so the host's texels around them (x 64..127 and 192..255, rows
-// 32..63) stand for other materials. At every level the written region must equal the level of a set
-// with ntex's own images fed the same result (copies and blits moved, not changed), the other slot's
-// region must keep what it had, and every texel outside both regions must keep the host's clear value.
-TEST_F(HostTargetsTest, AtlasRegionsShareALayerAndKeepTheRest) {
-    constexpr uint32_t kAtlasW = 256, kAtlasH = 64, kAtlasLevels = 9;   // 256 -> 1
-    const std::vector<VkFormat> formats = default_formats();
-    std::vector<NtexTextureSetTarget> targets;
-    std::vector<VkOffset2D> offsets;
-    for (VkFormat f : formats) images.push_back(host->create_image(f, kAtlasW, kAtlasH, kAtlasLevels, 1, kUsage, 1.0f));
-    for (uint32_t slot = 0; slot < 2; ++slot) {
-        for (std::size_t i = 0; i < formats.size(); ++i) {
-            NtexTextureSetTarget t{};
-            t.image = images[i].image;
-            t.view = images[i].view;
-            t.format = formats[i];
-            t.usage = kUsage;
-            t.extent = {kAtlasW, kAtlasH};
-            t.imageMipLevels = kAtlasLevels;
-            t.imageArrayLayers = 1;
-            targets.push_back(t);
-            offsets.push_back(VkOffset2D{static_cast<int32_t>(128 * slot), 0});
+// Atlas regions (NtexTextureSetTargetOffsetsInfo): both ring slots of every map share one 256x128 layer,
+// slot 0 at (0, 0) and slot 1 at (128, 64), so the host's texels around them stand for other materials.
+// At every level the written region must equal the level of a set with ntex's own images fed the same
+// parameters (a second generator: copies, blits and the material filter moved, not changed), the other
+// slot's region must keep what it had, and every texel outside both regions must keep the host's clear
+// value. On the host-copy and Vulkan compute paths, with blitted and material mips.
+class HostTargetsAtlasTest : public HostTargetsTest, public ::testing::WithParamInterface<std::pair<NtexBackend, NtexMipFilter>> {
+public:
+    void run() {
+        NtexContext c = nullptr;
+        NtexModel m[2] = {};
+        NtexGenerator g[2] = {};
+        open(GetParam().first, &c, &m[0], &g[0]);
+        ASSERT_TRUE(ntex_test::load_generator(c, model_path("material_v1"), kWidth, kHeight, &m[1], &g[1]));
+        check(c, g, GetParam().second);
+        for (int i = 1; i >= 0; --i) {
+            ntexDestroyGenerator(g[i]);
+            ntexDestroyModel(m[i]);
         }
+        ntexDestroyContext(c);
     }
-    NtexTextureSetTargetOffsetsInfo oi{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO};
-    oi.offsetCount = static_cast<uint32_t>(offsets.size());
-    oi.pOffsets = offsets.data();
-    NtexTextureSetTargetsInfo ti{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO};
-    ti.pNext = &oi;
-    ti.targetCount = static_cast<uint32_t>(targets.size());
-    ti.pTargets = targets.data();
-    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
-    si.pNext = &ti;
-    si.generator = generator;
-    si.ringSize = 2;
-    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexTextureSet reference = nullptr;   // ntex's own images, the same results
-    si.pNext = nullptr;
-    ASSERT_EQ(ntexCreateTextureSet(context, &si, &reference), NTEX_SUCCESS) << ntexGetLastErrorMessage();
 
-    // Level `level` of region (x0, y0) of the atlas image of map i, tightly packed.
-    auto region = [&](std::size_t i, uint32_t level, uint32_t x0) {
-        const uint32_t bytes = texel_bytes(formats[i]);
-        const std::vector<uint8_t> all = host->read_image(images[i].image, kAtlasW, kAtlasH, bytes, level);
-        const uint32_t aw = std::max(1u, kAtlasW >> level), w = std::max(1u, kWidth >> level), h = std::max(1u, kHeight >> level);
-        std::vector<uint8_t> out;
-        for (uint32_t y = 0; y < h; ++y) {
-            const auto row = all.begin() + static_cast<std::ptrdiff_t>((std::size_t(y) * aw + (x0 >> level)) * bytes);
-            out.insert(out.end(), row, row + static_cast<std::ptrdiff_t>(std::size_t(w) * bytes));
+private:
+    void check(NtexContext c, NtexGenerator g[2], NtexMipFilter filter) {
+        constexpr uint32_t kAtlasW = 256, kAtlasH = 128, kAtlasLevels = 9;   // 256 -> 1
+        const VkOffset2D at[2] = {{0, 0}, {128, 64}};
+        const std::vector<VkFormat> formats = default_formats();
+        std::vector<NtexTextureSetTarget> targets;
+        std::vector<VkOffset2D> offsets;
+        for (VkFormat f : formats) images.push_back(host->create_image(f, kAtlasW, kAtlasH, kAtlasLevels, 1, kUsage, 1.0f));
+        for (uint32_t slot = 0; slot < 2; ++slot) {
+            for (std::size_t i = 0; i < formats.size(); ++i) {
+                NtexTextureSetTarget t{};
+                t.image = images[i].image;
+                t.view = images[i].view;
+                t.format = formats[i];
+                t.usage = kUsage;
+                t.extent = {kAtlasW, kAtlasH};
+                t.imageMipLevels = kAtlasLevels;
+                t.imageArrayLayers = 1;
+                targets.push_back(t);
+                offsets.push_back(at[slot]);
+            }
         }
-        return out;
-    };
-    // Every byte of level `level` of map i outside both slots' regions still holds the clear value 1.0.
-    auto outside_untouched = [&](std::size_t i, uint32_t level) {
-        const uint32_t bytes = texel_bytes(formats[i]);
-        const std::vector<uint8_t> all = host->read_image(images[i].image, kAtlasW, kAtlasH, bytes, level);
-        const uint32_t aw = std::max(1u, kAtlasW >> level), ah = std::max(1u, kAtlasH >> level);
-        const uint32_t w = std::max(1u, kWidth >> level), h = std::max(1u, kHeight >> level);
-        for (uint32_t y = 0; y < ah; ++y) {
-            for (uint32_t x = 0; x < aw; ++x) {
-                const bool inside = y < h && (x < w || (x >= (128u >> level) && x < (128u >> level) + w));
-                if (inside) continue;
-                for (uint32_t b = 0; b < bytes; ++b) {
-                    if (all[(std::size_t(y) * aw + x) * bytes + b] != 0xff) return false;
+        NtexTextureSetMipInfo mips{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO};
+        mips.filter = filter;
+        NtexTextureSetTargetOffsetsInfo oi{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO};
+        oi.pNext = &mips;
+        oi.offsetCount = static_cast<uint32_t>(offsets.size());
+        oi.pOffsets = offsets.data();
+        NtexTextureSetTargetsInfo ti{NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO};
+        ti.pNext = &oi;
+        ti.targetCount = static_cast<uint32_t>(targets.size());
+        ti.pTargets = targets.data();
+        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.pNext = &ti;
+        si.generator = g[0];
+        si.ringSize = 2;
+        NtexTextureSet atlas = nullptr, reference = nullptr;   // the reference: ntex's own images
+        ASSERT_EQ(ntexCreateTextureSet(c, &si, &atlas), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        si.pNext = &mips;
+        si.generator = g[1];
+        ASSERT_EQ(ntexCreateTextureSet(c, &si, &reference), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+
+        // Level `level` of slot `slot`'s region of map i's atlas image, tightly packed.
+        auto region = [&](std::size_t i, uint32_t level, uint32_t slot) {
+            const uint32_t bytes = texel_bytes(formats[i]);
+            const std::vector<uint8_t> all = host->read_image(images[i].image, kAtlasW, kAtlasH, bytes, level);
+            const uint32_t aw = std::max(1u, kAtlasW >> level), w = std::max(1u, kWidth >> level), h = std::max(1u, kHeight >> level);
+            const uint32_t x0 = static_cast<uint32_t>(at[slot].x) >> level, y0 = static_cast<uint32_t>(at[slot].y) >> level;
+            std::vector<uint8_t> out;
+            for (uint32_t y = 0; y < h; ++y) {
+                const auto row = all.begin() + static_cast<std::ptrdiff_t>((std::size_t(y0 + y) * aw + x0) * bytes);
+                out.insert(out.end(), row, row + static_cast<std::ptrdiff_t>(std::size_t(w) * bytes));
+            }
+            return out;
+        };
+        // Every byte of level `level` of map i outside both slots' regions still holds the clear value 1.0.
+        auto outside_untouched = [&](std::size_t i, uint32_t level) {
+            const uint32_t bytes = texel_bytes(formats[i]);
+            const std::vector<uint8_t> all = host->read_image(images[i].image, kAtlasW, kAtlasH, bytes, level);
+            const uint32_t aw = std::max(1u, kAtlasW >> level), ah = std::max(1u, kAtlasH >> level);
+            const uint32_t w = std::max(1u, kWidth >> level), h = std::max(1u, kHeight >> level);
+            for (uint32_t y = 0; y < ah; ++y) {
+                for (uint32_t x = 0; x < aw; ++x) {
+                    bool inside = false;
+                    for (const VkOffset2D& o : at) {
+                        const uint32_t ox = static_cast<uint32_t>(o.x) >> level, oy = static_cast<uint32_t>(o.y) >> level;
+                        inside = inside || (x >= ox && x < ox + w && y >= oy && y < oy + h);
+                    }
+                    if (inside) continue;
+                    for (uint32_t b = 0; b < bytes; ++b) {
+                        if (all[(std::size_t(y) * aw + x) * bytes + b] != 0xff) return false;
+                    }
+                }
+            }
+            return true;
+        };
+
+        NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES}, ref{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        ASSERT_EQ(ntexGetTextureSetImages(atlas, &im), NTEX_SUCCESS);
+        ASSERT_EQ(im.mipLevels, kFullChain) << "offsets (0, 0) and (128, 64) keep the full 64x32 chain";
+        std::vector<std::vector<uint8_t>> slot0;   // per map and level: slot 0's region after the first update
+        for (uint32_t seed = 3; seed < 5; ++seed) {   // slot 0, then slot 1
+            for (int k = 0; k < 2; ++k) {
+                set_seed(g[k], seed);
+                if (GetParam().first == NTEX_BACKEND_CPU) {
+                    ASSERT_EQ(ntexGenerate(g[k]), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+                }
+            }
+            ASSERT_EQ(update_and_submit(atlas), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+            ASSERT_EQ(update_and_submit(reference), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+            ASSERT_EQ(ntexGetTextureSetImages(atlas, &im), NTEX_SUCCESS);
+            ASSERT_EQ(ntexGetTextureSetImages(reference, &ref), NTEX_SUCCESS);
+            ASSERT_EQ(im.slot, seed - 3);
+            for (std::size_t i = 0; i < formats.size(); ++i) {
+                const uint32_t bytes = texel_bytes(formats[i]);
+                for (uint32_t level = 0; level < kFullChain; ++level) {
+                    const std::vector<uint8_t> got = region(i, level, im.slot);
+                    EXPECT_EQ(got, host->read_image(ref.images[i], kWidth, kHeight, bytes, level)) << "map " << i << " level " << level << " slot " << im.slot;
+                    if (im.slot == 0) slot0.push_back(got);
+                    else EXPECT_EQ(region(i, level, 0), slot0[i * kFullChain + level]) << "map " << i << " level " << level << ": slot 0's region changed";
+                    EXPECT_TRUE(outside_untouched(i, level)) << "map " << i << " level " << level << ": a texel outside the regions changed";
+                }
+                for (uint32_t level = kFullChain; level < kAtlasLevels; ++level) {
+                    const std::vector<uint8_t> rest = host->read_image(images[i].image, kAtlasW, kAtlasH, bytes, level);
+                    EXPECT_TRUE(std::all_of(rest.begin(), rest.end(), [](uint8_t b) { return b == 0xff; })) << "map " << i << ": level " << level << " is the host's";
                 }
             }
         }
-        return true;
-    };
-
-    NtexTextureSetImages im{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES}, ref{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
-    ASSERT_EQ(ntexGetTextureSetImages(set, &im), NTEX_SUCCESS);
-    ASSERT_EQ(im.mipLevels, kFullChain) << "offsets 0 and 128 keep the full 64x32 chain";
-    std::vector<std::vector<uint8_t>> slot0;   // per map and level: slot 0's region after the first update
-    for (uint32_t seed = 3; seed < 5; ++seed) {   // slot 0, then slot 1
-        set_seed(generator, seed);
-        ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        ASSERT_EQ(update_and_submit(set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        ASSERT_EQ(update_and_submit(reference), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        ASSERT_EQ(ntexGetTextureSetImages(set, &im), NTEX_SUCCESS);
-        ASSERT_EQ(ntexGetTextureSetImages(reference, &ref), NTEX_SUCCESS);
-        ASSERT_EQ(im.slot, seed - 3);
-        for (std::size_t i = 0; i < formats.size(); ++i) {
-            const uint32_t bytes = texel_bytes(formats[i]);
-            for (uint32_t level = 0; level < kFullChain; ++level) {
-                const std::vector<uint8_t> got = region(i, level, 128 * im.slot);
-                EXPECT_EQ(got, host->read_image(ref.images[i], kWidth, kHeight, bytes, level)) << "map " << i << " level " << level << " slot " << im.slot;
-                if (im.slot == 0) slot0.push_back(got);
-                else EXPECT_EQ(region(i, level, 0), slot0[i * kFullChain + level]) << "map " << i << " level " << level << ": slot 0's region changed";
-                EXPECT_TRUE(outside_untouched(i, level)) << "map " << i << " level " << level << ": a texel outside the regions changed";
-            }
-            for (uint32_t level = kFullChain; level < kAtlasLevels; ++level) {
-                const std::vector<uint8_t> rest = host->read_image(images[i].image, kAtlasW, kAtlasH, bytes, level);
-                EXPECT_TRUE(std::all_of(rest.begin(), rest.end(), [](uint8_t b) { return b == 0xff; })) << "map " << i << ": level " << level << " is the host's";
-            }
-        }
+        ntexDestroyTextureSet(atlas);
+        ntexDestroyTextureSet(reference);
     }
-    ntexDestroyTextureSet(reference);
-}
+};
+
+TEST_P(HostTargetsAtlasTest, RegionsShareALayerAndKeepTheRest) { run(); }
+
+INSTANTIATE_TEST_SUITE_P(Paths, HostTargetsAtlasTest,
+                         ::testing::Values(std::make_pair(NTEX_BACKEND_CPU, NTEX_MIP_FILTER_BLIT), std::make_pair(NTEX_BACKEND_CPU, NTEX_MIP_FILTER_MATERIAL),
+                                           std::make_pair(NTEX_BACKEND_VULKAN, NTEX_MIP_FILTER_BLIT),
+                                           std::make_pair(NTEX_BACKEND_VULKAN, NTEX_MIP_FILTER_MATERIAL)),
+                         [](const auto& p) {
+                             return std::string(p.param.first == NTEX_BACKEND_VULKAN ? "VulkanCompute" : "HostCopies") +
+                                    (p.param.second == NTEX_MIP_FILTER_MATERIAL ? "MaterialMips" : "Blits");
+                         });
 
 // Offsets on a coarser grid than the chain needs clamp the set's mip count; bad offsets are refused
 // with a message naming the offset.

@@ -183,7 +183,9 @@ void MaterialMips::check_documented_filter(NtexBackend backend) {
     }
     std::fprintf(stderr, "largest difference from the documented filter: albedo %.2e, normal %.2e, roughness %.2e, height %.2e; "
                  "%d of %d mip texels rougher than the plain average\n", worst[0], worst[1], worst[2], worst[3], rougher, texels);
-    for (double d : worst) EXPECT_LT(d, 1e-4);
+    // 1e-5: 30x what lavapipe and the host show (3.1e-7), room for a GPU's less precise pow and sqrt, and
+    // below the effects being checked (renormalisation and Toksvig move texels by 1e-4 and more here).
+    for (double d : worst) EXPECT_LT(d, 1e-5);
     // material_v1's normals are nearly flat (its heights are gentle), so the widening is small, but there.
     EXPECT_GT(rougher, 0) << "no mip texel was widened by its normals' variance";
 }

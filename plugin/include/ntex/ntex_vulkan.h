@@ -138,6 +138,13 @@ typedef struct NtexTextureSetSyncInfo {
      * host (ntex cannot query enabled features: a stage whose feature is off is a validation error, not an
      * ntex error). 0 = FRAGMENT | COMPUTE (the default without this struct). Other bits: INVALID_ARGUMENT. */
     VkPipelineStageFlags consumerStageMask;
+    /* VK_TRUE: ntexCmdUpdateTextureSet leaves out its final barriers (those that move the written images to
+     * their final layout and make them visible to consumerStageMask; on CUDA the queue-family acquire) and
+     * ntexGetTextureSetFinalBarriers hands them to you, so you record them in one batch with your own frame's
+     * barriers (the FidelityFX pattern). You MUST record them after the update's commands and before anything
+     * samples the images, in submission order on the same queue; until then the images are in TRANSFER
+     * layouts (CUDA: not yet acquired). VK_FALSE (or without this struct): ntex records them itself. */
+    VkBool32 deferFinalBarriers;
 } NtexTextureSetSyncInfo;
 
 /* How a texture set's mip levels 1 .. mipLevels - 1 are made from level 0. */
@@ -146,7 +153,7 @@ typedef enum NtexMipFilter {
                                       ntexCmdUpdateTextureSet (every map filtered as plain colour, sRGB-correct
                                       for sRGB formats; needs a graphics queue and formats with linear-blit
                                       support, else the set has 1 level) */
-    NTEX_MIP_FILTER_MATERIAL = 1   /* each map filtered by its meaning, on the host, and copied: albedo averaged in
+    NTEX_MIP_FILTER_MATERIAL = 1   /* each map filtered by its meaning, then copied: albedo averaged in
                                       linear light; tangent-space normals averaged as vectors and renormalised;
                                       roughness (perceptual, alpha = r^2) averaged as alpha^2 and widened by the
                                       variance of the normals each texel hides (Toksvig, "Mipmapping Normal Maps",
@@ -157,9 +164,13 @@ typedef enum NtexMipFilter {
                                       grow by the levels, about a third. Where it runs: on the host on the
                                       host-copy path (CPU backend); on the device on the Vulkan compute path
                                       (recorded by ntexCmdUpdateTextureSet, shaders/material_mips.comp, with a
-                                      float work buffer of about 4/3 x (material channels + 4) x 4 bytes per
-                                      level-0 texel, counted in NtexTextureSetMemoryInfo::stagingBytes); a CUDA
-                                      context's set takes host copies (logged). */
+                                      float work buffer of about 4/3 x (C + 4) x 4 bytes per level-0 texel, C
+                                      the channels of all the model's maps, + 4 only with a normal or roughness
+                                      map; counted in NtexTextureSetMemoryInfo::stagingBytes; a work buffer
+                                      above maxStorageBufferRange means host copies, logged); a CUDA context's
+                                      set takes host copies (logged). Host copies on a VULKAN context are fed by
+                                      ntexGenerate, which submits to your queue: call it on the thread that
+                                      uses the queue. */
 } NtexMipFilter;
 
 /* Chain into NtexTextureSetCreateInfo::pNext to choose the mip filter (without it: NTEX_MIP_FILTER_BLIT).
@@ -189,7 +200,8 @@ typedef struct NtexTextureSetMipInfo {
  * and 1 when a format cannot be blitted with linear filtering (NtexTextureSetImages::mipLevels reports n;
  * levels past it keep your content). It never touches other levels or layers, never creates views of these
  * images (`view` is only handed back in NtexTextureSetImages::views) and never destroys them.
- * Layouts and ordering: a slot's first update discards the subresource's contents (oldLayout UNDEFINED);
+ * Layouts and ordering: a slot's first update discards the subresource's contents (oldLayout UNDEFINED;
+ * with NtexTextureSetTargetOffsetsInfo it keeps them, oldLayout finalLayout);
  * every update leaves it in finalLayout, and the host must keep it there between updates (transition it
  * back if it changes it). Each update's first barrier waits for the consumer stages and transfers on the
  * queue and makes transfer writes (and with GENERAL shader-storage writes) available, so your earlier
@@ -231,8 +243,9 @@ typedef struct NtexTextureSetTargetsInfo {
  * - extent at baseMipLevel must hold the region (x + width and y + height within it) instead of equalling
  *   the generator's size; x, y >= 0;
  * - mip level l of the region is at (x >> l, y >> l), max(1, width >> l) x max(1, height >> l) texels:
- *   the set's mip count is clamped so that every level's region stays inside the image and is the 2 x 2
- *   average of the one above (x and y multiples of 2^(levels - 1)): offsets on a 2^k grid give k + 1 levels;
+ *   the set's mip count is clamped so that every level's region stays inside the image and on the 2 x 2
+ *   grid of the level above (x and y multiples of 2^(levels - 1)): offsets on a 2^k grid give at most k + 1
+ *   levels;
  * - two targets may share a subresource when their regions at every shared level are disjoint, but not two
  *   targets of the same ring slot (one update would transition one subresource twice);
  * - texels outside the region are never written, but every update's barriers transition the whole
@@ -351,7 +364,8 @@ NTEX_API void ntexDestroyTextureSet(NtexTextureSet set);
  *   one it shows, records into `commandBuffer` (recording state, for a queue of queueFamilyIndex):
  *   layout transitions, buffer-to-image copies, mip blits and a final barrier to
  *   SHADER_READ_ONLY_OPTIMAL made visible to the consumer stages (fragment and compute shaders unless
- *   NtexTextureSetSyncInfo chose others). Only a result the
+ *   NtexTextureSetSyncInfo chose others; with its deferFinalBarriers the final barrier is left for the host,
+ *   ntexGetTextureSetFinalBarriers). Only a result the
  *   worker could not convert (see NtexTextureSetPathInfo::callerConversions) is converted on the calling
  *   thread, and only while the generator is idle.
  *   Returns SUCCESS and *pSignalValue = v: the host MUST add (NtexTextureSetImages::semaphore, v) to
@@ -389,7 +403,8 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
  *   `commandBuffer` (a queue of queueFamilyIndex, which must have compute): the network's dispatches, the
  *   copies of the changed inputs (the style vector w, the noise's seed and origin, the layout levels, into the
  *   slot's staging memory), the weight modulation (after a style change) and the hashed noise computed on the
- *   GPU, the texel conversion into a device-local staging buffer, the copies, mip blits and the final barrier to
+ *   GPU, the texel conversion into a device-local staging buffer (with NTEX_MIP_FILTER_MATERIAL also every
+ *   level, filtered on the device), the copies, mip blits and the final barrier to
  *   SHADER_READ_ONLY_OPTIMAL, exactly as the CPU path. Returns SUCCESS and *pSignalValue as above (the
  *   host MUST signal it with the submit that runs `commandBuffer`). resultId counts the set's updates.
  * - Returns NOT_READY and records nothing when the parameters did not change, the next slot's previous
@@ -415,11 +430,23 @@ NTEX_API NtexResult ntexGetTextureSetImages(NtexTextureSet set, NtexTextureSetIm
  * pImages->pNext, which may hold an NtexTextureSetPathInfo and an NtexTextureSetMemoryInfo). */
 NTEX_API NtexResult ntexGetTextureSetSlotImages(NtexTextureSet set, uint32_t slot, NtexTextureSetImages* pImages);
 
+/* With NtexTextureSetSyncInfo::deferFinalBarriers: the final barriers that the last ntexCmdUpdateTextureSet
+ * call left out, for the host to record (Vulkan's two-call idiom: pBarriers NULL sets *pBarrierCount to the
+ * count; else at most *pBarrierCount are written, *pBarrierCount says how many, and NOT_READY means there were
+ * more). 0 barriers when the last call recorded nothing (NOT_READY), and without deferral. Each
+ * VkImageMemoryBarrier2 is complete (sType, stage and access masks, layouts, queue families, image,
+ * subresource range; pNext NULL): record them with vkCmdPipelineBarrier2, or, without synchronization2, as
+ * vkCmdPipelineBarrier with srcStageMask / dstStageMask the union of theirs (every mask ntex uses is a
+ * Vulkan 1.0 bit). Valid until the next ntexCmdUpdateTextureSet of the set. Never blocks; thread-safety:
+ * the thread that records the set's updates. Errors: INVALID_ARGUMENT (NULL set or pBarrierCount). */
+NTEX_API NtexResult ntexGetTextureSetFinalBarriers(NtexTextureSet set, uint32_t* pBarrierCount, VkImageMemoryBarrier2* pBarriers);
+
 typedef NtexResult (*PFN_ntexCreateTextureSet)(NtexContext, const NtexTextureSetCreateInfo*, NtexTextureSet*);
 typedef void (*PFN_ntexDestroyTextureSet)(NtexTextureSet);
 typedef NtexResult (*PFN_ntexCmdUpdateTextureSet)(NtexTextureSet, VkCommandBuffer, uint64_t*);
 typedef NtexResult (*PFN_ntexGetTextureSetImages)(NtexTextureSet, NtexTextureSetImages*);
 typedef NtexResult (*PFN_ntexGetTextureSetSlotImages)(NtexTextureSet, uint32_t, NtexTextureSetImages*);
+typedef NtexResult (*PFN_ntexGetTextureSetFinalBarriers)(NtexTextureSet, uint32_t*, VkImageMemoryBarrier2*);
 
 #ifdef __cplusplus
 }

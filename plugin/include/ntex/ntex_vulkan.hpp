@@ -62,6 +62,7 @@ public:
         uint32_t map_mask = 0;                     // bit i selects map i; 0 = every map
         std::vector<VkFormat> formats;             // empty = the defaults; else one per selected map
         VkPipelineStageFlags consumer_stages = 0;  // NtexTextureSetSyncInfo; 0 = FRAGMENT | COMPUTE
+        bool defer_final_barriers = false;         // NtexTextureSetSyncInfo::deferFinalBarriers: see final_barriers()
         // Host-owned targets (NtexTextureSetTargetsInfo): empty = ntex's own images; else ring_size x
         // selected maps, slot-major, each describing the host's image as it was created.
         std::vector<NtexTextureSetTarget> targets;
@@ -88,9 +89,11 @@ public:
         sync.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO;
         sync.pNext = chain;
         sync.consumerStageMask = options.consumer_stages;
+        sync.deferFinalBarriers = options.defer_final_barriers ? VK_TRUE : VK_FALSE;
+        const bool with_sync = options.consumer_stages != 0 || options.defer_final_barriers;
         NtexTextureSetTargetsInfo targets{};
         targets.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO;
-        targets.pNext = options.consumer_stages != 0 ? &sync : chain;
+        targets.pNext = with_sync ? &sync : chain;
         targets.targetCount = static_cast<uint32_t>(options.targets.size());
         targets.pTargets = options.targets.data();
         targets.finalLayout = options.final_layout;
@@ -115,6 +118,16 @@ public:
         uint64_t value = 0;
         const NtexResult r = check(ntexCmdUpdateTextureSet(m_handle.get(), cmd, &value));
         return r == NTEX_SUCCESS ? value : 0;
+    }
+    // With Options::defer_final_barriers: the final barriers the last cmd_update left out, to record in your
+    // own batch after it and before sampling (ntexGetTextureSetFinalBarriers); empty when it recorded nothing.
+    std::vector<VkImageMemoryBarrier2> final_barriers() const {
+        uint32_t count = 0;
+        check(ntexGetTextureSetFinalBarriers(m_handle.get(), &count, nullptr));
+        std::vector<VkImageMemoryBarrier2> out(count);
+        check(ntexGetTextureSetFinalBarriers(m_handle.get(), &count, out.data()));
+        out.resize(count);
+        return out;
     }
     // The images of the newest recorded update (views change with the ring slot: rebind when slot does).
     NtexTextureSetImages images() const {

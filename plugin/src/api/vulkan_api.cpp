@@ -156,6 +156,11 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
                  " holds stages that cannot sample an image (allowed: the vertex, tessellation, geometry, fragment, compute, task, mesh and ray-tracing shader stages)");
         }
         source.consumer_stages = mask == 0 ? ntex::interop::kDefaultConsumerStages : mask;
+        const VkBool32 defer = reinterpret_cast<const NtexTextureSetSyncInfo*>(next)->deferFinalBarriers;
+        if (defer != VK_FALSE && defer != VK_TRUE) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetSyncInfo::deferFinalBarriers ", defer, " is neither VK_FALSE nor VK_TRUE");
+        }
+        source.defer_final_barriers = defer == VK_TRUE;
     }
     if (have_offsets && !have_targets) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetTargetOffsetsInfo without NtexTextureSetTargetsInfo: offsets place host-owned targets");
@@ -383,7 +388,9 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
         }
 #endif
         if (set->compute) {
-            const auto device_texels = [&](VkCommandBuffer cmd, std::size_t slot) { return set->compute->record(cmd, generator, slot); };
+            const auto device_texels = [&](VkCommandBuffer cmd, std::size_t slot, bool all_executed) {
+                return set->compute->record(cmd, generator, slot, all_executed);
+            };
             recorded = set->set->record_device_update(commandBuffer, pSignalValue, device_texels);
         } else {
             set->attach_host_path();   // again after a hot reload replaced the generator
@@ -391,6 +398,30 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
         }
         if (!recorded) status = NTEX_NOT_READY;
         note_busy_slot(*set, recorded);   // inside the guard: its Vulkan query may throw
+    });
+    return r != NTEX_SUCCESS ? r : status;
+}
+
+NTEX_API NtexResult ntexGetTextureSetFinalBarriers(NtexTextureSet set, uint32_t* pBarrierCount, VkImageMemoryBarrier2* pBarriers) {
+    NtexResult status = NTEX_SUCCESS;
+    const NtexResult r = guarded(ntex::api::logger_of_live(set), "ntexGetTextureSetFinalBarriers", [&] {
+        ntex::api::require_live(set, "set");
+        require_non_null(pBarrierCount, "pBarrierCount");
+        std::vector<VkImageMemoryBarrier2> barriers;
+#if NTEX_WITH_CUDA
+        if (set->cuda) barriers = set->cuda->final_barriers();
+        else
+#endif
+            barriers = set->set->final_barriers();
+        const uint32_t count = static_cast<uint32_t>(barriers.size());
+        if (pBarriers == nullptr) {
+            *pBarrierCount = count;
+            return;
+        }
+        const uint32_t written = std::min(*pBarrierCount, count);
+        std::copy(barriers.begin(), barriers.begin() + written, pBarriers);
+        *pBarrierCount = written;
+        if (written < count) status = NTEX_NOT_READY;
     });
     return r != NTEX_SUCCESS ? r : status;
 }

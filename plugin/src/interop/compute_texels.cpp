@@ -74,7 +74,7 @@ std::vector<vulkan::TexelMap> ComputeTexels::texel_maps(const TextureGenerator& 
 
 ComputeTexels::~ComputeTexels() = default;
 
-bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::size_t slot) {
+bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::size_t slot, bool all_executed) {
     bool wrote = false;
     // Never waits: a generation queued or running on the worker (ntexGenerateAsync) means NOT_READY.
     const bool idle = generator.try_with_idle_generator([&](TextureGenerator& g, uint64_t revision) {
@@ -82,8 +82,9 @@ bool ComputeTexels::record(VkCommandBuffer cmd, AsyncGenerator& generator, std::
         if (m_recorded && shared == m_plan && revision == m_last_revision) return;   // nothing changed
         vulkan::VulkanPlan& plan = compute_plan_of(g, m_set.device().device());
         // A new plan (a hot reload replaced the generator: new weights, maybe new ranges, channels or
-        // height scale): TextureSet only calls us once every earlier update executed, so nothing
-        // pending uses the old binding or plan.
+        // height scale): the descriptor sets are shared by the ring's slots and the old plan's buffers
+        // are bound in them, so only once every earlier update executed (else NOT_READY: next frame).
+        if (shared != m_plan && m_recorded && !all_executed) return;
         if (shared != m_plan) {
             m_writer->bind_source(plan.final_buffer(), plan.final_bytes(), texel_maps(g));
             if (m_mips) m_mips->bind_source(plan.final_buffer(), plan.final_bytes(), g.model().description());

@@ -48,8 +48,10 @@ public:
     // When the generator's parameters changed since the last recorded update (or nothing was recorded
     // yet) and no ntexGenerateAsync job holds it: applies them to the plan, records the network and
     // the texel conversion of `slot` into `cmd` and returns true. Otherwise records nothing and
-    // returns false. TextureSet calls it only when no earlier update may still execute.
-    bool record(VkCommandBuffer cmd, AsyncGenerator& generator, std::size_t slot);
+    // returns false. TextureSet calls it only when `slot`'s previous update executed; all_executed says
+    // whether every earlier update did. A new plan (a hot reload) rebinds descriptor sets every slot's
+    // commands use and drops the old plan, so it waits (returns false) until all_executed.
+    bool record(VkCommandBuffer cmd, AsyncGenerator& generator, std::size_t slot, bool all_executed);
     // VK_EXT_debug_utils names "<prefix>: plan: <object>" for the generator plan's buffers, pipelines and
     // descriptor pool (nothing unless the device has debug names on); again for a new plan after a hot reload.
     void name_objects(const std::string& prefix) noexcept;

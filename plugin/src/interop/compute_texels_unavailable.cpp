@@ -13,7 +13,7 @@ ComputeTexels::ComputeTexels(const TextureSet& set, AsyncGenerator& /*generator*
 
 ComputeTexels::~ComputeTexels() = default;
 
-bool ComputeTexels::record(VkCommandBuffer /*cmd*/, AsyncGenerator& /*generator*/, std::size_t /*slot*/) { return false; }
+bool ComputeTexels::record(VkCommandBuffer /*cmd*/, AsyncGenerator& /*generator*/, std::size_t /*slot*/, bool /*all_executed*/) { return false; }
 
 void ComputeTexels::name_objects(const std::string& /*prefix*/) noexcept {}
 

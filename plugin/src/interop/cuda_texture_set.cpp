@@ -128,23 +128,32 @@ void CudaTextureSet::drain() noexcept {
     if (r != VK_SUCCESS) std::fprintf(stderr, "ntex: CUDA did not finish writing a texture set before its destruction (%s)\n", vk_result_name(r));
 }
 
-void CudaTextureSet::record_first_use(VkCommandBuffer cmd) const {
+void CudaTextureSet::record_first_use(VkCommandBuffer cmd) {
     std::vector<VkImageMemoryBarrier> barriers;
     for (const Slot& slot : m_slots) {
         for (const auto& image : slot.images) barriers.push_back(first_use_barrier(image->image(), m_mip_levels));
     }
+    if (m_source.defer_final_barriers) {
+        for (const VkImageMemoryBarrier& b : barriers) m_final_barriers.push_back(to_barrier2(b, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages));
+        return;
+    }
     m_device->barriers().record(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages, {}, {}, barriers);
 }
 
-void CudaTextureSet::record_acquire(VkCommandBuffer cmd, const Slot& slot) const {
+void CudaTextureSet::record_acquire(VkCommandBuffer cmd, const Slot& slot) {
     std::vector<VkImageMemoryBarrier> barriers;
     for (const auto& image : slot.images) {
         barriers.push_back(acquire_from_external_barrier(image->image(), m_device->queue_family(), m_mip_levels));
+    }
+    if (m_source.defer_final_barriers) {
+        for (const VkImageMemoryBarrier& b : barriers) m_final_barriers.push_back(to_barrier2(b, m_source.consumer_stages, m_source.consumer_stages));
+        return;
     }
     m_device->barriers().record(cmd, m_source.consumer_stages, m_source.consumer_stages, {}, {}, barriers);
 }
 
 bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generator, uint64_t* signal_value) {
+    m_final_barriers.clear();
     if (!m_initialized) {
         record_first_use(cmd);
         const uint64_t r0 = m_next_release++;

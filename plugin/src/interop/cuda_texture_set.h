@@ -51,6 +51,10 @@ public:
     void name_objects(const std::string& prefix) const noexcept;
     // The set's footprint: one dedicated exportable allocation per image, no staging.
     void memory_info(NtexTextureSetMemoryInfo* out) const noexcept;
+    // With TextureSetSource::defer_final_barriers: the barriers the last record_update left out (the
+    // first update's UNDEFINED -> GENERAL transition, later the queue-family acquire); none when it
+    // recorded nothing. Caller: the thread that records updates.
+    const std::vector<VkImageMemoryBarrier2>& final_barriers() const noexcept { return m_final_barriers; }
 
 private:
     struct Slot {
@@ -62,8 +66,9 @@ private:
         uint64_t update_id = 0;      // NtexTextureSetImages::resultId of this slot (0 = never written)
     };
 
-    void record_first_use(VkCommandBuffer cmd) const;
-    void record_acquire(VkCommandBuffer cmd, const Slot& slot) const;
+    // Record their barriers, or keep them in m_final_barriers when the host asked to defer them.
+    void record_first_use(VkCommandBuffer cmd);
+    void record_acquire(VkCommandBuffer cmd, const Slot& slot);
     void drain() noexcept;
 
     std::shared_ptr<const VulkanDevice> m_device;
@@ -78,6 +83,7 @@ private:
     std::vector<Slot> m_slots;
 
     bool m_initialized = false;       // the one-time UNDEFINED -> GENERAL transition was recorded
+    std::vector<VkImageMemoryBarrier2> m_final_barriers;   // defer_final_barriers: the last update's
     uint64_t m_next_release = 1;
     uint64_t m_next_ready = 1;
     uint64_t m_updates = 0;

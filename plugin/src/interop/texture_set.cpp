@@ -21,6 +21,21 @@ constexpr const char* kWritableFormats =
 
 }  // namespace
 
+VkImageMemoryBarrier2 to_barrier2(const VkImageMemoryBarrier& b, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage) noexcept {
+    VkImageMemoryBarrier2 out{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2};
+    out.srcStageMask = src_stage;
+    out.srcAccessMask = b.srcAccessMask;
+    out.dstStageMask = dst_stage;
+    out.dstAccessMask = b.dstAccessMask;
+    out.oldLayout = b.oldLayout;
+    out.newLayout = b.newLayout;
+    out.srcQueueFamilyIndex = b.srcQueueFamilyIndex;
+    out.dstQueueFamilyIndex = b.dstQueueFamilyIndex;
+    out.image = b.image;
+    out.subresourceRange = b.subresourceRange;
+    return out;
+}
+
 VkFormat format_for(NtexMapSemantic semantic) noexcept {
     switch (semantic) {
         case NTEX_MAP_SEMANTIC_ALBEDO: return VK_FORMAT_R8G8B8A8_SRGB;
@@ -82,6 +97,16 @@ VkImageMemoryBarrier image_barrier(VkImage image, VkImageLayout from, VkImageLay
     b.image = image;
     b.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, base_mip, mip_count, layer, 1};
     return b;
+}
+
+// Records `barriers` from TRANSFER to the consumer stages, or appends them to `deferred` for the host.
+void finish(const BarrierRecorder& record, VkCommandBuffer cmd, VkPipelineStageFlags consumer_stages, const std::vector<VkImageMemoryBarrier>& barriers,
+            std::vector<VkImageMemoryBarrier2>* deferred) {
+    if (deferred == nullptr) {
+        record.record(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, consumer_stages, {}, {}, barriers);
+        return;
+    }
+    for (const VkImageMemoryBarrier& b : barriers) deferred->push_back(to_barrier2(b, VK_PIPELINE_STAGE_TRANSFER_BIT, consumer_stages));
 }
 
 bool writable_format(VkFormat format) noexcept {
@@ -424,7 +449,7 @@ std::vector<VkBuffer> TextureSet::staging_buffers() const {
 }
 
 void TextureSet::commit(VkCommandBuffer cmd, Slot& slot, std::size_t index, uint64_t result_id, uint64_t* signal_value) {
-    record_copies(cmd, slot);
+    record_copies(cmd, slot, m_source.defer_final_barriers ? &m_final_barriers : nullptr);
     slot.initialized = true;
     slot.result_id = result_id;
     slot.staged_result = 0;
@@ -440,9 +465,11 @@ bool TextureSet::record_device_update(VkCommandBuffer cmd, uint64_t* signal_valu
     // The slot's previous update executed: its staging buffer and its staging arena of plan inputs
     // are free (the activations all slots share are ordered by the recorded barriers). Never waits.
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_last_busy = slot.pending_value > semaphore_value();
+    m_final_barriers.clear();
+    const uint64_t reached = semaphore_value();
+    m_last_busy = slot.pending_value > reached;
     if (m_last_busy) return false;
-    if (!device_texels(cmd, next)) return false;
+    if (!device_texels(cmd, next, reached + 1 >= m_next_value)) return false;
     // The compute shader's staging writes before the copies read them.
     VkBufferMemoryBarrier bb{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
     bb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
@@ -544,6 +571,7 @@ bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value, Asyn
     const bool busy = generator.poll(&own);   // rethrows a failed job's error
     const uint64_t newest = own == 0 ? 0 : own + id_base;
     std::unique_lock<std::mutex> lock(m_mutex);
+    m_final_barriers.clear();
     m_last_busy = false;
     // The newest result the worker converted: recording its copies is all the render thread does.
     std::size_t best = m_slots.size();
@@ -645,7 +673,12 @@ uint64_t TextureSet::caller_conversions() const {
     return m_caller_conversions;
 }
 
-void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
+std::vector<VkImageMemoryBarrier2> TextureSet::final_barriers() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_final_barriers;
+}
+
+void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot, std::vector<VkImageMemoryBarrier2>* deferred) const {
     const auto& vk = m_device->vk();
     const int32_t w = static_cast<int32_t>(m_source.width);
     const int32_t h = static_cast<int32_t>(m_source.height);
@@ -691,7 +724,7 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
             barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, m_source.final_layout, VK_ACCESS_TRANSFER_WRITE_BIT,
                                              m_consumer_access[i], m.base_mip, m_mip_levels, m.layer));
         }
-        record.record(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, {}, {}, barriers);
+        finish(record, cmd, m_source.consumer_stages, barriers, deferred);
         return;
     }
     // Mip chain: level l-1 becomes a blit source, then is downsampled into level l.
@@ -729,7 +762,7 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot) const {
         barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, final_layout, VK_ACCESS_TRANSFER_WRITE_BIT,
                                          m_consumer_access[i], m.base_mip + m_mip_levels - 1, 1, m.layer));
     }
-    record.record(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, {}, {}, barriers);
+    finish(record, cmd, m_source.consumer_stages, barriers, deferred);
 }
 
 void TextureSet::images(NtexTextureSetImages* out, int which) const {

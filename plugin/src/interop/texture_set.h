@@ -64,7 +64,14 @@ struct TextureSetSource {
     // NtexTextureSetMipInfo: BLIT records a vkCmdBlitImage chain; MATERIAL converts every level on the host
     // (runtime/material_mips.h) and copies it (host-copy path only).
     NtexMipFilter mip_filter = NTEX_MIP_FILTER_BLIT;
+    // NtexTextureSetSyncInfo::deferFinalBarriers: an update's final barriers are kept for the host
+    // (final_barriers()) instead of being recorded.
+    bool defer_final_barriers = false;
 };
+
+// A sync1 image barrier as the VkImageMemoryBarrier2 a host records (sync1 stage and access bits mean the
+// same in the *2 flags).
+VkImageMemoryBarrier2 to_barrier2(const VkImageMemoryBarrier& b, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage) noexcept;
 
 
 
@@ -86,8 +93,10 @@ public:
     TextureSet& operator=(const TextureSet&) = delete;
 
     // Records into `cmd` the commands that fill a slot's staging buffer on the device, or returns
-    // false having recorded nothing (nothing new, or the generator is busy).
-    using DeviceTexelRecorder = std::function<bool(VkCommandBuffer cmd, std::size_t slot)>;
+    // false having recorded nothing (nothing new, or the generator is busy). all_executed: every earlier
+    // update of the set has executed (not only this slot's), so state shared by all slots (descriptor
+    // sets, the plan) may be replaced.
+    using DeviceTexelRecorder = std::function<bool(VkCommandBuffer cmd, std::size_t slot, bool all_executed)>;
 
     // Host path: converts each new result of `generator` on its worker from now on (a result listener;
     // result ids reported as id_base + the generator's own). `token` tells generator objects at one
@@ -119,6 +128,9 @@ public:
     // VK_EXT_debug_utils names for the images, views, staging buffers and the timeline semaphore
     // ("<prefix>: albedo, slot 0"); nothing unless the device has debug names on.
     void name_objects(const std::string& prefix) const noexcept;
+    // With defer_final_barriers: the final barriers the last record_update / record_device_update left out
+    // (none when it recorded nothing).
+    std::vector<VkImageMemoryBarrier2> final_barriers() const;
     uint64_t semaphore_value() const;   // the timeline's value now (never waits); a slot is free once it reaches pending_value
     uint64_t next_slot_wait_value() const;
 
@@ -169,7 +181,9 @@ private:
     // Every slot's staging buffer and images (or host targets), bound into two MemoryBlocks, and the views.
     void create_resources();
     void destroy() noexcept;
-    void record_copies(VkCommandBuffer cmd, Slot& slot) const;
+    // Records the slot's barriers, copies and mips; the final barriers go to `deferred` instead when it is
+    // not null.
+    void record_copies(VkCommandBuffer cmd, Slot& slot, std::vector<VkImageMemoryBarrier2>* deferred) const;
     // The worker's listener: converts the just-published result (the newest: the worker publishes no
     // other meanwhile) into a free slot.
     void convert_on_worker(AsyncGenerator& generator);
@@ -200,6 +214,7 @@ private:
     uint64_t m_next_value = 1;
     int m_current = -1;                    // slot of the newest recorded update
     uint64_t m_last_result = 0;
+    std::vector<VkImageMemoryBarrier2> m_final_barriers;   // defer_final_barriers: the last update's (m_mutex)
 
     // Host path: slot states and the fields above are shared with the worker's listener.
     mutable std::mutex m_mutex;

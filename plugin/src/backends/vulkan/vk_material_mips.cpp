@@ -16,7 +16,7 @@ namespace ntex::vulkan {
 namespace {
 
 // material_mips.comp's table: a header of kHeaderWords words (maps, material channels, moments, normal
-// map, roughness map), then kMapWords per model map (offset, count, srgb, derived, lo, inv, 4 final-tensor
+// map, roughness map, 3 spare), then kMapWords per model map (offset, count, srgb, derived, lo, inv, 4 final-tensor
 // channels). Keep in sync with the shader's kHeader / kMapWords.
 constexpr std::size_t kHeaderWords = 8;
 constexpr std::size_t kMapWords = 10;
@@ -114,35 +114,34 @@ void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, co
         r[5] = float_bits(1.0f / (src.range_max - src.range_min));   // build_material_tensor's value, bit for bit
         for (std::size_t k = 0; k < 4 && k < src.channels.size(); ++k) r[6 + k] = static_cast<uint32_t>(src.channels[k]);
     }
-    m_channels = layout.channels;
-    m_moments = normal >= 0 || roughness >= 0 ? kMoments : 0;
+    // Built in locals and committed at the end: a failure below leaves the previous binding intact.
+    const int channels = layout.channels;
+    const int moments = normal >= 0 || roughness >= 0 ? kMoments : 0;
     table[0] = static_cast<uint32_t>(d.outputs.size());
-    table[1] = static_cast<uint32_t>(m_channels);
-    table[2] = static_cast<uint32_t>(m_moments);
+    table[1] = static_cast<uint32_t>(channels);
+    table[2] = static_cast<uint32_t>(moments);
     table[3] = static_cast<uint32_t>(normal);      // -1 reads back as int -1
-    table[4] = static_cast<uint32_t>(roughness);
-    m_height_scale = d.height_scale;
+    table[4] = static_cast<uint32_t>(roughness);   // words 5..7 are spare
 
     // Every level's material, then its moments, each 4-float aligned.
-    m_material_base.clear();
-    m_moment_base.clear();
+    std::vector<int32_t> material_base, moment_base;
     uint64_t floats = 0;
     for (int l = 0; l < m_levels; ++l) {
         const uint64_t texels = static_cast<uint64_t>(level_size(m_width, l)) * static_cast<uint64_t>(level_size(m_height, l));
-        m_material_base.push_back(static_cast<int32_t>(std::min<uint64_t>(floats, INT32_MAX)));
-        floats += (texels * static_cast<uint64_t>(m_channels) + 3) / 4 * 4;
-        m_moment_base.push_back(static_cast<int32_t>(std::min<uint64_t>(floats, INT32_MAX)));
-        floats += texels * static_cast<uint64_t>(m_moments);
+        material_base.push_back(static_cast<int32_t>(std::min<uint64_t>(floats, INT32_MAX)));
+        floats += (texels * static_cast<uint64_t>(channels) + 3) / 4 * 4;
+        moment_base.push_back(static_cast<int32_t>(std::min<uint64_t>(floats, INT32_MAX)));
+        floats += texels * static_cast<uint64_t>(moments);
     }
     if (floats > static_cast<uint64_t>(INT32_MAX)) {
-        fail(NTEX_ERROR_UNSUPPORTED, "a ", m_width, "x", m_height, " material of ", m_channels, " channels is too large for the material mip filter's 32-bit indices");
+        fail(NTEX_ERROR_UNSUPPORTED, "a ", m_width, "x", m_height, " material of ", channels, " channels is too large for the material mip filter's 32-bit indices");
     }
     const std::size_t work_bytes = static_cast<std::size_t>(std::max<uint64_t>(floats, 1)) * sizeof(float);
     require_storage_range(*m_context, work_bytes, "the material mip filter's work buffer");
 
     // texels.comp's constants per level >= 1 and selected map: write_map's component rule on the level's
     // material (a 1-channel map repeats in R, G and B, a 2-channel map repeats its last, alpha is the 4th or 1).
-    m_pack.clear();
+    std::vector<TexelPushConstants> pack;
     for (int l = 1; l < m_levels; ++l) {
         const int w = level_size(m_width, l), h = level_size(m_height, l);
         for (std::size_t i = 0; i < m_formats.size(); ++i) {
@@ -151,7 +150,7 @@ void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, co
             const int n = layout.counts[map];
             const uint32_t off = static_cast<uint32_t>(layout.offsets[map]);
             TexelPushConstants pc;
-            pc.src_w = w, pc.src_h = h, pc.src_c = m_channels;
+            pc.src_w = w, pc.src_h = h, pc.src_c = channels;
             pc.w = w, pc.h = h;
             pc.format = static_cast<int32_t>(m_formats[i]);
             uint32_t select = 0;
@@ -161,13 +160,14 @@ void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, co
             pc.lo = 0.0f;
             pc.inv = 1.0f;
             const uint64_t words = (static_cast<uint64_t>(w) * static_cast<uint64_t>(h) * host_format_texel_size(m_formats[i]) + 3) / 4;
-            pc.words = static_cast<int32_t>(words);
-            pc.dst_word = static_cast<int32_t>(m_level_offsets[static_cast<std::size_t>(l) * m_formats.size() + i] / 4);
-            if (m_level_offsets[static_cast<std::size_t>(l) * m_formats.size() + i] / 4 > static_cast<uint64_t>(INT32_MAX)) {
-                fail(NTEX_ERROR_UNSUPPORTED, "a material mip level's staging offset is too large for texels.comp's 32-bit indices");
+            const VkDeviceSize offset = m_level_offsets[static_cast<std::size_t>(l) * m_formats.size() + i];
+            if (words > static_cast<uint64_t>(INT32_MAX) || offset / 4 > static_cast<uint64_t>(INT32_MAX)) {
+                fail(NTEX_ERROR_UNSUPPORTED, "a material mip level is too large for texels.comp's 32-bit indices");
             }
-            pc.src_base = m_material_base[static_cast<std::size_t>(l)];
-            m_pack.push_back(pc);
+            pc.words = static_cast<int32_t>(words);
+            pc.dst_word = static_cast<int32_t>(offset / 4);
+            pc.src_base = material_base[static_cast<std::size_t>(l)];
+            pack.push_back(pc);
         }
     }
 
@@ -175,13 +175,19 @@ void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, co
     const std::size_t table_bytes = table.size() * sizeof(uint32_t);
     if (m_table.bytes() < table_bytes) m_table = Buffer(m_context, table_bytes, MemoryKind::Upload);
     std::memcpy(m_table.host(), table.data(), table_bytes);
+    m_channels = channels;
+    m_moments = moments;
+    m_height_scale = d.height_scale;
+    m_material_base = std::move(material_base);
+    m_moment_base = std::move(moment_base);
+    m_pack = std::move(pack);
 
     const VkBuffer z = m_dummy.get();
     const VkBuffer filter[kPlanBindings] = {final_tensor, m_work.get(), m_table.get(), z, z, z, z};
     write_plan_bindings(*m_context, m_sets[0], filter);
     for (std::size_t slot = 0; slot < m_destinations.size(); ++slot) {
-        const VkBuffer pack[kPlanBindings] = {m_work.get(), m_destinations[slot], z, z, z, z, z};
-        write_plan_bindings(*m_context, m_sets[1 + slot], pack);
+        const VkBuffer packing[kPlanBindings] = {m_work.get(), m_destinations[slot], z, z, z, z, z};
+        write_plan_bindings(*m_context, m_sets[1 + slot], packing);
     }
 }
 
