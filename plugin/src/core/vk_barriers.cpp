@@ -52,25 +52,29 @@ void BarrierRecorder::record(VkCommandBuffer cmd, VkPipelineStageFlags src_stage
             o.size = in.size;
         }
         for (; i < images.size() && dep.imageMemoryBarrierCount < kChunk; ++i) {
-            const VkImageMemoryBarrier& in = images[i];
-            VkImageMemoryBarrier2& o = img[dep.imageMemoryBarrierCount++];
-            o.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2;
-            o.srcStageMask = src;
-            o.srcAccessMask = in.srcAccessMask;
-            o.dstStageMask = dst;
-            o.dstAccessMask = in.dstAccessMask;
-            o.oldLayout = in.oldLayout;
-            o.newLayout = in.newLayout;
-            o.srcQueueFamilyIndex = in.srcQueueFamilyIndex;
-            o.dstQueueFamilyIndex = in.dstQueueFamilyIndex;
-            o.image = in.image;
-            o.subresourceRange = in.subresourceRange;
+            img[dep.imageMemoryBarrierCount++] = image_barrier2(images[i], src_stage, dst_stage);
         }
         dep.pMemoryBarriers = mem.data();
         dep.pBufferMemoryBarriers = buf.data();
         dep.pImageMemoryBarriers = img.data();
         m_sync2(cmd, &dep);
     } while (m < memory.size() || b < buffers.size() || i < images.size());
+}
+
+VkImageMemoryBarrier2 image_barrier2(const VkImageMemoryBarrier& barrier, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage) noexcept {
+    VkImageMemoryBarrier2 o{};
+    o.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2;
+    o.srcStageMask = src_stage;
+    o.srcAccessMask = barrier.srcAccessMask;
+    o.dstStageMask = dst_stage;
+    o.dstAccessMask = barrier.dstAccessMask;
+    o.oldLayout = barrier.oldLayout;
+    o.newLayout = barrier.newLayout;
+    o.srcQueueFamilyIndex = barrier.srcQueueFamilyIndex;
+    o.dstQueueFamilyIndex = barrier.dstQueueFamilyIndex;
+    o.image = barrier.image;
+    o.subresourceRange = barrier.subresourceRange;
+    return o;
 }
 
 void BarrierRecorder::memory(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage,

@@ -47,6 +47,11 @@ private:
     PFN_vkCmdPipelineBarrier2 m_sync2 = nullptr;
 };
 
+// A sync1 image barrier with its dependency's stage masks as one VkImageMemoryBarrier2 (every sync1 stage
+// and access bit has the same value and meaning in the *2 flags): what record() records under
+// synchronization2, and what a texture set hands a host that batches ntex's final barriers itself.
+VkImageMemoryBarrier2 image_barrier2(const VkImageMemoryBarrier& barrier, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage) noexcept;
+
 // The synchronization2 entry point of `device` when the host declared the feature enabled, the physical
 // device supports it and the device exposes vkCmdPipelineBarrier2 (core 1.3) or vkCmdPipelineBarrier2KHR;
 // else nullptr with `why` saying which of these failed. features2: the instance's

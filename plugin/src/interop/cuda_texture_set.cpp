@@ -134,7 +134,7 @@ void CudaTextureSet::record_first_use(VkCommandBuffer cmd) {
         for (const auto& image : slot.images) barriers.push_back(first_use_barrier(image->image(), m_mip_levels));
     }
     if (m_source.defer_final_barriers) {
-        for (const VkImageMemoryBarrier& b : barriers) m_final_barriers.push_back(to_barrier2(b, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages));
+        for (const VkImageMemoryBarrier& b : barriers) m_final_barriers.push_back(image_barrier2(b, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages));
         return;
     }
     m_device->barriers().record(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages, {}, {}, barriers);
@@ -146,7 +146,7 @@ void CudaTextureSet::record_acquire(VkCommandBuffer cmd, const Slot& slot) {
         barriers.push_back(acquire_from_external_barrier(image->image(), m_device->queue_family(), m_mip_levels));
     }
     if (m_source.defer_final_barriers) {
-        for (const VkImageMemoryBarrier& b : barriers) m_final_barriers.push_back(to_barrier2(b, m_source.consumer_stages, m_source.consumer_stages));
+        for (const VkImageMemoryBarrier& b : barriers) m_final_barriers.push_back(image_barrier2(b, m_source.consumer_stages, m_source.consumer_stages));
         return;
     }
     m_device->barriers().record(cmd, m_source.consumer_stages, m_source.consumer_stages, {}, {}, barriers);

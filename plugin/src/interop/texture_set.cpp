@@ -21,21 +21,6 @@ constexpr const char* kWritableFormats =
 
 }  // namespace
 
-VkImageMemoryBarrier2 to_barrier2(const VkImageMemoryBarrier& b, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage) noexcept {
-    VkImageMemoryBarrier2 out{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2};
-    out.srcStageMask = src_stage;
-    out.srcAccessMask = b.srcAccessMask;
-    out.dstStageMask = dst_stage;
-    out.dstAccessMask = b.dstAccessMask;
-    out.oldLayout = b.oldLayout;
-    out.newLayout = b.newLayout;
-    out.srcQueueFamilyIndex = b.srcQueueFamilyIndex;
-    out.dstQueueFamilyIndex = b.dstQueueFamilyIndex;
-    out.image = b.image;
-    out.subresourceRange = b.subresourceRange;
-    return out;
-}
-
 VkFormat format_for(NtexMapSemantic semantic) noexcept {
     switch (semantic) {
         case NTEX_MAP_SEMANTIC_ALBEDO: return VK_FORMAT_R8G8B8A8_SRGB;
@@ -106,7 +91,7 @@ void finish(const BarrierRecorder& record, VkCommandBuffer cmd, VkPipelineStageF
         record.record(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, consumer_stages, {}, {}, barriers);
         return;
     }
-    for (const VkImageMemoryBarrier& b : barriers) deferred->push_back(to_barrier2(b, VK_PIPELINE_STAGE_TRANSFER_BIT, consumer_stages));
+    for (const VkImageMemoryBarrier& b : barriers) deferred->push_back(image_barrier2(b, VK_PIPELINE_STAGE_TRANSFER_BIT, consumer_stages));
 }
 
 bool writable_format(VkFormat format) noexcept {

@@ -69,9 +69,6 @@ struct TextureSetSource {
     bool defer_final_barriers = false;
 };
 
-// A sync1 image barrier as the VkImageMemoryBarrier2 a host records (sync1 stage and access bits mean the
-// same in the *2 flags).
-VkImageMemoryBarrier2 to_barrier2(const VkImageMemoryBarrier& b, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage) noexcept;
 
 
 
