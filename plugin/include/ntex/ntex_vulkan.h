@@ -142,8 +142,12 @@ typedef struct NtexTextureSetSyncInfo {
      * their final layout and make them visible to consumerStageMask; on CUDA the queue-family acquire) and
      * ntexGetTextureSetFinalBarriers hands them to you, so you record them in one batch with your own frame's
      * barriers (the FidelityFX pattern). You MUST record them after the update's commands and before anything
-     * samples the images, in submission order on the same queue; until then the images are in TRANSFER
-     * layouts (CUDA: not yet acquired). VK_FALSE (or without this struct): ntex records them itself. */
+     * samples the images or the set's next update, in submission order on the same queue; until then the
+     * images (with atlas offsets: the whole levels of the page, other regions included) are in TRANSFER
+     * layouts. CUDA path: record them in the same submit as the update's commands (the one that waits for
+     * readySemaphore and signals the release value); its first update returns the one-time UNDEFINED ->
+     * GENERAL transition of every slot's images (ringSize x maps barriers), later ones the queue-family
+     * acquire of one slot. VK_FALSE (or without this struct): ntex records them itself. */
     VkBool32 deferFinalBarriers;
 } NtexTextureSetSyncInfo;
 
@@ -408,8 +412,9 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
  *   SHADER_READ_ONLY_OPTIMAL, exactly as the CPU path. Returns SUCCESS and *pSignalValue as above (the
  *   host MUST signal it with the submit that runs `commandBuffer`). resultId counts the set's updates.
  * - Returns NOT_READY and records nothing when the parameters did not change, the next slot's previous
- *   update has not executed yet (with ringSize slots, up to ringSize updates are in flight), or an
- *   ntexGenerateAsync job holds the generator.
+ *   update has not executed yet (with ringSize slots, up to ringSize updates are in flight), an
+ *   ntexGenerateAsync job holds the generator, or the model was reloaded (ntexReloadModel) and an earlier
+ *   update has not executed yet (the new plan is bound once none is pending: about one frame).
  * - The generator's plan inputs are shared: use one texture set per generator on this path, and do not
  *   call ntexGenerate / ntexGenerateAsync on it between recording an update and its execution.
  * - The recorded commands bind ntex's own compute pipelines, descriptor sets and push constants: rebind
@@ -432,13 +437,16 @@ NTEX_API NtexResult ntexGetTextureSetSlotImages(NtexTextureSet set, uint32_t slo
 
 /* With NtexTextureSetSyncInfo::deferFinalBarriers: the final barriers that the last ntexCmdUpdateTextureSet
  * call left out, for the host to record (Vulkan's two-call idiom: pBarriers NULL sets *pBarrierCount to the
- * count; else at most *pBarrierCount are written, *pBarrierCount says how many, and NOT_READY means there were
- * more). 0 barriers when the last call recorded nothing (NOT_READY), and without deferral. Each
- * VkImageMemoryBarrier2 is complete (sType, stage and access masks, layouts, queue families, image,
- * subresource range; pNext NULL): record them with vkCmdPipelineBarrier2, or, without synchronization2, as
- * vkCmdPipelineBarrier with srcStageMask / dstStageMask the union of theirs (every mask ntex uses is a
- * Vulkan 1.0 bit). Valid until the next ntexCmdUpdateTextureSet of the set. Never blocks; thread-safety:
- * the thread that records the set's updates. Errors: INVALID_ARGUMENT (NULL set or pBarrierCount). */
+ * count; else at most *pBarrierCount are written, *pBarrierCount says how many, and NOT_READY, in the role of
+ * VK_INCOMPLETE, means there were more). At most 2 per selected map (1 with NTEX_MIP_FILTER_MATERIAL or one
+ * mip level), except the CUDA path's first update (ringSize x maps). 0 barriers when the last call recorded
+ * nothing or failed, and without deferral. Each VkImageMemoryBarrier2 is complete (sType, stage and access
+ * masks, layouts, queue families, image, subresource range; pNext NULL): record them with
+ * vkCmdPipelineBarrier2, or, without synchronization2, as vkCmdPipelineBarrier with srcStageMask /
+ * dstStageMask the union of theirs (every mask ntex uses fits the 32-bit synchronization1 flags). Valid until
+ * the next ntexCmdUpdateTextureSet of the set (which replaces them, also when it records nothing): fetch them
+ * after every call that returned SUCCESS. Never blocks; thread-safety: the thread that records the set's
+ * updates. Errors: INVALID_ARGUMENT (NULL set or pBarrierCount). */
 NTEX_API NtexResult ntexGetTextureSetFinalBarriers(NtexTextureSet set, uint32_t* pBarrierCount, VkImageMemoryBarrier2* pBarriers);
 
 typedef NtexResult (*PFN_ntexCreateTextureSet)(NtexContext, const NtexTextureSetCreateInfo*, NtexTextureSet*);

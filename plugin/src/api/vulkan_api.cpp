@@ -364,6 +364,12 @@ NTEX_API NtexResult ntexCmdUpdateTextureSet(NtexTextureSet set, VkCommandBuffer 
     NtexResult status = NTEX_SUCCESS;
     const NtexResult r = guarded(ntex::api::logger_of_live(set), "ntexCmdUpdateTextureSet", [&] {
         ntex::api::require_live(set, "set");
+        // Deferred final barriers describe this call's commands only: none survive from an earlier call, also
+        // when this one fails below.
+#if NTEX_WITH_CUDA
+        if (set->cuda) set->cuda->clear_final_barriers();
+#endif
+        if (set->set) set->set->clear_final_barriers();
         require_non_null(pSignalValue, "pSignalValue");
         if (commandBuffer == VK_NULL_HANDLE) fail(NTEX_ERROR_INVALID_ARGUMENT, "commandBuffer is VK_NULL_HANDLE");
         *pSignalValue = 0;

@@ -55,6 +55,7 @@ public:
     // first update's UNDEFINED -> GENERAL transition, later the queue-family acquire); none when it
     // recorded nothing. Caller: the thread that records updates.
     const std::vector<VkImageMemoryBarrier2>& final_barriers() const noexcept { return m_final_barriers; }
+    void clear_final_barriers() noexcept { m_final_barriers.clear(); }
 
 private:
     struct Slot {

@@ -663,6 +663,11 @@ std::vector<VkImageMemoryBarrier2> TextureSet::final_barriers() const {
     return m_final_barriers;
 }
 
+void TextureSet::clear_final_barriers() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_final_barriers.clear();
+}
+
 void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot, std::vector<VkImageMemoryBarrier2>* deferred) const {
     const auto& vk = m_device->vk();
     const int32_t w = static_cast<int32_t>(m_source.width);

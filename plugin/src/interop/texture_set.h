@@ -128,6 +128,7 @@ public:
     // With defer_final_barriers: the final barriers the last record_update / record_device_update left out
     // (none when it recorded nothing).
     std::vector<VkImageMemoryBarrier2> final_barriers() const;
+    void clear_final_barriers();
     uint64_t semaphore_value() const;   // the timeline's value now (never waits); a slot is free once it reaches pending_value
     uint64_t next_slot_wait_value() const;
 

@@ -171,9 +171,12 @@ void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, co
         }
     }
 
-    if (m_work.bytes() < work_bytes) m_work = Buffer(m_context, work_bytes, MemoryKind::DeviceLocal);
+    // New buffers are allocated before either replaces the bound one, so a failed allocation changes nothing.
     const std::size_t table_bytes = table.size() * sizeof(uint32_t);
-    if (m_table.bytes() < table_bytes) m_table = Buffer(m_context, table_bytes, MemoryKind::Upload);
+    Buffer work = m_work.bytes() < work_bytes ? Buffer(m_context, work_bytes, MemoryKind::DeviceLocal) : Buffer();
+    Buffer table_buffer = m_table.bytes() < table_bytes ? Buffer(m_context, table_bytes, MemoryKind::Upload) : Buffer();
+    if (work.get() != VK_NULL_HANDLE) m_work = std::move(work);
+    if (table_buffer.get() != VK_NULL_HANDLE) m_table = std::move(table_buffer);
     std::memcpy(m_table.host(), table.data(), table_bytes);
     m_channels = channels;
     m_moments = moments;
