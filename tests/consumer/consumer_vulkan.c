@@ -370,7 +370,57 @@ int main(int argc, char** argv) {
         vkFreeMemory(device, memory, NULL);
     }
 
-    /* 7. Teardown: the GPU is idle (vkQueueWaitIdle above). */
+    /* 7. Deferred final barriers: the albedo set leaves its last barriers to the host, which records them
+     * with a barrier of its own batch, as one synchronization1 vkCmdPipelineBarrier (union of the masks). */
+    {
+        NtexTextureSetSyncInfo sync;
+        NtexTextureSet deferred = NULL;
+        VkImageMemoryBarrier2 b[4 * NTEX_MAX_MAPS];
+        VkImageMemoryBarrier legacy[4 * NTEX_MAX_MAPS];
+        VkPipelineStageFlags src = 0, dst = 0;
+        uint32_t n = 4 * NTEX_MAX_MAPS, k;
+        NtexHostImage hi;
+        memset(&sync, 0, sizeof sync);
+        sync.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO;
+        sync.deferFinalBarriers = VK_TRUE;
+        si.pNext = &sync;
+        si.mapMask = 1u;
+        CHECK(ntexCreateTextureSet(context, &si, &deferred) == NTEX_SUCCESS);
+        CHECK(ntexGetTextureSetImages(deferred, &images) == NTEX_SUCCESS);
+        cmd = begin();
+        CHECK(ntexCmdUpdateTextureSet(deferred, cmd, &signal) == NTEX_SUCCESS && signal > 0);
+        CHECK(ntexGetTextureSetFinalBarriers(deferred, &n, b) == NTEX_SUCCESS && n > 0);
+        for (k = 0; k < n; ++k) {
+            src |= (VkPipelineStageFlags)b[k].srcStageMask;
+            dst |= (VkPipelineStageFlags)b[k].dstStageMask;
+            memset(&legacy[k], 0, sizeof legacy[k]);
+            legacy[k].sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER;
+            legacy[k].srcAccessMask = (VkAccessFlags)b[k].srcAccessMask;
+            legacy[k].dstAccessMask = (VkAccessFlags)b[k].dstAccessMask;
+            legacy[k].oldLayout = b[k].oldLayout;
+            legacy[k].newLayout = b[k].newLayout;
+            legacy[k].srcQueueFamilyIndex = b[k].srcQueueFamilyIndex;
+            legacy[k].dstQueueFamilyIndex = b[k].dstQueueFamilyIndex;
+            legacy[k].image = b[k].image;
+            legacy[k].subresourceRange = b[k].subresourceRange;
+        }
+        vkCmdPipelineBarrier(cmd, src, dst, 0, 0, NULL, 0, NULL, n, legacy);
+        submit(cmd, images.semaphore, signal);
+        CHECK(ntexGetTextureSetImages(deferred, &images) == NTEX_SUCCESS);
+        memset(&hi, 0, sizeof hi);
+        hi.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+        hi.format = NTEX_HOST_FORMAT_R8G8B8A8;
+        hi.pData = want;
+        hi.rowPitch = W * 4;
+        hi.size = (size_t)W * H * 4;
+        CHECK(ntexReadMap(generator, 0, &hi) == NTEX_SUCCESS);
+        read_back(images.images[0], 0, 4, got);
+        CHECK(memcmp(got, want, hi.size) == 0);
+        printf("ntex_consumer_vulkan: ok: %u deferred final barrier(s) recorded by the host\n", n);
+        ntexDestroyTextureSet(deferred);
+    }
+
+    /* 8. Teardown: the GPU is idle (vkQueueWaitIdle above). */
     ntexDestroyTextureSet(set);
     ntexDestroyGenerator(generator);
     ntexDestroyModel(model);

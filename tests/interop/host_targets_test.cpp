@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -709,6 +710,7 @@ TEST_F(HostTargetsTest, AtlasOffsetsAreCheckedAndClampTheChain) {
     refused(try_create(one, {{0, 0}, {-64, 0}}), "is negative");
     refused(try_create(one, {{0, 0}, {224, 0}}), "leaves level 0");
     refused(try_create(one, {{0, 0}, {0, 40}}), "leaves level 0");
+    refused(try_create(one, {{0, 0}, {INT32_MAX, INT32_MAX}}), "leaves level 0");   // no overflow in x + width
     refused(try_create(one, {{0, 0}, {32, 0}}), "with overlapping regions");
     // Two maps of one slot in one layer: one update would transition that subresource twice.
     refused(try_create(one | (1u << height), {{0, 0}, {64, 0}, {128, 0}, {192, 0}}), "in one ring slot");
