@@ -61,6 +61,15 @@ void BarrierRecorder::record(VkCommandBuffer cmd, VkPipelineStageFlags src_stage
     } while (m < memory.size() || b < buffers.size() || i < images.size());
 }
 
+void BarrierRecorder::record_or_defer(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage,
+                                      std::span<const VkImageMemoryBarrier> images, std::vector<VkImageMemoryBarrier2>* deferred) const {
+    if (deferred == nullptr) {
+        record(cmd, src_stage, dst_stage, {}, {}, images);
+        return;
+    }
+    for (const VkImageMemoryBarrier& b : images) deferred->push_back(image_barrier2(b, src_stage, dst_stage));
+}
+
 VkImageMemoryBarrier2 image_barrier2(const VkImageMemoryBarrier& barrier, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage) noexcept {
     VkImageMemoryBarrier2 o{};
     o.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2;

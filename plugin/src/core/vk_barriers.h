@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace ntex {
 
@@ -38,6 +39,10 @@ public:
     void record(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage,
                 std::span<const VkMemoryBarrier> memory, std::span<const VkBufferMemoryBarrier> buffers,
                 std::span<const VkImageMemoryBarrier> images) const noexcept;
+    // record(cmd, src_stage, dst_stage, {}, {}, images), or with `deferred` not null the same barriers
+    // appended to it (image_barrier2) for a host that records them itself.
+    void record_or_defer(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkPipelineStageFlags dst_stage,
+                         std::span<const VkImageMemoryBarrier> images, std::vector<VkImageMemoryBarrier2>* deferred) const;
     // The common case: one global memory barrier.
     void memory(VkCommandBuffer cmd, VkPipelineStageFlags src_stage, VkAccessFlags src_access, VkPipelineStageFlags dst_stage,
                 VkAccessFlags dst_access) const noexcept;

@@ -37,7 +37,7 @@ ComputeTexels::ComputeTexels(const TextureSet& set, AsyncGenerator& generator) :
     // not at the first update (an error).
     m_writer->bind_source(plan.final_buffer(), plan.final_bytes(), texel_maps(g));
     if (set.source().mip_filter == NTEX_MIP_FILTER_MATERIAL && set.mip_levels() > 1) {
-        m_mips = std::make_shared<vulkan::MaterialMipWriter>(plan.context(), set.staging_buffers(), static_cast<int>(set.source().width),
+        m_mips = std::make_shared<vulkan::MaterialMipWriter>(plan.context(), m_writer->pipelines(), set.staging_buffers(), static_cast<int>(set.source().width),
                                                              static_cast<int>(set.source().height), static_cast<int>(set.mip_levels()),
                                                              set.staging_level_offsets(), set.host_formats(), set.source().map_indices);
         m_mips->bind_source(plan.final_buffer(), plan.final_bytes(), g.model().description());

@@ -66,7 +66,9 @@ private:
     // shared_ptr: its deleter is bound where it is made, so a build without the compute backend
     // (compute_texels_unavailable.cpp) needs no TexelWriter code.
     std::shared_ptr<vulkan::TexelWriter> m_writer;
-    std::shared_ptr<vulkan::MaterialMipWriter> m_mips;   // NTEX_MIP_FILTER_MATERIAL with 2+ levels, else null
+    // NTEX_MIP_FILTER_MATERIAL with 2+ levels, else null. Declared after m_writer: it uses the writer's
+    // pipelines and is destroyed first.
+    std::shared_ptr<vulkan::MaterialMipWriter> m_mips;
     // The plan the recorded commands use, kept alive (a hot reload may destroy its generator while
     // they execute). Also what "nothing changed" compares: a generator's address may be reused.
     std::shared_ptr<GeneratorBackend> m_plan;

@@ -133,11 +133,8 @@ void CudaTextureSet::record_first_use(VkCommandBuffer cmd) {
     for (const Slot& slot : m_slots) {
         for (const auto& image : slot.images) barriers.push_back(first_use_barrier(image->image(), m_mip_levels));
     }
-    if (m_source.defer_final_barriers) {
-        for (const VkImageMemoryBarrier& b : barriers) m_final_barriers.push_back(image_barrier2(b, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages));
-        return;
-    }
-    m_device->barriers().record(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages, {}, {}, barriers);
+    m_device->barriers().record_or_defer(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_source.consumer_stages, barriers,
+                                         m_source.defer_final_barriers ? &m_final_barriers : nullptr);
 }
 
 void CudaTextureSet::record_acquire(VkCommandBuffer cmd, const Slot& slot) {
@@ -145,15 +142,11 @@ void CudaTextureSet::record_acquire(VkCommandBuffer cmd, const Slot& slot) {
     for (const auto& image : slot.images) {
         barriers.push_back(acquire_from_external_barrier(image->image(), m_device->queue_family(), m_mip_levels));
     }
-    if (m_source.defer_final_barriers) {
-        for (const VkImageMemoryBarrier& b : barriers) m_final_barriers.push_back(image_barrier2(b, m_source.consumer_stages, m_source.consumer_stages));
-        return;
-    }
-    m_device->barriers().record(cmd, m_source.consumer_stages, m_source.consumer_stages, {}, {}, barriers);
+    m_device->barriers().record_or_defer(cmd, m_source.consumer_stages, m_source.consumer_stages, barriers,
+                                         m_source.defer_final_barriers ? &m_final_barriers : nullptr);
 }
 
 bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generator, uint64_t* signal_value) {
-    m_final_barriers.clear();
     if (!m_initialized) {
         record_first_use(cmd);
         const uint64_t r0 = m_next_release++;

@@ -51,9 +51,9 @@ public:
     void name_objects(const std::string& prefix) const noexcept;
     // The set's footprint: one dedicated exportable allocation per image, no staging.
     void memory_info(NtexTextureSetMemoryInfo* out) const noexcept;
-    // With TextureSetSource::defer_final_barriers: the barriers the last record_update left out (the
-    // first update's UNDEFINED -> GENERAL transition, later the queue-family acquire); none when it
-    // recorded nothing. Caller: the thread that records updates.
+    // With TextureSetSource::defer_final_barriers: the barriers record_update left out since the last
+    // clear_final_barriers (the first update's UNDEFINED -> GENERAL transition, later the queue-family
+    // acquire); the API clears them at the start of every update call. Caller: the thread that records updates.
     const std::vector<VkImageMemoryBarrier2>& final_barriers() const noexcept { return m_final_barriers; }
     void clear_final_barriers() noexcept { m_final_barriers.clear(); }
 

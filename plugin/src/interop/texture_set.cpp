@@ -84,16 +84,6 @@ VkImageMemoryBarrier image_barrier(VkImage image, VkImageLayout from, VkImageLay
     return b;
 }
 
-// Records `barriers` from TRANSFER to the consumer stages, or appends them to `deferred` for the host.
-void finish(const BarrierRecorder& record, VkCommandBuffer cmd, VkPipelineStageFlags consumer_stages, const std::vector<VkImageMemoryBarrier>& barriers,
-            std::vector<VkImageMemoryBarrier2>* deferred) {
-    if (deferred == nullptr) {
-        record.record(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, consumer_stages, {}, {}, barriers);
-        return;
-    }
-    for (const VkImageMemoryBarrier& b : barriers) deferred->push_back(image_barrier2(b, VK_PIPELINE_STAGE_TRANSFER_BIT, consumer_stages));
-}
-
 bool writable_format(VkFormat format) noexcept {
     switch (format) {
         case VK_FORMAT_R8G8B8A8_SRGB:
@@ -362,8 +352,8 @@ void TextureSet::create_resources() {
         slot.maps.resize(m_formats.size());
         for (std::size_t i = 0; i < m_formats.size(); ++i) {
             if (!m_source.targets.empty()) {
-                const NtexTextureSetTarget& t = m_source.targets[static_cast<std::size_t>(&slot - m_slots.data()) * m_formats.size() + i];
                 const std::size_t k = static_cast<std::size_t>(&slot - m_slots.data()) * m_formats.size() + i;
+                const NtexTextureSetTarget& t = m_source.targets[k];
                 const VkOffset2D offset = m_source.target_offsets.empty() ? VkOffset2D{0, 0} : m_source.target_offsets[k];
                 slot.maps[i] = MapImage{t.image, t.view, true, t.baseMipLevel, t.arrayLayer, offset};
                 continue;
@@ -450,7 +440,6 @@ bool TextureSet::record_device_update(VkCommandBuffer cmd, uint64_t* signal_valu
     // The slot's previous update executed: its staging buffer and its staging arena of plan inputs
     // are free (the activations all slots share are ordered by the recorded barriers). Never waits.
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_final_barriers.clear();
     const uint64_t reached = semaphore_value();
     m_last_busy = slot.pending_value > reached;
     if (m_last_busy) return false;
@@ -556,7 +545,6 @@ bool TextureSet::record_update(VkCommandBuffer cmd, uint64_t* signal_value, Asyn
     const bool busy = generator.poll(&own);   // rethrows a failed job's error
     const uint64_t newest = own == 0 ? 0 : own + id_base;
     std::unique_lock<std::mutex> lock(m_mutex);
-    m_final_barriers.clear();
     m_last_busy = false;
     // The newest result the worker converted: recording its copies is all the render thread does.
     std::size_t best = m_slots.size();
@@ -714,7 +702,7 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot, std::vector<VkIm
             barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, m_source.final_layout, VK_ACCESS_TRANSFER_WRITE_BIT,
                                              m_consumer_access[i], m.base_mip, m_mip_levels, m.layer));
         }
-        finish(record, cmd, m_source.consumer_stages, barriers, deferred);
+        record.record_or_defer(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, barriers, deferred);
         return;
     }
     // Mip chain: level l-1 becomes a blit source, then is downsampled into level l.
@@ -752,7 +740,7 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot, std::vector<VkIm
         barriers.push_back(image_barrier(m.image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, final_layout, VK_ACCESS_TRANSFER_WRITE_BIT,
                                          m_consumer_access[i], m.base_mip + m_mip_levels - 1, 1, m.layer));
     }
-    finish(record, cmd, m_source.consumer_stages, barriers, deferred);
+    record.record_or_defer(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, m_source.consumer_stages, barriers, deferred);
 }
 
 void TextureSet::images(NtexTextureSetImages* out, int which) const {

@@ -61,14 +61,13 @@ struct TextureSetSource {
     // empty = every target is a whole level.
     std::vector<VkOffset2D> target_offsets;
     VkImageLayout final_layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
-    // NtexTextureSetMipInfo: BLIT records a vkCmdBlitImage chain; MATERIAL converts every level on the host
-    // (runtime/material_mips.h) and copies it (host-copy path only).
+    // NtexTextureSetMipInfo: BLIT records a vkCmdBlitImage chain; MATERIAL copies every level from staging,
+    // filtered on the host (runtime/material_mips.h) or on the device (vulkan::MaterialMipWriter).
     NtexMipFilter mip_filter = NTEX_MIP_FILTER_BLIT;
     // NtexTextureSetSyncInfo::deferFinalBarriers: an update's final barriers are kept for the host
     // (final_barriers()) instead of being recorded.
     bool defer_final_barriers = false;
 };
-
 
 
 
@@ -125,8 +124,9 @@ public:
     // VK_EXT_debug_utils names for the images, views, staging buffers and the timeline semaphore
     // ("<prefix>: albedo, slot 0"); nothing unless the device has debug names on.
     void name_objects(const std::string& prefix) const noexcept;
-    // With defer_final_barriers: the final barriers the last record_update / record_device_update left out
-    // (none when it recorded nothing).
+    // With defer_final_barriers: the final barriers record_update / record_device_update left out since the
+    // last clear_final_barriers (the API clears them at the start of every update call, so they are that
+    // call's, and none after a call that recorded nothing or failed).
     std::vector<VkImageMemoryBarrier2> final_barriers() const;
     void clear_final_barriers();
     uint64_t semaphore_value() const;   // the timeline's value now (never waits); a slot is free once it reaches pending_value

@@ -2,6 +2,8 @@
 // MaterialMipWriter: the map table, the work buffer's level layout, the filter and packing dispatches.
 #include "backends/vulkan/vk_material_mips.h"
 
+#include "backends/vulkan/vk_texel_writer.h"
+
 #include "backends/vulkan/vulkan_plan.h"
 #include "core/error.h"
 #include "runtime/material.h"
@@ -22,9 +24,6 @@ constexpr std::size_t kHeaderWords = 8;
 constexpr std::size_t kMapWords = 10;
 constexpr int kMoments = 4;                 // mean unit normal x, y, z; mean alpha^2
 constexpr uint32_t kGroup = 8;              // material_mips.comp's local size (8 x 8)
-constexpr uint32_t kWordsPerGroup = 64;     // texels.comp's local_size_x
-constexpr uint32_t kMaxGroupsX = 65535;     // the minimum maxComputeWorkGroupCount[0] Vulkan guarantees
-constexpr uint32_t kConstantOne = 255;      // texels.comp: component reads as 1.0 (missing alpha)
 
 int level_size(int size, int level) noexcept { return MaterialMips::level_size(size, level); }
 
@@ -32,13 +31,6 @@ uint32_t float_bits(float v) noexcept {
     uint32_t bits = 0;
     std::memcpy(&bits, &v, sizeof bits);
     return bits;
-}
-
-void require_storage_range(const ComputeContext& context, std::size_t bytes, const char* what) {
-    const uint32_t limit = context.properties().limits.maxStorageBufferRange;
-    if (bytes > limit) {
-        fail(NTEX_ERROR_UNSUPPORTED, what, " (", bytes, " bytes) exceeds the device's maxStorageBufferRange (", limit, " bytes)");
-    }
 }
 
 // The push block of material_mips.comp (64 bytes, like texels.comp's; the pipeline layout's range).
@@ -53,10 +45,10 @@ static_assert(sizeof(FilterPush) == 64 && sizeof(FilterPush) <= kPushConstantByt
 
 }  // namespace
 
-MaterialMipWriter::MaterialMipWriter(std::shared_ptr<ComputeContext> context, std::vector<VkBuffer> destinations, int width, int height,
+MaterialMipWriter::MaterialMipWriter(std::shared_ptr<ComputeContext> context, PlanPipelines& pipelines, std::vector<VkBuffer> destinations, int width, int height,
                                      int levels, std::vector<VkDeviceSize> level_offsets, std::vector<NtexHostFormat> formats,
                                      std::vector<uint32_t> map_indices)
-    : m_context(std::move(context)), m_pipelines(m_context), m_destinations(std::move(destinations)), m_width(width), m_height(height),
+    : m_context(std::move(context)), m_pipelines(pipelines), m_destinations(std::move(destinations)), m_width(width), m_height(height),
       m_levels(levels), m_level_offsets(std::move(level_offsets)), m_formats(std::move(formats)), m_map_indices(std::move(map_indices)) {
     if (width < 1 || height < 1 || levels < 2 || m_formats.empty() || m_formats.size() != m_map_indices.size() ||
         m_level_offsets.size() != static_cast<std::size_t>(levels) * m_formats.size()) {
@@ -153,10 +145,7 @@ void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, co
             pc.src_w = w, pc.src_h = h, pc.src_c = channels;
             pc.w = w, pc.h = h;
             pc.format = static_cast<int32_t>(m_formats[i]);
-            uint32_t select = 0;
-            for (int k = 0; k < 3; ++k) select |= (off + static_cast<uint32_t>(std::min(k, n - 1))) << (8 * k);
-            select |= (n == 4 ? off + 3 : kConstantOne) << 24;
-            pc.select = select;
+            pc.select = component_select(static_cast<std::size_t>(n), [&](std::size_t k) { return off + static_cast<uint32_t>(k); });
             pc.lo = 0.0f;
             pc.inv = 1.0f;
             const uint64_t words = (static_cast<uint64_t>(w) * static_cast<uint64_t>(h) * host_format_texel_size(m_formats[i]) + 3) / 4;
@@ -231,13 +220,7 @@ void MaterialMipWriter::record(VkCommandBuffer cmd, std::size_t slot, int src_w,
     memory_barrier(*m_context, cmd, cs, VK_ACCESS_SHADER_WRITE_BIT, cs, VK_ACCESS_SHADER_READ_BIT);   // every level before packing
     vk.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_texels);
     vk.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, m_pipelines.layout(), 0, 1, &m_sets[1 + slot], 0, nullptr);
-    for (const TexelPushConstants& pack : m_pack) {
-        const uint64_t groups = (static_cast<uint64_t>(pack.words) + kWordsPerGroup - 1) / kWordsPerGroup;
-        const uint32_t gx = static_cast<uint32_t>(std::min<uint64_t>(groups, kMaxGroupsX));
-        const uint32_t gy = static_cast<uint32_t>((groups + gx - 1) / gx);
-        vk.vkCmdPushConstants(cmd, m_pipelines.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pack, &pack);
-        vk.vkCmdDispatch(cmd, gx, gy, 1);
-    }
+    for (const TexelPushConstants& pack : m_pack) dispatch_texels(*m_context, cmd, m_pipelines.layout(), pack);
 }
 
 void MaterialMipWriter::debug_objects(DebugObjects& out) const {

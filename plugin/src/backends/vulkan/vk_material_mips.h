@@ -26,7 +26,8 @@ public:
     // i's level l in a destination (level 0's entries are not used: TexelWriter writes level 0);
     // `formats[i]` / `map_indices[i]`: selected map i's host format and model map. Nothing is allocated
     // until bind_source. Throws INVALID_ARGUMENT for inconsistent sizes, BACKEND / OUT_OF_MEMORY.
-    MaterialMipWriter(std::shared_ptr<ComputeContext> context, std::vector<VkBuffer> destinations, int width, int height, int levels,
+    // `pipelines`: the texel writer's (its texels.comp pipeline packs the levels); must outlive this.
+    MaterialMipWriter(std::shared_ptr<ComputeContext> context, PlanPipelines& pipelines, std::vector<VkBuffer> destinations, int width, int height, int levels,
                       std::vector<VkDeviceSize> level_offsets, std::vector<NtexHostFormat> formats, std::vector<uint32_t> map_indices);
     ~MaterialMipWriter();
     MaterialMipWriter(const MaterialMipWriter&) = delete;
@@ -51,7 +52,7 @@ public:
 private:
     void release() noexcept;
     std::shared_ptr<ComputeContext> m_context;
-    PlanPipelines m_pipelines;
+    PlanPipelines& m_pipelines;   // the texel writer's
     std::vector<VkBuffer> m_destinations;
     int m_width, m_height, m_levels;
     std::vector<VkDeviceSize> m_level_offsets;

@@ -47,16 +47,11 @@ TexelMap make_texel_map(const ModelDescription& d, uint32_t map_index, NtexHostF
     // last; alpha is the 4th channel or 1.
     const std::size_t n = m.channels.size();
     if (n == 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "map ", map_index, " has no channel");
-    uint32_t select = 0;
-    for (std::size_t k = 0; k < 3; ++k) select |= channel_byte(m.channels[std::min(k, n - 1)]) << (8 * k);
-    select |= (n == 4 ? channel_byte(m.channels[3]) : kConstantOne) << 24;
-    t.pc.select = select;
+    t.pc.select = component_select(n, [&](std::size_t k) { return channel_byte(m.channels[k]); });
     t.pc.lo = m.range_min;
     t.pc.inv = 1.0f / (m.range_max - m.range_min);
     return t;
 }
-
-namespace {
 
 void require_storage_range(const ComputeContext& context, std::size_t bytes, const char* what) {
     const uint32_t limit = context.properties().limits.maxStorageBufferRange;
@@ -65,7 +60,13 @@ void require_storage_range(const ComputeContext& context, std::size_t bytes, con
     }
 }
 
-}  // namespace
+void dispatch_texels(const ComputeContext& context, VkCommandBuffer cmd, VkPipelineLayout layout, const TexelPushConstants& pc) {
+    const uint64_t groups = (static_cast<uint64_t>(pc.words) + kWordsPerGroup - 1) / kWordsPerGroup;
+    const uint32_t gx = static_cast<uint32_t>(std::min<uint64_t>(groups, kMaxGroupsX));
+    const uint32_t gy = static_cast<uint32_t>((groups + gx - 1) / gx);
+    context.vk().vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
+    context.vk().vkCmdDispatch(cmd, gx, gy, 1);
+}
 
 TexelWriter::TexelWriter(std::shared_ptr<ComputeContext> context, std::vector<VkBuffer> destinations, std::size_t destination_bytes, int width,
                          int height)
@@ -119,11 +120,7 @@ void TexelWriter::record(VkCommandBuffer cmd, std::size_t slot, int src_w, int s
         }
         pc.words = static_cast<int32_t>(words);
         pc.dst_word = static_cast<int32_t>(map.offset / 4);
-        const uint64_t groups = (words + kWordsPerGroup - 1) / kWordsPerGroup;
-        const uint32_t gx = static_cast<uint32_t>(std::min<uint64_t>(groups, kMaxGroupsX));
-        const uint32_t gy = static_cast<uint32_t>((groups + gx - 1) / gx);
-        vk.vkCmdPushConstants(cmd, m_pipelines.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof pc, &pc);
-        vk.vkCmdDispatch(cmd, gx, gy, 1);
+        dispatch_texels(*m_context, cmd, m_pipelines.layout(), pc);
     }
 }
 

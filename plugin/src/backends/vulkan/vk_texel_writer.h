@@ -13,6 +13,7 @@
 
 #include <ntex/ntex.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -28,6 +29,23 @@ struct TexelMap {
 // The TexelMap of model map `map_index` written as `format` at byte `offset` (a multiple of 4).
 // Throws INVALID_ARGUMENT for a bad index, format or offset.
 TexelMap make_texel_map(const ModelDescription& d, uint32_t map_index, NtexHostFormat format, std::size_t offset);
+
+// texels.comp's `select` word by write_map's component rule (runtime/material.h): components 0..2 read
+// channel(min(k, n - 1)), alpha reads channel(3) for a 4-channel map, else the constant 1 (byte 255).
+// `channel(k)` returns the source channel of component k, below 255.
+template <typename Channel>
+uint32_t component_select(std::size_t n, Channel channel) {
+    uint32_t select = 0;
+    for (std::size_t k = 0; k < 3; ++k) select |= static_cast<uint32_t>(channel(std::min(k, n - 1))) << (8 * k);
+    return select | (n == 4 ? static_cast<uint32_t>(channel(3)) : 255u) << 24;
+}
+
+// Throws UNSUPPORTED naming `what` when `bytes` exceed the device's maxStorageBufferRange.
+void require_storage_range(const ComputeContext& context, std::size_t bytes, const char* what);
+
+// Pushes `pc` and dispatches texels.comp over its pc.words words (the caller binds the pipeline and the
+// descriptor set).
+void dispatch_texels(const ComputeContext& context, VkCommandBuffer cmd, VkPipelineLayout layout, const TexelPushConstants& pc);
 
 class TexelWriter {
 public:
@@ -49,6 +67,9 @@ public:
     // (src_w x src_h x src_c NHWC floats) cropped at (ox, oy). The caller orders the final tensor's
     // writes before this (compute -> compute) and these writes before their reader.
     void record(VkCommandBuffer cmd, std::size_t slot, int src_w, int src_h, int src_c, int ox, int oy) const;
+
+    // Its pipelines (texels.comp's among them), for the material mip filter that packs with it.
+    PlanPipelines& pipelines() noexcept { return m_pipelines; }
 
     // Its Vulkan objects, named for VK_EXT_debug_utils (vk_debug_names.h).
     void debug_objects(DebugObjects& out) const;
