@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a struct or entry point changes; checked by ntexCreateContext. */
-#define NTEX_HEADER_VERSION 8
+#define NTEX_HEADER_VERSION 9
 
 /* Typed opaque handles (Vulkan/OpenXR style). */
 typedef struct NtexContext_T* NtexContext;
@@ -54,6 +54,7 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_MODEL_CONDITIONING_INFO = 10,
     NTEX_STRUCTURE_TYPE_MESSENGER_CREATE_INFO = 11,
     NTEX_STRUCTURE_TYPE_THREAD_CALLBACKS = 12,
+    NTEX_STRUCTURE_TYPE_CHANNEL_PACKING = 13,
     /* ntex_vulkan.h */
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO = 100,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO = 101,
@@ -66,7 +67,8 @@ typedef enum NtexStructureType {
     NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_FEATURES = 108,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_MEMORY_INFO = 109,
     NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO = 110,
-    NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO = 111
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO = 111,
+    NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO = 112
 } NtexStructureType;
 
 typedef enum NtexBackend {
@@ -359,6 +361,35 @@ typedef struct NtexHostImage {
     size_t rowPitch;              /* bytes, >= width * texel size */
     size_t size;                  /* bytes available at pData, >= rowPitch * height */
 } NtexHostImage;
+
+/* Channel packing (an ORM-style image: occlusion, roughness, metallic; or normal.xy + roughness + height in
+ * one RGBA8): each component of an image comes from any map's component or a constant, so an engine
+ * samples one image where it would sample several. */
+#define NTEX_MAP_INDEX_PACKED 0xFFFFFFFFu      /* the map index of a packed image (ntexReadMap(s)) */
+#define NTEX_CHANNEL_SOURCE_ZERO 0xFFFFFFFEu   /* NtexChannelSource::mapIndex: the constant 0 */
+#define NTEX_CHANNEL_SOURCE_ONE 0xFFFFFFFFu    /* NtexChannelSource::mapIndex: the constant 1 */
+
+typedef struct NtexChannelSource {
+    uint32_t mapIndex;            /* model map index (NtexModelInfo order), or NTEX_CHANNEL_SOURCE_ZERO / _ONE */
+    uint32_t component;           /* < NtexModelInfo::mapChannels[mapIndex]: the map's value as its own image
+                                     holds it (albedo sRGB-encoded, normal n * 0.5 + 0.5, roughness, height;
+                                     all in [0, 1]); ignored for constants */
+} NtexChannelSource;
+
+/* Chain into NtexHostImage::pNext and call ntexReadMap(s) with map index NTEX_MAP_INDEX_PACKED: component k
+ * of the image's format (R, G, B, A in that order; a format with fewer components takes the first ones,
+ * B8G8R8A8 stores them in B, G, R, A byte order) is channels[k], converted as the format converts a map
+ * (integer formats clamp and round floor(v * 255 + 0.5), binary16 rounds to nearest even). Errors:
+ * INVALID_ARGUMENT for a map index out of range, a component past the map's channels, a packed image with a
+ * map index other than NTEX_MAP_INDEX_PACKED or NTEX_MAP_INDEX_PACKED without this struct, another sType in
+ * the chain. Example, ORM for material_v1 (maps albedo 0, normal 1, roughness 2, height 3) into RGBA8:
+ * {{NTEX_CHANNEL_SOURCE_ONE, 0}, {2, 0}, {NTEX_CHANNEL_SOURCE_ZERO, 0}, {3, 0}} (occlusion 1, roughness,
+ * metallic 0, height in alpha). */
+typedef struct NtexChannelPacking {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_CHANNEL_PACKING */
+    const void* pNext;            /* NULL */
+    NtexChannelSource channels[4];
+} NtexChannelPacking;
 
 /* --- results and errors ------------------------------------------------------------------ */
 

@@ -268,6 +268,28 @@ typedef struct NtexTextureSetTargetOffsetsInfo {
     const VkOffset2D* pOffsets;   /* per target: the region's top-left texel in level baseMipLevel */
 } NtexTextureSetTargetOffsetsInfo;
 
+/* Channel-packed images: chain into NtexTextureSetCreateInfo::pNext and the set's images are these packed
+ * images instead of one per selected map, each component taken from any map's component or a constant
+ * (NtexChannelPacking, ntex.h): an ORM image, or normal.xy + roughness + height in one RGBA8, so a material
+ * costs the engine one or two samples instead of four. With it:
+ * - mapMask must be 0; pFormats (optional) has imageCount entries, default VK_FORMAT_R8G8B8A8_UNORM; a
+ *   format with fewer components keeps the first ones (R8G8: channels[0] and [1]);
+ * - NtexTextureSetTargetsInfo has ringSize x imageCount targets (slot-major, image order);
+ * - NtexTextureSetImages::mapIndices[i] is NTEX_MAP_INDEX_PACKED and mapCount is imageCount;
+ * - mips: BLIT filters each packed image as plain colour (linear for _SRGB formats, which is only right for
+ *   albedo components); MATERIAL filters each component as its source map (albedo in linear light, normals
+ *   renormalised, roughness widened by Toksvig) before packing, so packing never changes a component's levels.
+ * Paths: host copies (the CPU backend, and for now every packed set: the Vulkan compute and CUDA paths
+ * take host copies, logged once). Errors: INVALID_ARGUMENT (imageCount 0 or above NTEX_MAX_MAPS, NULL
+ * pImages, an element whose sType is not NTEX_STRUCTURE_TYPE_CHANNEL_PACKING or whose pNext is not NULL,
+ * a source NtexChannelPacking refuses, mapMask != 0, a second one in the chain). */
+typedef struct NtexTextureSetPackingInfo {
+    NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO */
+    const void* pNext;
+    uint32_t imageCount;          /* packed images per ring slot, 1..NTEX_MAX_MAPS */
+    const NtexChannelPacking* pImages;   /* imageCount sources, in image order */
+} NtexTextureSetPackingInfo;
+
 /* Default image formats per map semantic: albedo VK_FORMAT_R8G8B8A8_SRGB, normal VK_FORMAT_R8G8B8A8_UNORM
  * (n * 0.5 + 0.5), roughness VK_FORMAT_R8_UNORM, height VK_FORMAT_R16_UNORM, other maps
  * VK_FORMAT_R8G8B8A8_UNORM. Images: 2D, OPTIMAL tiling, SAMPLED | TRANSFER_SRC | TRANSFER_DST,

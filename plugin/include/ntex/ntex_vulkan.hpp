@@ -71,17 +71,31 @@ public:
         std::vector<VkOffset2D> target_offsets;
         VkImageLayout final_layout = VK_IMAGE_LAYOUT_UNDEFINED;   // with targets: SHADER_READ_ONLY_OPTIMAL (UNDEFINED) or GENERAL
         NtexMipFilter mip_filter = NTEX_MIP_FILTER_BLIT;          // NtexTextureSetMipInfo
+        // Channel-packed images (NtexTextureSetPackingInfo): empty = one image per selected map; else the
+        // set's images, each NtexChannelPacking's sType set here (map_mask must stay 0, formats has one
+        // entry per packed image or none).
+        std::vector<NtexChannelPacking> packed_images;
     };
 
     TextureSet() = default;
     TextureSet(const Context& context, const Generator& generator) : TextureSet(context, generator, Options()) {}
     TextureSet(const Context& context, const Generator& generator, const Options& options) {
+        std::vector<NtexChannelPacking> packed = options.packed_images;
+        for (NtexChannelPacking& p : packed) {
+            p.sType = NTEX_STRUCTURE_TYPE_CHANNEL_PACKING;
+            p.pNext = nullptr;
+        }
+        NtexTextureSetPackingInfo packing{};
+        packing.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO;
+        packing.imageCount = static_cast<uint32_t>(packed.size());
+        packing.pImages = packed.data();
         NtexTextureSetMipInfo mips{};
         mips.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO;
+        mips.pNext = packed.empty() ? nullptr : &packing;
         mips.filter = options.mip_filter;
         NtexTextureSetTargetOffsetsInfo offsets{};
         offsets.sType = NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO;
-        offsets.pNext = options.mip_filter != NTEX_MIP_FILTER_BLIT ? &mips : nullptr;
+        offsets.pNext = &mips;
         offsets.offsetCount = static_cast<uint32_t>(options.target_offsets.size());
         offsets.pOffsets = options.target_offsets.data();
         const void* chain = !options.target_offsets.empty() ? static_cast<const void*>(&offsets) : offsets.pNext;

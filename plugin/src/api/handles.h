@@ -151,6 +151,7 @@ struct GeneratorShape {
     uint32_t width = 0;
     uint32_t height = 0;
     std::vector<NtexMapSemantic> semantics;   // per model map
+    MaterialLayout layout;                    // where each map's channels are (checks channel packings)
 };
 GeneratorShape generator_shape(NtexGenerator generator);
 

@@ -3,4 +3,4 @@
 // this only pins the header version the shared library was built against.
 #include <ntex/ntex.h>
 
-static_assert(NTEX_HEADER_VERSION == 8, "update the library for the new header version");
+static_assert(NTEX_HEADER_VERSION == 9, "update the library for the new header version");

@@ -72,6 +72,7 @@ GeneratorShape generator_shape(NtexGenerator generator) {
     shape.width = static_cast<uint32_t>(g.width());
     shape.height = static_cast<uint32_t>(g.height());
     for (const OutputMap& m : g.model().description().outputs) shape.semantics.push_back(static_cast<NtexMapSemantic>(m.semantic));
+    shape.layout = g.material_layout();
     return shape;
 }
 
@@ -700,8 +701,9 @@ NTEX_API NtexResult ntexWaitIdle(NtexGenerator generator) {
 }  // extern "C"
 
 namespace {
-// `index` < 0: the single image of ntexReadMap ("pImage"), else pImages[index].
-ntex::HostImageView host_image_view(const NtexHostImage* image, int index) {
+// `index` < 0: the single image of ntexReadMap ("pImage"), else pImages[index]; map_index: the map it is
+// read as (NTEX_MAP_INDEX_PACKED exactly when an NtexChannelPacking is chained).
+ntex::HostImageView host_image_view(const NtexHostImage* image, int index, uint32_t map_index) {
     auto name = [&] { return index < 0 ? std::string("pImage") : ntex::cat("pImages[", index, "]"); };
     if (image == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, name(), " is NULL");
     if (raw_enum(image->sType) != NTEX_STRUCTURE_TYPE_HOST_IMAGE) {
@@ -718,6 +720,20 @@ ntex::HostImageView host_image_view(const NtexHostImage* image, int index) {
     v.data = image->pData;
     v.row_pitch = image->rowPitch;
     v.size = image->size;
+    if (image->pNext != nullptr) {
+        const auto* packing = static_cast<const NtexChannelPacking*>(image->pNext);
+        if (raw_enum(packing->sType) != NTEX_STRUCTURE_TYPE_CHANNEL_PACKING) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, name(), "->pNext has sType ", raw_enum(packing->sType), ", expected NULL or ",
+                 static_cast<int>(NTEX_STRUCTURE_TYPE_CHANNEL_PACKING), " (NtexChannelPacking)");
+        }
+        if (packing->pNext != nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, name(), "->pNext->pNext must be NULL");
+        v.packing.emplace();
+        std::copy(std::begin(packing->channels), std::end(packing->channels), v.packing->begin());
+    }
+    if (v.packing.has_value() != (map_index == NTEX_MAP_INDEX_PACKED)) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, name(), v.packing ? " chains an NtexChannelPacking: its map index must be NTEX_MAP_INDEX_PACKED"
+                                                           : " is read with NTEX_MAP_INDEX_PACKED but chains no NtexChannelPacking");
+    }
     return v;
 }
 }  // namespace
@@ -727,7 +743,7 @@ extern "C" {
 NTEX_API NtexResult ntexReadMap(NtexGenerator generator, uint32_t mapIndex, const NtexHostImage* pImage) {
     return guarded(ntex::api::logger_of_live(generator), "ntexReadMap", [&] {
         const ntex::api::GeneratorUse use(generator, "generator");
-        const ntex::HostImageView view = host_image_view(pImage, -1);
+        const ntex::HostImageView view = host_image_view(pImage, -1, mapIndex);
         generator->generator->read_maps(1, &mapIndex, &view, nullptr);
     });
 }
@@ -742,7 +758,7 @@ NTEX_API NtexResult ntexReadMaps(NtexGenerator generator, uint32_t count, const 
             require_non_null(pImages, "pImages");
         }
         ntex::HostImageView views[NTEX_MAX_MAPS];
-        for (uint32_t i = 0; i < count; ++i) views[i] = host_image_view(&pImages[i], static_cast<int>(i));
+        for (uint32_t i = 0; i < count; ++i) views[i] = host_image_view(&pImages[i], static_cast<int>(i), pMapIndices[i]);
         generator->generator->read_maps(count, pMapIndices, views, pResultId);
         if (pResultId != nullptr) *pResultId += generator->result_id_base;
     });

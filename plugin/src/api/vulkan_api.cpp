@@ -99,18 +99,20 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
     };
     source.consumer_stages = ntex::interop::kDefaultConsumerStages;
     int length = 0;
-    bool have_targets = false, have_sync = false, have_mips = false, have_offsets = false;
+    bool have_targets = false, have_sync = false, have_mips = false, have_offsets = false, have_packing = false;
     for (auto* next = static_cast<const Header*>(pnext); next != nullptr; next = static_cast<const Header*>(next->pNext)) {
         if (++length > ntex::api::kMaxChainLength) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain is longer than ", ntex::api::kMaxChainLength, " structs");
         const int type = raw_enum(next->sType);
         if (type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO && type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO &&
-            type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO && type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO) {
+            type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO && type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGET_OFFSETS_INFO &&
+            type != NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds an unknown sType ", type);
         }
         // One of each: a second one silently replacing the first would hide a host's mistake.
         bool& seen = type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_TARGETS_INFO ? have_targets
                      : type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_SYNC_INFO  ? have_sync
                      : type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO   ? have_mips
+                     : type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO ? have_packing
                                                                           : have_offsets;
         if (seen) fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->pNext chain holds sType ", type, " twice");
         seen = true;
@@ -140,6 +142,25 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
                      " is above ringSize x maps (at most ", 4u * NTEX_MAX_MAPS, ")");
             }
             source.target_offsets.assign(info->pOffsets, info->pOffsets + info->offsetCount);
+            continue;
+        }
+        if (type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO) {
+            const auto* info = reinterpret_cast<const NtexTextureSetPackingInfo*>(next);
+            if (info->imageCount == 0 || info->imageCount > NTEX_MAX_MAPS || info->pImages == nullptr) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetPackingInfo: imageCount ", info->imageCount, " with pImages ",
+                     info->pImages == nullptr ? "NULL" : "set", ": give 1..", NTEX_MAX_MAPS, " packed images");
+            }
+            for (uint32_t i = 0; i < info->imageCount; ++i) {
+                const NtexChannelPacking& p = info->pImages[i];
+                if (raw_enum(p.sType) != NTEX_STRUCTURE_TYPE_CHANNEL_PACKING || p.pNext != nullptr) {
+                    fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetPackingInfo::pImages[", i, "]: sType ", raw_enum(p.sType),
+                         p.pNext != nullptr ? " with a non-NULL pNext" : "", ", expected sType ",
+                         static_cast<int>(NTEX_STRUCTURE_TYPE_CHANNEL_PACKING), " and pNext NULL");
+                }
+                std::array<NtexChannelSource, 4> sources{};
+                std::copy(std::begin(p.channels), std::end(p.channels), sources.begin());
+                source.packings.push_back(sources);
+            }
             continue;
         }
         if (type == NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO) {
@@ -280,12 +301,28 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         source.width = shape.width;
         source.height = shape.height;
         const uint32_t map_count = static_cast<uint32_t>(shape.semantics.size());
+        read_create_chain(pCreateInfo->pNext, source);
+        if (!source.packings.empty()) {
+            // Packed images replace the map selection; each source is checked against the model here
+            // (and again at every read: a hot reload may change the maps).
+            if (pCreateInfo->mapMask != 0) {
+                fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->mapMask must be 0 with an NtexTextureSetPackingInfo (it selects the images)");
+            }
+            for (std::size_t i = 0; i < source.packings.size(); ++i) {
+                NtexChannelSource sources[4];
+                std::copy(source.packings[i].begin(), source.packings[i].end(), sources);
+                const std::string what = ntex::cat("NtexTextureSetPackingInfo::pImages[", i, "]");
+                ntex::packed_select(shape.layout, sources, what.c_str());
+                source.map_indices.push_back(NTEX_MAP_INDEX_PACKED);
+                source.semantics.push_back(NTEX_MAP_SEMANTIC_OTHER);
+            }
+        }
         const uint32_t mask = pCreateInfo->mapMask == 0 ? (1u << map_count) - 1u : pCreateInfo->mapMask;
         if ((mask >> map_count) != 0) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->mapMask 0x", std::hex, pCreateInfo->mapMask, std::dec,
                  " selects a map beyond the model's ", map_count);
         }
-        for (uint32_t i = 0; i < map_count; ++i) {
+        for (uint32_t i = 0; i < map_count && source.packings.empty(); ++i) {
             if (mask & (1u << i)) {
                 source.map_indices.push_back(i);
                 source.semantics.push_back(shape.semantics[i]);
@@ -296,7 +333,7 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
             // Allowed (1-channel formats take the first channel, R8G8 the first two) but almost always a
             // mistake for a colour, and a 1-channel normal loses its direction: say so once. R8G8 is the
             // usual two-channel normal encoding, so a normal in it gets no warning.
-            for (std::size_t i = 0; i < source.formats.size(); ++i) {
+            for (std::size_t i = 0; i < source.formats.size() && source.packings.empty(); ++i) {
                 const VkFormat f = source.formats[i];
                 const bool one_channel = f == VK_FORMAT_R8_UNORM || f == VK_FORMAT_R16_UNORM || f == VK_FORMAT_R16_SFLOAT || f == VK_FORMAT_R32_SFLOAT;
                 const NtexMapSemantic sem = source.semantics[i];
@@ -311,7 +348,6 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
                 }
             }
         }
-        read_create_chain(pCreateInfo->pNext, source);
         const uint32_t ring = pCreateInfo->ringSize == 0 ? 2u : pCreateInfo->ringSize;
         auto set = std::make_unique<NtexTextureSet_T>();
         set->selected_maps = static_cast<uint32_t>(source.map_indices.size());
@@ -321,6 +357,8 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         // CUDA writes only images whose memory it imported, which host-owned targets are not.
         if (context->backend == NTEX_BACKEND_CUDA && !source.targets.empty()) {
             context->logger.info("ntex: texture set with host-owned targets: host copies (CUDA writes only images it exported itself)");
+        } else if (context->backend == NTEX_BACKEND_CUDA && !source.packings.empty()) {
+            context->logger.info("ntex: texture set with channel-packed images: host copies (the CUDA path has no channel packing yet)");
         } else if (context->backend == NTEX_BACKEND_CUDA && source.mip_filter == NTEX_MIP_FILTER_MATERIAL) {
             context->logger.info("ntex: texture set with NTEX_MIP_FILTER_MATERIAL: host copies (the CUDA path has no material mip filter yet)");
         } else if (context->backend == NTEX_BACKEND_CUDA) {
@@ -329,7 +367,11 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         if (!set->cuda)
 #endif
         {
-            if (context->backend == NTEX_BACKEND_VULKAN) try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
+            if (context->backend == NTEX_BACKEND_VULKAN && !source.packings.empty()) {
+                context->logger.info("ntex: texture set with channel-packed images: host copies (the Vulkan compute path has no channel packing yet)");
+            } else if (context->backend == NTEX_BACKEND_VULKAN) {
+                try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
+            }
             if (!set->set) set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
         }
         set->attach_host_path();

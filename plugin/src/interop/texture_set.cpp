@@ -482,6 +482,11 @@ void TextureSet::detach() noexcept {
     if (generator != nullptr) generator->remove_result_listener(m_listener);   // waits for a running conversion
 }
 
+std::optional<std::array<NtexChannelSource, 4>> TextureSet::packing_of(std::size_t image) const {
+    if (m_source.packings.empty()) return std::nullopt;
+    return m_source.packings[image];
+}
+
 uint64_t TextureSet::convert_into(Slot& slot, AsyncGenerator& generator, uint64_t id_base) const {
     uint64_t result_id = 0;
     if (m_source.mip_filter == NTEX_MIP_FILTER_MATERIAL) {
@@ -491,7 +496,7 @@ uint64_t TextureSet::convert_into(Slot& slot, AsyncGenerator& generator, uint64_
         for (std::size_t k = 0; k < levels.size(); ++k) {
             const uint32_t level = static_cast<uint32_t>(k / maps);
             levels[k] = HostImageView{m_host_formats[k % maps], static_cast<unsigned char*>(slot.mapped) + m_level_offsets[k], m_level_pitch[k],
-                                      std::size_t(m_level_pitch[k]) * mip_extent(m_source.height, level)};
+                                      std::size_t(m_level_pitch[k]) * mip_extent(m_source.height, level), packing_of(k % maps)};
         }
         generator.read_map_levels(static_cast<uint32_t>(maps), m_source.map_indices.data(), m_mip_levels, levels.data(), slot.mips, &result_id);
         return result_id + id_base;
@@ -500,7 +505,7 @@ uint64_t TextureSet::convert_into(Slot& slot, AsyncGenerator& generator, uint64_
     std::array<HostImageView, NTEX_MAX_MAPS> images{};
     for (std::size_t i = 0; i < m_formats.size(); ++i) {
         images[i] = HostImageView{m_host_formats[i], static_cast<unsigned char*>(slot.mapped) + m_offsets[i], m_row_pitch[i],
-                                  std::size_t(m_row_pitch[i]) * m_source.height};
+                                  std::size_t(m_row_pitch[i]) * m_source.height, packing_of(i)};
     }
     generator.read_maps(static_cast<uint32_t>(m_formats.size()), m_source.map_indices.data(), images.data(), &result_id);
     return result_id + id_base;

@@ -23,8 +23,10 @@
 #include "interop/vulkan_device.h"
 #include "runtime/material_mips.h"
 
+#include <array>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <vector>
 
@@ -51,6 +53,9 @@ struct TextureSetSource {
     std::vector<uint32_t> map_indices;          // model map index per image
     std::vector<NtexMapSemantic> semantics;     // per image
     std::vector<VkFormat> formats;              // per image; empty = format_for(semantic)
+    // NtexTextureSetPackingInfo: per image, the sources of its 4 components (map_indices are then all
+    // NTEX_MAP_INDEX_PACKED, semantics OTHER); empty = image i is map map_indices[i].
+    std::vector<std::array<NtexChannelSource, 4>> packings;
     // The stages in which the host samples the images (NtexTextureSetSyncInfo): the source stages of the
     // barrier before an overwrite and the destination stages of the barrier after it.
     VkPipelineStageFlags consumer_stages = kDefaultConsumerStages;
@@ -187,6 +192,8 @@ private:
     void convert_on_worker(AsyncGenerator& generator);
     // Converts the newest result into `slot`'s staging buffer; returns its id + id_base.
     uint64_t convert_into(Slot& slot, AsyncGenerator& generator, uint64_t id_base) const;
+    // Image i's channel packing (NtexTextureSetPackingInfo), or none: image i is map map_indices[i].
+    std::optional<std::array<NtexChannelSource, 4>> packing_of(std::size_t image) const;
     // Records `slot`'s copies as the newest update of result `result_id`. Caller holds m_mutex.
     void commit(VkCommandBuffer cmd, Slot& slot, std::size_t index, uint64_t result_id, uint64_t* signal_value);
 

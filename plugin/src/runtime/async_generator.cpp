@@ -250,18 +250,40 @@ uint64_t AsyncGenerator::completed_generations() const {
     return m_result_id;
 }
 
-void AsyncGenerator::read_maps(uint32_t count, const uint32_t* map_indices, const HostImageView* images, uint64_t* result_id) {
-    const TextureGenerator& g = *m_generator;
+namespace {
+// What image i of read_maps holds: its packing, or map map_indices[i] by write_map's rule (both
+// checked against the model: a hot reload may have changed its maps since the host chose them). On the
+// stack: reads run every frame and allocate nothing (tests/plugin/alloc_count_test.cpp).
+using Selects = std::array<ChannelSelect, NTEX_MAX_MAPS>;
+Selects selects_of(const TextureGenerator& g, uint32_t count, const uint32_t* map_indices, const HostImageView* images, int w, int h) {
     const std::size_t maps = g.model().description().outputs.size();
+    if (count > NTEX_MAX_MAPS) fail(NTEX_ERROR_INVALID_ARGUMENT, "count ", count, " is above NTEX_MAX_MAPS (", NTEX_MAX_MAPS, ")");
+    Selects out{};
     for (uint32_t i = 0; i < count; ++i) {
         const HostImageView& im = images[i];
-        check_host_image(map_indices[i], maps, static_cast<int>(im.format), im.data, im.row_pitch, im.size, g.width(), g.height());
+        if (im.packing) {
+            check_host_buffer(static_cast<int>(im.format), im.data, im.row_pitch, im.size, w, h);
+            NtexChannelSource sources[4];
+            std::copy(im.packing->begin(), im.packing->end(), sources);
+            out[i] = packed_select(g.material_layout(), sources, "NtexChannelPacking");
+        } else {
+            check_host_image(map_indices[i], maps, static_cast<int>(im.format), im.data, im.row_pitch, im.size, w, h);
+            out[i] = map_select(g.material_layout(), map_indices[i]);
+        }
     }
+    return out;
+}
+}  // namespace
+
+void AsyncGenerator::read_maps(uint32_t count, const uint32_t* map_indices, const HostImageView* images, uint64_t* result_id) {
+    const TextureGenerator& g = *m_generator;
+    const Selects selects = selects_of(g, count, map_indices, images, g.width(), g.height());
     std::lock_guard<std::mutex> lock(m_result_mutex);
     if (m_result_id == 0) fail(NTEX_NOT_READY, "no generated result yet: call ntexGenerate or ntexGenerateAsync first");
     OmpThreads guard(m_threads);
     for (uint32_t i = 0; i < count; ++i) {
-        write_map(m_front, g.material_layout(), g.width(), g.height(), map_indices[i], images[i].format, images[i].data, images[i].row_pitch);
+        const HostImageView& im = images[i];
+        write_texels(m_front, g.material_layout().channels, g.width(), g.height(), selects[i], im.format, im.data, im.row_pitch);
     }
     if (result_id != nullptr) *result_id = m_result_id;
 }
@@ -269,13 +291,10 @@ void AsyncGenerator::read_maps(uint32_t count, const uint32_t* map_indices, cons
 void AsyncGenerator::read_map_levels(uint32_t count, const uint32_t* map_indices, uint32_t levels, const HostImageView* images,
                                      std::unique_ptr<MaterialMips>& scratch, uint64_t* result_id) {
     const TextureGenerator& g = *m_generator;
-    const std::size_t maps = g.model().description().outputs.size();
+    Selects selects{};
     for (uint32_t l = 0; l < levels; ++l) {
-        for (uint32_t i = 0; i < count; ++i) {
-            const HostImageView& im = images[std::size_t(l) * count + i];
-            check_host_image(map_indices[i], maps, static_cast<int>(im.format), im.data, im.row_pitch, im.size,
-                             MaterialMips::level_size(g.width(), static_cast<int>(l)), MaterialMips::level_size(g.height(), static_cast<int>(l)));
-        }
+        const int w = MaterialMips::level_size(g.width(), static_cast<int>(l)), h = MaterialMips::level_size(g.height(), static_cast<int>(l));
+        selects = selects_of(g, count, map_indices, images + std::size_t(l) * count, w, h);   // the same at every level
     }
     // A hot reload may bring another description (colour spaces): the plan follows the model.
     if (!scratch || !scratch->plans_for(&g.model())) scratch = std::make_unique<MaterialMips>(g.model().description(), g.material_layout(), &g.model());
@@ -295,7 +314,7 @@ void AsyncGenerator::read_map_levels(uint32_t count, const uint32_t* map_indices
         const int w = MaterialMips::level_size(g.width(), static_cast<int>(l)), h = MaterialMips::level_size(g.height(), static_cast<int>(l));
         for (uint32_t i = 0; i < count; ++i) {
             const HostImageView& im = images[std::size_t(l) * count + i];
-            write_map(material, g.material_layout(), w, h, map_indices[i], im.format, im.data, im.row_pitch);
+            write_texels(material, g.material_layout().channels, w, h, selects[i], im.format, im.data, im.row_pitch);
         }
     }
     if (result_id != nullptr) *result_id = id;

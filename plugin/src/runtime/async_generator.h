@@ -9,6 +9,7 @@
 #include "runtime/material_mips.h"
 #include "runtime/texture_generator.h"
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -16,18 +17,22 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
 namespace ntex {
 
-// A host image as ntexReadMaps receives it (already checked for NULL and sType).
+// A host image as ntexReadMaps receives it (already checked for NULL and sType). With `packing`
+// (NtexChannelPacking's sources, checked against the model by read_maps) its components come from
+// those sources and the map index it is read with is ignored.
 struct HostImageView {
     NtexHostFormat format;
     void* data;
     std::size_t row_pitch;
     std::size_t size;
+    std::optional<std::array<NtexChannelSource, 4>> packing;
 };
 
 class AsyncGenerator {

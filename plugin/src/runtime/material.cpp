@@ -99,6 +99,10 @@ void check_host_image(uint32_t map_index, std::size_t maps, int format, const vo
     if (map_index >= maps) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "map index ", map_index, " out of range (the model has ", maps, " maps)");
     }
+    check_host_buffer(format, data, row_pitch, size, w, h);
+}
+
+void check_host_buffer(int format, const void* data, std::size_t row_pitch, std::size_t size, int w, int h) {
     const std::size_t texel = host_format_texel_size(format);
     if (texel == 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "pImage->format ", format, " is not a known NtexHostFormat");
     if (data == nullptr) fail(NTEX_ERROR_INVALID_ARGUMENT, "pImage->pData is NULL");
@@ -120,62 +124,87 @@ inline uint16_t to_u16(float v) noexcept { return static_cast<uint16_t>(std::flo
 
 }  // namespace
 
-void write_map(const float* material, const MaterialLayout& layout, int w, int h, uint32_t map_index, NtexHostFormat format,
-               void* data, std::size_t row_pitch) {
-    const std::size_t mc = static_cast<std::size_t>(layout.channels);
+ChannelSelect map_select(const MaterialLayout& layout, uint32_t map_index) {
     const int n = layout.counts[map_index];
-    const std::size_t off = static_cast<std::size_t>(layout.offsets[map_index]);
-    // Source channel per RGB component: a 1-channel map repeats, a 2-channel map repeats its last.
-    int ch[4];
-    for (int k = 0; k < 3; ++k) ch[k] = std::min(k, n - 1);
-    ch[3] = n == 4 ? 3 : -1;
+    const int off = layout.offsets[map_index];
+    ChannelSelect select;
+    for (int k = 0; k < 3; ++k) select.channel[static_cast<std::size_t>(k)] = off + std::min(k, n - 1);
+    if (n == 4) select.channel[3] = off + 3;
+    return select;
+}
+
+ChannelSelect packed_select(const MaterialLayout& layout, const NtexChannelSource (&sources)[4], const char* what) {
+    ChannelSelect select;
+    for (std::size_t k = 0; k < 4; ++k) {
+        const NtexChannelSource& s = sources[k];
+        if (s.mapIndex == NTEX_CHANNEL_SOURCE_ZERO || s.mapIndex == NTEX_CHANNEL_SOURCE_ONE) {
+            select.value[k] = s.mapIndex == NTEX_CHANNEL_SOURCE_ONE ? 1.0f : 0.0f;
+            continue;
+        }
+        if (s.mapIndex >= layout.counts.size()) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, what, ".channels[", k, "].mapIndex ", s.mapIndex, " is out of range (the model has ",
+                 layout.counts.size(), " maps; constants are NTEX_CHANNEL_SOURCE_ZERO and _ONE)");
+        }
+        const uint32_t count = static_cast<uint32_t>(layout.counts[s.mapIndex]);
+        if (s.component >= count) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, what, ".channels[", k, "].component ", s.component, " is out of range (map ", s.mapIndex,
+                 " has ", count, " channel", count == 1 ? "" : "s", ")");
+        }
+        select.channel[k] = layout.offsets[s.mapIndex] + static_cast<int>(s.component);
+    }
+    return select;
+}
+
+void write_texels(const float* material, int material_channels, int w, int h, const ChannelSelect& select, NtexHostFormat format,
+                  void* data, std::size_t row_pitch) {
+    const std::size_t mc = static_cast<std::size_t>(material_channels);
+    const std::array<int, 4>& ch = select.channel;
     auto* bytes = static_cast<uint8_t*>(data);
     const std::size_t ww = static_cast<std::size_t>(w);
     parallel_for(h, use_parallel(ww * static_cast<std::size_t>(h) * 4), [&](int64_t y) {
-        const float* row = material + static_cast<std::size_t>(y) * ww * mc + off;
+        const float* row = material + static_cast<std::size_t>(y) * ww * mc;
         uint8_t* out = bytes + static_cast<std::size_t>(y) * row_pitch;
         for (std::size_t x = 0; x < ww; ++x) {
             const float* px = row + x * mc;
+            float v[4];
+            for (std::size_t k = 0; k < 4; ++k) v[k] = ch[k] >= 0 ? px[ch[k]] : select.value[k];
             switch (format) {
                 case NTEX_HOST_FORMAT_R8G8B8A8:
-                    for (int k = 0; k < 4; ++k) out[x * 4 + static_cast<std::size_t>(k)] = ch[k] >= 0 ? to_u8(px[ch[k]]) : 255;
+                    for (std::size_t k = 0; k < 4; ++k) out[x * 4 + k] = to_u8(v[k]);
                     break;
-                case NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT: {
-                    float f[4];
-                    for (int k = 0; k < 4; ++k) f[k] = ch[k] >= 0 ? px[ch[k]] : 1.0f;
-                    std::memcpy(out + x * 16, f, sizeof f);
-                    break;
-                }
-                case NTEX_HOST_FORMAT_R8_UNORM: out[x] = to_u8(px[0]); break;
+                case NTEX_HOST_FORMAT_R32G32B32A32_SFLOAT: std::memcpy(out + x * 16, v, sizeof v); break;
+                case NTEX_HOST_FORMAT_R8_UNORM: out[x] = to_u8(v[0]); break;
                 case NTEX_HOST_FORMAT_R16_UNORM: {
-                    const uint16_t v = to_u16(px[0]);
-                    std::memcpy(out + x * 2, &v, sizeof v);
+                    const uint16_t u = to_u16(v[0]);
+                    std::memcpy(out + x * 2, &u, sizeof u);
                     break;
                 }
-                case NTEX_HOST_FORMAT_R32_SFLOAT: std::memcpy(out + x * 4, px, sizeof(float)); break;
+                case NTEX_HOST_FORMAT_R32_SFLOAT: std::memcpy(out + x * 4, v, sizeof(float)); break;
                 case NTEX_HOST_FORMAT_R8G8_UNORM:
-                    for (int k = 0; k < 2; ++k) out[x * 2 + static_cast<std::size_t>(k)] = to_u8(px[ch[k]]);
+                    for (std::size_t k = 0; k < 2; ++k) out[x * 2 + k] = to_u8(v[k]);
                     break;
                 case NTEX_HOST_FORMAT_B8G8R8A8:
-                    for (int k = 0; k < 4; ++k) {
-                        const int c = ch[k < 3 ? 2 - k : 3];   // bytes B, G, R, A
-                        out[x * 4 + static_cast<std::size_t>(k)] = c >= 0 ? to_u8(px[c]) : 255;
-                    }
+                    for (std::size_t k = 0; k < 4; ++k) out[x * 4 + k] = to_u8(v[k < 3 ? 2 - k : 3]);   // bytes B, G, R, A
                     break;
                 case NTEX_HOST_FORMAT_R16_SFLOAT: {
-                    const uint16_t v = float_to_half(px[0]);
-                    std::memcpy(out + x * 2, &v, sizeof v);
+                    const uint16_t u = float_to_half(v[0]);
+                    std::memcpy(out + x * 2, &u, sizeof u);
                     break;
                 }
                 case NTEX_HOST_FORMAT_R16G16B16A16_SFLOAT: {
                     uint16_t f[4];
-                    for (int k = 0; k < 4; ++k) f[k] = float_to_half(ch[k] >= 0 ? px[ch[k]] : 1.0f);
+                    for (std::size_t k = 0; k < 4; ++k) f[k] = float_to_half(v[k]);
                     std::memcpy(out + x * 8, f, sizeof f);
                     break;
                 }
             }
         }
     });
+}
+
+void write_map(const float* material, const MaterialLayout& layout, int w, int h, uint32_t map_index, NtexHostFormat format,
+               void* data, std::size_t row_pitch) {
+    write_texels(material, layout.channels, w, h, map_select(layout, map_index), format, data, row_pitch);
 }
 
 }  // namespace ntex

@@ -6,6 +6,7 @@
 
 #include <ntex/ntex.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -44,6 +45,33 @@ std::size_t host_format_texel_size(int format) noexcept;
 // row_pitch >= w * texel and size >= row_pitch * h. Names the offending field.
 void check_host_image(uint32_t map_index, std::size_t maps, int format, const void* data, std::size_t row_pitch, std::size_t size,
                       int w, int h);
+
+// What one image's components hold: component k (R, G, B, A in that order) is material channel
+// channel[k], or the constant value[k] where channel[k] < 0. A format with fewer components takes
+// the first ones (R8: component 0; R8G8: 0 and 1); B8G8R8A8 stores components 2, 1, 0, 3.
+struct ChannelSelect {
+    std::array<int, 4> channel{-1, -1, -1, -1};
+    std::array<float, 4> value{1.0f, 1.0f, 1.0f, 1.0f};
+};
+
+// write_map's component rule for map `map_index` (< layout.counts.size()): components 0..2 read
+// channel min(k, n - 1) of the map (a 1-channel map repeats in R, G and B, a 2-channel map repeats
+// its last), component 3 reads channel 3 of a 4-channel map and is 1 otherwise.
+ChannelSelect map_select(const MaterialLayout& layout, uint32_t map_index);
+
+// NtexChannelPacking's sources -> a select. Throws INVALID_ARGUMENT naming `what` and the component
+// for a map index out of range, a component past the map's channels or an unknown constant.
+ChannelSelect packed_select(const MaterialLayout& layout, const NtexChannelSource (&sources)[4], const char* what);
+
+// Checks a host buffer as check_host_image does, without a map index.
+void check_host_buffer(int format, const void* data, std::size_t row_pitch, std::size_t size, int w, int h);
+
+// Converts a w x h material (`material_channels` floats per texel) into a host image by `select`:
+// integer formats clamp to [0, 1] and round floor(v * 255 + 0.5) / floor(v * 65535 + 0.5); binary16
+// formats round to nearest even (core/half.h); float formats store the value. Bytes between rows
+// are left untouched. Parallel over rows with the caller's OpenMP setting.
+void write_texels(const float* material, int material_channels, int w, int h, const ChannelSelect& select, NtexHostFormat format,
+                  void* data, std::size_t row_pitch);
 
 // Converts map `map_index` of a w x h material into a host image (checked by check_host_image
 // first). 4-channel formats: a 1-channel map repeats in R, G and B; missing alpha is 1 (255);
