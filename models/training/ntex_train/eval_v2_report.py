@@ -32,6 +32,11 @@ def markdown(res, command=""):
     if res["quick"]:
         out += ["**Quick smoke run (--quick): tiny sets, 1 seed, tiny budgets. These numbers only show that "
                 "the pipeline runs; they are not the model's quality.**", ""]
+    elif res["settings"]["crops"] < 2048 or res["settings"]["c2st_seeds"] < 5:
+        st = res["settings"]
+        out += [f"**Reduced budget: {st['crops']} images a set (issue 16 asks >= 2048), {st['c2st_seeds']} C2ST seed(s) "
+                f"(asks 5), {st['c2st_epochs']:g} C2ST epochs. Ranks checkpoints; the 2-hour run "
+                "(evaluate_v2.py without budget options) is the one that decides the targets.**", ""]
     out += [f"Checkpoint `{res['checkpoint']}`; material_v1 `{res['v1_checkpoint']}` (step {res['v1_step']}). "
             f"Held-out: {cnt['heldout_textures']} textures ({cnt['heldout_textures_with_height']} with a height "
             f"map, {cnt['heldout_tileable']} tileable), random {s['size']} px windows; training split: "
