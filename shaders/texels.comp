@@ -1,10 +1,13 @@
 #version 450
 // SPDX-License-Identifier: MIT
-// Final tensor -> packed texels of one material map, on the GPU: the same arithmetic as the CPU
-// path's build_material_tensor + write_map (plugin/src/runtime/material.cpp), so a texture set
-// filled by the Vulkan compute backend matches the CPU path within 1 LSB:
-//   value = (final[sy][sx][channel] - lo) * inv, or for a derived normal map the central-difference
-//   normal of the normalised height (docs/model_format.md, "Derived normal maps") as n * 0.5 + 0.5;
+// Final tensor -> packed texels of one image (a material map, or a channel-packed image), on the GPU:
+// the same arithmetic as the CPU path's build_material_tensor + write_texels
+// (plugin/src/runtime/material.cpp), so a texture set filled by the Vulkan compute backend matches the
+// CPU path within 1 LSB. Per component k (byte k of `select`):
+//   a channel c < 252: (final[sy][sx][c] - lo[k]) * inv[k];
+//   252, 253, 254: component x, y, z of the central-difference normal of the normalised height
+//   (channel derived_channel, range dlo/dinv; docs/model_format.md, "Derived normal maps") as n * 0.5 + 0.5;
+//   255: the constant lo[k];
 //   integer formats clamp to [0, 1] and round floor(v * 255 + 0.5) (65535 for R16); binary16
 //   formats round to nearest even.
 // One invocation writes one 32-bit word of the map's tightly packed rows (row pitch = width x texel
@@ -23,13 +26,13 @@ layout(push_constant) uniform Push {
                                // 7 R16F, 8 RGBA16F
     int dst_word;              // first 32-bit word of this map in the staging buffer
     int words;                 // words of this map (ceil(w * h * texel size / 4))
-    uint select;               // byte k: final-tensor channel of component k (derived: byte 0 =
-                               // the height channel, components 0..2 = the normal); 255 = 1.0
-    int derived;               // 1: tangent-space normal derived from the height channel
-    float lo, inv;             // range normalisation (the height's for a derived normal)
+    uint select;               // byte k: the source of component k (see above)
+    int derived_channel;       // the height channel derived normals come from; -1: none is read
+    float dlo, dinv;           // that height's range normalisation
     float height_scale;        // derived normals' strength (ModelDescription::height_scale)
     int src_base;              // first float of the source tensor in binding 0 (a material level in the
                                // material mip filter's work buffer; 0 for the final tensor)
+    vec4 lo, inv;              // per component: range normalisation, or (select byte 255) lo = the constant
 } pc;
 
 int wrap(int v, int n) {
@@ -39,29 +42,35 @@ int wrap(int v, int n) {
 
 float height_at(int x, int y, int channel) {
     const int i = pc.src_base + (wrap(y, pc.src_h) * pc.src_w + wrap(x, pc.src_w)) * pc.src_c + channel;
-    return (src[i] - pc.lo) * pc.inv;
+    return (src[i] - pc.dlo) * pc.dinv;
 }
 
-// The material value of every component of texel t (alpha = 1 where the map has none).
+// The value of every component of texel t.
 vec4 texel(int t) {
     const int x = t % pc.w;
     const int y = t / pc.w;
     const int sx = pc.ox + x, sy = pc.oy + y;
-    vec4 v = vec4(1.0);
-    if (pc.derived != 0) {
-        const int hc = int(pc.select & 255u);
+    vec3 normal = vec3(0.5);
+    if (pc.derived_channel >= 0) {
+        const int hc = pc.derived_channel;
         const float gx = 0.5 * (height_at(sx + 1, sy, hc) - height_at(sx - 1, sy, hc));
         const float gy = 0.5 * (height_at(sx, sy + 1, hc) - height_at(sx, sy - 1, hc));
         // Rows run top to bottom, +Y is up (OpenGL): see derive_normals.
         const float nx = -pc.height_scale * gx, ny = pc.height_scale * gy, nz = 1.0;
         const float inv_len = 1.0 / sqrt(nx * nx + ny * ny + nz * nz);
-        v.xyz = vec3(nx, ny, nz) * inv_len * 0.5 + 0.5;
-        return v;
+        normal = vec3(nx, ny, nz) * inv_len * 0.5 + 0.5;
     }
     const int base = pc.src_base + (sy * pc.src_w + sx) * pc.src_c;
+    vec4 v;
     for (int k = 0; k < 4; ++k) {
         const uint c = (pc.select >> (8 * k)) & 255u;
-        if (c != 255u) v[k] = (src[base + int(c)] - pc.lo) * pc.inv;
+        if (c == 255u) {
+            v[k] = pc.lo[k];
+        } else if (c >= 252u) {
+            v[k] = normal[int(c - 252u)];
+        } else {
+            v[k] = (src[base + int(c)] - pc.lo[k]) * pc.inv[k];
+        }
     }
     return v;
 }

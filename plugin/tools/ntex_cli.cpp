@@ -14,6 +14,7 @@
 #include "runtime/texture_generator.h"
 #include "runtime/tiling.h"
 #include "tools/cli_conditioning.h"
+#include "tools/cli_packing.h"
 #include "tools/png_writer.h"
 
 #include <ntex/ntex.hpp>
@@ -185,6 +186,7 @@ struct GenerateOptions {
     float psi = 1.0f;
     bool profile = false;   // generate --profile: then print the per-layer profile at this size
     std::vector<std::string> directions;   // "i=a"
+    std::vector<std::string> packs;        // "NAME=R,G,B,A" (cli_packing.h)
     bool backend_explicit = false;         // --backend given: report a CUDA fallback on stderr
     ntex::cli::ConditioningOptions conditioning;   // --category, --pattern, ... (bake: not with --preset)
 };
@@ -314,8 +316,18 @@ int cmd_generate(const GenerateOptions& o) {
     } else {
         for (uint32_t i = 0; i < info.mapCount; ++i) outputs.emplace_back(i, map_path(o.out, info.mapNames[i]));
     }
+    std::vector<std::pair<ntex::cli::PackedOutput, std::string>> packed;
+    for (const std::string& p : o.packs) {
+        ntex::cli::PackedOutput po = ntex::cli::parse_pack(p, info);
+        for (const auto& other : packed) {
+            if (other.first.name == po.name) ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--pack: the name '", po.name, "' is given twice");
+        }
+        const std::string path = map_path(o.out, po.name);
+        packed.emplace_back(std::move(po), path);
+    }
     const std::vector<std::filesystem::path> inputs = command_inputs(o.model, o.preset, o.conditioning.mask);
     for (const auto& output : outputs) ntex::refuse_overwriting_inputs(output.second, inputs);
+    for (const auto& output : packed) ntex::refuse_overwriting_inputs(output.second, inputs);
     const std::filesystem::path out_dir = std::filesystem::path(o.out).parent_path();
     if (!out_dir.empty()) std::filesystem::create_directories(out_dir);
     for (const auto& [map, path] : outputs) {
@@ -327,6 +339,20 @@ int cmd_generate(const GenerateOptions& o) {
         std::printf("wrote %s (%s, %ux%u, seed %u, psi %g, %s at %d,%d%s)\n", path.c_str(), info.mapNames[map], w, h, o.seed,
                     static_cast<double>(o.psi), o.tiling.c_str(), params.origin_x, params.origin_y,
                     ntex::cli::describe_conditioning(o.conditioning).c_str());
+    }
+    for (const auto& [po, path] : packed) {
+        // The same NtexChannelPacking a host chains into ntexReadMap: RGBA8, every component by its source.
+        std::vector<uint8_t> rgba(std::size_t(w) * h * 4);
+        NtexHostImage image{};
+        image.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+        image.pNext = &po.packing;
+        image.format = NTEX_HOST_FORMAT_R8G8B8A8;
+        image.pData = rgba.data();
+        image.rowPitch = std::size_t(w) * 4;
+        image.size = rgba.size();
+        ntex::check(ntexReadMap(generator.get(), NTEX_MAP_INDEX_PACKED, &image));
+        ntex::write_png_rgba8_atomic(path, static_cast<int>(w), static_cast<int>(h), rgba);
+        std::printf("wrote %s (packed %s, %ux%u)\n", path.c_str(), po.name.c_str(), w, h);
     }
     if (o.profile) {
         // The same model, size, threads and backend, timed step by step (median of 10 runs).
@@ -368,6 +394,7 @@ int main(int argc, char** argv) {
     gen->add_option("--tiling", g.tiling, "tileable (default) or infinite");
     gen->add_option("--origin", g.origin, "X,Y: the region's corner on the infinite plane (multiples of the cell size)");
     gen->add_flag("--profile", g.profile, "then print each layer's time and GFLOP/s at this size (as `ntex profile`)");
+    gen->add_option("--pack", g.packs, "NAME=R,G,B,A: also write <out base>_NAME.png, RGBA8 with each component from a map (map, map.x, map.g, ...) or 0 / 1 (repeatable)");
     gen->add_option("--direction", g.directions, "INDEX=OFFSET: move along latent direction INDEX by OFFSET sigmas (repeatable)");
     ntex::cli::add_conditioning_options(*gen, g.conditioning);
 
@@ -382,6 +409,7 @@ int main(int argc, char** argv) {
     bake->add_option("--size", b.size, "W or WxH, multiples of the cell size");
     bake->add_option("--out", b.out, "base .png: writes <base>_<map>.png per map")->required()->check(ntex::cli::nonempty_path());
     bake->add_option("--tiling", b.tiling, "tileable (default) or infinite");
+    bake->add_option("--pack", b.packs, "NAME=R,G,B,A: also write <out base>_NAME.png, RGBA8 with each component from a map (map, map.x, map.g, ...) or 0 / 1, e.g. orm=1,roughness,0,height (repeatable)");
     ntex::cli::add_integer_option(*bake, "--threads", b.threads, "CPU threads (0 = all)", 0, kMaxThreads);
     auto* bake_backend = bake->add_option("--backend", b.backend, "auto (default: CUDA when usable), cpu, cuda or vulkan");
     bake->add_option("--precision", b.precision, "fp16 or fp32 (CUDA: default fp16; Vulkan: default fp32, fp16 where the device has it; the CPU always computes fp32)");

@@ -5,6 +5,7 @@
 # Conditioning options: material_v1 is unconditional, so a category or a pattern is a one-line
 # error; numbers are range-checked while parsing. With a conditional model as 4th argument, also:
 # category + pattern, a mask PNG, and `bake --preset` reproducing `generate` with the same values.
+# --pack writes channel-packed PNGs whose components equal the maps' own files; bad values are one line.
 # Usage: cli_material_test.sh <ntex> <material_v1.json> <out dir> [<conditional model.json>]
 set -euo pipefail
 cli="$1"; model="$2"; out_dir="$3"; conditional="${4:-}"
@@ -46,6 +47,37 @@ expect_error "--gap" "${gen[@]}" --pattern bricks --gap 80
 expect_error "--period" "${gen[@]}" --pattern bricks --period 8x16
 expect_error "--jitter needs --pattern" "${gen[@]}" --jitter 0.5
 expect_error "--pattern mask needs --mask" "${gen[@]}" --pattern mask
+# --pack: channel-packed RGBA8 PNGs beside the maps, each component by its source (NtexChannelPacking).
+"$cli" bake --model "$model" --seed 4 --size 64x32 --pack orm=1,roughness,0,height --pack nrh=normal.x,normal.g,roughness,height.0 \
+  --out "$out_dir/pk.png" >/dev/null
+/usr/bin/python3 - "$out_dir" <<'PY'
+import sys
+import numpy as np
+from PIL import Image
+d = sys.argv[1]
+load = lambda n: np.asarray(Image.open(f"{d}/pk_{n}.png")).astype(np.int64)
+orm, nrh, rough, normal, height = load("orm"), load("nrh"), load("roughness"), load("normal"), load("height")
+assert orm.shape == (32, 64, 4) and nrh.shape == (32, 64, 4), (orm.shape, nrh.shape)
+assert (orm[..., 0] == 255).all() and (orm[..., 2] == 0).all(), "constants 1 and 0"
+assert (orm[..., 1] == rough).all() and (nrh[..., 2] == rough).all(), "roughness"
+assert (nrh[..., :2] == normal[..., :2]).all(), "normal x, y"
+h8 = np.floor(height / 65535.0 * 255.0 + 0.5)   # the 16-bit height PNG, re-quantised to 8 bits
+assert np.abs(orm[..., 3] - h8).max() <= 1 and (orm[..., 3] == nrh[..., 3]).all(), "height in alpha"
+assert rough.std() > 0, "a flat roughness cannot show the packing"
+PY
+pack=(bake --model "$model" --size 32 --out "$out_dir/bad.png")
+rm -f "$out_dir"/bad_*.png
+expect_error "expected NAME=R,G,B,A" "${pack[@]}" --pack orm
+expect_error "'rough' is not 0, 1 or a map of the model (albedo, normal, roughness, height)" "${pack[@]}" --pack orm=1,rough,0,height
+expect_error "map roughness has 1 channel(s)" "${pack[@]}" --pack orm=1,roughness.y,0,height
+expect_error "the component after '.'" "${pack[@]}" --pack orm=1,normal.q,0,height
+expect_error "expected four sources" "${pack[@]}" --pack orm=1,roughness,0
+expect_error "expected four sources" "${pack[@]}" --pack orm=1,roughness,0,height,
+expect_error "is a map's" "${pack[@]}" --pack height=1,1,1,1
+expect_error "the name (the file suffix)" "${pack[@]}" --pack ../x=1,1,1,1
+expect_error "given twice" "${pack[@]}" --pack a=1,1,1,1 --pack a=0,0,0,0
+[[ ! -e "$out_dir/bad_albedo.png" ]] || { echo "a refused --pack wrote the maps"; exit 1; }
+
 # bake: a preset carries its own conditioning; its fields are resolved against the model.
 preset="$out_dir/v2.preset.json"
 expect_error "excludes" bake --model "$model" --preset "$preset" --pattern bricks --out "$out_dir/bad.png"

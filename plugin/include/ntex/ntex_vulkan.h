@@ -279,8 +279,8 @@ typedef struct NtexTextureSetTargetOffsetsInfo {
  * - mips: BLIT filters each packed image as plain colour (linear for _SRGB formats, which is only right for
  *   albedo components); MATERIAL filters each component as its source map (albedo in linear light, normals
  *   renormalised, roughness widened by Toksvig) before packing, so packing never changes a component's levels.
- * Paths: host copies (the CPU backend, and for now every packed set: the Vulkan compute and CUDA paths
- * take host copies, logged once). Errors: INVALID_ARGUMENT (imageCount 0 or above NTEX_MAX_MAPS, NULL
+ * Paths: host copies (CPU backend) and Vulkan compute (texels.comp packs on the device, within 1 LSB of the
+ * host copies at every level); a CUDA context's packed set takes host copies (logged once). Errors: INVALID_ARGUMENT (imageCount 0 or above NTEX_MAX_MAPS, NULL
  * pImages, an element whose sType is not NTEX_STRUCTURE_TYPE_CHANNEL_PACKING or whose pNext is not NULL,
  * a source NtexChannelPacking refuses, mapMask != 0, a second one in the chain). */
 typedef struct NtexTextureSetPackingInfo {

@@ -367,11 +367,7 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         if (!set->cuda)
 #endif
         {
-            if (context->backend == NTEX_BACKEND_VULKAN && !source.packings.empty()) {
-                context->logger.info("ntex: texture set with channel-packed images: host copies (the Vulkan compute path has no channel packing yet)");
-            } else if (context->backend == NTEX_BACKEND_VULKAN) {
-                try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
-            }
+            if (context->backend == NTEX_BACKEND_VULKAN) try_compute_set(context, *set, source, ring, pCreateInfo->mipLevels);
             if (!set->set) set->set = std::make_unique<ntex::interop::TextureSet>(context->vulkan, std::move(source), ring, pCreateInfo->mipLevels);
         }
         set->attach_host_path();

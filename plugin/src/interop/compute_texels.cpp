@@ -39,7 +39,8 @@ ComputeTexels::ComputeTexels(const TextureSet& set, AsyncGenerator& generator) :
     if (set.source().mip_filter == NTEX_MIP_FILTER_MATERIAL && set.mip_levels() > 1) {
         m_mips = std::make_shared<vulkan::MaterialMipWriter>(plan.context(), m_writer->pipelines(), set.staging_buffers(), static_cast<int>(set.source().width),
                                                              static_cast<int>(set.source().height), static_cast<int>(set.mip_levels()),
-                                                             set.staging_level_offsets(), set.host_formats(), set.source().map_indices);
+                                                             set.staging_level_offsets(), set.host_formats(), set.source().map_indices,
+                                                             set.source().packings);
         m_mips->bind_source(plan.final_buffer(), plan.final_bytes(), g.model().description());
     }
 }
@@ -65,9 +66,11 @@ void ComputeTexels::name_objects(const std::string& prefix) noexcept {
 std::vector<vulkan::TexelMap> ComputeTexels::texel_maps(const TextureGenerator& g) const {
     const ModelDescription& d = g.model().description();
     std::vector<vulkan::TexelMap> maps;
+    const auto& packings = m_set.source().packings;
     for (std::size_t i = 0; i < m_set.host_formats().size(); ++i) {
-        maps.push_back(vulkan::make_texel_map(d, m_set.source().map_indices[i], m_set.host_formats()[i],
-                                              static_cast<std::size_t>(m_set.staging_offsets()[i])));
+        const std::size_t offset = static_cast<std::size_t>(m_set.staging_offsets()[i]);
+        maps.push_back(packings.empty() ? vulkan::make_texel_map(d, m_set.source().map_indices[i], m_set.host_formats()[i], offset)
+                                        : vulkan::make_packed_texel_map(d, packings[i], m_set.host_formats()[i], offset));
     }
     return maps;
 }

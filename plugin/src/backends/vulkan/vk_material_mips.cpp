@@ -47,10 +47,12 @@ static_assert(sizeof(FilterPush) == 64 && sizeof(FilterPush) <= kPushConstantByt
 
 MaterialMipWriter::MaterialMipWriter(std::shared_ptr<ComputeContext> context, PlanPipelines& pipelines, std::vector<VkBuffer> destinations, int width, int height,
                                      int levels, std::vector<VkDeviceSize> level_offsets, std::vector<NtexHostFormat> formats,
-                                     std::vector<uint32_t> map_indices)
+                                     std::vector<uint32_t> map_indices, std::vector<std::array<NtexChannelSource, 4>> packings)
     : m_context(std::move(context)), m_pipelines(pipelines), m_destinations(std::move(destinations)), m_width(width), m_height(height),
-      m_levels(levels), m_level_offsets(std::move(level_offsets)), m_formats(std::move(formats)), m_map_indices(std::move(map_indices)) {
+      m_levels(levels), m_level_offsets(std::move(level_offsets)), m_formats(std::move(formats)), m_map_indices(std::move(map_indices)),
+      m_packings(std::move(packings)) {
     if (width < 1 || height < 1 || levels < 2 || m_formats.empty() || m_formats.size() != m_map_indices.size() ||
+        (!m_packings.empty() && m_packings.size() != m_formats.size()) ||
         m_level_offsets.size() != static_cast<std::size_t>(levels) * m_formats.size()) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "material mip writer: inconsistent levels (", levels, "), maps (", m_formats.size(), ") or level offsets (",
              m_level_offsets.size(), ")");
@@ -131,23 +133,34 @@ void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, co
     const std::size_t work_bytes = static_cast<std::size_t>(std::max<uint64_t>(floats, 1)) * sizeof(float);
     require_storage_range(*m_context, work_bytes, "the material mip filter's work buffer");
 
-    // texels.comp's constants per level >= 1 and selected map: write_map's component rule on the level's
-    // material (a 1-channel map repeats in R, G and B, a 2-channel map repeats its last, alpha is the 4th or 1).
+    // texels.comp's constants per level >= 1 and selected image: the CPU path's select on the level's
+    // material (write_map's component rule for a map, the packing's sources for a packed image).
+    std::vector<ChannelSelect> selects;
+    for (std::size_t i = 0; i < m_formats.size(); ++i) {
+        if (!m_packings.empty()) {
+            NtexChannelSource sources[4];
+            std::copy(m_packings[i].begin(), m_packings[i].end(), sources);
+            selects.push_back(packed_select(layout, sources, "NtexTextureSetPackingInfo image"));
+            continue;
+        }
+        const uint32_t map = m_map_indices[i];
+        if (map >= d.outputs.size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "map index ", map, " out of range (", d.outputs.size(), " maps)");
+        selects.push_back(map_select(layout, map));
+    }
     std::vector<TexelPushConstants> pack;
     for (int l = 1; l < m_levels; ++l) {
         const int w = level_size(m_width, l), h = level_size(m_height, l);
         for (std::size_t i = 0; i < m_formats.size(); ++i) {
-            const uint32_t map = m_map_indices[i];
-            if (map >= d.outputs.size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "map index ", map, " out of range (", d.outputs.size(), " maps)");
-            const int n = layout.counts[map];
-            const uint32_t off = static_cast<uint32_t>(layout.offsets[map]);
             TexelPushConstants pc;
             pc.src_w = w, pc.src_h = h, pc.src_c = channels;
             pc.w = w, pc.h = h;
             pc.format = static_cast<int32_t>(m_formats[i]);
-            pc.select = component_select(static_cast<std::size_t>(n), [&](std::size_t k) { return off + static_cast<uint32_t>(k); });
-            pc.lo = 0.0f;
-            pc.inv = 1.0f;
+            for (std::size_t k = 0; k < 4; ++k) {
+                const int c = selects[i].channel[k];   // a material channel (lo 0, inv 1), or the constant in lo
+                pc.select |= static_cast<uint32_t>(c >= 0 ? c : 255) << (8 * k);
+                pc.lo[k] = c >= 0 ? 0.0f : selects[i].value[k];
+                pc.inv[k] = 1.0f;
+            }
             const uint64_t words = (static_cast<uint64_t>(w) * static_cast<uint64_t>(h) * host_format_texel_size(m_formats[i]) + 3) / 4;
             const VkDeviceSize offset = m_level_offsets[static_cast<std::size_t>(l) * m_formats.size() + i];
             if (words > static_cast<uint64_t>(INT32_MAX) || offset / 4 > static_cast<uint64_t>(INT32_MAX)) {

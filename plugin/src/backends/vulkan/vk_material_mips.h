@@ -14,6 +14,7 @@
 
 #include <ntex/ntex.h>
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -24,11 +25,13 @@ public:
     // `destinations`: one staging buffer per ring slot (STORAGE_BUFFER usage); `levels` (>= 2) mip levels of
     // a width x height set; `level_offsets[l * maps + i]`: the byte offset (a multiple of 4) of selected map
     // i's level l in a destination (level 0's entries are not used: TexelWriter writes level 0);
-    // `formats[i]` / `map_indices[i]`: selected map i's host format and model map. Nothing is allocated
+    // `formats[i]` / `map_indices[i]`: selected map i's host format and model map; `packings`: empty, or
+    // per image its channel packing (NtexTextureSetPackingInfo; map_indices are then ignored). Nothing is allocated
     // until bind_source. Throws INVALID_ARGUMENT for inconsistent sizes, BACKEND / OUT_OF_MEMORY.
     // `pipelines`: the texel writer's (its texels.comp pipeline packs the levels); must outlive this.
     MaterialMipWriter(std::shared_ptr<ComputeContext> context, PlanPipelines& pipelines, std::vector<VkBuffer> destinations, int width, int height, int levels,
-                      std::vector<VkDeviceSize> level_offsets, std::vector<NtexHostFormat> formats, std::vector<uint32_t> map_indices);
+                      std::vector<VkDeviceSize> level_offsets, std::vector<NtexHostFormat> formats, std::vector<uint32_t> map_indices,
+                      std::vector<std::array<NtexChannelSource, 4>> packings = {});
     ~MaterialMipWriter();
     MaterialMipWriter(const MaterialMipWriter&) = delete;
     MaterialMipWriter& operator=(const MaterialMipWriter&) = delete;
@@ -58,6 +61,7 @@ private:
     std::vector<VkDeviceSize> m_level_offsets;
     std::vector<NtexHostFormat> m_formats;
     std::vector<uint32_t> m_map_indices;
+    std::vector<std::array<NtexChannelSource, 4>> m_packings;
     // From the bound model: material channels per texel, moments per texel (4 or 0), and per level the
     // first float of its material and of its moments in the work buffer.
     int m_channels = 0;

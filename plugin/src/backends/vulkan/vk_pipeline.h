@@ -37,13 +37,17 @@ struct TexelPushConstants {
     int32_t format = 0;          // NtexHostFormat
     int32_t dst_word = 0;        // first 32-bit word of the map in the destination buffer
     int32_t words = 0;           // words the map occupies
-    uint32_t select = 0;         // byte k: final-tensor channel of component k; 255 = constant 1
-    int32_t derived = 0;         // 1: normal derived from the height channel in select's byte 0
-    float lo = 0.0f, inv = 1.0f;
+    // Byte k: the source of component k: a final-tensor channel (< 252), component 0..2 of the derived
+    // normal (252..254), or the constant lo[k] (255).
+    uint32_t select = 0;
+    int32_t derived_channel = -1;  // the height channel of derived normals; -1: none
+    float dlo = 0.0f, dinv = 1.0f;  // its range normalisation
     float height_scale = 1.0f;
-    int32_t src_base = 0;        // first float of the source tensor in binding 0
+    int32_t src_base = 0;          // first float of the source tensor in binding 0
+    float lo[4] = {0.0f, 0.0f, 0.0f, 0.0f};   // per component: range minimum, or the constant (byte 255)
+    float inv[4] = {1.0f, 1.0f, 1.0f, 1.0f};  // per component: 1 / range
 };
-static_assert(sizeof(TexelPushConstants) == 64, "TexelPushConstants must match shaders/texels.comp");
+static_assert(sizeof(TexelPushConstants) == 96, "TexelPushConstants must match shaders/texels.comp");
 // The one pipeline layout's push-constant range: the larger of the two blocks.
 constexpr uint32_t kPushConstantBytes = sizeof(TexelPushConstants);
 

@@ -14,6 +14,7 @@
 #include <ntex/ntex.h>
 
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -30,15 +31,11 @@ struct TexelMap {
 // Throws INVALID_ARGUMENT for a bad index, format or offset.
 TexelMap make_texel_map(const ModelDescription& d, uint32_t map_index, NtexHostFormat format, std::size_t offset);
 
-// texels.comp's `select` word by write_map's component rule (runtime/material.h): components 0..2 read
-// channel(min(k, n - 1)), alpha reads channel(3) for a 4-channel map, else the constant 1 (byte 255).
-// `channel(k)` returns the source channel of component k, below 255.
-template <typename Channel>
-uint32_t component_select(std::size_t n, Channel channel) {
-    uint32_t select = 0;
-    for (std::size_t k = 0; k < 3; ++k) select |= static_cast<uint32_t>(channel(std::min(k, n - 1))) << (8 * k);
-    return select | (n == 4 ? static_cast<uint32_t>(channel(3)) : 255u) << 24;
-}
+// The TexelMap of a channel-packed image (NtexChannelPacking's sources, already checked against the
+// model): constants, map channels with their ranges, derived-normal components. Throws UNSUPPORTED when
+// two components ask for normals derived from different heights (texels.comp derives one per image).
+TexelMap make_packed_texel_map(const ModelDescription& d, const std::array<NtexChannelSource, 4>& sources, NtexHostFormat format,
+                               std::size_t offset);
 
 // Throws UNSUPPORTED naming `what` when `bytes` exceed the device's maxStorageBufferRange.
 void require_storage_range(const ComputeContext& context, std::size_t bytes, const char* what);
