@@ -69,9 +69,10 @@ protected:
         ASSERT_EQ(ntexGenerate(generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     }
 
-    // A set of `packings` (none: every map, one image each) with these formats and mip filter.
+    // A set of `packings` (none: every map, one image each) with these formats and mip filter, on the
+    // fixture's generator (destroyed in TearDown) or on `other` of context `other_context` (the caller's).
     NtexResult create(const std::vector<NtexChannelPacking>& packings, const std::vector<VkFormat>& formats, NtexMipFilter filter,
-                      NtexTextureSet* out, uint32_t map_mask = 0) {
+                      NtexTextureSet* out, uint32_t map_mask = 0, NtexContext other_context = nullptr, NtexGenerator other = nullptr) {
         NtexTextureSetMipInfo mips{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO};
         mips.filter = filter;
         NtexTextureSetPackingInfo pack{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO};
@@ -80,12 +81,12 @@ protected:
         pack.pImages = packings.data();
         NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
         si.pNext = packings.empty() ? static_cast<const void*>(&mips) : &pack;
-        si.generator = generator;
+        si.generator = other != nullptr ? other : generator;
         si.ringSize = 2;
         si.mapMask = map_mask;
         si.pFormats = formats.empty() ? nullptr : formats.data();
-        const NtexResult r = ntexCreateTextureSet(context, &si, out);
-        if (r == NTEX_SUCCESS) sets.push_back(*out);
+        const NtexResult r = ntexCreateTextureSet(other != nullptr ? other_context : context, &si, out);
+        if (r == NTEX_SUCCESS && other == nullptr) sets.push_back(*out);
         return r;
     }
 
@@ -217,17 +218,7 @@ TEST_F(PackedTextureSetTest, TheVulkanComputePathPacksOnTheDevice) {
         p.truncationPsi = 1.0f;
         ASSERT_EQ(ntexSetGeneratorParams(cpu_generator, &p), NTEX_SUCCESS);
         ASSERT_EQ(ntexGenerate(cpu_generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        NtexTextureSetMipInfo mips{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO};
-        mips.filter = filter;
-        NtexTextureSetPackingInfo pack{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO};
-        pack.pNext = &mips;
-        pack.imageCount = static_cast<uint32_t>(packed.size());
-        pack.pImages = packed.data();
-        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
-        si.pNext = &pack;
-        si.generator = cpu_generator;
-        si.ringSize = 2;
-        ASSERT_EQ(ntexCreateTextureSet(cpu_context, &si, &cpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(create(packed, {}, filter, &cpu, 0, cpu_context, cpu_generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         ASSERT_EQ(host->update_and_submit(cpu), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         const NtexTextureSetImages ci = images_of(cpu);
         ASSERT_EQ(gi.mipLevels, ci.mipLevels);
