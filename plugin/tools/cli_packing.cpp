@@ -63,8 +63,13 @@ PackedOutput parse_pack(const std::string& value, const NtexModelInfo& info) {
         out.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos) {
         bad(value, "the name (the file suffix) is 1 to 64 letters, digits, '_' or '-'");
     }
+    // Case-insensitive: on a case-insensitive file system "Height" would replace height's PNG.
+    auto lower = [](std::string t) {
+        for (char& c : t) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        return t;
+    };
     for (uint32_t i = 0; i < info.mapCount; ++i) {
-        if (out.name == info.mapNames[i]) bad(value, "the name '" + out.name + "' is a map's: its PNG would replace that map's");
+        if (lower(out.name) == lower(info.mapNames[i])) bad(value, "the name '" + out.name + "' is a map's: its PNG would replace that map's");
     }
     std::vector<std::string> sources;
     std::stringstream list(value.substr(eq + 1));

@@ -299,6 +299,16 @@ int cmd_generate(const GenerateOptions& o) {
     }
     std::vector<float> mask;   // --mask: conditioning.mask points into it
     const ntex::Conditioning conditioning = ntex::cli::resolve_conditioning(o.conditioning, model, mask);
+    // --pack values are checked before the generation: a typo must not cost a large bake.
+    std::vector<std::pair<ntex::cli::PackedOutput, std::string>> packed;
+    for (const std::string& p : o.packs) {
+        ntex::cli::PackedOutput po = ntex::cli::parse_pack(p, info);
+        for (const auto& other : packed) {
+            if (other.first.name == po.name) ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--pack: the name '", po.name, "' is given twice");
+        }
+        const std::string path = map_path(o.out, po.name);
+        packed.emplace_back(std::move(po), path);
+    }
     ntex::Generator generator(context, model, w, h, tiling, precision);
     generator.set_params(params, conditioning);
     if (!o.preset.empty()) {
@@ -315,15 +325,6 @@ int cmd_generate(const GenerateOptions& o) {
         outputs.emplace_back(0, o.out);   // a single-map model writes exactly --out
     } else {
         for (uint32_t i = 0; i < info.mapCount; ++i) outputs.emplace_back(i, map_path(o.out, info.mapNames[i]));
-    }
-    std::vector<std::pair<ntex::cli::PackedOutput, std::string>> packed;
-    for (const std::string& p : o.packs) {
-        ntex::cli::PackedOutput po = ntex::cli::parse_pack(p, info);
-        for (const auto& other : packed) {
-            if (other.first.name == po.name) ntex::fail(NTEX_ERROR_INVALID_ARGUMENT, "--pack: the name '", po.name, "' is given twice");
-        }
-        const std::string path = map_path(o.out, po.name);
-        packed.emplace_back(std::move(po), path);
     }
     const std::vector<std::filesystem::path> inputs = command_inputs(o.model, o.preset, o.conditioning.mask);
     for (const auto& output : outputs) ntex::refuse_overwriting_inputs(output.second, inputs);

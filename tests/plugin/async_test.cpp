@@ -303,7 +303,7 @@ TEST(AsyncGenerator, WorkerErrorReportedByNextPoll) {
     EXPECT_FALSE(g.poll(&id));   // reported once
     std::vector<float> r32(16 * 16);
     const uint32_t map = 2;
-    HostImageView view{NTEX_HOST_FORMAT_R32_SFLOAT, r32.data(), 16 * 4, r32.size() * 4};
+    HostImageView view{NTEX_HOST_FORMAT_R32_SFLOAT, r32.data(), 16 * 4, r32.size() * 4, std::nullopt};
     g.read_maps(1, &map, &view, &id);
     EXPECT_EQ(id, 1u);
     g.generate_async();
@@ -325,7 +325,7 @@ TEST(AsyncGenerator, ResultListenersRunBeforeIdle) {
         // A listener may read the result it was told about.
         std::vector<float> r32(16 * 16);
         const uint32_t map = 2;
-        HostImageView view{NTEX_HOST_FORMAT_R32_SFLOAT, r32.data(), 16 * 4, r32.size() * 4};
+        HostImageView view{NTEX_HOST_FORMAT_R32_SFLOAT, r32.data(), 16 * 4, r32.size() * 4, std::nullopt};
         uint64_t read = 0;
         g.read_maps(1, &map, &view, &read);
         EXPECT_EQ(read, id);

@@ -135,7 +135,9 @@ TEST_F(ChannelPacking, EveryComponentIsItsSourceMapsComponent) {
                 ASSERT_EQ(got, v) << "texel " << t << " component " << k;
                 ASSERT_EQ(u8[t * 4 + k], unorm8(v));
                 ASSERT_EQ(bgra[t * 4 + (k < 3 ? 2 - k : 3)], unorm8(v));
-                if (k < 2) ASSERT_EQ(rg8[t * 2 + k], unorm8(v));
+                if (k < 2) {
+                    ASSERT_EQ(rg8[t * 2 + k], unorm8(v));
+                }
                 uint16_t h;
                 std::memcpy(&h, f16.data() + (t * 4 + k) * 2, 2);
                 ASSERT_EQ(h, float_to_half(v));

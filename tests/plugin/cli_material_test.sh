@@ -74,6 +74,7 @@ expect_error "the component after '.'" "${pack[@]}" --pack orm=1,normal.q,0,heig
 expect_error "expected four sources" "${pack[@]}" --pack orm=1,roughness,0
 expect_error "expected four sources" "${pack[@]}" --pack orm=1,roughness,0,height,
 expect_error "is a map's" "${pack[@]}" --pack height=1,1,1,1
+expect_error "is a map's" "${pack[@]}" --pack Height=1,1,1,1
 expect_error "the name (the file suffix)" "${pack[@]}" --pack ../x=1,1,1,1
 expect_error "given twice" "${pack[@]}" --pack a=1,1,1,1 --pack a=0,0,0,0
 [[ ! -e "$out_dir/bad_albedo.png" ]] || { echo "a refused --pack wrote the maps"; exit 1; }

@@ -355,7 +355,7 @@ typedef struct NtexModelConditioningInfo {
 
 typedef struct NtexHostImage {
     NtexStructureType sType;      /* NTEX_STRUCTURE_TYPE_HOST_IMAGE */
-    const void* pNext;
+    const void* pNext;            /* NULL or an NtexChannelPacking (anything else: INVALID_ARGUMENT) */
     NtexHostFormat format;
     void* pData;                  /* width x height texels, rows rowPitch bytes apart (e.g. a mapped staging buffer) */
     size_t rowPitch;              /* bytes, >= width * texel size */
@@ -379,7 +379,7 @@ typedef struct NtexChannelSource {
 /* Chain into NtexHostImage::pNext and call ntexReadMap(s) with map index NTEX_MAP_INDEX_PACKED: component k
  * of the image's format (R, G, B, A in that order; a format with fewer components takes the first ones,
  * B8G8R8A8 stores them in B, G, R, A byte order) is channels[k], converted as the format converts a map
- * (integer formats clamp and round floor(v * 255 + 0.5), binary16 rounds to nearest even). Errors:
+ * (integer formats clamp and round floor(v * 255 + 0.5), R16_UNORM floor(v * 65535 + 0.5), binary16 to nearest even). Errors:
  * INVALID_ARGUMENT for a map index out of range, a component past the map's channels, a packed image with a
  * map index other than NTEX_MAP_INDEX_PACKED or NTEX_MAP_INDEX_PACKED without this struct, another sType in
  * the chain. Example, ORM for material_v1 (maps albedo 0, normal 1, roughness 2, height 3) into RGBA8:

@@ -280,7 +280,9 @@ typedef struct NtexTextureSetTargetOffsetsInfo {
  *   albedo components); MATERIAL filters each component as its source map (albedo in linear light, normals
  *   renormalised, roughness widened by Toksvig) before packing, so packing never changes a component's levels.
  * Paths: host copies (CPU backend) and Vulkan compute (texels.comp packs on the device, within 1 LSB of the
- * host copies at every level); a CUDA context's packed set takes host copies (logged once). Errors: INVALID_ARGUMENT (imageCount 0 or above NTEX_MAX_MAPS, NULL
+ * host copies at every level; an image whose components come from normals derived from two different heights
+ * takes host copies, logged: only a model with two derived maps can ask for that); a CUDA context's packed
+ * set takes host copies (logged once). Errors: INVALID_ARGUMENT (imageCount 0 or above NTEX_MAX_MAPS, NULL
  * pImages, an element whose sType is not NTEX_STRUCTURE_TYPE_CHANNEL_PACKING or whose pNext is not NULL,
  * a source NtexChannelPacking refuses, mapMask != 0, a second one in the chain). */
 typedef struct NtexTextureSetPackingInfo {
@@ -300,7 +302,8 @@ typedef struct NtexTextureSetImages {
     uint64_t resultId;            /* generator result the images hold; 0 = nothing recorded yet (do not sample) */
     uint32_t slot;                /* ring slot of these images */
     uint32_t mapCount;
-    uint32_t mapIndices[NTEX_MAX_MAPS];   /* model map index of images[i] */
+    uint32_t mapIndices[NTEX_MAX_MAPS];   /* model map index of images[i]; NTEX_MAP_INDEX_PACKED for a
+                                             channel-packed image (NtexTextureSetPackingInfo) */
     VkImage images[NTEX_MAX_MAPS];        /* ntex's images, or the host's targets of this slot */
     VkImageView views[NTEX_MAX_MAPS];     /* 2D views of every mip level (host targets: the target's view) */
     VkFormat formats[NTEX_MAX_MAPS];

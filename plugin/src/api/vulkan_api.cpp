@@ -383,8 +383,10 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         if (set->cuda) path = "zero-copy CUDA";
 #endif
         const bool host_targets = set->set && !set->set->source().targets.empty();
-        context->logger.info(ntex::cat("ntex: texture set ", shape.width, "x", shape.height, ", ", set->selected_maps, " of the model's ", map_count,
-                                       " map(s)", host_targets ? " into host-owned images" : "", ", ring of ", ring,
+        const bool packed = set->set && !set->set->source().packings.empty();
+        const std::string images = packed ? ntex::cat(set->selected_maps, " channel-packed image(s) of the model's ", map_count, " map(s)")
+                                          : ntex::cat(set->selected_maps, " of the model's ", map_count, " map(s)");
+        context->logger.info(ntex::cat("ntex: texture set ", shape.width, "x", shape.height, ", ", images, host_targets ? " into host-owned images" : "", ", ring of ", ring,
                                        ", ", set->mip_levels(), " mip level(s), ", path, ", on ", context->vulkan->describe()));
         ntex::api::register_handle(set.get());
         *pSet = set.release();

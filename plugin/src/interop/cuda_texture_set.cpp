@@ -40,6 +40,8 @@ CudaTextureSet::CudaTextureSet(std::shared_ptr<const VulkanDevice> device, Textu
     // Argument errors first: they are the host's bug, not a reason to fall back.
     if (ring_size < 2 || ring_size > 4) fail(NTEX_ERROR_INVALID_ARGUMENT, "ringSize ", ring_size, " is outside 2..4");
     if (m_source.map_indices.empty()) fail(NTEX_ERROR_INVALID_ARGUMENT, "the texture set selects no map");
+    // The CUDA writer writes whole maps: vulkan_api.cpp sends packed sets to host copies (a fallback).
+    if (!m_source.packings.empty()) fail(NTEX_ERROR_UNSUPPORTED, "the CUDA path has no channel packing");
     for (std::size_t i = 0; i < m_source.semantics.size(); ++i) {
         const VkFormat format = m_source.formats.empty() ? format_for(m_source.semantics[i]) : m_source.formats[i];
         (void)host_format_for(format);   // INVALID_ARGUMENT for a format ntex does not write

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <string>
 
 namespace ntex {
 
@@ -133,7 +134,9 @@ ChannelSelect map_select(const MaterialLayout& layout, uint32_t map_index) {
     return select;
 }
 
-ChannelSelect packed_select(const MaterialLayout& layout, const NtexChannelSource (&sources)[4], const char* what) {
+ChannelSelect packed_select(const MaterialLayout& layout, const NtexChannelSource (&sources)[4], const char* what, int image) {
+    // Built only when failing: reads run every frame and allocate nothing.
+    auto where = [image] { return image >= 0 ? cat("image ", image, ": ") : std::string(); };
     ChannelSelect select;
     for (std::size_t k = 0; k < 4; ++k) {
         const NtexChannelSource& s = sources[k];
@@ -142,12 +145,12 @@ ChannelSelect packed_select(const MaterialLayout& layout, const NtexChannelSourc
             continue;
         }
         if (s.mapIndex >= layout.counts.size()) {
-            fail(NTEX_ERROR_INVALID_ARGUMENT, what, ".channels[", k, "].mapIndex ", s.mapIndex, " is out of range (the model has ",
+            fail(NTEX_ERROR_INVALID_ARGUMENT, where(), what, ".channels[", k, "].mapIndex ", s.mapIndex, " is out of range (the model has ",
                  layout.counts.size(), " maps; constants are NTEX_CHANNEL_SOURCE_ZERO and _ONE)");
         }
         const uint32_t count = static_cast<uint32_t>(layout.counts[s.mapIndex]);
         if (s.component >= count) {
-            fail(NTEX_ERROR_INVALID_ARGUMENT, what, ".channels[", k, "].component ", s.component, " is out of range (map ", s.mapIndex,
+            fail(NTEX_ERROR_INVALID_ARGUMENT, where(), what, ".channels[", k, "].component ", s.component, " is out of range (map ", s.mapIndex,
                  " has ", count, " channel", count == 1 ? "" : "s", ")");
         }
         select.channel[k] = layout.offsets[s.mapIndex] + static_cast<int>(s.component);

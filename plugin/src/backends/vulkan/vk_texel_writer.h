@@ -22,7 +22,7 @@ namespace ntex::vulkan {
 
 // One map as texels.comp writes it.
 struct TexelMap {
-    TexelPushConstants pc;    // format, select, derived, lo/inv, height_scale; the rest is set per record
+    TexelPushConstants pc;    // format, select, derived_channel, ranges, height_scale; the rest is set per record
     uint32_t texel_bytes = 0;
     std::size_t offset = 0;   // bytes into the destination buffer (a multiple of 4)
 };
