@@ -12,7 +12,8 @@
 //                         network plus the conversion its listener runs on the calling thread
 // The second argument is the mip filter (NtexTextureSetMipInfo): 0 BLIT (the update records blits), 1 MATERIAL
 // (the conversion also filters every level on the host: UpdateCallerConverts/N/1 over /N/0 is its cost).
-//   ComputeSetFrame       the Vulkan compute path: one whole frame (network, texels, mips on the device)
+//   ComputeSetFrame       the Vulkan compute path: one whole frame (network, texels, mips on the device);
+//                         its second argument 2 is the material filter with channel-packed images
 // Environment: NTEX_BENCH_MODEL (default: material_v1.json), NTEX_BENCH_THREADS (default 2).
 #include "../interop/vulkan_host.h"
 
@@ -60,9 +61,20 @@ struct Fixture {
         ntexDestroyContext(context);
     }
 
+    // filter 0: BLIT, 1: MATERIAL, 2: MATERIAL with three channel-packed images instead of the four maps
+    // (albedo + 1, normal.xy + roughness + height, ORM + height: material_v1's map order).
     NtexTextureSet create_set(int64_t filter) const {
         NtexTextureSetMipInfo mips{NTEX_STRUCTURE_TYPE_TEXTURE_SET_MIP_INFO};
-        mips.filter = filter == 1 ? NTEX_MIP_FILTER_MATERIAL : NTEX_MIP_FILTER_BLIT;
+        mips.filter = filter >= 1 ? NTEX_MIP_FILTER_MATERIAL : NTEX_MIP_FILTER_BLIT;
+        const NtexChannelSource one{NTEX_CHANNEL_SOURCE_ONE, 0}, zero{NTEX_CHANNEL_SOURCE_ZERO, 0};
+        const NtexChannelPacking packed[3] = {
+            {NTEX_STRUCTURE_TYPE_CHANNEL_PACKING, nullptr, {{0, 0}, {0, 1}, {0, 2}, one}},
+            {NTEX_STRUCTURE_TYPE_CHANNEL_PACKING, nullptr, {{1, 0}, {1, 1}, {2, 0}, {3, 0}}},
+            {NTEX_STRUCTURE_TYPE_CHANNEL_PACKING, nullptr, {one, {2, 0}, zero, {3, 0}}}};
+        NtexTextureSetPackingInfo packing{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO};
+        packing.imageCount = 3;
+        packing.pImages = packed;
+        mips.pNext = filter == 2 ? &packing : nullptr;
         NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
         si.pNext = &mips;
         si.generator = generator;
@@ -197,7 +209,8 @@ BENCHMARK(BM_UpdateWorkerConverted)->ArgsProduct({{256, 1024}, {0, 1}})->Unit(be
 
 // The Vulkan compute path (VULKAN backend on the host's device): a whole frame's update, the network
 // included, with the blit chain (/0) or the material filter on the device (/1): /N/1 over /N/0 is the
-// filter's cost on this device (lavapipe here: a CPU, so only the ratio means anything).
+// filter's cost on this device (lavapipe here: a CPU, so only the ratio means anything). /N/2: the material
+// filter with three channel-packed images instead of the four maps (/N/2 over /N/1: packing's cost).
 void BM_ComputeSetFrame(benchmark::State& state) {
     try {
         Fixture f(static_cast<uint32_t>(state.range(0)), NTEX_BACKEND_VULKAN);
@@ -222,6 +235,6 @@ void BM_ComputeSetFrame(benchmark::State& state) {
         state.SkipWithError(e.what());
     }
 }
-BENCHMARK(BM_ComputeSetFrame)->ArgsProduct({{256}, {0, 1}})->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(4);
+BENCHMARK(BM_ComputeSetFrame)->ArgsProduct({{256}, {0, 1, 2}})->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(4);
 
 BENCHMARK_MAIN();
