@@ -22,7 +22,6 @@ reported with their counts and flagged "too small"; they do not count toward the
 Writes eval.md, eval.json and the PNG sheets into --out-dir.
 """
 import argparse
-import ctypes
 import json
 import os
 import sys
@@ -37,6 +36,7 @@ from evaluate import data_dir, mean_pairwise_l1  # noqa: E402
 from ntex_train import baselines, c2st, category_judge, conditioning, eval_sheets, layout_prior, patterns, swd  # noqa: E402
 from ntex_train import eval_v2_data as ed  # noqa: E402
 from ntex_train.eval_v2_report import markdown  # noqa: E402
+from ntex_train.heap import keep_freed_memory  # noqa: E402
 from ntex_train.model import Generator  # noqa: E402
 
 SIZE = 256
@@ -244,17 +244,6 @@ def judged_as(pred, cats):
     """Share of the judge's predictions `pred` [N] in each category (where the misses go)."""
     counts = np.bincount(pred, minlength=len(cats))
     return {c: round(float(k) / max(len(pred), 1), 4) for c, k in zip(cats, counts) if k}
-
-
-def keep_freed_memory():
-    """glibc: keep freed blocks up to 1 GiB in the heap. By default every large tensor of a training
-    step is mmap'ed and page-faulted anew (measured: system time as large as the user time)."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 1 << 30)   # M_MMAP_THRESHOLD
-        libc.mallopt(-1, 1 << 30)   # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):
-        pass  # not glibc: only slower
 
 
 def main(argv=None):

@@ -37,6 +37,7 @@ from tqdm import tqdm
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ntex_train import material  # noqa: E402
 from ntex_train.discriminator import Discriminator  # noqa: E402
+from ntex_train.heap import keep_freed_memory  # noqa: E402
 from ntex_train.model import Generator  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -303,6 +304,7 @@ def setup_distributed():
 
 def main(argv=None):
     args = parse_args(argv)
+    keep_freed_memory()
     torch.set_num_threads(args.threads)
     rank, world, device = setup_distributed()
     is_main = rank == 0

@@ -49,6 +49,7 @@ import torch.nn.functional as F  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ntex_train import conditioning, material  # noqa: E402
 from ntex_train.discriminator import Discriminator  # noqa: E402
+from ntex_train.heap import keep_freed_memory  # noqa: E402
 from ntex_train.model import STAGES_V2, Generator  # noqa: E402
 from train import (HERE, d_input, data_dir, newest_checkpoint, save_checkpoint, save_samples,  # noqa: E402
                    update_ema)
@@ -250,6 +251,7 @@ def widen_v2(src, target):
 
 def main(argv=None):
     args = parse_args(argv)
+    keep_freed_memory()
     torch.set_num_threads(args.threads)
     run_dir = args.run_dir or os.path.join(data_dir(), "runs", args.name)
     os.makedirs(run_dir, exist_ok=True)

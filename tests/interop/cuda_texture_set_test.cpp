@@ -282,6 +282,60 @@ TEST_F(CudaTextureSetTest, CompactFormatsMatchCpu) {
     vkFreeCommandBuffers(host->device, host->pool, 1, &cmd);
 }
 
+// Channel-packed images (normal.xy + roughness + height, and ORM + height in RGBA8) written by the CUDA
+// surface writer match the CPU path's ntexReadMap of the same NtexChannelPacking within one step.
+TEST_F(CudaTextureSetTest, ChannelPackedImagesMatchCpu) {
+    constexpr uint32_t kNormalMap = 1, kRoughnessMap = 2, kHeightMap = 3;   // material_v1's maps
+    NtexModelInfo info{NTEX_STRUCTURE_TYPE_MODEL_INFO};
+    ASSERT_EQ(ntexGetModelInfo(model, &info), NTEX_SUCCESS);
+    ASSERT_EQ(info.mapCount, 4u) << "needs models/material_v1.json";
+    auto packing = [](NtexChannelSource r, NtexChannelSource g, NtexChannelSource b, NtexChannelSource a) {
+        NtexChannelPacking p{NTEX_STRUCTURE_TYPE_CHANNEL_PACKING};
+        p.channels[0] = r, p.channels[1] = g, p.channels[2] = b, p.channels[3] = a;
+        return p;
+    };
+    const NtexChannelPacking packed[2] = {
+        packing({kNormalMap, 0}, {kNormalMap, 1}, {kRoughnessMap, 0}, {kHeightMap, 0}),
+        packing({NTEX_CHANNEL_SOURCE_ONE, 0}, {kRoughnessMap, 0}, {NTEX_CHANNEL_SOURCE_ZERO, 0}, {kHeightMap, 0}),
+    };
+    NtexTextureSetPackingInfo pack{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO};
+    pack.imageCount = 2;
+    pack.pImages = packed;
+    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+    si.pNext = &pack;
+    si.generator = generator;
+    si.ringSize = 2;
+    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    ASSERT_NE(images.readySemaphore, VK_NULL_HANDLE) << "the set fell back to host copies (the log says why)";
+    ASSERT_EQ(images.mapCount, 2u);
+    VkCommandBuffer cmd = allocate_command_buffer();
+    ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // first use: layouts
+    bounded_queue_wait(*host, set, "the first-use frame");
+    set_seed(generator, kSeedA);
+    ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    bounded_queue_wait(*host, set, "seed A's frame");
+    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    const Maps gpu = read_back(images);
+    set_seed(cpu_generator, kSeedA);
+    ASSERT_EQ(ntexGenerate(cpu_generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    for (uint32_t i = 0; i < images.mapCount; ++i) {
+        EXPECT_EQ(images.formats[i], VK_FORMAT_R8G8B8A8_UNORM);
+        EXPECT_EQ(images.mapIndices[i], NTEX_MAP_INDEX_PACKED);
+        std::vector<uint8_t> cpu(std::size_t(kWidth) * kHeight * 4);
+        NtexHostImage hi{NTEX_STRUCTURE_TYPE_HOST_IMAGE};
+        hi.pNext = &packed[i];
+        hi.format = NTEX_HOST_FORMAT_R8G8B8A8;
+        hi.pData = cpu.data();
+        hi.rowPitch = std::size_t(kWidth) * 4;
+        hi.size = cpu.size();
+        ASSERT_EQ(ntexReadMap(cpu_generator, NTEX_MAP_INDEX_PACKED, &hi), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        EXPECT_EQ(count_differences(images.formats[i], gpu[i], cpu), 0u) << "packed image " << i;
+    }
+    vkFreeCommandBuffers(host->device, host->pool, 1, &cmd);
+}
+
 TEST_F(CudaTextureSetTest, ZeroCopyMatchesCpuAndNeverTears) {
     NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
     si.generator = generator;

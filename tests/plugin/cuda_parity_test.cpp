@@ -2,8 +2,8 @@
 // CUDA backend vs the CPU reference (ggml test-backend-ops style): the same model, size, latent and
 // seed through CudaPlan and CpuPlan, final tensors compared by NMSE (FP32 < 1e-6, FP16 < 1e-4), on
 // fresh random latents each run; layout injection through the two plans directly (set_layout with a
-// random layout); and the surface write: every texel of every map written into a poisoned CUDA array
-// equals write_map's host conversion. Label `gpu`: skipped without a device.
+// random layout); and the surface write: every texel of every map, and of channel-packed images,
+// written into a poisoned CUDA array equals the host conversion (write_map / write_texels). Label `gpu`: skipped without a device.
 #include "backends/cpu/cpu_plan.h"
 #include "backends/cuda/cuda_backend.h"
 #include "backends/cuda/cuda_plan.h"
@@ -24,7 +24,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <random>
+#include <vector>
 
 namespace ntex {
 namespace {
@@ -298,61 +300,107 @@ bool texel_close(const uint8_t* a, const uint8_t* b, std::size_t texel, NtexHost
     }
 }
 
-TEST(CudaSurfaceWrite, EveryTexelOfEveryMapMatchesTheHostConversion) {
-    SKIP_WITHOUT_DEVICE(choice);
-    auto model = test::load_in_memory(test::make_shipped_material_variant());
-    const ModelDescription& d = model->description();
-    const int size = 128;
+// Writes `target` (format f.surface, one level) into a poisoned size x size CUDA array from the plan's final
+// tensor and expects every texel within texel_close of `want` (the host conversion) and none left poisoned.
+void expect_surface_write(const ModelDescription& d, cuda::CudaPlan& plan, int channels, int size, const FormatCase& f, cuda::SurfaceTarget target,
+                          const std::vector<uint8_t>& want) {
+    cudaArray_t array = nullptr;
+    ASSERT_EQ(cudaMallocArray(&array, &f.desc, size, size, cudaArraySurfaceLoadStore), cudaSuccess);
+    const std::size_t pitch = size * f.texel;
+    std::vector<uint8_t> poison(pitch * size, 0xCD);
+    ASSERT_EQ(cudaMemcpy2DToArray(array, 0, 0, poison.data(), pitch, pitch, size, cudaMemcpyHostToDevice), cudaSuccess);
+    cudaResourceDesc res{};
+    res.resType = cudaResourceTypeArray;
+    res.res.array.array = array;
+    cudaSurfaceObject_t surf = 0;
+    ASSERT_EQ(cudaCreateSurfaceObject(&surf, &res), cudaSuccess);
+    target.format = f.surface;
+    target.mip_levels = 1;
+    target.levels[0] = surf;
+    cuda::enqueue_write_surfaces(d, plan.device_output(), plan.width(), plan.height(), channels, 0, 0, size, size, &target, 1, plan.stream());
+    ASSERT_EQ(cudaStreamSynchronize(plan.stream()), cudaSuccess);
+    std::vector<uint8_t> got(pitch * size);
+    ASSERT_EQ(cudaMemcpy2DFromArray(got.data(), pitch, array, 0, 0, pitch, size, cudaMemcpyDeviceToHost), cudaSuccess);
+    std::size_t bad = 0, poisoned = 0;
+    for (std::size_t t = 0; t < static_cast<std::size_t>(size) * size; ++t) {
+        const uint8_t* g = got.data() + t * f.texel;
+        if (std::all_of(g, g + f.texel, [](uint8_t b) { return b == 0xCD; }) &&
+            !std::all_of(want.data() + t * f.texel, want.data() + (t + 1) * f.texel, [](uint8_t b) { return b == 0xCD; })) {
+            ++poisoned;
+        }
+        if (!texel_close(g, want.data() + t * f.texel, f.texel, f.host)) ++bad;
+    }
+    EXPECT_EQ(poisoned, 0u) << "texels left unwritten";
+    EXPECT_EQ(bad, 0u) << "texels differing from the host conversion by more than 1 LSB";
+    cudaDestroySurfaceObject(surf);
+    cudaFreeArray(array);
+}
+
+struct SurfaceFixture {
+    std::shared_ptr<const LoadedModel> model;
+    std::unique_ptr<TextureGenerator> gen;
+    std::vector<float> material;   // the host copy: the reference
+};
+
+SurfaceFixture surface_fixture(const cuda::DeviceChoice& choice, int size) {
+    SurfaceFixture f;
+    f.model = test::load_in_memory(test::make_shipped_material_variant());
     GeneratorSettings settings;
     settings.backend = NTEX_BACKEND_CUDA;
     settings.cuda_device = choice.ordinal;
     settings.precision = cuda::Precision::Fp32;
-    TextureGenerator gen(model, size, size, settings);
-    gen.set_params(fresh_seed(), nullptr, 0.7f);
-    gen.generate();   // host copy for the reference; the device tensor stays valid
-    auto& plan = dynamic_cast<cuda::CudaPlan&>(gen.backend());
-    ASSERT_EQ(cudaSetDevice(choice.ordinal), cudaSuccess);
-    const std::vector<float> material = gen.material();
+    f.gen = std::make_unique<TextureGenerator>(f.model, size, size, settings);
+    f.gen->set_params(fresh_seed(), nullptr, 0.7f);
+    f.gen->generate();   // host copy for the reference; the device tensor stays valid
+    f.material = f.gen->material();
+    return f;
+}
 
+TEST(CudaSurfaceWrite, EveryTexelOfEveryMapMatchesTheHostConversion) {
+    SKIP_WITHOUT_DEVICE(choice);
+    const int size = 128;
+    SurfaceFixture fx = surface_fixture(choice, size);
+    const ModelDescription& d = fx.model->description();
+    auto& plan = dynamic_cast<cuda::CudaPlan&>(fx.gen->backend());
+    ASSERT_EQ(cudaSetDevice(choice.ordinal), cudaSuccess);
     for (uint32_t map = 0; map < d.outputs.size(); ++map) {
         for (const FormatCase& f : formats()) {
             // 1-channel formats take a map's first channel; every map goes through every format.
             SCOPED_TRACE(cat("map ", map, " (", d.outputs[map].name, "), surface format ", static_cast<int>(f.surface)));
-            cudaArray_t array = nullptr;
-            ASSERT_EQ(cudaMallocArray(&array, &f.desc, size, size, cudaArraySurfaceLoadStore), cudaSuccess);
-            const std::size_t pitch = size * f.texel;
-            std::vector<uint8_t> poison(pitch * size, 0xCD);
-            ASSERT_EQ(cudaMemcpy2DToArray(array, 0, 0, poison.data(), pitch, pitch, size, cudaMemcpyHostToDevice), cudaSuccess);
-            cudaResourceDesc res{};
-            res.resType = cudaResourceTypeArray;
-            res.res.array.array = array;
-            cudaSurfaceObject_t surf = 0;
-            ASSERT_EQ(cudaCreateSurfaceObject(&surf, &res), cudaSuccess);
+            std::vector<uint8_t> want(size * f.texel * size);
+            write_map(fx.material.data(), fx.gen->material_layout(), size, size, map, f.host, want.data(), size * f.texel);
             cuda::SurfaceTarget target;
             target.map_index = map;
-            target.format = f.surface;
-            target.mip_levels = 1;
-            target.levels[0] = surf;
-            cuda::enqueue_write_surfaces(d, plan.device_output(), plan.width(), plan.height(), gen.output_channels(), 0, 0, size, size,
-                                         &target, 1, plan.stream());
-            ASSERT_EQ(cudaStreamSynchronize(plan.stream()), cudaSuccess);
-            std::vector<uint8_t> got(pitch * size);
-            ASSERT_EQ(cudaMemcpy2DFromArray(got.data(), pitch, array, 0, 0, pitch, size, cudaMemcpyDeviceToHost), cudaSuccess);
-            std::vector<uint8_t> want(pitch * size);
-            write_map(material.data(), gen.material_layout(), size, size, map, f.host, want.data(), pitch);
-            std::size_t bad = 0, poisoned = 0;
-            for (std::size_t t = 0; t < static_cast<std::size_t>(size) * size; ++t) {
-                const uint8_t* g = got.data() + t * f.texel;
-                if (std::all_of(g, g + f.texel, [](uint8_t b) { return b == 0xCD; }) &&
-                    !std::all_of(want.data() + t * f.texel, want.data() + (t + 1) * f.texel, [](uint8_t b) { return b == 0xCD; })) {
-                    ++poisoned;
-                }
-                if (!texel_close(g, want.data() + t * f.texel, f.texel, f.host)) ++bad;
-            }
-            EXPECT_EQ(poisoned, 0u) << "texels left unwritten";
-            EXPECT_EQ(bad, 0u) << "texels differing from write_map by more than 1 LSB";
-            cudaDestroySurfaceObject(surf);
-            cudaFreeArray(array);
+            expect_surface_write(d, plan, fx.gen->output_channels(), size, f, target, want);
+        }
+    }
+}
+
+TEST(CudaSurfaceWrite, ChannelPackedImagesMatchTheHostConversion) {
+    SKIP_WITHOUT_DEVICE(choice);
+    const int size = 128;
+    SurfaceFixture fx = surface_fixture(choice, size);
+    const ModelDescription& d = fx.model->description();
+    auto& plan = dynamic_cast<cuda::CudaPlan&>(fx.gen->backend());
+    ASSERT_EQ(cudaSetDevice(choice.ordinal), cudaSuccess);
+    // material_v1's maps: albedo 0, normal 1 (derived), roughness 2, height 3.
+    constexpr uint32_t zero = NTEX_CHANNEL_SOURCE_ZERO, one = NTEX_CHANNEL_SOURCE_ONE;
+    const std::vector<std::array<NtexChannelSource, 4>> packings = {
+        {{{1, 0}, {1, 1}, {2, 0}, {3, 0}}},        // normal.xy, roughness, height
+        {{{one, 0}, {2, 0}, {zero, 0}, {3, 0}}},   // ORM + height
+        {{{1, 2}, {0, 2}, {0, 0}, {1, 1}}},        // derived z, albedo blue and red, normal y
+    };
+    for (std::size_t i = 0; i < packings.size(); ++i) {
+        for (const FormatCase& f : formats()) {
+            SCOPED_TRACE(cat("packing ", i, ", surface format ", static_cast<int>(f.surface)));
+            std::vector<uint8_t> want(size * f.texel * size);
+            write_texels(fx.material.data(), fx.gen->material_layout().channels, size, size, packed_select(fx.gen->material_layout(), packings[i], "test"),
+                         f.host, want.data(), size * f.texel);
+            cuda::SurfaceTarget target;
+            target.map_index = NTEX_MAP_INDEX_PACKED;
+            target.packed = true;
+            target.packing = packings[i];
+            expect_surface_write(d, plan, fx.gen->output_channels(), size, f, target, want);
         }
     }
 }

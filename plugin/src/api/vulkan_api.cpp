@@ -309,10 +309,8 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
                 fail(NTEX_ERROR_INVALID_ARGUMENT, "pCreateInfo->mapMask must be 0 with an NtexTextureSetPackingInfo (it selects the images)");
             }
             for (std::size_t i = 0; i < source.packings.size(); ++i) {
-                NtexChannelSource sources[4];
-                std::copy(source.packings[i].begin(), source.packings[i].end(), sources);
                 const std::string what = ntex::cat("NtexTextureSetPackingInfo::pImages[", i, "]");
-                ntex::packed_select(shape.layout, sources, what.c_str());
+                ntex::packed_select(shape.layout, source.packings[i], what.c_str());
                 source.map_indices.push_back(NTEX_MAP_INDEX_PACKED);
                 source.semantics.push_back(NTEX_MAP_SEMANTIC_OTHER);
             }
@@ -357,8 +355,6 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         // CUDA writes only images whose memory it imported, which host-owned targets are not.
         if (context->backend == NTEX_BACKEND_CUDA && !source.targets.empty()) {
             context->logger.info("ntex: texture set with host-owned targets: host copies (CUDA writes only images it exported itself)");
-        } else if (context->backend == NTEX_BACKEND_CUDA && !source.packings.empty()) {
-            context->logger.info("ntex: texture set with channel-packed images: host copies (the CUDA path has no channel packing yet)");
         } else if (context->backend == NTEX_BACKEND_CUDA && source.mip_filter == NTEX_MIP_FILTER_MATERIAL) {
             context->logger.info("ntex: texture set with NTEX_MIP_FILTER_MATERIAL: host copies (the CUDA path has no material mip filter yet)");
         } else if (context->backend == NTEX_BACKEND_CUDA) {

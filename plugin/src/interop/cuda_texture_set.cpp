@@ -16,6 +16,7 @@
 #include "backends/cuda/cuda_plan.h"
 #include "backends/cuda/cuda_resources.h"
 #include "core/error.h"
+#include "model/texel_source.h"
 #include "runtime/async_generator.h"
 
 #include <algorithm>
@@ -40,8 +41,9 @@ CudaTextureSet::CudaTextureSet(std::shared_ptr<const VulkanDevice> device, Textu
     // Argument errors first: they are the host's bug, not a reason to fall back.
     if (ring_size < 2 || ring_size > 4) fail(NTEX_ERROR_INVALID_ARGUMENT, "ringSize ", ring_size, " is outside 2..4");
     if (m_source.map_indices.empty()) fail(NTEX_ERROR_INVALID_ARGUMENT, "the texture set selects no map");
-    // The CUDA writer writes whole maps: vulkan_api.cpp sends packed sets to host copies (a fallback).
-    if (!m_source.packings.empty()) fail(NTEX_ERROR_UNSUPPORTED, "the CUDA path has no channel packing");
+    if (!m_source.packings.empty() && m_source.packings.size() != m_source.map_indices.size()) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "the texture set has ", m_source.packings.size(), " packings for ", m_source.map_indices.size(), " images");
+    }
     for (std::size_t i = 0; i < m_source.semantics.size(); ++i) {
         const VkFormat format = m_source.formats.empty() ? format_for(m_source.semantics[i]) : m_source.formats[i];
         (void)host_format_for(format);   // INVALID_ARGUMENT for a format ntex does not write
@@ -54,6 +56,9 @@ CudaTextureSet::CudaTextureSet(std::shared_ptr<const VulkanDevice> device, Textu
     // The plan's device; the set is created on the host thread while the generator is idle.
     generator.wait_idle();
     m_ordinal = cuda_plan_of(generator.generator()).device_ordinal();
+    // A packing the writer cannot evaluate (normals from two heights: UNSUPPORTED) fails here, where
+    // vulkan_api.cpp falls back to host copies, not at an update.
+    for (const auto& packing : m_source.packings) (void)texel_source_of_packing(generator.generator().model().description(), packing);
     require_external_fd_support(*m_device);
     cuda::DeviceGuard guard(m_ordinal);
     require_same_device(m_ordinal, *m_device);
@@ -76,6 +81,10 @@ CudaTextureSet::CudaTextureSet(std::shared_ptr<const VulkanDevice> device, Textu
                 slot.imports.push_back(std::make_unique<ImportedImage>(image.export_fd(), image.allocation_size(), m_formats[i],
                                                                        m_source.width, m_source.height, m_mip_levels));
                 slot.targets.push_back(slot.imports.back()->target(m_source.map_indices[i]));
+                if (!m_source.packings.empty()) {   // packed image i: sources checked against the model upstream
+                    slot.targets.back().packed = true;
+                    slot.targets.back().packing = m_source.packings[i];
+                }
             }
         }
     } catch (...) {

@@ -263,9 +263,7 @@ Selects selects_of(const TextureGenerator& g, uint32_t count, const uint32_t* ma
         const HostImageView& im = images[i];
         if (im.packing) {
             check_host_buffer(static_cast<int>(im.format), im.data, im.row_pitch, im.size, w, h);
-            NtexChannelSource sources[4];
-            std::copy(im.packing->begin(), im.packing->end(), sources);
-            out[i] = packed_select(g.material_layout(), sources, "NtexChannelPacking", static_cast<int>(i));
+            out[i] = packed_select(g.material_layout(), *im.packing, "NtexChannelPacking", static_cast<int>(i));
         } else {
             check_host_image(map_indices[i], maps, static_cast<int>(im.format), im.data, im.row_pitch, im.size, w, h);
             out[i] = map_select(g.material_layout(), map_indices[i]);

@@ -134,7 +134,7 @@ ChannelSelect map_select(const MaterialLayout& layout, uint32_t map_index) {
     return select;
 }
 
-ChannelSelect packed_select(const MaterialLayout& layout, const NtexChannelSource (&sources)[4], const char* what, int image) {
+ChannelSelect packed_select(const MaterialLayout& layout, const std::array<NtexChannelSource, 4>& sources, const char* what, int image) {
     // Built only when failing: reads run every frame and allocate nothing.
     auto where = [image] { return image >= 0 ? cat("image ", image, ": ") : std::string(); };
     ChannelSelect select;

@@ -62,7 +62,7 @@ ChannelSelect map_select(const MaterialLayout& layout, uint32_t map_index);
 // NtexChannelPacking's sources -> a select. Throws INVALID_ARGUMENT naming `what` (of image `image`
 // when >= 0) and the component for a map index out of range or a component past the map's channels.
 // Allocates nothing unless it throws.
-ChannelSelect packed_select(const MaterialLayout& layout, const NtexChannelSource (&sources)[4], const char* what, int image = -1);
+ChannelSelect packed_select(const MaterialLayout& layout, const std::array<NtexChannelSource, 4>& sources, const char* what, int image = -1);
 
 // Checks a host buffer as check_host_image does, without a map index.
 void check_host_buffer(int format, const void* data, std::size_t row_pitch, std::size_t size, int w, int h);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-// enqueue_write_surfaces: material maps from the final tensor straight into CUDA surfaces (imported
-// Vulkan images), with write_map's conversions (runtime/material.cpp), then 2x2 box-filtered mips.
+// enqueue_write_surfaces: material maps and channel-packed images from the final tensor straight into
+// CUDA surfaces (imported Vulkan images), with write_texels' conversions (runtime/material.cpp), then
+// 2x2 box-filtered mips.
 #include "backends/cuda/surface_write.h"
 
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/device_math.cuh"
 #include "core/error.h"
+#include "model/texel_source.h"
 
 #include <cuda_fp16.h>
 
@@ -17,42 +19,9 @@ namespace {
 
 constexpr int kBlock = 16;
 
-// What one map needs from the model description, flattened for the kernel.
-struct MapParams {
-    int n = 0;              // channels of the map (3 for a derived normal)
-    int raw_ch[4] = {};     // final-tensor channel of each map channel
-    float lo = 0.0f, inv = 1.0f;
-    int derived = 0;        // 1: normal from the height channel below
-    int height_ch = 0;
-    float height_scale = 1.0f;
-};
-
 __device__ __forceinline__ float unit(float v) { return fminf(fmaxf(v, 0.0f), 1.0f); }
 __device__ __forceinline__ unsigned char to_u8(float v) { return static_cast<unsigned char>(floorf(unit(v) * 255.0f + 0.5f)); }
 __device__ __forceinline__ unsigned short to_u16(float v) { return static_cast<unsigned short>(floorf(unit(v) * 65535.0f + 0.5f)); }
-
-// The map's (range-normalised, unclamped) channels at cropped pixel (x, y): material.cpp
-// build_material_tensor + derive_normals.
-__device__ void map_values(const MapParams& p, const float* raw, int raw_w, int raw_h, int rc, int sx, int sy, float v[4]) {
-    if (p.derived) {
-        auto height_at = [&](int x, int y) {
-            const std::size_t i = (static_cast<std::size_t>(d_wrap(y, raw_h)) * static_cast<std::size_t>(raw_w) + static_cast<std::size_t>(d_wrap(x, raw_w))) *
-                                      static_cast<std::size_t>(rc) + static_cast<std::size_t>(p.height_ch);
-            return (raw[i] - p.lo) * p.inv;
-        };
-        const float gx = 0.5f * (height_at(sx + 1, sy) - height_at(sx - 1, sy));
-        const float gy = 0.5f * (height_at(sx, sy + 1) - height_at(sx, sy - 1));
-        const float nx = -p.height_scale * gx, ny = p.height_scale * gy, nz = 1.0f;
-        const float inv_len = 1.0f / sqrtf(nx * nx + ny * ny + nz * nz);
-        v[0] = nx * inv_len * 0.5f + 0.5f;
-        v[1] = ny * inv_len * 0.5f + 0.5f;
-        v[2] = nz * inv_len * 0.5f + 0.5f;
-        v[3] = 0.0f;
-        return;
-    }
-    const float* px = raw + (static_cast<std::size_t>(sy) * static_cast<std::size_t>(raw_w) + static_cast<std::size_t>(sx)) * static_cast<std::size_t>(rc);
-    for (int k = 0; k < 4; ++k) v[k] = k < p.n ? (px[p.raw_ch[k]] - p.lo) * p.inv : 0.0f;
-}
 
 constexpr bool is_srgb(SurfaceFormat f) { return f == SurfaceFormat::Rgba8Srgb || f == SurfaceFormat::Bgra8Srgb; }
 
@@ -112,15 +81,15 @@ __device__ void store_texel(cudaSurfaceObject_t s, int x, int y, const float c[4
     }
 }
 
+// Level 0: each component from its source (model/texel_source.h: a map's component rule, or a channel
+// packing), stored with write_texels' conversion of the format.
 template <SurfaceFormat F>
-__global__ void write_level0(MapParams p, const float* raw, int raw_w, int raw_h, int rc, int ox, int oy, int w, int h, cudaSurfaceObject_t surf) {
+__global__ void write_level0(TexelSource src, const float* raw, int raw_w, int raw_h, int rc, int ox, int oy, int w, int h, cudaSurfaceObject_t surf) {
     const int x = static_cast<int>(blockIdx.x * blockDim.x + threadIdx.x);
     const int y = static_cast<int>(blockIdx.y * blockDim.y + threadIdx.y);
     if (x >= w || y >= h) return;
-    float v[4];
-    map_values(p, raw, raw_w, raw_h, rc, ox + x, oy + y, v);
-    // write_map: RGB take channel min(k, n - 1) (a 1-channel map repeats); alpha is channel 3 or 1.
-    const float c[4] = {v[0], v[min(1, p.n - 1)], v[min(2, p.n - 1)], p.n == 4 ? v[3] : 1.0f};
+    float c[4];
+    texel_components(src, raw, raw_w, raw_h, rc, ox + x, oy + y, c);
     store_texel<F>(surf, x, y, c);
 }
 
@@ -152,7 +121,7 @@ __global__ void write_mip(cudaSurfaceObject_t src, int sw, int sh, cudaSurfaceOb
 dim3 grid_for(int w, int h) { return dim3(static_cast<unsigned>((w + kBlock - 1) / kBlock), static_cast<unsigned>((h + kBlock - 1) / kBlock)); }
 
 template <SurfaceFormat F>
-void write_target(const MapParams& p, const float* raw, int raw_w, int raw_h, int rc, int ox, int oy, int w, int h, const SurfaceTarget& t,
+void write_target(const TexelSource& p, const float* raw, int raw_w, int raw_h, int rc, int ox, int oy, int w, int h, const SurfaceTarget& t,
                   cudaStream_t stream) {
     const dim3 block(kBlock, kBlock);
     write_level0<F><<<grid_for(w, h), block, 0, stream>>>(p, raw, raw_w, raw_h, rc, ox, oy, w, h, t.levels[0]);
@@ -171,28 +140,14 @@ void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw
                             int h, const SurfaceTarget* targets, std::size_t count, cudaStream_t stream) {
     for (std::size_t ti = 0; ti < count; ++ti) {
         const SurfaceTarget& t = targets[ti];
-        if (t.map_index >= d.outputs.size()) {
+        if (!t.packed && t.map_index >= d.outputs.size()) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "surface target ", ti, ": map index ", t.map_index, " out of range (", d.outputs.size(), " maps)");
         }
         if (t.mip_levels < 1 || t.mip_levels > static_cast<uint32_t>(kMaxSurfaceMips)) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "surface target ", ti, ": mip_levels ", t.mip_levels, " out of range 1..", kMaxSurfaceMips);
         }
-        const OutputMap& m = d.outputs[t.map_index];
-        MapParams p;
-        if (m.derived_from >= 0) {
-            const OutputMap& hm = d.outputs[static_cast<std::size_t>(m.derived_from)];
-            p.n = 3;
-            p.derived = 1;
-            p.height_ch = hm.channels[0];
-            p.lo = hm.range_min;
-            p.inv = 1.0f / (hm.range_max - hm.range_min);
-            p.height_scale = d.height_scale;
-        } else {
-            p.n = static_cast<int>(std::min<std::size_t>(m.channels.size(), 4));
-            for (int k = 0; k < p.n; ++k) p.raw_ch[k] = m.channels[static_cast<std::size_t>(k)];
-            p.lo = m.range_min;
-            p.inv = 1.0f / (m.range_max - m.range_min);
-        }
+        // From the current description at every update: a hot reload may change ranges and channels.
+        const TexelSource p = t.packed ? texel_source_of_packing(d, t.packing) : texel_source_of_map(d, t.map_index);
         switch (t.format) {
             case SurfaceFormat::Rgba8Srgb: write_target<SurfaceFormat::Rgba8Srgb>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
             case SurfaceFormat::Rgba8Unorm: write_target<SurfaceFormat::Rgba8Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;

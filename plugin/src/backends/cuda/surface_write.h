@@ -5,8 +5,11 @@
 
 #include "model/model_description.h"
 
+#include <ntex/ntex.h>
+
 #include <cuda_runtime_api.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -30,20 +33,24 @@ enum class SurfaceFormat {
 constexpr int kMaxSurfaceMips = 16;
 
 struct SurfaceTarget {
-    uint32_t map_index = 0;                  // model output map (ModelDescription::outputs)
+    uint32_t map_index = 0;                  // model output map (ModelDescription::outputs), unless packed
+    bool packed = false;                     // true: the image is `packing` (NtexChannelPacking's sources)
+    std::array<NtexChannelSource, 4> packing{};
     SurfaceFormat format = SurfaceFormat::Rgba8Unorm;
     uint32_t mip_levels = 1;                 // 1..kMaxSurfaceMips
     cudaSurfaceObject_t levels[kMaxSurfaceMips] = {};   // level i: max(w >> i, 1) x max(h >> i, 1)
 };
 
-// Writes each target's map of the final tensor `raw` (device, NHWC FP32, raw_w x raw_h x raw_channels,
-// already through the output op) cropped at (ox, oy) to w x h into level 0, with exactly the conversion
-// of write_map (runtime/material.h): range-normalised to [0, 1], clamped, rounded floor(v * 255 + 0.5) /
-// floor(v * 65535 + 0.5); 1-channel maps repeat in RGB of 4-channel formats, alpha 1; derived normals
-// from the height map with wrap-around central differences over the uncropped tensor
-// (docs/model_format.md, "Derived normal maps"). Then level i from level i - 1 by a 2x2 box filter
-// (sRGB formats averaged in linear light, as vkCmdBlitImage does). Enqueued on `stream`; no host wait.
-// Throws Error(BACKEND) naming the failed launch.
+// Writes each target's map (or channel-packed image) of the final tensor `raw` (device, NHWC FP32,
+// raw_w x raw_h x raw_channels, already through the output op) cropped at (ox, oy) to w x h into level 0,
+// with exactly the conversion of write_texels (runtime/material.h) under write_map's component rule or
+// the packing: range-normalised to [0, 1], clamped, rounded floor(v * 255 + 0.5) / floor(v * 65535 +
+// 0.5); 1-channel maps repeat in RGB of 4-channel formats, alpha 1; derived normals from the height map
+// with wrap-around central differences over the uncropped tensor (docs/model_format.md, "Derived
+// normal maps"); the per-texel arithmetic is model/texel_source.h's texel_components. Then level i from
+// level i - 1 by a 2x2 box filter (sRGB formats averaged in linear light, as vkCmdBlitImage does).
+// Enqueued on `stream`; no host wait. Throws INVALID_ARGUMENT for a map or packing source not in `d`,
+// UNSUPPORTED for a packing with normals from two heights, Error(BACKEND) naming a failed launch.
 void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw_w, int raw_h, int raw_channels, int ox, int oy,
                             int w, int h, const SurfaceTarget* targets, std::size_t count, cudaStream_t stream);
 

@@ -138,9 +138,7 @@ void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, co
     std::vector<ChannelSelect> selects;
     for (std::size_t i = 0; i < m_formats.size(); ++i) {
         if (!m_packings.empty()) {
-            NtexChannelSource sources[4];
-            std::copy(m_packings[i].begin(), m_packings[i].end(), sources);
-            selects.push_back(packed_select(layout, sources, "NtexTextureSetPackingInfo image"));
+            selects.push_back(packed_select(layout, m_packings[i], "NtexTextureSetPackingInfo image"));
             continue;
         }
         const uint32_t map = m_map_indices[i];

@@ -3,6 +3,7 @@
 #include "backends/vulkan/vk_texel_writer.h"
 
 #include "core/error.h"
+#include "model/texel_source.h"
 #include "runtime/material.h"
 
 #include <algorithm>
@@ -12,17 +13,12 @@ namespace ntex::vulkan {
 
 namespace {
 
-constexpr uint32_t kConstant = 255;          // texels.comp: component reads the constant lo[k]
-constexpr uint32_t kDerivedX = 252;          // texels.comp: components 252..254 = the derived normal's x, y, z
 constexpr uint32_t kWordsPerGroup = 64;      // texels.comp's local_size_x
 constexpr uint32_t kMaxGroupsX = 65535;      // the minimum maxComputeWorkGroupCount[0] Vulkan guarantees
 
-uint32_t channel_byte(int channel) {
-    if (channel < 0 || channel >= static_cast<int>(kDerivedX)) fail(NTEX_ERROR_INVALID_ARGUMENT, "final-tensor channel ", channel, " out of range");
-    return static_cast<uint32_t>(channel);
-}
-
-TexelMap empty_texel_map(const ModelDescription& d, NtexHostFormat format, std::size_t offset) {
+// texels.comp's push constants for `source` written as `format` at byte `offset`: its select bytes
+// are TexelSource's (channel < 252, derived normal 252..254, constant 255).
+TexelMap texel_map_of(const TexelSource& source, NtexHostFormat format, std::size_t offset) {
     const std::size_t texel = host_format_texel_size(format);
     if (texel == 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "host format ", static_cast<int>(format), " is not one texels.comp writes");
     if (offset % 4 != 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "texel offset ", offset, " is not a multiple of 4");
@@ -30,66 +26,27 @@ TexelMap empty_texel_map(const ModelDescription& d, NtexHostFormat format, std::
     t.texel_bytes = static_cast<uint32_t>(texel);
     t.offset = offset;
     t.pc.format = static_cast<int32_t>(format);
-    t.pc.height_scale = d.height_scale;
-    return t;
-}
-
-// Component k of `t` reads component `component` of map `map`: a final-tensor channel with the map's range,
-// or a component of the normal derived from the height (the set's one derived_channel).
-void set_component(const ModelDescription& d, TexelMap& t, std::size_t k, uint32_t map, uint32_t component) {
-    const OutputMap& m = d.outputs[map];
-    if (m.derived_from >= 0) {
-        const OutputMap& hm = d.outputs[static_cast<std::size_t>(m.derived_from)];
-        const int32_t channel = static_cast<int32_t>(channel_byte(hm.channels.at(0)));
-        if (t.pc.derived_channel >= 0 && t.pc.derived_channel != channel) {
-            fail(NTEX_ERROR_UNSUPPORTED, "texels.comp derives one normal per image; this packing asks for two");
-        }
-        t.pc.derived_channel = channel;
-        t.pc.dlo = hm.range_min;
-        t.pc.dinv = 1.0f / (hm.range_max - hm.range_min);   // the CPU path's value, bit for bit
-        t.pc.select |= (kDerivedX + component) << (8 * k);
-        return;
+    t.pc.height_scale = source.height_scale;
+    t.pc.derived_channel = source.derived_channel;
+    t.pc.dlo = source.dlo;
+    t.pc.dinv = source.dinv;
+    for (std::size_t k = 0; k < 4; ++k) {
+        t.pc.select |= source.select[k] << (8 * k);
+        t.pc.lo[k] = source.lo[k];
+        t.pc.inv[k] = source.inv[k];
     }
-    t.pc.select |= channel_byte(m.channels.at(component)) << (8 * k);
-    t.pc.lo[k] = m.range_min;
-    t.pc.inv[k] = 1.0f / (m.range_max - m.range_min);
+    return t;
 }
 
 }  // namespace
 
 TexelMap make_texel_map(const ModelDescription& d, uint32_t map_index, NtexHostFormat format, std::size_t offset) {
-    if (map_index >= d.outputs.size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "map index ", map_index, " out of range (", d.outputs.size(), " maps)");
-    TexelMap t = empty_texel_map(d, format, offset);
-    // write_map's component rule: a 1-channel map repeats in R, G and B, a 2-channel map repeats its
-    // last; alpha is the 4th channel or 1.
-    const std::size_t n = d.outputs[map_index].channel_count();
-    if (n == 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "map ", map_index, " has no channel");
-    for (std::size_t k = 0; k < 3; ++k) set_component(d, t, k, map_index, static_cast<uint32_t>(std::min(k, n - 1)));
-    if (n == 4) {
-        set_component(d, t, 3, map_index, 3);
-    } else {
-        t.pc.select |= kConstant << 24;
-        t.pc.lo[3] = 1.0f;
-    }
-    return t;
+    return texel_map_of(texel_source_of_map(d, map_index), format, offset);
 }
 
 TexelMap make_packed_texel_map(const ModelDescription& d, const std::array<NtexChannelSource, 4>& sources, NtexHostFormat format,
                                std::size_t offset) {
-    TexelMap t = empty_texel_map(d, format, offset);
-    for (std::size_t k = 0; k < 4; ++k) {
-        const NtexChannelSource& s = sources[k];
-        if (s.mapIndex == NTEX_CHANNEL_SOURCE_ZERO || s.mapIndex == NTEX_CHANNEL_SOURCE_ONE) {
-            t.pc.select |= kConstant << (8 * k);
-            t.pc.lo[k] = s.mapIndex == NTEX_CHANNEL_SOURCE_ONE ? 1.0f : 0.0f;
-            continue;
-        }
-        if (s.mapIndex >= d.outputs.size() || s.component >= static_cast<uint32_t>(d.outputs[s.mapIndex].channel_count())) {
-            fail(NTEX_ERROR_INVALID_ARGUMENT, "packed component ", k, ": map ", s.mapIndex, " component ", s.component, " is not in the model");
-        }
-        set_component(d, t, k, s.mapIndex, s.component);
-    }
-    return t;
+    return texel_map_of(texel_source_of_packing(d, sources), format, offset);
 }
 
 void require_storage_range(const ComputeContext& context, std::size_t bytes, const char* what) {
