@@ -44,7 +44,9 @@ ModelDescription description() {
 }
 
 constexpr int kRawW = 21, kRawH = 17, kRawC = 6;
-constexpr int kOx = 3, kOy = 2, kW = 16, kH = 13;   // the crop touches the tensor's right and bottom edges
+constexpr int kW = 16, kH = 13;
+// Crops at the tensor's top-left and bottom-right corners: the derived normals' neighbours wrap around.
+constexpr int kCrops[2][2] = {{0, 0}, {kRawW - kW, kRawH - kH}};
 
 std::vector<float> raw_tensor() {
     std::mt19937 rng(7);
@@ -55,7 +57,7 @@ std::vector<float> raw_tensor() {
 }
 
 // Every component of every texel of the crop: texel_components against the CPU path's select.
-void expect_same_as_cpu(const ModelDescription& d, const TexelSource& source, const ChannelSelect& select) {
+void expect_same_as_cpu_at(const ModelDescription& d, const TexelSource& source, const ChannelSelect& select, int kOx, int kOy) {
     const MaterialLayout layout = make_material_layout(d);
     const std::vector<float> raw = raw_tensor();
     std::vector<float> material(static_cast<std::size_t>(kW) * kH * static_cast<std::size_t>(layout.channels));
@@ -76,7 +78,11 @@ void expect_same_as_cpu(const ModelDescription& d, const TexelSource& source, co
             }
         }
     }
-    EXPECT_EQ(bad, 0u) << "components differing from the CPU path; worst " << worst;
+    EXPECT_EQ(bad, 0u) << "components differing from the CPU path at crop (" << kOx << ", " << kOy << "); worst " << worst;
+}
+
+void expect_same_as_cpu(const ModelDescription& d, const TexelSource& source, const ChannelSelect& select) {
+    for (const auto& crop : kCrops) expect_same_as_cpu_at(d, source, select, crop[0], crop[1]);
 }
 
 TEST(TexelSource, EveryMapMatchesTheCpuPathsComponentRule) {

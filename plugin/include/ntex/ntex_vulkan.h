@@ -171,8 +171,10 @@ typedef enum NtexMipFilter {
                                       float work buffer of about 4/3 x (C + 4) x 4 bytes per level-0 texel, C
                                       the channels of all the model's maps, + 4 only with a normal or roughness
                                       map; counted in NtexTextureSetMemoryInfo::stagingBytes; a work buffer
-                                      above maxStorageBufferRange means host copies, logged); a CUDA context's
-                                      set takes host copies (logged). Host copies on a VULKAN context are fed by
+                                      above maxStorageBufferRange means host copies, logged); on the device on
+                                      the CUDA path (backends/cuda/material_mips.cu, the same arithmetic, with a
+                                      cudaMalloc'ed work buffer of the same size, not in
+                                      NtexTextureSetMemoryInfo). Host copies on a VULKAN context are fed by
                                       ntexGenerate, which submits to your queue: call it on the thread that
                                       uses the queue. */
 } NtexMipFilter;
@@ -281,8 +283,9 @@ typedef struct NtexTextureSetTargetOffsetsInfo {
  *   renormalised, roughness widened by Toksvig) before packing, so packing never changes a component's levels.
  * Paths: host copies (CPU backend) and Vulkan compute (texels.comp packs on the device, within 1 LSB of the
  * host copies at every level; an image whose components come from normals derived from two different heights
- * takes host copies, logged: only a model with two derived maps can ask for that); a CUDA context's packed
- * set takes host copies (logged once). Errors: INVALID_ARGUMENT (imageCount 0 or above NTEX_MAX_MAPS, NULL
+ * takes host copies, logged: only a model with two derived maps can ask for that) and the CUDA zero-copy
+ * path (the surface writer packs on the device, the same per-component sources; such a two-height image
+ * takes host copies there too, logged). Errors: INVALID_ARGUMENT (imageCount 0 or above NTEX_MAX_MAPS, NULL
  * pImages, an element whose sType is not NTEX_STRUCTURE_TYPE_CHANNEL_PACKING or whose pNext is not NULL,
  * a source NtexChannelPacking refuses, mapMask != 0, a second one in the chain). */
 typedef struct NtexTextureSetPackingInfo {

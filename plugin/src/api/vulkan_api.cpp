@@ -347,6 +347,7 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
             }
         }
         const uint32_t ring = pCreateInfo->ringSize == 0 ? 2u : pCreateInfo->ringSize;
+        const bool packed = !source.packings.empty();   // for the log below (source moves into the set)
         auto set = std::make_unique<NtexTextureSet_T>();
         set->selected_maps = static_cast<uint32_t>(source.map_indices.size());
         set->context = context;
@@ -355,8 +356,6 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         // CUDA writes only images whose memory it imported, which host-owned targets are not.
         if (context->backend == NTEX_BACKEND_CUDA && !source.targets.empty()) {
             context->logger.info("ntex: texture set with host-owned targets: host copies (CUDA writes only images it exported itself)");
-        } else if (context->backend == NTEX_BACKEND_CUDA && source.mip_filter == NTEX_MIP_FILTER_MATERIAL) {
-            context->logger.info("ntex: texture set with NTEX_MIP_FILTER_MATERIAL: host copies (the CUDA path has no material mip filter yet)");
         } else if (context->backend == NTEX_BACKEND_CUDA) {
             set->cuda = try_cuda_set(context, generator, source, ring, pCreateInfo->mipLevels);
         }
@@ -379,7 +378,6 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         if (set->cuda) path = "zero-copy CUDA";
 #endif
         const bool host_targets = set->set && !set->set->source().targets.empty();
-        const bool packed = set->set && !set->set->source().packings.empty();
         const std::string images = packed ? ntex::cat(set->selected_maps, " channel-packed image(s) of the model's ", map_count, " map(s)")
                                           : ntex::cat(set->selected_maps, " of the model's ", map_count, " map(s)");
         context->logger.info(ntex::cat("ntex: texture set ", shape.width, "x", shape.height, ", ", images, host_targets ? " into host-owned images" : "", ", ring of ", ring,

@@ -17,6 +17,7 @@
 #include "backends/cuda/cuda_resources.h"
 #include "core/error.h"
 #include "model/texel_source.h"
+#include "runtime/material.h"
 #include "runtime/async_generator.h"
 
 #include <algorithm>
@@ -59,6 +60,7 @@ CudaTextureSet::CudaTextureSet(std::shared_ptr<const VulkanDevice> device, Textu
     // A packing the writer cannot evaluate (normals from two heights: UNSUPPORTED) fails here, where
     // vulkan_api.cpp falls back to host copies, not at an update.
     for (const auto& packing : m_source.packings) (void)texel_source_of_packing(generator.generator().model().description(), packing);
+    if (m_source.mip_filter == NTEX_MIP_FILTER_MATERIAL) (void)material_mip_table(generator.generator().model().description());   // INVALID_MODEL: falls back
     require_external_fd_support(*m_device);
     cuda::DeviceGuard guard(m_ordinal);
     require_same_device(m_ordinal, *m_device);
@@ -180,8 +182,17 @@ bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generato
         plan.enqueue();                                           // the network (a CUDA graph)
         // Only the surface writes touch the slot: the network above overlaps the host's last reads.
         m_cuda_release->wait_async(slot.release_wait, stream);   // no submit samples this slot any more
-        cuda::enqueue_write_surfaces(g.model().description(), plan.device_output(), g.plan_width(), g.plan_height(), plan.output_channels(),
-                                     g.halo(), g.halo(), g.width(), g.height(), slot.targets.data(), slot.targets.size(), stream);
+        if (m_source.mip_filter == NTEX_MIP_FILTER_MATERIAL && m_mip_levels > 1) {
+            if (m_mip_plan.lock() != g.shared_backend()) {
+                prepare_material_mips(g.model().description());
+                m_mip_plan = g.shared_backend();
+            }
+            enqueue_material_writes(g.model().description(), plan.device_output(), g.plan_width(), g.plan_height(), plan.output_channels(), g.halo(),
+                                    g.halo(), g.width(), g.height(), slot, stream);
+        } else {
+            cuda::enqueue_write_surfaces(g.model().description(), plan.device_output(), g.plan_width(), g.plan_height(), plan.output_channels(),
+                                         g.halo(), g.halo(), g.width(), g.height(), slot.targets.data(), slot.targets.size(), stream);
+        }
         ready_value = m_next_ready;
         m_cuda_ready->signal_async(ready_value, stream);
         ++m_next_ready;
@@ -199,6 +210,52 @@ bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generato
     m_current = static_cast<int>(next);
     *signal_value = release;
     return true;
+}
+
+void CudaTextureSet::prepare_material_mips(const ModelDescription& d) {
+    const MaterialLayout layout = make_material_layout(d);
+    MaterialMipTable table = material_mip_table(d);
+    cuda::MaterialMipLayout work = cuda::material_mip_layout(table, m_source.width, m_source.height, static_cast<int>(m_mip_levels));
+    std::vector<TexelSource> sources;
+    for (std::size_t i = 0; i < m_formats.size(); ++i) {
+        // The CPU path's select on a level's material (write_map's rule, or the packing), as texels.comp's
+        // constants for levels >= 1 (vk_material_mips.cpp).
+        const ChannelSelect select = m_source.packings.empty() ? map_select(layout, m_source.map_indices[i])
+                                                               : packed_select(layout, m_source.packings[i], "NtexTextureSetPackingInfo image");
+        TexelSource s;
+        for (std::size_t k = 0; k < 4; ++k) {
+            const int channel = select.channel[k];
+            s.select[k] = channel >= 0 ? static_cast<uint32_t>(channel) : TexelSource::kConstant;
+            s.lo[k] = channel >= 0 ? 0.0f : select.value[k];
+            s.inv[k] = 1.0f;
+        }
+        sources.push_back(s);
+    }
+    // Allocated before anything is replaced: a failure leaves the previous state intact.
+    if (m_mip_work.bytes() < work.floats * sizeof(float)) m_mip_work = cuda::DeviceBuffer(work.floats * sizeof(float));
+    m_mip_table = table;
+    m_mip_layout = std::move(work);
+    m_mip_sources = std::move(sources);
+}
+
+void CudaTextureSet::enqueue_material_writes(const ModelDescription& d, const float* raw, int raw_w, int raw_h, int raw_c, int ox, int oy, int w, int h,
+                                             const Slot& slot, cudaStream_t stream) {
+    // Level 0 exactly as the blit path writes it (from the final tensor), then the filtered levels.
+    for (const cuda::SurfaceTarget& target : slot.targets) {
+        cuda::SurfaceTarget level0 = target;
+        level0.mip_levels = 1;
+        cuda::enqueue_write_surfaces(d, raw, raw_w, raw_h, raw_c, ox, oy, w, h, &level0, 1, stream);
+    }
+    float* work = m_mip_work.as<float>();
+    cuda::enqueue_material_mips(m_mip_table, m_mip_layout, raw, raw_w, raw_h, raw_c, ox, oy, w, h, static_cast<int>(m_mip_levels), work, stream);
+    for (std::size_t i = 0; i < slot.targets.size(); ++i) {
+        const cuda::SurfaceTarget& target = slot.targets[i];
+        for (uint32_t l = 1; l < target.mip_levels; ++l) {
+            const int lw = std::max(w >> l, 1), lh = std::max(h >> l, 1);
+            cuda::enqueue_write_surface_level(m_mip_sources[i], work + m_mip_layout.material[l], lw, lh, m_mip_table.channels, target.format,
+                                              target.levels[l], stream);
+        }
+    }
 }
 
 void CudaTextureSet::name_objects(const std::string& prefix) const noexcept {

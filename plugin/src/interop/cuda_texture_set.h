@@ -12,6 +12,8 @@
 // check, export or import fails.
 #pragma once
 
+#include "backends/cuda/cuda_resources.h"
+#include "backends/cuda/material_mips.h"
 #include "interop/cuda_interop.h"
 #include "interop/external_vulkan.h"
 #include "interop/texture_set.h"
@@ -69,6 +71,11 @@ private:
 
     // Record their barriers, or keep them in m_final_barriers when the host asked to defer them.
     void record_first_use(VkCommandBuffer cmd);
+    // NTEX_MIP_FILTER_MATERIAL: the filter's table, work layout and per-image sources for `d`
+    // (rebuilt when the plan changes: a hot reload may change ranges), and the writes of one slot.
+    void prepare_material_mips(const ModelDescription& d);
+    void enqueue_material_writes(const ModelDescription& d, const float* raw, int raw_w, int raw_h, int raw_c, int ox, int oy, int w, int h,
+                                 const Slot& slot, cudaStream_t stream);
     void record_acquire(VkCommandBuffer cmd, const Slot& slot);
     void drain() noexcept;
 
@@ -82,6 +89,13 @@ private:
     std::unique_ptr<ImportedTimeline> m_cuda_release;
     std::unique_ptr<ImportedTimeline> m_cuda_ready;
     std::vector<Slot> m_slots;
+    // NTEX_MIP_FILTER_MATERIAL only: every level's material and moments (one buffer: the stream
+    // orders the slots' writes), and what prepare_material_mips built.
+    cuda::DeviceBuffer m_mip_work;
+    MaterialMipTable m_mip_table;
+    cuda::MaterialMipLayout m_mip_layout;
+    std::vector<TexelSource> m_mip_sources;   // per image: material channels (lo 0, inv 1) or constants
+    std::weak_ptr<GeneratorBackend> m_mip_plan;
 
     bool m_initialized = false;       // the one-time UNDEFINED -> GENERAL transition was recorded
     std::vector<VkImageMemoryBarrier2> m_final_barriers;   // defer_final_barriers: the last update's

@@ -8,6 +8,7 @@
 // tested without a GPU.
 #pragma once
 
+#include "core/host_device.h"
 #include "model/model_description.h"
 
 #include <ntex/ntex.h>
@@ -16,11 +17,6 @@
 #include <cstdint>
 #include <math.h>
 
-#if defined(__CUDACC__)
-#define NTEX_HOST_DEVICE __host__ __device__
-#else
-#define NTEX_HOST_DEVICE
-#endif
 
 namespace ntex {
 

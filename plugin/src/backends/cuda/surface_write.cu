@@ -138,6 +138,10 @@ void write_target(const TexelSource& p, const float* raw, int raw_w, int raw_h, 
 
 void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw_w, int raw_h, int raw_channels, int ox, int oy, int w,
                             int h, const SurfaceTarget* targets, std::size_t count, cudaStream_t stream) {
+    // Every target checked before the first launch, so a refused one leaves all surfaces untouched. The
+    // sources come from the current description at every update: a hot reload may change ranges.
+    if (count > kMaxSurfaceTargets) fail(NTEX_ERROR_INVALID_ARGUMENT, count, " surface targets; at most ", kMaxSurfaceTargets);
+    TexelSource sources[kMaxSurfaceTargets];
     for (std::size_t ti = 0; ti < count; ++ti) {
         const SurfaceTarget& t = targets[ti];
         if (!t.packed && t.map_index >= d.outputs.size()) {
@@ -146,8 +150,11 @@ void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw
         if (t.mip_levels < 1 || t.mip_levels > static_cast<uint32_t>(kMaxSurfaceMips)) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "surface target ", ti, ": mip_levels ", t.mip_levels, " out of range 1..", kMaxSurfaceMips);
         }
-        // From the current description at every update: a hot reload may change ranges and channels.
-        const TexelSource p = t.packed ? texel_source_of_packing(d, t.packing) : texel_source_of_map(d, t.map_index);
+        sources[ti] = t.packed ? texel_source_of_packing(d, t.packing) : texel_source_of_map(d, t.map_index);
+    }
+    for (std::size_t ti = 0; ti < count; ++ti) {
+        const SurfaceTarget& t = targets[ti];
+        const TexelSource& p = sources[ti];
         switch (t.format) {
             case SurfaceFormat::Rgba8Srgb: write_target<SurfaceFormat::Rgba8Srgb>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
             case SurfaceFormat::Rgba8Unorm: write_target<SurfaceFormat::Rgba8Unorm>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
@@ -161,6 +168,33 @@ void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw
             case SurfaceFormat::R32Float: write_target<SurfaceFormat::R32Float>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
             case SurfaceFormat::Rgba32Float: write_target<SurfaceFormat::Rgba32Float>(p, raw, raw_w, raw_h, raw_channels, ox, oy, w, h, t, stream); break;
         }
+    }
+}
+
+namespace {
+
+template <SurfaceFormat F>
+void write_level(const TexelSource& source, const float* src, int w, int h, int src_c, cudaSurfaceObject_t surface, cudaStream_t stream) {
+    write_level0<F><<<grid_for(w, h), dim3(kBlock, kBlock), 0, stream>>>(source, src, w, h, src_c, 0, 0, w, h, surface);
+    NTEX_CUDA_CHECK_LAUNCH(write_level0);
+}
+
+}  // namespace
+
+void enqueue_write_surface_level(const TexelSource& source, const float* src, int w, int h, int src_c, SurfaceFormat format, cudaSurfaceObject_t surface,
+                                 cudaStream_t stream) {
+    switch (format) {
+        case SurfaceFormat::Rgba8Srgb: write_level<SurfaceFormat::Rgba8Srgb>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::Rgba8Unorm: write_level<SurfaceFormat::Rgba8Unorm>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::Bgra8Srgb: write_level<SurfaceFormat::Bgra8Srgb>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::Bgra8Unorm: write_level<SurfaceFormat::Bgra8Unorm>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::Rg8Unorm: write_level<SurfaceFormat::Rg8Unorm>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::R8Unorm: write_level<SurfaceFormat::R8Unorm>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::R16Unorm: write_level<SurfaceFormat::R16Unorm>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::R16Float: write_level<SurfaceFormat::R16Float>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::Rgba16Float: write_level<SurfaceFormat::Rgba16Float>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::R32Float: write_level<SurfaceFormat::R32Float>(source, src, w, h, src_c, surface, stream); break;
+        case SurfaceFormat::Rgba32Float: write_level<SurfaceFormat::Rgba32Float>(source, src, w, h, src_c, surface, stream); break;
     }
 }
 

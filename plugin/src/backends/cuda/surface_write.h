@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/model_description.h"
+#include "model/texel_source.h"
 
 #include <ntex/ntex.h>
 
@@ -31,6 +32,7 @@ enum class SurfaceFormat {
 };
 
 constexpr int kMaxSurfaceMips = 16;
+constexpr std::size_t kMaxSurfaceTargets = NTEX_MAX_MAPS;   // images one call writes
 
 struct SurfaceTarget {
     uint32_t map_index = 0;                  // model output map (ModelDescription::outputs), unless packed
@@ -49,9 +51,16 @@ struct SurfaceTarget {
 // with wrap-around central differences over the uncropped tensor (docs/model_format.md, "Derived
 // normal maps"); the per-texel arithmetic is model/texel_source.h's texel_components. Then level i from
 // level i - 1 by a 2x2 box filter (sRGB formats averaged in linear light, as vkCmdBlitImage does).
-// Enqueued on `stream`; no host wait. Throws INVALID_ARGUMENT for a map or packing source not in `d`,
-// UNSUPPORTED for a packing with normals from two heights, Error(BACKEND) naming a failed launch.
+// Enqueued on `stream`; no host wait. Throws INVALID_ARGUMENT for more than kMaxSurfaceTargets targets or a
+// map or packing source not in `d`, UNSUPPORTED for a packing with normals from two heights (all checked
+// before the first launch), Error(BACKEND) naming a failed launch.
 void enqueue_write_surfaces(const ModelDescription& d, const float* raw, int raw_w, int raw_h, int raw_channels, int ox, int oy,
                             int w, int h, const SurfaceTarget* targets, std::size_t count, cudaStream_t stream);
+
+// Writes one surface level (w x h texels) from `src` (device, NHWC FP32, w x h x src_c, e.g. a material
+// mip level) by `source`, whose channels index `src` (lo 0 and inv 1 for a material level), with the same
+// conversion of `format` as above. Enqueued on `stream`. Throws Error(BACKEND) naming a failed launch.
+void enqueue_write_surface_level(const TexelSource& source, const float* src, int w, int h, int src_c, SurfaceFormat format, cudaSurfaceObject_t surface,
+                                 cudaStream_t stream);
 
 }  // namespace ntex::cuda

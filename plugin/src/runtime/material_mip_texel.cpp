@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// material_mip_table: the material mip filter's view of a model, as MaterialMips chooses its maps.
+#include "runtime/material_mip_texel.h"
+
+#include "core/error.h"
+#include "runtime/material.h"
+#include "runtime/material_mips.h"
+
+namespace ntex {
+
+static_assert(MaterialMipTable::kMaxMaps == static_cast<int>(NTEX_MAX_MAPS), "one table entry per map a model may have");
+
+MaterialMipTable material_mip_table(const ModelDescription& d) {
+    const MaterialLayout layout = make_material_layout(d);
+    if (d.outputs.size() > static_cast<std::size_t>(MaterialMipTable::kMaxMaps)) {
+        fail(NTEX_ERROR_INVALID_MODEL, "the material mip filter handles at most ", MaterialMipTable::kMaxMaps, " maps, the model has ", d.outputs.size());
+    }
+    if (layout.channels > MaterialMips::kMaxChannels) {
+        fail(NTEX_ERROR_INVALID_MODEL, "the material mip filter handles at most ", MaterialMips::kMaxChannels, " material channels, the model has ",
+             layout.channels);
+    }
+    MaterialMipTable t;
+    t.maps = static_cast<int>(d.outputs.size());
+    t.channels = layout.channels;
+    t.height_scale = d.height_scale;
+    for (std::size_t i = 0; i < d.outputs.size(); ++i) {
+        const OutputMap& m = d.outputs[i];
+        // As MaterialMips: the first normal map with 3 channels drives Toksvig, the first roughness map is widened.
+        if (m.semantic == MapSemantic::Normal && t.normal_map < 0 && layout.counts[i] >= 3) t.normal_map = static_cast<int>(i);
+        if (m.semantic == MapSemantic::Roughness && t.roughness_map < 0) t.roughness_map = static_cast<int>(i);
+        MaterialMipTable::Map& r = t.map[i];
+        r.offset = layout.offsets[i];
+        r.count = layout.counts[i];
+        r.srgb = m.semantic == MapSemantic::Albedo && m.color_space == "srgb" ? 1 : 0;
+        const OutputMap& src = m.derived_from >= 0 ? d.outputs[static_cast<std::size_t>(m.derived_from)] : m;
+        if (src.channels.empty() || src.channels.size() > 4) {
+            fail(NTEX_ERROR_INVALID_MODEL, "the material mip filter takes maps of 1 to 4 channels; map ", i, " has ", src.channels.size());
+        }
+        r.derived = m.derived_from >= 0 ? 1 : 0;
+        r.lo = src.range_min;
+        r.inv = 1.0f / (src.range_max - src.range_min);   // build_material_tensor's value, bit for bit
+        for (std::size_t k = 0; k < src.channels.size(); ++k) r.channel[k] = src.channels[k];
+    }
+    t.moments = t.normal_map >= 0 || t.roughness_map >= 0 ? MaterialMipTable::kMoments : 0;
+    return t;
+}
+
+}  // namespace ntex
