@@ -221,6 +221,26 @@ protected:
         return r;
     }
 
+    // `set` = a ring of 2 on the generator with `next` chained, which must be on the CUDA path; its images.
+    void create_cuda_set(const void* next, NtexTextureSetImages* images) {
+        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.pNext = next;
+        si.generator = generator;
+        si.ringSize = 2;
+        ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_EQ(ntexGetTextureSetImages(set, images), NTEX_SUCCESS);
+        ASSERT_NE(images->readySemaphore, VK_NULL_HANDLE) << "the set fell back to host copies (the log says why)";
+    }
+
+    // The first-use frame (layouts only), then one frame writing seed kSeedA; both waited for.
+    void first_frames(VkCommandBuffer cmd) {
+        ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // first use: layouts
+        bounded_queue_wait(*host, set, "the first-use frame");
+        set_seed(generator, kSeedA);
+        ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        bounded_queue_wait(*host, set, "seed A's frame");
+    }
+
     VkCommandBuffer allocate_command_buffer() {
         VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
         ai.commandPool = host->pool;
@@ -266,11 +286,7 @@ TEST_F(CudaTextureSetTest, CompactFormatsMatchCpu) {
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
     ASSERT_NE(images.readySemaphore, VK_NULL_HANDLE) << "the set fell back to host copies (the log says why)";
     VkCommandBuffer cmd = allocate_command_buffer();
-    ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // first use: layouts
-    bounded_queue_wait(*host, set, "the first-use frame");
-    set_seed(generator, kSeedA);
-    ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    bounded_queue_wait(*host, set, "seed A's frame");
+    ASSERT_NO_FATAL_FAILURE(first_frames(cmd));
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
     EXPECT_NE(images.resultId, 0u);
     const Maps gpu = read_back(images);
@@ -301,21 +317,11 @@ TEST_F(CudaTextureSetTest, ChannelPackedImagesMatchCpu) {
     NtexTextureSetPackingInfo pack{NTEX_STRUCTURE_TYPE_TEXTURE_SET_PACKING_INFO};
     pack.imageCount = 2;
     pack.pImages = packed;
-    NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
-    si.pNext = &pack;
-    si.generator = generator;
-    si.ringSize = 2;
-    ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
-    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
-    ASSERT_NE(images.readySemaphore, VK_NULL_HANDLE) << "the set fell back to host copies (the log says why)";
+    ASSERT_NO_FATAL_FAILURE(create_cuda_set(&pack, &images));
     ASSERT_EQ(images.mapCount, 2u);
     VkCommandBuffer cmd = allocate_command_buffer();
-    ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // first use: layouts
-    bounded_queue_wait(*host, set, "the first-use frame");
-    set_seed(generator, kSeedA);
-    ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    bounded_queue_wait(*host, set, "seed A's frame");
+    ASSERT_NO_FATAL_FAILURE(first_frames(cmd));
     ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
     const Maps gpu = read_back(images);
     set_seed(cpu_generator, kSeedA);
@@ -373,23 +379,16 @@ TEST_F(CudaTextureSetTest, MaterialMipsMatchTheHostCopyPath) {
     for (const bool packed : {false, true}) {
         SCOPED_TRACE(packed ? "ORM image" : "the four maps");
         mip.pNext = packed ? &pack : nullptr;
-        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
-        si.pNext = &mip;
-        si.generator = generator;
-        si.ringSize = 2;
-        ASSERT_EQ(ntexCreateTextureSet(context, &si, &set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
-        ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
-        ASSERT_NE(images.readySemaphore, VK_NULL_HANDLE) << "the set fell back to host copies (the log says why)";
-        ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();   // first use: layouts
-        bounded_queue_wait(*host, set, "the first-use frame");
-        set_seed(generator, kSeedA);
-        ASSERT_EQ(frame(cmd, VK_NULL_HANDLE, nullptr), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        bounded_queue_wait(*host, set, "seed A's frame");
+        ASSERT_NO_FATAL_FAILURE(create_cuda_set(&mip, &images));
+        ASSERT_NO_FATAL_FAILURE(first_frames(cmd));
         ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
         ASSERT_GT(images.mipLevels, 1u);
 
+        NtexTextureSetCreateInfo si{NTEX_STRUCTURE_TYPE_TEXTURE_SET_CREATE_INFO};
+        si.pNext = &mip;
         si.generator = ref_generator;
+        si.ringSize = 2;
         NtexTextureSet ref_set = nullptr;
         ASSERT_EQ(ntexCreateTextureSet(ref_context, &si, &ref_set), NTEX_SUCCESS) << ntexGetLastErrorMessage();
         ASSERT_EQ(host->update_and_submit(ref_set), NTEX_SUCCESS) << ntexGetLastErrorMessage();

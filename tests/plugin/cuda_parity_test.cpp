@@ -340,6 +340,7 @@ struct SurfaceFixture {
     std::shared_ptr<const LoadedModel> model;
     std::unique_ptr<TextureGenerator> gen;
     std::vector<float> material;   // the host copy: the reference
+    cuda::CudaPlan& plan() const { return dynamic_cast<cuda::CudaPlan&>(gen->backend()); }
 };
 
 SurfaceFixture surface_fixture(const cuda::DeviceChoice& choice, int size) {
@@ -353,6 +354,7 @@ SurfaceFixture surface_fixture(const cuda::DeviceChoice& choice, int size) {
     f.gen->set_params(fresh_seed(), nullptr, 0.7f);
     f.gen->generate();   // host copy for the reference; the device tensor stays valid
     f.material = f.gen->material();
+    EXPECT_EQ(cudaSetDevice(choice.ordinal), cudaSuccess);
     return f;
 }
 
@@ -361,8 +363,7 @@ TEST(CudaSurfaceWrite, EveryTexelOfEveryMapMatchesTheHostConversion) {
     const int size = 128;
     SurfaceFixture fx = surface_fixture(choice, size);
     const ModelDescription& d = fx.model->description();
-    auto& plan = dynamic_cast<cuda::CudaPlan&>(fx.gen->backend());
-    ASSERT_EQ(cudaSetDevice(choice.ordinal), cudaSuccess);
+    auto& plan = fx.plan();
     for (uint32_t map = 0; map < d.outputs.size(); ++map) {
         for (const FormatCase& f : formats()) {
             // 1-channel formats take a map's first channel; every map goes through every format.
@@ -381,8 +382,7 @@ TEST(CudaSurfaceWrite, ChannelPackedImagesMatchTheHostConversion) {
     const int size = 128;
     SurfaceFixture fx = surface_fixture(choice, size);
     const ModelDescription& d = fx.model->description();
-    auto& plan = dynamic_cast<cuda::CudaPlan&>(fx.gen->backend());
-    ASSERT_EQ(cudaSetDevice(choice.ordinal), cudaSuccess);
+    auto& plan = fx.plan();
     // material_v1's maps: albedo 0, normal 1 (derived), roughness 2, height 3.
     constexpr uint32_t zero = NTEX_CHANNEL_SOURCE_ZERO, one = NTEX_CHANNEL_SOURCE_ONE;
     const std::vector<std::array<NtexChannelSource, 4>> packings = {

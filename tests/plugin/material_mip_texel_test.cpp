@@ -22,25 +22,16 @@ namespace {
 // albedo (sRGB) [0,1,2], a normal derived from height [3], roughness [4], height [3], and a 2-channel
 // linear map [5,6]; ranges that move every channel.
 ModelDescription description(bool with_normal_and_roughness = true) {
+    using test::output_map;
     ModelDescription d;
-    auto map = [](const char* name, MapSemantic semantic, std::vector<int> channels, float lo, float hi, int derived = -1) {
-        OutputMap m;
-        m.name = name;
-        m.semantic = semantic;
-        m.channels = std::move(channels);
-        m.range_min = lo;
-        m.range_max = hi;
-        m.derived_from = derived;
-        return m;
-    };
-    d.outputs.push_back(map("albedo", MapSemantic::Albedo, {0, 1, 2}, -1.0f, 1.0f));
+    d.outputs.push_back(output_map("albedo", MapSemantic::Albedo, {0, 1, 2}, -1.0f, 1.0f));
     d.outputs.back().color_space = "srgb";
     if (with_normal_and_roughness) {
-        d.outputs.push_back(map("normal", MapSemantic::Normal, {}, 0.0f, 1.0f, 3));
-        d.outputs.push_back(map("roughness", MapSemantic::Roughness, {4}, -1.0f, 1.0f));
+        d.outputs.push_back(output_map("normal", MapSemantic::Normal, {}, 0.0f, 1.0f, 3));
+        d.outputs.push_back(output_map("roughness", MapSemantic::Roughness, {4}, -1.0f, 1.0f));
     }
-    d.outputs.push_back(map("height", MapSemantic::Height, {3}, -2.0f, 2.0f));
-    d.outputs.push_back(map("extra", MapSemantic::Other, {5, 6}, -1.0f, 1.0f));
+    d.outputs.push_back(output_map("height", MapSemantic::Height, {3}, -2.0f, 2.0f));
+    d.outputs.push_back(output_map("extra", MapSemantic::Other, {5, 6}, -1.0f, 1.0f));
     d.height_scale = 3.0f;
     return d;
 }

@@ -181,6 +181,17 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
     return m;
 }
 
+OutputMap output_map(const char* name, MapSemantic semantic, std::vector<int> channels, float lo, float hi, int derived_from) {
+    OutputMap m;
+    m.name = name;
+    m.semantic = semantic;
+    m.channels = std::move(channels);
+    m.range_min = lo;
+    m.range_max = hi;
+    m.derived_from = derived_from;
+    return m;
+}
+
 nlohmann::json material_outputs() {
     using nlohmann::json;
     return json::array({

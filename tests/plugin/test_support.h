@@ -68,6 +68,9 @@ void add_layout_prior(TinyModel& model);
 // (gtest failures otherwise, naming the needle).
 void expect_error(const std::function<void()>& f, NtexResult result, const std::string& needle);
 
+// An output map for descriptions made by hand (range [lo, hi]; derived_from >= 0: a derived normal).
+OutputMap output_map(const char* name, MapSemantic semantic, std::vector<int> channels, float lo, float hi, int derived_from = -1);
+
 // material_v1's "outputs" block (docs/model_format.md): albedo [0,1,2], normal derived from
 // height, roughness [4], height [3].
 nlohmann::json material_outputs();

@@ -22,23 +22,15 @@ namespace {
 // [5], the normal derived from the first height (material_v1's layout, map order shuffled so the
 // derived map is not last) and a 4-channel map [0,1,4,5] to cover the alpha rule.
 ModelDescription description() {
+    using test::output_map;
     ModelDescription d;
-    auto map = [](const char* name, std::vector<int> channels, float lo, float hi, int derived = -1) {
-        OutputMap m;
-        m.name = name;
-        m.channels = std::move(channels);
-        m.range_min = lo;
-        m.range_max = hi;
-        m.derived_from = derived;
-        return m;
-    };
-    d.outputs.push_back(map("albedo", {0, 1, 2}, -1.0f, 1.0f));
-    d.outputs.push_back(map("normal", {}, 0.0f, 1.0f, 2));
-    d.outputs.push_back(map("height", {3}, -2.0f, 3.0f));
-    d.outputs.push_back(map("roughness", {4}, 0.0f, 1.0f));
-    d.outputs.push_back(map("rgba", {0, 1, 4, 5}, -0.5f, 0.5f));
-    d.outputs.push_back(map("height2", {5}, -1.0f, 1.0f));
-    d.outputs.push_back(map("normal2", {}, 0.0f, 1.0f, 5));
+    d.outputs.push_back(output_map("albedo", MapSemantic::Albedo, {0, 1, 2}, -1.0f, 1.0f));
+    d.outputs.push_back(output_map("normal", MapSemantic::Normal, {}, 0.0f, 1.0f, 2));
+    d.outputs.push_back(output_map("height", MapSemantic::Height, {3}, -2.0f, 3.0f));
+    d.outputs.push_back(output_map("roughness", MapSemantic::Roughness, {4}, 0.0f, 1.0f));
+    d.outputs.push_back(output_map("rgba", MapSemantic::Other, {0, 1, 4, 5}, -0.5f, 0.5f));
+    d.outputs.push_back(output_map("height2", MapSemantic::Height, {5}, -1.0f, 1.0f));
+    d.outputs.push_back(output_map("normal2", MapSemantic::Normal, {}, 0.0f, 1.0f, 5));
     d.height_scale = 3.0f;
     return d;
 }

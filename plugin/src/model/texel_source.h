@@ -47,6 +47,25 @@ NTEX_HOST_DEVICE inline int texel_wrap(int v, int n) {
     return r < 0 ? r + n : r;
 }
 
+// The tangent-space normal derived from the height in channel `channel` (range-normalised by lo, inv) at
+// (sx, sy), encoded n * 0.5 + 0.5: central differences with wrap-around (docs/model_format.md, "Derived
+// normal maps") in derive_normals' operation order (runtime/material.cpp).
+NTEX_HOST_DEVICE inline void derived_normal(const float* raw, int raw_w, int raw_h, int raw_c, int channel, float lo, float inv, float height_scale,
+                                            int sx, int sy, float n[3]) {
+    auto height_at = [&](int x, int y) {
+        const long long i = (static_cast<long long>(texel_wrap(y, raw_h)) * raw_w + texel_wrap(x, raw_w)) * raw_c + channel;
+        return (raw[i] - lo) * inv;
+    };
+    const float gx = 0.5f * (height_at(sx + 1, sy) - height_at(sx - 1, sy));
+    const float gy = 0.5f * (height_at(sx, sy + 1) - height_at(sx, sy - 1));
+    // Rows run top to bottom, +Y is up (OpenGL): see derive_normals.
+    const float nx = -height_scale * gx, ny = height_scale * gy, nz = 1.0f;
+    const float inv_len = 1.0f / sqrtf(nx * nx + ny * ny + nz * nz);
+    n[0] = nx * inv_len * 0.5f + 0.5f;
+    n[1] = ny * inv_len * 0.5f + 0.5f;
+    n[2] = nz * inv_len * 0.5f + 0.5f;
+}
+
 // The four components of the image at final-tensor pixel (sx, sy) (0 <= sx < raw_w, 0 <= sy < raw_h;
 // raw: NHWC FP32, raw_w x raw_h x raw_c, already through the output op), range-normalised and
 // unclamped: the CPU path's build_material_tensor value of the selected material channel, derived
@@ -55,20 +74,7 @@ NTEX_HOST_DEVICE inline int texel_wrap(int v, int n) {
 NTEX_HOST_DEVICE inline void texel_components(const TexelSource& s, const float* raw, int raw_w, int raw_h, int raw_c, int sx, int sy,
                                               float v[4]) {
     float normal[3] = {0.5f, 0.5f, 0.5f};
-    if (s.derived_channel >= 0) {
-        auto height_at = [&](int x, int y) {
-            const long long i = (static_cast<long long>(texel_wrap(y, raw_h)) * raw_w + texel_wrap(x, raw_w)) * raw_c + s.derived_channel;
-            return (raw[i] - s.dlo) * s.dinv;
-        };
-        const float gx = 0.5f * (height_at(sx + 1, sy) - height_at(sx - 1, sy));
-        const float gy = 0.5f * (height_at(sx, sy + 1) - height_at(sx, sy - 1));
-        // Rows run top to bottom, +Y is up (OpenGL): see derive_normals.
-        const float nx = -s.height_scale * gx, ny = s.height_scale * gy, nz = 1.0f;
-        const float inv_len = 1.0f / sqrtf(nx * nx + ny * ny + nz * nz);
-        normal[0] = nx * inv_len * 0.5f + 0.5f;
-        normal[1] = ny * inv_len * 0.5f + 0.5f;
-        normal[2] = nz * inv_len * 0.5f + 0.5f;
-    }
+    if (s.derived_channel >= 0) derived_normal(raw, raw_w, raw_h, raw_c, s.derived_channel, s.dlo, s.dinv, s.height_scale, sx, sy, normal);
     const float* px = raw + (static_cast<long long>(sy) * raw_w + sx) * raw_c;
     for (int k = 0; k < 4; ++k) {
         const uint32_t c = s.select[k];

@@ -11,6 +11,7 @@
 
 #include "core/host_device.h"
 #include "model/model_description.h"
+#include "model/texel_source.h"
 
 #include <cstdint>
 #include <math.h>
@@ -50,10 +51,6 @@ NTEX_HOST_DEVICE inline float mip_linear_to_srgb(float v) {
     return v <= 0.0031308f ? v * 12.92f : 1.055f * powf(v, 1.0f / 2.4f) - 0.055f;
 }
 NTEX_HOST_DEVICE inline int max_int(int a, int b) { return a > b ? a : b; }
-NTEX_HOST_DEVICE inline int mip_wrap(int v, int n) {
-    const int r = v % n;
-    return r < 0 ? r + n : r;
-}
 
 // Level 0 at final-tensor pixel (sx, sy) (raw: NHWC FP32, raw_w x raw_h x raw_c): the material texel
 // (t.channels floats, build_material_tensor's values) and, when t.moments > 0, its 4 moments.
@@ -63,17 +60,7 @@ NTEX_HOST_DEVICE inline void mip_level0_texel(const MaterialMipTable& t, const f
         const MaterialMipTable::Map& m = t.map[i];
         float* out = material + m.offset;
         if (m.derived) {
-            // derive_normals (runtime/material.cpp): rows run top to bottom, +Y is up.
-            auto h = [&](int x, int y) {
-                return (raw[(static_cast<long long>(mip_wrap(y, raw_h)) * raw_w + mip_wrap(x, raw_w)) * raw_c + m.channel[0]] - m.lo) * m.inv;
-            };
-            const float gx = 0.5f * (h(sx + 1, sy) - h(sx - 1, sy));
-            const float gy = 0.5f * (h(sx, sy + 1) - h(sx, sy - 1));
-            const float nx = -t.height_scale * gx, ny = t.height_scale * gy, nz = 1.0f;
-            const float inv_len = 1.0f / sqrtf(nx * nx + ny * ny + nz * nz);
-            out[0] = nx * inv_len * 0.5f + 0.5f;
-            out[1] = ny * inv_len * 0.5f + 0.5f;
-            out[2] = nz * inv_len * 0.5f + 0.5f;
+            derived_normal(raw, raw_w, raw_h, raw_c, m.channel[0], m.lo, m.inv, t.height_scale, sx, sy, out);
             continue;
         }
         const float* px = raw + (static_cast<long long>(sy) * raw_w + sx) * raw_c;
