@@ -2,7 +2,7 @@
 // runtime/material_mip_texel.h on the host: mip_level0_texel and mip_downsample_texel (what the CUDA
 // material mip filter runs per texel) give MaterialMips' levels (the CPU path, the filter's
 // specification) at every level, for odd and power-of-two sizes. This tests the CUDA filter's
-// arithmetic without a GPU; its kernels are tested on a device (CudaTextureSetTest.MaterialMipsMatchCpu).
+// arithmetic without a GPU; its kernels are tested on a device (CudaTextureSetTest.MaterialMipsMatchTheHostCopyPath).
 #include "core/error.h"
 #include "runtime/material.h"
 #include "runtime/material_mip_texel.h"

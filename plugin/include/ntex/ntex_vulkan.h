@@ -157,7 +157,7 @@ typedef enum NtexMipFilter {
                                       ntexCmdUpdateTextureSet (every map filtered as plain colour, sRGB-correct
                                       for sRGB formats; needs a graphics queue and formats with linear-blit
                                       support, else the set has 1 level) */
-    NTEX_MIP_FILTER_MATERIAL = 1   /* each map filtered by its meaning, then copied: albedo averaged in
+    NTEX_MIP_FILTER_MATERIAL = 1   /* each map filtered by its meaning, then copied (CUDA: written): albedo averaged in
                                       linear light; tangent-space normals averaged as vectors and renormalised;
                                       roughness (perceptual, alpha = r^2) averaged as alpha^2 and widened by the
                                       variance of the normals each texel hides (Toksvig, "Mipmapping Normal Maps",
@@ -172,9 +172,10 @@ typedef enum NtexMipFilter {
                                       the channels of all the model's maps, + 4 only with a normal or roughness
                                       map; counted in NtexTextureSetMemoryInfo::stagingBytes; a work buffer
                                       above maxStorageBufferRange means host copies, logged); on the device on
-                                      the CUDA path (backends/cuda/material_mips.cu, the same arithmetic, with a
-                                      cudaMalloc'ed work buffer of the same size, not in
-                                      NtexTextureSetMemoryInfo). Host copies on a VULKAN context are fed by
+                                      the CUDA path (backends/cuda/material_mips.cu, the same arithmetic, every
+                                      level written into the images directly, with a cudaMalloc'ed work buffer
+                                      of the same size, counted in stagingBytes; a failed allocation means host
+                                      copies, logged). Host copies on a VULKAN context are fed by
                                       ntexGenerate, which submits to your queue: call it on the thread that
                                       uses the queue. */
 } NtexMipFilter;
@@ -364,7 +365,8 @@ typedef struct NtexTextureSetMemoryInfo {
                                      (NtexTextureSetTargetsInfo: the host's memory) */
     VkDeviceSize stagingBytes;    /* the staging buffers' memory: host-visible on HOST_COPIES, device-local on
                                      VULKAN_COMPUTE (there with NTEX_MIP_FILTER_MATERIAL also the filter's work
-                                     buffer, suballocated from the generator's blocks), 0 on CUDA (no staging) */
+                                     buffer, suballocated from the generator's blocks); on CUDA no staging: 0,
+                                     or with NTEX_MIP_FILTER_MATERIAL the filter's cudaMalloc'ed work buffer */
     uint32_t deviceMemoryAllocations;  /* vkAllocateMemory allocations ntex made for the set: its blocks (about
                                           one for the images and one for staging), or on CUDA one dedicated
                                           allocation per image */

@@ -89,8 +89,15 @@ CudaTextureSet::CudaTextureSet(std::shared_ptr<const VulkanDevice> device, Textu
                 }
             }
         }
+        if (m_source.mip_filter == NTEX_MIP_FILTER_MATERIAL && m_mip_levels > 1) {
+            // The filter's work buffer now, so a failed cudaMalloc falls back to host copies (its size
+            // never changes: a reload that changes the maps is refused).
+            prepare_material_mips(generator.generator().model().description());
+            m_mip_plan = generator.generator().shared_backend();
+        }
     } catch (...) {
         // Nothing was enqueued yet: plain reverse-order release (CUDA imports before Vulkan objects).
+        m_mip_work = cuda::DeviceBuffer();   // while the guard holds the plan's device
         m_slots.clear();
         m_cuda_ready.reset();
         m_cuda_release.reset();
@@ -102,6 +109,7 @@ CudaTextureSet::~CudaTextureSet() {
     drain();
     auto release_all = [this]() noexcept {
         m_slots.clear();           // per slot: surfaces + mapped arrays + external memory, then the images
+        m_mip_work = cuda::DeviceBuffer();   // under the guard: the plan's device
         m_cuda_ready.reset();      // CUDA's semaphore imports before the Vulkan semaphores
         m_cuda_release.reset();
         m_ready.reset();
@@ -240,12 +248,15 @@ void CudaTextureSet::prepare_material_mips(const ModelDescription& d) {
 
 void CudaTextureSet::enqueue_material_writes(const ModelDescription& d, const float* raw, int raw_w, int raw_h, int raw_c, int ox, int oy, int w, int h,
                                              const Slot& slot, cudaStream_t stream) {
-    // Level 0 exactly as the blit path writes it (from the final tensor), then the filtered levels.
-    for (const cuda::SurfaceTarget& target : slot.targets) {
-        cuda::SurfaceTarget level0 = target;
-        level0.mip_levels = 1;
-        cuda::enqueue_write_surfaces(d, raw, raw_w, raw_h, raw_c, ox, oy, w, h, &level0, 1, stream);
+    // Level 0 exactly as the blit path writes it (from the final tensor; one call, so every target is
+    // checked before the first launch), then the filtered levels.
+    cuda::SurfaceTarget level0[cuda::kMaxSurfaceTargets];
+    const std::size_t count = std::min(slot.targets.size(), cuda::kMaxSurfaceTargets);
+    for (std::size_t i = 0; i < count; ++i) {
+        level0[i] = slot.targets[i];
+        level0[i].mip_levels = 1;
     }
+    cuda::enqueue_write_surfaces(d, raw, raw_w, raw_h, raw_c, ox, oy, w, h, level0, count, stream);
     float* work = m_mip_work.as<float>();
     cuda::enqueue_material_mips(m_mip_table, m_mip_layout, raw, raw_w, raw_h, raw_c, ox, oy, w, h, static_cast<int>(m_mip_levels), work, stream);
     for (std::size_t i = 0; i < slot.targets.size(); ++i) {
@@ -277,7 +288,7 @@ void CudaTextureSet::name_objects(const std::string& prefix) const noexcept {
 
 void CudaTextureSet::memory_info(NtexTextureSetMemoryInfo* out) const noexcept {
     out->imageBytes = 0;
-    out->stagingBytes = 0;
+    out->stagingBytes = m_mip_work.bytes();   // NTEX_MIP_FILTER_MATERIAL's work buffer (device memory, cudaMalloc)
     out->deviceMemoryAllocations = 0;
     out->hostMemoryBlocks = 0;   // exportable memory is always ntex's own (the host hook cannot export)
     for (const Slot& slot : m_slots) {
