@@ -223,21 +223,11 @@ bool CudaTextureSet::record_update(VkCommandBuffer cmd, AsyncGenerator& generato
 void CudaTextureSet::prepare_material_mips(const ModelDescription& d) {
     const MaterialLayout layout = make_material_layout(d);
     MaterialMipTable table = material_mip_table(d);
-    cuda::MaterialMipLayout work = cuda::material_mip_layout(table, m_source.width, m_source.height, static_cast<int>(m_mip_levels));
+    MaterialMipLayout work = material_mip_layout(table, m_source.width, m_source.height, static_cast<int>(m_mip_levels));
     std::vector<TexelSource> sources;
     for (std::size_t i = 0; i < m_formats.size(); ++i) {
-        // The CPU path's select on a level's material (write_map's rule, or the packing), as texels.comp's
-        // constants for levels >= 1 (vk_material_mips.cpp).
-        const ChannelSelect select = m_source.packings.empty() ? map_select(layout, m_source.map_indices[i])
-                                                               : packed_select(layout, m_source.packings[i], "NtexTextureSetPackingInfo image");
-        TexelSource s;
-        for (std::size_t k = 0; k < 4; ++k) {
-            const int channel = select.channel[k];
-            s.select[k] = channel >= 0 ? static_cast<uint32_t>(channel) : TexelSource::kConstant;
-            s.lo[k] = channel >= 0 ? 0.0f : select.value[k];
-            s.inv[k] = 1.0f;
-        }
-        sources.push_back(s);
+        sources.push_back(material_level_source(layout, m_source.map_indices[i], m_source.packings.empty() ? nullptr : &m_source.packings[i],
+                                                "NtexTextureSetPackingInfo image"));
     }
     // Allocated before anything is replaced: a failure leaves the previous state intact.
     if (m_mip_work.bytes() < work.floats * sizeof(float)) m_mip_work = cuda::DeviceBuffer(work.floats * sizeof(float));

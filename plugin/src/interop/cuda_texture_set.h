@@ -93,7 +93,7 @@ private:
     // orders the slots' writes), and what prepare_material_mips built.
     cuda::DeviceBuffer m_mip_work;
     MaterialMipTable m_mip_table;
-    cuda::MaterialMipLayout m_mip_layout;
+    MaterialMipLayout m_mip_layout;
     std::vector<TexelSource> m_mip_sources;   // per image: material channels (lo 0, inv 1) or constants
     std::weak_ptr<GeneratorBackend> m_mip_plan;
 

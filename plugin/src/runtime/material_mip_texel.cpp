@@ -45,4 +45,32 @@ MaterialMipTable material_mip_table(const ModelDescription& d) {
     return t;
 }
 
+MaterialMipLayout material_mip_layout(const MaterialMipTable& t, int w, int h, int levels) {
+    MaterialMipLayout layout;
+    for (int l = 0; l < levels; ++l) {
+        const std::size_t texels = static_cast<std::size_t>(MaterialMips::level_size(w, l)) * static_cast<std::size_t>(MaterialMips::level_size(h, l));
+        layout.material.push_back(layout.floats);
+        layout.floats += (texels * static_cast<std::size_t>(t.channels) + 3) / 4 * 4;
+        layout.moments.push_back(layout.floats);
+        layout.floats += texels * static_cast<std::size_t>(t.moments);   // 4 per texel (or none): stays aligned
+    }
+    return layout;
+}
+
+TexelSource material_level_source(const MaterialLayout& layout, uint32_t map_index, const std::array<NtexChannelSource, 4>* packing,
+                                  const char* what) {
+    if (packing == nullptr && map_index >= layout.counts.size()) {
+        fail(NTEX_ERROR_INVALID_ARGUMENT, "map index ", map_index, " out of range (", layout.counts.size(), " maps)");
+    }
+    const ChannelSelect select = packing != nullptr ? packed_select(layout, *packing, what) : map_select(layout, map_index);
+    TexelSource s;
+    for (std::size_t k = 0; k < 4; ++k) {
+        const int channel = select.channel[k];
+        s.select[k] = channel >= 0 ? static_cast<uint32_t>(channel) : TexelSource::kConstant;
+        s.lo[k] = channel >= 0 ? 0.0f : select.value[k];
+        s.inv[k] = 1.0f;
+    }
+    return s;
+}
+
 }  // namespace ntex

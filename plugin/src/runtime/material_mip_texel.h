@@ -12,9 +12,13 @@
 #include "core/host_device.h"
 #include "model/model_description.h"
 #include "model/texel_source.h"
+#include "runtime/material.h"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <math.h>
+#include <vector>
 
 namespace ntex {
 
@@ -40,6 +44,21 @@ struct MaterialMipTable {
 // The table of `d`, choosing maps as MaterialMips does. Throws INVALID_MODEL for more than kMaxMaps maps,
 // more than MaterialMips::kMaxChannels material channels or a map of other than 1 to 4 channels.
 MaterialMipTable material_mip_table(const ModelDescription& d);
+
+// Where level l's material and moments lie in one work buffer of floats (w x h at level 0, sizes halving
+// as Vulkan's), each 4-float aligned: the layout both device filters use.
+struct MaterialMipLayout {
+    std::vector<std::size_t> material, moments;   // first float of level l's material / moments
+    std::size_t floats = 0;                       // the whole buffer
+};
+MaterialMipLayout material_mip_layout(const MaterialMipTable& t, int w, int h, int levels);
+
+// One written image on a material level >= 1: the CPU path's select on the level's material (write_map's
+// rule for map `map_index`, or `packing`'s sources when not null) as a TexelSource over the level (material
+// channels with lo 0 and inv 1, or constants). Throws INVALID_ARGUMENT (naming `what` for a packing) for a
+// map or source the layout does not have.
+TexelSource material_level_source(const MaterialLayout& layout, uint32_t map_index, const std::array<NtexChannelSource, 4>* packing,
+                                  const char* what);
 
 NTEX_HOST_DEVICE inline float mip_clamp01(float v) { return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v; }
 NTEX_HOST_DEVICE inline float mip_srgb_to_linear(float v) {

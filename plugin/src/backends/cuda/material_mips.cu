@@ -34,18 +34,6 @@ dim3 grid_for(int w, int h) { return dim3(static_cast<unsigned>((w + kBlock - 1)
 
 }  // namespace
 
-MaterialMipLayout material_mip_layout(const MaterialMipTable& t, int w, int h, int levels) {
-    MaterialMipLayout layout;
-    for (int l = 0; l < levels; ++l) {
-        const std::size_t texels = static_cast<std::size_t>(level_size(w, l)) * static_cast<std::size_t>(level_size(h, l));
-        layout.material.push_back(layout.floats);
-        layout.floats += (texels * static_cast<std::size_t>(t.channels) + 3) / 4 * 4;
-        layout.moments.push_back(layout.floats);
-        layout.floats += (texels * static_cast<std::size_t>(t.moments) + 3) / 4 * 4;
-    }
-    return layout;
-}
-
 void enqueue_material_mips(const MaterialMipTable& t, const MaterialMipLayout& layout, const float* raw, int raw_w, int raw_h, int raw_c,
                            int ox, int oy, int w, int h, int levels, float* work, cudaStream_t stream) {
     const dim3 block(kBlock, kBlock);

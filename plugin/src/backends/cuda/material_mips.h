@@ -14,16 +14,8 @@
 
 namespace ntex::cuda {
 
-// Where level l's material and moments lie in one work buffer of floats (w x h at level 0, sizes halving
-// as Vulkan's), each 4-float aligned.
-struct MaterialMipLayout {
-    std::vector<std::size_t> material, moments;   // first float of level l's material / moments
-    std::size_t floats = 0;                       // the whole buffer
-};
-MaterialMipLayout material_mip_layout(const MaterialMipTable& t, int w, int h, int levels);
-
 // Levels 0 .. levels - 1 of the material of the final tensor `raw` (device, NHWC FP32, raw_w x raw_h x
-// raw_c) cropped at (ox, oy) to w x h, into `work` (device, layout.floats floats). Enqueued on `stream`.
+// raw_c) cropped at (ox, oy) to w x h, into `work` (device, layout.floats floats; material_mip_layout). Enqueued on `stream`.
 // Throws Error(BACKEND) naming a failed launch.
 void enqueue_material_mips(const MaterialMipTable& t, const MaterialMipLayout& layout, const float* raw, int raw_w, int raw_h, int raw_c,
                            int ox, int oy, int w, int h, int levels, float* work, cudaStream_t stream);

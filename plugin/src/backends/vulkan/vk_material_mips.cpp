@@ -7,6 +7,7 @@
 #include "backends/vulkan/vulkan_plan.h"
 #include "core/error.h"
 #include "runtime/material.h"
+#include "runtime/material_mip_texel.h"
 #include "runtime/material_mips.h"
 
 #include <algorithm>
@@ -22,7 +23,6 @@ namespace {
 // channels). Keep in sync with the shader's kHeader / kMapWords.
 constexpr std::size_t kHeaderWords = 8;
 constexpr std::size_t kMapWords = 10;
-constexpr int kMoments = 4;                 // mean unit normal x, y, z; mean alpha^2
 constexpr uint32_t kGroup = 8;              // material_mips.comp's local size (8 x 8)
 
 int level_size(int size, int level) noexcept { return MaterialMips::level_size(size, level); }
@@ -83,84 +83,54 @@ void MaterialMipWriter::release() noexcept {
 void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, const ModelDescription& d) {
     require_storage_range(*m_context, bytes, "the generator's final tensor");
     const MaterialLayout layout = make_material_layout(d);
-    if (layout.channels > MaterialMips::kMaxChannels) {
-        fail(NTEX_ERROR_INVALID_MODEL, "the material mip filter handles at most ", MaterialMips::kMaxChannels, " material channels, the model has ",
-             layout.channels);
+    // The table (runtime/material_mip_texel.h: maps chosen as MaterialMips chooses them) in
+    // material_mips.comp's words. Built in locals and committed at the end: a failure below leaves the
+    // previous binding intact.
+    const MaterialMipTable mt = material_mip_table(d);
+    std::vector<uint32_t> table(kHeaderWords + kMapWords * static_cast<std::size_t>(mt.maps), 0u);
+    table[0] = static_cast<uint32_t>(mt.maps);
+    table[1] = static_cast<uint32_t>(mt.channels);
+    table[2] = static_cast<uint32_t>(mt.moments);
+    table[3] = static_cast<uint32_t>(mt.normal_map);      // -1 reads back as int -1
+    table[4] = static_cast<uint32_t>(mt.roughness_map);   // words 5..7 are spare
+    for (int i = 0; i < mt.maps; ++i) {
+        const MaterialMipTable::Map& m = mt.map[i];
+        uint32_t* r = table.data() + kHeaderWords + kMapWords * static_cast<std::size_t>(i);
+        r[0] = static_cast<uint32_t>(m.offset);
+        r[1] = static_cast<uint32_t>(m.count);
+        r[2] = static_cast<uint32_t>(m.srgb);
+        r[3] = static_cast<uint32_t>(m.derived);
+        r[4] = float_bits(m.lo);
+        r[5] = float_bits(m.inv);
+        for (std::size_t k = 0; k < 4; ++k) r[6 + k] = static_cast<uint32_t>(m.channel[k]);
     }
-    // The table, as runtime/material_mips.cpp chooses its maps: the first normal map with 3 channels
-    // drives Toksvig, the first roughness map is widened, sRGB albedo is filtered in linear light.
-    std::vector<uint32_t> table(kHeaderWords + kMapWords * d.outputs.size(), 0u);
-    int normal = -1, roughness = -1;
-    for (std::size_t i = 0; i < d.outputs.size(); ++i) {
-        const OutputMap& m = d.outputs[i];
-        if (m.semantic == MapSemantic::Normal && normal < 0 && layout.counts[i] >= 3) normal = static_cast<int>(i);
-        if (m.semantic == MapSemantic::Roughness && roughness < 0) roughness = static_cast<int>(i);
-        uint32_t* r = table.data() + kHeaderWords + kMapWords * i;
-        r[0] = static_cast<uint32_t>(layout.offsets[i]);
-        r[1] = static_cast<uint32_t>(layout.counts[i]);
-        r[2] = m.semantic == MapSemantic::Albedo && m.color_space == "srgb" ? 1u : 0u;
-        const OutputMap& src = m.derived_from >= 0 ? d.outputs[static_cast<std::size_t>(m.derived_from)] : m;
-        if (src.channels.empty() || src.channels.size() > 4) {
-            fail(NTEX_ERROR_INVALID_MODEL, "the material mip filter takes maps of 1 to 4 channels; map ", i, " has ", src.channels.size());
-        }
-        r[3] = m.derived_from >= 0 ? 1u : 0u;
-        r[4] = float_bits(src.range_min);
-        r[5] = float_bits(1.0f / (src.range_max - src.range_min));   // build_material_tensor's value, bit for bit
-        for (std::size_t k = 0; k < 4 && k < src.channels.size(); ++k) r[6 + k] = static_cast<uint32_t>(src.channels[k]);
-    }
-    // Built in locals and committed at the end: a failure below leaves the previous binding intact.
-    const int channels = layout.channels;
-    const int moments = normal >= 0 || roughness >= 0 ? kMoments : 0;
-    table[0] = static_cast<uint32_t>(d.outputs.size());
-    table[1] = static_cast<uint32_t>(channels);
-    table[2] = static_cast<uint32_t>(moments);
-    table[3] = static_cast<uint32_t>(normal);      // -1 reads back as int -1
-    table[4] = static_cast<uint32_t>(roughness);   // words 5..7 are spare
 
-    // Every level's material, then its moments, each 4-float aligned.
-    std::vector<int32_t> material_base, moment_base;
-    uint64_t floats = 0;
-    for (int l = 0; l < m_levels; ++l) {
-        const uint64_t texels = static_cast<uint64_t>(level_size(m_width, l)) * static_cast<uint64_t>(level_size(m_height, l));
-        material_base.push_back(static_cast<int32_t>(std::min<uint64_t>(floats, INT32_MAX)));
-        floats += (texels * static_cast<uint64_t>(channels) + 3) / 4 * 4;
-        moment_base.push_back(static_cast<int32_t>(std::min<uint64_t>(floats, INT32_MAX)));
-        floats += texels * static_cast<uint64_t>(moments);
+    // Every level's material, then its moments (material_mip_layout), in 32-bit indices.
+    const MaterialMipLayout work_layout = material_mip_layout(mt, m_width, m_height, m_levels);
+    if (work_layout.floats > static_cast<std::size_t>(INT32_MAX)) {
+        fail(NTEX_ERROR_UNSUPPORTED, "a ", m_width, "x", m_height, " material of ", mt.channels, " channels is too large for the material mip filter's 32-bit indices");
     }
-    if (floats > static_cast<uint64_t>(INT32_MAX)) {
-        fail(NTEX_ERROR_UNSUPPORTED, "a ", m_width, "x", m_height, " material of ", channels, " channels is too large for the material mip filter's 32-bit indices");
-    }
-    const std::size_t work_bytes = static_cast<std::size_t>(std::max<uint64_t>(floats, 1)) * sizeof(float);
+    const std::vector<int32_t> material_base(work_layout.material.begin(), work_layout.material.end());
+    const std::vector<int32_t> moment_base(work_layout.moments.begin(), work_layout.moments.end());
+    const std::size_t work_bytes = std::max<std::size_t>(work_layout.floats, 1) * sizeof(float);
     require_storage_range(*m_context, work_bytes, "the material mip filter's work buffer");
 
     // texels.comp's constants per level >= 1 and selected image: the CPU path's select on the level's
     // material (write_map's component rule for a map, the packing's sources for a packed image).
-    std::vector<ChannelSelect> selects;
+    std::vector<TexelSource> sources;
     for (std::size_t i = 0; i < m_formats.size(); ++i) {
-        if (!m_packings.empty()) {
-            selects.push_back(packed_select(layout, m_packings[i], "NtexTextureSetPackingInfo image"));
-            continue;
-        }
-        const uint32_t map = m_map_indices[i];
-        if (map >= d.outputs.size()) fail(NTEX_ERROR_INVALID_ARGUMENT, "map index ", map, " out of range (", d.outputs.size(), " maps)");
-        selects.push_back(map_select(layout, map));
+        sources.push_back(material_level_source(layout, m_map_indices[i], m_packings.empty() ? nullptr : &m_packings[i],
+                                                "NtexTextureSetPackingInfo image"));
     }
     std::vector<TexelPushConstants> pack;
     for (int l = 1; l < m_levels; ++l) {
         const int w = level_size(m_width, l), h = level_size(m_height, l);
         for (std::size_t i = 0; i < m_formats.size(); ++i) {
-            TexelPushConstants pc;
-            pc.src_w = w, pc.src_h = h, pc.src_c = channels;
-            pc.w = w, pc.h = h;
-            pc.format = static_cast<int32_t>(m_formats[i]);
-            for (std::size_t k = 0; k < 4; ++k) {
-                const int c = selects[i].channel[k];   // a material channel (lo 0, inv 1), or the constant in lo
-                pc.select |= static_cast<uint32_t>(c >= 0 ? c : 255) << (8 * k);
-                pc.lo[k] = c >= 0 ? 0.0f : selects[i].value[k];
-                pc.inv[k] = 1.0f;
-            }
-            const uint64_t words = (static_cast<uint64_t>(w) * static_cast<uint64_t>(h) * host_format_texel_size(m_formats[i]) + 3) / 4;
             const VkDeviceSize offset = m_level_offsets[static_cast<std::size_t>(l) * m_formats.size() + i];
+            TexelPushConstants pc = make_source_texel_map(sources[i], m_formats[i], static_cast<std::size_t>(offset)).pc;
+            pc.src_w = w, pc.src_h = h, pc.src_c = mt.channels;
+            pc.w = w, pc.h = h;
+            const uint64_t words = (static_cast<uint64_t>(w) * static_cast<uint64_t>(h) * host_format_texel_size(m_formats[i]) + 3) / 4;
             if (words > static_cast<uint64_t>(INT32_MAX) || offset / 4 > static_cast<uint64_t>(INT32_MAX)) {
                 fail(NTEX_ERROR_UNSUPPORTED, "a material mip level is too large for texels.comp's 32-bit indices");
             }
@@ -178,8 +148,8 @@ void MaterialMipWriter::bind_source(VkBuffer final_tensor, std::size_t bytes, co
     if (work.get() != VK_NULL_HANDLE) m_work = std::move(work);
     if (table_buffer.get() != VK_NULL_HANDLE) m_table = std::move(table_buffer);
     std::memcpy(m_table.host(), table.data(), table_bytes);
-    m_channels = channels;
-    m_moments = moments;
+    m_channels = mt.channels;
+    m_moments = mt.moments;
     m_height_scale = d.height_scale;
     m_material_base = std::move(material_base);
     m_moment_base = std::move(moment_base);

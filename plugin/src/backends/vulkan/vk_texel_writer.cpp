@@ -16,9 +16,9 @@ namespace {
 constexpr uint32_t kWordsPerGroup = 64;      // texels.comp's local_size_x
 constexpr uint32_t kMaxGroupsX = 65535;      // the minimum maxComputeWorkGroupCount[0] Vulkan guarantees
 
-// texels.comp's push constants for `source` written as `format` at byte `offset`: its select bytes
-// are TexelSource's (channel < 252, derived normal 252..254, constant 255).
-TexelMap texel_map_of(const TexelSource& source, NtexHostFormat format, std::size_t offset) {
+}  // namespace
+
+TexelMap make_source_texel_map(const TexelSource& source, NtexHostFormat format, std::size_t offset) {
     const std::size_t texel = host_format_texel_size(format);
     if (texel == 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "host format ", static_cast<int>(format), " is not one texels.comp writes");
     if (offset % 4 != 0) fail(NTEX_ERROR_INVALID_ARGUMENT, "texel offset ", offset, " is not a multiple of 4");
@@ -38,15 +38,13 @@ TexelMap texel_map_of(const TexelSource& source, NtexHostFormat format, std::siz
     return t;
 }
 
-}  // namespace
-
 TexelMap make_texel_map(const ModelDescription& d, uint32_t map_index, NtexHostFormat format, std::size_t offset) {
-    return texel_map_of(texel_source_of_map(d, map_index), format, offset);
+    return make_source_texel_map(texel_source_of_map(d, map_index), format, offset);
 }
 
 TexelMap make_packed_texel_map(const ModelDescription& d, const std::array<NtexChannelSource, 4>& sources, NtexHostFormat format,
                                std::size_t offset) {
-    return texel_map_of(texel_source_of_packing(d, sources), format, offset);
+    return make_source_texel_map(texel_source_of_packing(d, sources), format, offset);
 }
 
 void require_storage_range(const ComputeContext& context, std::size_t bytes, const char* what) {

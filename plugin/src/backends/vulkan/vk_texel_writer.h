@@ -10,6 +10,7 @@
 #include "backends/vulkan/vk_debug_names.h"
 #include "backends/vulkan/vk_pipeline.h"
 #include "model/model_description.h"
+#include "model/texel_source.h"
 
 #include <ntex/ntex.h>
 
@@ -26,6 +27,10 @@ struct TexelMap {
     uint32_t texel_bytes = 0;
     std::size_t offset = 0;   // bytes into the destination buffer (a multiple of 4)
 };
+
+// The TexelMap of `source` (model/texel_source.h; texels.comp's select bytes are its select values)
+// written as `format` at byte `offset` (a multiple of 4). Throws INVALID_ARGUMENT for a bad format or offset.
+TexelMap make_source_texel_map(const TexelSource& source, NtexHostFormat format, std::size_t offset);
 
 // The TexelMap of model map `map_index` written as `format` at byte `offset` (a multiple of 4).
 // Throws INVALID_ARGUMENT for a bad index, format or offset.
