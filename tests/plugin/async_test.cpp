@@ -47,25 +47,11 @@ protected:
         test::TinyModelOptions o;
         o.material = true;
         m_json = test::make_tiny_model(o).write(m_dir.path());
-        NtexContextCreateInfo info{};
-        info.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
-        info.headerVersion = NTEX_HEADER_VERSION;
         // NTEX_TEST_THREADS=1 keeps OpenMP single-threaded (for ThreadSanitizer runs: libgomp's own
         // synchronisation is invisible to it).
         const char* threads = std::getenv("NTEX_TEST_THREADS");
-        info.threadCount = threads != nullptr ? static_cast<uint32_t>(std::atoi(threads)) : 2u;
-        ASSERT_EQ(ntexCreateContext(&info, &m_context), NTEX_SUCCESS);
-        NtexModelLoadInfo load{};
-        load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
-        std::string p = m_json.string();
-        load.pPath = p.c_str();
-        ASSERT_EQ(ntexLoadModel(m_context, &load, &m_model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        NtexGeneratorCreateInfo create{};
-        create.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
-        create.model = m_model;
-        create.width = kSize;
-        create.height = kSize;
-        ASSERT_EQ(ntexCreateGenerator(m_context, &create, &m_generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_NO_FATAL_FAILURE(test::open_generator(m_json, threads != nullptr ? static_cast<uint32_t>(std::atoi(threads)) : 2u, kSize, &m_context,
+                                                     &m_model, &m_generator));
         for (uint32_t i = 0; i < kMaps; ++i) {
             m_images[i] = NtexHostImage{};
             m_images[i].sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;

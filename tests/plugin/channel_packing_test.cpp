@@ -42,22 +42,7 @@ protected:
         test::TinyModelOptions o;
         o.material = true;
         m_json = test::make_tiny_model(o).write(m_dir.path());
-        NtexContextCreateInfo info{};
-        info.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
-        info.headerVersion = NTEX_HEADER_VERSION;
-        info.threadCount = 1;
-        ASSERT_EQ(ntexCreateContext(&info, &m_context), NTEX_SUCCESS);
-        NtexModelLoadInfo load{};
-        load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
-        const std::string p = m_json.string();
-        load.pPath = p.c_str();
-        ASSERT_EQ(ntexLoadModel(m_context, &load, &m_model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        NtexGeneratorCreateInfo g{};
-        g.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
-        g.model = m_model;
-        g.width = kSize;
-        g.height = kSize;
-        ASSERT_EQ(ntexCreateGenerator(m_context, &g, &m_generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        ASSERT_NO_FATAL_FAILURE(test::open_generator(m_json, 1, kSize, &m_context, &m_model, &m_generator));
         ASSERT_EQ(ntexGenerate(m_generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
     }
     void TearDown() override {

@@ -181,6 +181,26 @@ TinyModel make_tiny_model(const TinyModelOptions& options) {
     return m;
 }
 
+void open_generator(const std::filesystem::path& json, uint32_t threads, uint32_t size, NtexContext* context, NtexModel* model,
+                    NtexGenerator* generator) {
+    NtexContextCreateInfo info{};
+    info.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
+    info.headerVersion = NTEX_HEADER_VERSION;
+    info.threadCount = threads;
+    ASSERT_EQ(ntexCreateContext(&info, context), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexModelLoadInfo load{};
+    load.sType = NTEX_STRUCTURE_TYPE_MODEL_LOAD_INFO;
+    const std::string p = json.string();
+    load.pPath = p.c_str();
+    ASSERT_EQ(ntexLoadModel(*context, &load, model), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+    NtexGeneratorCreateInfo create{};
+    create.sType = NTEX_STRUCTURE_TYPE_GENERATOR_CREATE_INFO;
+    create.model = *model;
+    create.width = size;
+    create.height = size;
+    ASSERT_EQ(ntexCreateGenerator(*context, &create, generator), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+}
+
 OutputMap output_map(const char* name, MapSemantic semantic, std::vector<int> channels, float lo, float hi, int derived_from) {
     OutputMap m;
     m.name = name;

@@ -68,6 +68,11 @@ void add_layout_prior(TinyModel& model);
 // (gtest failures otherwise, naming the needle).
 void expect_error(const std::function<void()>& f, NtexResult result, const std::string& needle);
 
+// Through the C API: a context with `threads` threads, the model at `json` and a size x size generator.
+// Fails the calling test (wrap in ASSERT_NO_FATAL_FAILURE) with ntex's message on an error.
+void open_generator(const std::filesystem::path& json, uint32_t threads, uint32_t size, NtexContext* context, NtexModel* model,
+                    NtexGenerator* generator);
+
 // An output map for descriptions made by hand (range [lo, hi]; derived_from >= 0: a derived normal).
 OutputMap output_map(const char* name, MapSemantic semantic, std::vector<int> channels, float lo, float hi, int derived_from = -1);
 
