@@ -51,12 +51,15 @@ bool has_device_extension(VkPhysicalDevice device, const char* name) {
 
 }  // namespace
 
-VulkanHost::VulkanHost(bool want_external_fd, bool with_validation, bool want_synchronization2) {
+VulkanHost::VulkanHost(bool want_external_fd, bool with_validation, bool want_synchronization2, const char* second_family_layer) {
     validation = with_validation && has_layer("VK_LAYER_KHRONOS_validation");
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
     app.pApplicationName = "ntex test host";
     app.apiVersion = VK_API_VERSION_1_2;
-    const char* layer = "VK_LAYER_KHRONOS_validation";
+    // The validation layer first (nearest the application), so it sees the families the layer below reports.
+    std::vector<const char*> layers;
+    if (validation) layers.push_back("VK_LAYER_KHRONOS_validation");
+    if (second_family_layer != nullptr && has_layer(second_family_layer)) layers.push_back(second_family_layer);
     const char* ext = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
     // Synchronization validation catches missing barriers in the commands ntex records.
     VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
@@ -71,9 +74,9 @@ VulkanHost::VulkanHost(bool want_external_fd, bool with_validation, bool want_sy
     mci.pNext = &features;
     VkInstanceCreateInfo ici{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
     ici.pApplicationInfo = &app;
+    ici.enabledLayerCount = static_cast<uint32_t>(layers.size());
+    ici.ppEnabledLayerNames = layers.data();
     if (validation) {
-        ici.enabledLayerCount = 1;
-        ici.ppEnabledLayerNames = &layer;
         ici.enabledExtensionCount = 1;
         ici.ppEnabledExtensionNames = &ext;
         ici.pNext = &mci;
@@ -124,11 +127,20 @@ VulkanHost::VulkanHost(bool want_external_fd, bool with_validation, bool want_sy
         }
     }
     if (queue_family == UINT32_MAX) throw std::runtime_error("no graphics queue family");
+    if (second_family_layer != nullptr) {
+        for (uint32_t i = 0; i < fn && other_family == UINT32_MAX; ++i) {
+            if (i != queue_family && (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT)) other_family = i;
+        }
+        if (other_family == UINT32_MAX) throw std::runtime_error("no second queue family with compute (is the test layer built?)");
+    }
     float priority = 1.0f;
-    VkDeviceQueueCreateInfo qci{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+    VkDeviceQueueCreateInfo qcis[2] = {{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO}, {VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO}};
+    VkDeviceQueueCreateInfo& qci = qcis[0];
     qci.queueFamilyIndex = queue_family;
     qci.queueCount = 1;
     qci.pQueuePriorities = &priority;
+    qcis[1] = qci;
+    qcis[1].queueFamilyIndex = other_family;
     // What an engine enables for ntex: timeline semaphores (required), and float16 arithmetic with 16-bit
     // storage buffers where the device has them (the Vulkan compute backend's FP16 mode).
     VkPhysicalDeviceVulkan11Features have11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
@@ -155,8 +167,8 @@ VulkanHost::VulkanHost(bool want_external_fd, bool with_validation, bool want_sy
     if (synchronization2) f12.pNext = &f_sync2;
     VkDeviceCreateInfo dci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
     dci.pNext = &f11;
-    dci.queueCreateInfoCount = 1;
-    dci.pQueueCreateInfos = &qci;
+    dci.queueCreateInfoCount = other_family == UINT32_MAX ? 1 : 2;
+    dci.pQueueCreateInfos = qcis;
     std::vector<const char*> extensions;
     if (external_memory_fd) extensions.push_back(VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME);
     if (external_fd) extensions.push_back(VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME);
@@ -169,12 +181,18 @@ VulkanHost::VulkanHost(bool want_external_fd, bool with_validation, bool want_sy
     pci.queueFamilyIndex = queue_family;
     pci.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
     check(vkCreateCommandPool(device, &pci, nullptr, &pool), "vkCreateCommandPool");
+    if (other_family != UINT32_MAX) {
+        vkGetDeviceQueue(device, other_family, 0, &other_queue);
+        pci.queueFamilyIndex = other_family;
+        check(vkCreateCommandPool(device, &pci, nullptr, &other_pool), "vkCreateCommandPool (second family)");
+    }
 }
 
 VulkanHost::~VulkanHost() {
     if (device) {
         vkDeviceWaitIdle(device);
         vkDestroyCommandPool(device, pool, nullptr);
+        if (other_pool) vkDestroyCommandPool(device, other_pool, nullptr);
         vkDestroyDevice(device, nullptr);
     }
     if (m_messenger) {
@@ -228,6 +246,7 @@ NtexResult VulkanHost::create_context(NtexBackend backend, NtexContext* context,
     if (options.get_instance_proc != nullptr) vk.pfnGetInstanceProcAddr = options.get_instance_proc;
     vk.pAllocator = options.allocator;
     vk.pNext = options.next;
+    if (options.queue_family != UINT32_MAX) vk.queueFamilyIndex = options.queue_family;
     NtexContextCreateInfo ci{};
     ci.sType = NTEX_STRUCTURE_TYPE_CONTEXT_CREATE_INFO;
     ci.pNext = &vk;
@@ -272,8 +291,8 @@ void VulkanHost::destroy(HostBuffer& b) const noexcept {
 }
 
 void VulkanHost::record_image_read(VkCommandBuffer cmd, VkImage image, VkImageLayout layout, uint32_t level, uint32_t w, uint32_t h,
-                                   VkBuffer buffer, uint32_t layer) {
-    constexpr VkPipelineStageFlags kConsumers = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+                                   VkBuffer buffer, uint32_t layer, VkPipelineStageFlags consumers) {
+    const VkPipelineStageFlags kConsumers = consumers;
     VkImageMemoryBarrier b{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
     b.srcAccessMask = VK_ACCESS_SHADER_READ_BIT;
     b.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;

@@ -24,14 +24,20 @@ struct ContextOptions {
     PFN_vkGetInstanceProcAddr get_instance_proc = nullptr;   // nullptr: the loader's vkGetInstanceProcAddr
     const VkAllocationCallbacks* allocator = nullptr;
     const void* next = nullptr;   // chained after the NtexVulkanDeviceInfo (e.g. an NtexMessengerCreateInfo)
+    uint32_t queue_family = UINT32_MAX;   // NtexVulkanDeviceInfo::queueFamilyIndex; UINT32_MAX: queue_family
 };
 
 class VulkanHost {
 public:
     // with_validation false: no validation layer (benchmarks, whose timings it would distort).
     // want_synchronization2: enable VK_KHR_synchronization2 and its feature where the device has them.
+    // second_family_layer: also create a queue and command pool on a second queue family with compute
+    // (other_family, other_queue, other_pool), enabling this layer below the validation layer first when
+    // it is installed (VK_LAYER_NTEX_test_queue_family_split gives a one-family device a virtual second
+    // family); throws when the device then has no second family.
     explicit VulkanHost(bool want_external_fd = false, bool with_validation = true,
-                        bool want_synchronization2 = true);   // throws std::runtime_error naming the failing step
+                        bool want_synchronization2 = true,
+                        const char* second_family_layer = nullptr);   // throws std::runtime_error naming the failing step
     ~VulkanHost();
     VulkanHost(const VulkanHost&) = delete;
     VulkanHost& operator=(const VulkanHost&) = delete;
@@ -42,6 +48,9 @@ public:
     uint32_t queue_family = 0;
     VkQueue queue = VK_NULL_HANDLE;
     VkCommandPool pool = VK_NULL_HANDLE;
+    uint32_t other_family = UINT32_MAX;          // with second_family_layer: a family other than queue_family
+    VkQueue other_queue = VK_NULL_HANDLE;        // its queue 0
+    VkCommandPool other_pool = VK_NULL_HANDLE;   // resettable command buffers of other_family
     bool validation = false;
     std::atomic<int> errors{0};
     std::atomic<int> warnings{0};
@@ -74,8 +83,10 @@ public:
     // Records a copy of mip `level` (w x h texels) of `image`, in `layout`, into `buffer` as a renderer's
     // read would: barriers chained after the fragment/compute stages ntex makes texels visible to, the
     // image back in `layout` for those stages afterwards, and the buffer made visible to the host.
+    // consumers: the stages the image is read in around the copy (a compute-only family: COMPUTE_SHADER).
     static void record_image_read(VkCommandBuffer cmd, VkImage image, VkImageLayout layout, uint32_t level, uint32_t w, uint32_t h,
-                                  VkBuffer buffer, uint32_t layer = 0);
+                                  VkBuffer buffer, uint32_t layer = 0,
+                                  VkPipelineStageFlags consumers = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
     // An engine's own image (device-local, OPTIMAL tiling, dedicated memory) with a 2D-array view of all
     // its levels and layers, every subresource cleared to `clear` (the same float in every channel) and
     // left in SHADER_READ_ONLY_OPTIMAL, as a bindless array's other textures would be; destroy with destroy().

@@ -21,8 +21,11 @@ typedef struct NtexVulkanDeviceInfo {
     VkInstance instance;
     VkPhysicalDevice physicalDevice;
     VkDevice device;                         /* Vulkan >= 1.2 with the timelineSemaphore feature enabled */
-    uint32_t queueFamilyIndex;               /* the family (graphics: mips are blitted) whose queue runs the
-                                                command buffers passed to ntexCmdUpdateTextureSet */
+    uint32_t queueFamilyIndex;               /* the family whose queue runs the command buffers passed to
+                                                ntexCmdUpdateTextureSet: graphics, or compute-only (an
+                                                async-compute queue: no blitted mips, and texture sets'
+                                                consumer stages default to COMPUTE); a family with neither:
+                                                INVALID_ARGUMENT */
     PFN_vkGetInstanceProcAddr pfnGetInstanceProcAddr;   /* required */
     PFN_vkGetDeviceProcAddr pfnGetDeviceProcAddr;       /* optional: NULL = looked up through the instance */
     /* Optional: passed as pAllocator to every vkCreate*, vkDestroy*, vkAllocateMemory and vkFreeMemory
@@ -136,7 +139,9 @@ typedef struct NtexTextureSetSyncInfo {
      * TESSELLATION_EVALUATION, GEOMETRY, FRAGMENT, COMPUTE}_SHADER_BIT, TASK/MESH_SHADER_BIT_EXT and
      * RAY_TRACING_SHADER_BIT_KHR, each usable on the queue family and with its device feature enabled by the
      * host (ntex cannot query enabled features: a stage whose feature is off is a validation error, not an
-     * ntex error). 0 = FRAGMENT | COMPUTE (the default without this struct). Other bits: INVALID_ARGUMENT. */
+     * ntex error). 0 = FRAGMENT | COMPUTE (the default without this struct; on a compute-only queue family
+ * COMPUTE alone). Other bits, and on a compute-only family any stage but COMPUTE and RAY_TRACING:
+ * INVALID_ARGUMENT. */
     VkPipelineStageFlags consumerStageMask;
     /* VK_TRUE: ntexCmdUpdateTextureSet leaves out its final barriers (those that move the written images to
      * their final layout and make them visible to consumerStageMask; on CUDA the queue-family acquire) and
@@ -409,7 +414,8 @@ NTEX_API void ntexDestroyTextureSet(NtexTextureSet set);
  * - Returns NOT_READY and records nothing when there is no newer result, or when the next slot's
  *   previous upload has not finished executing yet (try again next frame).
  * - Reads of a slot's images are ordered before its next overwrite by the recorded barriers when the
- *   host samples them on the same queue; a host that samples on another queue must order that itself.
+ *   host samples them on the same queue; a host that samples on another queue must order that itself,
+ *   and on another queue family transfer ownership (docs/embedding.md, "Another queue family").
  * CUDA backend (context backend CUDA and a Vulkan device with VK_KHR_external_memory_fd,
  * VK_KHR_external_semaphore_fd and timelineSemaphore; the images are exported to CUDA and stay in
  * VK_IMAGE_LAYOUT_GENERAL):

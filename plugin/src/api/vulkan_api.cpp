@@ -91,13 +91,17 @@ bool try_compute_set(NtexContext context, NtexTextureSet_T& set, const ntex::int
 // What NtexTextureSetCreateInfo::pNext adds to `source` (bounded walk): an NtexTextureSetSyncInfo's consumer
 // stages (else the default), an NtexTextureSetTargetsInfo's host-owned targets and an
 // NtexTextureSetTargetOffsetsInfo's atlas offsets (both checked by TextureSet), the mip filter.
-// Unknown sTypes, stages that cannot sample and a NULL pTargets are INVALID_ARGUMENT.
-void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& source) {
+// Unknown sTypes, stages that cannot sample (or, on a compute-only family, graphics stages) and a NULL
+// pTargets are INVALID_ARGUMENT. graphics: the context's queue family has graphics (else the default
+// consumer stage is COMPUTE alone).
+void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& source, bool graphics) {
     struct Header {
         NtexStructureType sType;
         const void* pNext;
     };
-    source.consumer_stages = ntex::interop::kDefaultConsumerStages;
+    const VkPipelineStageFlags default_stages =
+        graphics ? ntex::interop::kDefaultConsumerStages : ntex::interop::kComputeFamilyDefaultStages;
+    source.consumer_stages = default_stages;
     int length = 0;
     bool have_targets = false, have_sync = false, have_mips = false, have_offsets = false, have_packing = false;
     for (auto* next = static_cast<const Header*>(pnext); next != nullptr; next = static_cast<const Header*>(next->pNext)) {
@@ -176,7 +180,11 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
             fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetSyncInfo::consumerStageMask 0x", std::hex, mask, std::dec,
                  " holds stages that cannot sample an image (allowed: the vertex, tessellation, geometry, fragment, compute, task, mesh and ray-tracing shader stages)");
         }
-        source.consumer_stages = mask == 0 ? ntex::interop::kDefaultConsumerStages : mask;
+        if (!graphics && (mask & ~ntex::interop::kComputeFamilyStages) != 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetSyncInfo::consumerStageMask 0x", std::hex, mask, std::dec,
+                 " holds graphics stages, which the context's compute-only queue family cannot wait for (allowed: compute and ray-tracing shader stages)");
+        }
+        source.consumer_stages = mask == 0 ? default_stages : mask;
         const VkBool32 defer = reinterpret_cast<const NtexTextureSetSyncInfo*>(next)->deferFinalBarriers;
         if (defer != VK_FALSE && defer != VK_TRUE) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetSyncInfo::deferFinalBarriers ", defer, " is neither VK_FALSE nor VK_TRUE");
@@ -301,7 +309,7 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         source.width = shape.width;
         source.height = shape.height;
         const uint32_t map_count = static_cast<uint32_t>(shape.semantics.size());
-        read_create_chain(pCreateInfo->pNext, source);
+        read_create_chain(pCreateInfo->pNext, source, context->vulkan->graphics());
         if (!source.packings.empty()) {
             // Packed images replace the map selection; each source is checked against the model here
             // (and again at every read: a hot reload may change the maps).

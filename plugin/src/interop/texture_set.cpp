@@ -151,7 +151,8 @@ TextureSet::TextureSet(std::shared_ptr<const VulkanDevice> device, TextureSetSou
         const VkFormatFeatureFlags blit = VK_FORMAT_FEATURE_BLIT_SRC_BIT | VK_FORMAT_FEATURE_BLIT_DST_BIT |
                                           VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT;
         // No linear blits: no blitted mip chain (material mips are copies, which every format here allows).
-        if (!material_mips && (props.optimalTilingFeatures & blit) != blit) m_mip_levels = 1;
+        // A compute-only family cannot blit either.
+        if (!material_mips && ((props.optimalTilingFeatures & blit) != blit || !m_device->graphics())) m_mip_levels = 1;
         m_formats.push_back(format);
         m_offsets.push_back(offset.get("staging buffer"));
         m_row_pitch.push_back((CheckedSize(m_source.width) * texel_bytes(format)).get_as<uint32_t>("staging row"));

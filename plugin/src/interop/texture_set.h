@@ -38,6 +38,9 @@ namespace ntex::interop {
 
 // NtexTextureSetSyncInfo's default and the stages it accepts (those that can sample an image).
 constexpr VkPipelineStageFlags kDefaultConsumerStages = VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+// The consumer stages a compute-only family (an async-compute queue) can wait for, and its default.
+constexpr VkPipelineStageFlags kComputeFamilyStages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_RAY_TRACING_SHADER_BIT_KHR;
+constexpr VkPipelineStageFlags kComputeFamilyDefaultStages = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
 constexpr VkPipelineStageFlags kShaderStages =
     VK_PIPELINE_STAGE_VERTEX_SHADER_BIT | VK_PIPELINE_STAGE_TESSELLATION_CONTROL_SHADER_BIT | VK_PIPELINE_STAGE_TESSELLATION_EVALUATION_SHADER_BIT |
     VK_PIPELINE_STAGE_GEOMETRY_SHADER_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT |

@@ -92,9 +92,11 @@ VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils, c
         fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexVulkanDeviceInfo::queueFamilyIndex ", m_queue_family, " is out of range (the device has ",
              count, " queue families)");
     }
-    if ((families[m_queue_family].queueFlags & VK_QUEUE_GRAPHICS_BIT) == 0) {
+    m_graphics = (families[m_queue_family].queueFlags & VK_QUEUE_GRAPHICS_BIT) != 0;
+    if (!m_graphics && (families[m_queue_family].queueFlags & VK_QUEUE_COMPUTE_BIT) == 0) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "queue family ", m_queue_family,
-             " has no graphics capability; ntex blits mip levels and needs a graphics queue");
+             " has neither graphics nor compute capability (ntex records copies and barriers on it, and dispatches "
+             "on the Vulkan compute path)");
     }
 }
 

@@ -77,7 +77,7 @@ struct VulkanFunctions {
 class VulkanDevice {
 public:
     // Validates the host's handles and loads the functions. Throws ntex::Error: INVALID_ARGUMENT
-    // (NULL handle or loader, queue family out of range or without graphics), UNSUPPORTED (Vulkan
+    // (NULL handle or loader, queue family out of range or with neither graphics nor compute), UNSUPPORTED (Vulkan
     // < 1.2, or a function the device does not expose).
     // debug_utils: the host enabled VK_EXT_debug_utils (NtexVulkanDebugInfo): names and labels are
     // emitted, and a missing entry point is UNSUPPORTED. memory: the host's device-memory allocator
@@ -89,6 +89,9 @@ public:
     VkPhysicalDevice physical_device() const noexcept { return m_physical_device; }
     VkDevice device() const noexcept { return m_device; }
     uint32_t queue_family() const noexcept { return m_queue_family; }
+    // The family has graphics (blits, graphics consumer stages); without it the family is compute-only
+    // (an async-compute queue): no blitted mips, and only compute and ray-tracing consumer stages.
+    bool graphics() const noexcept { return m_graphics; }
     const VulkanFunctions& vk() const noexcept { return m_vk; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return m_properties; }
     // The host's VkAllocationCallbacks (NtexVulkanDeviceInfo::pAllocator) for every create/destroy/
@@ -139,6 +142,7 @@ private:
     VkPhysicalDevice m_physical_device;
     VkDevice m_device;
     uint32_t m_queue_family;
+    bool m_graphics = false;
     const VkAllocationCallbacks* m_allocator = nullptr;
     VulkanFunctions m_vk;
     VkPhysicalDeviceProperties m_properties{};
