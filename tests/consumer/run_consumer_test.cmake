@@ -59,8 +59,8 @@ endforeach()
 
 # 4. Configure and build the host against the prefix only (no package registry, no source tree).
 set(flags)
-if(C_FLAGS)
-  list(APPEND flags "-DCMAKE_C_FLAGS=${C_FLAGS}")
+if(C_FLAGS)   # the C++ host gets the same flags (sanitizers)
+  list(APPEND flags "-DCMAKE_C_FLAGS=${C_FLAGS}" "-DCMAKE_CXX_FLAGS=${C_FLAGS}")
 endif()
 if(LINKER_FLAGS)
   list(APPEND flags "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}")
@@ -80,9 +80,12 @@ if(NOT run_output MATCHES "ntex_consumer: ok")
   message(FATAL_ERROR "unexpected output:\n${run_output}")
 endif()
 
-# 6. The Vulkan host: ntex's texture sets on the host's own device (lavapipe without a GPU).
-run(${consumer_build}/ntex_consumer_vulkan ${MODEL})
-message(STATUS "${run_output}")
-if(NOT run_output MATCHES "ntex_consumer_vulkan: ok")
-  message(FATAL_ERROR "unexpected output:\n${run_output}")
-endif()
+# 6. The Vulkan hosts (C99 and C++20): ntex's texture sets on the host's own device (lavapipe without a
+# GPU), under the validation layer; each exits non-zero on any validation message or failed check.
+foreach(host ntex_consumer_vulkan ntex_consumer_vulkan_cpp)
+  run(${consumer_build}/${host} ${MODEL})
+  message(STATUS "${run_output}")
+  if(NOT run_output MATCHES "${host}: validation \\(synchronization, best practices\\): 0 error\\(s\\), 0 warning\\(s\\)")
+    message(FATAL_ERROR "unexpected output:\n${run_output}")
+  endif()
+endforeach()

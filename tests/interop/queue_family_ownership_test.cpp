@@ -37,6 +37,14 @@ constexpr VkPipelineStageFlags kConsumer = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
 
 std::string model_path() { return std::string(NTEX_SOURCE_DIR) + "/models/material_v1.json"; }
 
+// The test layer's manifest folder appended to the loader's extra layer paths (once).
+void add_layer_path() {
+    const char* have = std::getenv("VK_ADD_LAYER_PATH");
+    const std::string mine = NTEX_TEST_LAYER_DIR;
+    if (have != nullptr && std::string(have).find(mine) != std::string::npos) return;
+    setenv("VK_ADD_LAYER_PATH", have == nullptr || *have == '\0' ? mine.c_str() : (std::string(have) + ":" + mine).c_str(), 1);
+}
+
 struct Case {
     NtexBackend backend;
     bool deferred;   // the release is ntex's deferred final barriers with the families filled in
@@ -50,7 +58,7 @@ class QueueFamilyOwnershipTest : public ::testing::TestWithParam<Case> {
 protected:
     void SetUp() override {
         if (!std::filesystem::exists(model_path())) GTEST_SKIP() << "material_v1 is not in models/";
-        setenv("VK_ADD_LAYER_PATH", NTEX_TEST_LAYER_DIR, 0);
+        add_layer_path();
         host = std::make_unique<VulkanHost>(false, true, false, kSplitLayer);
         ASSERT_TRUE(host->validation) << "VK_LAYER_KHRONOS_validation is not installed";
         ASSERT_NE(host->other_family, host->queue_family);
@@ -123,8 +131,8 @@ protected:
         VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
         si.pNext = &ts;
         si.waitSemaphoreCount = wait > 0 ? 1 : 0;
-        si.pWaitSemaphores = &handoff;
-        si.pWaitDstStageMask = &wait_stage;
+        si.pWaitSemaphores = wait > 0 ? &handoff : nullptr;
+        si.pWaitDstStageMask = wait > 0 ? &wait_stage : nullptr;
         si.commandBufferCount = 1;
         si.pCommandBuffers = &cmd;
         si.signalSemaphoreCount = ts.signalSemaphoreValueCount;

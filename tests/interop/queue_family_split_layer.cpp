@@ -13,11 +13,22 @@
 // has one family, so the release and the acquire are plain execution and memory dependencies).
 // Enable it after VK_LAYER_KHRONOS_validation in ppEnabledLayerNames, so validation sits above it.
 //
+// It also checks ownership where the validation layer does not (queue_family_ownership_tracker.h: a family
+// using or releasing an image it does not own, a release never acquired), following every submitted image
+// barrier, and reports violations as validation errors through vkSubmitDebugUtilsMessageEXT (the host's
+// messenger counts them).
+//
 // Only what the ownership tests use is mapped: queue family queries, device and queue creation, queue
-// submission and labels, command pools, pipeline barriers (1 and 2), event waits (1 and 2), and
-// CONCURRENT sharing (made EXCLUSIVE for the driver). Surfaces and swapchains are not (headless tests).
+// submission, labels and names, command pools and buffers, pipeline barriers (1 and 2), events (1 and 2),
+// and CONCURRENT sharing. Not mapped: surfaces, swapchains and presentation queries (headless tests),
+// performance queries, checkpoints. Limits of one driver queue: a timeline wait on one family for a signal
+// submitted later on the other deadlocks (submit signals first), and vkQueueWaitIdle waits for both.
+#include "queue_family_ownership_tracker.h"
+
 #include <vulkan/vk_layer.h>
 #include <vulkan/vulkan.h>
+
+#include <cstdio>
 
 #include <algorithm>
 #include <cstring>
@@ -47,13 +58,36 @@ struct VirtualQueue {
 
 struct DeviceData {
     PFN_vkGetDeviceProcAddr next_gdpa = nullptr;
+    PFN_vkSetDeviceLoaderData set_loader_data = nullptr;
+    VkDevice device = VK_NULL_HANDLE;
+    VkInstance instance = VK_NULL_HANDLE;
+    PFN_vkSubmitDebugUtilsMessageEXT report = nullptr;   // NULL without VK_EXT_debug_utils: stderr
     uint32_t virtual_family = 0;   // = the real family count
     VkQueue real_queue = VK_NULL_HANDLE;
     std::vector<std::unique_ptr<VirtualQueue>> virtual_queues;
-    std::mutex submit;   // both families' queues are one driver queue
+    std::mutex submit;   // both families' queues are one driver queue: every queue call holds it
+    // Ownership tracking (under `state`): the application's family of each command pool, command buffer
+    // and real queue, the image barriers each command buffer recorded, and the tracker.
+    std::mutex state;
+    std::map<VkCommandPool, uint32_t> pool_family;
+    std::map<VkCommandBuffer, uint32_t> buffer_family;
+    std::map<VkCommandBuffer, std::vector<ntex_test::ImageBarrierOp>> recorded;
+    std::map<VkQueue, uint32_t> queue_family;
+    ntex_test::OwnershipTracker owners;
     PFN_vkDestroyDevice destroy_device = nullptr;
     PFN_vkGetDeviceQueue get_queue = nullptr;
+    PFN_vkGetDeviceQueue2 get_queue2 = nullptr;
     PFN_vkQueueSubmit queue_submit = nullptr;
+    PFN_vkQueueBindSparse bind_sparse = nullptr;
+    PFN_vkSetDebugUtilsObjectNameEXT set_name = nullptr;
+    PFN_vkSetDebugUtilsObjectTagEXT set_tag = nullptr;
+    PFN_vkAllocateCommandBuffers allocate_buffers = nullptr;
+    PFN_vkFreeCommandBuffers free_buffers = nullptr;
+    PFN_vkBeginCommandBuffer begin_buffer = nullptr;
+    PFN_vkDestroyCommandPool destroy_pool = nullptr;
+    PFN_vkDestroyImage destroy_image = nullptr;
+    PFN_vkCmdSetEvent2 set_event2 = nullptr;
+    PFN_vkCmdSetEvent2 set_event2_khr = nullptr;
     PFN_vkQueueSubmit2 queue_submit2 = nullptr;
     PFN_vkQueueSubmit2 queue_submit2_khr = nullptr;
     PFN_vkQueueWaitIdle queue_wait_idle = nullptr;
@@ -97,19 +131,33 @@ VkQueue real_queue(DeviceData* d, VkQueue queue) {
 
 uint32_t real_family(const DeviceData* d, uint32_t family) { return family == d->virtual_family ? 0 : family; }
 
-// Family indices of one barrier as the driver must see them.
-void map_families(const DeviceData* d, uint32_t& src, uint32_t& dst) {
-    const auto special = [](uint32_t f) {
-        return f == VK_QUEUE_FAMILY_IGNORED || f == VK_QUEUE_FAMILY_EXTERNAL || f == VK_QUEUE_FAMILY_FOREIGN_EXT;
-    };
-    if (special(src) || special(dst)) return;
-    const uint32_t s = real_family(d, src), t = real_family(d, dst);
-    if (src != dst && s == t) {
+bool special(uint32_t f) { return f == VK_QUEUE_FAMILY_IGNORED || f == VK_QUEUE_FAMILY_EXTERNAL || f == VK_QUEUE_FAMILY_FOREIGN_EXT; }
+
+// Family indices of one barrier as the driver must see them. Returns true for the acquire half of a transfer
+// between two families the driver sees as one (recorded on `recording_family` = dst), which then must not
+// repeat the release's layout transition.
+bool map_families(const DeviceData* d, uint32_t recording_family, uint32_t& src, uint32_t& dst) {
+    const uint32_t s = special(src) ? src : real_family(d, src), t = special(dst) ? dst : real_family(d, dst);
+    if (src != dst && !special(src) && !special(dst) && s == t) {
+        const bool acquire = recording_family == dst;
         src = dst = VK_QUEUE_FAMILY_IGNORED;   // a transfer between families the driver sees as one
-    } else {
-        src = s;
-        dst = t;
+        return acquire;
     }
+    src = s;
+    dst = t;
+    return false;
+}
+
+// A violation the tracker found, as a validation error to the host's messenger.
+void report(DeviceData* d, const std::string& message) {
+    if (d->report == nullptr) {
+        std::fprintf(stderr, "VK_LAYER_NTEX_test_queue_family_split: %s\n", message.c_str());
+        return;
+    }
+    VkDebugUtilsMessengerCallbackDataEXT data{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CALLBACK_DATA_EXT};
+    data.pMessageIdName = "NTEX-test-queue-family-ownership";
+    data.pMessage = message.c_str();
+    d->report(d->instance, VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT, VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT, &data);
 }
 
 // ---- instance level ----
@@ -158,8 +206,7 @@ std::vector<VkQueueFamilyProperties> families_with_virtual(InstanceData* d, VkPh
     d->family_props(pd, &n, f.data());
     if (n == 0) return f;
     VkQueueFamilyProperties v = f[0];
-    v.queueFlags &= ~static_cast<VkQueueFlags>(VK_QUEUE_GRAPHICS_BIT);
-    v.queueFlags |= VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT;
+    v.queueFlags = VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT;   // nothing the mapping does not cover (sparse, video)
     v.queueCount = 1;
     f.push_back(v);
     return f;
@@ -193,30 +240,40 @@ VKAPI_ATTR void VKAPI_CALL GetPhysicalDeviceQueueFamilyProperties2(VkPhysicalDev
 VKAPI_ATTR VkResult VKAPI_CALL CreateDevice(VkPhysicalDevice pd, const VkDeviceCreateInfo* info, const VkAllocationCallbacks* alloc,
                                             VkDevice* out) {
     InstanceData* inst = instance_of(pd);
-    auto* link = static_cast<VkLayerDeviceCreateInfo*>(const_cast<void*>(info->pNext));
-    while (link && !(link->sType == VK_STRUCTURE_TYPE_LOADER_DEVICE_CREATE_INFO && link->function == VK_LAYER_LINK_INFO)) {
-        link = static_cast<VkLayerDeviceCreateInfo*>(const_cast<void*>(link->pNext));
+    VkLayerDeviceCreateInfo* link = nullptr;
+    PFN_vkSetDeviceLoaderData set_loader_data = nullptr;
+    for (auto* l = static_cast<VkLayerDeviceCreateInfo*>(const_cast<void*>(info->pNext)); l != nullptr;
+         l = static_cast<VkLayerDeviceCreateInfo*>(const_cast<void*>(l->pNext))) {
+        if (l->sType != VK_STRUCTURE_TYPE_LOADER_DEVICE_CREATE_INFO) continue;
+        if (l->function == VK_LAYER_LINK_INFO && link == nullptr) link = l;
+        if (l->function == VK_LOADER_DATA_CALLBACK) set_loader_data = l->u.pfnSetDeviceLoaderData;
     }
-    if (!link || !inst) return VK_ERROR_INITIALIZATION_FAILED;
+    if (!link || !inst || !set_loader_data) return VK_ERROR_INITIALIZATION_FAILED;
     const PFN_vkGetInstanceProcAddr next_gipa = link->u.pLayerInfo->pfnNextGetInstanceProcAddr;
     const PFN_vkGetDeviceProcAddr next_gdpa = link->u.pLayerInfo->pfnNextGetDeviceProcAddr;
     link->u.pLayerInfo = link->u.pLayerInfo->pNext;
     uint32_t real_count = 0;
     inst->family_props(pd, &real_count, nullptr);
-    // One queue of each family the application asked for; the virtual family's become family 0's queue 0.
+    // The queues the application asked for; the virtual family's become family 0's queue 0 (merged into
+    // family 0's request, with priorities for the larger count).
     std::vector<VkDeviceQueueCreateInfo> queues;
+    std::vector<std::vector<float>> priorities;
     for (uint32_t i = 0; i < info->queueCreateInfoCount; ++i) {
         VkDeviceQueueCreateInfo q = info->pQueueCreateInfos[i];
         if (q.queueFamilyIndex == real_count) q.queueFamilyIndex = 0;
-        bool merged = false;
-        for (VkDeviceQueueCreateInfo& have : queues) {
-            if (have.queueFamilyIndex == q.queueFamilyIndex) {
-                have.queueCount = std::max(have.queueCount, q.queueCount);
-                merged = true;
-            }
+        std::size_t k = 0;
+        while (k < queues.size() && queues[k].queueFamilyIndex != q.queueFamilyIndex) ++k;
+        if (k == queues.size()) {
+            queues.push_back(q);
+            priorities.emplace_back();
         }
-        if (!merged) queues.push_back(q);
+        std::vector<float>& p = priorities[k];
+        for (uint32_t j = 0; j < q.queueCount; ++j) {
+            if (j >= p.size()) p.push_back(q.pQueuePriorities[j]);
+        }
+        queues[k].queueCount = static_cast<uint32_t>(p.size());
     }
+    for (std::size_t k = 0; k < queues.size(); ++k) queues[k].pQueuePriorities = priorities[k].data();
     VkDeviceCreateInfo ci = *info;
     ci.queueCreateInfoCount = static_cast<uint32_t>(queues.size());
     ci.pQueueCreateInfos = queues.data();
@@ -225,11 +282,26 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateDevice(VkPhysicalDevice pd, const VkDeviceC
     if (r != VK_SUCCESS) return r;
     auto d = std::make_unique<DeviceData>();
     d->next_gdpa = next_gdpa;
+    d->set_loader_data = set_loader_data;
+    d->device = *out;
+    d->instance = inst->instance;
+    d->report = reinterpret_cast<PFN_vkSubmitDebugUtilsMessageEXT>(next_gipa(inst->instance, "vkSubmitDebugUtilsMessageEXT"));
     d->virtual_family = real_count;
     const auto get = [&](const char* name) { return next_gdpa(*out, name); };
     d->destroy_device = reinterpret_cast<PFN_vkDestroyDevice>(get("vkDestroyDevice"));
     d->get_queue = reinterpret_cast<PFN_vkGetDeviceQueue>(get("vkGetDeviceQueue"));
+    d->get_queue2 = reinterpret_cast<PFN_vkGetDeviceQueue2>(get("vkGetDeviceQueue2"));
     d->queue_submit = reinterpret_cast<PFN_vkQueueSubmit>(get("vkQueueSubmit"));
+    d->bind_sparse = reinterpret_cast<PFN_vkQueueBindSparse>(get("vkQueueBindSparse"));
+    d->set_name = reinterpret_cast<PFN_vkSetDebugUtilsObjectNameEXT>(get("vkSetDebugUtilsObjectNameEXT"));
+    d->set_tag = reinterpret_cast<PFN_vkSetDebugUtilsObjectTagEXT>(get("vkSetDebugUtilsObjectTagEXT"));
+    d->allocate_buffers = reinterpret_cast<PFN_vkAllocateCommandBuffers>(get("vkAllocateCommandBuffers"));
+    d->free_buffers = reinterpret_cast<PFN_vkFreeCommandBuffers>(get("vkFreeCommandBuffers"));
+    d->begin_buffer = reinterpret_cast<PFN_vkBeginCommandBuffer>(get("vkBeginCommandBuffer"));
+    d->destroy_pool = reinterpret_cast<PFN_vkDestroyCommandPool>(get("vkDestroyCommandPool"));
+    d->destroy_image = reinterpret_cast<PFN_vkDestroyImage>(get("vkDestroyImage"));
+    d->set_event2 = reinterpret_cast<PFN_vkCmdSetEvent2>(get("vkCmdSetEvent2"));
+    d->set_event2_khr = reinterpret_cast<PFN_vkCmdSetEvent2>(get("vkCmdSetEvent2KHR"));
     d->queue_submit2 = reinterpret_cast<PFN_vkQueueSubmit2>(get("vkQueueSubmit2"));
     d->queue_submit2_khr = reinterpret_cast<PFN_vkQueueSubmit2>(get("vkQueueSubmit2KHR"));
     d->queue_wait_idle = reinterpret_cast<PFN_vkQueueWaitIdle>(get("vkQueueWaitIdle"));
@@ -246,6 +318,7 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateDevice(VkPhysicalDevice pd, const VkDeviceC
     d->wait_events2 = reinterpret_cast<PFN_vkCmdWaitEvents2>(get("vkCmdWaitEvents2"));
     d->wait_events2_khr = reinterpret_cast<PFN_vkCmdWaitEvents2>(get("vkCmdWaitEvents2KHR"));
     d->get_queue(*out, 0, 0, &d->real_queue);
+    if (set_loader_data(*out, d->real_queue) != VK_SUCCESS) return VK_ERROR_INITIALIZATION_FAILED;
     std::lock_guard<std::mutex> lock(g_lock);
     g_devices[key_of(*out)] = std::move(d);
     return VK_SUCCESS;
@@ -270,7 +343,8 @@ VirtualQueue* virtual_queue(DeviceData* d, uint32_t index) {
     while (d->virtual_queues.size() <= index) {
         auto v = std::make_unique<VirtualQueue>();
         v->real = d->real_queue;
-        v->loader_data = key_of(d->real_queue);   // replaced by the loader with the device's dispatch
+        v->loader_data = nullptr;
+        d->set_loader_data(d->device, v.get());   // the device's dispatch in the handle's first word
         d->virtual_queues.push_back(std::move(v));
     }
     return d->virtual_queues[index].get();
@@ -280,23 +354,54 @@ VKAPI_ATTR void VKAPI_CALL GetDeviceQueue(VkDevice device, uint32_t family, uint
     DeviceData* d = device_of(device);
     if (family == d->virtual_family) {
         *queue = reinterpret_cast<VkQueue>(virtual_queue(d, index));
-        return;
+    } else {
+        d->get_queue(device, family, index, queue);
     }
-    d->get_queue(device, family, index, queue);
+    std::lock_guard<std::mutex> lock(d->state);
+    d->queue_family[*queue] = family;
 }
 
 VKAPI_ATTR void VKAPI_CALL GetDeviceQueue2(VkDevice device, const VkDeviceQueueInfo2* info, VkQueue* queue) {
-    GetDeviceQueue(device, info->queueFamilyIndex, info->queueIndex, queue);
+    DeviceData* d = device_of(device);
+    if (info->queueFamilyIndex == d->virtual_family || d->get_queue2 == nullptr) {
+        GetDeviceQueue(device, info->queueFamilyIndex, info->queueIndex, queue);
+        return;
+    }
+    d->get_queue2(device, info, queue);
+    std::lock_guard<std::mutex> lock(d->state);
+    d->queue_family[*queue] = info->queueFamilyIndex;
+}
+
+// The image barriers of the command buffers `cmds` (in order) applied to the ownership state for `queue`.
+void track(DeviceData* d, VkQueue queue, uint32_t count, const VkCommandBuffer* cmds) {
+    std::vector<std::string> errors;
+    {
+        std::lock_guard<std::mutex> lock(d->state);
+        const auto family = d->queue_family.find(queue);
+        if (family == d->queue_family.end()) return;
+        for (uint32_t i = 0; i < count; ++i) {
+            const auto ops = d->recorded.find(cmds[i]);
+            if (ops == d->recorded.end()) continue;
+            for (std::string& e : d->owners.apply(family->second, ops->second)) errors.push_back(std::move(e));
+        }
+    }
+    for (const std::string& e : errors) report(d, e);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit(VkQueue queue, uint32_t n, const VkSubmitInfo* submits, VkFence fence) {
     DeviceData* d = device_of(queue);
+    for (uint32_t i = 0; i < n; ++i) track(d, queue, submits[i].commandBufferCount, submits[i].pCommandBuffers);
     std::lock_guard<std::mutex> lock(d->submit);
     return d->queue_submit(real_queue(d, queue), n, submits, fence);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit2(VkQueue queue, uint32_t n, const VkSubmitInfo2* submits, VkFence fence) {
     DeviceData* d = device_of(queue);
+    for (uint32_t i = 0; i < n; ++i) {
+        std::vector<VkCommandBuffer> cmds;
+        for (uint32_t c = 0; c < submits[i].commandBufferInfoCount; ++c) cmds.push_back(submits[i].pCommandBufferInfos[c].commandBuffer);
+        track(d, queue, static_cast<uint32_t>(cmds.size()), cmds.data());
+    }
     std::lock_guard<std::mutex> lock(d->submit);
     return (d->queue_submit2 ? d->queue_submit2 : d->queue_submit2_khr)(real_queue(d, queue), n, submits, fence);
 }
@@ -307,19 +412,49 @@ VKAPI_ATTR VkResult VKAPI_CALL QueueWaitIdle(VkQueue queue) {
     return d->queue_wait_idle(real_queue(d, queue));
 }
 
+VKAPI_ATTR VkResult VKAPI_CALL QueueBindSparse(VkQueue queue, uint32_t n, const VkBindSparseInfo* info, VkFence fence) {
+    DeviceData* d = device_of(queue);
+    std::lock_guard<std::mutex> lock(d->submit);
+    return d->bind_sparse(real_queue(d, queue), n, info, fence);
+}
+
 VKAPI_ATTR void VKAPI_CALL QueueBeginDebugUtilsLabel(VkQueue queue, const VkDebugUtilsLabelEXT* label) {
     DeviceData* d = device_of(queue);
-    if (d->begin_label) d->begin_label(real_queue(d, queue), label);
+    std::lock_guard<std::mutex> lock(d->submit);
+    d->begin_label(real_queue(d, queue), label);
 }
 
 VKAPI_ATTR void VKAPI_CALL QueueEndDebugUtilsLabel(VkQueue queue) {
     DeviceData* d = device_of(queue);
-    if (d->end_label) d->end_label(real_queue(d, queue));
+    std::lock_guard<std::mutex> lock(d->submit);
+    d->end_label(real_queue(d, queue));
 }
 
 VKAPI_ATTR void VKAPI_CALL QueueInsertDebugUtilsLabel(VkQueue queue, const VkDebugUtilsLabelEXT* label) {
     DeviceData* d = device_of(queue);
-    if (d->insert_label) d->insert_label(real_queue(d, queue), label);
+    std::lock_guard<std::mutex> lock(d->submit);
+    d->insert_label(real_queue(d, queue), label);
+}
+
+// Names and tags of a virtual queue go to the driver's queue.
+VKAPI_ATTR VkResult VKAPI_CALL SetDebugUtilsObjectName(VkDevice device, const VkDebugUtilsObjectNameInfoEXT* info) {
+    DeviceData* d = device_of(device);
+    VkDebugUtilsObjectNameInfoEXT n = *info;
+    if (n.objectType == VK_OBJECT_TYPE_QUEUE) {
+        std::lock_guard<std::mutex> lock(d->submit);
+        n.objectHandle = reinterpret_cast<uint64_t>(real_queue(d, reinterpret_cast<VkQueue>(n.objectHandle)));
+    }
+    return d->set_name(device, &n);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL SetDebugUtilsObjectTag(VkDevice device, const VkDebugUtilsObjectTagInfoEXT* info) {
+    DeviceData* d = device_of(device);
+    VkDebugUtilsObjectTagInfoEXT t = *info;
+    if (t.objectType == VK_OBJECT_TYPE_QUEUE) {
+        std::lock_guard<std::mutex> lock(d->submit);
+        t.objectHandle = reinterpret_cast<uint64_t>(real_queue(d, reinterpret_cast<VkQueue>(t.objectHandle)));
+    }
+    return d->set_tag(device, &t);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateCommandPool(VkDevice device, const VkCommandPoolCreateInfo* info, const VkAllocationCallbacks* alloc,
@@ -327,49 +462,158 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateCommandPool(VkDevice device, const VkComman
     DeviceData* d = device_of(device);
     VkCommandPoolCreateInfo ci = *info;
     ci.queueFamilyIndex = real_family(d, ci.queueFamilyIndex);
-    return d->create_pool(device, &ci, alloc, pool);
+    const VkResult r = d->create_pool(device, &ci, alloc, pool);
+    if (r == VK_SUCCESS) {
+        std::lock_guard<std::mutex> lock(d->state);
+        d->pool_family[*pool] = info->queueFamilyIndex;
+    }
+    return r;
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroyCommandPool(VkDevice device, VkCommandPool pool, const VkAllocationCallbacks* alloc) {
+    DeviceData* d = device_of(device);
+    {
+        std::lock_guard<std::mutex> lock(d->state);
+        d->pool_family.erase(pool);   // its command buffers' entries go with vkFreeCommandBuffers or stay stale (handles are unique)
+    }
+    d->destroy_pool(device, pool, alloc);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL AllocateCommandBuffers(VkDevice device, const VkCommandBufferAllocateInfo* info, VkCommandBuffer* cmds) {
+    DeviceData* d = device_of(device);
+    const VkResult r = d->allocate_buffers(device, info, cmds);
+    if (r == VK_SUCCESS) {
+        std::lock_guard<std::mutex> lock(d->state);
+        const auto family = d->pool_family.find(info->commandPool);
+        for (uint32_t i = 0; i < info->commandBufferCount && family != d->pool_family.end(); ++i) {
+            d->buffer_family[cmds[i]] = family->second;
+            d->recorded[cmds[i]].clear();
+        }
+    }
+    return r;
+}
+
+VKAPI_ATTR void VKAPI_CALL FreeCommandBuffers(VkDevice device, VkCommandPool pool, uint32_t n, const VkCommandBuffer* cmds) {
+    DeviceData* d = device_of(device);
+    {
+        std::lock_guard<std::mutex> lock(d->state);
+        for (uint32_t i = 0; i < n; ++i) {
+            d->buffer_family.erase(cmds[i]);
+            d->recorded.erase(cmds[i]);
+        }
+    }
+    d->free_buffers(device, pool, n, cmds);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL BeginCommandBuffer(VkCommandBuffer cmd, const VkCommandBufferBeginInfo* info) {
+    DeviceData* d = device_of(cmd);
+    {
+        std::lock_guard<std::mutex> lock(d->state);
+        d->recorded[cmd].clear();
+    }
+    return d->begin_buffer(cmd, info);
+}
+
+VKAPI_ATTR void VKAPI_CALL DestroyImage(VkDevice device, VkImage image, const VkAllocationCallbacks* alloc) {
+    DeviceData* d = device_of(device);
+    {
+        std::lock_guard<std::mutex> lock(d->state);
+        d->owners.forget(image);
+    }
+    d->destroy_image(device, image, alloc);
+}
+
+// CONCURRENT sharing as the driver must see it: the real families, EXCLUSIVE when fewer than two remain.
+void concurrent_families(const DeviceData* d, VkSharingMode& mode, uint32_t n, const uint32_t* in, std::vector<uint32_t>& out) {
+    if (mode != VK_SHARING_MODE_CONCURRENT) return;
+    for (uint32_t i = 0; i < n; ++i) {
+        const uint32_t f = real_family(d, in[i]);
+        if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+    }
+    if (out.size() < 2) {
+        mode = VK_SHARING_MODE_EXCLUSIVE;
+        out.clear();
+    }
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateImage(VkDevice device, const VkImageCreateInfo* info, const VkAllocationCallbacks* alloc, VkImage* image) {
     DeviceData* d = device_of(device);
     VkImageCreateInfo ci = *info;
-    if (ci.sharingMode == VK_SHARING_MODE_CONCURRENT && d->virtual_family == 1) {   // one real family: nothing to share
-        ci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-        ci.queueFamilyIndexCount = 0;
-        ci.pQueueFamilyIndices = nullptr;
+    std::vector<uint32_t> families;
+    concurrent_families(d, ci.sharingMode, ci.queueFamilyIndexCount, ci.pQueueFamilyIndices, families);
+    ci.queueFamilyIndexCount = static_cast<uint32_t>(families.size());
+    ci.pQueueFamilyIndices = families.empty() ? nullptr : families.data();
+    const VkResult r = d->create_image(device, &ci, alloc, image);
+    if (r == VK_SUCCESS) {
+        std::lock_guard<std::mutex> lock(d->state);
+        d->owners.forget(*image);   // a reused handle
+        d->owners.set_extent(*image, info->mipLevels, info->arrayLayers);
+        if (info->sharingMode == VK_SHARING_MODE_CONCURRENT) d->owners.set_concurrent(*image);
     }
-    return d->create_image(device, &ci, alloc, image);
+    return r;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateBuffer(VkDevice device, const VkBufferCreateInfo* info, const VkAllocationCallbacks* alloc, VkBuffer* buffer) {
     DeviceData* d = device_of(device);
     VkBufferCreateInfo ci = *info;
-    if (ci.sharingMode == VK_SHARING_MODE_CONCURRENT && d->virtual_family == 1) {
-        ci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-        ci.queueFamilyIndexCount = 0;
-        ci.pQueueFamilyIndices = nullptr;
-    }
+    std::vector<uint32_t> families;
+    concurrent_families(d, ci.sharingMode, ci.queueFamilyIndexCount, ci.pQueueFamilyIndices, families);
+    ci.queueFamilyIndexCount = static_cast<uint32_t>(families.size());
+    ci.pQueueFamilyIndices = families.empty() ? nullptr : families.data();
     return d->create_buffer(device, &ci, alloc, buffer);
 }
 
-template <class Barrier>
-std::vector<Barrier> mapped(const DeviceData* d, uint32_t n, const Barrier* barriers) {
-    std::vector<Barrier> out(barriers, barriers + n);
-    for (Barrier& b : out) map_families(d, b.srcQueueFamilyIndex, b.dstQueueFamilyIndex);
+uint32_t family_of(DeviceData* d, VkCommandBuffer cmd) {
+    std::lock_guard<std::mutex> lock(d->state);
+    const auto it = d->buffer_family.find(cmd);
+    return it == d->buffer_family.end() ? VK_QUEUE_FAMILY_IGNORED : it->second;
+}
+
+// The image barriers of `cmd` for the ownership tracker, as the application recorded them.
+template <class ImageBarrier>
+void record(DeviceData* d, VkCommandBuffer cmd, uint32_t n, const ImageBarrier* barriers) {
+    std::lock_guard<std::mutex> lock(d->state);
+    std::vector<ntex_test::ImageBarrierOp>& ops = d->recorded[cmd];
+    for (uint32_t i = 0; i < n; ++i) {
+        const ImageBarrier& b = barriers[i];
+        ops.push_back({b.image, b.subresourceRange, b.srcQueueFamilyIndex, b.dstQueueFamilyIndex, b.oldLayout});
+    }
+}
+
+std::vector<VkBufferMemoryBarrier> mapped(DeviceData* d, uint32_t family, uint32_t n, const VkBufferMemoryBarrier* barriers) {
+    std::vector<VkBufferMemoryBarrier> out(barriers, barriers + n);
+    for (VkBufferMemoryBarrier& b : out) map_families(d, family, b.srcQueueFamilyIndex, b.dstQueueFamilyIndex);
+    return out;
+}
+std::vector<VkBufferMemoryBarrier2> mapped(DeviceData* d, uint32_t family, uint32_t n, const VkBufferMemoryBarrier2* barriers) {
+    std::vector<VkBufferMemoryBarrier2> out(barriers, barriers + n);
+    for (VkBufferMemoryBarrier2& b : out) map_families(d, family, b.srcQueueFamilyIndex, b.dstQueueFamilyIndex);
+    return out;
+}
+// Image barriers; the acquire half of a transfer the driver sees as one family keeps the layout the
+// release already made (no second transition from a stale oldLayout).
+template <class ImageBarrier>
+std::vector<ImageBarrier> mapped(DeviceData* d, uint32_t family, uint32_t n, const ImageBarrier* barriers) {
+    std::vector<ImageBarrier> out(barriers, barriers + n);
+    for (ImageBarrier& b : out) {
+        if (map_families(d, family, b.srcQueueFamilyIndex, b.dstQueueFamilyIndex)) b.oldLayout = b.newLayout;
+    }
     return out;
 }
 
-// A VkDependencyInfo whose barriers' families the driver understands; `keep` owns the copies.
+// A VkDependencyInfo whose barriers' families the driver understands.
 struct MappedDependency {
     VkDependencyInfo info;
     std::vector<VkBufferMemoryBarrier2> buffers;
     std::vector<VkImageMemoryBarrier2> images;
 };
 
-void map_dependency(const DeviceData* d, const VkDependencyInfo& in, MappedDependency& out) {
+void map_dependency(DeviceData* d, VkCommandBuffer cmd, const VkDependencyInfo& in, MappedDependency& out, bool track_images) {
+    const uint32_t family = family_of(d, cmd);
+    if (track_images) record(d, cmd, in.imageMemoryBarrierCount, in.pImageMemoryBarriers);
     out.info = in;
-    out.buffers = mapped(d, in.bufferMemoryBarrierCount, in.pBufferMemoryBarriers);
-    out.images = mapped(d, in.imageMemoryBarrierCount, in.pImageMemoryBarriers);
+    out.buffers = mapped(d, family, in.bufferMemoryBarrierCount, in.pBufferMemoryBarriers);
+    out.images = mapped(d, family, in.imageMemoryBarrierCount, in.pImageMemoryBarriers);
     out.info.pBufferMemoryBarriers = out.buffers.data();
     out.info.pImageMemoryBarriers = out.images.data();
 }
@@ -378,15 +622,17 @@ VKAPI_ATTR void VKAPI_CALL CmdPipelineBarrier(VkCommandBuffer cmd, VkPipelineSta
                                               uint32_t nm, const VkMemoryBarrier* m, uint32_t nb, const VkBufferMemoryBarrier* b, uint32_t ni,
                                               const VkImageMemoryBarrier* i) {
     DeviceData* d = device_of(cmd);
-    const std::vector<VkBufferMemoryBarrier> buffers = mapped(d, nb, b);
-    const std::vector<VkImageMemoryBarrier> images = mapped(d, ni, i);
+    const uint32_t family = family_of(d, cmd);
+    record(d, cmd, ni, i);
+    const std::vector<VkBufferMemoryBarrier> buffers = mapped(d, family, nb, b);
+    const std::vector<VkImageMemoryBarrier> images = mapped(d, family, ni, i);
     d->barrier(cmd, src, dst, flags, nm, m, nb, buffers.data(), ni, images.data());
 }
 
 VKAPI_ATTR void VKAPI_CALL CmdPipelineBarrier2(VkCommandBuffer cmd, const VkDependencyInfo* dep) {
     DeviceData* d = device_of(cmd);
     MappedDependency m;
-    map_dependency(d, *dep, m);
+    map_dependency(d, cmd, *dep, m, true);
     (d->barrier2 ? d->barrier2 : d->barrier2_khr)(cmd, &m.info);
 }
 
@@ -394,8 +640,10 @@ VKAPI_ATTR void VKAPI_CALL CmdWaitEvents(VkCommandBuffer cmd, uint32_t ne, const
                                          uint32_t nm, const VkMemoryBarrier* m, uint32_t nb, const VkBufferMemoryBarrier* b, uint32_t ni,
                                          const VkImageMemoryBarrier* i) {
     DeviceData* d = device_of(cmd);
-    const std::vector<VkBufferMemoryBarrier> buffers = mapped(d, nb, b);
-    const std::vector<VkImageMemoryBarrier> images = mapped(d, ni, i);
+    const uint32_t family = family_of(d, cmd);
+    record(d, cmd, ni, i);
+    const std::vector<VkBufferMemoryBarrier> buffers = mapped(d, family, nb, b);
+    const std::vector<VkImageMemoryBarrier> images = mapped(d, family, ni, i);
     d->wait_events(cmd, ne, events, src, dst, nm, m, nb, buffers.data(), ni, images.data());
 }
 
@@ -404,10 +652,18 @@ VKAPI_ATTR void VKAPI_CALL CmdWaitEvents2(VkCommandBuffer cmd, uint32_t ne, cons
     std::vector<MappedDependency> m(ne);
     std::vector<VkDependencyInfo> infos(ne);
     for (uint32_t e = 0; e < ne; ++e) {
-        map_dependency(d, deps[e], m[e]);
+        map_dependency(d, cmd, deps[e], m[e], true);
         infos[e] = m[e].info;
     }
     (d->wait_events2 ? d->wait_events2 : d->wait_events2_khr)(cmd, ne, events, infos.data());
+}
+
+// vkCmdSetEvent2's dependency must equal its wait's (mapped the same way, tracked once: at the wait).
+VKAPI_ATTR void VKAPI_CALL CmdSetEvent2(VkCommandBuffer cmd, VkEvent event, const VkDependencyInfo* dep) {
+    DeviceData* d = device_of(cmd);
+    MappedDependency m;
+    map_dependency(d, cmd, *dep, m, false);
+    (d->set_event2 ? d->set_event2 : d->set_event2_khr)(cmd, event, &m.info);
 }
 
 PFN_vkVoidFunction device_function(const char* name) {
@@ -417,6 +673,16 @@ PFN_vkVoidFunction device_function(const char* name) {
     NTEX_LAYER_FN("vkGetDeviceQueue", GetDeviceQueue);
     NTEX_LAYER_FN("vkGetDeviceQueue2", GetDeviceQueue2);
     NTEX_LAYER_FN("vkQueueSubmit", QueueSubmit);
+    NTEX_LAYER_FN("vkQueueBindSparse", QueueBindSparse);
+    NTEX_LAYER_FN("vkSetDebugUtilsObjectNameEXT", SetDebugUtilsObjectName);
+    NTEX_LAYER_FN("vkSetDebugUtilsObjectTagEXT", SetDebugUtilsObjectTag);
+    NTEX_LAYER_FN("vkDestroyCommandPool", DestroyCommandPool);
+    NTEX_LAYER_FN("vkAllocateCommandBuffers", AllocateCommandBuffers);
+    NTEX_LAYER_FN("vkFreeCommandBuffers", FreeCommandBuffers);
+    NTEX_LAYER_FN("vkBeginCommandBuffer", BeginCommandBuffer);
+    NTEX_LAYER_FN("vkDestroyImage", DestroyImage);
+    NTEX_LAYER_FN("vkCmdSetEvent2", CmdSetEvent2);
+    NTEX_LAYER_FN("vkCmdSetEvent2KHR", CmdSetEvent2);
     NTEX_LAYER_FN("vkQueueSubmit2", QueueSubmit2);
     NTEX_LAYER_FN("vkQueueSubmit2KHR", QueueSubmit2);
     NTEX_LAYER_FN("vkQueueWaitIdle", QueueWaitIdle);
@@ -454,10 +720,15 @@ PFN_vkVoidFunction instance_function(const char* name) {
     return nullptr;
 }
 
+// A command the driver (or a layer below) lacks is not intercepted either: the caller sees NULL, as without
+// this layer.
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL GetDeviceProcAddr(VkDevice device, const char* name) {
-    if (PFN_vkVoidFunction f = device_function(name)) return f;
+    if (std::strcmp(name, "vkGetDeviceProcAddr") == 0) return reinterpret_cast<PFN_vkVoidFunction>(GetDeviceProcAddr);
     DeviceData* d = device_of(device);
-    return d ? d->next_gdpa(device, name) : nullptr;
+    const PFN_vkVoidFunction next = d ? d->next_gdpa(device, name) : nullptr;
+    if (next == nullptr) return nullptr;
+    const PFN_vkVoidFunction mine = device_function(name);
+    return mine != nullptr ? mine : next;
 }
 
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL GetInstanceProcAddr(VkInstance instance, const char* name) {
@@ -472,12 +743,10 @@ VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL GetInstanceProcAddr(VkInstance instance
 }  // namespace
 
 extern "C" VKAPI_ATTR VkResult VKAPI_CALL vkNegotiateLoaderLayerInterfaceVersion(VkNegotiateLayerInterface* v) {
-    if (!v || v->sType != LAYER_NEGOTIATE_INTERFACE_STRUCT) return VK_ERROR_INITIALIZATION_FAILED;
-    if (v->loaderLayerInterfaceVersion >= 2) {
-        v->loaderLayerInterfaceVersion = 2;
-        v->pfnGetInstanceProcAddr = GetInstanceProcAddr;
-        v->pfnGetDeviceProcAddr = GetDeviceProcAddr;
-        v->pfnGetPhysicalDeviceProcAddr = nullptr;
-    }
+    if (!v || v->sType != LAYER_NEGOTIATE_INTERFACE_STRUCT || v->loaderLayerInterfaceVersion < 2) return VK_ERROR_INITIALIZATION_FAILED;
+    v->loaderLayerInterfaceVersion = 2;
+    v->pfnGetInstanceProcAddr = GetInstanceProcAddr;
+    v->pfnGetDeviceProcAddr = GetDeviceProcAddr;
+    v->pfnGetPhysicalDeviceProcAddr = nullptr;
     return VK_SUCCESS;
 }

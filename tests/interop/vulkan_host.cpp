@@ -285,8 +285,8 @@ VulkanHost::HostBuffer VulkanHost::create_host_buffer(VkDeviceSize size) const {
 }
 
 void VulkanHost::destroy(HostBuffer& b) const noexcept {
+    if (b.buffer != VK_NULL_HANDLE) vkDestroyBuffer(device, b.buffer, nullptr);   // before its memory (best practices)
     if (b.memory != VK_NULL_HANDLE) vkFreeMemory(device, b.memory, nullptr);   // unmaps
-    if (b.buffer != VK_NULL_HANDLE) vkDestroyBuffer(device, b.buffer, nullptr);
     b = HostBuffer{};
 }
 

@@ -140,8 +140,8 @@ typedef struct NtexTextureSetSyncInfo {
      * RAY_TRACING_SHADER_BIT_KHR, each usable on the queue family and with its device feature enabled by the
      * host (ntex cannot query enabled features: a stage whose feature is off is a validation error, not an
      * ntex error). 0 = FRAGMENT | COMPUTE (the default without this struct; on a compute-only queue family
- * COMPUTE alone). Other bits, and on a compute-only family any stage but COMPUTE and RAY_TRACING:
- * INVALID_ARGUMENT. */
+     * COMPUTE alone). Other bits, and on a compute-only family any stage but COMPUTE and RAY_TRACING:
+     * INVALID_ARGUMENT. */
     VkPipelineStageFlags consumerStageMask;
     /* VK_TRUE: ntexCmdUpdateTextureSet leaves out its final barriers (those that move the written images to
      * their final layout and make them visible to consumerStageMask; on CUDA the queue-family acquire) and
@@ -216,9 +216,10 @@ typedef struct NtexTextureSetMipInfo {
  * with NtexTextureSetTargetOffsetsInfo it keeps them, oldLayout finalLayout);
  * every update leaves it in finalLayout, and the host must keep it there between updates (transition it
  * back if it changes it). Each update's first barrier waits for the consumer stages and transfers on the
- * queue and makes transfer writes (and with GENERAL shader-storage writes) available, so your earlier
- * samples, clears and uploads of the subresource are ordered before ntex overwrites it; after other writes
- * of yours (a colour attachment), end with a barrier to finalLayout whose second scope is TRANSFER.
+ * queue and, from UNDEFINED or GENERAL, makes transfer writes (and with GENERAL shader-storage writes)
+ * available, so your earlier samples, clears and uploads of the subresource are ordered before ntex
+ * overwrites it (in a read-only finalLayout your barrier into it made your writes available); after other
+ * writes of yours (a colour attachment), end with a barrier to finalLayout whose second scope is TRANSFER.
  * The last barrier makes the texels visible to shader reads in the consumer stages, and also to storage
  * writes (GENERAL) and input-attachment reads (INPUT_ATTACHMENT usage). Queue ownership: the images belong to NtexVulkanDeviceInfo::queueFamilyIndex (EXCLUSIVE
  * sharing) or are CONCURRENT. Paths: host copies and Vulkan compute write host targets as they write
@@ -328,7 +329,8 @@ typedef struct NtexTextureSetImages {
      * the CPU backend (the copies are in the host's own command buffer: nothing to wait for). */
     VkSemaphore readySemaphore;
     uint64_t readyValue;
-    VkPipelineStageFlags readyStageMask;  /* the consumer stages: FRAGMENT_SHADER | COMPUTE_SHADER unless an
+    VkPipelineStageFlags readyStageMask;  /* the consumer stages: FRAGMENT_SHADER | COMPUTE_SHADER (COMPUTE alone on a
+                                             compute-only family) unless an
                                              NtexTextureSetSyncInfo chose others */
 } NtexTextureSetImages;
 
@@ -402,7 +404,8 @@ NTEX_API void ntexDestroyTextureSet(NtexTextureSet set);
  *   generating it (before ntexWaitIdle returns). If the set has such a converted result newer than the
  *   one it shows, records into `commandBuffer` (recording state, for a queue of queueFamilyIndex):
  *   layout transitions, buffer-to-image copies, mip blits and a final barrier to
- *   SHADER_READ_ONLY_OPTIMAL made visible to the consumer stages (fragment and compute shaders unless
+ *   SHADER_READ_ONLY_OPTIMAL made visible to the consumer stages (fragment and compute shaders, compute
+ *   alone on a compute-only family, unless
  *   NtexTextureSetSyncInfo chose others; with its deferFinalBarriers the final barrier is left for the host,
  *   ntexGetTextureSetFinalBarriers). Only a result the
  *   worker could not convert (see NtexTextureSetPathInfo::callerConversions) is converted on the calling

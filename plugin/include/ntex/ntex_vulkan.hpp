@@ -21,7 +21,7 @@ struct VulkanDevice {
     // storageBuffer16BitAccess for the Vulkan compute backend's FP16 mode (ntex_vulkan.h).
     NtexVulkanDeviceFeatures features{};
     // device: Vulkan >= 1.2 with timelineSemaphore enabled; queue_family: the family whose queue runs the
-    // command buffers passed to TextureSet::cmd_update (graphics, for the mip blits).
+    // command buffers passed to TextureSet::cmd_update (graphics, or compute-only: ntex_vulkan.h).
     VulkanDevice(VkInstance instance, VkPhysicalDevice physical_device, VkDevice device, uint32_t queue_family,
                  PFN_vkGetInstanceProcAddr get_instance_proc_addr, PFN_vkGetDeviceProcAddr get_device_proc_addr = nullptr) {
         info.sType = NTEX_STRUCTURE_TYPE_VULKAN_DEVICE_INFO;

@@ -92,15 +92,17 @@ bool try_compute_set(NtexContext context, NtexTextureSet_T& set, const ntex::int
 // stages (else the default), an NtexTextureSetTargetsInfo's host-owned targets and an
 // NtexTextureSetTargetOffsetsInfo's atlas offsets (both checked by TextureSet), the mip filter.
 // Unknown sTypes, stages that cannot sample (or, on a compute-only family, graphics stages) and a NULL
-// pTargets are INVALID_ARGUMENT. graphics: the context's queue family has graphics (else the default
-// consumer stage is COMPUTE alone).
-void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& source, bool graphics) {
+// pTargets are INVALID_ARGUMENT. graphics, compute: what the context's queue family has (the default consumer
+// stages are those of FRAGMENT | COMPUTE it can wait for).
+void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& source, bool graphics, bool compute) {
     struct Header {
         NtexStructureType sType;
         const void* pNext;
     };
     const VkPipelineStageFlags default_stages =
-        graphics ? ntex::interop::kDefaultConsumerStages : ntex::interop::kComputeFamilyDefaultStages;
+        !graphics ? ntex::interop::kComputeFamilyDefaultStages
+        : compute ? ntex::interop::kDefaultConsumerStages
+                  : VkPipelineStageFlags{VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT};
     source.consumer_stages = default_stages;
     int length = 0;
     bool have_targets = false, have_sync = false, have_mips = false, have_offsets = false, have_packing = false;
@@ -309,7 +311,7 @@ NTEX_API NtexResult ntexCreateTextureSet(NtexContext context, const NtexTextureS
         source.width = shape.width;
         source.height = shape.height;
         const uint32_t map_count = static_cast<uint32_t>(shape.semantics.size());
-        read_create_chain(pCreateInfo->pNext, source, context->vulkan->graphics());
+        read_create_chain(pCreateInfo->pNext, source, context->vulkan->graphics(), context->vulkan->compute());
         if (!source.packings.empty()) {
             // Packed images replace the map selection; each source is checked against the model here
             // (and again at every read: a hot reload may change the maps).

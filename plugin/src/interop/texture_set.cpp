@@ -679,9 +679,14 @@ void TextureSet::record_copies(VkCommandBuffer cmd, Slot& slot, std::vector<VkIm
     // Atlas regions: the rest of each level is the host's, so even the first update keeps the contents
     // (the host hands the subresources over in finalLayout).
     const bool keep_contents = slot.initialized || !m_source.target_offsets.empty();
+    const VkImageLayout old_layout = keep_contents ? m_source.final_layout : VK_IMAGE_LAYOUT_UNDEFINED;
+    // From a read-only finalLayout there is nothing to make available: the host's own barrier into it
+    // did that for any write before it (and best-practices validation flags write access on such a layout).
+    const VkAccessFlags available =
+        old_layout == VK_IMAGE_LAYOUT_UNDEFINED || old_layout == VK_IMAGE_LAYOUT_GENERAL ? host_writes : VkAccessFlags{0};
     for (const MapImage& m : slot.maps) {
-        barriers.push_back(image_barrier(m.image, keep_contents ? m_source.final_layout : VK_IMAGE_LAYOUT_UNDEFINED,
-                                         VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, host_writes, VK_ACCESS_TRANSFER_WRITE_BIT, m.base_mip, m_mip_levels, m.layer));
+        barriers.push_back(image_barrier(m.image, old_layout, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, available, VK_ACCESS_TRANSFER_WRITE_BIT,
+                                         m.base_mip, m_mip_levels, m.layer));
     }
     const VkPipelineStageFlags before = host_targets ? m_source.consumer_stages | VK_PIPELINE_STAGE_TRANSFER_BIT
                                         : slot.initialized ? m_source.consumer_stages

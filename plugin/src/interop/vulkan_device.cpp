@@ -93,7 +93,8 @@ VulkanDevice::VulkanDevice(const NtexVulkanDeviceInfo& info, bool debug_utils, c
              count, " queue families)");
     }
     m_graphics = (families[m_queue_family].queueFlags & VK_QUEUE_GRAPHICS_BIT) != 0;
-    if (!m_graphics && (families[m_queue_family].queueFlags & VK_QUEUE_COMPUTE_BIT) == 0) {
+    m_compute = (families[m_queue_family].queueFlags & VK_QUEUE_COMPUTE_BIT) != 0;
+    if (!m_graphics && !m_compute) {
         fail(NTEX_ERROR_INVALID_ARGUMENT, "queue family ", m_queue_family,
              " has neither graphics nor compute capability (ntex records copies and barriers on it, and dispatches "
              "on the Vulkan compute path)");

@@ -92,6 +92,7 @@ public:
     // The family has graphics (blits, graphics consumer stages); without it the family is compute-only
     // (an async-compute queue): no blitted mips, and only compute and ray-tracing consumer stages.
     bool graphics() const noexcept { return m_graphics; }
+    bool compute() const noexcept { return m_compute; }
     const VulkanFunctions& vk() const noexcept { return m_vk; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return m_properties; }
     // The host's VkAllocationCallbacks (NtexVulkanDeviceInfo::pAllocator) for every create/destroy/
@@ -143,6 +144,7 @@ private:
     VkDevice m_device;
     uint32_t m_queue_family;
     bool m_graphics = false;
+    bool m_compute = false;
     const VkAllocationCallbacks* m_allocator = nullptr;
     VulkanFunctions m_vk;
     VkPhysicalDeviceProperties m_properties{};
