@@ -199,11 +199,11 @@ protected:
     // Returns (other family's bytes, ntex family's bytes) per map of the slot written.
     void frame(uint32_t round, std::vector<std::vector<uint8_t>>& other, std::vector<std::vector<uint8_t>>& own) {
         const uint64_t base = 3 * uint64_t(round);
-        VkCommandBuffer cmd = begin(host->pool);
+        VkCommandBuffer cmd = VK_NULL_HANDLE;
         uint64_t value = 0;
-        ASSERT_EQ(ntexCmdUpdateTextureSet(set, cmd, &value), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-        NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
-        ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+        NtexTextureSetImages images;
+        record_update(host->pool, &cmd, &value, &images);
+        if (HasFatalFailure()) return;
         ASSERT_EQ(images.slot, round % 2);
         // The release on ntex's family.
         std::vector<VkImageMemoryBarrier> to_other;
@@ -253,6 +253,15 @@ protected:
         }
     }
 
+    // Records the set's update into a new command buffer of `pool`: *cmd, *value (the signal it asks for) and
+    // the images it writes.
+    void record_update(VkCommandPool pool, VkCommandBuffer* cmd, uint64_t* value, NtexTextureSetImages* images) {
+        *cmd = begin(pool);
+        ASSERT_EQ(ntexCmdUpdateTextureSet(set, *cmd, value), NTEX_SUCCESS) << ntexGetLastErrorMessage();
+        *images = NtexTextureSetImages{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
+        ASSERT_EQ(ntexGetTextureSetImages(set, images), NTEX_SUCCESS);
+    }
+
     void next_result(uint32_t round) {
         NtexGeneratorParams p{NTEX_STRUCTURE_TYPE_GENERATOR_PARAMS};
         p.seed = 7 + round;
@@ -300,11 +309,11 @@ TEST_P(QueueFamilyOwnershipNegativeTest, AnAcquireWithoutItsReleaseIsReported) {
     open(GetParam().backend, host->queue_family, GetParam().deferred);
     if (HasFatalFailure()) return;
     next_result(0);
-    VkCommandBuffer cmd = begin(host->pool);
+    VkCommandBuffer cmd = VK_NULL_HANDLE;
     uint64_t value = 0;
-    ASSERT_EQ(ntexCmdUpdateTextureSet(set, cmd, &value), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
-    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    NtexTextureSetImages images;
+    record_update(host->pool, &cmd, &value, &images);
+    if (HasFatalFailure()) return;
     submit(host->queue, cmd, 0, 1, value, images.semaphore);   // no release
     cmd = begin(host->other_pool);
     acquire(cmd, kConsumer, VK_ACCESS_SHADER_READ_BIT,
@@ -333,11 +342,11 @@ TEST_P(AsyncComputeFamilyTest, NtexRunsOnAComputeOnlyFamily) {
     open(GetParam().backend, host->other_family, false, NTEX_MIP_FILTER_MATERIAL);
     if (HasFatalFailure()) return;
     next_result(0);
-    VkCommandBuffer cmd = begin(host->other_pool);
+    VkCommandBuffer cmd = VK_NULL_HANDLE;
     uint64_t value = 0;
-    ASSERT_EQ(ntexCmdUpdateTextureSet(set, cmd, &value), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
-    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    NtexTextureSetImages images;
+    record_update(host->other_pool, &cmd, &value, &images);
+    if (HasFatalFailure()) return;
     ASSERT_GT(images.mipLevels, 1u);
     struct Read {
         uint32_t map, level;
@@ -394,11 +403,11 @@ TEST_P(AsyncComputeFamilyTest, BlitsAndGraphicsStagesAreNotUsedThere) {
     open(GetParam().backend, host->other_family, false, NTEX_MIP_FILTER_BLIT, true);
     if (HasFatalFailure()) return;
     next_result(0);
-    VkCommandBuffer cmd = begin(host->other_pool);
+    VkCommandBuffer cmd = VK_NULL_HANDLE;
     uint64_t value = 0;
-    ASSERT_EQ(ntexCmdUpdateTextureSet(set, cmd, &value), NTEX_SUCCESS) << ntexGetLastErrorMessage();
-    NtexTextureSetImages images{NTEX_STRUCTURE_TYPE_TEXTURE_SET_IMAGES};
-    ASSERT_EQ(ntexGetTextureSetImages(set, &images), NTEX_SUCCESS);
+    NtexTextureSetImages images;
+    record_update(host->other_pool, &cmd, &value, &images);
+    if (HasFatalFailure()) return;
     submit(host->other_queue, cmd, 0, 1, value, images.semaphore);
     wait_host(1);
     EXPECT_EQ(images.mipLevels, 1u);

@@ -437,23 +437,25 @@ VKAPI_ATTR void VKAPI_CALL QueueInsertDebugUtilsLabel(VkQueue queue, const VkDeb
 }
 
 // Names and tags of a virtual queue go to the driver's queue.
+template <class Info>
+Info on_driver_queue(DeviceData* d, const Info* info) {
+    Info out = *info;
+    if (out.objectType == VK_OBJECT_TYPE_QUEUE) {
+        std::lock_guard<std::mutex> lock(d->submit);
+        out.objectHandle = reinterpret_cast<uint64_t>(real_queue(d, reinterpret_cast<VkQueue>(out.objectHandle)));
+    }
+    return out;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL SetDebugUtilsObjectName(VkDevice device, const VkDebugUtilsObjectNameInfoEXT* info) {
     DeviceData* d = device_of(device);
-    VkDebugUtilsObjectNameInfoEXT n = *info;
-    if (n.objectType == VK_OBJECT_TYPE_QUEUE) {
-        std::lock_guard<std::mutex> lock(d->submit);
-        n.objectHandle = reinterpret_cast<uint64_t>(real_queue(d, reinterpret_cast<VkQueue>(n.objectHandle)));
-    }
+    const VkDebugUtilsObjectNameInfoEXT n = on_driver_queue(d, info);
     return d->set_name(device, &n);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL SetDebugUtilsObjectTag(VkDevice device, const VkDebugUtilsObjectTagInfoEXT* info) {
     DeviceData* d = device_of(device);
-    VkDebugUtilsObjectTagInfoEXT t = *info;
-    if (t.objectType == VK_OBJECT_TYPE_QUEUE) {
-        std::lock_guard<std::mutex> lock(d->submit);
-        t.objectHandle = reinterpret_cast<uint64_t>(real_queue(d, reinterpret_cast<VkQueue>(t.objectHandle)));
-    }
+    const VkDebugUtilsObjectTagInfoEXT t = on_driver_queue(d, info);
     return d->set_tag(device, &t);
 }
 
