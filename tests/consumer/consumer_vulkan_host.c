@@ -84,35 +84,43 @@ static uint32_t memory_type(const Host* host, uint32_t bits, VkMemoryPropertyFla
 
 #define BLOCK_SIZE ((VkDeviceSize)8 << 20)
 
-/* A range of `size` bytes at a multiple of `alignment` in the block of a memory type allowed by `type_bits`
- * with `flags`; *mapped: its host pointer when the type is host visible. */
+/* A range of `size` bytes at a multiple of `alignment` (and of bufferImageGranularity, as images and buffers
+ * share blocks) in a block of a memory type allowed by `type_bits` with `flags`; a new block (at least
+ * BLOCK_SIZE) when the last one is full. *mapped: its host pointer when the type is host visible. */
 static VkResult host_memory(Host* host, VkDeviceSize size, VkDeviceSize alignment, uint32_t type_bits, VkMemoryPropertyFlags flags,
                             VkDeviceMemory* memory, VkDeviceSize* offset, void** mapped) {
     const uint32_t type = memory_type(host, type_bits, flags);
+    uint32_t n = host->block_count[type];
     VkDeviceSize start;
-    if (host->blocks[type] == VK_NULL_HANDLE) {
+    if (alignment < host->granularity) alignment = host->granularity;
+    if (alignment == 0) alignment = 1;
+    size = (size + host->granularity - 1) / host->granularity * host->granularity; /* the next range starts past a whole page */
+    start = (host->used[type] + alignment - 1) / alignment * alignment;
+    if (n == 0 || start + size > host->block_size[type][n - 1]) {
         VkPhysicalDeviceMemoryProperties mp;
         VkMemoryAllocateInfo mai;
         VkResult r;
+        if (n == HOST_MAX_BLOCKS) return VK_ERROR_OUT_OF_DEVICE_MEMORY;
         memset(&mai, 0, sizeof mai);
         mai.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO;
-        mai.allocationSize = BLOCK_SIZE;
+        mai.allocationSize = size > BLOCK_SIZE ? size : BLOCK_SIZE;
         mai.memoryTypeIndex = type;
-        r = vkAllocateMemory(host->device, &mai, NULL, &host->blocks[type]);
+        r = vkAllocateMemory(host->device, &mai, NULL, &host->blocks[type][n]);
         if (r != VK_SUCCESS) return r;
+        host->block_size[type][n] = mai.allocationSize;
+        host->mapped[type][n] = NULL;
         vkGetPhysicalDeviceMemoryProperties(host->physical, &mp);
         if (mp.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
-            r = vkMapMemory(host->device, host->blocks[type], 0, VK_WHOLE_SIZE, 0, &host->mapped[type]);
+            r = vkMapMemory(host->device, host->blocks[type][n], 0, VK_WHOLE_SIZE, 0, &host->mapped[type][n]);
             if (r != VK_SUCCESS) return r;
         }
+        host->block_count[type] = ++n;
+        start = 0;
     }
-    if (alignment == 0) alignment = 1;
-    start = (host->used[type] + alignment - 1) / alignment * alignment;
-    if (start + size > BLOCK_SIZE) return VK_ERROR_OUT_OF_DEVICE_MEMORY; /* plenty for these hosts */
     host->used[type] = start + size;
-    *memory = host->blocks[type];
+    *memory = host->blocks[type][n - 1];
     *offset = start;
-    *mapped = host->mapped[type] != NULL ? (unsigned char*)host->mapped[type] + start : NULL;
+    *mapped = host->mapped[type][n - 1] != NULL ? (unsigned char*)host->mapped[type][n - 1] + start : NULL;
     return VK_SUCCESS;
 }
 
@@ -133,7 +141,7 @@ static VkResult device_alloc(void* user, VkDeviceSize size, VkDeviceSize alignme
 static void device_free(void* user, const NtexDeviceMemoryAllocation* allocation) {
     Host* host = (Host*)user;
     HOST_CHECK(allocation->pHostData == host);
-    host->device_blocks_freed++; /* the range is reused when the block goes, at host_destroy */
+    host->device_blocks_freed++; /* a bump allocator: the range goes with its block at host_destroy */
 }
 
 void host_create(Host* host) {
@@ -199,6 +207,11 @@ void host_create(Host* host) {
     HOST_CHECK(create_messenger(host->instance, &mci, NULL, &host->messenger) == VK_SUCCESS);
     n = 1;
     HOST_CHECK(vkEnumeratePhysicalDevices(host->instance, &n, &host->physical) >= 0 && n == 1);
+    {
+        VkPhysicalDeviceProperties props;
+        vkGetPhysicalDeviceProperties(host->physical, &props);
+        host->granularity = props.limits.bufferImageGranularity > 0 ? props.limits.bufferImageGranularity : 1;
+    }
 
     vkGetPhysicalDeviceQueueFamilyProperties(host->physical, &count, NULL);
     if (count > 16) count = 16;
@@ -238,7 +251,8 @@ void host_destroy(Host* host) {
     uint32_t t;
     vkDestroyCommandPool(host->device, host->pool, NULL);
     for (t = 0; t < VK_MAX_MEMORY_TYPES; ++t) {
-        if (host->blocks[t] != VK_NULL_HANDLE) vkFreeMemory(host->device, host->blocks[t], NULL);
+        uint32_t b;
+        for (b = 0; b < host->block_count[t]; ++b) vkFreeMemory(host->device, host->blocks[t][b], NULL);
     }
     vkDestroyDevice(host->device, NULL);
     if (destroy_messenger != NULL) destroy_messenger(host->instance, host->messenger, NULL);
@@ -284,31 +298,35 @@ void host_submit(Host* host, VkCommandBuffer cmd, VkSemaphore semaphore, uint64_
     vkFreeCommandBuffers(host->device, host->pool, 1, &cmd);
 }
 
-void host_read_back(Host* host, VkImage image, uint32_t layer, uint32_t texel_bytes, VkPipelineStageFlags stages, unsigned char* out) {
+static uint32_t texel_bytes(VkFormat format) { return format == VK_FORMAT_R8_UNORM ? 1u : format == VK_FORMAT_R16_UNORM ? 2u : 4u; }
+
+HostRead host_record_read(Host* host, VkCommandBuffer cmd, VkImage image, uint32_t layer, VkFormat format, VkPipelineStageFlags stages) {
+    HostRead read;
     VkBufferCreateInfo bci;
-    VkBuffer buffer;
     VkMemoryRequirements req;
     VkDeviceMemory memory;
     VkDeviceSize offset;
     VkImageMemoryBarrier b;
+    VkBufferMemoryBarrier hb;
     VkBufferImageCopy copy;
-    VkCommandBuffer cmd;
     void* mapped = NULL;
 
+    memset(&read, 0, sizeof read);
+    read.format = format;
     memset(&bci, 0, sizeof bci);
     bci.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO;
-    bci.size = (VkDeviceSize)HOST_W * HOST_H * texel_bytes;
+    bci.size = (VkDeviceSize)HOST_W * HOST_H * texel_bytes(format);
     bci.usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT;
-    HOST_CHECK(vkCreateBuffer(host->device, &bci, NULL, &buffer) == VK_SUCCESS);
-    vkGetBufferMemoryRequirements(host->device, buffer, &req);
+    HOST_CHECK(vkCreateBuffer(host->device, &bci, NULL, &read.buffer) == VK_SUCCESS);
+    vkGetBufferMemoryRequirements(host->device, read.buffer, &req);
     HOST_CHECK(host_memory(host, req.size, req.alignment, req.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
                            &memory, &offset, &mapped) == VK_SUCCESS);
-    HOST_CHECK(vkBindBufferMemory(host->device, buffer, memory, offset) == VK_SUCCESS);
+    HOST_CHECK(vkBindBufferMemory(host->device, read.buffer, memory, offset) == VK_SUCCESS);
+    read.mapped = mapped;
 
-    cmd = host_begin(host);
     memset(&b, 0, sizeof b);
     b.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER;
-    b.srcAccessMask = 0; /* after reads only: an execution dependency */
+    b.srcAccessMask = 0; /* chained after the writer's barrier to `stages`: an execution dependency */
     b.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
     b.oldLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
     b.newLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
@@ -327,16 +345,38 @@ void host_read_back(Host* host, VkImage image, uint32_t layer, uint32_t texel_by
     copy.imageExtent.width = HOST_W;
     copy.imageExtent.height = HOST_H;
     copy.imageExtent.depth = 1;
-    vkCmdCopyImageToBuffer(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, buffer, 1, &copy);
+    vkCmdCopyImageToBuffer(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, read.buffer, 1, &copy);
     b.srcAccessMask = 0;
     b.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
     b.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     b.newLayout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, stages, 0, 0, NULL, 0, NULL, 1, &b);
-    host_submit(host, cmd, VK_NULL_HANDLE, 0); /* vkQueueWaitIdle makes the transfer visible to the host */
+    memset(&hb, 0, sizeof hb);
+    hb.sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER;
+    hb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    hb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+    hb.srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    hb.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+    hb.buffer = read.buffer;
+    hb.size = VK_WHOLE_SIZE;
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 0, NULL, 1, &hb, 0, NULL);
+    return read;
+}
 
-    memcpy(out, mapped, (size_t)HOST_W * HOST_H * texel_bytes);
-    vkDestroyBuffer(host->device, buffer, NULL);
+void host_expect_read(Host* host, HostRead* read, NtexGenerator generator, uint32_t map_index) {
+    static unsigned char want[HOST_W * HOST_H * 4];
+    NtexHostImage hi;
+    const uint32_t bytes = texel_bytes(read->format);
+    memset(&hi, 0, sizeof hi);
+    hi.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
+    hi.format = bytes == 1 ? NTEX_HOST_FORMAT_R8_UNORM : bytes == 2 ? NTEX_HOST_FORMAT_R16_UNORM : NTEX_HOST_FORMAT_R8G8B8A8;
+    hi.pData = want;
+    hi.rowPitch = HOST_W * bytes;
+    hi.size = (size_t)HOST_W * HOST_H * bytes;
+    HOST_CHECK(ntexReadMap(generator, map_index, &hi) == NTEX_SUCCESS);
+    HOST_CHECK(memcmp(read->mapped, want, hi.size) == 0);
+    vkDestroyBuffer(host->device, read->buffer, NULL);
+    read->buffer = VK_NULL_HANDLE;
 }
 
 VkImage host_create_array_image(Host* host, uint32_t layers) {
@@ -364,22 +404,6 @@ VkImage host_create_array_image(Host* host, uint32_t layers) {
                VK_SUCCESS);
     HOST_CHECK(vkBindImageMemory(host->device, image, memory, offset) == VK_SUCCESS);
     return image;
-}
-
-void host_expect_map(Host* host, NtexGenerator generator, uint32_t map_index, VkImage image, uint32_t layer, VkFormat format,
-                     VkPipelineStageFlags stages) {
-    static unsigned char got[HOST_W * HOST_H * 4], want[HOST_W * HOST_H * 4];
-    NtexHostImage hi;
-    const uint32_t bytes = format == VK_FORMAT_R8_UNORM ? 1u : format == VK_FORMAT_R16_UNORM ? 2u : 4u;
-    memset(&hi, 0, sizeof hi);
-    hi.sType = NTEX_STRUCTURE_TYPE_HOST_IMAGE;
-    hi.format = bytes == 1 ? NTEX_HOST_FORMAT_R8_UNORM : bytes == 2 ? NTEX_HOST_FORMAT_R16_UNORM : NTEX_HOST_FORMAT_R8G8B8A8;
-    hi.pData = want;
-    hi.rowPitch = HOST_W * bytes;
-    hi.size = (size_t)HOST_W * HOST_H * bytes;
-    HOST_CHECK(ntexReadMap(generator, map_index, &hi) == NTEX_SUCCESS);
-    host_read_back(host, image, layer, bytes, stages, got);
-    HOST_CHECK(memcmp(got, want, hi.size) == 0);
 }
 
 void host_expect_silent_validation(const Host* host, const char* who) {

@@ -225,17 +225,17 @@ protected:
             }
         }
         cmd = begin(host->other_pool);
-        acquire(cmd, kConsumer, VK_ACCESS_SHADER_READ_BIT, to_other);
+        if (drop != Drop::kAcquire) acquire(cmd, kConsumer, VK_ACCESS_SHADER_READ_BIT, to_other);
         std::vector<VkImageMemoryBarrier> back;
         for (uint32_t m = 0; m < images.mapCount; ++m) {
             VulkanHost::record_image_read(cmd, images.images[m], images.layout, 0, kWidth, kHeight, buffers[m].buffer, 0, kConsumer);
             back.push_back(transfer(images.images[m], images.mipLevels, images.layout, host->other_family, host->queue_family));
         }
-        release(cmd, kConsumer, back);
+        if (drop != Drop::kGiveBack) release(cmd, kConsumer, back);
         submit(host->other_queue, cmd, base + 1, base + 2);
         // Ownership back on ntex's family before the slot's next update, and the same read there.
         cmd = begin(host->pool);
-        acquire(cmd, kConsumer, 0, back);   // ntex's next update waits for kConsumer before overwriting
+        if (drop != Drop::kGiveBack) acquire(cmd, kConsumer, 0, back);   // ntex's next update waits for kConsumer before overwriting
         for (uint32_t m = 0; m < images.mapCount; ++m) {
             VulkanHost::record_image_read(cmd, images.images[m], images.layout, 0, kWidth, kHeight, buffers[images.mapCount + m].buffer, 0,
                                           kConsumer);
@@ -278,6 +278,10 @@ protected:
     NtexGenerator generator = nullptr;
     NtexTextureSet set = nullptr;
     VkSemaphore handoff = VK_NULL_HANDLE;   // the host's timeline ordering the two queues
+    // What frame() leaves out (the negative tests): nothing, the acquire on the other family, or the way
+    // back (its release and ntex's family's acquire).
+    enum class Drop { kNothing, kAcquire, kGiveBack };
+    Drop drop = Drop::kNothing;
     std::vector<VulkanHost::HostBuffer> buffers;
 };
 
@@ -325,7 +329,42 @@ TEST_P(QueueFamilyOwnershipNegativeTest, AnAcquireWithoutItsReleaseIsReported) {
     host->errors = 0;   // expected; TearDown checks that nothing else was reported
 }
 
-INSTANTIATE_TEST_SUITE_P(Paths, QueueFamilyOwnershipNegativeTest, ::testing::Values(Case{NTEX_BACKEND_CPU, false}));
+// The test layer's own checks (which the validation layer lacks): a frame without the acquire on the other
+// family, or without the way back, is reported.
+TEST_P(QueueFamilyOwnershipNegativeTest, AMissingAcquireOrWayBackIsReported) {
+    for (const Drop d : {Drop::kAcquire, Drop::kGiveBack}) {
+        SCOPED_TRACE(d == Drop::kAcquire ? "no acquire on the other family" : "no way back");
+        open(GetParam().backend, host->queue_family, GetParam().deferred);
+        if (HasFatalFailure()) return;
+        drop = d;
+        const int before = host->errors.load();
+        for (uint32_t round = 0; round < 3; ++round) {
+            next_result(round);
+            std::vector<std::vector<uint8_t>> other, own;
+            frame(round, other, own);
+            if (HasFatalFailure()) return;
+        }
+        ntex_test::destroy_in_order(set, generator, model, context);   // a release never acquired is reported here at the latest
+        set = nullptr;
+        generator = nullptr;
+        model = nullptr;
+        context = nullptr;
+        EXPECT_GT(host->errors.load() + host->warnings.load(), before) << "nothing reported";
+        vkDeviceWaitIdle(host->device);
+        for (VulkanHost::HostBuffer& b : buffers) host->destroy(b);
+        buffers.clear();
+        vkDestroySemaphore(host->device, handoff, nullptr);   // a fresh timeline for the next case
+        VkSemaphoreTypeCreateInfo type{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};
+        type.semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE;
+        VkSemaphoreCreateInfo sci{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+        sci.pNext = &type;
+        ASSERT_EQ(vkCreateSemaphore(host->device, &sci, nullptr, &handoff), VK_SUCCESS);
+    }
+    host->errors = 0;   // expected; TearDown checks that nothing else was reported
+    host->warnings = 0;
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, QueueFamilyOwnershipNegativeTest, ::testing::Values(Case{NTEX_BACKEND_CPU, false}, Case{NTEX_BACKEND_VULKAN, true}));
 
 // No transfer at all: ntex runs on a compute-only family (an engine's async-compute queue), the host-copy
 // and Vulkan compute paths, with the material mip filter, which needs no graphics queue; every level

@@ -19,21 +19,42 @@ std::string name(VkImage image, uint32_t layer, uint32_t level) {
 
 }  // namespace
 
-void OwnershipTracker::forget(VkImage image) {
+std::vector<std::string> OwnershipTracker::forget(VkImage image) {
+    std::vector<std::string> errors;
     m_concurrent.erase(image);
     m_extent.erase(image);
     for (auto it = m_owners.begin(); it != m_owners.end();) {
-        it = it->first.image == image ? m_owners.erase(it) : std::next(it);
+        if (it->first.image != image) {
+            ++it;
+            continue;
+        }
+        if (it->second.released) {
+            errors.push_back("queue family " + std::to_string(it->second.family) + " released " + name(image, it->first.layer, it->first.level) +
+                             " to family " + std::to_string(it->second.to) + ", which never acquired it (image destroyed)");
+        }
+        it = m_owners.erase(it);
     }
+    return errors;
+}
+
+std::vector<std::string> OwnershipTracker::pending_releases() const {
+    std::vector<std::string> errors;
+    for (const auto& [key, owner] : m_owners) {
+        if (owner.released) {
+            errors.push_back("queue family " + std::to_string(owner.family) + " released " + name(key.image, key.layer, key.level) + " to family " +
+                             std::to_string(owner.to) + ", which never acquired it (device destroyed)");
+        }
+    }
+    return errors;
 }
 
 std::vector<std::string> OwnershipTracker::apply(uint32_t family, const std::vector<ImageBarrierOp>& ops) {
     std::vector<std::string> errors;
     for (const ImageBarrierOp& op : ops) {
         if (m_concurrent.count(op.image) != 0) continue;
-        const auto extent = m_extent.find(op.image);
-        const uint32_t levels = extent == m_extent.end() ? 1 : extent->second.first;
-        const uint32_t layers = extent == m_extent.end() ? 1 : extent->second.second;
+        const auto extent = m_extent.find(op.image);   // unknown (not created through the layer): one past the base
+        const uint32_t levels = extent == m_extent.end() ? op.range.baseMipLevel + 1 : extent->second.first;
+        const uint32_t layers = extent == m_extent.end() ? op.range.baseArrayLayer + 1 : extent->second.second;
         const VkImageSubresourceRange& r = op.range;
         const uint32_t level_end = r.levelCount == VK_REMAINING_MIP_LEVELS ? levels : r.baseMipLevel + r.levelCount;
         const uint32_t layer_end = r.layerCount == VK_REMAINING_ARRAY_LAYERS ? layers : r.baseArrayLayer + r.layerCount;
@@ -50,7 +71,9 @@ std::vector<std::string> OwnershipTracker::apply(uint32_t family, const std::vec
             if (transfer && family == op.src_family) {   // a release
                 if (owner.family != family || owner.released) {
                     errors.push_back("queue family " + std::to_string(family) + " releases " + what + ", which it does not own" +
-                                     (owner.released ? " (it released it before)" : " (family " + std::to_string(owner.family) + " does)"));
+                                     (owner.released ? " (family " + std::to_string(owner.family) + " released it to family " +
+                                                           std::to_string(owner.to) + ", which has not acquired it)"
+                                                     : " (family " + std::to_string(owner.family) + " does)"));
                 }
                 owner = Owner{family, true, op.dst_family};
             } else if (transfer && family == op.dst_family) {   // an acquire

@@ -6,7 +6,9 @@
 // release that is never acquired; those are what this adds:
 //   - a barrier that keeps the contents (oldLayout not UNDEFINED) on a family that does not own the layer,
 //     or on the family that released it and has not had it back;
-//   - a release by a family that does not own the layer.
+//   - a release by a family that does not own the layer;
+//   - a release still pending (never acquired) when the image is destroyed or the device goes
+//     (pending_releases()).
 // A barrier from UNDEFINED discards the contents, which needs no transfer: the family takes the layer.
 // Ownership is per subresource: image handle, array layer and mip level.
 #pragma once
@@ -33,8 +35,11 @@ public:
     void set_concurrent(VkImage image) { m_concurrent.insert(image); }
     // The image's mip levels and array layers (for VK_REMAINING_MIP_LEVELS / _ARRAY_LAYERS).
     void set_extent(VkImage image, uint32_t levels, uint32_t layers) { m_extent[image] = {levels, layers}; }
-    // A destroyed image: its handle may be reused.
-    void forget(VkImage image);
+    // A destroyed image: its handle may be reused. Returns a message per subresource whose release was never
+    // acquired.
+    std::vector<std::string> forget(VkImage image);
+    // A message per subresource released and not acquired (at device destruction).
+    std::vector<std::string> pending_releases() const;
     // Applies the image barriers of one command buffer executed on a queue of `family`, in order; returns
     // one message per violation (empty: none).
     std::vector<std::string> apply(uint32_t family, const std::vector<ImageBarrierOp>& ops);

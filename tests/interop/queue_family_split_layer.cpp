@@ -335,6 +335,7 @@ VKAPI_ATTR void VKAPI_CALL DestroyDevice(VkDevice device, const VkAllocationCall
         d = std::move(it->second);
         g_devices.erase(it);
     }
+    for (const std::string& e : d->owners.pending_releases()) report(d.get(), e);
     d->destroy_device(device, alloc);
 }
 
@@ -390,19 +391,19 @@ void track(DeviceData* d, VkQueue queue, uint32_t count, const VkCommandBuffer* 
 
 VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit(VkQueue queue, uint32_t n, const VkSubmitInfo* submits, VkFence fence) {
     DeviceData* d = device_of(queue);
+    std::lock_guard<std::mutex> lock(d->submit);   // tracked in the order the driver receives the submits
     for (uint32_t i = 0; i < n; ++i) track(d, queue, submits[i].commandBufferCount, submits[i].pCommandBuffers);
-    std::lock_guard<std::mutex> lock(d->submit);
     return d->queue_submit(real_queue(d, queue), n, submits, fence);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL QueueSubmit2(VkQueue queue, uint32_t n, const VkSubmitInfo2* submits, VkFence fence) {
     DeviceData* d = device_of(queue);
+    std::lock_guard<std::mutex> lock(d->submit);
     for (uint32_t i = 0; i < n; ++i) {
         std::vector<VkCommandBuffer> cmds;
         for (uint32_t c = 0; c < submits[i].commandBufferInfoCount; ++c) cmds.push_back(submits[i].pCommandBufferInfos[c].commandBuffer);
         track(d, queue, static_cast<uint32_t>(cmds.size()), cmds.data());
     }
-    std::lock_guard<std::mutex> lock(d->submit);
     return (d->queue_submit2 ? d->queue_submit2 : d->queue_submit2_khr)(real_queue(d, queue), n, submits, fence);
 }
 
@@ -518,10 +519,12 @@ VKAPI_ATTR VkResult VKAPI_CALL BeginCommandBuffer(VkCommandBuffer cmd, const VkC
 
 VKAPI_ATTR void VKAPI_CALL DestroyImage(VkDevice device, VkImage image, const VkAllocationCallbacks* alloc) {
     DeviceData* d = device_of(device);
+    std::vector<std::string> errors;
     {
         std::lock_guard<std::mutex> lock(d->state);
-        d->owners.forget(image);
+        errors = d->owners.forget(image);
     }
+    for (const std::string& e : errors) report(d, e);
     d->destroy_image(device, image, alloc);
 }
 
@@ -548,7 +551,7 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateImage(VkDevice device, const VkImageCreateI
     const VkResult r = d->create_image(device, &ci, alloc, image);
     if (r == VK_SUCCESS) {
         std::lock_guard<std::mutex> lock(d->state);
-        d->owners.forget(*image);   // a reused handle
+        (void)d->owners.forget(*image);   // a reused handle: nothing of the old image is pending
         d->owners.set_extent(*image, info->mipLevels, info->arrayLayers);
         if (info->sharingMode == VK_SHARING_MODE_CONCURRENT) d->owners.set_concurrent(*image);
     }
@@ -736,10 +739,12 @@ VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL GetDeviceProcAddr(VkDevice device, cons
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL GetInstanceProcAddr(VkInstance instance, const char* name) {
     if (std::strcmp(name, "vkGetInstanceProcAddr") == 0) return reinterpret_cast<PFN_vkVoidFunction>(GetInstanceProcAddr);
     if (PFN_vkVoidFunction f = instance_function(name)) return f;
-    if (PFN_vkVoidFunction f = device_function(name)) return f;
     if (instance == VK_NULL_HANDLE) return nullptr;
     InstanceData* d = instance_of(instance);
-    return d ? d->next_gipa(instance, name) : nullptr;
+    const PFN_vkVoidFunction next = d ? d->next_gipa(instance, name) : nullptr;
+    // A device command only where the chain below has it (as GetDeviceProcAddr).
+    const PFN_vkVoidFunction mine = next != nullptr ? device_function(name) : nullptr;
+    return mine != nullptr ? mine : next;
 }
 
 }  // namespace

@@ -140,7 +140,7 @@ typedef struct NtexTextureSetSyncInfo {
      * RAY_TRACING_SHADER_BIT_KHR, each usable on the queue family and with its device feature enabled by the
      * host (ntex cannot query enabled features: a stage whose feature is off is a validation error, not an
      * ntex error). 0 = FRAGMENT | COMPUTE (the default without this struct; on a compute-only queue family
-     * COMPUTE alone). Other bits, and on a compute-only family any stage but COMPUTE and RAY_TRACING:
+     * COMPUTE alone, on a family without compute FRAGMENT alone). Other bits, and on a compute-only family any stage but COMPUTE and RAY_TRACING:
      * INVALID_ARGUMENT. */
     VkPipelineStageFlags consumerStageMask;
     /* VK_TRUE: ntexCmdUpdateTextureSet leaves out its final barriers (those that move the written images to
@@ -218,8 +218,9 @@ typedef struct NtexTextureSetMipInfo {
  * back if it changes it). Each update's first barrier waits for the consumer stages and transfers on the
  * queue and, from UNDEFINED or GENERAL, makes transfer writes (and with GENERAL shader-storage writes)
  * available, so your earlier samples, clears and uploads of the subresource are ordered before ntex
- * overwrites it (in a read-only finalLayout your barrier into it made your writes available); after other
- * writes of yours (a colour attachment), end with a barrier to finalLayout whose second scope is TRANSFER.
+ * overwrites it (in a read-only finalLayout your barrier into it made your writes available: give it a
+ * second scope of TRANSFER or the consumer stages); after other writes of yours (a colour attachment), end
+ * with a barrier to finalLayout whose second scope is TRANSFER.
  * The last barrier makes the texels visible to shader reads in the consumer stages, and also to storage
  * writes (GENERAL) and input-attachment reads (INPUT_ATTACHMENT usage). Queue ownership: the images belong to NtexVulkanDeviceInfo::queueFamilyIndex (EXCLUSIVE
  * sharing) or are CONCURRENT. Paths: host copies and Vulkan compute write host targets as they write

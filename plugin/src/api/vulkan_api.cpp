@@ -182,6 +182,10 @@ void read_create_chain(const void* pnext, ntex::interop::TextureSetSource& sourc
             fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetSyncInfo::consumerStageMask 0x", std::hex, mask, std::dec,
                  " holds stages that cannot sample an image (allowed: the vertex, tessellation, geometry, fragment, compute, task, mesh and ray-tracing shader stages)");
         }
+        if (!compute && (mask & VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT) != 0) {
+            fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetSyncInfo::consumerStageMask 0x", std::hex, mask, std::dec,
+                 " holds the compute stage, which the context's queue family (without compute) cannot wait for");
+        }
         if (!graphics && (mask & ~ntex::interop::kComputeFamilyStages) != 0) {
             fail(NTEX_ERROR_INVALID_ARGUMENT, "NtexTextureSetSyncInfo::consumerStageMask 0x", std::hex, mask, std::dec,
                  " holds graphics stages, which the context's compute-only queue family cannot wait for (allowed: compute and ray-tracing shader stages)");
