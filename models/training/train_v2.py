@@ -19,6 +19,12 @@ What differs from train.py (material_v1), and why:
   discriminator never learns to call fakes a class): the generator is rewarded when its samples are
   classified as the requested category. The projection term says "real for this class"; this one
   says "recognisably this class", which the projection alone left weak for metal vs concrete_stone.
+- Optionally (--feature-match W) class-conditional feature matching (Salimans et al. 2016, "Improved
+  techniques for training GANs", section 3.1, per category): the generator pays W x the squared distance
+  between the mean discriminator features of its samples of each category and a running mean of the real
+  windows' features of that category. Where the auxiliary classifier only says "which category", this
+  asks every feature of the window statistics (tone range, grain direction, height smoothness) to match
+  the category's real windows on average, without asking any one sample to be the mean.
 - A layout-consistency term: 1 - Pearson correlation between the generated height's low-pass and the
   layout's raised channel, where a layout is given (the property the IoU metric measures).
 - Warm start (--init-from material_v1): the /4../1 stages are material_v1's; wider coarse stages,
@@ -80,6 +86,10 @@ def parse_args(argv=None):
                     help="apply the mode-seeking term only to pairs that carry a layout (no-layout samples are diverse already)")
     ap.add_argument("--aux-class", type=float, default=0.0,
                     help="weight of the auxiliary category classifier (AC-GAN on real windows; 0 = off)")
+    ap.add_argument("--feature-match", type=float, default=0.0,
+                    help="weight of class-conditional feature matching on the discriminators' features (0 = off)")
+    ap.add_argument("--feature-match-decay", type=float, default=0.9,
+                    help="decay of the running per-category mean of the real windows' features")
     ap.add_argument("--layout-ramp", type=float, default=0.0,
                     help="0: hard layouts (Otsu mask); > 0: soft layouts ramped over +- this many standard "
                          "deviations of the low-passed height (conditioning.py; 0.5 from step 18,400 on)")
@@ -214,6 +224,47 @@ def aux_class_loss(aux, phis, cls, classes):
     return F.cross_entropy(aux([p[keep] for p in phis]), cls[keep])
 
 
+class ClassFeatureMeans:
+    """Running mean of the real windows' discriminator features per category and discriminator
+    ([classes, F] each), for class-conditional feature matching (Salimans et al. 2016, section 3.1).
+    A category's mean counts only once it has been seen; the "any category" row (class dropout) is
+    never matched."""
+
+    def __init__(self, feature_sizes, classes, decay):
+        self.means = [torch.zeros(classes, n) for n in feature_sizes]
+        self.seen = torch.zeros(classes, dtype=torch.bool)
+        self.classes, self.decay = classes, decay
+
+    def update(self, phis, cls):
+        with torch.no_grad():
+            for c in range(self.classes):
+                sel = cls == c
+                if not bool(sel.any()):
+                    continue
+                for m, p in zip(self.means, phis):
+                    batch_mean = p[sel].mean(0)
+                    m[c] = batch_mean if not bool(self.seen[c]) else self.decay * m[c] + (1 - self.decay) * batch_mean
+                self.seen[c] = True
+
+    def loss(self, phis, cls):
+        """Mean over the batch's seen categories of sum over discriminators of mean-squared distance
+        between the generated samples' mean features and the category's running real mean."""
+        terms = []
+        for c in range(self.classes):
+            sel = cls == c
+            if not bool(sel.any()) or not bool(self.seen[c]):
+                continue
+            terms.append(sum((p[sel].mean(0) - m[c]).square().mean() for m, p in zip(self.means, phis)))
+        return torch.stack(terms).mean() if terms else phis[0].new_zeros(())
+
+    def state_dict(self):
+        return {"means": [m.clone() for m in self.means], "seen": self.seen.clone()}
+
+    def load_state_dict(self, st):
+        self.means = [m.clone() for m in st["means"]]
+        self.seen = st["seen"].clone()
+
+
 def _fresh_like(t, key):
     """The target's own initial value for entries the source lacks; new conv/linear weights are
     scaled down so the widened model starts close to the source."""
@@ -278,6 +329,8 @@ def main(argv=None):
         with torch.random.fork_rng():   # nn.Linear draws initial weights: keep the run's random stream as without it
             aux = AuxClassifier((D_fine.feature_size(), D_coarse.feature_size()), ncls)
         opt_aux = torch.optim.Adam(aux.parameters(), lr=args.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
+    fm = ClassFeatureMeans((D_fine.feature_size(), D_coarse.feature_size()), ncls, args.feature_match_decay) \
+        if args.feature_match > 0 else None
     step, elapsed = 0, 0.0
 
     ck = newest_checkpoint(run_dir, latest_copy) if args.resume else None
@@ -303,6 +356,8 @@ def main(argv=None):
         elif "aux" in st:
             print("[train_v2] warning: the checkpoint's auxiliary classifier is dropped (no --aux-class): "
                   "the next checkpoints will not have it", flush=True)
+        if fm is not None and "feature_means" in st:
+            fm.load_state_dict(st["feature_means"])
         torch.set_rng_state(st["rng"]["torch"])
         np.random.set_state(st["rng"]["numpy"])
         random.setstate(st["rng"]["python"])
@@ -335,7 +390,8 @@ def main(argv=None):
                 "D_coarse": D_coarse.state_dict(), "opt_g": opt_g.state_dict(), "opt_d": opt_d.state_dict(),
                 "rng": {"torch": torch.get_rng_state(), "numpy": np.random.get_state(),
                         "python": random.getstate(), "sampler": rng.bit_generator.state},
-                **({"aux": aux.state_dict(), "opt_aux": opt_aux.state_dict()} if aux is not None else {})}
+                **({"aux": aux.state_dict(), "opt_aux": opt_aux.state_dict()} if aux is not None else {}),
+                **({"feature_means": fm.state_dict()} if fm is not None else {})}
 
     def d_score(v_fine, v_coarse, cls):
         """Summed score of both discriminators and their features (phi_fine, phi_coarse), which the
@@ -362,6 +418,8 @@ def main(argv=None):
         d_real, phi_real = d_score(*views(real, layout, masks, args.height_scale, off), cls)
         d_fake, _ = d_score(*views(fake, layout, masks, args.height_scale, off), cls)
         loss_d = F.softplus(d_fake).mean() + F.softplus(-d_real).mean()
+        if fm is not None:
+            fm.update(phi_real, cls)
         opt_d.zero_grad(set_to_none=True)
         if aux is not None:
             loss_aux_d = aux_class_loss(aux, phi_real, cls, ncls)
@@ -396,7 +454,8 @@ def main(argv=None):
         loss_g = loss_adv + args.layout_weight * loss_layout
         keep = (layout[: b // 2, 1].flatten(1).mean(1) > 0.5) if args.mode_seeking_layout_only else None
         loss_ms = mode_seeking(fake, z, keep) if args.mode_seeking > 0 else fake.new_zeros(())
-        loss_g = loss_g + args.mode_seeking * loss_ms + args.aux_class * loss_aux_g
+        loss_fm = fm.loss(phi_fake, cls) if fm is not None else fake.new_zeros(())
+        loss_g = loss_g + args.mode_seeking * loss_ms + args.aux_class * loss_aux_g + args.feature_match * loss_fm
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
         opt_g.step()
@@ -412,6 +471,7 @@ def main(argv=None):
             print(f"[train_v2] step {step} d {loss_d.item():.3f} g {loss_adv.item():.3f} "
                   f"layout {float(loss_layout):.3f} ms {float(loss_ms):.3f} "
                   + (f"aux d {float(loss_aux_d):.3f} g {float(loss_aux_g):.3f} " if aux is not None else "")
+                  + (f"fm {float(loss_fm):.4f} " if fm is not None else "")
                   + f"r1 {r1_val:.3f} {dt:.2f}s/step", flush=True)
         if step % args.ckpt_every == 0 or step == args.steps:
             p = save_checkpoint(state(), run_dir, step, latest_copy, args.keep)

@@ -59,7 +59,7 @@ class TrainV2SmokeTest(unittest.TestCase):
             train = [PYTHON, os.path.join(TRAINING, "train_v2.py"), "--name", "smoke", "--data", data,
                      "--batch", "2", "--window", "64", "--ckpt-every", "2", "--sample-every", "100",
                      "--r1-every", "2", "--threads", "1", "--layout-ramp", "0.5", "--mode-seeking", "1", "--mode-seeking-layout-only",
-                     "--aux-class", "0.5",
+                     "--aux-class", "0.5", "--feature-match", "1",
                      "--latest-copy", os.path.join(tmp, "latest", "smoke_latest.pt")]
             rc, out = run(train + ["--steps", "2"], env)
             self.assertEqual(rc, 0, out)
@@ -112,6 +112,30 @@ class TrainV2SmokeTest(unittest.TestCase):
             self.assertEqual(rc, 0, out)
             self.assertNotIn("no auxiliary classifier", out)
             self.assertIn("at step 2", out)
+
+    def test_class_feature_means_match_per_category(self):
+        """ClassFeatureMeans: a category's first batch seeds its mean, later ones move it by 1 - decay; the
+        loss compares each category's generated mean with its real mean, skipping unseen categories and the
+        "any category" row; state round-trips."""
+        from train_v2 import ClassFeatureMeans  # noqa: E402
+        fm = ClassFeatureMeans((2, 1), 3, decay=0.5)
+        real = [torch.tensor([[1.0, 0.0], [3.0, 0.0], [0.0, 4.0]]), torch.tensor([[1.0], [3.0], [5.0]])]
+        fm.update(real, torch.tensor([0, 0, 3]))   # category 0 twice, the "any" row once
+        self.assertTrue(bool(fm.seen[0]) and not bool(fm.seen[1]))
+        self.assertEqual(fm.means[0][0].tolist(), [2.0, 0.0])
+        self.assertEqual(fm.means[1][0].tolist(), [2.0])
+        fm.update([torch.tensor([[4.0, 2.0]]), torch.tensor([[4.0]])], torch.tensor([0]))
+        self.assertEqual(fm.means[0][0].tolist(), [3.0, 1.0])   # 0.5 * 2 + 0.5 * 4, 0.5 * 0 + 0.5 * 2
+        fake = [torch.tensor([[3.0, 3.0], [9.0, 9.0]], requires_grad=True), torch.tensor([[5.0], [9.0]], requires_grad=True)]
+        # category 0: (3,3) vs (3,1) -> mean sq 2; (5) vs (3) -> 4; category 1 unseen: skipped
+        self.assertAlmostEqual(float(fm.loss(fake, torch.tensor([0, 1]))), 6.0, places=6)
+        self.assertEqual(float(fm.loss(fake, torch.tensor([1, 3]))), 0.0)
+        fm.loss(fake, torch.tensor([0, 1])).backward()
+        self.assertEqual(fake[0].grad[1].abs().sum().item(), 0.0)   # the unseen category's sample gets no gradient
+        other = ClassFeatureMeans((2, 1), 3, decay=0.5)
+        other.load_state_dict(fm.state_dict())
+        self.assertEqual(other.means[0].tolist(), fm.means[0].tolist())
+        self.assertEqual(other.seen.tolist(), fm.seen.tolist())
 
     def test_aux_class_loss_skips_samples_without_a_category(self):
         sys.path.insert(0, TRAINING)
