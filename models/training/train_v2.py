@@ -90,6 +90,9 @@ def parse_args(argv=None):
                     help="weight of class-conditional feature matching on the discriminators' features (0 = off)")
     ap.add_argument("--feature-match-decay", type=float, default=0.9,
                     help="decay of the running per-category mean of the real windows' features")
+    ap.add_argument("--mapping-lr-boost", type=float, default=1.0,
+                    help="learning-rate factor for the mapping network and class embedding (their StyleGAN lr_mul "
+                         "0.01 makes them the slowest part of a fine-tune; 10 = lr_mul 0.1)")
     ap.add_argument("--layout-ramp", type=float, default=0.0,
                     help="0: hard layouts (Otsu mask); > 0: soft layouts ramped over +- this many standard "
                          "deviations of the low-passed height (conditioning.py; 0.5 from step 18,400 on)")
@@ -265,6 +268,33 @@ class ClassFeatureMeans:
         self.seen = st["seen"].clone()
 
 
+def mapping_parameters(G):
+    """The mapping network's and the class embedding's parameters (what --mapping-lr-boost speeds up)."""
+    return [p for n, p in G.named_parameters() if n.startswith("mapping.") or n == "class_embed"]
+
+
+def generator_optimizer(G, lr, mapping_boost):
+    """Adam over G in two groups: everything else at lr, the mapping network and class embedding at
+    lr x mapping_boost (Adam's step scales with lr, so this is their lr_mul times the boost)."""
+    mapping = {id(p) for p in mapping_parameters(G)}
+    rest = [p for p in G.parameters() if id(p) not in mapping]
+    return torch.optim.Adam([{"params": rest, "lr": lr}, {"params": mapping_parameters(G), "lr": lr * mapping_boost}],
+                            betas=(0.0, 0.99), eps=1e-8)
+
+
+def load_generator_optimizer(opt, G, state):
+    """Loads opt_g; a checkpoint from before the two groups (one group over G.parameters()) keeps each
+    parameter's Adam moments."""
+    if len(state["param_groups"]) == len(opt.param_groups):
+        opt.load_state_dict(state)
+        return
+    old = torch.optim.Adam(G.parameters(), lr=opt.param_groups[0]["lr"], betas=(0.0, 0.99), eps=1e-8)
+    old.load_state_dict(state)
+    for p in G.parameters():
+        if p in old.state:
+            opt.state[p] = old.state[p]
+
+
 def _fresh_like(t, key):
     """The target's own initial value for entries the source lacks; new conv/linear weights are
     scaled down so the widened model starts close to the source."""
@@ -322,7 +352,7 @@ def main(argv=None):
     G_ema = copy.deepcopy(G).eval().requires_grad_(False)
     c = args.r1_every / (args.r1_every + 1)
     d_params = list(D_fine.parameters()) + list(D_coarse.parameters())
-    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.0, 0.99), eps=1e-8)
+    opt_g = generator_optimizer(G, args.lr, args.mapping_lr_boost)
     opt_d = torch.optim.Adam(d_params, lr=args.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
     aux = opt_aux = None
     if args.aux_class > 0:
@@ -336,14 +366,14 @@ def main(argv=None):
     ck = newest_checkpoint(run_dir, latest_copy) if args.resume else None
     if ck:
         st = torch.load(ck, map_location="cpu")
-        for mod, key in ((G, "G"), (G_ema, "G_ema"), (D_fine, "D_fine"), (D_coarse, "D_coarse"),
-                         (opt_g, "opt_g"), (opt_d, "opt_d")):
+        for mod, key in ((G, "G"), (G_ema, "G_ema"), (D_fine, "D_fine"), (D_coarse, "D_coarse"), (opt_d, "opt_d")):
             mod.load_state_dict(st[key])
+        load_generator_optimizer(opt_g, G, st["opt_g"])
         step, elapsed = st["step"], st.get("elapsed_s", 0.0)
         # load_state_dict restores the saved learning rates; the command line's win (a fine-tune may
         # lower them).
-        for g in opt_g.param_groups:
-            g["lr"] = args.lr
+        for g, boost in zip(opt_g.param_groups, (1.0, args.mapping_lr_boost)):
+            g["lr"] = args.lr * boost
         for g in opt_d.param_groups:
             g["lr"] = args.lr * c
         if aux is not None and "aux" in st:

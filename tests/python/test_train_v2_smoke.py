@@ -59,7 +59,7 @@ class TrainV2SmokeTest(unittest.TestCase):
             train = [PYTHON, os.path.join(TRAINING, "train_v2.py"), "--name", "smoke", "--data", data,
                      "--batch", "2", "--window", "64", "--ckpt-every", "2", "--sample-every", "100",
                      "--r1-every", "2", "--threads", "1", "--layout-ramp", "0.5", "--mode-seeking", "1", "--mode-seeking-layout-only",
-                     "--aux-class", "0.5", "--feature-match", "1",
+                     "--aux-class", "0.5", "--feature-match", "1", "--mapping-lr-boost", "10",
                      "--latest-copy", os.path.join(tmp, "latest", "smoke_latest.pt")]
             rc, out = run(train + ["--steps", "2"], env)
             self.assertEqual(rc, 0, out)
@@ -136,6 +136,27 @@ class TrainV2SmokeTest(unittest.TestCase):
         other.load_state_dict(fm.state_dict())
         self.assertEqual(other.means[0].tolist(), fm.means[0].tolist())
         self.assertEqual(other.seen.tolist(), fm.seen.tolist())
+
+    def test_one_group_optimizer_state_loads_into_two_groups(self):
+        """A checkpoint's opt_g from before --mapping-lr-boost (one group) resumes in the two-group optimizer
+        with every parameter's Adam moments; the mapping group runs at lr x boost."""
+        from ntex_train import conditioning, material  # noqa: E402
+        from ntex_train.model import STAGES_V2, Generator  # noqa: E402
+        from train_v2 import generator_optimizer, load_generator_optimizer, mapping_parameters  # noqa: E402
+        G = Generator(out_channels=material.RAW_CHANNELS, stages=STAGES_V2, classes=6, layout_channels=conditioning.LAYOUT_CHANNELS)
+        one = torch.optim.Adam(G.parameters(), lr=0.001, betas=(0.0, 0.99), eps=1e-8)
+        for p in G.parameters():
+            p.grad = torch.randn_like(p)
+        one.step()
+        two = generator_optimizer(G, 0.001, 10.0)
+        self.assertEqual([g["lr"] for g in two.param_groups], [0.001, 0.01])
+        self.assertTrue(any(p is G.class_embed for p in mapping_parameters(G)))
+        load_generator_optimizer(two, G, one.state_dict())
+        for p in G.parameters():
+            self.assertTrue(torch.equal(two.state[p]["exp_avg"], one.state[p]["exp_avg"]))
+        again = generator_optimizer(G, 0.001, 10.0)
+        load_generator_optimizer(again, G, two.state_dict())   # same groups: a plain load
+        self.assertEqual(len(again.state), len(list(G.parameters())))
 
     def test_aux_class_loss_skips_samples_without_a_category(self):
         sys.path.insert(0, TRAINING)
