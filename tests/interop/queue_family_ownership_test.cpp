@@ -62,6 +62,11 @@ protected:
         host = std::make_unique<VulkanHost>(false, true, false, kSplitLayer);
         ASSERT_TRUE(host->validation) << "VK_LAYER_KHRONOS_validation is not installed";
         ASSERT_NE(host->other_family, host->queue_family);
+        create_handoff();
+    }
+
+    // A fresh timeline semaphore ordering the two queues (values from 1).
+    void create_handoff() {
         VkSemaphoreTypeCreateInfo type{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};
         type.semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE;
         VkSemaphoreCreateInfo sci{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
@@ -354,11 +359,7 @@ TEST_P(QueueFamilyOwnershipNegativeTest, AMissingAcquireOrWayBackIsReported) {
         for (VulkanHost::HostBuffer& b : buffers) host->destroy(b);
         buffers.clear();
         vkDestroySemaphore(host->device, handoff, nullptr);   // a fresh timeline for the next case
-        VkSemaphoreTypeCreateInfo type{VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO};
-        type.semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE;
-        VkSemaphoreCreateInfo sci{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
-        sci.pNext = &type;
-        ASSERT_EQ(vkCreateSemaphore(host->device, &sci, nullptr, &handoff), VK_SUCCESS);
+        create_handoff();
     }
     host->errors = 0;   // expected; TearDown checks that nothing else was reported
     host->warnings = 0;

@@ -528,26 +528,28 @@ VKAPI_ATTR void VKAPI_CALL DestroyImage(VkDevice device, VkImage image, const Vk
     d->destroy_image(device, image, alloc);
 }
 
-// CONCURRENT sharing as the driver must see it: the real families, EXCLUSIVE when fewer than two remain.
-void concurrent_families(const DeviceData* d, VkSharingMode& mode, uint32_t n, const uint32_t* in, std::vector<uint32_t>& out) {
-    if (mode != VK_SHARING_MODE_CONCURRENT) return;
-    for (uint32_t i = 0; i < n; ++i) {
-        const uint32_t f = real_family(d, in[i]);
-        if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+// CONCURRENT sharing of an image or buffer create info as the driver must see it: the real families,
+// EXCLUSIVE when fewer than two remain. `families` owns the indices `ci` then points at.
+template <class CreateInfo>
+void map_sharing(const DeviceData* d, CreateInfo& ci, std::vector<uint32_t>& families) {
+    if (ci.sharingMode != VK_SHARING_MODE_CONCURRENT) return;
+    for (uint32_t i = 0; i < ci.queueFamilyIndexCount; ++i) {
+        const uint32_t f = real_family(d, ci.pQueueFamilyIndices[i]);
+        if (std::find(families.begin(), families.end(), f) == families.end()) families.push_back(f);
     }
-    if (out.size() < 2) {
-        mode = VK_SHARING_MODE_EXCLUSIVE;
-        out.clear();
+    if (families.size() < 2) {
+        ci.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+        families.clear();
     }
+    ci.queueFamilyIndexCount = static_cast<uint32_t>(families.size());
+    ci.pQueueFamilyIndices = families.empty() ? nullptr : families.data();
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL CreateImage(VkDevice device, const VkImageCreateInfo* info, const VkAllocationCallbacks* alloc, VkImage* image) {
     DeviceData* d = device_of(device);
     VkImageCreateInfo ci = *info;
     std::vector<uint32_t> families;
-    concurrent_families(d, ci.sharingMode, ci.queueFamilyIndexCount, ci.pQueueFamilyIndices, families);
-    ci.queueFamilyIndexCount = static_cast<uint32_t>(families.size());
-    ci.pQueueFamilyIndices = families.empty() ? nullptr : families.data();
+    map_sharing(d, ci, families);
     const VkResult r = d->create_image(device, &ci, alloc, image);
     if (r == VK_SUCCESS) {
         std::lock_guard<std::mutex> lock(d->state);
@@ -562,9 +564,7 @@ VKAPI_ATTR VkResult VKAPI_CALL CreateBuffer(VkDevice device, const VkBufferCreat
     DeviceData* d = device_of(device);
     VkBufferCreateInfo ci = *info;
     std::vector<uint32_t> families;
-    concurrent_families(d, ci.sharingMode, ci.queueFamilyIndexCount, ci.pQueueFamilyIndices, families);
-    ci.queueFamilyIndexCount = static_cast<uint32_t>(families.size());
-    ci.pQueueFamilyIndices = families.empty() ? nullptr : families.data();
+    map_sharing(d, ci, families);
     return d->create_buffer(device, &ci, alloc, buffer);
 }
 
