@@ -623,15 +623,25 @@ void map_dependency(DeviceData* d, VkCommandBuffer cmd, const VkDependencyInfo& 
     out.info.pImageMemoryBarriers = out.images.data();
 }
 
+// Synchronization1 barriers of `cmd`: images recorded for the tracker, both kinds mapped for the driver.
+struct MappedBarriers1 {
+    std::vector<VkBufferMemoryBarrier> buffers;
+    std::vector<VkImageMemoryBarrier> images;
+};
+
+MappedBarriers1 map_barriers1(DeviceData* d, VkCommandBuffer cmd, uint32_t nb, const VkBufferMemoryBarrier* b, uint32_t ni,
+                              const VkImageMemoryBarrier* i) {
+    const uint32_t family = family_of(d, cmd);
+    record(d, cmd, ni, i);
+    return {mapped(d, family, nb, b), mapped(d, family, ni, i)};
+}
+
 VKAPI_ATTR void VKAPI_CALL CmdPipelineBarrier(VkCommandBuffer cmd, VkPipelineStageFlags src, VkPipelineStageFlags dst, VkDependencyFlags flags,
                                               uint32_t nm, const VkMemoryBarrier* m, uint32_t nb, const VkBufferMemoryBarrier* b, uint32_t ni,
                                               const VkImageMemoryBarrier* i) {
     DeviceData* d = device_of(cmd);
-    const uint32_t family = family_of(d, cmd);
-    record(d, cmd, ni, i);
-    const std::vector<VkBufferMemoryBarrier> buffers = mapped(d, family, nb, b);
-    const std::vector<VkImageMemoryBarrier> images = mapped(d, family, ni, i);
-    d->barrier(cmd, src, dst, flags, nm, m, nb, buffers.data(), ni, images.data());
+    const MappedBarriers1 mb = map_barriers1(d, cmd, nb, b, ni, i);
+    d->barrier(cmd, src, dst, flags, nm, m, nb, mb.buffers.data(), ni, mb.images.data());
 }
 
 VKAPI_ATTR void VKAPI_CALL CmdPipelineBarrier2(VkCommandBuffer cmd, const VkDependencyInfo* dep) {
@@ -645,11 +655,8 @@ VKAPI_ATTR void VKAPI_CALL CmdWaitEvents(VkCommandBuffer cmd, uint32_t ne, const
                                          uint32_t nm, const VkMemoryBarrier* m, uint32_t nb, const VkBufferMemoryBarrier* b, uint32_t ni,
                                          const VkImageMemoryBarrier* i) {
     DeviceData* d = device_of(cmd);
-    const uint32_t family = family_of(d, cmd);
-    record(d, cmd, ni, i);
-    const std::vector<VkBufferMemoryBarrier> buffers = mapped(d, family, nb, b);
-    const std::vector<VkImageMemoryBarrier> images = mapped(d, family, ni, i);
-    d->wait_events(cmd, ne, events, src, dst, nm, m, nb, buffers.data(), ni, images.data());
+    const MappedBarriers1 mb = map_barriers1(d, cmd, nb, b, ni, i);
+    d->wait_events(cmd, ne, events, src, dst, nm, m, nb, mb.buffers.data(), ni, mb.images.data());
 }
 
 VKAPI_ATTR void VKAPI_CALL CmdWaitEvents2(VkCommandBuffer cmd, uint32_t ne, const VkEvent* events, const VkDependencyInfo* deps) {
